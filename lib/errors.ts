@@ -1,0 +1,65 @@
+// Error classes of the runner; each carries where the problem is so the CLI can point at it.
+import type { Where } from './types.ts';
+
+/** Formats a source location as file:line:col. */
+export function formatWhere(where: Where): string {
+  return `${where.file}:${where.line}:${where.col}`;
+}
+
+/** A file cannot be read or parsed (YAML syntax, missing file). */
+export class ConfigError extends SyntaxError {
+  readonly where: Where | undefined;
+  constructor(message: string, where?: Where) {
+    super(where ? `${formatWhere(where)}: ${message}` : message);
+    this.name = 'ConfigError';
+    this.where = where;
+  }
+}
+
+/** A value has the wrong shape or meaning (unknown module, wrong type, undefined group, bad topology). */
+export class ValidationError extends TypeError {
+  readonly where: Where | undefined;
+  constructor(message: string, where?: Where) {
+    super(where ? `${formatWhere(where)}: ${message}` : message);
+    this.name = 'ValidationError';
+    this.where = where;
+  }
+}
+
+/** A Handlebars template or templated value could not be rendered for a host. */
+export class TemplateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TemplateError';
+  }
+}
+
+/** A host could not be reached (ssh exit 255, connect timeout). */
+export class UnreachableError extends Error {
+  readonly host: string;
+  constructor(host: string, message: string) {
+    super(`${host}: unreachable: ${message}`);
+    this.name = 'UnreachableError';
+    this.host = host;
+  }
+}
+
+/** A task failed on a host. */
+export class TaskError extends Error {
+  readonly host: string;
+  readonly task: string;
+  constructor(host: string, task: string, message: string) {
+    super(`${host}: task "${task}" failed: ${message}`);
+    this.name = 'TaskError';
+    this.host = host;
+    this.task = task;
+  }
+}
+
+/** Command-line usage is wrong (unknown option, missing playbook). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,26 @@
+// POSIX shell quoting: the one way any value reaches a remote shell.
+
+const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
+
+/**
+ * Quotes one value for a POSIX shell (sh, dash, bash) so it arrives as a single word, byte-exact.
+ * @example quote("it's") // => 'it'\''s'
+ */
+export function quote(value: string | number): string {
+  const text = String(value);
+  if (text !== '' && SAFE.test(text)) return text;
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+/**
+ * Builds one command line from words; every word is quoted, so none is ever parsed by the shell.
+ * @example cmd('mkdir', '-p', dir) // => mkdir -p '/opt/my dir'
+ */
+export function cmd(...words: Array<string | number>): string {
+  return words.map(quote).join(' ');
+}
+
+/** Wraps a script so it runs as another user through sudo without a password prompt. */
+export function becomeWrap(script: string, user = 'root'): string {
+  return cmd('sudo', '-H', '-n', '-u', user, 'sh', '-c', script);
+}

@@ -1,0 +1,196 @@
+// Shared types of the runner: inventory, playbook, modules, transports, events. Types only, no code.
+
+/** Variables as loaded from YAML or given with -e. */
+export type Vars = Record<string, unknown>;
+
+/** A place in a source file that an operator can open: 1-based line and column. */
+export interface Where {
+  file: string;
+  line: number;
+  col: number;
+}
+
+/** One host of the inventory, with its groups in load order (all first) and its merged variables. */
+export interface Host {
+  name: string;
+  groups: string[];
+  vars: Vars;
+}
+
+/** A group of the inventory: direct hosts, child groups and its own variables. */
+export interface Group {
+  name: string;
+  hosts: string[];
+  children: string[];
+  vars: Vars;
+  where: Where;
+}
+
+/** A loaded inventory folder (one environment). */
+export interface Inventory {
+  dir: string;
+  env: string;
+  groups: Map<string, Group>;
+  /** Host name → host with variables merged by precedence (group parent < child < host). */
+  hosts: Map<string, Host>;
+}
+
+/** One task as written in a playbook or role, not yet rendered for a host. */
+export interface TaskSpec {
+  name: string;
+  module: string;
+  /** Raw arguments; strings may hold Handlebars expressions rendered per host. */
+  args: Vars;
+  where: Where;
+  notify: string[];
+  tags: string[];
+  /** Variable name (or "!name") that must be truthy (falsy) for the task to run on a host. */
+  when?: string;
+  /** Role the task came from; its defaults and templates folder apply. */
+  role?: string;
+  become?: boolean;
+  /** Report "changed" only when this holds; "false" makes a task never count as changed. */
+  changedWhen?: string;
+}
+
+/** A role reference inside a phase, with optional role-scoped variables. */
+export interface RoleRef {
+  name: string;
+  vars: Vars;
+  where: Where;
+}
+
+/** One phase (a play, in Ansible's words): hosts × tasks, a barrier at its end. */
+export interface PhaseSpec {
+  name: string;
+  hosts: string;
+  roles: RoleRef[];
+  tasks: TaskSpec[];
+  handlers: TaskSpec[];
+  vars: Vars;
+  tags: string[];
+  serial?: number;
+  forks?: number;
+  maxFailPercentage?: number;
+  where: Where;
+}
+
+/** Whole-inventory checks the playbook asks for before any host is touched. */
+export interface PreflightSpec {
+  check: string;
+  args: Vars;
+  where: Where;
+}
+
+export interface Playbook {
+  file: string;
+  name: string;
+  preflight: PreflightSpec[];
+  phases: PhaseSpec[];
+}
+
+/** A shell probe sent to a host as part of the one fact-gathering script of a phase. */
+export interface Probe {
+  id: string;
+  script: string;
+}
+
+/** What a probe printed and how it exited. */
+export interface ProbeResult {
+  stdout: string;
+  code: number;
+}
+
+/** One effect on a host: a POSIX shell script, optionally fed bytes on stdin (from memory or a local file). */
+export interface Action {
+  describe: string;
+  script: string;
+  stdin?: string | Uint8Array;
+  stdinFile?: string;
+  /** False for actions that only wait or verify: they never count as a change. */
+  changes?: boolean;
+  timeoutMs?: number;
+}
+
+/** One item that differs from the declared state, e.g. a properties key or a line. */
+export interface Change {
+  item: string;
+  before?: string;
+  after?: string;
+}
+
+/** Full before/after text of a file, for --diff. */
+export interface FileDiff {
+  path: string;
+  before: string;
+  after: string;
+}
+
+/** What a module decided for one task on one host. No actions means the host is as declared. */
+export interface Plan {
+  actions: Action[];
+  changes: Change[];
+  diff?: FileDiff;
+  /** Why nothing needs doing (required when actions is empty and there is no failure). */
+  reason?: string;
+  /** Set when the facts show the task cannot succeed (e.g. a required file is missing). */
+  failure?: string;
+}
+
+/** What a module may know while planning, besides its facts. */
+export interface PlanContext {
+  host: string;
+  check: boolean;
+  diff: boolean;
+}
+
+/** A task module: validates arguments, names the facts it needs, and plans from them without I/O. */
+export interface Module<A> {
+  name: string;
+  /** Turns rendered arguments into typed ones; throws a ValidationError naming the bad key. */
+  validate(raw: Vars, where: Where): A;
+  probes(args: A, ctx: PlanContext): Probe[];
+  plan(args: A, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan;
+  /** Controller-side preparation (e.g. building a distribution archive) done once before any host. */
+  prepare?(args: A): Promise<A>;
+}
+
+/** Result of running a script on a host. */
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface ExecOptions {
+  stdin?: string | Uint8Array;
+  stdinFile?: string;
+  timeoutMs?: number;
+}
+
+/** A way to run POSIX shell scripts on one host. */
+export interface Transport {
+  /** Opens the connection (an SSH control master); throws UnreachableError. */
+  connect(): Promise<void>;
+  exec(script: string, opts?: ExecOptions): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+export type TaskStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+/** Per-host counters of the recap. */
+export interface HostCounts {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: number;
+}
+
+/** Typed events of a run; formatters turn them into text, JSON or metrics. */
+export type RunEvent =
+  | { kind: 'phase'; phase: string; hosts: string[] }
+  | { kind: 'task'; phase: string; host: string; task: string; status: TaskStatus; changes: Change[]; diff?: FileDiff; message?: string; where: Where }
+  | { kind: 'handler'; phase: string; host: string; task: string; status: TaskStatus; message?: string }
+  | { kind: 'unreachable'; host: string; message: string }
+  | { kind: 'recap'; counts: Record<string, HostCounts> };

@@ -1,0 +1,40 @@
+// npm test: type check, the unit suite on Node and on Deno, then the lab integration suites; prints "N passed, N failed".
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import process from 'node:process';
+
+const bin = (name) => `node_modules/.bin/${name}`;
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+/** Runs one step, echoing its output, and adds what it counted to the totals. */
+function step(title, command, args, { counted = true, env = {} } = {}) {
+  console.log(`\n=== ${title}: ${command} ${args.join(' ')}`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, maxBuffer: 256 * 1024 * 1024 });
+  const out = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  process.stdout.write(out);
+  const ok = result.status === 0;
+  if (!counted) {
+    totals[ok ? 'passed' : 'failed'] += 1;
+  } else {
+    const total = Number(/Total:\s+(\d+)/.exec(out)?.[1] ?? 0);
+    const passed = Number(/Passed:\s+(\d+)/.exec(out)?.[1] ?? 0);
+    const skipped = Number(/Skipped:\s+(\d+)/.exec(out)?.[1] ?? 0);
+    totals.passed += passed;
+    totals.skipped += skipped;
+    // A crash before uvu's summary still counts as one failure.
+    totals.failed += Math.max(total - passed - skipped, ok ? 0 : 1);
+  }
+  console.log(`=== ${title}: ${ok ? 'ok' : 'FAILED'} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+step('type check', bin('tsc'), ['--noEmit', '-p', '.'], { counted: false });
+step('unit suite on Node', bin('tsx'), ['test/unit-runner.ts', 'unit']);
+step('unit suite on Deno', bin('deno'), ['run', '-A', 'test/unit-runner.ts', 'unit']);
+if (process.env.RMQD_SKIP_INTEGRATION !== '1' && existsSync('test/integration')) {
+  for (const file of readdirSync('test/integration').filter((f) => f.endsWith('.test.ts')).sort()) {
+    step(`integration ${file}`, bin('tsx'), ['test/unit-runner.ts', 'integration', file]);
+  }
+}
+console.log(`\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
+process.exitCode = totals.failed > 0 ? 1 : 0;
