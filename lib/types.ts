@@ -15,6 +15,8 @@ export interface Host {
   name: string;
   groups: string[];
   vars: Vars;
+  /** Variable name → the file (and place) that set its winning value, for error messages. */
+  sources: Record<string, Where>;
 }
 
 /** A group of the inventory: direct hosts, child groups and its own variables. */
@@ -51,6 +53,8 @@ export interface TaskSpec {
   become?: boolean;
   /** Report "changed" only when this holds; "false" makes a task never count as changed. */
   changedWhen?: string;
+  /** Run the task once per item of this list (a templated string or a list); the item is the variable `item`. */
+  loop?: unknown;
 }
 
 /** A role reference inside a phase, with optional role-scoped variables. */
@@ -144,11 +148,21 @@ export interface PlanContext {
   diff: boolean;
 }
 
+/** What validate() may use besides the raw arguments: the host's variables and strict template rendering. */
+export interface ValidateContext {
+  host: string;
+  vars: Vars;
+  /** Renders a template file (relative to the task's role templates folder) with the host's variables; throws TemplateError. */
+  renderFile(src: string): string;
+  /** Resolves a file shipped with the task's role (roles/<role>/files/<src>) or relative to the playbook. */
+  resolveFile(src: string): string;
+}
+
 /** A task module: validates arguments, names the facts it needs, and plans from them without I/O. */
 export interface Module<A> {
   name: string;
   /** Turns rendered arguments into typed ones; throws a ValidationError naming the bad key. */
-  validate(raw: Vars, where: Where): A;
+  validate(raw: Vars, where: Where, ctx: ValidateContext): A;
   probes(args: A, ctx: PlanContext): Probe[];
   plan(args: A, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan;
   /** Controller-side preparation (e.g. building a distribution archive) done once before any host. */
