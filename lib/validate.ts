@@ -64,7 +64,8 @@ export function expectStringList(value: unknown, key: string, where: Where): str
 
 /** Accepts a file mode as octal text ("0644", "644") or a YAML octal number; returns the 4-digit text. */
 export function expectMode(value: unknown, key: string, where: Where): string {
-  const text = typeof value === 'number' ? value.toString(8) : value;
+  // YAML 1.2 reads 0644 as the decimal number 644, so a number's digits are taken as octal text.
+  const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^0?[0-7]{3,4}$/.test(text)) {
     throw new ValidationError(`"${key}" must be an octal file mode such as "0644", got ${kind(value)}`, where);
   }
