@@ -203,8 +203,12 @@ export interface HostCounts {
 
 /** Typed events of a run; formatters turn them into text, JSON or metrics. */
 export type RunEvent =
+  | { kind: 'start'; playbook: string; check: boolean; diff: boolean; hosts: string[] }
+  | { kind: 'warning'; message: string }
   | { kind: 'phase'; phase: string; hosts: string[] }
   | { kind: 'task'; phase: string; host: string; task: string; status: TaskStatus; changes: Change[]; diff?: FileDiff; message?: string; where: Where }
   | { kind: 'handler'; phase: string; host: string; task: string; status: TaskStatus; message?: string }
   | { kind: 'unreachable'; host: string; message: string }
+  /** A phase stopped the run early (max_fail_percentage exceeded). */
+  | { kind: 'abort'; phase: string; message: string }
   | { kind: 'recap'; counts: Record<string, HostCounts> };
