@@ -63,3 +63,23 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** The output of a phase's fact script cannot be read back (a probe's frame is missing, e.g. truncated output). */
+export class FactError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FactError';
+  }
+}
+
+/** A command on a host ran longer than its time limit and was stopped. */
+export class ExecTimeoutError extends Error {
+  readonly host: string;
+  readonly timeoutMs: number;
+  constructor(host: string, timeoutMs: number, message: string) {
+    super(`${host}: timed out after ${timeoutMs} ms: ${message}`);
+    this.name = 'ExecTimeoutError';
+    this.host = host;
+    this.timeoutMs = timeoutMs;
+  }
+}
