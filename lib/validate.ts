@@ -71,3 +71,16 @@ export function expectMode(value: unknown, key: string, where: Where): string {
   }
   return text.padStart(4, '0').slice(-4);
 }
+
+/** Throws when any of `keys` is missing from `map`, naming the first one missing. */
+export function requireKeys(map: Vars, keys: readonly string[], what: string, where: Where): void {
+  const missing = keys.find((k) => map[k] === undefined || map[k] === null);
+  if (missing !== undefined) throw new ValidationError(`${what}: "${missing}" is required`, where);
+}
+
+/** Accepts an absolute path; remote working folders are unknown, so relative paths are refused. */
+export function expectAbsolutePath(value: unknown, key: string, where: Where): string {
+  const path = expectString(value, key, where);
+  if (!path.startsWith('/')) throw new ValidationError(`"${key}" must be an absolute path, got ${JSON.stringify(path)}`, where);
+  return path;
+}
