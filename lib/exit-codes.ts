@@ -1,0 +1,40 @@
+// Exit codes of the CLI: OR-ed flags so one number tells config errors, failures, unreachable hosts and drift apart.
+
+/** Flag values; a run may set several (e.g. 2 | 4 = 6: some hosts failed, some were unreachable). */
+export const EXIT = {
+  ok: 0,
+  config: 1,
+  failed: 2,
+  unreachable: 4,
+  drift: 8,
+} as const;
+
+/** What decides the exit code of a run that got past planning. */
+export interface ExitFacts {
+  failedHosts: readonly string[];
+  unreachableHosts: readonly string[];
+  /** True when --check found at least one task that would change. */
+  drift: boolean;
+}
+
+/**
+ * Combines the outcome of a run into the OR-ed exit code.
+ * @example exitCodeOf({ failedHosts: ['a'], unreachableHosts: ['b'], drift: false }) // => 6
+ */
+export function exitCodeOf(facts: ExitFacts): number {
+  let code: number = EXIT.ok;
+  if (facts.failedHosts.length > 0) code |= EXIT.failed;
+  if (facts.unreachableHosts.length > 0) code |= EXIT.unreachable;
+  if (facts.drift) code |= EXIT.drift;
+  return code;
+}
+
+/** Operator-facing explanation of every flag, for --help. */
+export const EXIT_HELP = [
+  '  0  ok: every host is as declared (or was changed successfully)',
+  '  1  usage or configuration error: nothing was touched',
+  '  2  at least one host failed a task',
+  '  4  at least one host was unreachable',
+  '  8  --check found drift: at least one task would change',
+  '  Flags are added together: 6 = failed + unreachable, 12 = unreachable + drift.',
+].join('\n');

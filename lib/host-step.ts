@@ -1,0 +1,57 @@
+// One step of a host's phase: plan a task (or handler item) from fresh facts and apply it unless in check mode.
+import { UnreachableError } from './errors.ts';
+import type { HostSession } from './host-session.ts';
+import type { HostPlan, PlannedTask } from './planner.ts';
+import type { Plan, PlanContext, RunEvent, Transport } from './types.ts';
+
+/** How one host ended a phase: failed hosts and unreachable ones are skipped by later phases. */
+export type HostOutcome = 'ok' | 'failed' | 'unreachable';
+
+/** What a host needs to run one phase. */
+export interface HostRunContext {
+  phase: string;
+  plan: HostPlan;
+  transport: Transport;
+  check: boolean;
+  diff: boolean;
+  emit: (event: RunEvent) => void;
+}
+
+/** Per-host state shared by tasks and handlers of one phase. */
+export interface HostState {
+  ctx: HostRunContext;
+  session: HostSession;
+  planCtx: PlanContext;
+  /** Facts are stale after a change: re-gather before the next plan. */
+  stale: boolean;
+  notified: Set<string>;
+}
+
+/** What one task (or handler item) did. */
+export type StepResult = { status: 'ok' | 'changed' | 'failed'; message: string; plan?: Plan };
+
+/**
+ * Plans one task from fresh facts and, unless in check mode, applies its actions.
+ * @param remaining this task and every task after it (re-gathered together when facts are stale)
+ */
+export async function runStep(state: HostState, task: PlannedTask, remaining: PlannedTask[]): Promise<StepResult> {
+  if (state.stale) {
+    await state.session.gather(remaining);
+    state.stale = false;
+  }
+  const plan = task.module.plan(task.args, state.session.factsFor(task), state.planCtx);
+  if (plan.failure !== undefined) return { status: 'failed', message: plan.failure, plan };
+  if (plan.actions.length === 0) return { status: 'ok', message: plan.reason ?? 'as declared', plan };
+  const changing = task.countsAsChange && plan.actions.some((a) => a.changes !== false);
+  const described = plan.actions.map((a) => a.describe).join('; ');
+  if (state.ctx.check) return { status: changing ? 'changed' : 'ok', message: `would run: ${described}`, plan };
+  await state.session.apply(plan.actions, task.spec.become === true);
+  state.stale = true;
+  return { status: changing ? 'changed' : 'ok', message: described, plan };
+}
+
+/** Turns an exception into a failed step; unreachable hosts are rethrown so the whole host is marked. */
+export function failureOf(error: unknown): StepResult {
+  if (error instanceof UnreachableError) throw error;
+  return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+}

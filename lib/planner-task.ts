@@ -1,0 +1,122 @@
+// Per-host task rendering: loop expansion, `when`, `changed_when`, templated arguments and module validation.
+import { existsSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { ValidationError } from './errors.ts';
+import { renderString, renderTemplateFile, renderValue } from './template.ts';
+import type { Module, TaskSpec, ValidateContext, Vars, Where } from './types.ts';
+
+/** One task ready for a host: arguments rendered and validated, or a reason it is skipped there. */
+export interface PlannedTask {
+  spec: TaskSpec;
+  /** Task name, plus the loop item when the task loops. */
+  label: string;
+  module: Module<unknown>;
+  args: unknown;
+  /** Set when `when` is false on this host: the task is reported as skipped and never planned. */
+  skipReason?: string;
+  /** False when `changed_when` says the task never counts as a change. */
+  countsAsChange: boolean;
+}
+
+/** Where a task finds its files: its role's folders first, then the playbook folder. */
+export interface TaskFolders {
+  templatesDir?: string;
+  filesDir?: string;
+  playbookDir: string;
+}
+
+const SIMPLE_NAME = /^!?\s*[A-Za-z_][\w.]*$/;
+const WHOLE_EXPRESSION = /^\{\{\s*([A-Za-z_][\w.]*)\s*\}\}$/;
+
+/** Looks a dotted name up in the variables; undefined when any part is missing. */
+function lookup(vars: Vars, path: string): unknown {
+  let value: unknown = vars;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Vars)[part];
+  }
+  return value;
+}
+
+/**
+ * Evaluates a condition (`when`, `changed_when`): a variable name, `!name`, or a template that renders to true/false.
+ * @throws ValidationError when the variable is undefined or the template renders to something else
+ */
+export function evaluateCondition(condition: string, vars: Vars, key: string, where: Where, host: string): boolean {
+  const text = condition.trim();
+  if (text === 'true' || text === 'false') return text === 'true';
+  if (SIMPLE_NAME.test(text)) {
+    const negate = text.startsWith('!');
+    const name = text.replace(/^!\s*/, '');
+    const value = lookup(vars, name);
+    if (value === undefined) {
+      throw new ValidationError(`${host}: "${key}: ${condition}" uses variable "${name}", which is not defined for this host (define it in the inventory, the play or with -e)`, where);
+    }
+    return negate ? !value : Boolean(value) && value !== 'false';
+  }
+  const rendered = renderString(text, vars, where, host).trim();
+  if (rendered === 'true' || rendered === 'false') return rendered === 'true';
+  throw new ValidationError(`${host}: "${key}: ${condition}" must render to true or false, got "${rendered}"`, where);
+}
+
+/** The items of a task's loop for one host: a list, or a template naming a list variable. */
+function loopItems(spec: TaskSpec, vars: Vars, host: string): unknown[] {
+  const loop = spec.loop;
+  const whole = typeof loop === 'string' ? WHOLE_EXPRESSION.exec(loop.trim()) : null;
+  const value = whole?.[1] ? lookup(vars, whole[1]) : renderValue(loop, vars, spec.where, host);
+  if (!Array.isArray(value)) {
+    throw new ValidationError(`${host}: task "${spec.name}": "loop" must be a list (or name a list variable), got ${JSON.stringify(value) ?? 'undefined'}`, spec.where);
+  }
+  return value;
+}
+
+function itemLabel(item: unknown): string {
+  return typeof item === 'string' || typeof item === 'number' ? String(item) : JSON.stringify(item);
+}
+
+/** Picks the first existing candidate path; falls back to the first so the error names the preferred place. */
+function firstExisting(src: string, folders: Array<string | undefined>): string {
+  if (isAbsolute(src)) return src;
+  const candidates = folders.filter((f): f is string => f !== undefined).map((f) => join(f, src));
+  return candidates.find((c) => existsSync(c)) ?? candidates[0] ?? src;
+}
+
+function validateContext(host: string, vars: Vars, folders: TaskFolders): ValidateContext {
+  return {
+    host,
+    vars,
+    renderFile: (src) => renderTemplateFile(firstExisting(src, [folders.templatesDir, folders.playbookDir]), vars, host),
+    resolveFile: (src) => firstExisting(src, [folders.filesDir, folders.playbookDir]),
+  };
+}
+
+/** Renders, validates and condition-checks one expansion (one loop item or the task itself). */
+function planOne(spec: TaskSpec, module: Module<unknown>, vars: Vars, label: string, host: string, folders: TaskFolders): PlannedTask {
+  if (spec.when !== undefined && !evaluateCondition(spec.when, vars, 'when', spec.where, host)) {
+    return { spec, label, module, args: undefined, skipReason: `condition "${spec.when}" is false`, countsAsChange: false };
+  }
+  const rendered = renderValue(spec.args, vars, spec.where, host);
+  const args = module.validate(rendered as Vars, spec.where, validateContext(host, vars, folders));
+  const countsAsChange = spec.changedWhen === undefined || evaluateCondition(spec.changedWhen, vars, 'changed_when', spec.where, host);
+  return { spec, label, module, args, countsAsChange };
+}
+
+/**
+ * Renders one task for one host: expands `loop` (variable `item`), evaluates `when`, renders and validates arguments.
+ * @param spec the task as written
+ * @param modules the module registry
+ * @param vars the host's resolved variables
+ * @returns one planned task per loop item (one when the task does not loop)
+ * @throws ValidationError or TemplateError naming the file, line and host
+ * @example planTask(spec, modules, vars, 'broker-a', { playbookDir: 'playbooks' })
+ */
+export function planTask(spec: TaskSpec, modules: ReadonlyMap<string, Module<unknown>>, vars: Vars, host: string, folders: TaskFolders): PlannedTask[] {
+  const module = modules.get(spec.module);
+  if (!module) {
+    throw new ValidationError(`task "${spec.name}": unknown module "${spec.module}" (known: ${[...modules.keys()].sort().join(', ')})`, spec.where);
+  }
+  if (spec.loop === undefined) return [planOne(spec, module, vars, spec.name, host, folders)];
+  return loopItems(spec, vars, host).map((item) =>
+    planOne(spec, module, { ...vars, item }, `${spec.name} (${itemLabel(item)})`, host, folders),
+  );
+}

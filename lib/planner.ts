@@ -1,0 +1,122 @@
+// Pure planning: inventory × playbook × options → ordered phases, each with its hosts and their rendered, validated tasks.
+import { dirname } from 'node:path';
+import { UsageError, ValidationError } from './errors.ts';
+import { selectHosts } from './patterns.ts';
+import { planTask, type PlannedTask, type TaskFolders } from './planner-task.ts';
+import { loadRole } from './roles.ts';
+import { hostVars, resolveVars } from './vars.ts';
+import type { Inventory, Module, PhaseSpec, Playbook, TaskSpec, Vars } from './types.ts';
+
+export type { PlannedTask } from './planner-task.ts';
+
+/** A handler of a phase for one host: one entry per loop item. */
+export interface PlannedHandler {
+  name: string;
+  tasks: PlannedTask[];
+}
+
+/** Everything one host does in one phase. */
+export interface HostPlan {
+  host: string;
+  vars: Vars;
+  tasks: PlannedTask[];
+  /** In definition order; only notified ones run. */
+  handlers: PlannedHandler[];
+}
+
+export interface PlannedPhase {
+  spec: PhaseSpec;
+  /** Target hosts after --limit, in inventory order. */
+  hosts: string[];
+  plans: Map<string, HostPlan>;
+}
+
+/** What planning needs; all of it already loaded, nothing touches a host. */
+export interface PlanInput {
+  inventory: Inventory;
+  playbook: Playbook;
+  modules: ReadonlyMap<string, Module<unknown>>;
+  rolesDir: string;
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: Vars;
+}
+
+type Role = ReturnType<typeof loadRole>;
+
+/**
+ * True when a task survives --tags/--skip-tags; phase tags count as the task's own, `always` ignores --tags.
+ * @example taskSelected(['config'], ['site'], ['config'], []) // => true
+ */
+export function taskSelected(taskTags: string[], phaseTags: string[], only: string[], skip: string[]): boolean {
+  const tags = new Set([...taskTags, ...phaseTags]);
+  if (skip.some((t) => tags.has(t))) return false;
+  if (only.length === 0 || tags.has('always')) return true;
+  return only.some((t) => tags.has(t));
+}
+
+/** The hosts --limit allows, or undefined for all; a limit that matches nothing is a usage error. */
+function limitedHosts(inventory: Inventory, limit: string | undefined): Set<string> | undefined {
+  if (limit === undefined || limit === '') return undefined;
+  const hosts = selectHosts(inventory, limit);
+  if (hosts.length === 0) throw new UsageError(`--limit "${limit}" matches no host of inventory ${inventory.dir}`);
+  return new Set(hosts);
+}
+
+/** Checks every `notify` names a handler of the phase, so a typo fails before any host is touched. */
+function checkNotifies(phase: PhaseSpec): void {
+  const names = new Set(phase.handlers.map((h) => h.name));
+  for (const task of phase.tasks) {
+    const unknown = task.notify.find((n) => !names.has(n));
+    if (unknown !== undefined) {
+      const known = [...names].join(', ') || 'none';
+      throw new ValidationError(`task "${task.name}" notifies "${unknown}", which is not a handler of phase "${phase.name}" (handlers: ${known})`, task.where);
+    }
+  }
+}
+
+function phaseVars(phase: PhaseSpec, roles: Role[]): { roleDefaults: Vars; playVars: Vars } {
+  const roleDefaults: Vars = Object.assign({}, ...roles.map((r) => r.defaults));
+  const playVars: Vars = Object.assign({ ...phase.vars }, ...phase.roles.map((r) => r.vars));
+  return { roleDefaults, playVars };
+}
+
+/** Plans one host of one phase: variables, then every selected task and every handler. */
+function planHost(host: string, phase: PhaseSpec, roles: Role[], input: PlanInput): HostPlan {
+  const { roleDefaults, playVars } = phaseVars(phase, roles);
+  const vars = resolveVars(hostVars(input.inventory, host, { roleDefaults, playVars, extraVars: input.extraVars }), phase.where);
+  const playbookDir = dirname(input.playbook.file);
+  const folders = (spec: TaskSpec): TaskFolders => {
+    const role = roles.find((r) => r.name === spec.role);
+    return role ? { templatesDir: role.templatesDir, filesDir: role.filesDir, playbookDir } : { playbookDir };
+  };
+  const selected = phase.tasks.filter((t) => taskSelected(t.tags, phase.tags, input.tags, input.skipTags));
+  const tasks = selected.flatMap((spec) => planTask(spec, input.modules, vars, host, folders(spec)));
+  const handlers = phase.handlers.map((spec) => ({ name: spec.name, tasks: planTask(spec, input.modules, vars, host, folders(spec)) }));
+  return { host, vars, tasks, handlers };
+}
+
+/**
+ * Plans the whole playbook: every phase's hosts (after --limit) and each host's rendered, validated tasks.
+ * All configuration errors surface here, before any connection is opened.
+ * @returns phases in playbook order
+ * @throws ValidationError, TemplateError, ConfigError or UsageError naming file:line:col and host
+ * @example planPhases({ inventory, playbook, modules, rolesDir: 'roles', tags: [], skipTags: [], extraVars: {} })
+ */
+export function planPhases(input: PlanInput): PlannedPhase[] {
+  const allowed = limitedHosts(input.inventory, input.limit);
+  const roleCache = new Map<string, Role>();
+  const roleOf = (name: string, where: PhaseSpec['where']): Role => {
+    const role = roleCache.get(name) ?? loadRole(input.rolesDir, name, input.modules, where);
+    roleCache.set(name, role);
+    return role;
+  };
+  return input.playbook.phases.map((spec) => {
+    checkNotifies(spec);
+    const roles = spec.roles.map((ref) => roleOf(ref.name, ref.where));
+    const hosts = selectHosts(input.inventory, spec.hosts, spec.where).filter((h) => !allowed || allowed.has(h));
+    const plans = new Map(hosts.map((host) => [host, planHost(host, spec, roles, input)] as const));
+    return { spec, hosts, plans };
+  });
+}
