@@ -1,0 +1,114 @@
+// Local transport: runs POSIX sh scripts on the controller itself through zx, one process per call.
+import { Buffer } from 'node:buffer';
+import { accessSync, constants as fsConstants, createReadStream } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { $ } from 'zx';
+import { ConfigError, ExecTimeoutError } from '../errors.ts';
+import { becomeWrap, cmd } from '../shell.ts';
+import type { ExecOptions, ExecResult, Transport } from '../types.ts';
+
+/** How the local transport runs scripts. */
+export interface LocalOptions {
+  /** Name used in error messages. @default 'localhost' */
+  name?: string;
+  /** Run every script through sudo as becomeUser. @default false */
+  become?: boolean;
+  /** @default 'root' */
+  becomeUser?: string;
+}
+
+/** What one zx call needs: stdin (bytes, text or a file stream) and an optional time limit. */
+function zxOptions(opts: ExecOptions): Parameters<typeof $>[0] {
+  const options: Parameters<typeof $>[0] = { quiet: true, nothrow: true, verbose: false };
+  // Streamed, not read: a distribution archive can be hundreds of MB.
+  if (opts.stdinFile !== undefined) options.input = createReadStream(opts.stdinFile);
+  else if (typeof opts.stdin === 'string') options.input = opts.stdin;
+  else if (opts.stdin !== undefined) options.input = Buffer.from(opts.stdin);
+  if (opts.timeoutMs !== undefined) options.timeout = opts.timeoutMs;
+  return options;
+}
+
+function assertReadable(file: string): void {
+  try {
+    accessSync(file, fsConstants.R_OK);
+  } catch (error) {
+    throw new ConfigError(`Cannot read the file to send on stdin "${file}": ${(error as Error).message}`);
+  }
+}
+
+/** Exit code the way sh reports a process killed by a signal: 128 + its number. */
+function signalExitCode(signal: NodeJS.Signals | null): number {
+  return 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0);
+}
+
+/** Linux refuses one argument over 128 KiB (MAX_ARG_STRLEN); stay well below it. */
+const MAX_SCRIPT_ARG = 100_000;
+
+/** The first line of a script, short, to name it in errors. */
+export function firstLine(script: string): string {
+  const line = script.trimStart().split('\n', 1)[0] ?? '';
+  return line.length > 80 ? `${line.slice(0, 77)}...` : line;
+}
+
+/**
+ * The shell command line that runs `script` (as `becomeUser` through sudo when given): `sh -c '<script>'`,
+ * or, for a script too long for one argument and no stdin of its own, `sh -s` reading the script on stdin.
+ * @example shellCall('id -u', {}).command // => sh -c 'id -u'
+ */
+export function shellCall(script: string, opts: ExecOptions, becomeUser?: string): { command: string; opts: ExecOptions } {
+  const wrap = (inner: string) => (becomeUser === undefined ? cmd('sh', '-c', inner) : becomeWrap(inner, becomeUser));
+  const direct = wrap(script);
+  const stdinFree = opts.stdin === undefined && opts.stdinFile === undefined;
+  if (Buffer.byteLength(direct) <= MAX_SCRIPT_ARG || !stdinFree) return { command: direct, opts };
+  return { command: wrap('exec sh -s'), opts: { ...opts, stdin: script } };
+}
+
+/**
+ * Runs `argv` through zx with the options of one exec call; returns stdout, stderr and the exit code.
+ * @throws ExecTimeoutError when opts.timeoutMs passes first; ConfigError when stdinFile cannot be read
+ */
+export async function runProcess(host: string, argv: string[], opts: ExecOptions, what: string): Promise<ExecResult> {
+  if (opts.stdinFile !== undefined) assertReadable(opts.stdinFile);
+  const options = zxOptions(opts);
+  const started = Date.now();
+  const running = $(options)`${argv}`;
+  // A child that exits before reading all of its stdin must not crash the runner with EPIPE.
+  running.stdin?.on('error', () => {});
+  const out = await running;
+  const elapsed = Date.now() - started;
+  if (opts.timeoutMs !== undefined && out.exitCode === null && elapsed >= opts.timeoutMs) {
+    throw new ExecTimeoutError(host, opts.timeoutMs, `stopped "${what}"; raise the task's timeout or find what hangs on the host`);
+  }
+  return { stdout: out.stdout, stderr: out.stderr, code: out.exitCode ?? signalExitCode(out.signal) };
+}
+
+/**
+ * Transport that runs scripts with `sh -c` on this machine.
+ * @example const t = new LocalTransport(); await t.connect(); (await t.exec('uname -s')).stdout
+ */
+export class LocalTransport implements Transport {
+  readonly name: string;
+  readonly #become: boolean;
+  readonly #becomeUser: string;
+
+  constructor(options: LocalOptions = {}) {
+    this.name = options.name ?? 'localhost';
+    this.#become = options.become ?? false;
+    this.#becomeUser = options.becomeUser ?? 'root';
+  }
+
+  /** Nothing to open locally. */
+  async connect(): Promise<void> {}
+
+  /**
+   * Runs a POSIX sh script; stdin from opts.stdin (text or bytes) or streamed from opts.stdinFile.
+   * @throws ExecTimeoutError when opts.timeoutMs passes first
+   */
+  async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const call = shellCall(script, opts, this.#become ? this.#becomeUser : undefined);
+    // call.command is a shell command line, so a local sh reads it exactly as a remote login shell would.
+    return await runProcess(this.name, ['sh', '-c', call.command], call.opts, firstLine(script));
+  }
+
+  async close(): Promise<void> {}
+}
