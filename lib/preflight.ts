@@ -1,0 +1,89 @@
+// Whole-inventory checks a playbook runs before touching any host: RocketMQ topology rules and broker.properties lint.
+import { ValidationError } from './errors.ts';
+import { formatWhere } from './errors.ts';
+import { lintEntries, lintInstance, localKnownKeys } from './rocketmq/broker-lint.ts';
+import { allBrokerInstances, checkTopology, DEFAULT_NAMESRV_PORT, groupHosts, TOPOLOGIES, type BrokerInstance, type Topology } from './rocketmq/topology.ts';
+import type { Inventory, Vars, Where } from './types.ts';
+
+/** What every preflight check receives: the inventory, each host's fully resolved variables, its own arguments. */
+export interface PreflightContext {
+  inventory: Inventory;
+  hosts: Map<string, Vars>;
+  args: Vars;
+  where: Where;
+}
+
+/** A check throws ValidationError listing every problem, or returns warnings. */
+export type PreflightCheck = (ctx: PreflightContext) => string[];
+
+// The full key list comes from broker-keys.ts (another module) when it exists; the module name is a variable so
+// type checking does not depend on it. Top-level await keeps the checks synchronous.
+const BROKER_KEYS_MODULE = './rocketmq/broker-keys.ts';
+const knownKeys: Set<string> = await import(BROKER_KEYS_MODULE)
+  .then((m: { knownBrokerKeys?: () => Iterable<string> }) => new Set([...localKnownKeys(), ...(m.knownBrokerKeys?.() ?? [])]))
+  .catch(() => localKnownKeys());
+
+function fail(title: string, errors: string[], where: Where): never {
+  throw new ValidationError(`${title}:\n  - ${errors.join('\n  - ')}`, where);
+}
+
+function topologyArg(ctx: PreflightContext): Topology {
+  const value = ctx.args['topology'];
+  if (typeof value !== 'string' || !(TOPOLOGIES as readonly string[]).includes(value)) {
+    throw new ValidationError(`preflight rocketmq_topology: "topology" must be one of ${TOPOLOGIES.join(', ')}, got ${JSON.stringify(value)}`, ctx.where);
+  }
+  return value as Topology;
+}
+
+/** Broker instances of the inventory that take part in a topology (instances may list the topologies they join). */
+function instancesFor(ctx: PreflightContext, topology: string | undefined): BrokerInstance[] {
+  const all = allBrokerInstances(ctx.inventory, ctx.hosts);
+  return topology === undefined ? all : all.filter((i) => i.topologies === undefined || i.topologies.includes(topology));
+}
+
+/** Machine address → name server port, for port collisions with brokers on the same machine. */
+function namesrvPorts(ctx: PreflightContext): Map<string, number> {
+  const ports = new Map<string, number>();
+  for (const name of groupHosts(ctx.inventory, 'nameservers')) {
+    const vars = ctx.hosts.get(name) ?? {};
+    ports.set(String(vars['ansible_host'] ?? name), Number(vars['namesrv_port'] ?? DEFAULT_NAMESRV_PORT));
+  }
+  return ports;
+}
+
+function rocketmqTopology(ctx: PreflightContext): string[] {
+  const topology = topologyArg(ctx);
+  const missing = ['nameservers', 'brokers'].filter((g) => groupHosts(ctx.inventory, g).length === 0);
+  if (missing.length > 0) {
+    fail(`${topology}: the inventory ${ctx.inventory.dir} needs hosts in the groups nameservers and brokers`, missing.map((g) => `group "${g}" is missing or has no hosts; add it to hosts.yaml`), ctx.where);
+  }
+  const report = checkTopology(topology, instancesFor(ctx, topology), namesrvPorts(ctx));
+  if (report.errors.length > 0) fail(`inventory ${ctx.inventory.dir} does not fit topology ${topology}`, report.errors, ctx.where);
+  return report.warnings;
+}
+
+function brokerLint(ctx: PreflightContext): string[] {
+  const topology = typeof ctx.args['topology'] === 'string' ? ctx.args['topology'] : undefined;
+  const errors: string[] = [];
+  const warnings: string[] = [];
+  for (const instance of instancesFor(ctx, topology)) {
+    const vars = ctx.hosts.get(instance.host) ?? {};
+    const host = ctx.inventory.hosts.get(instance.host);
+    const sourceOf = (variable: string): string => {
+      const where = host?.sources[variable];
+      return where ? ` (set in ${formatWhere(where)})` : '';
+    };
+    const translate = vars['broker_lint_translate'] === true || vars['broker_lint_translate'] === 'true';
+    const result = lintInstance(lintEntries(instance, vars, sourceOf), knownKeys, translate, `host ${instance.host} broker ${instance.label}`);
+    errors.push(...result.errors);
+    warnings.push(...result.warnings);
+  }
+  if (errors.length > 0) fail('broker.properties lint found values RocketMQ would ignore or misread', errors, ctx.where);
+  return warnings;
+}
+
+/** Checks by name, as playbooks list them under `preflight:`. */
+export const preflightChecks: Record<string, PreflightCheck> = {
+  rocketmq_topology: rocketmqTopology,
+  broker_lint: brokerLint,
+};

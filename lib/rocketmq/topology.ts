@@ -1,0 +1,246 @@
+// RocketMQ topology over a whole inventory: each host's broker instances, and the rules a topology imposes on them.
+import { formatWhere, ValidationError } from '../errors.ts';
+import type { Host, Inventory, Vars, Where } from '../types.ts';
+
+export const TOPOLOGIES = ['single-master', 'multi-master', '2m2s-async', '2m2s-sync'] as const;
+export type Topology = (typeof TOPOLOGIES)[number];
+export type BrokerRole = 'ASYNC_MASTER' | 'SYNC_MASTER' | 'SLAVE';
+
+/** One broker JVM on one machine, with every default the broker role applies made explicit. */
+export interface BrokerInstance {
+  host: string;
+  /** The machine's address (ansible_host, else the host name): two inventory names on one machine share it. */
+  address: string;
+  label: string;
+  brokerName: string;
+  brokerId: number;
+  /** Set only when the inventory declares broker_role; otherwise derived from the id and the topology. */
+  declaredRole: string | undefined;
+  listenPort: number;
+  haListenPort: number;
+  storePathRootDir: string;
+  storePathCommitLog: string;
+  properties: Vars;
+  /** Topologies the instance belongs to (a shared inventory such as inventory/local); undefined means all. */
+  topologies: string[] | undefined;
+  /** "host mq1: broker_instances[1]"-style name of the declaration, for messages. */
+  origin: string;
+  /** " (set in file:line:col)" when the inventory loader recorded where, else "". */
+  at: string;
+}
+
+// Keep in sync with roles/broker/defaults/main.yaml and roles/broker/templates/broker.properties.hbs.
+export const DEFAULT_LISTEN_PORT = 10911;
+export const DEFAULT_NAMESRV_PORT = 9876;
+export const DEFAULT_DATA_ROOT = '/var/lib/rocketmq';
+
+/** The brokerRole a master (brokerId 0) gets in a topology. */
+export function masterRole(topology: Topology): BrokerRole {
+  return topology === '2m2s-sync' ? 'SYNC_MASTER' : 'ASYNC_MASTER';
+}
+
+/** The three ports an instance binds: the "fast" port listenPort-2, listenPort and haListenPort. */
+export function portTriple(instance: BrokerInstance): number[] {
+  return [instance.listenPort - 2, instance.listenPort, instance.haListenPort];
+}
+
+// Role defaults reach us unrendered when the caller merged them: resolve plain `{{name}}` references only.
+function resolveRefs(value: unknown, vars: Vars): unknown {
+  if (typeof value !== 'string') return value;
+  const whole = /^\{\{\s*([A-Za-z_][\w]*)\s*\}\}$/.exec(value);
+  if (whole?.[1] !== undefined) return resolveRefs(vars[whole[1]], vars);
+  return value.replace(/\{\{\s*([A-Za-z_][\w]*)\s*\}\}/g, (_, name: string) => String(resolveRefs(vars[name], vars) ?? ''));
+}
+
+function toInt(value: unknown, what: string, origin: string): number {
+  const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) {
+    throw new ValidationError(`${origin}: "${what}" must be a whole number, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function instanceFrom(host: string, raw: Vars, vars: Vars, origin: string, at: string): BrokerInstance {
+  const field = (key: string): unknown => resolveRefs(raw[key], vars);
+  const here = `${origin}${at}`;
+  const brokerName = String(field('broker_name') ?? '').trim();
+  if (brokerName === '') throw new ValidationError(`${here}: "broker_name" is missing or empty`);
+  const brokerId = toInt(field('broker_id') ?? 0, 'broker_id', here);
+  const listenPort = toInt(field('listen_port') ?? DEFAULT_LISTEN_PORT, 'listen_port', here);
+  const dataRoot = String(resolveRefs(vars['rocketmq_data_root'], vars) ?? DEFAULT_DATA_ROOT);
+  const storeRoot = String(field('store_path_root_dir') ?? `${dataRoot}/${brokerName}-${brokerId}/store`);
+  const role = field('broker_role');
+  const properties = raw['properties'];
+  const topologies = raw['topologies'];
+  return {
+    host,
+    address: String(resolveRefs(vars['ansible_host'], vars) ?? host),
+    label: String(field('name') ?? `${brokerName}-${brokerId}`),
+    brokerName,
+    brokerId,
+    declaredRole: role === undefined || role === null || role === '' ? undefined : String(role),
+    listenPort,
+    haListenPort: toInt(field('ha_listen_port') ?? listenPort + 1, 'ha_listen_port', here),
+    storePathRootDir: storeRoot,
+    storePathCommitLog: String(field('store_path_commit_log') ?? `${storeRoot}/commitlog`),
+    properties: properties !== null && typeof properties === 'object' && !Array.isArray(properties) ? (properties as Vars) : {},
+    topologies: Array.isArray(topologies) ? topologies.map(String) : undefined,
+    origin,
+    at,
+  };
+}
+
+/**
+ * The broker instances a host declares: `broker_instances`, or one instance from `broker_name`/`broker_id`.
+ * @example brokerInstances('mq1', { broker_name: 'broker-a', broker_id: 0 })[0].listenPort // => 10911
+ */
+export function brokerInstances(host: string, vars: Vars, at = ''): BrokerInstance[] {
+  const list = resolveRefs(vars['broker_instances'], vars);
+  if (Array.isArray(list)) {
+    return list.map((raw, i) => {
+      const origin = `host ${host}: broker_instances[${i}]`;
+      if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+        throw new ValidationError(`${origin}${at} must be a mapping with broker_name and broker_id`);
+      }
+      return instanceFrom(host, raw as Vars, vars, origin, at);
+    });
+  }
+  if (vars['broker_name'] === undefined) {
+    throw new ValidationError(`host ${host} is in group "brokers" but declares neither broker_instances nor broker_name`);
+  }
+  const single: Vars = {
+    broker_name: vars['broker_name'],
+    broker_id: vars['broker_id'],
+    listen_port: vars['broker_listen_port'],
+    store_path_root_dir: vars['broker_store_dir'],
+    properties: {},
+  };
+  return [instanceFrom(host, single, vars, `host ${host}`, at)];
+}
+
+/** Where in the inventory a host's broker declaration lives, for messages: " (set in file:line:col)". */
+export function declaredAt(host: Host | undefined, ...names: string[]): string {
+  for (const name of names) {
+    const where: Where | undefined = host?.sources[name];
+    if (where) return ` (set in ${formatWhere(where)})`;
+  }
+  return '';
+}
+
+/** Every broker instance of the inventory's "brokers" group, in group order. */
+export function allBrokerInstances(inventory: Inventory, hosts: Map<string, Vars>): BrokerInstance[] {
+  const names = groupHosts(inventory, 'brokers');
+  return names.flatMap((name) => {
+    const host = inventory.hosts.get(name);
+    return brokerInstances(name, hosts.get(name) ?? host?.vars ?? {}, declaredAt(host, 'broker_instances', 'broker_name'));
+  });
+}
+
+/** Host names of a group and of its children, each once, in inventory order. */
+export function groupHosts(inventory: Inventory, group: string, seen = new Set<string>()): string[] {
+  const found = inventory.groups.get(group);
+  if (!found || seen.has(group)) return [];
+  seen.add(group);
+  const names = [...found.hosts, ...found.children.flatMap((child) => groupHosts(inventory, child, seen))];
+  return [...new Set(names)];
+}
+
+/** Problems (errors) and warnings found by checkTopology(). */
+export interface TopologyReport {
+  errors: string[];
+  warnings: string[];
+}
+
+const isMaster = (i: BrokerInstance): boolean => i.brokerId === 0;
+
+function checkRoles(topology: Topology, instances: BrokerInstance[], report: TopologyReport): void {
+  for (const i of instances) {
+    const role = i.declaredRole;
+    if (role === undefined) continue;
+    const expected = isMaster(i) ? masterRole(topology) : 'SLAVE';
+    if (role !== expected) {
+      report.errors.push(`${topology}: ${i.origin} has broker_role ${role} but broker_id ${i.brokerId} needs ${expected}; remove broker_role to derive it${i.at}`);
+    }
+  }
+}
+
+function checkGroups(topology: Topology, instances: BrokerInstance[], report: TopologyReport): void {
+  const names = [...new Set(instances.map((i) => i.brokerName))];
+  for (const name of names) {
+    const members = instances.filter((i) => i.brokerName === name);
+    const masters = members.filter(isMaster);
+    if (masters.length > 1) {
+      report.errors.push(`${topology}: broker_name ${name} has ${masters.length} masters (broker_id 0): ${masters.map((m) => `${m.label} on host ${m.host}`).join(', ')}; keep exactly one`);
+    }
+    if (masters.length === 0) {
+      for (const s of members) report.errors.push(`${topology}: slave ${s.label} on host ${s.host} has broker_name ${name}, which has no master${s.at}`);
+    }
+    const ids = members.map((m) => m.brokerId).filter((id, k, all) => id !== 0 && all.indexOf(id) !== k);
+    for (const id of new Set(ids)) report.errors.push(`${topology}: broker_name ${name} has broker_id ${id} more than once`);
+  }
+}
+
+function checkCounts(topology: Topology, instances: BrokerInstance[], report: TopologyReport): void {
+  const masters = instances.filter(isMaster);
+  const slaves = instances.filter((i) => !isMaster(i));
+  const fail = (need: string): void => {
+    report.errors.push(`${topology}: needs ${need}, the inventory declares ${masters.length} master(s) and ${slaves.length} slave(s)`);
+  };
+  if (topology === 'single-master' && (masters.length !== 1 || slaves.length > 0)) fail('exactly 1 master and no slaves');
+  if (topology === 'multi-master' && (masters.length < 2 || slaves.length > 0)) fail('at least 2 masters and no slaves');
+  if (topology.startsWith('2m2s')) {
+    if (masters.length < 2) fail('at least 2 master/slave groups');
+    for (const m of masters) {
+      if (!slaves.some((s) => s.brokerName === m.brokerName)) {
+        report.errors.push(`${topology}: master ${m.label} on host ${m.host} (broker_name ${m.brokerName}) has no slave; add an instance with broker_name ${m.brokerName} and broker_id 1`);
+      }
+    }
+  }
+}
+
+/** Port triples and store paths must be disjoint per machine; a master beside its own slave is only a warning. */
+function checkMachines(topology: Topology, instances: BrokerInstance[], namesrvPorts: Map<string, number>, report: TopologyReport): void {
+  const machines = [...new Set(instances.map((i) => i.address))];
+  for (const address of machines) {
+    const here = instances.filter((i) => i.address === address);
+    const ports = new Map<number, string>();
+    const namesrv = namesrvPorts.get(address);
+    if (namesrv !== undefined) ports.set(namesrv, 'the name server');
+    for (const i of here) {
+      for (const port of portTriple(i)) {
+        const owner = ports.get(port);
+        if (owner !== undefined) report.errors.push(`${topology}: port ${port} of ${i.label} on host ${i.host} (${address}) is also used by ${owner}; give each instance its own listen_port (ports used: listen_port-2, listen_port, ha_listen_port)`);
+        else ports.set(port, `${i.label} on host ${i.host}`);
+      }
+    }
+    checkPaths(topology, here, report);
+    for (const s of here.filter((i) => !isMaster(i))) {
+      const master = here.find((m) => isMaster(m) && m.brokerName === s.brokerName);
+      if (master) report.warnings.push(`${topology}: slave ${s.label} and its master ${master.label} run on the same machine ${address}; one machine failure loses both`);
+    }
+  }
+}
+
+function checkPaths(topology: Topology, here: BrokerInstance[], report: TopologyReport): void {
+  const inside = (a: string, b: string): boolean => a === b || a.startsWith(`${b.replace(/\/+$/, '')}/`);
+  here.forEach((a, k) => {
+    for (const b of here.slice(k + 1)) {
+      if (inside(a.storePathRootDir, b.storePathRootDir) || inside(b.storePathRootDir, a.storePathRootDir) || a.storePathCommitLog === b.storePathCommitLog) {
+        report.errors.push(`${topology}: ${a.label} on host ${a.host} and ${b.label} on host ${b.host} share the store path ${a.storePathRootDir}; give each instance its own store_path_root_dir`);
+      }
+    }
+  });
+}
+
+/**
+ * Checks the brokers against a topology's rules; returns errors and warnings instead of throwing so all are shown at once.
+ * @example checkTopology('single-master', [oneMaster], new Map()) // => { errors: [], warnings: [] }
+ */
+export function checkTopology(topology: Topology, instances: BrokerInstance[], namesrvPorts: Map<string, number>): TopologyReport {
+  const report: TopologyReport = { errors: [], warnings: [] };
+  checkRoles(topology, instances, report);
+  checkGroups(topology, instances, report);
+  checkCounts(topology, instances, report);
+  checkMachines(topology, instances, namesrvPorts, report);
+  return report;
+}
