@@ -1,0 +1,87 @@
+// copy: a file with declared content and attributes; compared by sha256, written atomically only when it differs.
+import type { FileDiff, Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
+import { expectAbsolutePath, expectMode, expectString, optionalString, rejectUnknownKeys, requireKeys } from '../validate.ts';
+import { change, contentChanges } from './content-changes.ts';
+import { attributeDiff, declaredAttributes, fileProbe, parseFileFacts, planSafely, sha256Text } from './file-facts.ts';
+import type { FileFacts } from './file-facts.ts';
+import { attributesAction, writeFileAction } from './write-file.ts';
+
+export interface CopyArgs {
+  dest: string;
+  content: string;
+  mode: string;
+  owner?: string;
+  group?: string;
+}
+
+const KNOWN = ['dest', 'content', 'mode', 'owner', 'group'] as const;
+
+/**
+ * Types the arguments shared by copy and template (everything but the content's origin).
+ * @throws ValidationError naming the bad key and the task's place
+ */
+export function copyArgs(raw: Vars, content: string, where: Where): CopyArgs {
+  const args: CopyArgs = {
+    dest: expectAbsolutePath(raw.dest, 'dest', where),
+    content,
+    mode: raw.mode === undefined ? '0644' : expectMode(raw.mode, 'mode', where),
+  };
+  const owner = optionalString(raw.owner, 'owner', where);
+  const group = optionalString(raw.group, 'group', where);
+  if (owner !== undefined) args.owner = owner;
+  if (group !== undefined) args.group = group;
+  return args;
+}
+
+/** The probe copy and template need: content is fetched only when a check or diff will show it. */
+export function copyProbes(args: CopyArgs, ctx: PlanContext) {
+  return [fileProbe('file', args.dest, ctx.check || ctx.diff)];
+}
+
+/** Shown instead of the old text when it was not fetched (binary, over 256 KiB, or not asked for). */
+const unknownText = (facts: FileFacts): string =>
+  facts.exists && facts.sha256 ? `(content not shown: sha256 ${facts.sha256})` : '';
+
+/**
+ * Plans copy (and template): nothing when checksum and attributes match, a chmod/chown when only
+ * attributes differ, an atomic write otherwise.
+ */
+export function planCopy(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
+  return planSafely(() => {
+    const found = parseFileFacts(facts.get('file'), args.dest, ctx.host);
+    const attrs = declaredAttributes(args);
+    const diff: FileDiff = { path: args.dest, before: '', after: args.content };
+    const withDiff = (plan: Plan): Plan => (ctx.diff ? { ...plan, diff } : plan);
+    if (!found.exists) {
+      // In check mode an earlier task that would create the folder has not run, so this is no failure yet.
+      if (!found.parentExists && !ctx.check) {
+        return { actions: [], changes: [], failure: `${ctx.host}: the folder of "${args.dest}" does not exist: create it first with a file task (state: directory)` };
+      }
+      return withDiff({ actions: [writeFileAction({ path: args.dest, ...attrs }, args.content)], changes: [change('file', 'absent', 'present')] });
+    }
+    if (found.type !== 'file') {
+      return { actions: [], changes: [], failure: `${ctx.host}: "${args.dest}" is a ${found.type}, not a file: remove it or choose another dest` };
+    }
+    const sameContent = found.sha256 === sha256Text(args.content);
+    const attr = attributeDiff(found, attrs);
+    if (sameContent && attr.changes.length === 0) return { actions: [], changes: [], reason: `${args.dest} is as declared` };
+    if (sameContent) return { actions: [attributesAction(args.dest, attr.differing)], changes: attr.changes };
+    diff.before = found.content ?? unknownText(found);
+    return withDiff({
+      actions: [writeFileAction({ path: args.dest, ...attrs }, args.content)],
+      changes: [...contentChanges(args.dest, found.content, args.content, found.sha256), ...attr.changes],
+    });
+  });
+}
+
+/** copy: `dest`, `content`, `mode` (default 0644), `owner`, `group`. */
+export const copy: Module<CopyArgs> = {
+  name: 'copy',
+  validate(raw, where) {
+    rejectUnknownKeys(raw, KNOWN, 'copy', where);
+    requireKeys(raw, ['dest', 'content'], 'copy', where);
+    return copyArgs(raw, expectString(raw.content, 'content', where), where);
+  },
+  probes: copyProbes,
+  plan: planCopy,
+};

@@ -1,0 +1,71 @@
+// Planning an in-place edit of a text file (blockinfile, lineinfile, hostname): pure text edit, then an atomic write.
+import type { Change, Plan, PlanContext, ProbeResult } from '../types.ts';
+import { change } from './content-changes.ts';
+import { attributeDiff, declaredAttributes, parseFileFacts, planSafely } from './file-facts.ts';
+import { attributesAction, writeFileAction } from './write-file.ts';
+
+/** The text after an edit and what the edit changed; no changes means the text is as declared. */
+export interface EditResult {
+  text: string;
+  changes: Change[];
+}
+
+export interface EditTarget {
+  path: string;
+  /** Create a missing file (and its folder) from the edit of empty text. */
+  create: boolean;
+  mode?: string;
+  /** What is managed, for the no-change reason: "block" gives "/etc/hosts block is as declared". */
+  what: string;
+}
+
+/**
+ * Splits text into lines and whether it ended with a newline; empty text has no lines.
+ * @example splitLines('a\nb\n') // => { lines: ['a', 'b'], newline: true }
+ */
+export function splitLines(text: string): { lines: string[]; newline: boolean } {
+  if (text === '') return { lines: [], newline: false };
+  const newline = text.endsWith('\n');
+  return { lines: (newline ? text.slice(0, -1) : text).split('\n'), newline };
+}
+
+/** Joins lines back; a file that had lines ending in a newline keeps it, and an edited empty file gets one. */
+export function joinLines(lines: readonly string[], newline: boolean): string {
+  return lines.length === 0 ? '' : `${lines.join('\n')}${newline ? '\n' : ''}`;
+}
+
+/**
+ * Plans an edit of the text file at `target.path` from its probe (which must include content).
+ * Other lines stay byte-exact because the edit works on the fetched text and writes the whole result atomically.
+ */
+export function planEdit(
+  target: EditTarget,
+  result: ProbeResult | undefined,
+  edit: (text: string) => EditResult,
+  ctx: PlanContext,
+): Plan {
+  return planSafely(() => {
+    const found = parseFileFacts(result, target.path, ctx.host);
+    const write = (text: string, changes: Change[]): Plan => {
+      const attrs = declaredAttributes(target);
+      const plan: Plan = { actions: [writeFileAction({ path: target.path, makeParent: target.create, ...attrs }, text)], changes };
+      if (ctx.diff) plan.diff = { path: target.path, before: found.exists ? (found.content ?? '') : '', after: text };
+      return plan;
+    };
+    if (!found.exists) {
+      if (!target.create) return { actions: [], changes: [], failure: `${ctx.host}: "${target.path}" does not exist: create it first or set create: true` };
+      const created = edit('');
+      if (created.changes.length === 0) return { actions: [], changes: [], reason: `${target.path} is absent, so its ${target.what} is as declared` };
+      return write(created.text, [change('file', 'absent', 'present')]);
+    }
+    if (found.type !== 'file') return { actions: [], changes: [], failure: `${ctx.host}: "${target.path}" is not a regular file: cannot edit it` };
+    if (found.content === undefined) {
+      return { actions: [], changes: [], failure: `${ctx.host}: "${target.path}" is binary or larger than 256 KiB: it cannot be edited line by line` };
+    }
+    const edited = edit(found.content);
+    const attr = attributeDiff(found, declaredAttributes(target));
+    if (edited.changes.length > 0) return write(edited.text, [...edited.changes, ...attr.changes]);
+    if (attr.changes.length > 0) return { actions: [attributesAction(target.path, attr.differing)], changes: attr.changes };
+    return { actions: [], changes: [], reason: `${target.path} ${target.what} is as declared` };
+  });
+}

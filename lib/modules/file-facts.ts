@@ -1,0 +1,157 @@
+// One probe and its parser for what a path is on a host: type, mode, owner, size, sha256 and (small text) content.
+import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
+import { quote } from '../shell.ts';
+import type { Plan, Probe, ProbeResult } from '../types.ts';
+
+/** The facts of a path could not be read; a plan turns it into a task failure rather than a crash. */
+export class FactsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FactsError';
+  }
+}
+
+/** Content larger than this is never fetched: a checksum decides instead. */
+export const MAX_CONTENT_BYTES = 256 * 1024;
+
+export type FileType = 'file' | 'directory' | 'other';
+
+/** What a probe found at a path; `content` is present only for small text files when it was asked for. */
+export type FileFacts =
+  | { exists: false; parentExists: boolean }
+  | {
+      exists: true;
+      parentExists: true;
+      type: FileType;
+      mode: string;
+      owner: string;
+      group: string;
+      uid: string;
+      gid: string;
+      size: number;
+      sha256?: string;
+      content?: string;
+    };
+
+/**
+ * Builds the POSIX sh probe that describes `path` (symlinks followed, as the write follows them).
+ * @param wantContent also send the content, base64, when the file is text of at most 256 KiB
+ * @example fileProbe('file', '/etc/hosts', true).script.includes("'/etc/hosts'") === false // safe words stay bare
+ */
+export function fileProbe(id: string, path: string, wantContent: boolean): Probe {
+  const lines = [
+    `p=${quote(path)}`,
+    // dirname is computed by the shell so relative and odd paths behave exactly like the write script.
+    'if [ -e "$p" ]; then echo exists=1; else echo exists=0; [ -d "$(dirname -- "$p")" ] && echo parent=1 || echo parent=0; exit 0; fi',
+    `stat -L -c 'type=%F|mode=%a|owner=%U|group=%G|uid=%u|gid=%g|size=%s' -- "$p" | tr '|' '\\n' || exit 1`,
+    '[ -f "$p" ] || exit 0',
+    'printf "sha256=%s\\n" "$(sha256sum < "$p" | cut -c1-64)"',
+  ];
+  if (wantContent) {
+    // A NUL byte means binary: such files are compared by checksum only and never sent.
+    lines.push(
+      `s=$(wc -c < "$p"); if [ "$s" -le ${MAX_CONTENT_BYTES} ] && [ "$(tr -d '\\000' < "$p" | wc -c)" -eq "$s" ]; then`,
+      '  printf "content="; base64 < "$p" | tr -d "\\n"; echo',
+      'fi',
+    );
+  }
+  return { id, script: lines.join('\n') };
+}
+
+const TYPES: Record<string, FileType> = { 'regular file': 'file', 'regular empty file': 'file', directory: 'directory' };
+
+/**
+ * Parses the output of fileProbe().
+ * @throws FactsError when the probe failed or printed something unexpected (names the host and path)
+ * @example parseFileFacts({ stdout: 'exists=0\nparent=1\n', code: 0 }, '/x', 'h1') // => { exists: false, parentExists: true }
+ */
+export function parseFileFacts(result: ProbeResult | undefined, path: string, host: string): FileFacts {
+  if (!result || result.code !== 0) {
+    throw new FactsError(`${host}: cannot inspect "${path}" (probe exit code ${result?.code ?? 'missing'}): check that it is readable`);
+  }
+  const fields = new Map<string, string>();
+  for (const line of result.stdout.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  if (fields.get('exists') === '0') return { exists: false, parentExists: fields.get('parent') !== '0' };
+  const mode = fields.get('mode');
+  if (fields.get('exists') !== '1' || mode === undefined) {
+    throw new FactsError(`${host}: cannot inspect "${path}": unexpected probe output ${JSON.stringify(result.stdout.slice(0, 200))}`);
+  }
+  const facts: FileFacts = {
+    exists: true,
+    parentExists: true,
+    type: TYPES[fields.get('type') ?? ''] ?? 'other',
+    mode: mode.padStart(4, '0'),
+    owner: fields.get('owner') ?? '',
+    group: fields.get('group') ?? '',
+    uid: fields.get('uid') ?? '',
+    gid: fields.get('gid') ?? '',
+    size: Number(fields.get('size') ?? 0),
+  };
+  const sha = fields.get('sha256');
+  if (sha) facts.sha256 = sha;
+  const content = fields.get('content');
+  if (content !== undefined) facts.content = Buffer.from(content, 'base64').toString('utf8');
+  return facts;
+}
+
+/**
+ * The sha256 (hex) of text as written to a file (UTF-8), to compare with FileFacts.sha256.
+ * @example sha256Text('') // => 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+ */
+export function sha256Text(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * Runs a planning function and turns a FactsError into a failed plan, so one unreadable path fails one task.
+ * @example planSafely(() => { throw new FactsError('x') }) // => { actions: [], changes: [], failure: 'x' }
+ */
+export function planSafely(plan: () => Plan): Plan {
+  try {
+    return plan();
+  } catch (error) {
+    if (error instanceof FactsError) return { actions: [], changes: [], failure: error.message };
+    throw error;
+  }
+}
+
+/** Declared attributes of a path; unset ones are not managed. */
+export interface DeclaredAttributes {
+  mode?: string;
+  owner?: string;
+  group?: string;
+}
+
+/**
+ * Compares declared attributes with what exists: one Change per differing attribute, and those attributes alone.
+ * @example attributeDiff(facts, { mode: '0644' }).changes // => [{ item: 'mode', before: '0600', after: '0644' }]
+ */
+export function attributeDiff(
+  existing: { mode: string; owner: string; group: string; uid: string; gid: string },
+  declared: DeclaredAttributes,
+): { changes: Array<{ item: string; before: string; after: string }>; differing: DeclaredAttributes } {
+  const changes: Array<{ item: string; before: string; after: string }> = [];
+  const differing: DeclaredAttributes = {};
+  for (const key of ['mode', 'owner', 'group'] as const) {
+    const want = declared[key];
+    // A numeric owner or group is compared with the id, a name with the name.
+    const have = key !== 'mode' && /^\d+$/.test(want ?? '') ? existing[key === 'owner' ? 'uid' : 'gid'] : existing[key];
+    if (want === undefined || want === have) continue;
+    changes.push({ item: key, before: have, after: want });
+    differing[key] = want;
+  }
+  return { changes, differing };
+}
+
+/** The declared attributes among `args`, leaving unset ones out (exact optional types). */
+export function declaredAttributes(args: DeclaredAttributes): DeclaredAttributes {
+  const attrs: DeclaredAttributes = {};
+  if (args.mode !== undefined) attrs.mode = args.mode;
+  if (args.owner !== undefined) attrs.owner = args.owner;
+  if (args.group !== undefined) attrs.group = args.group;
+  return attrs;
+}

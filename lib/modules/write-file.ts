@@ -1,0 +1,88 @@
+// The atomic file write: temp file beside the destination, content from stdin, attributes, fsync, rename.
+import { cmd, quote } from '../shell.ts';
+import type { Action } from '../types.ts';
+
+/** Who owns a file and how it may be used; unset fields keep the existing file's value. */
+export interface FileAttributes {
+  mode?: string;
+  owner?: string;
+  group?: string;
+}
+
+export interface WriteFileOptions extends FileAttributes {
+  path: string;
+  /** Create the parent folder (and its parents) when it is missing. @default false */
+  makeParent?: boolean;
+}
+
+/**
+ * The chown/chmod commands that give `target` (a shell word, already quoted or a "$var") its attributes.
+ * chown comes first because it clears setuid/setgid bits that chmod must then set.
+ * @example attributeCommands("'/etc/x'", { mode: '0644', owner: 'rocketmq' }) // => ["chown rocketmq '/etc/x'", "chmod 0644 '/etc/x'"]
+ */
+export function attributeCommands(target: string, attrs: FileAttributes): string[] {
+  const lines: string[] = [];
+  if (attrs.owner !== undefined) {
+    lines.push(`chown ${quote(attrs.group === undefined ? attrs.owner : `${attrs.owner}:${attrs.group}`)} ${target}`);
+  } else if (attrs.group !== undefined) {
+    lines.push(`chgrp ${quote(attrs.group)} ${target}`);
+  }
+  if (attrs.mode !== undefined) lines.push(`chmod ${quote(attrs.mode)} ${target}`);
+  return lines;
+}
+
+/**
+ * A POSIX sh script that replaces `path` atomically with the bytes on its stdin.
+ * Readers see the old file or the new one, never a partial one; on any failure the old file is
+ * untouched and the temp file is removed.
+ * @example writeFileScript({ path: '/etc/hostname', mode: '0644' })
+ */
+export function writeFileScript(opts: WriteFileOptions): string {
+  return [
+    'set -e',
+    `dest=${quote(opts.path)}`,
+    // The probe described the symlink's target (stat -L), so the write replaces the target too.
+    'if [ -L "$dest" ]; then dest=$(readlink -f -- "$dest"); fi',
+    'dir=$(dirname -- "$dest")',
+    ...(opts.makeParent ? ['[ -d "$dir" ] || mkdir -p -- "$dir"'] : []),
+    // Same folder as the destination, so the final mv is a rename within one filesystem.
+    'tmp=$(mktemp "$dir/.rocketmq-deploy.XXXXXX")',
+    `trap 'rm -f -- "$tmp"' EXIT`,
+    `trap 'exit 1' HUP INT TERM`,
+    'cat > "$tmp"',
+    // Unset attributes keep the old file's (best effort for the owner: only root may give files away);
+    // a new file gets the usual 0666 minus umask instead of mktemp's 0600.
+    'if [ -e "$dest" ]; then',
+    '  chmod "$(stat -c %a -- "$dest")" "$tmp"',
+    '  chown "$(stat -c %u:%g -- "$dest")" "$tmp" 2>/dev/null || :',
+    'else',
+    `  chmod "$(printf '%o' $((0666 & ~$(umask))))" "$tmp"`,
+    'fi',
+    ...attributeCommands('"$tmp"', opts),
+    // coreutils sync FILE fsyncs just this file; older or busybox sync without FILE syncs everything.
+    'sync "$tmp" 2>/dev/null || sync',
+    'mv -f -- "$tmp" "$dest"',
+  ].join('\n');
+}
+
+/**
+ * An Action that writes `content` to `opts.path` atomically (content travels on stdin, never in the script).
+ * @example writeFileAction({ path: '/etc/hosts' }, '127.0.0.1 localhost\n')
+ */
+export function writeFileAction(opts: WriteFileOptions, content: string, describe = `write ${opts.path}`): Action {
+  return { describe, script: writeFileScript(opts), stdin: content };
+}
+
+/**
+ * An Action that only changes the attributes of an existing path.
+ * @example attributesAction('/opt/rocketmq', { mode: '0755' }) // => { describe: 'set mode of /opt/rocketmq', … }
+ */
+export function attributesAction(path: string, attrs: FileAttributes): Action {
+  const what = Object.keys(attrs).filter((k) => attrs[k as keyof FileAttributes] !== undefined).join(', ');
+  return { describe: `set ${what} of ${path}`, script: ['set -e', ...attributeCommands(quote(path), attrs)].join('\n') };
+}
+
+/** Removes a path (recursively for folders). */
+export function removeAction(path: string): Action {
+  return { describe: `remove ${path}`, script: cmd('rm', '-rf', '--', path) };
+}
