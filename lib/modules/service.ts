@@ -1,0 +1,198 @@
+// The service module: keeps one long-running process (name server, broker) started, stopped or restarted.
+import { ValidationError } from '../errors.ts';
+import type { Action, Change, Module, Plan, Probe, ProbeResult, Vars, Where } from '../types.ts';
+import { expectBool, expectInt, expectMap, expectOneOf, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../validate.ts';
+import { pidfileProbeScript, pidfileStartScript, pidfileStopScript } from './service-pidfile.ts';
+import { systemdActions, systemdProbeScript } from './service-systemd.ts';
+
+export type ServiceState = 'started' | 'stopped' | 'restarted';
+export type Supervisor = 'auto' | 'pidfile' | 'systemd';
+
+export interface ServiceArgs {
+  name: string;
+  state: ServiceState;
+  /** argv of the process; it is exec'ed, so the recorded PID is the process itself. */
+  command: string[];
+  env: Record<string, string>;
+  cwd?: string;
+  pidfile: string;
+  log: string;
+  user?: string;
+  /** A change of their sha256 since the start means "running an old config" → restart. */
+  configFiles: string[];
+  stopTimeout: number;
+  supervisor: Supervisor;
+  /** Text that the process command line must contain (default: the last word of `command`). */
+  match: string;
+  /** Start at boot (systemd only; the PID-file supervisor has no boot hook). */
+  enabled?: boolean;
+}
+
+/** What the probe found, whichever supervisor answered. */
+export interface ServiceFacts {
+  supervisor: 'pidfile' | 'systemd';
+  running: boolean;
+  pid: string;
+  why: string;
+  configs: Array<{ path: string; recorded: string; now: string }>;
+  /** systemd only: sha256 of the installed unit file or "missing", and `systemctl is-enabled`. */
+  unit?: string;
+  enabled?: string;
+}
+
+/** What must happen to the process, before the supervisor turns it into actions. */
+export type Transition = { kind: 'none'; reason: string } | { kind: 'start' | 'stop' | 'restart'; changes: Change[] };
+
+const KNOWN = ['name', 'state', 'command', 'env', 'cwd', 'pidfile', 'log', 'user', 'config_files', 'stop_timeout', 'supervisor', 'match', 'enabled'] as const;
+const NAME = /^[A-Za-z0-9_.@-]+$/;
+const USER = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Values go into line-based state files and unit files: a newline would split them. */
+function noNewline(value: string, key: string, where: Where): string {
+  if (/[\n\r\0]/.test(value)) throw new ValidationError(`service: "${key}" must be one line, got ${JSON.stringify(value)}`, where);
+  return value;
+}
+
+function validateEnv(raw: unknown, where: Where): Record<string, string> {
+  if (raw === undefined || raw === null) return {};
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(expectMap(raw, 'env', where))) {
+    if (!ENV_KEY.test(key)) throw new ValidationError(`service: env name "${key}" is not a valid variable name`, where);
+    env[key] = noNewline(expectString(value, `env.${key}`, where), `env.${key}`, where);
+  }
+  return env;
+}
+
+function validateName(raw: unknown, where: Where): string {
+  const name = expectString(raw, 'name', where);
+  if (!NAME.test(name)) throw new ValidationError(`service: "name" may hold only letters, digits and _.@-, got ${JSON.stringify(name)}`, where);
+  return name;
+}
+
+function validateService(raw: Vars, where: Where): ServiceArgs {
+  rejectUnknownKeys(raw, KNOWN, 'service', where);
+  const name = validateName(raw.name, where);
+  const command = expectStringList(raw.command, 'command', where).map((w, i) => noNewline(w, `command[${i}]`, where));
+  if (command.length === 0) throw new ValidationError('service: "command" is required (the argv list of the process)', where);
+  const line = (key: string, fallback?: string) => {
+    const value = optionalString(raw[key], key, where) ?? fallback;
+    return value === undefined ? undefined : noNewline(value, key, where);
+  };
+  const user = line('user');
+  if (user !== undefined && !USER.test(user)) throw new ValidationError(`service: "user" is not a valid user name, got ${JSON.stringify(user)}`, where);
+  const args: ServiceArgs = {
+    name,
+    state: raw.state === undefined ? 'started' : expectOneOf(raw.state, 'state', ['started', 'stopped', 'restarted'], where),
+    command,
+    env: validateEnv(raw.env, where),
+    pidfile: line('pidfile', `/run/rocketmq-deploy/${name}.pid`) as string,
+    log: line('log', `/var/log/rocketmq-deploy/${name}.log`) as string,
+    configFiles: expectStringList(raw.config_files, 'config_files', where).map((p, i) => noNewline(p, `config_files[${i}]`, where)),
+    stopTimeout: raw.stop_timeout === undefined ? 60 : expectInt(raw.stop_timeout, 'stop_timeout', where, 1, 3600),
+    supervisor: raw.supervisor === undefined ? 'auto' : expectOneOf(raw.supervisor, 'supervisor', ['auto', 'pidfile', 'systemd'], where),
+    match: line('match', command[command.length - 1]) as string,
+  };
+  const cwd = line('cwd');
+  if (cwd !== undefined) args.cwd = cwd;
+  if (user !== undefined) args.user = user;
+  if (raw.enabled !== undefined) args.enabled = expectBool(raw.enabled, 'enabled', where);
+  return args;
+}
+
+/** The probe id of a service: one per name, so two tasks on one service share a probe. */
+export const serviceProbeId = (args: ServiceArgs): string => `service:${args.name}`;
+
+function serviceProbe(args: ServiceArgs): Probe {
+  const pidfile = pidfileProbeScript(args);
+  const systemd = systemdProbeScript(args);
+  const script =
+    args.supervisor === 'pidfile' ? pidfile
+    : args.supervisor === 'systemd' ? systemd
+    : `if [ -d /run/systemd/system ]; then\n${systemd}\nelse\n${pidfile}\nfi`;
+  return { id: serviceProbeId(args), script };
+}
+
+/**
+ * Parses the probe output (`key=value` lines, `config<i>=<recorded> <now>`).
+ * @throws Error naming the host when the probe failed or printed nothing usable
+ */
+export function parseServiceFacts(result: ProbeResult | undefined, args: ServiceArgs, host: string): ServiceFacts {
+  const fields = new Map<string, string>();
+  for (const line of (result?.stdout ?? '').split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  const supervisor = fields.get('supervisor');
+  if (!result || result.code !== 0 || (supervisor !== 'pidfile' && supervisor !== 'systemd')) {
+    throw new Error(`${host}: cannot inspect service "${args.name}" (probe exit code ${result?.code ?? 'missing'}): ${JSON.stringify((result?.stdout ?? '').slice(0, 200))}`);
+  }
+  const configs = args.configFiles.map((path, i) => {
+    const [recorded = 'none', now = 'missing'] = (fields.get(`config${i}`) ?? '').split(' ');
+    return { path, recorded, now };
+  });
+  const facts: ServiceFacts = { supervisor, running: fields.get('running') === 'yes', pid: fields.get('pid') ?? '', why: fields.get('why') ?? '', configs };
+  const unit = fields.get('unit');
+  if (unit !== undefined) facts.unit = unit;
+  const enabled = fields.get('enabled');
+  if (enabled !== undefined) facts.enabled = enabled;
+  return facts;
+}
+
+const short = (sha: string): string => (/^[0-9a-f]{64}$/.test(sha) ? sha.slice(0, 8) : sha);
+
+/** Config files whose checksum now differs from the one recorded when the process started. */
+function staleConfigs(facts: ServiceFacts): Change[] {
+  return facts.configs
+    .filter((c) => c.recorded !== c.now)
+    .map((c) => ({ item: `config ${c.path}`, before: `started with ${c.recorded === 'none' ? 'unknown' : short(c.recorded)}`, after: short(c.now) }));
+}
+
+/**
+ * Decides what the process needs, independent of the supervisor.
+ * @param forceRestart a change (e.g. a new unit file) that only takes effect on restart
+ */
+export function serviceTransition(args: ServiceArgs, facts: ServiceFacts, forceRestart: Change[] = []): Transition {
+  const pid = facts.pid ? ` (pid ${facts.pid})` : '';
+  if (args.state === 'stopped') {
+    return facts.running
+      ? { kind: 'stop', changes: [{ item: 'process', before: `running${pid}`, after: 'stopped' }] }
+      : { kind: 'none', reason: `${args.name} is not running${facts.why ? ` (${facts.why})` : ''}` };
+  }
+  if (!facts.running) return { kind: 'start', changes: [{ item: 'process', before: 'not running', after: 'running' }] };
+  if (args.state === 'restarted') return { kind: 'restart', changes: [{ item: 'process', before: `running${pid}`, after: 'restarted' }] };
+  const stale = [...staleConfigs(facts), ...forceRestart];
+  if (stale.length > 0) return { kind: 'restart', changes: stale };
+  const configs = facts.configs.length > 0 ? ` with its current config (${facts.configs.length} file${facts.configs.length > 1 ? 's' : ''})` : '';
+  return { kind: 'none', reason: `${args.name} is running${pid}${configs}` };
+}
+
+function pidfileActions(args: ServiceArgs, kind: 'start' | 'stop' | 'restart', pid: string): Action[] {
+  const stop: Action = { describe: `stop ${args.name}${pid ? ` (pid ${pid})` : ''}`, script: pidfileStopScript(args), timeoutMs: (args.stopTimeout + 15) * 1000 };
+  const start: Action = { describe: `start ${args.name}`, script: pidfileStartScript(args), timeoutMs: 30_000 };
+  return kind === 'start' ? [start] : kind === 'stop' ? [stop] : [stop, start];
+}
+
+function planService(args: ServiceArgs, facts: ReadonlyMap<string, ProbeResult>, host: string): Plan {
+  let found: ServiceFacts;
+  try {
+    found = parseServiceFacts(facts.get(serviceProbeId(args)), args, host);
+  } catch (error) {
+    return { actions: [], changes: [], failure: (error as Error).message };
+  }
+  if (found.supervisor === 'systemd') return systemdActions(args, found);
+  const transition = serviceTransition(args, found);
+  if (transition.kind === 'none') return { actions: [], changes: [], reason: transition.reason };
+  return { actions: pidfileActions(args, transition.kind, found.pid), changes: transition.changes };
+}
+
+/**
+ * The `service` module (arguments: docs/modules.md).
+ * @example serviceModule.validate({ name: 'namesrv', command: ['/opt/rmq/bin/mqnamesrv'] }, where, ctx)
+ */
+export const serviceModule: Module<ServiceArgs> = {
+  name: 'service',
+  validate: (raw, where) => validateService(raw, where),
+  probes: (args) => [serviceProbe(args)],
+  plan: (args, facts, ctx) => planService(args, facts, ctx.host),
+};
