@@ -45,7 +45,7 @@ export function applyBlock(text: string, begin: string, end: string, block: stri
 }
 
 /** blockinfile: `path`, `block`, `marker` (with {mark}), `create` (default true), `mode`. */
-export const blockinfile: Module<BlockArgs> = {
+export const blockinfileModule: Module<BlockArgs> = {
   name: 'blockinfile',
   validate(raw, where) {
     rejectUnknownKeys(raw, KNOWN, 'blockinfile', where);

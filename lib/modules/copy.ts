@@ -75,7 +75,7 @@ export function planCopy(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>
 }
 
 /** copy: `dest`, `content`, `mode` (default 0644), `owner`, `group`. */
-export const copy: Module<CopyArgs> = {
+export const copyModule: Module<CopyArgs> = {
   name: 'copy',
   validate(raw, where) {
     rejectUnknownKeys(raw, KNOWN, 'copy', where);

@@ -55,7 +55,7 @@ function planFile(args: FileArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: 
 }
 
 /** file: `path`, `state` = directory (default) | file | absent | touch, `mode`, `owner`, `group`. */
-export const file: Module<FileArgs> = {
+export const fileModule: Module<FileArgs> = {
   name: 'file',
   validate(raw, where) {
     rejectUnknownKeys(raw, KNOWN, 'file', where);

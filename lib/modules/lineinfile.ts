@@ -62,7 +62,7 @@ export function expectRegExp(value: unknown, key: string, where: Where): RegExp 
 }
 
 /** lineinfile: `path`, `line`, `regexp`, `state` = present (default) | absent, `create` (default false). */
-export const lineinfile: Module<LineArgs> = {
+export const lineinfileModule: Module<LineArgs> = {
   name: 'lineinfile',
   validate(raw, where) {
     rejectUnknownKeys(raw, KNOWN, 'lineinfile', where);

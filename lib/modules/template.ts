@@ -7,7 +7,7 @@ import type { CopyArgs } from './copy.ts';
 const KNOWN = ['src', 'dest', 'mode', 'owner', 'group'] as const;
 
 /** template: `src` (in the role's templates/), `dest`, `mode` (default 0644), `owner`, `group`. */
-export const template: Module<CopyArgs> = {
+export const templateModule: Module<CopyArgs> = {
   name: 'template',
   validate(raw, where, ctx) {
     rejectUnknownKeys(raw, KNOWN, 'template', where);

@@ -18,7 +18,7 @@ export interface WriteFileOptions extends FileAttributes {
 /**
  * The chown/chmod commands that give `target` (a shell word, already quoted or a "$var") its attributes.
  * chown comes first because it clears setuid/setgid bits that chmod must then set.
- * @example attributeCommands("'/etc/x'", { mode: '0644', owner: 'rocketmq' }) // => ["chown rocketmq '/etc/x'", "chmod 0644 '/etc/x'"]
+ * @example attributeCommands('/etc/x', { mode: '0644', owner: 'rocketmq' }) // => ['chown rocketmq /etc/x', 'chmod 0644 /etc/x']
  */
 export function attributeCommands(target: string, attrs: FileAttributes): string[] {
   const lines: string[] = [];
@@ -61,7 +61,14 @@ export function writeFileScript(opts: WriteFileOptions): string {
     ...attributeCommands('"$tmp"', opts),
     // coreutils sync FILE fsyncs just this file; older or busybox sync without FILE syncs everything.
     'sync "$tmp" 2>/dev/null || sync',
-    'mv -f -- "$tmp" "$dest"',
+    // A bind-mounted file (containers, lab hosts' /etc/hosts) cannot be renamed over (EBUSY), so only
+    // there the bytes are copied in place: the one case that is not atomic.
+    `if awk -v p="$dest" '$5 == p { found = 1 } END { exit !found }' /proc/self/mountinfo 2>/dev/null; then`,
+    '  cat "$tmp" > "$dest"',
+    ...attributeCommands('"$dest"', opts).map((line) => `  ${line}`),
+    'else',
+    '  mv -f -- "$tmp" "$dest"',
+    'fi',
   ].join('\n');
 }
 

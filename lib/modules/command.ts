@@ -1,0 +1,103 @@
+// command: runs a shell command or an argv list, unless its `creates` path exists or its `removes` path is missing.
+import { posix } from 'node:path';
+import { ValidationError } from '../errors.ts';
+import { cmd, quote } from '../shell.ts';
+import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
+import { expectMap, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../validate.ts';
+import { change } from './content-changes.ts';
+
+export interface CommandArgs {
+  /** A shell command line run by sh, or an argv list run without a shell. */
+  run: { shell: string } | { argv: string[] };
+  creates?: string;
+  removes?: string;
+  chdir?: string;
+  env: Record<string, string>;
+}
+
+const KNOWN = ['cmd', 'argv', 'creates', 'removes', 'chdir', 'env'] as const;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function expectEnv(value: unknown, where: Where): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  const env: Record<string, string> = {};
+  for (const [key, v] of Object.entries(expectMap(value, 'env', where))) {
+    if (!ENV_NAME.test(key)) throw new ValidationError(`"env" has an invalid variable name ${JSON.stringify(key)}`, where);
+    env[key] = expectString(v, `env.${key}`, where);
+  }
+  return env;
+}
+
+function expectRun(raw: Vars, where: Where): CommandArgs['run'] {
+  if ((raw.cmd === undefined) === (raw.argv === undefined)) {
+    throw new ValidationError('command: give exactly one of "cmd" (a shell command line) or "argv" (a list)', where);
+  }
+  if (raw.cmd !== undefined) return { shell: expectString(raw.cmd, 'cmd', where) };
+  const argv = expectStringList(raw.argv, 'argv', where);
+  if (argv.length === 0) throw new ValidationError('"argv" must not be empty', where);
+  return { argv };
+}
+
+/** A guard path as the command sees it: relative paths are taken from `chdir`, as the command runs there. */
+const guardPath = (path: string, chdir: string | undefined): string =>
+  chdir && !path.startsWith('/') ? posix.join(chdir, path) : path;
+
+/** The command as one line for messages (argv words quoted, so it reads as it would be typed). */
+export const commandText = (args: CommandArgs): string => ('shell' in args.run ? args.run.shell : cmd(...args.run.argv));
+
+/** The script that runs the command: cd, exported variables, then the command itself. */
+export function commandScript(args: CommandArgs): string {
+  const lines = args.chdir ? [`${cmd('cd', '--', args.chdir)} || exit 1`] : [];
+  for (const [key, value] of Object.entries(args.env)) lines.push(`${key}=${quote(value)}; export ${key}`);
+  // The shell form runs in its own sh, so its own exits and traps cannot reach the surrounding script.
+  lines.push('shell' in args.run ? cmd('sh', '-c', args.run.shell) : cmd(...args.run.argv));
+  return lines.join('\n');
+}
+
+/** Why the guards say not to run, or undefined when the command should run. */
+function guardReason(args: CommandArgs, guard: ProbeResult | undefined, ctx: PlanContext): string | undefined {
+  if (args.creates === undefined && args.removes === undefined) return undefined;
+  if (!guard || guard.code !== 0) throw new ValidationError(`${ctx.host}: cannot check the creates/removes paths of the command`);
+  if (args.creates !== undefined && /^creates=1$/m.test(guard.stdout)) return `"${args.creates}" exists`;
+  if (args.removes !== undefined && /^removes=0$/m.test(guard.stdout)) return `"${args.removes}" does not exist`;
+  return undefined;
+}
+
+function planCommand(args: CommandArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
+  let reason: string | undefined;
+  try {
+    reason = guardReason(args, facts.get('guard'), ctx);
+  } catch (error) {
+    return { actions: [], changes: [], failure: (error as Error).message };
+  }
+  if (reason) return { actions: [], changes: [], reason };
+  const text = commandText(args);
+  const shown = text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  return {
+    actions: [{ describe: `run ${shown}`, script: commandScript(args) }],
+    changes: [change('command', undefined, ctx.check ? `would run: ${shown}` : `run: ${shown}`)],
+  };
+}
+
+/** command: `cmd` (run by sh) or `argv` (list), `creates`, `removes`, `chdir`, `env`. */
+export const commandModule: Module<CommandArgs> = {
+  name: 'command',
+  validate(raw, where) {
+    rejectUnknownKeys(raw, KNOWN, 'command', where);
+    const args: CommandArgs = { run: expectRun(raw, where), env: expectEnv(raw.env, where) };
+    const chdir = optionalString(raw.chdir, 'chdir', where);
+    if (chdir !== undefined) args.chdir = chdir;
+    const creates = optionalString(raw.creates, 'creates', where);
+    const removes = optionalString(raw.removes, 'removes', where);
+    if (creates !== undefined) args.creates = guardPath(creates, chdir);
+    if (removes !== undefined) args.removes = guardPath(removes, chdir);
+    return args;
+  },
+  probes(args) {
+    const lines: string[] = [];
+    if (args.creates !== undefined) lines.push(`if [ -e ${quote(args.creates)} ]; then echo creates=1; else echo creates=0; fi`);
+    if (args.removes !== undefined) lines.push(`if [ -e ${quote(args.removes)} ]; then echo removes=1; else echo removes=0; fi`);
+    return lines.length > 0 ? [{ id: 'guard', script: lines.join('\n') }] : [];
+  },
+  plan: planCommand,
+};
