@@ -76,7 +76,9 @@ export async function runProcess(host: string, argv: string[], opts: ExecOptions
   running.stdin?.on('error', () => {});
   const out = await running;
   const elapsed = Date.now() - started;
-  if (opts.timeoutMs !== undefined && out.exitCode === null && elapsed >= opts.timeoutMs) {
+  // zx kills the whole process tree, so a shell in it may report 143 instead of the signal: judge by the clock.
+  const killed = out.exitCode === null || out.exitCode > 128;
+  if (opts.timeoutMs !== undefined && killed && elapsed >= opts.timeoutMs) {
     throw new ExecTimeoutError(host, opts.timeoutMs, `stopped "${what}"; raise the task's timeout or find what hangs on the host`);
   }
   return { stdout: out.stdout, stderr: out.stderr, code: out.exitCode ?? signalExitCode(out.signal) };
