@@ -26,7 +26,6 @@ export interface TaskFolders {
 }
 
 const SIMPLE_NAME = /^!?\s*[A-Za-z_][\w.]*$/;
-const WHOLE_EXPRESSION = /^\{\{\s*([A-Za-z_][\w.]*)\s*\}\}$/;
 
 /** Looks a dotted name up in the variables; undefined when any part is missing. */
 function lookup(vars: Vars, path: string): unknown {
@@ -61,9 +60,8 @@ export function evaluateCondition(condition: string, vars: Vars, key: string, wh
 
 /** The items of a task's loop for one host: a list, or a template naming a list variable. */
 function loopItems(spec: TaskSpec, vars: Vars, host: string): unknown[] {
-  const loop = spec.loop;
-  const whole = typeof loop === 'string' ? WHOLE_EXPRESSION.exec(loop.trim()) : null;
-  const value = whole?.[1] ? lookup(vars, whole[1]) : renderValue(loop, vars, spec.where, host);
+  // A loop that is exactly `{{ list_var }}` renders to the list itself.
+  const value = renderValue(spec.loop, vars, spec.where, host);
   if (!Array.isArray(value)) {
     throw new ValidationError(`${host}: task "${spec.name}": "loop" must be a list (or name a list variable), got ${JSON.stringify(value) ?? 'undefined'}`, spec.where);
   }

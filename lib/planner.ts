@@ -85,7 +85,8 @@ function phaseVars(phase: PhaseSpec, roles: Role[]): { roleDefaults: Vars; playV
 /** Plans one host of one phase: variables, then every selected task and every handler. */
 function planHost(host: string, phase: PhaseSpec, roles: Role[], input: PlanInput): HostPlan {
   const { roleDefaults, playVars } = phaseVars(phase, roles);
-  const vars = resolveVars(hostVars(input.inventory, host, { roleDefaults, playVars, extraVars: input.extraVars }), phase.where);
+  const merged = hostVars(input.inventory, host, { roleDefaults, playVars, extraVars: input.extraVars });
+  const vars = resolveVars(merged, phase.where, input.inventory.hosts.get(host)?.sources);
   const playbookDir = dirname(input.playbook.file);
   const folders = (spec: TaskSpec): TaskFolders => {
     const role = roles.find((r) => r.name === spec.role);

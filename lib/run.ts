@@ -1,0 +1,162 @@
+// Public API: load → preflight → plan → prepare → execute → recap; returns a RunSummary and never prints.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { ValidationError } from './errors.ts';
+import { execute } from './executor.ts';
+import { exitCodeOf } from './exit-codes.ts';
+import { loadInventory } from './inventory.ts';
+import { loadPlaybook } from './playbook.ts';
+import { planPhases, type PlannedPhase } from './planner.ts';
+import { preflightChecks } from './preflight.ts';
+import { makeRedactor, secretValues, type Redactor } from './redact.ts';
+import { makeTransport } from './transports/connect.ts';
+import { hostVars, resolveVars } from './vars.ts';
+import type { Host, HostCounts, Inventory, Module, Playbook, RunEvent, Transport, Vars } from './types.ts';
+
+/** Everything a run is told by its caller (the CLI builds this from argv). */
+export interface RunOptions {
+  playbook: string;
+  /** Inventory folder of one environment. */
+  inventory: string;
+  check: boolean;
+  diff: boolean;
+  limit?: string;
+  tags: string[];
+  skipTags: string[];
+  extraVars: Vars;
+  /** @default 10 */
+  forks: number;
+  /** @default roles/ beside the playbook, else ../roles */
+  rolesDir?: string;
+}
+
+/** Replaceable parts, for tests: the module registry and how a host's transport is made. */
+export interface RunDeps {
+  modules?: ReadonlyMap<string, Module<unknown>>;
+  makeTransport?: (host: Host) => Transport;
+}
+
+export interface RunSummary {
+  counts: Record<string, HostCounts>;
+  failedHosts: string[];
+  unreachableHosts: string[];
+  /** --check found at least one task that would change. */
+  drift: boolean;
+  aborted?: string;
+  exitCode: number;
+}
+
+/** A run planned and validated, not yet executed. */
+export interface PlannedRun {
+  inventory: Inventory;
+  playbook: Playbook;
+  phases: PlannedPhase[];
+  warnings: string[];
+  redact: Redactor;
+}
+
+async function moduleRegistry(deps: RunDeps): Promise<ReadonlyMap<string, Module<unknown>>> {
+  if (deps.modules) return deps.modules;
+  // Loaded on demand so callers that bring their own modules (tests) never load every module.
+  const index = (await import('./modules/index.ts')) as { modules: ReadonlyMap<string, Module<unknown>> };
+  return index.modules;
+}
+
+function rolesDirFor(options: RunOptions): string {
+  if (options.rolesDir) return options.rolesDir;
+  const beside = join(dirname(options.playbook), 'roles');
+  return existsSync(beside) ? beside : join(dirname(options.playbook), '..', 'roles');
+}
+
+/** Runs every `preflight:` check of the playbook over the whole inventory; returns their warnings. */
+function runPreflight(inventory: Inventory, playbook: Playbook, extraVars: Vars): string[] {
+  if (playbook.preflight.length === 0) return [];
+  const hosts = new Map([...inventory.hosts.values()].map((h) => [h.name, resolveVars(hostVars(inventory, h.name, { extraVars }), undefined, h.sources)] as const));
+  return playbook.preflight.flatMap((spec) => {
+    const check = preflightChecks[spec.check];
+    if (!check) throw new ValidationError(`unknown preflight check "${spec.check}" (known: ${Object.keys(preflightChecks).join(', ')})`, spec.where);
+    return check({ inventory, hosts, args: spec.args, where: spec.where });
+  });
+}
+
+/** Secrets of every planned host and of -e, masked in every event. */
+function redactorOf(phases: PlannedPhase[], extraVars: Vars): Redactor {
+  const secrets = phases.flatMap((p) => [...p.plans.values()].flatMap((plan) => secretValues(plan.vars)));
+  return makeRedactor([...secrets, ...secretValues(extraVars)]);
+}
+
+/**
+ * Loads and validates everything and plans every phase; no host is contacted.
+ * @throws ConfigError, ValidationError, TemplateError or UsageError (exit code 1) naming file:line:col
+ * @example const planned = await planRun({ playbook: 'playbooks/site.yaml', inventory: 'inventory/dev', … })
+ */
+export async function planRun(options: RunOptions, deps: RunDeps = {}): Promise<PlannedRun> {
+  const modules = await moduleRegistry(deps);
+  const rolesDir = rolesDirFor(options);
+  const inventory = loadInventory(options.inventory);
+  const playbook = loadPlaybook(options.playbook, { rolesDir, modules });
+  const input = { inventory, playbook, modules, rolesDir, tags: options.tags, skipTags: options.skipTags, extraVars: options.extraVars };
+  const phases = planPhases(options.limit === undefined ? input : { ...input, limit: options.limit });
+  const warnings = runPreflight(inventory, playbook, options.extraVars);
+  return { inventory, playbook, phases, warnings, redact: redactorOf(phases, options.extraVars) };
+}
+
+/** Runs module.prepare() once per distinct arguments (controller-side work such as fetching a distribution). */
+async function prepareModules(phases: PlannedPhase[]): Promise<void> {
+  const prepared = new Map<string, Promise<unknown>>();
+  for (const phase of phases) {
+    for (const plan of phase.plans.values()) {
+      for (const task of [...plan.tasks, ...plan.handlers.flatMap((h) => h.tasks)]) {
+        const prepare = task.module.prepare;
+        if (!prepare || task.skipReason !== undefined) continue;
+        const key = `${task.module.name}\0${JSON.stringify(task.args)}`;
+        if (!prepared.has(key)) prepared.set(key, prepare.call(task.module, task.args));
+        task.args = await prepared.get(key);
+      }
+    }
+  }
+}
+
+const zero = (): HostCounts => ({ ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0 });
+
+/** Per-host recap counters from the events of a run. */
+export function countEvents(events: RunEvent[], hosts: string[]): Record<string, HostCounts> {
+  const counts: Record<string, HostCounts> = Object.fromEntries(hosts.map((h) => [h, zero()]));
+  for (const event of events) {
+    if (event.kind === 'task' || event.kind === 'handler') (counts[event.host] ??= zero())[event.status] += 1;
+    if (event.kind === 'unreachable') (counts[event.host] ??= zero()).unreachable += 1;
+  }
+  return counts;
+}
+
+/**
+ * Runs a playbook: plans (all errors before any connection), prepares, executes, and emits a recap.
+ * @param sink receives every event, secrets already masked
+ * @returns the recap, the failed and unreachable hosts and the OR-ed exit code
+ * @throws the planning errors of planRun (nothing was touched)
+ * @example const summary = await run(options, humanReporter({ tty: true, diff: false, write }))
+ */
+export async function run(options: RunOptions, sink: (event: RunEvent) => void, deps: RunDeps = {}): Promise<RunSummary> {
+  const planned = await planRun(options, deps);
+  const events: RunEvent[] = [];
+  const emit = (event: RunEvent): void => {
+    const masked = planned.redact(event);
+    events.push(masked);
+    sink(masked);
+  };
+  const hosts = [...new Set(planned.phases.flatMap((p) => p.hosts))];
+  emit({ kind: 'start', playbook: options.playbook, check: options.check, diff: options.diff, hosts });
+  planned.warnings.forEach((message) => emit({ kind: 'warning', message }));
+  await prepareModules(planned.phases);
+  const result = await execute({
+    phases: planned.phases, inventory: planned.inventory, makeTransport: deps.makeTransport ?? makeTransport,
+    forks: options.forks, check: options.check, diff: options.diff, emit,
+  });
+  const counts = countEvents(events, hosts);
+  emit({ kind: 'recap', counts });
+  const drift = options.check && events.some((e) => e.kind === 'task' && e.status === 'changed');
+  const summary: RunSummary = { counts, failedHosts: [...result.failed], unreachableHosts: [...result.unreachable], drift, exitCode: 0 };
+  if (result.aborted !== undefined) summary.aborted = result.aborted;
+  summary.exitCode = exitCodeOf({ failedHosts: summary.failedHosts, unreachableHosts: summary.unreachableHosts, drift });
+  return summary;
+}
