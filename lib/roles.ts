@@ -1,0 +1,86 @@
+// Loads roles/<name>/: tasks, handlers and defaults, plus where its templates and files live.
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ValidationError } from './errors.ts';
+import { moduleNames, parseTaskList } from './playbook.ts';
+import type { ModuleNames } from './playbook.ts';
+import type { TaskSpec, Vars, Where } from './types.ts';
+import { readYaml } from './yaml.ts';
+
+/** A loaded role; its tasks and handlers carry `role` so their templates resolve in `templatesDir`. */
+export interface Role {
+  name: string;
+  dir: string;
+  defaults: Vars;
+  tasks: TaskSpec[];
+  handlers: TaskSpec[];
+  templatesDir: string;
+  filesDir: string;
+}
+
+/** Roles do not change during a run; one cache keyed by folder and name saves re-reading them per phase. */
+const cache = new Map<string, Role>();
+
+/** Forgets loaded roles (for long-lived processes and tests that rewrite role files). */
+export function clearRoleCache(): void {
+  cache.clear();
+}
+
+/**
+ * Loads a role from `<rolesDir>/<name>/`: tasks/main.yaml (required), handlers/main.yaml and defaults/main.yaml (optional).
+ * @param where the place that names the role (a phase's `roles:` entry), for errors
+ * @throws ValidationError for an unknown role (listing the known ones) or a bad task; ConfigError for bad YAML
+ * @example loadRole('roles', 'broker', ['template', 'service'], phase.where).defaults
+ */
+export function loadRole(rolesDir: string, name: string, modules: ModuleNames, where: Where): Role {
+  const key = `${resolve(rolesDir)}\u0000${name}`;
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const dir = join(rolesDir, name);
+  if (!/^[\w.-]+$/.test(name) || !isDir(dir)) {
+    throw new ValidationError(`unknown role "${name}" (known: ${knownRoles(rolesDir).join(', ') || 'none'} in ${rolesDir}/)`, where);
+  }
+  const tasksFile = yamlFile(join(dir, 'tasks'));
+  if (!tasksFile) throw new ValidationError(`role "${name}" has no tasks: create ${join(dir, 'tasks', 'main.yaml')}`, where);
+  const role: Role = {
+    name,
+    dir,
+    defaults: readDefaults(join(dir, 'defaults')),
+    tasks: readTasks(tasksFile, modules, name),
+    handlers: readTasks(yamlFile(join(dir, 'handlers')), modules, name),
+    templatesDir: join(dir, 'templates'),
+    filesDir: join(dir, 'files'),
+  };
+  cache.set(key, role);
+  return role;
+}
+
+function isDir(path: string): boolean {
+  return existsSync(path) && statSync(path).isDirectory();
+}
+
+function knownRoles(rolesDir: string): string[] {
+  return isDir(rolesDir) ? readdirSync(rolesDir).filter((entry) => isDir(join(rolesDir, entry))).sort() : [];
+}
+
+/** main.yaml, or main.yml as Ansible users often write it. */
+function yamlFile(folder: string): string | undefined {
+  return ['main.yaml', 'main.yml'].map((file) => join(folder, file)).find((path) => existsSync(path));
+}
+
+function readTasks(file: string | undefined, modules: ModuleNames, role: string): TaskSpec[] {
+  if (!file) return [];
+  const y = readYaml(file);
+  return parseTaskList(y, y.data ?? [], [], moduleNames(modules), role);
+}
+
+function readDefaults(folder: string): Vars {
+  const file = yamlFile(folder);
+  if (!file) return {};
+  const y = readYaml(file);
+  const data = y.data ?? {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ValidationError(`role defaults must be a mapping of variable names to values, got ${Array.isArray(data) ? 'a list' : JSON.stringify(data)}`, y.locate([]));
+  }
+  return data as Vars;
+}

@@ -1,0 +1,159 @@
+// Strict Handlebars rendering of template files, strings and whole values, with errors that name file:line:col and host.
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { formatWhere, TemplateError } from './errors.ts';
+import { templateHelpers } from './template-helpers.ts';
+import type { Vars, Where } from './types.ts';
+
+type Compiled = (context: unknown) => string;
+
+/** Our own instance, so helpers registered here never leak into (or from) other Handlebars users. */
+const hb = Handlebars.create();
+for (const [name, helper] of Object.entries(templateHelpers)) hb.registerHelper(name, helper);
+/** renderValue() evaluates a lone helper call through this helper to keep the result's type. */
+let captured: unknown;
+hb.registerHelper('__capture', (value: unknown) => {
+  captured = value;
+  return '';
+});
+
+const cache = new Map<string, Compiled>();
+const SINGLE = /^\s*\{\{\s*([^{}#/^!>&~\s][^{}]*?)\s*\}\}\s*$/;
+const SIMPLE_PATH = /^[A-Za-z_@][\w-]*(?:\.(?:[\w-]+|\[[^\]]+\]))*$/;
+
+function compiled(source: string): Compiled {
+  let fn = cache.get(source);
+  if (!fn) {
+    // noEscape: we render config files, not HTML; strict: a missing variable is an error, never an empty string.
+    fn = hb.compile(source, { strict: true, noEscape: true }) as Compiled;
+    cache.set(source, fn);
+  }
+  return fn;
+}
+
+/**
+ * Renders a Handlebars template file with a host's variables.
+ * @throws TemplateError like `roles/broker/templates/broker.properties.hbs:12:5: variable "brokerIp" is not defined (host mq1)`
+ * @example renderTemplateFile('roles/broker/templates/broker.properties.hbs', vars, 'mq1')
+ */
+export function renderTemplateFile(path: string, context: Vars, host?: string): string {
+  let source: string;
+  try {
+    source = readFileSync(path, 'utf8');
+  } catch {
+    throw new TemplateError(`${path}: template not found; check "src" and the role's templates/ folder${onHost(host)}`);
+  }
+  return renderString(source, context, { file: path, line: 1, col: 1 }, host);
+}
+
+/**
+ * Renders a template held in a string; `where` is the string's own position (in a YAML file, say).
+ * @throws TemplateError naming the position, the problem and the host
+ */
+export function renderString(text: string, context: Vars, where: Where, host?: string): string {
+  if (!text.includes('{{')) return text;
+  try {
+    return compiled(text)(context);
+  } catch (err) {
+    throw explain(err, text, where, host);
+  }
+}
+
+/**
+ * Renders every string inside a value (lists and mappings deeply). A string that is exactly one
+ * `{{ expr }}` yields the expression's raw value, so numbers, booleans, lists and mappings keep their type.
+ * @example renderValue('{{ ports }}', { ports: [1, 2] }, where) // => [1, 2]
+ */
+export function renderValue(value: unknown, context: Vars, where: Where, host?: string): unknown {
+  if (typeof value === 'string') return renderScalar(value, context, where, host);
+  if (Array.isArray(value)) return value.map((item) => renderValue(item, context, where, host));
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, context, where, host)]));
+  }
+  return value;
+}
+
+function renderScalar(text: string, context: Vars, where: Where, host: string | undefined): unknown {
+  const expr = SINGLE.exec(text)?.[1];
+  if (expr === undefined) return renderString(text, context, where, host);
+  if (SIMPLE_PATH.test(expr) && !expr.startsWith('@')) return lookupPath(context, expr, where, host);
+  if (!/\s/.test(expr)) return renderString(text, context, where, host);
+  captured = undefined;
+  renderString(`{{__capture (${expr})}}`, context, where, host);
+  return captured;
+}
+
+/** Strict lookup of `a.b.[0]`, as Handlebars would do it, but returning the value itself. */
+function lookupPath(context: Vars, path: string, where: Where, host: string | undefined): unknown {
+  let value: unknown = context;
+  for (const part of path.split('.').map((p) => p.replace(/^\[(.*)\]$/, '$1'))) {
+    if (part === 'this' && value === context) continue;
+    if (value === null || value === undefined || !(part in Object(value))) {
+      throw new TemplateError(`${formatWhere(where)}: variable "${path}" is not defined${onHost(host)}`);
+    }
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+const onHost = (host: string | undefined): string => (host ? ` (host ${host})` : '');
+
+/** Turns a Handlebars exception into one line an operator can act on. */
+function explain(err: unknown, source: string, where: Where, host: string | undefined): TemplateError {
+  if (err instanceof TemplateError) {
+    return /^\S+:\d+:\d+: /.test(err.message) ? err : new TemplateError(`${formatWhere(where)}: ${err.message}${onHost(host)}`);
+  }
+  const e = err as { message?: string; lineNumber?: number; column?: number };
+  const message = String(e.message ?? err);
+  let line = e.lineNumber;
+  let col = e.column === undefined ? undefined : e.column + 1;
+  let words = message;
+  const missing = /^"([^"]+)" not defined in/.exec(message);
+  const parse = /^Parse error on line (\d+):/.exec(message);
+  const notMap = /^Cannot use 'in' operator to search for '([^']+)' in (.*)$/.exec(message);
+  const helper = /^Missing helper: "([^"]+)"/.exec(message);
+  if (missing) {
+    words = isHelperCall(source, line, e.column, missing[1]!) ? unknownHelper(missing[1]!) : `variable "${missing[1]}" is not defined`;
+  } else if (helper) {
+    words = unknownHelper(helper[1]!);
+  } else if (parse) {
+    line = Number(parse[1]);
+    col = 1;
+    words = syntaxWords(message);
+  } else if (notMap) {
+    line = lineOf(source, new RegExp(`[./]${notMap[1]!.replace(/\W/g, '\\$&')}\\b`));
+    words = `cannot look up "${notMap[1]}" inside ${notMap[2]}: it is not a mapping`;
+  }
+  return new TemplateError(`${formatWhere(shift(where, line, col))}: ${words}${onHost(host)}`);
+}
+
+/** Handlebars' parser lists every token it expected; the token it got and the text near it say more. */
+function syntaxWords(message: string): string {
+  const got = /got '([^']+)'/.exec(message)?.[1];
+  const what = got === 'EOF' ? 'end of template (is a {{#block}} left open?)' : got ? `token ${got}` : 'text';
+  return `template syntax error: unexpected ${what} near "${message.split('\n')[1] ?? ''}"`;
+}
+
+function unknownHelper(name: string): string {
+  return `unknown helper "${name}" (known: ${Object.keys(templateHelpers).join(', ')})`;
+}
+
+/** Handlebars reports an unknown helper as a missing variable; a name followed by arguments is a helper call. */
+function isHelperCall(source: string, line: number | undefined, column: number | undefined, name: string): boolean {
+  if (line === undefined || column === undefined) return false;
+  const text = source.split('\n')[line - 1] ?? '';
+  const after = text.slice(column);
+  return after.startsWith(name) && /^\s+[^\s}~)]/.test(after.slice(name.length));
+}
+
+function lineOf(source: string, re: RegExp): number | undefined {
+  const index = source.split('\n').findIndex((l) => re.test(l));
+  return index < 0 ? undefined : index + 1;
+}
+
+/** Maps a line/column inside the template onto the file that holds it. */
+function shift(where: Where, line: number | undefined, col: number | undefined): Where {
+  if (line === undefined) return where;
+  if (line === 1) return { ...where, col: where.line === 1 && where.col === 1 ? (col ?? 1) : where.col };
+  return { file: where.file, line: where.line + line - 1, col: col ?? 1 };
+}

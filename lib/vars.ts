@@ -1,0 +1,131 @@
+// A host's variables: layers merged by precedence, magic variables, `{{ }}` references resolved, and -e parsing.
+import { TemplateError, UsageError, ValidationError } from './errors.ts';
+import { formatWhere } from './errors.ts';
+import { renderValue } from './template.ts';
+import type { Inventory, Vars, Where } from './types.ts';
+import { parseYaml, readYaml } from './yaml.ts';
+import type { LoadedYaml } from './yaml.ts';
+
+/** Variable layers around the inventory's own; each is optional. */
+export interface VarLayers {
+  roleDefaults?: Vars;
+  playVars?: Vars;
+  extraVars?: Vars;
+}
+
+/** Magic variables that hold other hosts' data: never rendered for this host. */
+const NOT_RENDERED = new Set(['groups', 'hostvars']);
+const magicCache = new WeakMap<Inventory, { groups: Record<string, string[]>; hostvars: Record<string, Vars> }>();
+
+/**
+ * Merges a host's variables. Precedence, lowest first: role defaults < inventory (see inventory.ts)
+ * < play vars < extra vars (-e). Then magic variables are added and cannot be overridden:
+ * `inventory_hostname`, `inventory_env`, `groups` (group → host names), `hostvars` (host → inventory vars),
+ * `group_names` (the host's groups except "all" and "ungrouped", sorted).
+ * @throws ValidationError when the host is not in the inventory
+ * @example hostVars(inv, 'mq1', { roleDefaults: role.defaults, playVars: phase.vars, extraVars })
+ */
+export function hostVars(inv: Inventory, host: string, layers: VarLayers = {}): Vars {
+  const entry = inv.hosts.get(host);
+  if (!entry) throw new ValidationError(`unknown host "${host}" (hosts: ${[...inv.hosts.keys()].join(', ')})`);
+  const magic = magicOf(inv);
+  return {
+    ...layers.roleDefaults,
+    ...entry.vars,
+    ...layers.playVars,
+    ...layers.extraVars,
+    inventory_hostname: host,
+    inventory_env: inv.env,
+    groups: magic.groups,
+    hostvars: magic.hostvars,
+    group_names: entry.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
+  };
+}
+
+function magicOf(inv: Inventory): { groups: Record<string, string[]>; hostvars: Record<string, Vars> } {
+  let magic = magicCache.get(inv);
+  if (!magic) {
+    const groups: Record<string, string[]> = {};
+    for (const name of inv.groups.keys()) groups[name] = [...inv.hosts.values()].filter((h) => h.groups.includes(name)).map((h) => h.name);
+    const hostvars = Object.fromEntries([...inv.hosts.values()].map((h) => [h.name, h.vars]));
+    magic = { groups, hostvars };
+    magicCache.set(inv, magic);
+  }
+  return magic;
+}
+
+/**
+ * Renders every variable whose value holds `{{`, against the whole variable set, so variables may refer
+ * to each other (`store_root: "{{ base_dir }}/store"`) in any order. A lone `{{ x }}` keeps x's type.
+ * @param where fallback position for errors; `sources` (Host.sources) gives each variable's own file
+ * @throws TemplateError for a reference cycle (naming the variables) or an undefined variable
+ * @example resolveVars(hostVars(inv, 'mq1'), undefined, inv.hosts.get('mq1')?.sources)
+ */
+export function resolveVars(vars: Vars, where?: Where, sources?: Record<string, Where>): Vars {
+  const done = new Map<string, unknown>();
+  const active: string[] = [];
+  const placeOf = (key: string): Where => sources?.[key] ?? where ?? { file: `variable "${key}"`, line: 1, col: 1 };
+  const resolve = (key: string): unknown => {
+    if (done.has(key)) return done.get(key);
+    if (active.includes(key)) {
+      const cycle = [...active.slice(active.indexOf(key)), key].join(' → ');
+      throw new TemplateError(`${formatWhere(placeOf(active[0]!))}: variable cycle: ${cycle}; make one of them a plain value`);
+    }
+    const raw = vars[key];
+    if (!holdsTemplate(raw)) {
+      done.set(key, raw);
+      return raw;
+    }
+    active.push(key);
+    const value = renderValue(raw, context, placeOf(key), typeof vars.inventory_hostname === 'string' ? vars.inventory_hostname : undefined);
+    active.pop();
+    done.set(key, value);
+    return value;
+  };
+  // Templates read variables through this proxy, so each reference is resolved (once) on first use.
+  const context: Vars = new Proxy(vars, {
+    get: (target, key, receiver) =>
+      typeof key === 'string' && Object.hasOwn(target, key) && !NOT_RENDERED.has(key) ? resolve(key) : Reflect.get(target, key, receiver),
+  });
+  const out: Vars = {};
+  for (const key of Object.keys(vars)) out[key] = NOT_RENDERED.has(key) ? vars[key] : resolve(key);
+  return out;
+}
+
+function holdsTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('{{');
+  if (Array.isArray(value)) return value.some(holdsTemplate);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(holdsTemplate);
+  return false;
+}
+
+/**
+ * Parses `-e` arguments, later ones winning: `key=value` (the value stays a string; `key=` gives ""),
+ * `@file.yaml` (a mapping), or an inline JSON/YAML mapping such as `{"a": 1}`.
+ * @throws UsageError for an argument of none of these shapes; ConfigError/ValidationError (file:line:col) for files
+ * @example parseExtraVars(['version=5.3.1', '@prod-overrides.yaml'])
+ */
+export function parseExtraVars(args: readonly string[]): Vars {
+  const out: Vars = {};
+  for (const arg of args) Object.assign(out, parseExtraVar(arg));
+  return out;
+}
+
+function parseExtraVar(arg: string): Vars {
+  if (arg.startsWith('@')) return mappingOf(readYaml(arg.slice(1)), `extra vars file "${arg.slice(1)}"`);
+  if (arg.trim().startsWith('{')) return mappingOf(parseYaml(arg.trim(), '-e'), 'inline extra vars');
+  const eq = arg.indexOf('=');
+  const key = arg.slice(0, eq);
+  if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+    throw new UsageError(`-e "${arg}": expected key=value (key: letters, digits, _), @file.yaml, or a mapping like '{"key": 1}'`);
+  }
+  return { [key]: arg.slice(eq + 1) };
+}
+
+function mappingOf(y: LoadedYaml, what: string): Vars {
+  const data = y.data ?? {};
+  if (typeof data !== 'object' || Array.isArray(data)) {
+    throw new ValidationError(`${what} must be a mapping of variable names to values, got ${Array.isArray(data) ? 'a list' : JSON.stringify(data)}`, y.locate([]));
+  }
+  return data as Vars;
+}
