@@ -29,29 +29,46 @@ export function propertyChanges(before: string, after: string): Change[] {
   return changes;
 }
 
+/** Longest-common-subsequence table of two line lists (suffix lengths), for a minimal line diff. */
+function lcsTable(a: readonly string[], b: readonly string[]): number[][] {
+  const t = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      t[i]![j] = a[i] === b[j] ? t[i + 1]![j + 1]! + 1 : Math.max(t[i + 1]![j]!, t[i]![j + 1]!);
+    }
+  }
+  return t;
+}
+
+// Above this many line pairs the table would be too big; such files are paired line by line instead.
+const MAX_LCS_CELLS = 4_000_000;
+
 /**
  * One Change per differing line, numbered as in the declared text (removed lines as in the old one).
- * Common leading and trailing lines are skipped, so one inserted line is one change.
+ * A removed line followed by an added one at the same place is one change with before and after.
  * @param firstLine the line number of the texts' first line, when they are a part of a file
  * @example lineChanges('a\nb\n', 'a\nc\n') // => [{ item: 'line 2', before: 'b', after: 'c' }]
  */
 export function lineChanges(before: string, after: string, firstLine = 1): Change[] {
   const a = before.split('\n');
   const b = after.split('\n');
-  let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) start++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
+  const t = a.length * b.length <= MAX_LCS_CELLS ? lcsTable(a, b) : undefined;
   const changes: Change[] = [];
-  for (let i = 0; start + i < Math.max(endA, endB); i++) {
-    const inA = start + i < endA;
-    const inB = start + i < endB;
-    const item = `line ${start + i + firstLine}`;
-    changes.push(change(item, inA ? a[start + i] : undefined, inB ? b[start + i] : undefined));
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (i < a.length && j < b.length && a[i] === b[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    const keep = (x: number, y: number): number => t?.[x]?.[y] ?? 0;
+    const drop = i < a.length && (j >= b.length || !t || keep(i + 1, j) >= keep(i, j + 1));
+    const add = j < b.length && (i >= a.length || !t || keep(i, j + 1) >= keep(i + 1, j) || !drop);
+    const item = `line ${(add ? j : i) + firstLine}`;
+    changes.push(change(item, drop ? a[i] : undefined, add ? b[j] : undefined));
+    if (drop) i++;
+    if (add) j++;
   }
   return changes;
 }
