@@ -12,6 +12,8 @@ export const systemdStateOf = (name: string): string => `/run/rocketmq-deploy/${
 
 /** Quotes one word for a unit file: systemd's double quotes with C escapes; % and $ doubled so nothing expands. */
 export function systemdQuote(word: string): string {
+  // Plain words stay bare: older systemd versions want the executable path unquoted.
+  if (/^[A-Za-z0-9_@+=:,./-]+$/.test(word)) return word;
   const escaped = word.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('%', '%%').replaceAll('$', '$$$$');
   return `"${escaped}"`;
 }
