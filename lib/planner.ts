@@ -1,6 +1,6 @@
 // Pure planning: inventory × playbook × options → ordered phases, each with its hosts and their rendered, validated tasks.
 import { dirname } from 'node:path';
-import { UsageError, ValidationError } from './errors.ts';
+import { UsageError } from './errors.ts';
 import { selectHosts } from './patterns.ts';
 import { planTask, type PlannedTask, type TaskFolders } from './planner-task.ts';
 import { loadRole } from './roles.ts';
@@ -64,18 +64,6 @@ function limitedHosts(inventory: Inventory, limit: string | undefined): Set<stri
   return new Set(hosts);
 }
 
-/** Checks every `notify` names a handler of the phase, so a typo fails before any host is touched. */
-function checkNotifies(phase: PhaseSpec): void {
-  const names = new Set(phase.handlers.map((h) => h.name));
-  for (const task of phase.tasks) {
-    const unknown = task.notify.find((n) => !names.has(n));
-    if (unknown !== undefined) {
-      const known = [...names].join(', ') || 'none';
-      throw new ValidationError(`task "${task.name}" notifies "${unknown}", which is not a handler of phase "${phase.name}" (handlers: ${known})`, task.where);
-    }
-  }
-}
-
 function phaseVars(phase: PhaseSpec, roles: Role[]): { roleDefaults: Vars; playVars: Vars } {
   const roleDefaults: Vars = Object.assign({}, ...roles.map((r) => r.defaults));
   const playVars: Vars = Object.assign({ ...phase.vars }, ...phase.roles.map((r) => r.vars));
@@ -114,7 +102,6 @@ export function planPhases(input: PlanInput): PlannedPhase[] {
     return role;
   };
   return input.playbook.phases.map((spec) => {
-    checkNotifies(spec);
     const roles = spec.roles.map((ref) => roleOf(ref.name, ref.where));
     const hosts = selectHosts(input.inventory, spec.hosts, spec.where).filter((h) => !allowed || allowed.has(h));
     const plans = new Map(hosts.map((host) => [host, planHost(host, spec, roles, input)] as const));

@@ -58,7 +58,8 @@ function hunks(ops: Op[]): string[] {
     const slice = ops.slice(start, stop);
     const oldLen = slice.filter((o) => o.tag !== '+').length;
     const newLen = slice.filter((o) => o.tag !== '-').length;
-    out.push(`@@ -${oldStart},${oldLen} +${newStart},${newLen} @@`, ...slice.map((o) => `${o.tag}${o.line}`));
+    // As diff -u: an empty side is numbered from line 0.
+    out.push(`@@ -${oldLen === 0 ? oldStart - 1 : oldStart},${oldLen} +${newLen === 0 ? newStart - 1 : newStart},${newLen} @@`, ...slice.map((o) => `${o.tag}${o.line}`));
     k++;
   }
   return out;

@@ -57,7 +57,7 @@ export function formatRecap(counts: Record<string, HostCounts>): string {
   const lines = hosts.map((host) => {
     const c = counts[host] as HostCounts;
     const cells = [`ok=${c.ok}`, `changed=${c.changed}`, `unreachable=${c.unreachable}`, `failed=${c.failed}`, `skipped=${c.skipped}`];
-    return `${host.padEnd(width)} : ${cells.map((x) => x.padEnd(14)).join('').trimEnd()}`;
+    return `${host.padEnd(width)} : ${cells.join('    ')}`;
   });
   return ['PLAY RECAP', ...(lines.length > 0 ? lines : ['(no hosts)'])].join('\n');
 }

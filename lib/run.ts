@@ -5,6 +5,7 @@ import { ValidationError } from './errors.ts';
 import { execute } from './executor.ts';
 import { exitCodeOf } from './exit-codes.ts';
 import { loadInventory } from './inventory.ts';
+import { modules as registry } from './modules/index.ts';
 import { loadPlaybook } from './playbook.ts';
 import { planPhases, type PlannedPhase } from './planner.ts';
 import { preflightChecks } from './preflight.ts';
@@ -55,13 +56,6 @@ export interface PlannedRun {
   redact: Redactor;
 }
 
-async function moduleRegistry(deps: RunDeps): Promise<ReadonlyMap<string, Module<unknown>>> {
-  if (deps.modules) return deps.modules;
-  // Loaded on demand so callers that bring their own modules (tests) never load every module.
-  const index = (await import('./modules/index.ts')) as { modules: ReadonlyMap<string, Module<unknown>> };
-  return index.modules;
-}
-
 function rolesDirFor(options: RunOptions): string {
   if (options.rolesDir) return options.rolesDir;
   const beside = join(dirname(options.playbook), 'roles');
@@ -91,7 +85,7 @@ function redactorOf(phases: PlannedPhase[], extraVars: Vars): Redactor {
  * @example const planned = await planRun({ playbook: 'playbooks/site.yaml', inventory: 'inventory/dev', … })
  */
 export async function planRun(options: RunOptions, deps: RunDeps = {}): Promise<PlannedRun> {
-  const modules = await moduleRegistry(deps);
+  const modules = deps.modules ?? registry;
   const rolesDir = rolesDirFor(options);
   const inventory = loadInventory(options.inventory);
   const playbook = loadPlaybook(options.playbook, { rolesDir, modules });
