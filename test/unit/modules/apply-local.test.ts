@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { modules } from '../../../lib/modules/index.ts';
+import { quote } from '../../../lib/shell.ts';
 import type { Action, Plan, PlanContext, ProbeResult, Vars } from '../../../lib/types.ts';
 
 const where = { file: 'playbooks/apply.yaml', line: 1, col: 1 };
@@ -102,6 +103,23 @@ Copy('writing through a symlink replaces its target and keeps the link', () => {
   converge('copy', { dest: link, content: 'new\n' });
   assert.ok(lstatSync(link).isSymbolicLink());
   assert.is(readFileSync(target, 'utf8'), 'new\n');
+});
+
+Copy('a bind-mounted file (as in containers and lab hosts) is written in place', () => {
+  const source = join(root, 'mounted-source');
+  const dest = join(root, 'mounted-hosts');
+  writeFileSync(source, 'old\n');
+  writeFileSync(dest, 'other\n');
+  // Needs root for a private mount namespace; elsewhere there is nothing to test.
+  if (sh('unshare -m true').code !== 0) return;
+  const plan = planTask('copy', { dest, content: 'new\n' });
+  const action = plan.actions[0];
+  assert.ok(action);
+  const inNamespace = `mount --bind ${quote(source)} ${quote(dest)} || exit 1\n${action.script}`;
+  const r = sh(`unshare -m sh -c ${quote(inNamespace)}`, action.stdin);
+  assert.is(r.code, 0, r.stderr);
+  assert.is(readFileSync(source, 'utf8'), 'new\n');
+  assert.equal(tempsIn(root), []);
 });
 
 Copy.run();
