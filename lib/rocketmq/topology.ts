@@ -207,10 +207,14 @@ function checkMachines(topology: Topology, instances: BrokerInstance[], namesrvP
     const namesrv = namesrvPorts.get(address);
     if (namesrv !== undefined) ports.set(namesrv, 'the name server');
     for (const i of here) {
+      const clashes = new Map<string, number[]>();
       for (const port of portTriple(i)) {
         const owner = ports.get(port);
-        if (owner !== undefined) report.errors.push(`${topology}: port ${port} of ${i.label} on host ${i.host} (${address}) is also used by ${owner}; give each instance its own listen_port (ports used: listen_port-2, listen_port, ha_listen_port)`);
-        else ports.set(port, `${i.label} on host ${i.host}`);
+        if (owner === undefined) ports.set(port, `${i.label} on host ${i.host}`);
+        else clashes.set(owner, [...(clashes.get(owner) ?? []), port]);
+      }
+      for (const [owner, taken] of clashes) {
+        report.errors.push(`${topology}: port${taken.length > 1 ? 's' : ''} ${taken.join(', ')} of ${i.label} on host ${i.host} (${address}) ${taken.length > 1 ? 'are' : 'is'} also used by ${owner}; give each instance its own listen_port (it binds listen_port-2, listen_port and ha_listen_port)${i.at}`);
       }
     }
     checkPaths(topology, here, report);
