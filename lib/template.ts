@@ -21,11 +21,27 @@ const cache = new Map<string, Compiled>();
 const SINGLE = /^\s*\{\{\s*([^{}#/^!>&~\s][^{}]*?)\s*\}\}\s*$/;
 const SIMPLE_PATH = /^[A-Za-z_@][\w-]*(?:\.(?:[\w-]+|\[[^\]]+\]))*$/;
 
+/**
+ * With noEscape, Handlebars joins adjacent outputs with `+`, so `{{port}}{{port}}` adds two numbers.
+ * Starting every block body with a marker text makes each join a string join; the marker is removed after.
+ */
+const MARK = '\u0000';
+
+function startWithMark(node: unknown): void {
+  if (node === null || typeof node !== 'object') return;
+  for (const child of Object.values(node)) startWithMark(child);
+  const program = node as { type?: string; body?: unknown[] };
+  if (program.type === 'Program' && Array.isArray(program.body)) program.body.unshift({ type: 'ContentStatement', value: MARK, original: MARK });
+}
+
 function compiled(source: string): Compiled {
   let fn = cache.get(source);
   if (!fn) {
+    const ast = hb.parse(source);
+    startWithMark(ast);
     // noEscape: we render config files, not HTML; strict: a missing variable is an error, never an empty string.
-    fn = hb.compile(source, { strict: true, noEscape: true }) as Compiled;
+    const template = hb.compile(ast, { strict: true, noEscape: true });
+    fn = (context) => template(context).replaceAll(MARK, '');
     cache.set(source, fn);
   }
   return fn;
