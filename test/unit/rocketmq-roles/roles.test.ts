@@ -1,0 +1,71 @@
+// Role defaults agree across roles, and the role templates render what the phases need for each shipped inventory.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { renderString, renderValue } from '../../../lib/template.ts';
+import { readYaml } from '../../../lib/yaml.ts';
+import { parseProperties, formatProperties } from '../../../lib/rocketmq/properties.ts';
+import { phaseVars, roleDefaults } from './render-helpers.ts';
+import type { Vars } from '../../../lib/types.ts';
+
+const D = suite('role defaults repeat cluster-wide values identically');
+D('every role that declares a shared variable gives it the same default', () => {
+  const roles = ['hosts-file', 'hostname', 'java', 'rocketmq-install', 'nameserver', 'broker', 'verify'];
+  const seen = new Map<string, { role: string; value: unknown }>();
+  for (const role of roles) {
+    for (const [key, value] of Object.entries(roleDefaults(role))) {
+      const first = seen.get(key);
+      if (first) assert.equal(value, first.value, `${key}: ${role} differs from ${first.role}`);
+      else seen.set(key, { role, value });
+    }
+  }
+});
+D.run();
+
+const taskOf = (role: string, index: number): Vars => ((readYaml(`roles/${role}/tasks/main.yaml`).data as Vars[])[index]!);
+const where = { file: 'test', line: 1, col: 1 };
+
+const R = suite('role tasks render for the shipped inventories');
+R('broker tasks keep only the instances of the phase and topology', () => {
+  const when = String(taskOf('broker', 2)['when']);
+  const run = (select: string, topology: string): string[] => {
+    const vars = phaseVars('inventory/local', 'localhost', 'broker', { rocketmq_topology: topology, broker_select: select });
+    return (vars['broker_instances'] as Vars[]).filter((item) => renderString(when, { ...vars, item }, where) === 'true').map((i) => `${i['broker_name']}-${i['broker_id']}`);
+  };
+  assert.equal(run('master', 'single-master'), ['broker-a-0']);
+  assert.equal(run('slave', 'single-master'), []);
+  assert.equal(run('master', 'multi-master'), ['broker-a-0', 'broker-b-0']);
+  assert.equal(run('master', '2m2s-sync'), ['broker-a-0', 'broker-b-0']);
+  assert.equal(run('slave', '2m2s-async'), ['broker-a-1', 'broker-b-1']);
+});
+R('the hosts block maps every example-prod host and alias to its address', () => {
+  const vars = phaseVars('inventory/example-prod', 'mqnameserver2', 'hosts-file');
+  const block = renderString(String((taskOf('hosts-file', 0)['blockinfile'] as Vars)['block']), vars, where);
+  assert.is(block, '192.168.0.11 mqnameserver1 broker-a\n192.168.0.14 mqnameserver2 broker-b\n192.168.0.16 mqnameserver3 broker-a-s\n192.168.0.17 mqnameserver4 broker-b-s\n');
+});
+R('verify expects every broker of the topology with its address', () => {
+  const args = taskOf('verify', 0)['rocketmq_verify'] as Vars;
+  const prod = phaseVars('inventory/example-prod', 'mqnameserver1', 'verify', { rocketmq_topology: '2m2s-async' });
+  assert.equal(renderValue(args['expect'], prod, where), ['broker-a:0@192.168.0.11:10911', 'broker-b:0@192.168.0.14:10911', 'broker-a:1@192.168.0.16:10911', 'broker-b:1@192.168.0.17:10911']);
+  assert.is(renderValue(args['namesrv'], prod, where), '192.168.0.11:9876;192.168.0.14:9876;192.168.0.16:9876;192.168.0.17:9876');
+  const local = phaseVars('inventory/local', 'localhost', 'verify', { rocketmq_topology: 'multi-master' });
+  assert.equal(renderValue(args['expect'], local, where), ['broker-a:0@127.0.0.1:10911', 'broker-b:0@127.0.0.1:10921']);
+});
+R.run();
+
+const P = suite('parseProperties() reads what java.util.Properties reads');
+const table: Array<[string, Array<[string, string]>]> = [
+  ['a=1\nb = two words\n', [['a', '1'], ['b', 'two words']]],
+  ['# comment\n! also\n\nkey:value', [['key', 'value']]],
+  ['ip=10.0.0.5 #mine', [['ip', '10.0.0.5 #mine']]],
+  ['flag=true ', [['flag', 'true ']]],
+  ['long=a\\\n    b', [['long', 'ab']]],
+  ['path=C\\:\\\\x', [['path', 'C:\\x']]],
+];
+for (const [text, expected] of table) {
+  P(JSON.stringify(text), () => assert.equal(parseProperties(text).map((e) => [e.key, e.value]), expected));
+}
+P('formatProperties() output parses back to the same entries', () => {
+  const entries: Array<[string, string]> = [['a', ' lead'], ['b c', 'x\\y'], ['n', 'line\nbreak']];
+  assert.equal(parseProperties(formatProperties(entries)).map((e) => [e.key, e.value]), entries);
+});
+P.run();
