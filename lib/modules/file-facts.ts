@@ -37,7 +37,7 @@ export type FileFacts =
 /**
  * Builds the POSIX sh probe that describes `path` (symlinks followed, as the write follows them).
  * @param wantContent also send the content, base64, when the file is text of at most 256 KiB
- * @example fileProbe('file', '/etc/hosts', true).script.includes("'/etc/hosts'") === false // safe words stay bare
+ * @example fileProbe('file', '/etc/hosts', true) // => { id: 'file', script: 'p=/etc/hosts\n…' }
  */
 export function fileProbe(id: string, path: string, wantContent: boolean): Probe {
   const lines = [
