@@ -100,10 +100,11 @@ function launchScript(args: ServiceArgs): string {
 
 /** The start action: record config sums, launch detached, wait for the PID, verify it is alive 1 s later. */
 export function pidfileStartScript(args: ServiceArgs): string {
-  const name = quote(args.name);
   return [
-    `pidfile=${quote(args.pidfile)}; log=${quote(args.log)}; state=${quote(stateFileOf(args.pidfile))}; name=${name}`,
-    ALIVE_FN,
+    `log=${quote(args.log)}; name=${quote(args.name)}`,
+    identifyScript(args),
+    // Facts may be stale by the time the action runs: never launch a second copy.
+    'if [ "$running" = yes ]; then echo "$name already runs (PID $pid)"; exit 0; fi',
     'mkdir -p "$(dirname -- "$pidfile")" "$(dirname -- "$log")" || exit 1',
     `{ ${recordSumsScript(args.configFiles) || ':'}\n} > "$state.new" || exit 1`,
     'rm -f "$pidfile"',

@@ -100,6 +100,7 @@ Service('starts detached, then plans nothing; a config change restarts it with a
   const again = await planFor(serviceModule, args);
   assert.equal(again.actions, []);
   assert.match(again.reason ?? '', 'is running');
+  assert.match(await apply(first), `broker already runs (PID ${pid})`, 'a stale start never launches a second copy');
   writeFileSync(config, 'brokerId=1\n');
   const stale = await planFor(serviceModule, args);
   assert.equal(stale.actions.map((a) => a.describe), [`stop broker (pid ${pid})`, 'start broker']);
@@ -152,6 +153,16 @@ Service('sends SIGKILL and says so when SIGTERM is ignored past stop_timeout; re
   const out = await apply({ ...restart, actions: restart.actions.slice(0, 1) });
   assert.match(out, 'did not stop within 1 s of SIGTERM: sent SIGKILL');
   assert.ok(!alive(pid));
+});
+
+Service('runs the process as the given user in its cwd (needs root)', async () => {
+  if (process.getuid?.() !== 0) return;
+  const { pidfile, args } = service('as-nobody', { user: 'nobody', cwd: '/' });
+  await apply(await planFor(serviceModule, args));
+  const status = readFileSync(`/proc/${pidOf(pidfile)}/status`, 'utf8');
+  const uid = spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).stdout.trim();
+  assert.match(status, new RegExp(`\\nUid:\\t${uid}\\t`));
+  await apply(await planFor(serviceModule, { ...args, state: 'stopped' }));
 });
 
 Service('start fails with the log tail when the process exits at once', async () => {
