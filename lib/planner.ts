@@ -59,7 +59,12 @@ export function taskSelected(taskTags: string[], phaseTags: string[], only: stri
 /** The hosts --limit allows, or undefined for all; a limit that matches nothing is a usage error. */
 function limitedHosts(inventory: Inventory, limit: string | undefined): Set<string> | undefined {
   if (limit === undefined || limit === '') return undefined;
-  const hosts = selectHosts(inventory, limit);
+  let hosts: string[];
+  try {
+    hosts = selectHosts(inventory, limit);
+  } catch (error) {
+    throw new UsageError(`--limit "${limit}": ${error instanceof Error ? error.message : String(error)}`);
+  }
   if (hosts.length === 0) throw new UsageError(`--limit "${limit}" matches no host of inventory ${inventory.dir}`);
   return new Set(hosts);
 }
