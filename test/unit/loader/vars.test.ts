@@ -104,7 +104,7 @@ Extra('each argument list gives the expected variables', () => {
   for (const [args, expected] of EXTRA) assert.equal(parseExtraVars(args), expected, JSON.stringify(args));
 });
 
-const EXTRA_BAD: Array<[string, string, typeof Error]> = [
+const EXTRA_BAD: Array<[string, string, new (...args: never[]) => Error]> = [
   ['novalue', '-e "novalue": expected key=value', UsageError],
   ['=1', '-e "=1": expected key=value', UsageError],
   ['bad-key=1', '-e "bad-key=1": expected key=value', UsageError],
