@@ -24,6 +24,8 @@ function zxOptions(opts: ExecOptions): Parameters<typeof $>[0] {
   if (opts.stdinFile !== undefined) options.input = createReadStream(opts.stdinFile);
   else if (typeof opts.stdin === 'string') options.input = opts.stdin;
   else if (opts.stdin !== undefined) options.input = Buffer.from(opts.stdin);
+  // No stdin given means an empty one: a script that reads stdin must see EOF, not wait forever.
+  else options.stdio = ['ignore', 'pipe', 'pipe'];
   if (opts.timeoutMs !== undefined) options.timeout = opts.timeoutMs;
   return options;
 }

@@ -27,6 +27,10 @@ Exec('a process killed by a signal reports 128 + the signal number', async () =>
   assert.is((await new LocalTransport().exec('kill -9 $$')).code, 137);
 });
 
+Exec('without stdin a script reading it sees EOF at once', async () => {
+  assert.equal(await new LocalTransport().exec('cat; echo done', { timeoutMs: 3000 }), { stdout: 'done\n', stderr: '', code: 0 });
+});
+
 Exec('stdin from text and from bytes arrives byte-exact', async () => {
   const t = new LocalTransport();
   assert.is((await t.exec('cat', { stdin: "it's\n$HOME" })).stdout, "it's\n$HOME");

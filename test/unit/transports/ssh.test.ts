@@ -97,6 +97,7 @@ function registerTests(): void {
     await t.current.connect();
     assert.ok(await t.current.masterAlive(), 'ssh -O check answers');
     assert.equal(await t.current.exec('echo out; echo err >&2; exit 3'), { stdout: 'out\n', stderr: 'err\n', code: 3 });
+    assert.is((await t.current.exec('cat; echo eof', { timeoutMs: 3000 })).stdout, 'eof\n', 'no stdin given reads as empty');
   });
 
   S('every exec rides the same TCP connection (the ControlMaster is reused)', async () => {
