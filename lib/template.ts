@@ -104,7 +104,7 @@ function lookupPath(context: Vars, path: string, where: Where, host: string | un
   let value: unknown = context;
   for (const part of path.split('.').map((p) => p.replace(/^\[(.*)\]$/, '$1'))) {
     if (part === 'this' && value === context) continue;
-    if (value === null || value === undefined || !(part in Object(value))) {
+    if (value === null || value === undefined || !Object.hasOwn(Object(value), part)) {
       throw new TemplateError(`${formatWhere(where)}: variable "${path}" is not defined${onHost(host)}`);
     }
     value = (value as Record<string, unknown>)[part];
