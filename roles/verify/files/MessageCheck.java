@@ -1,0 +1,241 @@
+// Proves a RocketMQ cluster stores and serves messages: sends N unique messages and reads them back (one JSON line per step).
+// Run: java -cp '<home>/lib/*' MessageCheck.java send|receive|roundtrip|read --namesrv a:9876;b:9876 --topic T
+//      [--count 1000] [--group G] [--timeout 60] [--cluster C (create the topic on C's masters first)] [--run-id R]
+// Exit codes: 0 all seen, 1 messages missing or not acknowledged, 2 usage or connection error.
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
+import org.apache.rocketmq.client.producer.DefaultMQProducer;
+import org.apache.rocketmq.client.producer.SendResult;
+import org.apache.rocketmq.client.producer.SendStatus;
+import org.apache.rocketmq.common.TopicConfig;
+import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
+import org.apache.rocketmq.common.message.Message;
+import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
+import org.apache.rocketmq.remoting.protocol.route.BrokerData;
+import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
+
+public class MessageCheck {
+  static final String BODY_PREFIX = "rmqd ";
+
+  public static void main(String[] argv) {
+    Map<String, String> opts = new HashMap<>();
+    String mode = argv.length > 0 ? argv[0] : "";
+    for (int i = 1; i + 1 < argv.length; i += 2) opts.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+    int code;
+    try {
+      code = run(mode, opts);
+    } catch (IllegalArgumentException e) {
+      System.out.println("{\"error\":" + json(e.getMessage()) + "}");
+      code = 2;
+    } catch (Exception e) {
+      System.out.println("{\"error\":" + json(e.getClass().getSimpleName() + ": " + e.getMessage()) + "}");
+      code = 2;
+    }
+    System.out.flush();
+    // Client threads (netty, rebalance) are not daemons: leave explicitly.
+    System.exit(code);
+  }
+
+  static int run(String mode, Map<String, String> opts) throws Exception {
+    String namesrv = require(opts, "namesrv");
+    String topic = require(opts, "topic");
+    int count = Integer.parseInt(opts.getOrDefault("count", "1000"));
+    long timeoutMs = Long.parseLong(opts.getOrDefault("timeout", "60")) * 1000L;
+    String runId = opts.getOrDefault("run-id", UUID.randomUUID().toString().substring(0, 8));
+    String group = opts.getOrDefault("group", "rmqd_verify_" + UUID.randomUUID().toString().replace("-", ""));
+    if (opts.containsKey("cluster")) createTopic(namesrv, opts.get("cluster"), topic);
+    switch (mode) {
+      case "send":
+        return send(namesrv, topic, runId, count, timeoutMs) == count ? 0 : 1;
+      case "receive":
+        return receive(namesrv, topic, group, runId, count, timeoutMs) == 0 ? 0 : 1;
+      case "roundtrip": {
+        int acked = send(namesrv, topic, runId, count, timeoutMs);
+        int missing = receive(namesrv, topic, group, runId, count, timeoutMs);
+        return acked == count && missing == 0 ? 0 : 1;
+      }
+      case "read":
+        return readAll(namesrv, topic, group, timeoutMs);
+      default:
+        throw new IllegalArgumentException("usage: MessageCheck send|receive|roundtrip|read --namesrv a:9876 --topic T [--count N] [--group G] [--timeout s] [--cluster C] [--run-id R]; got mode \"" + mode + "\"");
+    }
+  }
+
+  static String require(Map<String, String> opts, String key) {
+    String value = opts.get(key);
+    if (value == null || value.isEmpty()) throw new IllegalArgumentException("missing --" + key);
+    return value;
+  }
+
+  /** Same effect as `mqadmin updateTopic -c cluster -t topic`: production configs turn autoCreateTopicEnable off. */
+  static void createTopic(String namesrv, String cluster, String topic) throws Exception {
+    DefaultMQAdminExt admin = new DefaultMQAdminExt();
+    admin.setNamesrvAddr(namesrv);
+    admin.setInstanceName("rmqd_admin_" + UUID.randomUUID());
+    admin.start();
+    try {
+      ClusterInfo info = admin.examineBrokerClusterInfo();
+      java.util.Set<String> names = info.getClusterAddrTable().get(cluster);
+      if (names == null || names.isEmpty()) throw new IllegalArgumentException("cluster \"" + cluster + "\" has no brokers registered at " + namesrv);
+      int created = 0;
+      for (String name : names) {
+        BrokerData data = info.getBrokerAddrTable().get(name);
+        String master = data == null ? null : data.getBrokerAddrs().get(0L);
+        if (master == null) continue;
+        admin.createAndUpdateTopicConfig(master, new TopicConfig(topic, 4, 4, 6));
+        created++;
+      }
+      if (created == 0) throw new IllegalArgumentException("cluster \"" + cluster + "\" has no master to create topic \"" + topic + "\" on");
+    } finally {
+      admin.shutdown();
+    }
+  }
+
+  /** Sends count messages synchronously; returns how many the broker acknowledged with SEND_OK. */
+  static int send(String namesrv, String topic, String runId, int count, long timeoutMs) throws Exception {
+    DefaultMQProducer producer = new DefaultMQProducer("rmqd_verify_producer");
+    producer.setNamesrvAddr(namesrv);
+    producer.setInstanceName("rmqd_p_" + runId);
+    producer.setSendMsgTimeout(10000);
+    producer.start();
+    int acked = 0;
+    List<Integer> notAcked = new ArrayList<>();
+    Map<String, Integer> perQueue = new TreeMap<>();
+    String firstMsgId = null;
+    String lastMsgId = null;
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    try {
+      for (int i = 0; i < count; i++) {
+        SendResult result = sendOne(producer, topic, runId, i, deadline);
+        if (result != null && result.getSendStatus() == SendStatus.SEND_OK) {
+          acked++;
+          if (firstMsgId == null) firstMsgId = result.getMsgId();
+          lastMsgId = result.getMsgId();
+          String queue = result.getMessageQueue().getBrokerName() + "#" + result.getMessageQueue().getQueueId();
+          perQueue.merge(queue, 1, Integer::sum);
+        } else {
+          notAcked.add(i);
+        }
+      }
+    } finally {
+      producer.shutdown();
+    }
+    System.out.println("{\"mode\":\"send\",\"runId\":" + json(runId) + ",\"topic\":" + json(topic) + ",\"sent\":" + acked
+        + ",\"notAcked\":" + notAcked.size() + ",\"firstNotAcked\":" + ints(notAcked) + ",\"firstMsgId\":" + json(firstMsgId)
+        + ",\"lastMsgId\":" + json(lastMsgId) + ",\"perQueue\":" + counts(perQueue) + "}");
+    return acked;
+  }
+
+  /** Retries until the deadline: right after topic creation the route may not be on the name server yet. */
+  static SendResult sendOne(DefaultMQProducer producer, String topic, String runId, int i, long deadline) throws InterruptedException {
+    Message msg = new Message(topic, "rmqd", runId + "-" + i, (BODY_PREFIX + runId + " " + i).getBytes(StandardCharsets.UTF_8));
+    while (true) {
+      try {
+        return producer.send(msg);
+      } catch (Exception e) {
+        if (System.currentTimeMillis() > deadline) return null;
+        Thread.sleep(500);
+      }
+    }
+  }
+
+  static DefaultLitePullConsumer consumer(String namesrv, String topic, String group) throws Exception {
+    DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(group);
+    consumer.setNamesrvAddr(namesrv);
+    consumer.setInstanceName("rmqd_c_" + group);
+    // A new group with FIRST_OFFSET reads from the start of every queue; nothing is committed back.
+    consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
+    consumer.setAutoCommit(false);
+    consumer.setPollTimeoutMillis(1000);
+    consumer.subscribe(topic, "*");
+    consumer.start();
+    return consumer;
+  }
+
+  /** Reads the topic from the beginning until all count messages of runId are seen; returns how many are missing. */
+  static int receive(String namesrv, String topic, String group, String runId, int count, long timeoutMs) throws Exception {
+    boolean[] seen = new boolean[count];
+    int received = 0;
+    String prefix = BODY_PREFIX + runId + " ";
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    DefaultLitePullConsumer consumer = consumer(namesrv, topic, group);
+    try {
+      while (received < count && System.currentTimeMillis() < deadline) {
+        for (MessageExt msg : consumer.poll()) {
+          String body = new String(msg.getBody(), StandardCharsets.UTF_8);
+          if (!body.startsWith(prefix)) continue;
+          int i = Integer.parseInt(body.substring(prefix.length()).trim());
+          if (i >= 0 && i < count && !seen[i]) {
+            seen[i] = true;
+            received++;
+          }
+        }
+      }
+    } finally {
+      consumer.shutdown();
+    }
+    List<Integer> missing = new ArrayList<>();
+    for (int i = 0; i < count; i++) if (!seen[i]) missing.add(i);
+    System.out.println("{\"mode\":\"receive\",\"runId\":" + json(runId) + ",\"topic\":" + json(topic) + ",\"group\":" + json(group)
+        + ",\"sent\":" + count + ",\"received\":" + received + ",\"missing\":" + ints(missing) + ",\"missingCount\":" + missing.size() + "}");
+    return missing.size();
+  }
+
+  /** Reads every message of the topic (for failover checks): stops after 5 s without new messages or at the timeout. */
+  static int readAll(String namesrv, String topic, String group, long timeoutMs) throws Exception {
+    Map<String, Integer> perRun = new TreeMap<>();
+    int total = 0;
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    long lastNew = System.currentTimeMillis();
+    DefaultLitePullConsumer consumer = consumer(namesrv, topic, group);
+    try {
+      // The first poll may come before rebalancing assigned queues, so quiet time counts only after a first message.
+      while (System.currentTimeMillis() < deadline && (total == 0 || System.currentTimeMillis() - lastNew < 5000)) {
+        for (MessageExt msg : consumer.poll()) {
+          String body = new String(msg.getBody(), StandardCharsets.UTF_8);
+          String[] words = body.split(" ");
+          perRun.merge(words.length == 3 && body.startsWith(BODY_PREFIX) ? words[1] : "(other)", 1, Integer::sum);
+          total++;
+          lastNew = System.currentTimeMillis();
+        }
+      }
+    } finally {
+      consumer.shutdown();
+    }
+    System.out.println("{\"mode\":\"read\",\"topic\":" + json(topic) + ",\"group\":" + json(group) + ",\"received\":" + total + ",\"perRun\":" + counts(perRun) + "}");
+    return total > 0 ? 0 : 1;
+  }
+
+  static String ints(List<Integer> values) {
+    StringBuilder out = new StringBuilder("[");
+    for (int i = 0; i < Math.min(10, values.size()); i++) out.append(i == 0 ? "" : ",").append(values.get(i));
+    return out.append("]").toString();
+  }
+
+  static String counts(Map<String, Integer> values) {
+    StringBuilder out = new StringBuilder("{");
+    for (Map.Entry<String, Integer> entry : values.entrySet()) {
+      out.append(out.length() > 1 ? "," : "").append(json(entry.getKey())).append(":").append(entry.getValue());
+    }
+    return out.append("}").toString();
+  }
+
+  static String json(String value) {
+    if (value == null) return "null";
+    StringBuilder out = new StringBuilder("\"");
+    for (char c : value.toCharArray()) {
+      if (c == '"' || c == '\\') out.append('\\').append(c);
+      else if (c < 0x20) out.append(String.format("\\u%04x", (int) c));
+      else out.append(c);
+    }
+    return out.append("\"").toString();
+  }
+}
