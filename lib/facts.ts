@@ -6,6 +6,11 @@ import type { Probe, ProbeResult } from './types.ts';
 /** First line of every fact script, so transports and tests can tell fact gathering from actions. */
 export const FACT_SCRIPT_MARKER = '# rocketmq-deploy facts';
 
+/** True when a script is a phase's fact-gathering script (made by buildFactScript), not an action. */
+export function isFactScript(script: string): boolean {
+  return script.startsWith(`${FACT_SCRIPT_MARKER}\n`);
+}
+
 const TOKEN_LINE = '# token: ';
 const PROBES_LINE = '# probes: ';
 

@@ -1,7 +1,10 @@
 // Fake transport for unit tests: records and counts every call, answers from a handler or a real delegate transport.
 import { UnreachableError } from '../errors.ts';
-import { FACT_SCRIPT_MARKER } from '../facts.ts';
+import { isFactScript } from '../facts.ts';
 import type { ExecOptions, ExecResult, Transport } from '../types.ts';
+
+// Re-exported because executor tests import it from here.
+export { isFactScript };
 
 /** Answers one exec call; undefined passes the call on to the delegate (or to plain success). */
 export type FakeHandler = (script: string, opts: ExecOptions) => ExecResult | undefined | Promise<ExecResult | undefined>;
@@ -27,11 +30,6 @@ export interface FakeOptions {
 }
 
 const SUCCESS: ExecResult = { stdout: '', stderr: '', code: 0 };
-
-/** True when a script is a phase's fact-gathering script (built by buildFactScript). */
-export function isFactScript(script: string): boolean {
-  return script.startsWith(`${FACT_SCRIPT_MARKER}\n`);
-}
 
 /**
  * Transport double for tests of the executor and modules.
