@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execute, type ExecuteInput } from '../../../lib/executor.ts';
-import { FakeTransport, isFactScript } from '../../../lib/transports/fake.ts';
+import { FakeTransport } from '../../../lib/transports/fake.ts';
 import { LocalTransport } from '../../../lib/transports/local.ts';
 import type { PlannedPhase } from '../../../lib/planner.ts';
 import type { RunEvent } from '../../../lib/types.ts';
-import { inventoryOf, phase, task, tempDir } from './fixtures.ts';
+import { inventoryOf, isFactScript, phase, task, tempDir } from './fixtures.ts';
 
 type Harness = { transports: Map<string, FakeTransport>; events: RunEvent[]; input: ExecuteInput };
 

@@ -2,9 +2,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FACT_SCRIPT_MARKER } from '../../../lib/facts.ts';
 import { cmd, quote } from '../../../lib/shell.ts';
 import type { PlannedPhase, PlannedTask } from '../../../lib/planner.ts';
 import type { Host, Inventory, Module, PhaseSpec, TaskSpec, Vars, Where } from '../../../lib/types.ts';
+
+/** True for a fact-gathering script (it starts with the marker line); anything else is an action. */
+export const isFactScript = (script: string): boolean => script.startsWith(`${FACT_SCRIPT_MARKER}\n`);
 
 export const where: Where = { file: 'test.yaml', line: 1, col: 1 };
 
