@@ -1,0 +1,166 @@
+// The rocketmq_verify module: read-only proof that a cluster is as declared (clusterList) and stores and serves real messages.
+import { readFileSync } from 'node:fs';
+import { ValidationError } from '../errors.ts';
+import { clusterListFailure, parseClusterList, type ClusterBroker } from '../rocketmq/cluster-list.ts';
+import { cmd, quote } from '../shell.ts';
+import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
+import { expectInt, expectMap, expectString, optionalString, rejectUnknownKeys } from '../validate.ts';
+
+export interface ExpectedBroker {
+  broker: string;
+  id: number;
+  addr: string;
+}
+
+export interface RocketmqVerifyArgs {
+  home: string;
+  namesrv: string;
+  cluster: string;
+  expect: ExpectedBroker[];
+  messages: number;
+  topic: string;
+  javaOpts: string[];
+}
+
+const KNOWN = ['home', 'namesrv', 'cluster', 'expect', 'messages', 'topic', 'java_opts'] as const;
+const CHECKER = new URL('../../roles/verify/files/MessageCheck.java', import.meta.url);
+const SECTION = '=== rmqd-verify';
+
+function validateExpect(value: unknown, where: Where): ExpectedBroker[] {
+  if (!Array.isArray(value) || value.length === 0) throw new ValidationError('rocketmq_verify: "expect" must be a non-empty list of { broker, id, addr }', where);
+  return value.map((item, i) => {
+    const map = expectMap(item, `expect[${i}]`, where);
+    rejectUnknownKeys(map, ['broker', 'id', 'addr'], `rocketmq_verify expect[${i}]`, where);
+    const addr = expectString(map.addr, `expect[${i}].addr`, where);
+    if (!/^\S+:\d+$/.test(addr)) throw new ValidationError(`rocketmq_verify: "expect[${i}].addr" must be ip:port, got ${JSON.stringify(addr)}`, where);
+    return { broker: expectString(map.broker, `expect[${i}].broker`, where), id: expectInt(map.id, `expect[${i}].id`, where, 0, 1_000_000), addr };
+  });
+}
+
+function validateVerify(raw: Vars, where: Where): RocketmqVerifyArgs {
+  rejectUnknownKeys(raw, KNOWN, 'rocketmq_verify', where);
+  const topic = optionalString(raw.topic, 'topic', where) ?? 'RMQD_VERIFY';
+  if (!/^[\w%|-]{1,127}$/.test(topic)) throw new ValidationError(`rocketmq_verify: "topic" must be letters, digits, _ - | or %, got ${JSON.stringify(topic)}`, where);
+  return {
+    home: expectString(raw.home, 'home', where).replace(/\/+$/, ''),
+    namesrv: expectString(raw.namesrv, 'namesrv', where),
+    cluster: expectString(raw.cluster, 'cluster', where),
+    expect: validateExpect(raw.expect, where),
+    messages: raw.messages === undefined ? 1000 : expectInt(raw.messages, 'messages', where, 0, 1_000_000),
+    topic,
+    javaOpts: (optionalString(raw.java_opts, 'java_opts', where) ?? '').split(/\s+/).filter(Boolean),
+  };
+}
+
+/** One shell script: clusterList, then (outside check mode) a message round trip with a new consumer group. */
+export function verifyScript(args: RocketmqVerifyArgs, check: boolean, checkerSource: string): string {
+  // "$tmp" stays a shell expansion; every other word is quoted. JVM options must come before -cp and the main class.
+  const java = (jvm: string[], main: string): string => `"$java" ${cmd(...args.javaOpts, ...jvm)} -Duser.home="$tmp" ${main}`;
+  const classpath = `${args.home}/lib/*`;
+  const lines = [
+    'java=${JAVA_HOME:+$JAVA_HOME/bin/}java',
+    'tmp=$(mktemp -d) || exit 1; trap \'rm -rf "$tmp"\' EXIT',
+    `echo ${quote(`${SECTION} clusterList`)}`,
+    `${java(['-Drmq.logback.configurationFile=rmq.tools.logback.xml', `-Drocketmq.home.dir=${args.home}`], cmd('-cp', classpath, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'clusterList', '-n', args.namesrv))} 2>&1`,
+  ];
+  if (!check && args.messages > 0) {
+    lines.push(
+      `cat > "$tmp/MessageCheck.java" <<'RMQD_MESSAGECHECK_EOF'`,
+      checkerSource.trimEnd(),
+      'RMQD_MESSAGECHECK_EOF',
+      `echo ${quote(`${SECTION} messages`)}`,
+      `${java(['-Drmq.logback.configurationFile=rmq.client.logback.xml'], `${cmd('-cp', classpath)} "$tmp/MessageCheck.java" ${cmd(
+        'roundtrip', '--namesrv', args.namesrv, '--topic', args.topic, '--cluster', args.cluster, '--count', args.messages, '--timeout', 60,
+      )}`)} 2>&1 | grep '^{'`,
+    );
+  }
+  lines.push('exit 0');
+  return lines.join('\n');
+}
+
+export const verifyProbeId = (args: RocketmqVerifyArgs): string => `rocketmq_verify:${args.namesrv}:${args.cluster}`;
+
+function section(stdout: string, name: string): string | undefined {
+  const start = stdout.indexOf(`${SECTION} ${name}\n`);
+  if (start < 0) return undefined;
+  const body = stdout.slice(start + SECTION.length + name.length + 2);
+  const next = body.indexOf(`${SECTION} `);
+  return next < 0 ? body : body.slice(0, next);
+}
+
+/**
+ * Compares clusterList rows of the cluster with the declared brokers; returns one sentence per difference.
+ * @example brokerProblems(rows, 'TestCluster', [{ broker: 'broker-a', id: 1, addr: '10.0.0.2:10911' }]) // => ['broker-a id 1 is not registered (expected at 10.0.0.2:10911)']
+ */
+export function brokerProblems(rows: ClusterBroker[], cluster: string, expect: ExpectedBroker[]): string[] {
+  const inCluster = rows.filter((r) => r.cluster === cluster);
+  if (inCluster.length === 0) {
+    const others = [...new Set(rows.map((r) => r.cluster))];
+    return [`cluster ${cluster} has no broker registered${others.length ? ` (registered clusters: ${others.join(', ')})` : ''}`];
+  }
+  const problems: string[] = [];
+  for (const want of expect) {
+    const row = inCluster.find((r) => r.brokerName === want.broker && r.brokerId === want.id);
+    if (!row) problems.push(`${want.broker} id ${want.id} is not registered (expected at ${want.addr})`);
+    else if (row.addr !== want.addr) problems.push(`${want.broker} id ${want.id} is registered at ${row.addr}, expected ${want.addr} (check brokerIP1 and listenPort)`);
+    else if (want.id === 0 && row.activated === false) problems.push(`${want.broker} master at ${row.addr} is not ACTIVATED`);
+  }
+  for (const row of inCluster) {
+    if (!expect.some((w) => w.broker === row.brokerName && w.id === row.brokerId)) {
+      problems.push(`unexpected broker ${row.brokerName} id ${row.brokerId} at ${row.addr} is registered in ${cluster}`);
+    }
+  }
+  return problems;
+}
+
+interface CheckLine {
+  mode?: string;
+  error?: string;
+  sent?: number;
+  notAcked?: number;
+  received?: number;
+  missing?: number[];
+  missingCount?: number;
+}
+
+/** Reads MessageCheck's JSON lines into one verdict: a problem sentence, or the received count. */
+export function messageVerdict(text: string, count: number): { problem?: string; received?: number } {
+  const lines = text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as CheckLine);
+  const error = lines.find((l) => l.error !== undefined);
+  if (error) return { problem: `MessageCheck failed: ${error.error}` };
+  const send = lines.find((l) => l.mode === 'send');
+  const receive = lines.find((l) => l.mode === 'receive');
+  if (!send || !receive) return { problem: `MessageCheck printed no result (output: ${text.trim().slice(0, 300) || 'none'})` };
+  if ((send.notAcked ?? 0) > 0) return { problem: `${send.notAcked} of ${count} messages were not acknowledged with SEND_OK` };
+  if ((receive.missingCount ?? 0) > 0) {
+    return { problem: `${receive.missingCount} of ${count} messages missing after sending (first missing: ${(receive.missing ?? []).join(', ')})` };
+  }
+  return { received: receive.received ?? 0 };
+}
+
+function planVerify(args: RocketmqVerifyArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
+  const none = { actions: [], changes: [] };
+  const stdout = facts.get(verifyProbeId(args))?.stdout ?? '';
+  const listing = section(stdout, 'clusterList');
+  if (listing === undefined) return { ...none, failure: `rocketmq_verify: the probe did not run (output: ${stdout.trim().slice(0, 300) || 'none'})` };
+  const failure = clusterListFailure(listing);
+  if (failure !== undefined) return { ...none, failure: `rocketmq_verify: mqadmin clusterList -n ${args.namesrv} failed: ${failure}` };
+  const problems = brokerProblems(parseClusterList(listing), args.cluster, args.expect);
+  if (problems.length > 0) return { ...none, failure: `rocketmq_verify: cluster ${args.cluster}: ${problems.join('; ')}` };
+  const brokers = `cluster ${args.cluster}: ${args.expect.length} brokers as declared`;
+  if (ctx.check || args.messages === 0) return { ...none, reason: `${brokers}; messages not sent${ctx.check ? ' in check mode' : ''}` };
+  const verdict = messageVerdict(section(stdout, 'messages') ?? '', args.messages);
+  if (verdict.problem) return { ...none, failure: `rocketmq_verify: cluster ${args.cluster} topic ${args.topic}: ${verdict.problem}` };
+  return { ...none, reason: `${brokers}; ${verdict.received}/${args.messages} messages received` };
+}
+
+/**
+ * The `rocketmq_verify` module (arguments: docs/modules.md). Read-only: it never plans an action.
+ * @example rocketmqVerifyModule.validate({ home: '/opt/rocketmq', namesrv: '10.0.0.1:9876', cluster: 'C', expect: [{ broker: 'broker-a', id: 0, addr: '10.0.0.2:10911' }] }, where, ctx)
+ */
+export const rocketmqVerifyModule: Module<RocketmqVerifyArgs> = {
+  name: 'rocketmq_verify',
+  validate: (raw, where) => validateVerify(raw, where),
+  probes: (args, ctx) => [{ id: verifyProbeId(args), script: verifyScript(args, ctx.check, readFileSync(CHECKER, 'utf8')) }],
+  plan: planVerify,
+};
