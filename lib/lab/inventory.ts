@@ -27,6 +27,8 @@ export function renderInventory(hosts: readonly InventoryHost[], keyFile: string
     ansible_ssh_private_key_file: keyFile,
     ssh_strict_host_key_checking: false,
     ssh_known_hosts_file: '/dev/null',
+    // Makes the runner check, before connecting, that the route to each address goes through the lab bridge.
+    lab_host: true,
   };
   const children = Object.fromEntries(
     Object.entries(groups).map(([group, members]) => [group, { hosts: Object.fromEntries(members.map((m) => [m, null])) }]),

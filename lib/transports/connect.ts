@@ -17,6 +17,7 @@ export const CONNECTION_VARS = [
   'ssh_strict_host_key_checking',
   'ssh_known_hosts_file',
   'ssh_connect_timeout',
+  'lab_host',
 ] as const;
 
 type ConnectionVar = (typeof CONNECTION_VARS)[number];
@@ -77,7 +78,8 @@ export function sshSettings(host: Host): SshSettings {
  */
 export function makeTransport(host: Host): Transport {
   if (connectionKind(host) === 'local') return new LocalTransport({ name: host.name, ...becomeOf(host) });
-  return new SshTransport(sshSettings(host));
+  const ssh = new SshTransport(sshSettings(host));
+  return read(host, 'lab_host', expectBool) ? labGuarded(ssh, sshSettings(host).address) : ssh;
 }
 
 /**
@@ -90,4 +92,20 @@ export function describeConnection(host: Host): string {
     return become ? `local become ${becomeUser}` : 'local';
   }
   return describeSsh(sshSettings(host));
+}
+
+/**
+ * Lab hosts (inventory var `lab_host: true`, written by the lab tool) are connected to only after checking that the
+ * route to their address goes through the lab bridge, so a wrong inventory can never send traffic elsewhere.
+ */
+function labGuarded(ssh: SshTransport, address: string): Transport {
+  return {
+    connect: async () => {
+      const { assertLabRoute } = await import('../lab/net.ts');
+      await assertLabRoute(address);
+      await ssh.connect();
+    },
+    exec: (script, opts) => ssh.exec(script, opts),
+    close: () => ssh.close(),
+  };
 }

@@ -1,0 +1,19 @@
+// makeTransport(): a lab host is connected to only after the lab route check, so no traffic leaves for a wrong address.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { makeTransport } from '../../../lib/transports/connect.ts';
+import type { Host } from '../../../lib/types.ts';
+
+const LabGuard = suite('makeTransport() guards lab hosts by the lab route check');
+
+LabGuard('refuses to connect to an address that is not a lab host, before ssh runs', async () => {
+  // 192.0.2.1 is TEST-NET-1: never a lab address, and the check must refuse it without sending anything.
+  const host: Host = { name: 'stray', groups: ['all'], vars: { ansible_host: '192.0.2.1', lab_host: true }, sources: {} };
+  const started = Date.now();
+  const error = await makeTransport(host).connect().then(() => undefined, (e: unknown) => e);
+  assert.instance(error, Error);
+  assert.match(String((error as Error).message), /lab/i);
+  assert.ok(Date.now() - started < 5000, 'refused at once, not after an ssh timeout');
+});
+
+LabGuard.run();
