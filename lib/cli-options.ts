@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 import { EXIT_HELP } from './exit-codes.ts';
 import type { RunOptions } from './run.ts';
+import { parseSplaySeconds } from './splay.ts';
 import { parseExtraVars } from './vars.ts';
 
 /** What the command line asks for: a run, a listing, or help. */
@@ -12,6 +13,10 @@ export interface CliOptions {
   listHosts: boolean;
   listTasks: boolean;
   json?: string;
+  /** --metrics FILE: Prometheus textfile-collector output. */
+  metrics?: string;
+  /** --splay SECONDS: random delay before taking the run lock. */
+  splaySeconds: number;
   help: boolean;
 }
 
@@ -21,6 +26,9 @@ const SPEC = {
   inventory: { type: 'string', short: 'i' },
   env: { type: 'string' },
   check: { type: 'boolean' },
+  repair: { type: 'boolean' },
+  splay: { type: 'string' },
+  metrics: { type: 'string' },
   diff: { type: 'boolean' },
   limit: { type: 'string' },
   tags: { type: 'string' },
@@ -34,6 +42,10 @@ const SPEC = {
 } as const;
 
 export const HELP = `Usage: npx zx run.mjs PLAYBOOK [options]
+       npx zx run.mjs disable (--env NAME | -i DIR) --reason TEXT   stop runs of an inventory (cron keeps firing; runs exit 0)
+       npx zx run.mjs enable (--env NAME | -i DIR)                  allow runs again
+       npx zx run.mjs cron-line PLAYBOOK --env NAME [--every 10m] [--splay 60]
+                                                                    print a crontab line for unattended drift repair
        npx zx run.mjs lab COMMAND [args]      (lab hosts on this machine; see "run.mjs lab --help")
 
 Applies a playbook (YAML) to the hosts of one inventory folder over SSH, changing only what differs
@@ -44,6 +56,9 @@ Options:
       --env NAME        same as -i inventory/NAME (relative to the project root)
                         default when neither is given: inventory/local
       --check           change nothing; report what would change (exit code 8 when anything would)
+      --repair          change what differs (the default; spelled out for cron). Not with --check
+      --splay SECONDS   wait a random 0..SECONDS before starting, so many cron jobs do not start at once
+                        (the delay is printed on a terminal only)
       --diff            show a unified diff of every file that changes (or would change)
       --limit PATTERN   only these hosts or groups, e.g. "broker-a" or "brokers:!slaves"
       --tags a,b        only tasks tagged a or b (tasks tagged "always" still run)
@@ -53,11 +68,25 @@ Options:
       --forks N         hosts worked on at the same time (default ${DEFAULT_FORKS})
       --list-hosts      print the hosts of each phase and exit (no host is contacted)
       --list-tasks      print the tasks of each phase and exit (no host is contacted)
-      --json FILE       also write a JSON report (every task result, recap, exit code), atomically
+      --json FILE       also write a JSON report, atomically: every drift found and every change made
+                        (host, item, before, after, result, cause), task results, recap, exit code
+      --metrics FILE    also write Prometheus metrics for node_exporter's textfile collector, atomically
+                        (drift items by host and kind, changes by cause, repairs, failures, unreachable,
+                        last run time, duration and exit code); use a *.prom name in the collector folder
   -h, --help            this text
 
 Before any host is contacted, the inventory, playbook, roles, templates and module arguments are
 all checked; any error there stops the run with exit code 1 and its file:line:col.
+
+Cron safety (state in <inventory>/.rocketmq-deploy/, or $RMQD_STATE_DIR/<env>/ when RMQD_STATE_DIR is
+set, e.g. for a read-only inventory checkout):
+  - Run lock: one run (check or repair) per inventory at a time. A second run exits at once with code 16
+    and prints who holds the lock (pid, host, start time, command). A lock left by a process that no
+    longer exists on this machine is taken over with a warning. --list-hosts/--list-tasks/--help take no lock.
+  - Disabled: while "disable" is in effect, runs print the reason and exit 0 without contacting any host.
+  - Corrective vs intended: each change is marked [drift] when the host drifted from a declaration that did
+    not change since the last clean run (corrective), or [change] when the declaration itself changed
+    (intended; also the first run). declared.json in the state folder is updated after a clean repair run.
 
 Output: on a terminal every task is shown; otherwise (cron, pipes) only changes, failures and the
 PLAY RECAP. Values of secret variables (listed in secret_vars, or named like *password* or
@@ -71,6 +100,9 @@ Examples:
   npx zx run.mjs playbooks/2m2s-sync.yaml -i inventory/prod --check --diff
   npx zx run.mjs playbooks/2m2s-sync.yaml --env staging --limit broker-a --tags config
   npx zx run.mjs playbooks/single.yaml -e rocketmq_version=5.3.1 -e @overrides.yaml --json /var/tmp/run.json
+  npx zx run.mjs playbooks/2m2s-sync.yaml --env prod --repair --splay 60 --metrics /var/lib/node_exporter/textfile/rmq.prom
+  npx zx run.mjs disable --env prod --reason "broker-a disk replacement, ticket OPS-42"
+  npx zx run.mjs cron-line playbooks/2m2s-sync.yaml --env prod --every 10m
 `;
 
 /** Splits "a,b, c" into ["a", "b", "c"]. */
@@ -105,6 +137,13 @@ function forksOf(text: string | undefined): number {
   return n;
 }
 
+function splayOf(text: string | undefined): number {
+  if (text === undefined) return 0;
+  const seconds = parseSplaySeconds(text);
+  if (seconds === undefined) throw new UsageError(`--splay "${text}" must be whole seconds from 0 to 86400`);
+  return seconds;
+}
+
 /**
  * Parses the command line (without node and script names).
  * @param projectRoot folder that holds inventory/ (for --env and the default inventory)
@@ -128,7 +167,9 @@ export function parseCliOptions(argv: string[], projectRoot: string): CliOptions
     forks: forksOf(values.forks),
   };
   if (values.limit !== undefined) run.limit = values.limit;
-  const options: CliOptions = { run, listHosts: values['list-hosts'] === true, listTasks: values['list-tasks'] === true, help };
+  if (values.check === true && values.repair === true) throw new UsageError('give either --check (report only) or --repair (change hosts), not both; see --help');
+  const options: CliOptions = { run, listHosts: values['list-hosts'] === true, listTasks: values['list-tasks'] === true, splaySeconds: splayOf(values.splay), help };
   if (values.json !== undefined) options.json = values.json;
+  if (values.metrics !== undefined) options.metrics = values.metrics;
   return options;
 }

@@ -1,13 +1,19 @@
 // Command line entry: the ONLY place that prints and sets process.exitCode; dispatches `lab` to the lab tool.
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { parseCliOptions, HELP } from './cli-options.ts';
+import { CRON_COMMANDS, runCronCommand } from './cli-commands.ts';
+import { parseCliOptions, HELP, type CliOptions } from './cli-options.ts';
+import { disabledReason } from './disabled.ts';
 import { formatWhere, UsageError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
+import { acquireRunLock, LockHeldError, type LockDeps } from './lock.ts';
+import { formatMetrics } from './metrics.ts';
 import { taskSelected } from './planner.ts';
 import { humanReporter } from './report.ts';
 import { jsonCollector, writeJsonReport, type JsonCollector } from './report-json.ts';
 import { planRun, run, type PlannedRun, type RunDeps } from './run.ts';
+import { splay, type SplayDeps } from './splay.ts';
+import { envNameOf, stateDirFor, writeFileAtomic } from './state-dir.ts';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIO {
@@ -15,6 +21,10 @@ export interface CliIO {
   err: (text: string) => void;
   tty: boolean;
   deps?: RunDeps;
+  /** Randomness and sleep of --splay. */
+  splay?: SplayDeps;
+  /** Liveness check and host name of the run lock. */
+  lock?: LockDeps;
 }
 
 const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -48,6 +58,37 @@ function describeError(error: unknown): string {
   return `${where ? `${formatWhere(where)}: ` : ''}${error.name}: ${error.message}`;
 }
 
+/** Writes the --json and --metrics files of a run that got past the lock (or failed to plan). */
+function writeReports(options: CliOptions, json: JsonCollector | undefined, started: number, exitCode: number, error?: string): void {
+  if (!json) return;
+  const report = json.finish(exitCode, error);
+  if (options.json) writeJsonReport(options.json, report);
+  if (options.metrics) {
+    const finished = Date.now();
+    writeFileAtomic(options.metrics, formatMetrics({ env: envNameOf(options.run.inventory), report, finishedAt: finished / 1000, durationSeconds: (finished - started) / 1000 }));
+  }
+}
+
+/** Runs under the lock: human output, JSON and metrics; the lock is released even when the run throws. */
+async function lockedRun(options: CliOptions, argv: string[], io: CliIO, stateDir: string): Promise<number> {
+  const lock = acquireRunLock(`${stateDir}/run.lock`, ['run.mjs', ...argv].join(' '), io.lock);
+  if (lock.takeover) io.err(`WARNING: ${lock.takeover}\n`);
+  const started = Date.now();
+  const wantReport = options.json !== undefined || options.metrics !== undefined;
+  const json = wantReport ? jsonCollector(options.run.playbook) : undefined;
+  const human = humanReporter({ tty: io.tty, diff: options.run.diff, write: io.out });
+  try {
+    const summary = await run({ ...options.run, stateDir }, (event) => { human(event); json?.sink(event); }, io.deps);
+    writeReports(options, json, started, summary.exitCode);
+    return summary.exitCode;
+  } catch (error) {
+    writeReports(options, json, started, EXIT.config, describeError(error));
+    throw error;
+  } finally {
+    lock.release();
+  }
+}
+
 async function runPlaybook(argv: string[], io: CliIO): Promise<number> {
   const options = parseCliOptions(argv, PROJECT_ROOT);
   if (options.help) {
@@ -60,15 +101,19 @@ async function runPlaybook(argv: string[], io: CliIO): Promise<number> {
     if (options.listTasks) io.out(`${formatTaskList(planned, options.run.tags, options.run.skipTags)}\n`);
     return EXIT.ok;
   }
-  const json: JsonCollector | undefined = options.json === undefined ? undefined : jsonCollector(options.run.playbook);
-  const human = humanReporter({ tty: io.tty, diff: options.run.diff, write: io.out });
+  const stateDir = stateDirFor(options.run.inventory);
+  const disabled = disabledReason(stateDir);
+  if (disabled !== undefined) {
+    io.out(`runs disabled for inventory ${envNameOf(options.run.inventory)}: ${disabled}\n(enable with: npx zx run.mjs enable -i ${options.run.inventory})\n`);
+    return EXIT.ok;
+  }
+  await splay(options.splaySeconds, (seconds) => { if (io.tty) io.out(`splay: waiting ${seconds}s before starting\n`); }, io.splay);
   try {
-    const summary = await run(options.run, (event) => { human(event); json?.sink(event); }, io.deps);
-    if (json && options.json) writeJsonReport(options.json, json.finish(summary.exitCode));
-    return summary.exitCode;
+    return await lockedRun(options, argv, io, stateDir);
   } catch (error) {
-    if (json && options.json) writeJsonReport(options.json, json.finish(EXIT.config, describeError(error)));
-    throw error;
+    if (!(error instanceof LockHeldError)) throw error;
+    io.err(`${error.message}\n`);
+    return EXIT.locked;
   }
 }
 
@@ -82,6 +127,11 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       const lab = (await import('./lab/cli.ts')) as { labMain(argv: string[]): Promise<number> };
       return await lab.labMain(argv.slice(1));
     }
+    const command = argv[0] ?? '';
+    if ((CRON_COMMANDS as readonly string[]).includes(command)) {
+      io.out(runCronCommand(command, argv.slice(1), PROJECT_ROOT));
+      return EXIT.ok;
+    }
     return await runPlaybook(argv, io);
   } catch (error) {
     io.err(`ERROR: ${describeError(error)}\n`);
@@ -91,7 +141,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
 }
 
 /**
- * The program: runs the command line and sets process.exitCode (flags: 1 config, 2 failed, 4 unreachable, 8 drift).
+ * The program: runs the command line and sets process.exitCode (flags: 1 config, 2 failed, 4 unreachable, 8 drift; 16 locked).
  * @example await main(process.argv.slice(2))
  */
 export async function main(argv: string[]): Promise<void> {

@@ -7,6 +7,8 @@ export const EXIT = {
   failed: 2,
   unreachable: 4,
   drift: 8,
+  /** Another run holds the inventory's run lock; nothing was done. Never combined with other flags. */
+  locked: 16,
 } as const;
 
 /** What decides the exit code of a run that got past planning. */
@@ -36,5 +38,6 @@ export const EXIT_HELP = [
   '  2  at least one host failed a task',
   '  4  at least one host was unreachable',
   '  8  --check found drift: at least one task would change',
+  '  16 another run of this inventory holds the run lock: nothing was done (the holder is printed)',
   '  Flags are added together: 6 = failed + unreachable, 12 = unreachable + drift.',
 ].join('\n');

@@ -1,7 +1,5 @@
 // The --json report: every task result, warnings, the recap and the exit code, written atomically for cron and monitoring.
-import { renameSync, writeFileSync } from 'node:fs';
-import process from 'node:process';
-import { basename, dirname, join } from 'node:path';
+import { writeFileAtomic } from './state-dir.ts';
 import type { Change, HostCounts, RunEvent, TaskStatus } from './types.ts';
 
 /** One task or handler result as it appears in the report. */
@@ -13,6 +11,26 @@ export interface JsonTaskResult {
   status: TaskStatus;
   changes: Change[];
   message: string;
+  /** The task's module (kind of item). */
+  module?: string;
+  /** On changes: corrective (drift repaired or found) or intended (the declaration changed). */
+  cause?: 'corrective' | 'intended';
+}
+
+/** One drift found or one change applied (or failed), flattened for monitoring. */
+export interface JsonItem {
+  host: string;
+  phase: string;
+  task: string;
+  module?: string;
+  /** The item that differs (a properties key, a line, a file); the task name when the module names none. */
+  item: string;
+  before?: string;
+  after?: string;
+  /** found: --check saw the drift; applied: the run changed it; failed: the task failed (message says why). */
+  result: 'found' | 'applied' | 'failed';
+  cause?: 'corrective' | 'intended';
+  message?: string;
 }
 
 export interface JsonReport {
@@ -22,6 +40,8 @@ export interface JsonReport {
   finishedAt: string;
   exitCode: number;
   results: JsonTaskResult[];
+  /** Every drift found and every action taken (or failed), one entry per item. */
+  items: JsonItem[];
   unreachable: Array<{ host: string; message: string }>;
   warnings: string[];
   aborted?: string;
@@ -36,6 +56,26 @@ export interface JsonCollector {
   finish(exitCode: number, error?: string): JsonReport;
 }
 
+/** The flat items of one task result: one per change, one for a failure, none for ok/skipped. */
+export function itemsOf(result: JsonTaskResult, check: boolean): JsonItem[] {
+  if (result.status !== 'changed' && result.status !== 'failed') return [];
+  const base = { host: result.host, phase: result.phase, task: result.task };
+  const extra = (item: JsonItem): JsonItem => {
+    if (result.module !== undefined) item.module = result.module;
+    if (result.cause !== undefined) item.cause = result.cause;
+    return item;
+  };
+  if (result.status === 'failed') return [extra({ ...base, item: result.task, result: 'failed', message: result.message })];
+  const outcome = check ? 'found' : 'applied';
+  const changes = result.changes.length > 0 ? result.changes : [{ item: result.task }];
+  return changes.map((c) => {
+    const item: JsonItem = { ...base, item: c.item, result: outcome, message: result.message };
+    if (c.before !== undefined) item.before = c.before;
+    if (c.after !== undefined) item.after = c.after;
+    return extra(item);
+  });
+}
+
 /**
  * Starts collecting a JSON report from run events (already redacted by the run).
  * @example const json = jsonCollector('site.yaml'); const summary = await run(options, json.sink);
@@ -43,7 +83,7 @@ export interface JsonCollector {
 export function jsonCollector(playbook: string, now: () => Date = () => new Date()): JsonCollector {
   const report: JsonReport = {
     playbook, check: false, startedAt: now().toISOString(), finishedAt: '', exitCode: 0,
-    results: [], unreachable: [], warnings: [], recap: {},
+    results: [], items: [], unreachable: [], warnings: [], recap: {},
   };
   const sink = (event: RunEvent): void => {
     if (event.kind === 'start') report.check = event.check;
@@ -53,7 +93,11 @@ export function jsonCollector(playbook: string, now: () => Date = () => new Date
     if (event.kind === 'recap') report.recap = event.counts;
     if (event.kind === 'task' || event.kind === 'handler') {
       const changes = event.kind === 'task' ? event.changes : [];
-      report.results.push({ host: event.host, phase: event.phase, task: event.task, handler: event.kind === 'handler', status: event.status, changes, message: event.message ?? '' });
+      const result: JsonTaskResult = { host: event.host, phase: event.phase, task: event.task, handler: event.kind === 'handler', status: event.status, changes, message: event.message ?? '' };
+      if (event.kind === 'task' && event.module !== undefined) result.module = event.module;
+      if (event.kind === 'task' && event.cause !== undefined) result.cause = event.cause;
+      report.results.push(result);
+      report.items.push(...itemsOf(result, report.check));
     }
   };
   const finish = (exitCode: number, error?: string): JsonReport => {
@@ -70,7 +114,5 @@ export function jsonCollector(playbook: string, now: () => Date = () => new Date
  * @example writeJsonReport('/var/lib/rmq/last-run.json', json.finish(summary.exitCode))
  */
 export function writeJsonReport(file: string, report: JsonReport): void {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  writeFileSync(temp, `${JSON.stringify(report, null, 2)}\n`);
-  renameSync(temp, file);
+  writeFileAtomic(file, `${JSON.stringify(report, null, 2)}\n`);
 }

@@ -13,6 +13,9 @@ export interface HumanOptions {
 
 const LABEL: Record<TaskStatus, string> = { ok: 'ok', changed: 'changed', failed: 'FAILED', skipped: 'skipped', unreachable: 'UNREACHABLE' };
 
+/** [drift]: the host drifted from an unchanged declaration (corrective); [change]: the declaration changed (intended). */
+const CAUSE_MARKER = { corrective: '[drift]', intended: '[change]' } as const;
+
 function statusLabel(status: TaskStatus, check: boolean): string {
   return check && status === 'changed' ? 'would change' : LABEL[status];
 }
@@ -33,7 +36,8 @@ function taskLines(event: TaskLike, check: boolean, options: HumanOptions): stri
   const loud = event.status === 'changed' || event.status === 'failed';
   if (!options.tty && !loud) return [];
   const prefix = event.kind === 'handler' ? 'handler ' : '';
-  const lines = [`  ${event.host}  ${prefix}${event.task}: ${statusLabel(event.status, check)}`];
+  const marker = event.kind === 'task' && event.cause !== undefined ? ` ${CAUSE_MARKER[event.cause]}` : '';
+  const lines = [`  ${event.host}  ${prefix}${event.task}: ${statusLabel(event.status, check)}${marker}`];
   if (event.status === 'failed') {
     const where = event.kind === 'task' ? ` (${formatWhere(event.where)})` : '';
     lines.push(`    ${event.message ?? 'failed'}${where}`);

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { ValidationError } from './errors.ts';
 import { execute } from './executor.ts';
 import { exitCodeOf } from './exit-codes.ts';
+import { causeOf, declaredState, DECLARED_FILE, loadDeclared, saveDeclared, taskKey, type DeclaredState } from './intent.ts';
 import { loadInventory } from './inventory.ts';
 import { modules as registry } from './modules/index.ts';
 import { loadPlaybook } from './playbook.ts';
@@ -29,6 +30,8 @@ export interface RunOptions {
   forks: number;
   /** @default roles/ beside the playbook, else ../roles */
   rolesDir?: string;
+  /** The inventory's state folder: when set, changes are classified corrective/intended against its declared.json, which a clean non-check run updates. */
+  stateDir?: string;
 }
 
 /** Replaceable parts, for tests: the module registry and how a host's transport is made. */
@@ -111,6 +114,25 @@ async function prepareModules(phases: PlannedPhase[]): Promise<void> {
   }
 }
 
+/** Puts module and cause on task events; saves the declared digests after a clean run. */
+function intentTracker(phases: PlannedPhase[], stateDir: string | undefined): { annotate(event: RunEvent): RunEvent; save(): void } {
+  const current = declaredState(phases);
+  const file = stateDir === undefined ? undefined : join(stateDir, DECLARED_FILE);
+  const previous: DeclaredState = file === undefined ? {} : loadDeclared(file);
+  const modules = new Map<string, string>();
+  for (const phase of phases) {
+    for (const plan of phase.plans.values()) plan.tasks.forEach((t) => modules.set(`${plan.host}\0${taskKey(phase.spec.name, t.label)}`, t.module.name));
+  }
+  const annotate = (event: RunEvent): RunEvent => {
+    if (event.kind !== 'task') return event;
+    const key = taskKey(event.phase, event.task);
+    const module = modules.get(`${event.host}\0${key}`);
+    const withModule = module === undefined ? event : { ...event, module };
+    return event.status === 'changed' && file !== undefined ? { ...withModule, cause: causeOf(previous, current, event.host, key) } : withModule;
+  };
+  return { annotate, save: () => { if (file !== undefined) saveDeclared(file, previous, current); } };
+}
+
 const zero = (): HostCounts => ({ ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0 });
 
 /** Per-host recap counters from the events of a run. */
@@ -133,8 +155,9 @@ export function countEvents(events: RunEvent[], hosts: string[]): Record<string,
 export async function run(options: RunOptions, sink: (event: RunEvent) => void, deps: RunDeps = {}): Promise<RunSummary> {
   const planned = await planRun(options, deps);
   const events: RunEvent[] = [];
+  const intent = intentTracker(planned.phases, options.stateDir);
   const emit = (event: RunEvent): void => {
-    const masked = planned.redact(event);
+    const masked = planned.redact(intent.annotate(event));
     events.push(masked);
     sink(masked);
   };
@@ -152,5 +175,6 @@ export async function run(options: RunOptions, sink: (event: RunEvent) => void, 
   const summary: RunSummary = { counts, failedHosts: [...result.failed], unreachableHosts: [...result.unreachable], drift, exitCode: 0 };
   if (result.aborted !== undefined) summary.aborted = result.aborted;
   summary.exitCode = exitCodeOf({ failedHosts: summary.failedHosts, unreachableHosts: summary.unreachableHosts, drift });
+  if (!options.check && summary.exitCode === 0 && result.aborted === undefined) intent.save();
   return summary;
 }

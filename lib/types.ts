@@ -206,7 +206,13 @@ export type RunEvent =
   | { kind: 'start'; playbook: string; check: boolean; diff: boolean; hosts: string[] }
   | { kind: 'warning'; message: string }
   | { kind: 'phase'; phase: string; hosts: string[] }
-  | { kind: 'task'; phase: string; host: string; task: string; status: TaskStatus; changes: Change[]; diff?: FileDiff; message?: string; where: Where }
+  | {
+    kind: 'task'; phase: string; host: string; task: string; status: TaskStatus; changes: Change[]; diff?: FileDiff; message?: string; where: Where;
+    /** Module of the task (the kind of item, for metrics). */
+    module?: string;
+    /** On changes: `corrective` (the host drifted; declaration unchanged since the last good run) or `intended`. */
+    cause?: 'corrective' | 'intended';
+  }
   | { kind: 'handler'; phase: string; host: string; task: string; status: TaskStatus; message?: string }
   | { kind: 'unreachable'; host: string; message: string }
   /** A phase stopped the run early (max_fail_percentage exceeded). */

@@ -1,0 +1,38 @@
+// Where a run keeps its per-inventory state (lock, disabled file, declared digests) and how it writes files atomically.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import process from 'node:process';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/** Environment variable that moves the state out of a read-only inventory folder. */
+export const STATE_DIR_VARIABLE = 'RMQD_STATE_DIR';
+
+/**
+ * The state folder of one inventory: `<inventory>/.rocketmq-deploy`, or `$RMQD_STATE_DIR/<env>` when that is set
+ * (for inventory folders that are read-only, e.g. a git checkout owned by another user).
+ * @example stateDirFor('inventory/prod', {}) // => 'inventory/prod/.rocketmq-deploy'
+ */
+export function stateDirFor(inventoryDir: string, env: Record<string, string | undefined> = process.env): string {
+  const override = env[STATE_DIR_VARIABLE];
+  if (override !== undefined && override !== '') return join(override, envNameOf(inventoryDir));
+  return join(inventoryDir, '.rocketmq-deploy');
+}
+
+/**
+ * The environment name of an inventory folder: its last path segment.
+ * @example envNameOf('/opt/rocketmq-deploy/inventory/prod/') // => 'prod'
+ */
+export function envNameOf(inventoryDir: string): string {
+  return basename(resolve(inventoryDir));
+}
+
+/**
+ * Writes a file atomically: a temporary file in the same folder, then a rename, so readers never see half a file.
+ * Creates the folder when missing.
+ * @example writeFileAtomic('/var/lib/node_exporter/textfile/rmq.prom', text)
+ */
+export function writeFileAtomic(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  writeFileSync(temp, text);
+  renameSync(temp, file);
+}
