@@ -27,6 +27,9 @@ Commands:
   ssh NAME [CMD...]      ssh into a lab host as root with the lab key (interactive without CMD)
   exec NAME CMD...       run CMD inside the host's namespaces with nsenter, without SSH
 
+Several labs: RMQD_LAB_ID=N (1-9) selects lab N: bridge rmqlabN, prefix 10.77.N, state in
+/var/lib/rocketmq-deploy-lab-N and inventory/lab-N/hosts.yaml, independent of lab 0.
+
 Exit codes: 0 ok, 1 usage error or lab failure (the message says what to do).`;
 
 function parseGroups(values: string[]): Record<string, string[]> {

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { LabError } from './lab-error.ts';
 
-/** Where the lab keeps its state, keys and per-host files. Override with RMQD_LAB_DIR (e.g. for a second checkout). */
+/** Where the lab keeps its state, keys and per-host files. Override with RMQD_LAB_DIR; lab N > 0 gets its own folder. */
 export function labDir(): string {
-  return process.env.RMQD_LAB_DIR || '/var/lib/rocketmq-deploy-lab';
+  const id = process.env.RMQD_LAB_ID;
+  return process.env.RMQD_LAB_DIR || (id && id !== '0' ? `/var/lib/rocketmq-deploy-lab-${id}` : '/var/lib/rocketmq-deploy-lab');
 }
 
 export const stateFile = (): string => join(labDir(), 'state.json');

@@ -1,9 +1,22 @@
 // Pure lab addressing: which /24 prefixes the lab may use, host addresses, and the names of lab links and namespaces.
+import process from 'node:process';
 import { LabError } from './lab-error.ts';
 
+/**
+ * Which lab this process works on (RMQD_LAB_ID, 0–9, default 0). Separate labs have separate bridges, prefixes,
+ * namespaces and state, so a benchmark and a test suite can each have one at the same time.
+ */
+export const LAB_ID = labId(process.env.RMQD_LAB_ID);
+
+function labId(text: string | undefined): number {
+  if (text === undefined || text === '') return 0;
+  if (!/^\d$/.test(text)) throw new LabError(`RMQD_LAB_ID must be one digit from 0 to 9, got "${text}"`);
+  return Number(text);
+}
+
 /** The bridge every lab host hangs off; the only interface in the root namespace the lab creates. */
-export const BRIDGE = 'rmqlab0';
-export const DEFAULT_PREFIX = '10.77.0';
+export const BRIDGE = `rmqlab${LAB_ID}`;
+export const DEFAULT_PREFIX = `10.77.${LAB_ID}`;
 /** Host i (0-based) gets .11, .12, …; .1 is the bridge (gateway) address. */
 const FIRST_HOST_OCTET = 11;
 export const MAX_HOSTS = 200;
@@ -29,9 +42,9 @@ export function validatePrefix(prefix: string): string {
 
 export const gatewayAddress = (prefix: string): string => `${prefix}.1`;
 export const hostAddress = (prefix: string, index: number): string => `${prefix}.${FIRST_HOST_OCTET + index}`;
-export const netnsName = (host: string): string => `rmqlab-${host}`;
+export const netnsName = (host: string): string => (LAB_ID === 0 ? `rmqlab-${host}` : `rmqlab${LAB_ID}-${host}`);
 /** Interface names are limited to 15 bytes, so the root-side veth end is named by index, not host name. */
-export const vethName = (index: number): string => `rmqlab0v${index}`;
+export const vethName = (index: number): string => `${BRIDGE}v${index}`;
 
 /**
  * Resolves `lab up` host arguments: a count gives mq1…mqN, a list is checked as hostnames.

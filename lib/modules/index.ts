@@ -7,6 +7,8 @@ import { copyModule } from './copy.ts';
 import { fileModule } from './file.ts';
 import { hostnameModule } from './hostname.ts';
 import { lineinfileModule } from './lineinfile.ts';
+import { rocketmqDistModule } from './rocketmq-dist.ts';
+import { rocketmqVerifyModule } from './rocketmq-verify.ts';
 import { serviceModule } from './service.ts';
 import { templateModule } from './template.ts';
 import { unarchiveModule } from './unarchive.ts';
@@ -27,6 +29,8 @@ const all: AnyModule[] = [
   unarchiveModule,
   waitForModule,
   commandModule,
+  rocketmqDistModule,
+  rocketmqVerifyModule,
 ];
 
 /** Every task module by the name a playbook uses for it. */
