@@ -44,8 +44,10 @@ const SPEC = {
 export const HELP = `Usage: npx zx run.mjs PLAYBOOK [options]
        npx zx run.mjs disable (--env NAME | -i DIR) --reason TEXT   stop runs of an inventory (cron keeps firing; runs exit 0)
        npx zx run.mjs enable (--env NAME | -i DIR)                  allow runs again
-       npx zx run.mjs cron-line PLAYBOOK --env NAME [--every 10m] [--splay 60]
+       npx zx run.mjs cron-line PLAYBOOK --env NAME [--every 10m] [--splay 60] [--project DIR]
+                                [--log-dir /var/log/rocketmq-deploy] [--metrics-dir /var/lib/node_exporter/textfile]
                                                                     print a crontab line for unattended drift repair
+                                                                    (--every: 1m..30m dividing 60, or 1h..24h dividing 24)
        npx zx run.mjs lab COMMAND [args]      (lab hosts on this machine; see "run.mjs lab --help")
 
 Applies a playbook (YAML) to the hosts of one inventory folder over SSH, changing only what differs

@@ -114,16 +114,27 @@ export function acquireRunLock(file: string, command: string, deps: LockDeps = {
   const alive = deps.alive ?? processAlive;
   const me: LockHolder = { pid: process.pid, hostname: deps.hostname ?? hostname(), since: now().toISOString(), command };
   const text = `${JSON.stringify(me)}\n`;
-  mkdirSync(dirname(file), { recursive: true });
   let takeover: string | undefined;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    if (tryCreate(file, text)) return heldLock(file, text, takeover);
+    if (writableTry(file, text)) return heldLock(file, text, takeover);
     const stale = safeRead(file);
     const holder = readHolder(file);
     if (!holder || holder.hostname !== me.hostname || alive(holder.pid)) throw new LockHeldError(file, holder);
     if (removeStale(file, stale)) takeover = `took over a stale lock (${describeHolder(holder)}; that process no longer exists)`;
   }
   throw new LockHeldError(file, readHolder(file));
+}
+
+/** tryCreate with the folder made first; a read-only inventory gets an error that says what to do. */
+function writableTry(file: string, text: string): boolean {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    return tryCreate(file, text);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM') throw error;
+    throw new Error(`cannot create the run lock ${file} (${code}); make that folder writable, or set RMQD_STATE_DIR to a writable folder (state goes to $RMQD_STATE_DIR/<env>/)`);
+  }
 }
 
 function safeRead(file: string): string {
