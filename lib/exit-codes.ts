@@ -9,6 +9,8 @@ export const EXIT = {
   drift: 8,
   /** Another run holds the inventory's run lock; nothing was done. Never combined with other flags. */
   locked: 16,
+  /** A repair was refused for safety (a service guard said no, e.g. a replica partner is down); nothing was stopped. */
+  refused: 32,
 } as const;
 
 /** What decides the exit code of a run that got past planning. */
@@ -17,6 +19,8 @@ export interface ExitFacts {
   unreachableHosts: readonly string[];
   /** True when --check found at least one task that would change. */
   drift: boolean;
+  /** True when some task was refused by its safety guard. @default false */
+  refused?: boolean;
 }
 
 /**
@@ -28,6 +32,7 @@ export function exitCodeOf(facts: ExitFacts): number {
   if (facts.failedHosts.length > 0) code |= EXIT.failed;
   if (facts.unreachableHosts.length > 0) code |= EXIT.unreachable;
   if (facts.drift) code |= EXIT.drift;
+  if (facts.refused === true) code |= EXIT.refused;
   return code;
 }
 
@@ -39,5 +44,6 @@ export const EXIT_HELP = [
   '  4  at least one host was unreachable',
   '  8  --check found drift: at least one task would change',
   '  16 another run of this inventory holds the run lock: nothing was done (the holder is printed)',
+  '  32 a repair was refused for safety (a guard, e.g. a broker\'s replica partner is down): that service was not stopped',
   '  Flags are added together: 6 = failed + unreachable, 12 = unreachable + drift.',
 ].join('\n');

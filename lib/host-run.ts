@@ -15,6 +15,7 @@ function emitTask(state: HostState, task: PlannedTask, result: StepResult): void
     changes: result.status === 'changed' ? (result.plan?.changes ?? []) : [], message: result.message, where: task.spec.where,
   };
   if (diff && result.status === 'changed' && result.plan?.diff) event.diff = result.plan.diff;
+  if (result.refused === true && event.kind === 'task') event.refused = true;
   state.ctx.emit(event);
 }
 

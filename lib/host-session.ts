@@ -1,6 +1,6 @@
 // One host's connection during a phase: gathers facts for planned tasks in one exec and applies a task's actions in one exec.
 import { buildFactScript, parseFactOutput } from './facts.ts';
-import { becomeWrap, quote } from './shell.ts';
+import { becomeWrapIfNeeded as becomeWrap, quote } from './shell.ts';
 import type { Action, ExecOptions, PlanContext, Probe, ProbeResult, Transport } from './types.ts';
 import type { PlannedTask } from './planner-task.ts';
 
@@ -19,10 +19,13 @@ export interface HostSession {
 
 /** An action script exited non-zero. */
 export class ActionFailure extends Error {
+  /** The script's exit code (EXIT.refused when a safety guard refused). */
+  readonly code: number;
   constructor(code: number, stderr: string) {
     const tail = stderr.trim().split('\n').slice(-5).join('\n');
     super(`exit code ${code}${tail ? `: ${tail}` : ''}`);
     this.name = 'ActionFailure';
+    this.code = code;
   }
 }
 

@@ -1,6 +1,7 @@
 // One step of a host's phase: plan a task (or handler item) from fresh facts and apply it unless in check mode.
 import { UnreachableError } from './errors.ts';
-import type { HostSession } from './host-session.ts';
+import { EXIT } from './exit-codes.ts';
+import { ActionFailure, type HostSession } from './host-session.ts';
 import type { HostPlan, PlannedTask } from './planner.ts';
 import type { Plan, PlanContext, RunEvent, Transport } from './types.ts';
 
@@ -28,7 +29,7 @@ export interface HostState {
 }
 
 /** What one task (or handler item) did. */
-export type StepResult = { status: 'ok' | 'changed' | 'failed'; message: string; plan?: Plan };
+export type StepResult = { status: 'ok' | 'changed' | 'failed'; message: string; plan?: Plan; refused?: boolean };
 
 /**
  * Plans one task from fresh facts and, unless in check mode, applies its actions.
@@ -53,5 +54,8 @@ export async function runStep(state: HostState, task: PlannedTask, remaining: Pl
 /** Turns an exception into a failed step; unreachable hosts are rethrown so the whole host is marked. */
 export function failureOf(error: unknown): StepResult {
   if (error instanceof UnreachableError) throw error;
-  return { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+  const result: StepResult = { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+  // A safety guard exits EXIT.refused: the run's exit code must say "refused", not only "failed".
+  if (error instanceof ActionFailure && error.code === EXIT.refused) result.refused = true;
+  return result;
 }

@@ -145,6 +145,14 @@ export function countEvents(events: RunEvent[], hosts: string[]): Record<string,
   return counts;
 }
 
+/** Connection vars as the tasks see them: -e applied and `{{ }}` resolved (`ansible_host: "{{lab_prefix}}.11"`). */
+function withResolvedVars(inventory: Inventory, extraVars: Vars, make: (host: Host) => Transport): (host: Host) => Transport {
+  return (host) => {
+    const resolved = hostVars(inventory, host.name, { extraVars }).hostvars as Record<string, Vars>;
+    return make({ ...host, vars: resolved[host.name] ?? host.vars });
+  };
+}
+
 /**
  * Runs a playbook: plans (all errors before any connection), prepares, executes, and emits a recap.
  * @param sink receives every event, secrets already masked
@@ -166,7 +174,7 @@ export async function run(options: RunOptions, sink: (event: RunEvent) => void, 
   planned.warnings.forEach((message) => emit({ kind: 'warning', message }));
   await prepareModules(planned.phases);
   const result = await execute({
-    phases: planned.phases, inventory: planned.inventory, makeTransport: deps.makeTransport ?? makeTransport,
+    phases: planned.phases, inventory: planned.inventory, makeTransport: withResolvedVars(planned.inventory, options.extraVars, deps.makeTransport ?? makeTransport),
     forks: options.forks, check: options.check, diff: options.diff, emit,
   });
   const counts = countEvents(events, hosts);
@@ -174,7 +182,8 @@ export async function run(options: RunOptions, sink: (event: RunEvent) => void, 
   const drift = options.check && events.some((e) => e.kind === 'task' && e.status === 'changed');
   const summary: RunSummary = { counts, failedHosts: [...result.failed], unreachableHosts: [...result.unreachable], drift, exitCode: 0 };
   if (result.aborted !== undefined) summary.aborted = result.aborted;
-  summary.exitCode = exitCodeOf({ failedHosts: summary.failedHosts, unreachableHosts: summary.unreachableHosts, drift });
+  const refused = events.some((e) => e.kind === 'task' && e.refused === true);
+  summary.exitCode = exitCodeOf({ failedHosts: summary.failedHosts, unreachableHosts: summary.unreachableHosts, drift, refused });
   if (!options.check && summary.exitCode === 0 && result.aborted === undefined) intent.save();
   return summary;
 }

@@ -212,6 +212,8 @@ export type RunEvent =
     module?: string;
     /** On changes: `corrective` (the host drifted; declaration unchanged since the last good run) or `intended`. */
     cause?: 'corrective' | 'intended';
+    /** The task failed because its safety guard refused (the run's exit code gets EXIT.refused). */
+    refused?: boolean;
   }
   | { kind: 'handler'; phase: string; host: string; task: string; status: TaskStatus; message?: string }
   | { kind: 'unreachable'; host: string; message: string }

@@ -1,6 +1,7 @@
 // The systemd supervisor of the service module: unit file text, probe, and start/stop/restart/enable actions.
 import { createHash } from 'node:crypto';
 import { cmd, quote } from '../shell.ts';
+import { gateActions } from './service-gates.ts';
 import type { Action, Change, Plan } from '../types.ts';
 import { configSumsScript, recordSumsScript } from './service-pidfile.ts';
 import { serviceTransition } from './service.ts';
@@ -125,7 +126,7 @@ export function systemdActions(args: ServiceArgs, facts: ServiceFacts): Plan {
   if (enable) actions.push(enable.action);
   const transition = serviceTransition(args, facts, facts.running ? unitChanges : []);
   if (transition.kind === 'none' && actions.length === 0) return { actions, changes: [], reason: transition.reason };
-  if (transition.kind !== 'none') actions.push(...processActions(args, transition.kind));
+  if (transition.kind !== 'none') actions.push(...gateActions(args.name, args, transition.kind, processActions(args, transition.kind)));
   const processChanges = transition.kind === 'none' ? [] : transition.changes.filter((c) => !unitChanges.includes(c));
   return { actions, changes: [...unitChanges, ...(enable ? [enable.change] : []), ...processChanges] };
 }

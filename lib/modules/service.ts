@@ -2,13 +2,16 @@
 import { ValidationError } from '../errors.ts';
 import type { Action, Change, Module, Plan, Probe, ProbeResult, Vars, Where } from '../types.ts';
 import { expectBool, expectInt, expectMap, expectOneOf, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../validate.ts';
+import { GATE_KEYS, gateActions, oldConfigChanges, validateGates } from './service-gates.ts';
+import type { ServiceGates } from './service-gates.ts';
 import { pidfileProbeScript, pidfileStartScript, pidfileStopScript } from './service-pidfile.ts';
 import { systemdActions, systemdProbeScript } from './service-systemd.ts';
 
 export type ServiceState = 'started' | 'stopped' | 'restarted';
 export type Supervisor = 'auto' | 'pidfile' | 'systemd';
 
-export interface ServiceArgs {
+/** Gates (service-gates.ts): `restart` policy, `guard` before stopping a running process, `health` after a start. */
+export interface ServiceArgs extends ServiceGates {
   name: string;
   state: ServiceState;
   /** argv of the process; it is exec'ed, so the recorded PID is the process itself. */
@@ -41,9 +44,9 @@ export interface ServiceFacts {
 }
 
 /** What must happen to the process, before the supervisor turns it into actions. */
-export type Transition = { kind: 'none'; reason: string } | { kind: 'start' | 'stop' | 'restart'; changes: Change[] };
+export type Transition = { kind: 'none'; reason: string; pending?: Change[] } | { kind: 'start' | 'stop' | 'restart'; changes: Change[] };
 
-const KNOWN = ['name', 'state', 'command', 'env', 'cwd', 'pidfile', 'log', 'user', 'config_files', 'stop_timeout', 'supervisor', 'match', 'enabled'] as const;
+const KNOWN = ['name', 'state', 'command', 'env', 'cwd', 'pidfile', 'log', 'user', 'config_files', 'stop_timeout', 'supervisor', 'match', 'enabled', ...GATE_KEYS] as const;
 const NAME = /^[A-Za-z0-9_.@-]+$/;
 const USER = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -81,9 +84,11 @@ function validateService(raw: Vars, where: Where): ServiceArgs {
   };
   const user = line('user');
   if (user !== undefined && !USER.test(user)) throw new ValidationError(`service: "user" is not a valid user name, got ${JSON.stringify(user)}`, where);
+  const state = raw.state === undefined ? 'started' : expectOneOf(raw.state, 'state', ['started', 'stopped', 'restarted'], where);
   const args: ServiceArgs = {
+    ...validateGates(raw, state, where),
     name,
-    state: raw.state === undefined ? 'started' : expectOneOf(raw.state, 'state', ['started', 'stopped', 'restarted'], where),
+    state,
     command,
     env: validateEnv(raw.env, where),
     pidfile: line('pidfile', `/run/rocketmq-deploy/${name}.pid`) as string,
@@ -162,6 +167,9 @@ export function serviceTransition(args: ServiceArgs, facts: ServiceFacts, forceR
   if (!facts.running) return { kind: 'start', changes: [{ item: 'process', before: 'not running', after: 'running' }] };
   if (args.state === 'restarted') return { kind: 'restart', changes: [{ item: 'process', before: `running${pid}`, after: 'restarted' }] };
   const stale = [...staleConfigs(facts), ...forceRestart];
+  if (stale.length > 0 && args.restart === 'never') {
+    return { kind: 'none', reason: `${args.name} is running an old config${pid}; restart: never leaves the restart to a later task`, pending: oldConfigChanges(stale) };
+  }
   if (stale.length > 0) return { kind: 'restart', changes: stale };
   const configs = facts.configs.length > 0 ? ` with its current config (${facts.configs.length} file${facts.configs.length > 1 ? 's' : ''})` : '';
   return { kind: 'none', reason: `${args.name} is running${pid}${configs}` };
@@ -182,8 +190,8 @@ function planService(args: ServiceArgs, facts: ReadonlyMap<string, ProbeResult>,
   }
   if (found.supervisor === 'systemd') return systemdActions(args, found);
   const transition = serviceTransition(args, found);
-  if (transition.kind === 'none') return { actions: [], changes: [], reason: transition.reason };
-  return { actions: pidfileActions(args, transition.kind, found.pid), changes: transition.changes };
+  if (transition.kind === 'none') return { actions: [], changes: transition.pending ?? [], reason: transition.reason };
+  return { actions: gateActions(args.name, args, transition.kind, pidfileActions(args, transition.kind, found.pid)), changes: transition.changes };
 }
 
 /**

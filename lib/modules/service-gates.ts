@@ -1,0 +1,102 @@
+// Safety gates of the service module: a restart policy, a guard run before stopping a running process, a health poll after start.
+//
+// Why: an unattended repair must never take down the last healthy member of a replicated pair. The guard is
+// asked on the host right before the stop (facts gathered earlier may be stale); a refusal exits with
+// EXIT.refused so the run's exit code tells "refused for safety" apart from an ordinary failure.
+import { EXIT } from '../exit-codes.ts';
+import { ValidationError } from '../errors.ts';
+import { quote } from '../shell.ts';
+import type { Action, Change, Vars, Where } from '../types.ts';
+import { expectInt, expectOneOf, optionalString } from '../validate.ts';
+
+/** `on_config_change`: restart a running process whose config changed; `never`: only start a stopped one. */
+export type RestartPolicy = 'on_config_change' | 'never';
+
+export interface ServiceGates {
+  /** @default 'on_config_change' */
+  restart: RestartPolicy;
+  /** Shell command; non-zero exit refuses the stop/restart of a running process (its output is the reason). */
+  guard?: string;
+  /** Shell command polled after a start until it exits 0. */
+  health?: string;
+  /** Seconds to wait for `health`. @default 120 */
+  healthTimeout: number;
+}
+
+export const GATE_KEYS = ['restart', 'guard', 'health', 'health_timeout'] as const;
+
+/** Seconds between two health polls (a RocketMQ check starts a JVM: 1–7 s each). */
+const HEALTH_POLL_SECONDS = 2;
+
+/**
+ * Types the gate arguments of a service task.
+ * @throws ValidationError for an unknown policy, a bad timeout, or `state: restarted` with `restart: never`
+ * @example validateGates({ restart: 'never' }, 'started', where) // => { restart: 'never', healthTimeout: 120 }
+ */
+export function validateGates(raw: Vars, state: string, where: Where): ServiceGates {
+  const gates: ServiceGates = {
+    restart: raw.restart === undefined ? 'on_config_change' : expectOneOf(raw.restart, 'restart', ['on_config_change', 'never'], where),
+    healthTimeout: raw.health_timeout === undefined ? 120 : expectInt(raw.health_timeout, 'health_timeout', where, 1, 3600),
+  };
+  if (gates.restart === 'never' && state === 'restarted') {
+    throw new ValidationError('service: "state: restarted" contradicts "restart: never": drop one of them', where);
+  }
+  const guard = optionalString(raw.guard, 'guard', where);
+  const health = optionalString(raw.health, 'health', where);
+  if (guard !== undefined && guard.trim() !== '') gates.guard = guard;
+  if (health !== undefined && health.trim() !== '') gates.health = health;
+  return gates;
+}
+
+/** Relabels config changes for a process left running on purpose (`restart: never`). */
+export function oldConfigChanges(stale: Change[]): Change[] {
+  return stale.map((c) => ({ ...c, item: `running an old config (${c.item})` }));
+}
+
+// sh function: runs $1 through sh, leaving its output (one line) in $out and its exit code in $rc.
+// The code travels inside the pipe because a pipeline's status is that of its last command (tr).
+const RUN_FN = `rmqd_run() { rmqd_o=$( { sh -c "$1" </dev/null 2>&1; echo " rc=$?"; } | tr '\\n' ' ' ); rc=\${rmqd_o##*rc=}; rc=\${rc%% *}; out=\${rmqd_o% rc=*}; }`;
+
+/**
+ * The action run right before stopping a running process: exits EXIT.refused with "refused: <output>" when the guard fails.
+ * @example guardAction('broker-a-0', 'test -f /tmp/ok').script // runs the guard through sh -c
+ */
+export function guardAction(name: string, guard: string): Action {
+  const script = [
+    RUN_FN,
+    `rmqd_run ${quote(guard)}`,
+    `if [ "$rc" != 0 ]; then printf 'refused: %s\\n' "$out" >&2; exit ${EXIT.refused}; fi`,
+    `printf '%s\\n' ${quote(`guard passed for ${name}`)}`,
+  ].join('\n');
+  return { describe: `check the guard of ${name}`, script, changes: false, timeoutMs: 120_000 };
+}
+
+/**
+ * The action run after a start: polls the health command until exit 0, or fails with its last output after `timeout` s.
+ * @example healthAction('broker-a-0', 'true', 60).describe // => 'wait until broker-a-0 is healthy'
+ */
+export function healthAction(name: string, health: string, timeout: number): Action {
+  const script = [
+    RUN_FN,
+    'begin=$(date +%s)',
+    'while :; do',
+    `  rmqd_run ${quote(health)}`,
+    `  [ "$rc" = 0 ] && { printf '%s\\n' ${quote(`${name} is healthy`)}; exit 0; }`,
+    `  [ $(( $(date +%s) - begin )) -ge ${timeout} ] && break`,
+    `  sleep ${HEALTH_POLL_SECONDS}`,
+    'done',
+    `printf '%s: %s\\n' ${quote(`${name} is not healthy after ${timeout} s`)} "$out" >&2`,
+    'exit 1',
+  ].join('\n');
+  return { describe: `wait until ${name} is healthy`, script, changes: false, timeoutMs: (timeout + 60) * 1000 };
+}
+
+/**
+ * Puts the guard before a stop/restart of a running process and the health poll after a start/restart.
+ * @param kind what the process needs; `start` means it was not running, so no guard is asked
+ */
+export function gateActions(name: string, gates: ServiceGates, kind: 'start' | 'stop' | 'restart', actions: Action[]): Action[] {
+  const before = gates.guard !== undefined && kind !== 'start' ? [guardAction(name, gates.guard)] : [];
+  const after = gates.health !== undefined && kind !== 'stop' ? [healthAction(name, gates.health, gates.healthTimeout)] : [];
+  return [...before, ...actions, ...after];
+}
