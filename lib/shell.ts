@@ -24,3 +24,12 @@ export function cmd(...words: Array<string | number>): string {
 export function becomeWrap(script: string, user = 'root'): string {
   return cmd('sudo', '-H', '-n', '-u', user, 'sh', '-c', script);
 }
+
+/**
+ * Like becomeWrap, but runs the script directly when the login user already is `user`: a task's `become: true`
+ * must work for root logins on hosts without sudo (minimal images, lab hosts). The script is sent once.
+ * @example becomeWrapIfNeeded('id -u') // => if [ "$(id -un)" = 'root' ]; then set -- sh -c; else set -- sudo …; fi; exec "$@" 'id -u'
+ */
+export function becomeWrapIfNeeded(script: string, user = 'root'): string {
+  return `if [ "$(id -un)" = ${quote(user)} ]; then set -- sh -c; else set -- ${cmd('sudo', '-H', '-n', '-u', user, 'sh', '-c')}; fi; exec "$@" ${quote(script)}`;
+}

@@ -1,5 +1,6 @@
 // The Handlebars helpers templates may use: comparisons, logic, defaults, list, string and number tools.
 import { TemplateError } from './errors.ts';
+import { rocketmqHelpers } from './rocketmq/template-helpers.ts';
 
 type Helper = (...args: unknown[]) => unknown;
 
@@ -58,4 +59,5 @@ export const templateHelpers: Record<string, Helper> = {
   replace: (...a) => String(a[0]).replaceAll(String(a[1]), String(a[2])),
   trim: (...a) => String(a[0]).trim(),
   indent: (...a) => indent(a[0], a.length > 2 ? a[1] : undefined),
+  ...rocketmqHelpers,
 };

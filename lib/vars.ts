@@ -16,6 +16,8 @@ export interface VarLayers {
 /** Magic variables that hold other hosts' data: never rendered for this host. */
 const NOT_RENDERED = new Set(['groups', 'hostvars']);
 const magicCache = new WeakMap<Inventory, { groups: Record<string, string[]>; hostvars: Record<string, Vars> }>();
+const NO_EXTRA_VARS: Vars = {};
+const resolvedCache = new WeakMap<Inventory, WeakMap<Vars, Record<string, Vars>>>();
 
 /**
  * Merges a host's variables. Precedence, lowest first: role defaults < inventory (see inventory.ts)
@@ -37,7 +39,7 @@ export function hostVars(inv: Inventory, host: string, layers: VarLayers = {}): 
     inventory_hostname: host,
     inventory_env: inv.env,
     groups: magic.groups,
-    hostvars: magic.hostvars,
+    hostvars: resolvedHostvars(inv, layers.extraVars ?? NO_EXTRA_VARS),
     group_names: entry.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
   };
 }
@@ -52,6 +54,47 @@ function magicOf(inv: Inventory): { groups: Record<string, string[]>; hostvars: 
     magicCache.set(inv, magic);
   }
   return magic;
+}
+
+/**
+ * Each host's inventory vars (with -e on top), `{{ }}` references resolved on first use, as Ansible's hostvars:
+ * another host's `ansible_host: "{{lab_prefix}}.11"` reads as the address. A host whose vars cannot be resolved
+ * on their own (they refer to role defaults) is seen raw, as before.
+ */
+function resolvedHostvars(inv: Inventory, extraVars: Vars): Record<string, Vars> {
+  const perInventory = resolvedCache.get(inv) ?? new WeakMap<Vars, Record<string, Vars>>();
+  resolvedCache.set(inv, perInventory);
+  const cached = perInventory.get(extraVars);
+  if (cached) return cached;
+  const raw = magicOf(inv).hostvars;
+  const out: Record<string, Vars> = {};
+  for (const [name, vars] of Object.entries(raw)) {
+    let value: Vars | undefined;
+    let busy = false;
+    const get = (): Vars => {
+      if (value) return value;
+      if (busy) return { ...vars, ...extraVars };
+      busy = true;
+      try {
+        value = tryResolve(hostVars(inv, name, { extraVars }), inv.hosts.get(name)?.sources) ?? { ...vars, ...extraVars };
+      } finally {
+        busy = false;
+      }
+      return value;
+    };
+    Object.defineProperty(out, name, { enumerable: true, get });
+  }
+  perInventory.set(extraVars, out);
+  return out;
+}
+
+function tryResolve(vars: Vars, sources: Record<string, Where> | undefined): Vars | undefined {
+  try {
+    const { groups: _groups, hostvars: _hostvars, group_names: _names, ...resolved } = resolveVars(vars, undefined, sources);
+    return resolved;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -20,9 +20,11 @@ export interface RocketmqVerifyArgs {
   messages: number;
   topic: string;
   javaOpts: string[];
+  /** Seconds to keep asking clusterList until every expected broker is listed (slaves register 2–5 s after boot). */
+  wait: number;
 }
 
-const KNOWN = ['home', 'namesrv', 'cluster', 'expect', 'messages', 'topic', 'java_opts'] as const;
+const KNOWN = ['home', 'namesrv', 'cluster', 'expect', 'messages', 'topic', 'java_opts', 'wait'] as const;
 const CHECKER = new URL('../../roles/verify/files/MessageCheck.java', import.meta.url);
 const SECTION = '=== rmqd-verify';
 
@@ -49,6 +51,7 @@ function validateVerify(raw: Vars, where: Where): RocketmqVerifyArgs {
     messages: raw.messages === undefined ? 1000 : expectInt(raw.messages, 'messages', where, 0, 1_000_000),
     topic,
     javaOpts: (optionalString(raw.java_opts, 'java_opts', where) ?? '').split(/\s+/).filter(Boolean),
+    wait: raw.wait === undefined ? 60 : expectInt(raw.wait, 'wait', where, 0, 3600),
   };
 }
 
@@ -60,8 +63,16 @@ export function verifyScript(args: RocketmqVerifyArgs, check: boolean, checkerSo
   const lines = [
     'java=${JAVA_HOME:+$JAVA_HOME/bin/}java',
     'tmp=$(mktemp -d) || exit 1; trap \'rm -rf "$tmp"\' EXIT',
+    // Ask again until every expected address is listed or `wait` seconds passed; the TS side judges the last listing.
+    `deadline=$(( $(date +%s) + ${Number(args.wait)} ))`,
+    'while :; do',
+    `  ${java(['-Drmq.logback.configurationFile=rmq.tools.logback.xml', `-Drocketmq.home.dir=${args.home}`], cmd('-cp', classpath, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'clusterList', '-n', args.namesrv))} >"$tmp/clusterList" 2>&1`,
+    `  all=1; for addr in ${cmd(...args.expect.map((e) => e.addr))}; do grep -qF " $addr " "$tmp/clusterList" || all=0; done`,
+    '  if [ "$all" = 1 ] || [ "$(date +%s)" -ge "$deadline" ]; then break; fi',
+    '  sleep 2',
+    'done',
     `echo ${quote(`${SECTION} clusterList`)}`,
-    `${java(['-Drmq.logback.configurationFile=rmq.tools.logback.xml', `-Drocketmq.home.dir=${args.home}`], cmd('-cp', classpath, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'clusterList', '-n', args.namesrv))} 2>&1`,
+    'cat "$tmp/clusterList"',
   ];
   if (!check && args.messages > 0) {
     lines.push(

@@ -39,7 +39,9 @@ T('ports and store paths of a several-instance host equal brokerInstances()', ()
     assert.is(props.get('listenPort'), String(m.listenPort));
     assert.is(props.get('haListenPort'), String(m.haListenPort));
     assert.is(props.get('storePathCommitLog'), m.storePathCommitLog.replace('/var/lib/rocketmq', '/var/tmp/rocketmq-deploy/local/data'));
-    assert.is(props.get('isolateLogEnable'), 'true');
+    // Several instances log apart through their own -Duser.home: isolateLogEnable is broken in 5.5.0.
+    assert.is(props.get('isolateLogEnable'), undefined);
+    assert.is(props.get('slaveReadEnable'), m.brokerId === 0 ? undefined : 'true');
     assert.is(props.get('brokerRole'), m.brokerId === 0 ? 'SYNC_MASTER' : 'SLAVE');
   });
 });

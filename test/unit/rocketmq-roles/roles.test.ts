@@ -45,10 +45,13 @@ R('the hosts block maps every example-prod host and alias to its address', () =>
 R('verify expects every broker of the topology with its address', () => {
   const args = taskOf('verify', 0)['rocketmq_verify'] as Vars;
   const prod = phaseVars('inventory/example-prod', 'mqnameserver1', 'verify', { rocketmq_topology: '2m2s-async' });
-  assert.equal(renderValue(args['expect'], prod, where), ['broker-a:0@192.168.0.11:10911', 'broker-b:0@192.168.0.14:10911', 'broker-a:1@192.168.0.16:10911', 'broker-b:1@192.168.0.17:10911']);
+  assert.equal(renderValue(args['expect'], prod, where), [
+    { broker: 'broker-a', id: 0, addr: '192.168.0.11:10911' }, { broker: 'broker-b', id: 0, addr: '192.168.0.14:10911' },
+    { broker: 'broker-a', id: 1, addr: '192.168.0.16:10911' }, { broker: 'broker-b', id: 1, addr: '192.168.0.17:10911' },
+  ]);
   assert.is(renderValue(args['namesrv'], prod, where), '192.168.0.11:9876;192.168.0.14:9876;192.168.0.16:9876;192.168.0.17:9876');
   const local = phaseVars('inventory/local', 'localhost', 'verify', { rocketmq_topology: 'multi-master' });
-  assert.equal(renderValue(args['expect'], local, where), ['broker-a:0@127.0.0.1:10911', 'broker-b:0@127.0.0.1:10921']);
+  assert.equal(renderValue(args['expect'], local, where), [{ broker: 'broker-a', id: 0, addr: '127.0.0.1:10911' }, { broker: 'broker-b', id: 0, addr: '127.0.0.1:10921' }]);
 });
 R.run();
 

@@ -1,0 +1,42 @@
+// Template helpers that read the RocketMQ topology from the inventory: name server list and the brokers to expect.
+import { brokerInstances, DEFAULT_NAMESRV_PORT } from './topology.ts';
+import type { Vars } from '../types.ts';
+
+type Helper = (...args: unknown[]) => unknown;
+
+function hostsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.map(String) : [];
+}
+
+function varsOf(hostvars: unknown, host: string): Vars {
+  const all = hostvars !== null && typeof hostvars === 'object' ? (hostvars as Record<string, Vars>) : {};
+  return all[host] ?? {};
+}
+
+/**
+ * namesrvAddr of the given name server hosts: `address:port` joined by ';' (port: the host's namesrv_port, else the default).
+ * @example {{rocketmq_namesrv_addr hostvars groups.nameservers namesrv_port}} // => "10.77.1.11:9876;10.77.1.12:9876"
+ */
+export function namesrvAddr(hostvars: unknown, hosts: unknown, defaultPort: unknown): string {
+  return hostsOf(hosts).map((host) => {
+    const vars = varsOf(hostvars, host);
+    return `${String(vars['ansible_host'] ?? host)}:${String(vars['namesrv_port'] ?? defaultPort ?? DEFAULT_NAMESRV_PORT)}`;
+  }).join(';');
+}
+
+/**
+ * Every broker instance of the given broker hosts that takes part in the topology, as rocketmq_verify expects them.
+ * @example {{rocketmq_expected_brokers hostvars groups.brokers rocketmq_topology}} // => [{ broker: 'broker-a', id: 0, addr: '10.77.1.12:10911' }]
+ */
+export function expectedBrokers(hostvars: unknown, hosts: unknown, topology: unknown): Array<{ broker: string; id: number; addr: string }> {
+  return hostsOf(hosts)
+    .flatMap((host) => brokerInstances(host, varsOf(hostvars, host)))
+    .filter((i) => i.topologies === undefined || typeof topology !== 'string' || topology === '' || i.topologies.includes(topology))
+    .map((i) => ({ broker: i.brokerName, id: i.brokerId, addr: `${i.address}:${i.listenPort}` }));
+}
+
+/** Registered by lib/template-helpers.ts; Handlebars passes its options object last, which these ignore. */
+export const rocketmqHelpers: Record<string, Helper> = {
+  rocketmq_namesrv_addr: (...a) => namesrvAddr(a[0], a[1], a.length > 3 ? a[2] : undefined),
+  rocketmq_expected_brokers: (...a) => expectedBrokers(a[0], a[1], a.length > 3 ? a[2] : undefined),
+};
