@@ -1,9 +1,10 @@
 // copy: a file with declared content and attributes; compared by sha256, written atomically only when it differs.
-import type { FileDiff, Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
-import { expectAbsolutePath, expectMode, expectString, optionalString, rejectUnknownKeys, requireKeys } from '../validate.ts';
+import type { Change, FileDiff, Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
+import { expectAbsolutePath, expectMode, expectOneOf, expectString, optionalString, rejectUnknownKeys, requireKeys } from '../validate.ts';
 import { change, contentChanges } from './content-changes.ts';
 import { attributeDiff, declaredAttributes, fileProbe, parseFileFacts, planSafely, sha256Text } from './file-facts.ts';
 import type { FileFacts } from './file-facts.ts';
+import { brokerConfigChanges } from './properties-drift.ts';
 import { attributesAction, writeFileAction } from './write-file.ts';
 
 export interface CopyArgs {
@@ -12,9 +13,12 @@ export interface CopyArgs {
   mode: string;
   owner?: string;
   group?: string;
+  /** How differing content is reported: `text` (per key for .properties, per line otherwise) or `rocketmq_broker`
+   * (key by key against RocketMQ's defaults, runtime changes labelled; properties-drift.ts). @default 'text' */
+  compare?: 'text' | 'rocketmq_broker';
 }
 
-const KNOWN = ['dest', 'content', 'mode', 'owner', 'group'] as const;
+const KNOWN = ['dest', 'content', 'mode', 'owner', 'group', 'compare'] as const;
 
 /**
  * Types the arguments shared by copy and template (everything but the content's origin).
@@ -30,17 +34,25 @@ export function copyArgs(raw: Vars, content: string, where: Where): CopyArgs {
   const group = optionalString(raw.group, 'group', where);
   if (owner !== undefined) args.owner = owner;
   if (group !== undefined) args.group = group;
+  if (raw.compare !== undefined) args.compare = expectOneOf(raw.compare, 'compare', ['text', 'rocketmq_broker'], where);
   return args;
 }
 
 /** The probe copy and template need: content is fetched only when a check or diff will show it. */
 export function copyProbes(args: CopyArgs, ctx: PlanContext) {
-  return [fileProbe('file', args.dest, ctx.check || ctx.diff)];
+  // A broker config is always fetched: its key-by-key report is the point, also in the JSON of a repair run.
+  return [fileProbe('file', args.dest, ctx.check || ctx.diff || args.compare === 'rocketmq_broker')];
 }
 
 /** Shown instead of the old text when it was not fetched (binary, over 256 KiB, or not asked for). */
 const unknownText = (facts: FileFacts): string =>
   facts.exists && facts.sha256 ? `(content not shown: sha256 ${facts.sha256})` : '';
+
+/** The content changes, key by key against RocketMQ's defaults for a broker config when its text is known. */
+function describeContent(args: CopyArgs, found: Extract<FileFacts, { exists: true }>): Change[] {
+  if (args.compare === 'rocketmq_broker' && found.content !== undefined) return brokerConfigChanges(found.content, args.content);
+  return contentChanges(args.dest, found.content, args.content, found.sha256);
+}
 
 /**
  * Plans copy (and template): nothing when checksum and attributes match, a chmod/chown when only
@@ -69,7 +81,7 @@ export function planCopy(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>
     diff.before = found.content ?? unknownText(found);
     return withDiff({
       actions: [writeFileAction({ path: args.dest, ...attrs }, args.content)],
-      changes: [...contentChanges(args.dest, found.content, args.content, found.sha256), ...attr.changes],
+      changes: [...describeContent(args, found), ...attr.changes],
     });
   });
 }

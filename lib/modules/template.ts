@@ -4,9 +4,9 @@ import { expectString, rejectUnknownKeys, requireKeys } from '../validate.ts';
 import { copyArgs, copyProbes, planCopy } from './copy.ts';
 import type { CopyArgs } from './copy.ts';
 
-const KNOWN = ['src', 'dest', 'mode', 'owner', 'group'] as const;
+const KNOWN = ['src', 'dest', 'mode', 'owner', 'group', 'compare'] as const;
 
-/** template: `src` (in the role's templates/), `dest`, `mode` (default 0644), `owner`, `group`. */
+/** template: `src` (in the role's templates/), `dest`, `mode` (default 0644), `owner`, `group`, `compare` (text | rocketmq_broker). */
 export const templateModule: Module<CopyArgs> = {
   name: 'template',
   validate(raw, where, ctx) {
