@@ -1,0 +1,67 @@
+// Bench helpers: median, Ansible recap and ssh-log parsing, /usr/bin/time parsing, the table, and that the bench job stays valid.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseTimeMaxRss } from '../../../bench/measure.ts';
+import { classifySsh } from '../../../bench/ssh-count.ts';
+import { formatTable, median } from '../../../bench/table.ts';
+import { parseAnsibleRecap } from '../../../bench/tools.ts';
+import type { ToolRun } from '../../../bench/tools.ts';
+import { cli } from '../../../lib/cli.ts';
+
+const M = suite('median() returns the middle value of unsorted input');
+const MEDIANS: Array<[number[], number]> = [[[3], 3], [[5, 1, 3], 3], [[4, 1, 3, 2], 2.5], [[0.9, 0.7, 0.8], 0.8]];
+for (const [input, expected] of MEDIANS) M(`${JSON.stringify(input)} → ${expected}`, () => assert.is(median(input), expected));
+M.run();
+
+const R = suite('parseAnsibleRecap() sums changed and failed+unreachable over PLAY RECAP lines');
+const RECAP = `PLAY RECAP *****
+mq1                        : ok=13   changed=2    unreachable=0    failed=0    skipped=0
+mq2                        : ok=12   changed=3    unreachable=1    failed=1    skipped=0
+TASK [changed=99 in a task name is not a recap line] ***`;
+R('two hosts', () => assert.equal(parseAnsibleRecap(RECAP), { changed: 5, failed: 2 }));
+R('no recap (Ansible died early) → zeros', () => assert.equal(parseAnsibleRecap('ERROR! bad playbook'), { changed: 0, failed: 0 }));
+R.run();
+
+const C = suite('classifySsh() counts command sessions and masters, never -O control calls');
+const CASES: Array<[string[], { sessions: number; masters: number }]> = [
+  [['ssh -N', 'ssh', 'ssh', 'ssh -O', ''], { sessions: 2, masters: 1 }],
+  [['ssh -O', 'ssh -O'], { sessions: 0, masters: 0 }],
+  [['', 'echo b'], { sessions: 0, masters: 0 }],
+];
+for (const [lines, expected] of CASES) C(JSON.stringify(lines), () => assert.equal(classifySsh(lines), expected));
+C.run();
+
+const T = suite('parseTimeMaxRss() reads /usr/bin/time -v in MB');
+T('present', () => assert.is(parseTimeMaxRss('\tMaximum resident set size (kbytes): 102400\n'), 100));
+T('missing → undefined', () => assert.is(parseTimeMaxRss(''), undefined));
+T.run();
+
+const run = (seconds: number, extra: Partial<ToolRun> = {}): ToolRun => ({
+  seconds, code: 0, stdout: '', stderr: '', maxProcessRssMb: 50, treePeakRssMb: 80, changed: 0, failed: 0, sshSessions: 8, sshMasters: 4, ...extra,
+});
+const F = suite('formatTable() shows medians, the second run\'s changes, memory and sessions per host');
+F('one row', () => {
+  const table = formatTable([{ tool: 'ansible', hosts: 4, first: run(9), noChange: [run(3, { changed: 1 }), run(1), run(2)] }]);
+  assert.match(table, '| ansible | 4 | 9.00 | 2.00 | – | – | 1 | 50 / 80 | 2.0 |');
+});
+F('a non-zero exit is flagged', () => {
+  assert.match(formatTable([{ tool: 'ansible', hosts: 1, first: run(1, { code: 2 }), noChange: [run(1)] }]), 'exited non-zero');
+});
+F.run();
+
+const J = suite('bench/playbook.yaml is a valid job for the runner');
+J('--list-tasks on a 2-host inventory lists both phases and exits 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-inv-'));
+  writeFileSync(join(dir, 'hosts.yaml'), 'all:\n  hosts:\n    mq1: { ansible_host: 10.77.0.11 }\n    mq2: { ansible_host: 10.77.0.12 }\n');
+  let out = '';
+  let err = '';
+  const code = await cli(['bench/playbook.yaml', '-i', dir, '--list-tasks'], { out: (t) => void (out += t), err: (t) => void (err += t), tty: false });
+  rmSync(dir, { recursive: true, force: true });
+  assert.is(code, 0, err);
+  assert.match(out, 'Write broker.properties');
+  assert.match(out, 'Map every host to its address in /etc/hosts');
+});
+J.run();
