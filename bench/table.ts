@@ -23,9 +23,9 @@ const mb = (value: number | undefined): string => (value === undefined ? '?' : v
 /** Peak memory over every run of the row: largest single process and summed process tree. */
 function peakMemory(row: BenchRow): string {
   const runs = [row.first, ...row.noChange, ...(row.check ? [row.check] : [])];
-  const process = Math.max(...runs.map((r) => r.maxProcessRssMb ?? 0));
+  const largest = Math.max(...runs.map((r) => r.maxProcessRssMb ?? 0));
   const tree = Math.max(...runs.map((r) => r.treePeakRssMb));
-  return `${mb(process || undefined)} / ${mb(tree)}`;
+  return `${mb(largest || undefined)} / ${mb(tree)}`;
 }
 
 /** True when any run exited with anything but 0 (an error makes every figure of the row meaningless). */
