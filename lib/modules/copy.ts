@@ -1,5 +1,7 @@
 // copy: a file with declared content and attributes; compared by sha256, written atomically only when it differs.
-import type { Change, FileDiff, Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
+import { readFileSync } from 'node:fs';
+import { ValidationError } from '../errors.ts';
+import type { Change, FileDiff, Module, Plan, PlanContext, ProbeResult, ValidateContext, Vars, Where } from '../types.ts';
 import { expectAbsolutePath, expectMode, expectOneOf, expectString, optionalString, rejectUnknownKeys, requireKeys } from '../validate.ts';
 import { change, contentChanges } from './content-changes.ts';
 import { attributeDiff, declaredAttributes, fileProbe, parseFileFacts, planSafely, sha256Text } from './file-facts.ts';
@@ -18,7 +20,7 @@ export interface CopyArgs {
   compare?: 'text' | 'rocketmq_broker';
 }
 
-const KNOWN = ['dest', 'content', 'mode', 'owner', 'group', 'compare'] as const;
+const KNOWN = ['dest', 'content', 'src', 'mode', 'owner', 'group', 'compare'] as const;
 
 /**
  * Types the arguments shared by copy and template (everything but the content's origin).
@@ -86,13 +88,27 @@ export function planCopy(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>
   });
 }
 
-/** copy: `dest`, `content`, `mode` (default 0644), `owner`, `group`. */
+/** The declared text: `content`, or the UTF-8 text of `src` (the role's files/ folder, else next to the playbook). */
+function declaredContent(raw: Vars, where: Where, ctx: ValidateContext): string {
+  if ((raw.content === undefined) === (raw.src === undefined)) {
+    throw new ValidationError('copy: give exactly one of "content" (the text) or "src" (a file in the role\'s files/ folder)', where);
+  }
+  if (raw.content !== undefined) return expectString(raw.content, 'content', where);
+  const path = ctx.resolveFile(expectString(raw.src, 'src', where));
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ValidationError(`copy: cannot read src "${String(raw.src)}" (${path}): ${(error as Error).message}`, where);
+  }
+}
+
+/** copy: `dest`, `content` or `src`, `mode` (default 0644), `owner`, `group`, `compare`. */
 export const copyModule: Module<CopyArgs> = {
   name: 'copy',
-  validate(raw, where) {
+  validate(raw, where, ctx) {
     rejectUnknownKeys(raw, KNOWN, 'copy', where);
-    requireKeys(raw, ['dest', 'content'], 'copy', where);
-    return copyArgs(raw, expectString(raw.content, 'content', where), where);
+    requireKeys(raw, ['dest'], 'copy', where);
+    return copyArgs(raw, declaredContent(raw, where, ctx), where);
   },
   probes: copyProbes,
   plan: planCopy,

@@ -92,3 +92,14 @@ C('a runtime change is named in a non-check run and the declared file is written
   assert.throws(() => copyModule.validate({ dest: '/x', content: '', compare: 'keys' }, where, {} as never), /compare/);
 });
 C.run();
+
+const Src = suite("copyModule.validate() takes the declared text from src (the role's files/ folder)");
+Src('reads the resolved file; a missing one names src and its path', () => {
+  const where = { file: 'p.yaml', line: 1, col: 1 };
+  const file = new URL('../../../lib/rocketmq/broker-keys.json', import.meta.url).pathname;
+  const ctx = { host: 'h', vars: {}, renderFile: (s: string) => s, resolveFile: (s: string) => (s === 'keys.json' ? file : `/nowhere/${s}`) };
+  const args = copyModule.validate({ dest: '/opt/x/keys.json', src: 'keys.json' }, where, ctx);
+  assert.match(args.content, '"rocketmqVersion": "5.5.0"');
+  assert.throws(() => copyModule.validate({ dest: '/opt/x/y', src: 'gone.java' }, where, ctx), /cannot read src "gone.java" \(\/nowhere\/gone.java\)/);
+});
+Src.run();
