@@ -1,11 +1,11 @@
-// Local transport: runs POSIX sh scripts on the controller itself through zx, one process per call.
+// Local transport: runs POSIX sh scripts on the controller itself, one process per call.
 import { Buffer } from 'node:buffer';
-import { accessSync, constants as fsConstants, createReadStream } from 'node:fs';
+import { accessSync, constants as fsConstants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { $ } from 'zx';
 import { ConfigError, ExecTimeoutError } from '../errors.ts';
 import { becomeWrap, cmd } from '../shell.ts';
 import type { ExecOptions, ExecResult, Transport } from '../types.ts';
+import { spawnProcess } from './spawn.ts';
 
 /** How the local transport runs scripts. */
 export interface LocalOptions {
@@ -15,19 +15,6 @@ export interface LocalOptions {
   become?: boolean;
   /** @default 'root' */
   becomeUser?: string;
-}
-
-/** What one zx call needs: stdin (bytes, text or a file stream) and an optional time limit. */
-function zxOptions(opts: ExecOptions): Parameters<typeof $>[0] {
-  const options: Parameters<typeof $>[0] = { quiet: true, nothrow: true, verbose: false };
-  // Streamed, not read: a distribution archive can be hundreds of MB.
-  if (opts.stdinFile !== undefined) options.input = createReadStream(opts.stdinFile);
-  else if (typeof opts.stdin === 'string') options.input = opts.stdin;
-  else if (opts.stdin !== undefined) options.input = Buffer.from(opts.stdin);
-  // No stdin given means an empty one: a script that reads stdin must see EOF, not wait forever.
-  else options.stdio = ['ignore', 'pipe', 'pipe'];
-  if (opts.timeoutMs !== undefined) options.timeout = opts.timeoutMs;
-  return options;
 }
 
 function assertReadable(file: string): void {
@@ -66,24 +53,16 @@ export function shellCall(script: string, opts: ExecOptions, becomeUser?: string
 }
 
 /**
- * Runs `argv` through zx with the options of one exec call; returns stdout, stderr and the exit code.
+ * Runs `argv` (no shell in between) with the options of one exec call; returns stdout, stderr and the exit code.
  * @throws ExecTimeoutError when opts.timeoutMs passes first; ConfigError when stdinFile cannot be read
  */
 export async function runProcess(host: string, argv: string[], opts: ExecOptions, what: string): Promise<ExecResult> {
   if (opts.stdinFile !== undefined) assertReadable(opts.stdinFile);
-  const options = zxOptions(opts);
-  const started = Date.now();
-  const running = $(options)`${argv}`;
-  // A child that exits before reading all of its stdin must not crash the runner with EPIPE.
-  running.stdin?.on('error', () => {});
-  const out = await running;
-  const elapsed = Date.now() - started;
-  // zx kills the whole process tree, so a shell in it may report 143 instead of the signal: judge by the clock.
-  const killed = out.exitCode === null || out.exitCode > 128;
-  if (opts.timeoutMs !== undefined && killed && elapsed >= opts.timeoutMs) {
-    throw new ExecTimeoutError(host, opts.timeoutMs, `stopped "${what}"; raise the task's timeout or find what hangs on the host`);
+  const out = await spawnProcess(argv, opts);
+  if (out.timedOut) {
+    throw new ExecTimeoutError(host, opts.timeoutMs ?? 0, `stopped "${what}"; raise the task's timeout or find what hangs on the host`);
   }
-  return { stdout: out.stdout, stderr: out.stderr, code: out.exitCode ?? signalExitCode(out.signal) };
+  return { stdout: out.stdout, stderr: out.stderr, code: out.code ?? signalExitCode(out.signal) };
 }
 
 /**
