@@ -27,12 +27,13 @@ export function clearRoleCache(): void {
 }
 
 /**
- * Loads a role from `<rolesDir>/<name>/`: tasks/main.yaml (required), handlers/main.yaml and defaults/main.yaml (optional).
+ * Loads a role from `<rolesDir>/<name>/`: tasks/main.yaml (required), handlers/main.yaml and defaults/main.yaml (optional),
+ * meta/main.yaml `dependencies:` (optional: roles whose defaults apply under this role's and whose tasks run first).
  * @param where the place that names the role (a phase's `roles:` entry), for errors
- * @throws ValidationError for an unknown role (listing the known ones) or a bad task; ConfigError for bad YAML
+ * @throws ValidationError for an unknown role (listing the known ones), a bad task or a dependency cycle; ConfigError for bad YAML
  * @example loadRole('roles', 'broker', ['template', 'service'], phase.where).defaults
  */
-export function loadRole(rolesDir: string, name: string, modules: ModuleNames, where: Where): Role {
+export function loadRole(rolesDir: string, name: string, modules: ModuleNames, where: Where, parents: string[] = []): Role {
   const key = `${resolve(rolesDir)}\u0000${name}`;
   const cached = cache.get(key);
   if (cached) return cached;
@@ -42,12 +43,14 @@ export function loadRole(rolesDir: string, name: string, modules: ModuleNames, w
   }
   const tasksFile = yamlFile(join(dir, 'tasks'));
   if (!tasksFile) throw new ValidationError(`role "${name}" has no tasks: create ${join(dir, 'tasks', 'main.yaml')}`, where);
+  const deps = readDependencies(dir, [...parents, name]).map((dep) => loadRole(rolesDir, dep, modules, where, [...parents, name]));
   const role: Role = {
     name,
     dir,
-    defaults: readDefaults(join(dir, 'defaults')),
-    tasks: readTasks(tasksFile, modules, name),
-    handlers: readTasks(yamlFile(join(dir, 'handlers')), modules, name),
+    // Ansible order: a dependency's defaults rank below the role's own, and its tasks run first.
+    defaults: Object.assign({}, ...deps.map((d) => d.defaults), readDefaults(join(dir, 'defaults'))),
+    tasks: [...deps.flatMap((d) => d.tasks), ...readTasks(tasksFile, modules, name)],
+    handlers: [...deps.flatMap((d) => d.handlers), ...readTasks(yamlFile(join(dir, 'handlers')), modules, name)],
     templatesDir: join(dir, 'templates'),
     filesDir: join(dir, 'files'),
   };
@@ -83,4 +86,19 @@ function readDefaults(folder: string): Vars {
     throw new ValidationError(`role defaults must be a mapping of variable names to values, got ${Array.isArray(data) ? 'a list' : JSON.stringify(data)}`, y.locate([]));
   }
   return data as Vars;
+}
+
+/** Names under `dependencies:` in meta/main.yaml (plain names or `{ role: name }`); a cycle is an error. */
+function readDependencies(dir: string, chain: string[]): string[] {
+  const file = yamlFile(join(dir, 'meta'));
+  if (!file) return [];
+  const y = readYaml(file);
+  const list = (y.data as { dependencies?: unknown } | null)?.dependencies ?? [];
+  if (!Array.isArray(list)) throw new ValidationError('role meta "dependencies" must be a list of role names', y.locate([]));
+  return list.map((entry, i) => {
+    const name = typeof entry === 'string' ? entry : (entry as { role?: unknown } | null)?.role;
+    if (typeof name !== 'string') throw new ValidationError(`role meta dependencies[${i}] must be a role name or { role: name }`, y.locate(['dependencies', i]));
+    if (chain.includes(name)) throw new ValidationError(`role dependency cycle: ${[...chain, name].join(' → ')}; remove one of them`, y.locate(['dependencies', i]));
+    return name;
+  });
 }

@@ -1,10 +1,19 @@
 // Test helper: a host's variables as the broker phase sees them (role defaults < inventory < play vars), resolved.
 import { readYaml } from '../../../lib/yaml.ts';
 import { loadInventory } from '../../../lib/inventory.ts';
+import { modules } from '../../../lib/modules/index.ts';
+import { moduleNames } from '../../../lib/playbook.ts';
+import { loadRole } from '../../../lib/roles.ts';
 import { hostVars, resolveVars } from '../../../lib/vars.ts';
 import type { Inventory, Vars } from '../../../lib/types.ts';
 
+/** A role's defaults as the runner sees them: its meta dependencies' defaults (roles/rocketmq-common) under its own. */
 export function roleDefaults(role: string): Vars {
+  return loadRole('roles', role, moduleNames(modules), { file: `roles/${role}`, line: 1, col: 1 }).defaults;
+}
+
+/** Only the defaults written in the role's own defaults/main.yaml. */
+export function ownDefaults(role: string): Vars {
   return (readYaml(`roles/${role}/defaults/main.yaml`).data ?? {}) as Vars;
 }
 

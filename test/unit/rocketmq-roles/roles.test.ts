@@ -1,22 +1,20 @@
-// Role defaults agree across roles, and the role templates render what the phases need for each shipped inventory.
+// Cluster-wide defaults live in one role, and the role templates render what the phases need for each shipped inventory.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderString, renderValue } from '../../../lib/template.ts';
 import { readYaml } from '../../../lib/yaml.ts';
 import { parseProperties, formatProperties } from '../../../lib/rocketmq/properties.ts';
-import { phaseVars, roleDefaults } from './render-helpers.ts';
+import { ownDefaults, phaseVars, roleDefaults } from './render-helpers.ts';
 import type { Vars } from '../../../lib/types.ts';
 
-const D = suite('role defaults repeat cluster-wide values identically');
-D('every role that declares a shared variable gives it the same default', () => {
-  const roles = ['hosts-file', 'hostname', 'java', 'rocketmq-install', 'nameserver', 'broker', 'verify'];
-  const seen = new Map<string, { role: string; value: unknown }>();
+const D = suite('cluster-wide defaults live once, in roles/rocketmq-common');
+D('no role repeats a rocketmq-common default, and every RocketMQ role sees them through its meta dependency', () => {
+  const roles = ['hosts-file', 'hostname', 'java', 'rocketmq-install', 'nameserver', 'broker', 'verify', 'rocketmq-stop'];
+  const common = ownDefaults('rocketmq-common');
   for (const role of roles) {
-    for (const [key, value] of Object.entries(roleDefaults(role))) {
-      const first = seen.get(key);
-      if (first) assert.equal(value, first.value, `${key}: ${role} differs from ${first.role}`);
-      else seen.set(key, { role, value });
-    }
+    const repeated = Object.keys(ownDefaults(role)).filter((key) => key in common);
+    assert.equal(repeated, [], `${role} repeats ${repeated.join(', ')}: keep it in roles/rocketmq-common only`);
+    assert.is(roleDefaults(role)['rocketmq_home'], common['rocketmq_home'], role);
   }
 });
 D.run();
