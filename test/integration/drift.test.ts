@@ -14,7 +14,8 @@ import { parseExtraVars } from '../../lib/vars.ts';
 import { HOME, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';
 
 const TOPOLOGY = '2m2s-sync';
-const CONF = '/etc/rocketmq';
+// /etc is shared by every lab host and lab (only /opt/rocketmq, /var/lib/rocketmq, … are private): keep configs there.
+const CONF = '/opt/rocketmq/conf';
 const work = mkdtempSync(join(tmpdir(), 'rmqd-drift-'));
 const timings: string[] = [];
 let lab: LabInfo;
@@ -30,7 +31,7 @@ async function play(check: boolean, limit?: string): Promise<Outcome> {
     playbook: new URL(`../../playbooks/${TOPOLOGY}.yaml`, import.meta.url).pathname,
     inventory: `${fixtures}${TOPOLOGY}`,
     check, diff: false, tags: [], skipTags: [], forks: 10, stateDir: join(work, 'state'),
-    extraVars: { ...parseExtraVars([`@${fixtures}lab-connection.yaml`]), lab_prefix: lab.prefix, lab_key_file: lab.keyFile },
+    extraVars: { ...parseExtraVars([`@${fixtures}lab-connection.yaml`]), lab_prefix: lab.prefix, lab_key_file: lab.keyFile, rocketmq_conf_dir: CONF },
     ...(limit === undefined ? {} : { limit }),
   }, (event) => events.push(event));
   const tasks = events.flatMap((e) => (e.kind === 'task' ? [e] : []));
@@ -64,12 +65,12 @@ interface DriftCase {
 }
 
 const CASES: DriftCase[] = [
-  { name: '1 broker key edited', inject: () => ssh('mq1', `sed -i 's/^flushDiskType=.*/flushDiskType=SYNC_FLUSH/' ${brokerFile('broker-a', 0)}`), item: /^mq1: flushDiskType SYNC_FLUSH → ASYNC_FLUSH$/, producer: true },
+  { name: '1 broker key edited', inject: () => ssh('mq1', `sed 's/^flushDiskType=.*/flushDiskType=SYNC_FLUSH/' ${brokerFile('broker-a', 0)}`), item: /^mq1: flushDiskType SYNC_FLUSH → ASYNC_FLUSH$/, producer: true },
   { name: '2 key removed', inject: () => ssh('mq3', `sed -i '/^slaveReadEnable=/d' ${brokerFile('broker-a', 1)}`), item: /^mq3: slaveReadEnable \(absent\) → true$/ },
   { name: '3 legacy key added', inject: () => ssh('mq2', `echo mapedFileSizeCommitLog=1073741824 >> ${brokerFile('broker-b', 0)}`), item: /^mq2: legacy key mapedFileSizeCommitLog 1073741824 \(ignored by RocketMQ 5/ },
   { name: '4 broker killed', inject: async () => ssh('mq4', `kill -9 ${await pidOf('mq4', 'rmq-broker-broker-b-1')}`), item: /^mq4: process not running → running$/, producer: true },
   { name: '5 name server killed', inject: async () => ssh('mq2', `kill -9 ${await pidOf('mq2', 'rmq-namesrv')}`), item: /^mq2: process not running → running$/ },
-  { name: '6 /etc/hosts block edited', inject: () => ssh('mq1', `sed -i 's/^\\(${lab.prefix.replaceAll('.', '\\.')}\\.12\\)\\(\\s\\)/${lab.prefix}.99\\2/' /etc/hosts`), item: /^mq1: line \d+ 10\.77\.\d+\.99\s+.*mq2/ },
+  { name: '6 /etc/hosts block edited', inject: () => ssh('mq1', `sed 's/^\\(${lab.prefix.replaceAll('.', '\\.')}\\.12\\)\\(\\s\\)/${lab.prefix}.99\\2/' /etc/hosts > /tmp/hosts.new && cat /tmp/hosts.new > /etc/hosts`), item: /^mq1: line \d+ 10\.77\.\d+\.99\s+.*mq2/ },
   { name: '7 hostname changed', inject: () => ssh('mq3', 'hostname drifted'), item: /^mq3: .*drifted → mq3/ },
   { name: '8 config mode changed', inject: () => ssh('mq4', `chmod 0600 ${brokerFile('broker-b', 1)}`), item: /^mq4: mode 0600 → 0644$/ },
   {
