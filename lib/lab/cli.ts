@@ -11,7 +11,7 @@ import { assertLabRoute } from './net.ts';
 const USAGE = `Usage: lab <command> [options]   (as root; e.g. npm run lab -- up 6)
 
 Real hosts on this machine: each lab host is a network namespace on bridge rmqlab0 with its own
-address, hostname, /etc/hosts, data folders (/opt/rocketmq, /var/lib/rocketmq, /var/log/rocketmq,
+address, hostname, /etc/hosts, data folders (/opt/rocketmq, /etc/rocketmq, /var/lib/rocketmq, /var/log/rocketmq,
 /root, /tmp, /var/tmp, /run) and its own sshd. The runner reaches them over SSH through the
 generated inventory/lab/hosts.yaml (run a playbook with -i inventory/lab).
 

@@ -14,11 +14,11 @@ import type { LabHostState } from './state.ts';
  * which must not be shared because all lab hosts share one PID space.
  */
 const PRIVATE_DIRS: ReadonlyArray<readonly [string, number]> = [
-  ['/opt/rocketmq', 0o755], ['/var/lib/rocketmq', 0o755], ['/var/log/rocketmq', 0o755], ['/etc/sysconfig', 0o755],
+  ['/opt/rocketmq', 0o755], ['/etc/rocketmq', 0o755], ['/var/lib/rocketmq', 0o755], ['/var/log/rocketmq', 0o755], ['/etc/sysconfig', 0o755],
   ['/root', 0o700], ['/tmp', 0o1777], ['/var/tmp', 0o1777], ['/run', 0o755],
 ];
 /** Mountpoints the lab may create on this machine when missing (empty folders); any other missing path is skipped. */
-export const CREATABLE_MOUNTPOINTS = ['/opt/rocketmq', '/var/lib/rocketmq', '/var/log/rocketmq'];
+export const CREATABLE_MOUNTPOINTS = ['/opt/rocketmq', '/etc/rocketmq', '/var/lib/rocketmq', '/var/log/rocketmq'];
 const PRIVATE_FILES = ['/etc/hosts', '/etc/hostname'];
 
 /** The paths that will be private on every lab host, given which mountpoints exist on this machine. */

@@ -13,7 +13,7 @@ import { LabError } from '../../lib/lab/lab-error.ts';
 import { assertLabRoute } from '../../lib/lab/net.ts';
 import { run } from '../../lib/lab/proc.ts';
 import { labDir, readState, stateFile } from '../../lib/lab/state.ts';
-import { hostNames, overlappingRoutes, validatePrefix } from '../../lib/lab/subnet.ts';
+import { BRIDGE, DEFAULT_PREFIX, hostNames, netnsName, overlappingRoutes, validatePrefix } from '../../lib/lab/subnet.ts';
 
 const NAMES = ['alpha', 'beta', 'gamma'];
 /** A sleep only this test starts over SSH, to prove `labDown` kills what runs inside a host. */
@@ -60,7 +60,7 @@ Pure('inventory: hosts under all with the lab key, and groups only when asked', 
   const hosts = [{ name: 'mq1', address: '10.77.0.11' }, { name: 'mq2', address: '10.77.0.12' }];
   const plain = parse(renderInventory(hosts, '/k', {}));
   assert.equal(plain.all.hosts, { mq1: { ansible_host: '10.77.0.11' }, mq2: { ansible_host: '10.77.0.12' } });
-  assert.equal(plain.all.vars, { ansible_user: 'root', ansible_ssh_private_key_file: '/k', ssh_strict_host_key_checking: false, ssh_known_hosts_file: '/dev/null' });
+  assert.equal(plain.all.vars, { ansible_user: 'root', ansible_ssh_private_key_file: '/k', ssh_strict_host_key_checking: false, ssh_known_hosts_file: '/dev/null', lab_host: true });
   assert.is(plain.all.children, undefined);
   const grouped = parse(renderInventory(hosts, '/k', { namesrv: ['mq2'] }));
   assert.equal(Object.keys(grouped.all.children.namesrv.hosts), ['mq2']);
@@ -84,16 +84,16 @@ Up.after(async () => {
 
 Up('brings up three hosts in a few seconds and writes their inventory', async () => {
   lab = await labUp({ hosts: NAMES });
-  assert.equal(lab.hosts.map((h) => [h.name, h.address]), [['alpha', '10.77.0.11'], ['beta', '10.77.0.12'], ['gamma', '10.77.0.13']]);
+  assert.equal(lab.hosts.map((h) => [h.name, h.address]), [['alpha', `${DEFAULT_PREFIX}.11`], ['beta', `${DEFAULT_PREFIX}.12`], ['gamma', `${DEFAULT_PREFIX}.13`]]);
   assert.ok(lab.elapsedMs < 10_000, `took ${lab.elapsedMs} ms`);
   const inventory = parse(await readFile(lab.inventory, 'utf8'));
-  assert.is(inventory.all.hosts.beta.ansible_host, '10.77.0.12');
+  assert.is(inventory.all.hosts.beta.ansible_host, `${DEFAULT_PREFIX}.12`);
   assert.is(inventory.all.vars.ansible_ssh_private_key_file, lab.keyFile);
 });
 
 Up('routes to every host go through the lab bridge; other addresses are refused', async () => {
   for (const host of lab?.hosts ?? []) await assertLabRoute(host.address);
-  for (const outside of ['127.0.0.1', '192.0.2.1', '10.77.0.99', '8.8.8.8']) await rejects(assertLabRoute(outside), /not a lab address/);
+  for (const outside of ['127.0.0.1', '192.0.2.1', `${DEFAULT_PREFIX}.99`, '8.8.8.8']) await rejects(assertLabRoute(outside), /not a lab address/);
 });
 
 Up('each host answers "ssh root@addr hostname" with its own name', async () => {
@@ -105,17 +105,17 @@ Up('each host answers "ssh root@addr hostname" with its own name', async () => {
 });
 
 Up('/etc/hostname and /etc/hosts are the host\'s own, and the machine\'s files are unchanged', async () => {
-  const alpha = await sshTo('10.77.0.11', 'cat /etc/hostname; echo ---; cat /etc/hosts');
+  const alpha = await sshTo(`${DEFAULT_PREFIX}.11`, 'cat /etc/hostname; echo ---; cat /etc/hosts');
   const [hostname = '', hosts = ''] = alpha.stdout.split('---\n');
   assert.is(hostname.trim(), 'alpha');
-  assert.match(hosts, /^10\.77\.0\.11 alpha$/m);
+  assert.match(hosts, new RegExp(`^${DEFAULT_PREFIX.replaceAll('.', '\\.')}\\.11 alpha$`, 'm'));
   assert.is.not(hosts, machine.hosts);
   assert.is(readFileSync('/etc/hosts', 'utf8'), machine.hosts);
   assert.is(readFileSync('/etc/hostname', 'utf8'), machine.hostname);
 });
 
 Up('a file written to /opt/rocketmq on one host is not visible on another or on the machine', async () => {
-  const written = await sshTo('10.77.0.11', 'echo from-alpha > /opt/rocketmq/probe && cat /opt/rocketmq/probe');
+  const written = await sshTo(`${DEFAULT_PREFIX}.11`, 'echo from-alpha > /opt/rocketmq/probe && cat /opt/rocketmq/probe');
   assert.is(written.stdout.trim(), 'from-alpha', written.stderr);
   assert.is((await labExec('beta', 'test -e /opt/rocketmq/probe')).code, 1);
   assert.is((await labExec('alpha', 'cat /opt/rocketmq/probe')).stdout.trim(), 'from-alpha');
@@ -123,7 +123,7 @@ Up('a file written to /opt/rocketmq on one host is not visible on another or on 
 });
 
 Up('hosts reach each other over the bridge (a broker on one host reaches a name server on another)', async () => {
-  const banner = await labExec('gamma', 'timeout 3 bash -c "exec 3<>/dev/tcp/10.77.0.12/22; head -c 7 <&3"');
+  const banner = await labExec('gamma', `timeout 3 bash -c "exec 3<>/dev/tcp/${DEFAULT_PREFIX}.12/22; head -c 7 <&3"`);
   assert.is(banner.stdout, 'SSH-2.0', banner.stderr);
 });
 
@@ -142,19 +142,23 @@ Up('a second labUp is refused while another live process owns the lab', async ()
 });
 
 Up('processes started over SSH keep running after the session ends (until labDown)', async () => {
-  const started = await sshTo('10.77.0.12', `nohup ${MARK_SLEEP} >/dev/null 2>&1 & echo started`);
+  const started = await sshTo(`${DEFAULT_PREFIX}.12`, `nohup ${MARK_SLEEP} >/dev/null 2>&1 & echo started`);
   assert.is(started.stdout.trim(), 'started', started.stderr);
   assert.is((await run('pgrep', ['-f', MARK_SLEEP])).code, 0);
 });
 
 Up.run();
 
+// This lab's namespaces and links only: other labs (RMQD_LAB_ID) may be up beside it.
+const OUR_NETNS = new RegExp(`^${netnsName('')}`, 'm');
+const OUR_LINKS = new RegExp(`${BRIDGE}(v\\d+)?[@:\\s]`);
+
 const Down = suite('labDown() leaves nothing behind when a lab was up');
 
 Down('no netns, veth, bridge, sshd, SSH-started process, inventory or state remains; a second labDown is a no-op', async () => {
   assert.is(await labDown(), false);
-  assert.not.match((await run('ip', ['netns', 'list'])).stdout, /rmqlab-/);
-  assert.not.match((await run('ip', ['link'])).stdout, /rmqlab/);
+  assert.not.match((await run('ip', ['netns', 'list'])).stdout, OUR_NETNS);
+  assert.not.match((await run('ip', ['link'])).stdout, OUR_LINKS);
   assert.is((await run('pgrep', ['-f', `${labDir()}/hosts`])).code, 1, 'an sshd of the lab is still running');
   assert.is((await run('pgrep', ['-f', MARK_SLEEP])).code, 1, 'a process started over SSH survived');
   assert.not.ok(existsSync(stateFile()));
@@ -176,15 +180,15 @@ Down('a crashed run\'s leftovers (its owner is gone) are torn down by the next l
   }
 });
 
-Down('labUp refuses a rmqlab0 bridge it has no record of, and touches nothing', async () => {
+Down('labUp refuses a lab bridge it has no record of, and touches nothing', async () => {
   assert.is(await readState(), undefined);
-  await run('ip', ['link', 'add', 'rmqlab0', 'type', 'bridge']);
+  await run('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
   try {
     await rejects(labUp({ hosts: 1 }), /not created by the lab/);
-    assert.match((await run('ip', ['link', 'show', 'rmqlab0'])).stdout, /rmqlab0/);
-    assert.not.match((await run('ip', ['netns', 'list'])).stdout, /rmqlab-/);
+    assert.match((await run('ip', ['link', 'show', BRIDGE])).stdout, new RegExp(BRIDGE));
+    assert.not.match((await run('ip', ['netns', 'list'])).stdout, OUR_NETNS);
   } finally {
-    await run('ip', ['link', 'del', 'rmqlab0']);
+    await run('ip', ['link', 'del', BRIDGE]);
   }
 });
 
