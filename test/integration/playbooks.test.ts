@@ -114,9 +114,12 @@ E('--list-hosts prints the seed hosts of each phase without contacting them', ()
 
 E('planRun() plans masters on mqnameserver1/2 and slaves on 3/4 with the seed addresses', async () => {
   const planned = await planRun({ playbook: 'playbooks/2m2s-sync.yaml', inventory: 'inventory/example-prod', check: true, diff: true, tags: [], skipTags: [], extraVars: {}, forks: 10 });
+  // Hosts on which the phase runs a broker service (other tasks, such as shared helper files, may run on every host).
   const active = (phase: string): string[] => {
     const found = planned.phases.find((p) => p.spec.name === phase);
-    return [...(found?.plans.values() ?? [])].filter((plan) => plan.tasks.some((t) => t.skipReason === undefined)).map((plan) => plan.host);
+    const runsBroker = (plan: { tasks: Array<{ skipReason?: string; module: { name: string } }> }): boolean =>
+      plan.tasks.some((t) => t.skipReason === undefined && t.module.name === 'service');
+    return [...(found?.plans.values() ?? [])].filter(runsBroker).map((plan) => plan.host);
   };
   assert.equal(active('Masters'), ['mqnameserver1', 'mqnameserver2']);
   assert.equal(active('Slaves'), ['mqnameserver3', 'mqnameserver4']);
