@@ -42,7 +42,11 @@ export async function runStep(state: HostState, task: PlannedTask, remaining: Pl
   }
   const plan = task.module.plan(task.args, state.session.factsFor(task), state.planCtx);
   if (plan.failure !== undefined) return { status: 'failed', message: plan.failure, plan };
-  if (plan.actions.length === 0) return { status: 'ok', message: plan.reason ?? 'as declared', plan };
+  if (plan.actions.length === 0) {
+    // A check-mode plan may name drift it cannot act on itself (e.g. an unhealthy cluster): that is still "would change".
+    const drift = state.ctx.check && task.countsAsChange && plan.changes.length > 0;
+    return drift ? { status: 'changed', message: `would change: ${describeChanges(plan)}`, plan } : { status: 'ok', message: plan.reason ?? 'as declared', plan };
+  }
   const changing = task.countsAsChange && plan.actions.some((a) => a.changes !== false);
   const described = plan.actions.map((a) => a.describe).join('; ');
   if (state.ctx.check) return { status: changing ? 'changed' : 'ok', message: `would run: ${described}`, plan };
@@ -50,6 +54,8 @@ export async function runStep(state: HostState, task: PlannedTask, remaining: Pl
   state.stale = true;
   return { status: changing ? 'changed' : 'ok', message: described, plan };
 }
+
+const describeChanges = (plan: Plan): string => plan.changes.map((c) => `${c.item}: ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`).join('; ');
 
 /** Turns an exception into a failed step; unreachable hosts are rethrown so the whole host is marked. */
 export function failureOf(error: unknown): StepResult {

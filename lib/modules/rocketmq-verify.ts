@@ -64,7 +64,8 @@ export function verifyScript(args: RocketmqVerifyArgs, check: boolean, checkerSo
     'java=${JAVA_HOME:+$JAVA_HOME/bin/}java',
     'tmp=$(mktemp -d) || exit 1; trap \'rm -rf "$tmp"\' EXIT',
     // Ask again until every expected address is listed or `wait` seconds passed; the TS side judges the last listing.
-    `deadline=$(( $(date +%s) + ${Number(args.wait)} ))`,
+    // Check mode started nothing, so there is nothing to wait for: one listing tells the drift.
+    `deadline=$(( $(date +%s) + ${check ? 0 : Number(args.wait)} ))`,
     'while :; do',
     `  ${java(['-Drmq.logback.configurationFile=rmq.tools.logback.xml', `-Drocketmq.home.dir=${args.home}`], cmd('-cp', classpath, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'clusterList', '-n', args.namesrv))} >"$tmp/clusterList" 2>&1`,
     `  all=1; for addr in ${cmd(...args.expect.map((e) => e.addr))}; do grep -qF " $addr " "$tmp/clusterList" || all=0; done`,
@@ -149,15 +150,28 @@ export function messageVerdict(text: string, count: number): { problem?: string;
   return { received: receive.received ?? 0 };
 }
 
+/**
+ * In check mode an unhealthy cluster is drift (a run would start or repair what is missing), not a failure:
+ * one change per problem and no action, which the runner counts as "would change".
+ */
+function unhealthyAsDrift(args: RocketmqVerifyArgs, problems: string[]): Plan {
+  return { actions: [], changes: problems.map((problem) => ({ item: `cluster ${args.cluster}`, before: problem, after: 'as declared' })) };
+}
+
 function planVerify(args: RocketmqVerifyArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
   const none = { actions: [], changes: [] };
   const stdout = facts.get(verifyProbeId(args))?.stdout ?? '';
   const listing = section(stdout, 'clusterList');
   if (listing === undefined) return { ...none, failure: `rocketmq_verify: the probe did not run (output: ${stdout.trim().slice(0, 300) || 'none'})` };
   const failure = clusterListFailure(listing);
-  if (failure !== undefined) return { ...none, failure: `rocketmq_verify: mqadmin clusterList -n ${args.namesrv} failed: ${failure}` };
+  if (failure !== undefined) {
+    const problem = `mqadmin clusterList -n ${args.namesrv} failed: ${failure}`;
+    return ctx.check ? unhealthyAsDrift(args, [problem]) : { ...none, failure: `rocketmq_verify: ${problem}` };
+  }
   const problems = brokerProblems(parseClusterList(listing), args.cluster, args.expect);
-  if (problems.length > 0) return { ...none, failure: `rocketmq_verify: cluster ${args.cluster}: ${problems.join('; ')}` };
+  if (problems.length > 0) {
+    return ctx.check ? unhealthyAsDrift(args, problems) : { ...none, failure: `rocketmq_verify: cluster ${args.cluster}: ${problems.join('; ')}` };
+  }
   const brokers = `cluster ${args.cluster}: ${args.expect.length} brokers as declared`;
   if (ctx.check || args.messages === 0) return { ...none, reason: `${brokers}; messages not sent${ctx.check ? ' in check mode' : ''}` };
   const verdict = messageVerdict(section(stdout, 'messages') ?? '', args.messages);

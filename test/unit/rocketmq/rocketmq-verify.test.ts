@@ -63,6 +63,14 @@ P('one slave absent', () => {
   const plan = rocketmqVerifyModule.plan(args, facts(`=== rmqd-verify clusterList\n${listing}\n`), { host: 'h', check: false, diff: false });
   assert.is(plan.failure, 'rocketmq_verify: cluster TestCluster: broker-b id 1 is not registered (expected at 127.0.0.1:19941)');
 });
+P('check mode: an unhealthy cluster is drift (changes, no action), not a failure', () => {
+  const listing = fixture('clusterlist-2m2s.txt').split('\n').filter((l) => !l.includes('19941')).join('\n');
+  const plan = rocketmqVerifyModule.plan(args, facts(`=== rmqd-verify clusterList\n${listing}\n`), { host: 'h', check: true, diff: false });
+  assert.equal(plan, { actions: [], changes: [{ item: 'cluster TestCluster', before: 'broker-b id 1 is not registered (expected at 127.0.0.1:19941)', after: 'as declared' }] });
+  const down = rocketmqVerifyModule.plan(args, facts(`=== rmqd-verify clusterList\n${fixture('clusterlist-unreachable.txt')}`), { host: 'h', check: true, diff: false });
+  assert.is(down.failure, undefined);
+  assert.equal(down.changes.map((c) => c.before), ['mqadmin clusterList -n 127.0.0.1:19876 failed: connect to 127.0.0.1:19899 failed']);
+});
 P('validate names the bad key', () => {
   assert.throws(() => rocketmqVerifyModule.validate({ home: '/x', namesrv: 'n:1', cluster: 'C', expect: [{ broker: 'a', id: 0, addr: 'nope' }] }, where, vctx), /p.yaml:3:5: .*expect\[0\].addr/);
   assert.throws(() => rocketmqVerifyModule.validate({ home: '/x', namesrv: 'n:1', cluster: 'C', expect: [] }, where, vctx), /"expect" must be a non-empty list/);
