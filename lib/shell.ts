@@ -33,3 +33,15 @@ export function becomeWrap(script: string, user = 'root'): string {
 export function becomeWrapIfNeeded(script: string, user = 'root'): string {
   return `if [ "$(id -un)" = ${quote(user)} ]; then set -- sh -c; else set -- ${cmd('sudo', '-H', '-n', '-u', user, 'sh', '-c')}; fi; exec "$@" ${quote(script)}`;
 }
+
+/**
+ * Quotes a path pattern so that only its `*` and `?` stay active for the shell's filename expansion: every other
+ * character (spaces, quotes, `$`, brackets) is quoted, so a pattern can match files but never run anything.
+ * @example globQuote('/var/run/rocketmq/rmq-broker-*.pid') // => /var/run/rocketmq/rmq-broker-*.pid
+ */
+export function globQuote(pattern: string): string {
+  return pattern
+    .split(/([*?])/)
+    .map((piece) => (piece === '*' || piece === '?' ? piece : piece === '' ? '' : quote(piece)))
+    .join('');
+}

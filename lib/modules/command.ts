@@ -1,7 +1,7 @@
 // command: runs a shell command or an argv list, unless its `creates` path exists or its `removes` path is missing.
 import { posix } from 'node:path';
 import { ValidationError } from '../errors.ts';
-import { cmd, quote } from '../shell.ts';
+import { cmd, globQuote, quote } from '../shell.ts';
 import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
 import { expectMap, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../validate.ts';
 import { change } from './content-changes.ts';
@@ -79,6 +79,11 @@ function planCommand(args: CommandArgs, facts: ReadonlyMap<string, ProbeResult>,
   };
 }
 
+/** Prints `<key>=1` when a path matching `pattern` exists (`*` and `?` match, nothing else is expanded), else `<key>=0`. */
+function existsProbe(key: string, pattern: string): string {
+  return `${key}=0; for f in ${globQuote(pattern)}; do if [ -e "$f" ]; then ${key}=1; break; fi; done; echo ${key}=$${key}`;
+}
+
 /** command: `cmd` (run by sh) or `argv` (list), `creates`, `removes`, `chdir`, `env`. */
 export const commandModule: Module<CommandArgs> = {
   name: 'command',
@@ -95,8 +100,8 @@ export const commandModule: Module<CommandArgs> = {
   },
   probes(args) {
     const lines: string[] = [];
-    if (args.creates !== undefined) lines.push(`if [ -e ${quote(args.creates)} ]; then echo creates=1; else echo creates=0; fi`);
-    if (args.removes !== undefined) lines.push(`if [ -e ${quote(args.removes)} ]; then echo removes=1; else echo removes=0; fi`);
+    if (args.creates !== undefined) lines.push(existsProbe('creates', args.creates));
+    if (args.removes !== undefined) lines.push(existsProbe('removes', args.removes));
     return lines.length > 0 ? [{ id: 'guard', script: lines.join('\n') }] : [];
   },
   plan: planCommand,

@@ -77,14 +77,16 @@ function validateService(raw: Vars, where: Where): ServiceArgs {
   rejectUnknownKeys(raw, KNOWN, 'service', where);
   const name = validateName(raw.name, where);
   const command = expectStringList(raw.command, 'command', where).map((w, i) => noNewline(w, `command[${i}]`, where));
-  if (command.length === 0) throw new ValidationError('service: "command" is required (the argv list of the process)', where);
+  const state = raw.state === undefined ? 'started' : expectOneOf(raw.state, 'state', ['started', 'stopped', 'restarted'], where);
+  // Stopping needs only the process's identity (pidfile + match), so a stop playbook need not repeat the command.
+  if (command.length === 0 && state !== 'stopped') throw new ValidationError('service: "command" is required (the argv list of the process)', where);
+  if (command.length === 0 && raw.match === undefined) throw new ValidationError('service: a stopped service without "command" needs "match" (text its command line holds)', where);
   const line = (key: string, fallback?: string) => {
     const value = optionalString(raw[key], key, where) ?? fallback;
     return value === undefined ? undefined : noNewline(value, key, where);
   };
   const user = line('user');
   if (user !== undefined && !USER.test(user)) throw new ValidationError(`service: "user" is not a valid user name, got ${JSON.stringify(user)}`, where);
-  const state = raw.state === undefined ? 'started' : expectOneOf(raw.state, 'state', ['started', 'stopped', 'restarted'], where);
   const args: ServiceArgs = {
     ...validateGates(raw, state, where),
     name,
@@ -96,7 +98,7 @@ function validateService(raw: Vars, where: Where): ServiceArgs {
     configFiles: expectStringList(raw.config_files, 'config_files', where).map((p, i) => noNewline(p, `config_files[${i}]`, where)),
     stopTimeout: raw.stop_timeout === undefined ? 60 : expectInt(raw.stop_timeout, 'stop_timeout', where, 1, 3600),
     supervisor: raw.supervisor === undefined ? 'auto' : expectOneOf(raw.supervisor, 'supervisor', ['auto', 'pidfile', 'systemd'], where),
-    match: line('match', command[command.length - 1]) as string,
+    match: line('match', command[command.length - 1] ?? '') as string,
   };
   const cwd = line('cwd');
   if (cwd !== undefined) args.cwd = cwd;

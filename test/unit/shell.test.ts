@@ -3,7 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { cmd, quote } from '../../lib/shell.ts';
+import { cmd, globQuote, quote } from '../../lib/shell.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const echoBack = (value: string) =>
   spawnSync('sh', ['-c', `printf '%s' ${quote(value)}`], { encoding: 'utf8' }).stdout;
@@ -25,6 +28,16 @@ Quote('arbitrary strings with quotes, newlines and $() arrive unchanged in sh', 
 Quote('cmd() keeps each word one argument', () => {
   const out = spawnSync('sh', ['-c', `${cmd('printf', '[%s]', 'a b', "c'd", '$(x)')}`], { encoding: 'utf8' }).stdout;
   assert.is(out, "[a b][c'd][$(x)]");
+});
+
+Quote('globQuote() expands only * and ?, never $() or quotes', () => {
+  const dir = mkdtempSync(join(tmpdir(), "glob q'$(x) "));
+  for (const name of ['rmq-a.pid', 'rmq-b.pid', 'other.txt']) writeFileSync(join(dir, name), '');
+  const list = (pattern: string) => spawnSync('sh', ['-c', `for f in ${globQuote(pattern)}; do printf '%s|' "$f"; done`], { encoding: 'utf8' }).stdout;
+  assert.is(list(join(dir, 'rmq-*.pid')), `${join(dir, 'rmq-a.pid')}|${join(dir, 'rmq-b.pid')}|`);
+  assert.is(list(join(dir, 'rmq-?.pid')), `${join(dir, 'rmq-a.pid')}|${join(dir, 'rmq-b.pid')}|`);
+  // No match leaves the pattern itself, as sh does; nothing in it ran.
+  assert.is(list(join(dir, '$(touch pwned)*')), `${join(dir, '$(touch pwned)*')}|`);
 });
 
 Quote.run();
