@@ -27,8 +27,9 @@ function identifyScript(args: ServiceArgs): string {
     '  read -r pid < "$pidfile" || true',
     '  case "$pid" in',
     `    ''|*[!0-9]*) why='the pidfile holds no PID'; pid= ;;`,
-    `    *) ticks=$(awk '{ sub(/.*\\) /, ""); print $20 }' "/proc/$pid/stat" 2>/dev/null)`,
-    `       want=$(awk '$1 == "start" { print $2 }' "$state" 2>/dev/null)`,
+    // `|| true`: actions run under `sh -e`, where a failed $( ) assignment (a PID gone after kill -9) ends the script.
+    `    *) ticks=$(awk '{ sub(/.*\\) /, ""); print $20 }' "/proc/$pid/stat" 2>/dev/null || true)`,
+    `       want=$(awk '$1 == "start" { print $2 }' "$state" 2>/dev/null || true)`,
     '       if ! rmqd_alive "$pid"; then why="process $pid is gone"',
     '       elif [ -n "$want" ] && [ "$ticks" != "$want" ]; then why="PID $pid was reused by a process started later"',
     `       elif ! tr '\\000' ' ' < "/proc/$pid/cmdline" | grep -qF -e "$match"; then why="PID $pid runs something else (no $match in its command line)"`,
@@ -112,7 +113,7 @@ export function pidfileStartScript(args: ServiceArgs): string {
     'i=0; while [ ! -s "$pidfile" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done',
     'pid=; [ -s "$pidfile" ] && read -r pid < "$pidfile"',
     '[ -n "$pid" ] || { echo "Cannot start $name: no PID appeared in $pidfile within 5 s; last 20 lines of $log:" >&2; tail -n 20 "$log" >&2; exit 1; }',
-    `ticks=$(awk '{ sub(/.*\\) /, ""); print $20 }' "/proc/$pid/stat" 2>/dev/null)`,
+    `ticks=$(awk '{ sub(/.*\\) /, ""); print $20 }' "/proc/$pid/stat" 2>/dev/null || true)`,
     '{ echo "start $ticks"; cat "$state.new"; } > "$state.tmp" && mv -f "$state.tmp" "$state" && rm -f "$state.new"',
     // A JVM that cannot reserve its heap dies within a second: report it here, not at the next run.
     'sleep 1',
