@@ -1,6 +1,7 @@
 // Drift on a deployed 2m2s-sync lab cluster: each injected drift is found by --check (exit 8, exact item), repaired safely, then gone.
 // Run: RMQD_LAB_ID=2 node_modules/.bin/tsx test/unit-runner.ts integration drift
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -14,8 +15,8 @@ import { parseExtraVars } from '../../lib/vars.ts';
 import { HOME, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';
 
 const TOPOLOGY = '2m2s-sync';
-// /etc is shared by every lab host and lab (only /opt/rocketmq, /var/lib/rocketmq, … are private): keep configs there.
-const CONF = '/opt/rocketmq/conf';
+// Each lab host has a private /etc/rocketmq, /etc/hosts and /etc/hostname (bind mounts: edit files in place).
+const CONF = '/etc/rocketmq';
 const work = mkdtempSync(join(tmpdir(), 'rmqd-drift-'));
 const timings: string[] = [];
 let lab: LabInfo;
@@ -31,30 +32,46 @@ async function play(check: boolean, limit?: string): Promise<Outcome> {
     playbook: new URL(`../../playbooks/${TOPOLOGY}.yaml`, import.meta.url).pathname,
     inventory: `${fixtures}${TOPOLOGY}`,
     check, diff: false, tags: [], skipTags: [], forks: 10, stateDir: join(work, 'state'),
-    extraVars: { ...parseExtraVars([`@${fixtures}lab-connection.yaml`]), lab_prefix: lab.prefix, lab_key_file: lab.keyFile, rocketmq_conf_dir: CONF },
+    extraVars: { ...parseExtraVars([`@${fixtures}lab-connection.yaml`]), lab_prefix: lab.prefix, lab_key_file: lab.keyFile },
     ...(limit === undefined ? {} : { limit }),
   }, (event) => events.push(event));
   const tasks = events.flatMap((e) => (e.kind === 'task' ? [e] : []));
   const lines = tasks.filter((e) => e.status === 'changed').flatMap((e) => e.changes.map((c) => `${e.host}: ${c.item} ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`));
   const failures = tasks.filter((e) => e.status === 'failed').map((e) => `${e.host} ${e.task}: ${e.message ?? ''}`).join('\n');
-  return { code: summary.exitCode, lines, failures, seconds: (Date.now() - started) / 1000 };
+  const outcome = { code: summary.exitCode, lines, failures, seconds: (Date.now() - started) / 1000 };
+  // RMQD_DRIFT_LOG=<file> keeps every run's outcome for a post-mortem (the assertions show only the failing one).
+  if (process.env.RMQD_DRIFT_LOG) appendFileSync(process.env.RMQD_DRIFT_LOG, `${JSON.stringify({ check, limit, ...outcome, events: tasks.map((e) => [e.phase, e.host, e.task, e.status, e.message]) })}\n`);
+  return outcome;
 }
 
 const namesrv = (): string => lab.hosts.map((h) => `${h.address}:9876`).join(';');
 const brokerFile = (name: string, id: number): string => `${CONF}/broker-${name}-${id}.properties`;
 const pidOf = async (host: string, service: string): Promise<string> => (await servicePids(host))[service] ?? '';
 
-/** Starts a producer on mq2 that keeps sending while `during` runs; afterwards every acknowledged message must be read. */
+/**
+ * Starts a producer on mq2 (3000 sends, 10 ms apart: ~30 s or more) a few seconds before `during` and checks it
+ * outlived it; afterwards every acknowledged message must be read.
+ */
 async function withProducer<T>(runId: string, during: () => Promise<T>): Promise<T> {
   const count = 3000;
-  const sending = messageCheck('mq2', ['send', '--namesrv', namesrv(), '--topic', 'RocketmqDeployVerify', '--count', String(count), '--run-id', runId, '--timeout', '240']);
+  let sendingEnded = 0;
+  const sending = messageCheck('mq2', ['send', '--namesrv', namesrv(), '--topic', 'RocketmqDeployVerify', '--count', String(count), '--run-id', runId, '--timeout', '240', '--pause-ms', '10'])
+    .finally(() => { sendingEnded = Date.now(); });
+  // The JVM compiles MessageCheck.java and connects in ~5 s; the repair must start while sends are flowing.
+  await new Promise((resolve) => setTimeout(resolve, 8000));
   const result = await during();
+  const repairEnded = Date.now();
   const sent = await sending;
+  assert.ok(sendingEnded > repairEnded, `the producer was still sending when the repair ended (it ended ${((repairEnded - sendingEnded) / 1000).toFixed(1)} s earlier)`);
   assert.is(sent.sent, count, `every send acknowledged during the repair (the other group takes them): ${JSON.stringify(sent)}`);
   const read = await messageCheck('mq4', ['receive', '--namesrv', namesrv(), '--topic', 'RocketmqDeployVerify', '--count', String(count), '--run-id', runId, '--timeout', '120']);
   assert.is(read.missingCount, 0, `zero loss: ${JSON.stringify(read)}`);
   return result;
 }
+
+/** A runtime change: the broker applies it and rewrites its own config file (keeping the old one as .bak). */
+const updateBrokerConfig = (host: string, broker: string, key: string, value: string): Promise<string> =>
+  ssh(host, `java -Xmx128m -Duser.home=/root/mc -Drmq.logback.configurationFile=rmq.tools.logback.xml -cp '${HOME}/lib/*' org.apache.rocketmq.tools.command.MQAdminStartup updateBrokerConfig -n '${namesrv()}' -b ${broker} -k ${key} -v ${value}`);
 
 interface DriftCase {
   name: string;
@@ -62,24 +79,41 @@ interface DriftCase {
   /** Must match one drift line of --check. */
   item: RegExp;
   producer?: boolean;
+  /** `host service` of every process the repair must restart (or start); every other PID must stay the same. */
+  restarts: string[];
+}
+
+/** Every RocketMQ process of the lab: `host service` → PID. */
+async function allPids(): Promise<Map<string, string>> {
+  const pids = new Map<string, string>();
+  for (const host of ['mq1', 'mq2', 'mq3', 'mq4']) for (const [service, pid] of Object.entries(await servicePids(host))) pids.set(`${host} ${service}`, pid);
+  return pids;
+}
+
+function assertRestartedOnly(before: Map<string, string>, after: Map<string, string>, restarts: string[]): void {
+  for (const key of new Set([...before.keys(), ...after.keys(), ...restarts])) {
+    if (restarts.includes(key)) assert.ok(after.get(key) !== undefined && after.get(key) !== before.get(key), `${key} was (re)started: ${before.get(key)} → ${after.get(key)}`);
+    else assert.is(after.get(key), before.get(key), `${key} untouched (same PID)`);
+  }
 }
 
 const CASES: DriftCase[] = [
-  { name: '1 broker key edited', inject: () => ssh('mq1', `sed 's/^flushDiskType=.*/flushDiskType=SYNC_FLUSH/' ${brokerFile('broker-a', 0)}`), item: /^mq1: flushDiskType SYNC_FLUSH → ASYNC_FLUSH$/, producer: true },
-  { name: '2 key removed', inject: () => ssh('mq3', `sed -i '/^slaveReadEnable=/d' ${brokerFile('broker-a', 1)}`), item: /^mq3: slaveReadEnable \(absent\) → true$/ },
-  { name: '3 legacy key added', inject: () => ssh('mq2', `echo mapedFileSizeCommitLog=1073741824 >> ${brokerFile('broker-b', 0)}`), item: /^mq2: legacy key mapedFileSizeCommitLog 1073741824 \(ignored by RocketMQ 5/ },
-  { name: '4 broker killed', inject: async () => ssh('mq4', `kill -9 ${await pidOf('mq4', 'rmq-broker-broker-b-1')}`), item: /^mq4: process not running → running$/, producer: true },
-  { name: '5 name server killed', inject: async () => ssh('mq2', `kill -9 ${await pidOf('mq2', 'rmq-namesrv')}`), item: /^mq2: process not running → running$/ },
-  { name: '6 /etc/hosts block edited', inject: () => ssh('mq1', `sed 's/^\\(${lab.prefix.replaceAll('.', '\\.')}\\.12\\)\\(\\s\\)/${lab.prefix}.99\\2/' /etc/hosts > /tmp/hosts.new && cat /tmp/hosts.new > /etc/hosts`), item: /^mq1: line \d+ 10\.77\.\d+\.99\s+.*mq2/ },
-  { name: '7 hostname changed', inject: () => ssh('mq3', 'hostname drifted'), item: /^mq3: .*drifted → mq3/ },
-  { name: '8 config mode changed', inject: () => ssh('mq4', `chmod 0600 ${brokerFile('broker-b', 1)}`), item: /^mq4: mode 0600 → 0644$/ },
+  { name: '1 broker key edited', inject: () => ssh('mq1', `sed -i 's/^flushDiskType=.*/flushDiskType=SYNC_FLUSH/' ${brokerFile('broker-a', 0)}`), item: /^mq1: flushDiskType SYNC_FLUSH → ASYNC_FLUSH$/, producer: true, restarts: [] },
+  { name: '2 key removed', inject: () => ssh('mq3', `sed -i '/^slaveReadEnable=/d' ${brokerFile('broker-a', 1)}`), item: /^mq3: slaveReadEnable \(absent\) → true$/, restarts: [] },
+  { name: '3 legacy key added', inject: () => ssh('mq2', `echo mapedFileSizeCommitLog=1073741824 >> ${brokerFile('broker-b', 0)}`), item: /^mq2: legacy key mapedFileSizeCommitLog 1073741824 \(ignored by RocketMQ 5/, restarts: [] },
+  { name: '4 broker killed', inject: async () => ssh('mq4', `kill -9 ${await pidOf('mq4', 'rmq-broker-broker-b-1')}`), item: /^mq4: process not running → running$/, producer: true, restarts: ['mq4 rmq-broker-broker-b-1'] },
+  { name: '5 name server killed', inject: async () => ssh('mq2', `kill -9 ${await pidOf('mq2', 'rmq-namesrv')}`), item: /^mq2: process not running → running$/, restarts: ['mq2 rmq-namesrv'] },
+  { name: '6 /etc/hosts block edited', inject: () => ssh('mq1', `sed 's/^\\(${lab.prefix.replaceAll('.', '\\.')}\\.12\\)\\(\\s\\)/${lab.prefix}.99\\2/' /etc/hosts > /tmp/hosts.new && cat /tmp/hosts.new > /etc/hosts`), item: /^mq1: line \d+ 10\.77\.\d+\.99\s+.*mq2/, restarts: [] },
+  { name: '7 hostname changed', inject: () => ssh('mq3', 'hostname drifted'), item: /^mq3: .*drifted → mq3/, restarts: [] },
+  { name: '8 config mode changed', inject: () => ssh('mq4', `chmod 0600 ${brokerFile('broker-b', 1)}`), item: /^mq4: mode 0600 → 0644$/, restarts: [] },
   {
     name: '9 runtime change (mqadmin updateBrokerConfig)',
-    inject: () => ssh('mq2', `java -Xmx128m -Duser.home=/root/mc -Drmq.logback.configurationFile=rmq.tools.logback.xml -cp '${HOME}/lib/*' org.apache.rocketmq.tools.command.MQAdminStartup updateBrokerConfig -n '${namesrv()}' -b ${lab.prefix}.12:10911 -k maxMessageSize -v 1024`),
-    item: /^mq2: runtime change maxMessageSize 1024 \(set at run time, e\.g\. mqadmin updateBrokerConfig\) → 4194304 \(RocketMQ default\)$/,
+    inject: () => updateBrokerConfig('mq2', `${lab.prefix}.12:10911`, 'maxMessageSize', '131072'),
+    item: /^mq2: runtime change maxMessageSize 131072 \(set at run time, e\.g\. mqadmin updateBrokerConfig\) → 65536$/,
     producer: true,
+    restarts: ['mq2 rmq-broker-broker-b-0'],
   },
-  { name: '10 install folder removed', inject: () => ssh('mq4', `rm -rf ${HOME}`), item: /^mq4: / },
+  { name: '10 install folder removed', inject: () => ssh('mq4', `rm -rf ${HOME}`), item: /^mq4: /, restarts: [] },
 ];
 
 const D = suite('drift on a deployed 2m2s-sync cluster: --check finds it (exit 8), a run repairs it, the next --check is clean');
@@ -98,15 +132,18 @@ D.before(async () => {
 
 for (const c of CASES) {
   D(c.name, async () => {
+    const started = Date.now();
+    const pids = await allPids();
     await c.inject();
     const found = await play(true);
     assert.is(found.code, EXIT.drift, `--check exit code; lines:\n${found.lines.join('\n')}\n${found.failures}`);
     assert.ok(found.lines.some((l) => c.item.test(l)), `--check names ${c.item}; got:\n${found.lines.join('\n')}`);
     const repaired = c.producer ? await withProducer(`drift-${c.name.split(' ')[0]}`, () => play(false)) : await play(false);
     assert.is(repaired.code, 0, repaired.failures);
+    assertRestartedOnly(pids, await allPids(), c.restarts);
     const after = await play(true);
     assert.is(after.code, 0, `drift left after the repair:\n${after.lines.join('\n')}\n${after.failures}`);
-    timings.push(`${c.name.split(' ')[0]}: check ${found.seconds.toFixed(0)} s, repair ${repaired.seconds.toFixed(0)} s`);
+    timings.push(`${c.name.split(' ')[0]}: check ${found.seconds.toFixed(0)} s, repair ${repaired.seconds.toFixed(0)} s, case ${((Date.now() - started) / 1000).toFixed(0)} s`);
   });
 }
 
@@ -114,7 +151,8 @@ D('a repair that must restart broker-a:0 while its slave is stopped is refused (
   const slave = await pidOf('mq3', 'rmq-broker-broker-a-1');
   await ssh('mq3', `kill -TERM ${slave}`);
   assert.ok(await waitUntil(60, async () => (await ssh('mq3', `kill -0 ${slave} 2>/dev/null && echo up || echo down`)).includes('down')), 'slave stopped');
-  await ssh('mq1', `sed -i 's/^flushDiskType=.*/flushDiskType=SYNC_FLUSH/' ${brokerFile('broker-a', 0)}`);
+  // A hand edit of the file alone needs no restart (the process still runs the declared values); a runtime change does.
+  await updateBrokerConfig('mq1', `${lab.prefix}.11:10911`, 'maxMessageSize', '131072');
   const master = await pidOf('mq1', 'rmq-broker-broker-a-0');
   const refused = await play(false, 'mq1');
   assert.ok((refused.code & EXIT.refused) !== 0, `exit ${refused.code} carries 32; failures: ${refused.failures}`);
@@ -123,6 +161,58 @@ D('a repair that must restart broker-a:0 while its slave is stopped is refused (
   const healed = await play(false);
   assert.is(healed.code, 0, healed.failures);
   assert.is((await play(true)).code, 0);
+});
+
+interface CliRun { code: number; stdout: string; stderr: string }
+
+/** Runs the real CLI (run.mjs) on the lab, as cron would; the state folder (lock) is the test's. */
+function cliRun(args: string[]): Promise<CliRun> {
+  const fixtures = new URL('../fixtures/inventories/', import.meta.url).pathname;
+  const argv = [new URL('../../run.mjs', import.meta.url).pathname, new URL(`../../playbooks/${TOPOLOGY}.yaml`, import.meta.url).pathname,
+    '-i', `${fixtures}${TOPOLOGY}`, '-e', `@${fixtures}lab-connection.yaml`, '-e', `lab_prefix=${lab.prefix}`, '-e', `lab_key_file=${lab.keyFile}`, ...args];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, argv, { env: { ...process.env, RMQD_STATE_DIR: join(work, 'cli-state') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+interface ReportResult { host: string; phase: string; task: string; status: string; message: string }
+interface ReportItem { host: string; item: string; before?: string; after?: string; result: string; cause?: string; module?: string }
+
+D('two cron runs at once: one repairs both members of broker-b (slave first, master after the slave is healthy), the other exits 16', async () => {
+  await updateBrokerConfig('mq2', `${lab.prefix}.12:10911`, 'maxMessageSize', '131072');
+  await updateBrokerConfig('mq4', `${lab.prefix}.14:10911`, 'maxMessageSize', '131072');
+  const pids = await allPids();
+  const [one, two] = await Promise.all([0, 1].map((i) => cliRun(['--repair', '--json', join(work, `run${i}.json`), '--metrics', join(work, `run${i}.prom`)])));
+  const runs = [one!, two!];
+  const winner = runs.findIndex((r) => r.code !== EXIT.locked);
+  const loser = runs[1 - winner]!;
+  assert.is(loser.code, EXIT.locked, `one run exits 16: codes ${runs.map((r) => r.code).join(', ')}; ${runs.map((r) => r.stderr.slice(-400)).join('\n')}`);
+  assert.match(loser.stderr, /another run holds the lock .*run\.lock: .*pid \d+/);
+  assert.is(runs[winner]!.code, 0, runs[winner]!.stdout.slice(-3000));
+  assertRestartedOnly(pids, await allPids(), ['mq4 rmq-broker-broker-b-1', 'mq2 rmq-broker-broker-b-0']);
+  const report = JSON.parse(readFileSync(join(work, `run${winner}.json`), 'utf8')) as { results: ReportResult[]; items: ReportItem[] };
+  const restart = (host: string, phase: string): number => report.results.findIndex((r) => r.host === host && r.phase === phase && r.task.startsWith('Run the broker') && r.status === 'changed');
+  const slave = restart('mq4', 'Restart slaves');
+  const master = restart('mq2', 'Restart masters');
+  assert.ok(slave >= 0 && master > slave, `slave restarted (#${slave}) before the master (#${master})`);
+  assert.match(report.results[slave]!.message, /stop rmq-broker-broker-b-1 .*; start rmq-broker-broker-b-1; wait until rmq-broker-broker-b-1 is healthy/);
+  assert.match(report.results[master]!.message, /check the guard of rmq-broker-broker-b-0; stop .*; start rmq-broker-broker-b-0; wait until rmq-broker-broker-b-0 is healthy/);
+  const runtime = report.items.filter((i) => /^runtime change maxMessageSize$/.test(i.item));
+  assert.equal(runtime.map((i) => [i.host, i.before, i.after, i.result, i.cause]).sort(), [
+    ['mq2', `131072 ${'(set at run time, e.g. mqadmin updateBrokerConfig)'}`, '65536', 'applied', 'corrective'],
+    ['mq4', `131072 ${'(set at run time, e.g. mqadmin updateBrokerConfig)'}`, '65536', 'applied', 'corrective'],
+  ]);
+  const metrics = readFileSync(join(work, `run${winner}.prom`), 'utf8');
+  assert.match(metrics, /rocketmq_deploy_drift_items\{env="2m2s-sync",host="mq2",kind="template"\} [1-9]/);
+  assert.match(metrics, /rocketmq_deploy_drift_items\{env="2m2s-sync",host="mq4",kind="service"\} [1-9]/);
+  const after = await play(true);
+  assert.is(after.code, 0, `nothing half-applied: ${after.lines.join('\n')}${after.failures}`);
+  console.log(`  cron run report: ${report.items.length} items; metrics:\n${metrics.split('\n').filter((l) => l.startsWith('rocketmq_deploy_drift_items') || l.includes('_changes')).join('\n')}`);
 });
 
 D.after(async () => {

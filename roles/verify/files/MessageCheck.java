@@ -1,6 +1,7 @@
 // Proves a RocketMQ cluster stores and serves messages: sends N unique messages and reads them back (one JSON line per step).
 // Run: java -cp '<home>/lib/*' MessageCheck.java send|receive|roundtrip|read --namesrv a:9876;b:9876 --topic T
 //      [--count 1000] [--group G] [--timeout 60] [--cluster C (create the topic on C's masters first)] [--run-id R]
+//      [--pause-ms 0 (send: pause between sends)]
 // Exit codes: 0 all seen, 1 messages missing or not acknowledged, 2 usage or connection error.
 
 import java.nio.charset.StandardCharsets;
@@ -54,18 +55,18 @@ public class MessageCheck {
     if (opts.containsKey("cluster")) createTopic(namesrv, opts.get("cluster"), topic);
     switch (mode) {
       case "send":
-        return send(namesrv, topic, runId, count, timeoutMs) == count ? 0 : 1;
+        return send(namesrv, topic, runId, count, timeoutMs, Long.parseLong(opts.getOrDefault("pause-ms", "0"))) == count ? 0 : 1;
       case "receive":
         return receive(namesrv, topic, group, runId, count, timeoutMs) == 0 ? 0 : 1;
       case "roundtrip": {
-        int acked = send(namesrv, topic, runId, count, timeoutMs);
+        int acked = send(namesrv, topic, runId, count, timeoutMs, 0);
         int missing = receive(namesrv, topic, group, runId, count, timeoutMs);
         return acked == count && missing == 0 ? 0 : 1;
       }
       case "read":
         return readAll(namesrv, topic, group, timeoutMs);
       default:
-        throw new IllegalArgumentException("usage: MessageCheck send|receive|roundtrip|read --namesrv a:9876 --topic T [--count N] [--group G] [--timeout s] [--cluster C] [--run-id R]; got mode \"" + mode + "\"");
+        throw new IllegalArgumentException("usage: MessageCheck send|receive|roundtrip|read --namesrv a:9876 --topic T [--count N] [--group G] [--timeout s] [--cluster C] [--run-id R] [--pause-ms P]; got mode \"" + mode + "\"");
     }
   }
 
@@ -99,8 +100,8 @@ public class MessageCheck {
     }
   }
 
-  /** Sends count messages synchronously; returns how many the broker acknowledged with SEND_OK. */
-  static int send(String namesrv, String topic, String runId, int count, long timeoutMs) throws Exception {
+  /** Sends count messages synchronously, pauseMs apart (a steady stream during a rolling restart); returns how many were acknowledged with SEND_OK. */
+  static int send(String namesrv, String topic, String runId, int count, long timeoutMs, long pauseMs) throws Exception {
     DefaultMQProducer producer = new DefaultMQProducer("rmqd_verify_producer");
     producer.setNamesrvAddr(namesrv);
     producer.setInstanceName("rmqd_p_" + runId);
@@ -114,6 +115,7 @@ public class MessageCheck {
     long deadline = System.currentTimeMillis() + timeoutMs;
     try {
       for (int i = 0; i < count; i++) {
+        if (pauseMs > 0 && i > 0) Thread.sleep(pauseMs);
         SendResult result = sendOne(producer, topic, runId, i, deadline);
         if (result != null && result.getSendStatus() == SendStatus.SEND_OK) {
           acked++;
