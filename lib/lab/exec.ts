@@ -28,12 +28,13 @@ export function labSshArgs(keyFile: string, address: string): string[] {
 
 /**
  * Runs a shell command on a lab host over SSH, after checking its route goes through the lab bridge.
+ * @param timeoutMs the ssh process is killed after this long (a background producer in a test runs for minutes)
  * @example await labSsh('mq1', 'hostname') // => { code: 0, stdout: 'mq1\n', stderr: '' }
  */
-export async function labSsh(name: string, command: string): Promise<RunResult> {
+export async function labSsh(name: string, command: string, timeoutMs = 30_000): Promise<RunResult> {
   const { state, host } = await findLabHost(name);
   await assertLabRoute(host.address);
-  return run('ssh', [...labSshArgs(state.keyFile, host.address), command]);
+  return run('ssh', [...labSshArgs(state.keyFile, host.address), command], timeoutMs);
 }
 
 /**

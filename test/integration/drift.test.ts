@@ -12,7 +12,7 @@ import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { run } from '../../lib/run.ts';
 import type { RunEvent } from '../../lib/types.ts';
 import { parseExtraVars } from '../../lib/vars.ts';
-import { HOME, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';
+import { type CheckLine, HOME, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';
 
 const TOPOLOGY = '2m2s-sync';
 // Each lab host has a private /etc/rocketmq, /etc/hosts and /etc/hostname (bind mounts: edit files in place).
@@ -31,7 +31,7 @@ async function play(check: boolean, limit?: string): Promise<Outcome> {
   const summary = await run({
     playbook: new URL(`../../playbooks/${TOPOLOGY}.yaml`, import.meta.url).pathname,
     inventory: `${fixtures}${TOPOLOGY}`,
-    check, diff: false, tags: [], skipTags: [], forks: 10, stateDir: join(work, 'state'),
+    check, diff: false, tags: [], skipTags: [], forks: 10, stateDir: join(work, 'state', TOPOLOGY),
     extraVars: { ...parseExtraVars([`@${fixtures}lab-connection.yaml`]), lab_prefix: lab.prefix, lab_key_file: lab.keyFile },
     ...(limit === undefined ? {} : { limit }),
   }, (event) => events.push(event));
@@ -55,7 +55,9 @@ const pidOf = async (host: string, service: string): Promise<string> => (await s
 async function withProducer<T>(runId: string, during: () => Promise<T>): Promise<T> {
   const count = 3000;
   let sendingEnded = 0;
-  const sending = messageCheck('mq2', ['send', '--namesrv', namesrv(), '--topic', 'RocketmqDeployVerify', '--count', String(count), '--run-id', runId, '--timeout', '240', '--pause-ms', '10'])
+  const sending = messageCheck('mq2', ['send', '--namesrv', namesrv(), '--topic', 'RocketmqDeployVerify', '--count', String(count), '--run-id', runId, '--timeout', '240', '--pause-ms', '10'], 300_000)
+    // Settled here, so a failed producer cannot crash the process as an unhandled rejection while the repair runs.
+    .catch((error: unknown) => ({ error: String(error) }) as CheckLine)
     .finally(() => { sendingEnded = Date.now(); });
   // The JVM compiles MessageCheck.java and connects in ~5 s; the repair must start while sends are flowing.
   await new Promise((resolve) => setTimeout(resolve, 8000));
@@ -64,7 +66,7 @@ async function withProducer<T>(runId: string, during: () => Promise<T>): Promise
   const sent = await sending;
   assert.ok(sendingEnded > repairEnded, `the producer was still sending when the repair ended (it ended ${((repairEnded - sendingEnded) / 1000).toFixed(1)} s earlier)`);
   assert.is(sent.sent, count, `every send acknowledged during the repair (the other group takes them): ${JSON.stringify(sent)}`);
-  const read = await messageCheck('mq4', ['receive', '--namesrv', namesrv(), '--topic', 'RocketmqDeployVerify', '--count', String(count), '--run-id', runId, '--timeout', '120']);
+  const read = await messageCheck('mq4', ['receive', '--namesrv', namesrv(), '--topic', 'RocketmqDeployVerify', '--count', String(count), '--run-id', runId, '--timeout', '120'], 180_000);
   assert.is(read.missingCount, 0, `zero loss: ${JSON.stringify(read)}`);
   return result;
 }
@@ -171,7 +173,7 @@ function cliRun(args: string[]): Promise<CliRun> {
   const argv = [new URL('../../run.mjs', import.meta.url).pathname, new URL(`../../playbooks/${TOPOLOGY}.yaml`, import.meta.url).pathname,
     '-i', `${fixtures}${TOPOLOGY}`, '-e', `@${fixtures}lab-connection.yaml`, '-e', `lab_prefix=${lab.prefix}`, '-e', `lab_key_file=${lab.keyFile}`, ...args];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, argv, { env: { ...process.env, RMQD_STATE_DIR: join(work, 'cli-state') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, { env: { ...process.env, RMQD_STATE_DIR: join(work, 'state') }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

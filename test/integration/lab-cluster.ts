@@ -50,8 +50,8 @@ export function verifyMessage(result: PlaybookRun): string {
 }
 
 /** Runs a shell command on a lab host over SSH; throws with its output when it fails. */
-export async function ssh(host: string, command: string): Promise<string> {
-  const result = await labSsh(host, command);
+export async function ssh(host: string, command: string, timeoutMs?: number): Promise<string> {
+  const result = await labSsh(host, command, timeoutMs);
   if (result.code !== 0) throw new Error(`${host}: ${command.slice(0, 120)} exited ${result.code}: ${result.stderr}${result.stdout}`.slice(0, 2000));
   return result.stdout;
 }
@@ -72,12 +72,12 @@ export interface CheckLine {
 }
 
 /** Runs MessageCheck.java (roles/verify/files) on a lab host with the installed client jars; returns its JSON line. */
-export async function messageCheck(host: string, args: string[]): Promise<CheckLine> {
+export async function messageCheck(host: string, args: string[], timeoutMs?: number): Promise<CheckLine> {
   const script = [
     `mkdir -p /root/mc && cat > /root/mc/MessageCheck.java <<'RMQD_EOF'`, CHECKER.trimEnd(), 'RMQD_EOF',
     `java -Xms64m -Xmx256m -Duser.home=/root/mc -Drmq.logback.configurationFile=rmq.client.logback.xml -cp ${quote(`${HOME}/lib/*`)} /root/mc/MessageCheck.java ${args.map(quote).join(' ')} 2>&1 | grep '^{' || true`,
   ].join('\n');
-  const out = await ssh(host, script);
+  const out = await ssh(host, script, timeoutMs);
   const line = out.trim().split('\n').at(-1) ?? '';
   return line.startsWith('{') ? (JSON.parse(line) as CheckLine) : { error: `no JSON from MessageCheck: ${out.slice(0, 500)}` };
 }
