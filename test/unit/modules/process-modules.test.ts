@@ -12,25 +12,11 @@ import { serviceModule } from '../../../lib/modules/service.ts';
 import { unarchiveModule } from '../../../lib/modules/unarchive.ts';
 import { waitForModule } from '../../../lib/modules/wait-for.ts';
 import type { Action, Module, Plan, Vars } from '../../../lib/types.ts';
+import { alive, pidOf, vctx, where } from './process-helpers.ts';
 
-const where = { file: 'test.yaml', line: 1, col: 1 };
-const vctx = { host: 'local', vars: {}, renderFile: (s: string) => s, resolveFile: (s: string) => s };
 const pctx = { host: 'local', check: false, diff: false };
 const dir = mkdtempSync(join(tmpdir(), 'rmqd-process-'));
 const started = new Set<string>(); // pidfiles whose processes must die whatever happens
-
-function pidOf(pidfile: string): number {
-  return existsSync(pidfile) ? Number(readFileSync(pidfile, 'utf8').trim()) : 0;
-}
-
-/** Alive and not a zombie (this sandbox's PID 1 may never reap). */
-function alive(pid: number): boolean {
-  try {
-    return pid > 0 && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 function killAll(): void {
   for (const pidfile of started) {

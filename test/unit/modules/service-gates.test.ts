@@ -1,6 +1,6 @@
 // Service gates run for real with sh: a failing guard refuses (exit 32) and leaves the process alone; health polls until healthy.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -12,21 +12,12 @@ import { failureOf } from '../../../lib/host-step.ts';
 import { guardAction, healthAction } from '../../../lib/modules/service-gates.ts';
 import { serviceModule } from '../../../lib/modules/service.ts';
 import type { Plan, Vars } from '../../../lib/types.ts';
+import { alive, pidOf, vctx, where } from './process-helpers.ts';
 
-const where = { file: 'test.yaml', line: 1, col: 1 };
-const vctx = { host: 'local', vars: {}, renderFile: (s: string) => s, resolveFile: (s: string) => s };
 const pctx = { host: 'local', check: false, diff: false };
 const dir = mkdtempSync(join(tmpdir(), 'rmqd-gates-'));
 const pidfiles: string[] = [];
 
-const pidOf = (pidfile: string): number => (existsSync(pidfile) ? Number(readFileSync(pidfile, 'utf8').trim()) : 0);
-function alive(pid: number): boolean {
-  try {
-    return pid > 0 && !/\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 function killAll(): void {
   for (const p of pidfiles) if (alive(pidOf(p))) process.kill(pidOf(p), 'SIGKILL');
 }
