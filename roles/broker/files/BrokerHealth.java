@@ -3,6 +3,7 @@
 //      java -cp '<home>/lib/*' BrokerHealth.java partners-up --namesrv … --broker broker-a --id 0 --members 0,1
 //      java -cp '<home>/lib/*' BrokerHealth.java in-sync --namesrv … --broker broker-a --id 1
 //      java -cp '<home>/lib/*' BrokerHealth.java healthy --namesrv … --cluster C --broker broker-a --id 1 --addr ip:port (registered, and in-sync for a slave)
+// Any mode takes --wait SECONDS (ask again until it passes or the time is up).
 // Prints one line saying why; exit codes: 0 healthy, 1 not (the line says what is missing), 2 usage or connection error.
 
 import java.util.ArrayList;
@@ -28,7 +29,14 @@ public class BrokerHealth {
       admin.setNamesrvAddr(require(opts, "namesrv"));
       admin.setInstanceName("rmqd_health_" + UUID.randomUUID().toString().substring(0, 8));
       admin.start();
+      // --wait S: ask again every 2 s for up to S seconds. A name server may drop a quickly restarted broker when
+      // the old connection's close arrives after the new registration; it is back at the next one (every 30 s).
+      long deadline = System.currentTimeMillis() + 1000L * Long.parseLong(opts.getOrDefault("wait", "0"));
       String verdict = check(admin, mode, opts);
+      while (verdict != null && System.currentTimeMillis() < deadline) {
+        Thread.sleep(2000);
+        verdict = check(admin, mode, opts);
+      }
       System.out.println(verdict == null ? "ok" : verdict);
       code = verdict == null ? 0 : 1;
     } catch (IllegalArgumentException e) {
