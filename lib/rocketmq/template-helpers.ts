@@ -35,8 +35,23 @@ export function expectedBrokers(hostvars: unknown, hosts: unknown, topology: unk
     .map((i) => ({ broker: i.brokerName, id: i.brokerId, addr: `${i.address}:${i.listenPort}` }));
 }
 
+/**
+ * Whether a phase runs a broker instance: `select` is `master` (broker_id 0), `slave` (id > 0) or `all`, and the
+ * instance takes part in the topology (an instance without a `topologies` list takes part in every one).
+ * @example {{#if (rocketmq_runs_instance item broker_select rocketmq_topology)}}…{{/if}}
+ */
+export function runsInstance(instance: unknown, select: unknown, topology: unknown): boolean {
+  const fields = instance !== null && typeof instance === 'object' ? (instance as Vars) : {};
+  const isMaster = String(fields['broker_id'] ?? '0').trim() === '0';
+  const selected = select === 'all' || (select === 'master' ? isMaster : select === 'slave' ? !isMaster : false);
+  const topologies = fields['topologies'];
+  const inTopology = !Array.isArray(topologies) || typeof topology !== 'string' || topology === '' || topologies.includes(topology);
+  return selected && inTopology;
+}
+
 /** Registered by lib/template-helpers.ts; Handlebars passes its options object last, which these ignore. */
 export const rocketmqHelpers: Record<string, Helper> = {
   rocketmq_namesrv_addr: (...a) => namesrvAddr(a[0], a[1], a.length > 3 ? a[2] : undefined),
   rocketmq_expected_brokers: (...a) => expectedBrokers(a[0], a[1], a.length > 3 ? a[2] : undefined),
+  rocketmq_runs_instance: (...a) => runsInstance(a[0], a[1], a[2]),
 };

@@ -1,7 +1,7 @@
 // rocketmq_namesrv_addr and rocketmq_expected_brokers: the inventory's name servers and brokers as templates see them.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { expectedBrokers, namesrvAddr } from '../../../lib/rocketmq/template-helpers.ts';
+import { expectedBrokers, namesrvAddr, runsInstance } from '../../../lib/rocketmq/template-helpers.ts';
 import { renderString } from '../../../lib/template.ts';
 
 const hostvars = {
@@ -37,3 +37,25 @@ B('registered as template helpers, usable in role defaults', () => {
   assert.is(renderString('{{rocketmq_namesrv_addr hostvars groups.nameservers namesrv_port}}', vars, where), '10.0.0.1:9876;10.0.0.2:9877');
 });
 B.run();
+
+const R = suite('runsInstance() picks the instances a broker phase runs');
+R('by role (master = broker_id 0) and by topology', () => {
+  const master = { broker_name: 'broker-a', broker_id: 0 };
+  const slave = { broker_name: 'broker-a', broker_id: '1', topologies: ['2m2s-sync'] };
+  const table: Array<[object, string, string, boolean]> = [
+    [master, 'master', '2m2s-sync', true],
+    [master, 'slave', '2m2s-sync', false],
+    [master, 'all', 'single-master', true],
+    [slave, 'slave', '2m2s-sync', true],
+    [slave, 'master', '2m2s-sync', false],
+    [slave, 'slave', 'multi-master', false],
+    [slave, 'all', '', true],
+  ];
+  for (const [instance, select, topology, want] of table) assert.is(runsInstance(instance, select, topology), want, `${JSON.stringify(instance)} ${select} ${topology}`);
+});
+R('usable in a task condition', () => {
+  const where = { file: 't', line: 1, col: 1 };
+  const vars = { item: { broker_id: 1 }, broker_select: 'slave', rocketmq_topology: '2m2s-async' };
+  assert.is(renderString('{{rocketmq_runs_instance item broker_select rocketmq_topology}}', vars, where), 'true');
+});
+R.run();
