@@ -155,7 +155,7 @@ D('a repair that must restart broker-a:0 while its slave is stopped is refused (
   // A hand edit alone needs no restart (the process still runs the declared values): declare another value for mq1.
   const master = await pidOf('mq1', 'rmq-broker-broker-a-0');
   // A short guard wait: the slave is stopped for good here, so asking again for 40 s proves nothing more.
-  const refused = await play(false, 'mq1', { broker_flush_disk_type: 'SYNC_FLUSH', broker_guard_wait: 5 });
+  const refused = await play(false, 'mq1', { broker_flush_disk_type: 'SYNC_FLUSH', broker_guard_wait: '5' });
   assert.ok((refused.code & EXIT.refused) !== 0, `exit ${refused.code} carries 32; failures: ${refused.failures}`);
   assert.match(refused.failures, "refused: broker-a's slave broker-a:1 is not registered; restarting broker-a:0 would take both members of the group down");
   assert.is(await pidOf('mq1', 'rmq-broker-broker-a-0'), master, 'the master was not stopped');
