@@ -53,6 +53,11 @@ export function configSumsScript(configFiles: readonly string[], stateFile: stri
 }
 
 /** sh text writing the current checksums of the config files as `sum <sha> <path>` lines to stdout. */
+/** Deletes the service's remove_before_start files (before its config sums are recorded), or nothing. */
+export function removeBeforeStartScript(paths: readonly string[]): string {
+  return paths.length === 0 ? '' : `${cmd('rm', '-f', '--', ...paths)} || exit 1`;
+}
+
 export function recordSumsScript(configFiles: readonly string[]): string {
   return configFiles
     .map((path) => `rmqd_p=${quote(path)}; rmqd_n=$( { sha256sum < "$rmqd_p"; } 2>/dev/null | cut -c1-64); printf 'sum %s %s\\n' "\${rmqd_n:-missing}" "$rmqd_p"`)
@@ -107,6 +112,7 @@ export function pidfileStartScript(args: ServiceArgs): string {
     // Facts may be stale by the time the action runs: never launch a second copy.
     'if [ "$running" = yes ]; then echo "$name already runs (PID $pid)"; exit 0; fi',
     'mkdir -p "$(dirname -- "$pidfile")" "$(dirname -- "$log")" || exit 1',
+    removeBeforeStartScript(args.removeBeforeStart),
     `{ ${recordSumsScript(args.configFiles) || ':'}\n} > "$state.new" || exit 1`,
     'rm -f "$pidfile"',
     `(\n${launchScript(args)}\n) || exit 1`,

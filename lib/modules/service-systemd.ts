@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { cmd, quote } from '../shell.ts';
 import { gateActions } from './service-gates.ts';
 import type { Action, Change, Plan } from '../types.ts';
-import { configSumsScript, recordSumsScript } from './service-pidfile.ts';
+import { configSumsScript, recordSumsScript, removeBeforeStartScript } from './service-pidfile.ts';
 import { serviceTransition } from './service.ts';
 import type { ServiceArgs, ServiceFacts } from './service.ts';
 
@@ -70,6 +70,7 @@ function recordAround(args: ServiceArgs, verb: 'start' | 'restart'): string {
   const unit = quote(`${args.name}.service`);
   const state = quote(systemdStateOf(args.name));
   return [
+    removeBeforeStartScript(args.removeBeforeStart),
     `mkdir -p /run/rocketmq-deploy && { ${recordSumsScript(args.configFiles) || ':'}\n} > ${state}.new || exit 1`,
     `systemctl ${verb} ${unit} || { journalctl -u ${unit} -n 20 --no-pager >&2; exit 1; }`,
     `mv -f ${state}.new ${state}`,

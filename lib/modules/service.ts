@@ -23,6 +23,11 @@ export interface ServiceArgs extends ServiceGates {
   user?: string;
   /** A change of their sha256 since the start means "running an old config" → restart. */
   configFiles: string[];
+  /**
+   * Files deleted right before each start (e.g. the broker's broker.properties.bak): listed in config_files too,
+   * their appearance means the process changed its own config at run time since it started.
+   */
+  removeBeforeStart: string[];
   stopTimeout: number;
   supervisor: Supervisor;
   /** Text that the process command line must contain (default: the last word of `command`). */
@@ -46,7 +51,7 @@ export interface ServiceFacts {
 /** What must happen to the process, before the supervisor turns it into actions. */
 export type Transition = { kind: 'none'; reason: string; pending?: Change[] } | { kind: 'start' | 'stop' | 'restart'; changes: Change[] };
 
-const KNOWN = ['name', 'state', 'command', 'env', 'cwd', 'pidfile', 'log', 'user', 'config_files', 'stop_timeout', 'supervisor', 'match', 'enabled', ...GATE_KEYS] as const;
+const KNOWN = ['name', 'state', 'command', 'env', 'cwd', 'pidfile', 'log', 'user', 'config_files', 'remove_before_start', 'stop_timeout', 'supervisor', 'match', 'enabled', ...GATE_KEYS] as const;
 const NAME = /^[A-Za-z0-9_.@-]+$/;
 const USER = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -96,6 +101,7 @@ function validateService(raw: Vars, where: Where): ServiceArgs {
     pidfile: line('pidfile', `/run/rocketmq-deploy/${name}.pid`) as string,
     log: line('log', `/var/log/rocketmq-deploy/${name}.log`) as string,
     configFiles: expectStringList(raw.config_files, 'config_files', where).map((p, i) => noNewline(p, `config_files[${i}]`, where)),
+    removeBeforeStart: expectStringList(raw.remove_before_start, 'remove_before_start', where).map((p, i) => noNewline(p, `remove_before_start[${i}]`, where)),
     stopTimeout: raw.stop_timeout === undefined ? 60 : expectInt(raw.stop_timeout, 'stop_timeout', where, 1, 3600),
     supervisor: raw.supervisor === undefined ? 'auto' : expectOneOf(raw.supervisor, 'supervisor', ['auto', 'pidfile', 'systemd'], where),
     match: line('match', command[command.length - 1] ?? '') as string,

@@ -51,4 +51,14 @@ S('start launches a new process and records it', async () => {
   assert.match(r.stdout, /started svc \(PID \d+\)/);
   assert.is.not(readFileSync(pidfile, 'utf8').trim(), '99999999');
 });
+S('start deletes remove_before_start files first, so their later appearance reads as a runtime config change', async () => {
+  const bak = join(dir, 'broker.properties.bak');
+  const withBak = serviceModule.validate({ name: 'svc2', command: ['sleep', '30'], pidfile: join(dir, 'svc2.pid'), log: join(dir, 'svc2.log'), match: 'sleep', config_files: [bak], remove_before_start: [bak] }, where, vctx);
+  writeFileSync(bak, 'written by the broker at run time\n');
+  const r = await shE(pidfileStartScript(withBak));
+  assert.is(r.code, 0, r.stderr);
+  assert.not.ok(existsSync(bak), 'deleted before the start');
+  assert.match(readFileSync(stateFileOf(join(dir, 'svc2.pid')), 'utf8'), `sum missing ${bak}`);
+  await shE(pidfileStopScript(withBak));
+});
 S.run();
