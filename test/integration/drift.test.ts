@@ -115,6 +115,13 @@ const CASES: DriftCase[] = [
     producer: 5000,
     restarts: ['mq2 rmq-broker-broker-b-0'],
   },
+  {
+    // The broker keeps its .bak from the first change; it is deleted at each start, so this one is caught too.
+    name: '9b second runtime change on the same broker',
+    inject: () => updateBrokerConfig('mq2', `${lab.prefix}.12:10911`, 'maxMessageSize', '262144'),
+    item: /^mq2: runtime change maxMessageSize 262144 \(set at run time, e\.g\. mqadmin updateBrokerConfig\) → 65536$/,
+    restarts: ['mq2 rmq-broker-broker-b-0'],
+  },
   { name: '10 install folder removed', inject: () => ssh('mq4', `rm -rf ${HOME}`), item: /^mq4: /, restarts: [] },
 ];
 
