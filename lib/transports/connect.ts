@@ -78,8 +78,9 @@ export function sshSettings(host: Host): SshSettings {
  */
 export function makeTransport(host: Host): Transport {
   if (connectionKind(host) === 'local') return new LocalTransport({ name: host.name, ...becomeOf(host) });
-  const ssh = new SshTransport(sshSettings(host));
-  return read(host, 'lab_host', expectBool) ? labGuarded(ssh, sshSettings(host).address) : ssh;
+  const settings = sshSettings(host);
+  const ssh = new SshTransport(settings);
+  return read(host, 'lab_host', expectBool) ? labGuarded(ssh, settings.address) : ssh;
 }
 
 /**
