@@ -6,13 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { serviceModule } from '../../../lib/modules/service.ts';
 import { unarchiveModule } from '../../../lib/modules/unarchive.ts';
 import { waitForModule } from '../../../lib/modules/wait-for.ts';
 import type { Action, Module, Plan, Vars } from '../../../lib/types.ts';
 import { alive, pidOf, vctx, where } from './process-helpers.ts';
+import { missing, testIf } from '../../helpers/skip.ts';
+import { suite } from '../../helpers/suite.ts';
 
 const pctx = { host: 'local', check: false, diff: false };
 const dir = mkdtempSync(join(tmpdir(), 'rmqd-process-'));
@@ -141,8 +142,7 @@ Service('sends SIGKILL and says so when SIGTERM is ignored past stop_timeout; re
   assert.ok(!alive(pid));
 });
 
-Service('runs the process as the given user in its cwd (needs root)', async () => {
-  if (process.getuid?.() !== 0) return;
+testIf(Service, missing({ root: true }), 'runs the process as the given user in its cwd', async () => {
   const { pidfile, args } = service('as-nobody', { user: 'nobody', cwd: '/' });
   await apply(await planFor(serviceModule, args));
   const status = readFileSync(`/proc/${pidOf(pidfile)}/status`, 'utf8');

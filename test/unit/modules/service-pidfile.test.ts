@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { suite } from 'uvu';
+import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { pidfileStartScript, pidfileStopScript, stateFileOf } from '../../../lib/modules/service-pidfile.ts';
 import { serviceModule } from '../../../lib/modules/service.ts';
