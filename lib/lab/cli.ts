@@ -22,7 +22,9 @@ Commands:
       --prefix 10.77.0   first three octets of the lab /24 (10.X.Y or 192.168.Y); hosts get .11, .12, ...
       --group NAME=a,b   add an inventory group (repeatable); by default hosts are only under "all"
       --inventory FILE   write the inventory elsewhere (default inventory/lab/hosts.yaml)
-  down                   stop every lab process, delete namespaces, veths, bridge, host files, inventory
+  down                   stop every lab process, delete namespaces, veths, bridge, host files, inventory;
+                         refuses while the process that built the lab (e.g. a test) still runs
+      --force            tear it down anyway, under that process
   status [--json]        show the lab hosts and whether their sshd runs
   ssh NAME [CMD...]      ssh into a lab host as root with the lab key (interactive without CMD)
   exec NAME CMD...       run CMD inside the host's namespaces with nsenter, without SSH
@@ -97,8 +99,9 @@ async function exec(argv: string[]): Promise<number> {
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   up, status, ssh, exec,
-  down: async () => {
-    console.log((await labDown()) ? 'lab down: everything removed' : 'lab down: nothing was up');
+  down: async (argv) => {
+    const { values } = parseArgs({ args: argv, strict: true, options: { force: { type: 'boolean' } } });
+    console.log((await labDown({ force: values.force === true })) ? 'lab down: everything removed' : 'lab down: nothing was up');
     return 0;
   },
 };

@@ -7,7 +7,7 @@ import { LabError } from './lab-error.ts';
 import { CREATABLE_MOUNTPOINTS, prepareHost, privatePaths, startHost, stopHost } from './host.ts';
 import { checkGroups, defaultInventoryFile, removeInventory, renderInventory, writeInventory } from './inventory.ts';
 import { assertNetworkFree, createBridge, createHostNetwork, deleteBridge, deleteHostNetwork, linkExists, netnsExists, netnsPids } from './net.ts';
-import { isAlive, runOk, stopPids } from './proc.ts';
+import { commandLine, isAlive, runOk, stopPids } from './proc.ts';
 import { claimState, keyFile, labDir, readState, removeState, writeState } from './state.ts';
 import type { LabHostState, LabState } from './state.ts';
 import { BRIDGE, DEFAULT_PREFIX, hostAddress, hostNames, netnsName, validatePrefix, vethName } from './subnet.ts';
@@ -48,6 +48,17 @@ function refuseUnsafeSetup(): void {
   if (process.getuid?.() !== 0) throw new LabError('Cannot start the lab: it needs root (network namespaces, bind mounts); run it as root');
   const hidden = privatePaths().find((path) => labDir().startsWith(`${path}/`));
   if (hidden) throw new LabError(`Cannot keep lab state in ${labDir()}: ${hidden} is private on each lab host, so sshd would not see its files; set RMQD_LAB_DIR elsewhere`);
+}
+
+/**
+ * Refuses to touch a lab that another live process (a test suite, a benchmark) built and is still using,
+ * unless `force`. The owner itself (withLab, a failed labUp) may always tear its own lab down.
+ * @throws LabError naming the process, its command line and what to do
+ */
+export async function refuseLiveOwner(state: LabState, what: string, force = false): Promise<void> {
+  if (force || state.owner === process.pid || !(await isAlive(state.owner))) return;
+  const command = await commandLine(state.owner);
+  throw new LabError(`Cannot ${what}: process ${state.owner}${command ? ` (${command.slice(0, 120)})` : ''} is using it (hosts ${state.hosts.map((h) => h.name).join(', ')}); wait for it or stop it, or add --force to tear it down under it`);
 }
 
 /** Tears down a previous lab only when it is a leftover: its builder is gone and it is not an operator's lab kept for use. */
@@ -144,12 +155,15 @@ async function leftovers(state: LabState): Promise<string[]> {
 /**
  * Tears the lab down by its state file: recorded PIDs (TERM, then KILL), every process left in each namespace,
  * veths, namespaces, the bridge, the hosts' files and the generated inventory. Idempotent.
+ * @param options.force tear down even while another live process (the lab's builder) is using it
  * @returns true when a lab was recorded, false when nothing was up
- * @throws LabError listing what could not be removed (the state file is kept so `lab down` can be retried)
+ * @throws LabError when another live process uses the lab (without force), or listing what could not be
+ *   removed (the state file is kept so `lab down` can be retried)
  */
-export async function labDown(): Promise<boolean> {
+export async function labDown(options: { force?: boolean } = {}): Promise<boolean> {
   const state = await readState();
   if (!state) return false;
+  await refuseLiveOwner(state, 'tear the lab down', options.force);
   const results = await Promise.allSettled(state.hosts.map(tearDownHost));
   const bridge = await deleteBridge().then(() => undefined, (error: unknown) => error);
   const left = await leftovers(state);
