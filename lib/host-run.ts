@@ -16,6 +16,7 @@ function emitTask(state: HostState, task: PlannedTask, result: StepResult): void
   };
   if (diff && result.status === 'changed' && result.plan?.diff) event.diff = result.plan.diff;
   if (result.refused === true && event.kind === 'task') event.refused = true;
+  if (result.plan?.proof !== undefined && event.kind === 'task') event.proof = result.plan.proof;
   state.ctx.emit(event);
 }
 

@@ -139,6 +139,19 @@ export interface Plan {
   reason?: string;
   /** Set when the facts show the task cannot succeed (e.g. a required file is missing). */
   failure?: string;
+  /** What a read-only check saw (Verify: the brokers clusterList listed, the message round trip). */
+  proof?: Proof;
+}
+
+/**
+ * Evidence a task gathered, for the operator: printed in every output mode (terminal, pipe, cron) and again
+ * under the PLAY RECAP, and kept in the JSON report. Only tasks whose purpose is to prove something set it.
+ */
+export interface Proof {
+  /** What was proved, one line each, as printed (e.g. "broker-a id 0 master at 10.0.0.2:10911 V5_3_1"). */
+  lines: string[];
+  /** The same facts, structured for the JSON report (Verify: cluster, namesrv, brokers, messages). */
+  data: Record<string, unknown>;
 }
 
 /** What a module may know while planning, besides its facts. */
@@ -214,6 +227,8 @@ export type RunEvent =
     cause?: 'corrective' | 'intended';
     /** The task failed because its safety guard refused (the run's exit code gets EXIT.refused). */
     refused?: boolean;
+    /** What the task proved (from its plan), shown in every output mode and kept in the JSON report. */
+    proof?: Proof;
   }
   | { kind: 'handler'; phase: string; host: string; task: string; status: TaskStatus; message?: string }
   | { kind: 'unreachable'; host: string; message: string }

@@ -4,6 +4,7 @@ import { ValidationError } from '../errors.ts';
 import { clusterListFailure, parseClusterList, type ClusterBroker } from '../rocketmq/cluster-list.ts';
 import { cmd, quote } from '../shell.ts';
 import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
+import { checkModeProof, clusterProof } from './rocketmq-verify-proof.ts';
 import { expectInt, expectMap, expectString, optionalString, rejectUnknownKeys } from '../validate.ts';
 
 export interface ExpectedBroker {
@@ -55,8 +56,8 @@ function validateVerify(raw: Vars, where: Where): RocketmqVerifyArgs {
   };
 }
 
-/** One shell script: clusterList, then (outside check mode) a message round trip with a new consumer group. */
-export function verifyScript(args: RocketmqVerifyArgs, check: boolean, checkerSource: string): string {
+/** One shell script: clusterList, then a message round trip with a new consumer group (never run in check mode). */
+export function verifyScript(args: RocketmqVerifyArgs, checkerSource: string): string {
   // "$tmp" stays a shell expansion; every other word is quoted. JVM options must come before -cp and the main class.
   const java = (jvm: string[], main: string): string => `"$java" ${cmd(...args.javaOpts, ...jvm)} -Duser.home="$tmp" ${main}`;
   const classpath = `${args.home}/lib/*`;
@@ -64,8 +65,7 @@ export function verifyScript(args: RocketmqVerifyArgs, check: boolean, checkerSo
     'java=${JAVA_HOME:+$JAVA_HOME/bin/}java',
     'tmp=$(mktemp -d) || exit 1; trap \'rm -rf "$tmp"\' EXIT',
     // Ask again until every expected address is listed or `wait` seconds passed; the TS side judges the last listing.
-    // Check mode started nothing, so there is nothing to wait for: one listing tells the drift.
-    `deadline=$(( $(date +%s) + ${check ? 0 : Number(args.wait)} ))`,
+    `deadline=$(( $(date +%s) + ${Number(args.wait)} ))`,
     'while :; do',
     `  ${java(['-Drmq.logback.configurationFile=rmq.tools.logback.xml', `-Drocketmq.home.dir=${args.home}`], cmd('-cp', classpath, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'clusterList', '-n', args.namesrv))} >"$tmp/clusterList" 2>&1`,
     `  all=1; for addr in ${cmd(...args.expect.map((e) => e.addr))}; do grep -qF " $addr " "$tmp/clusterList" || all=0; done`,
@@ -75,7 +75,7 @@ export function verifyScript(args: RocketmqVerifyArgs, check: boolean, checkerSo
     `echo ${quote(`${SECTION} clusterList`)}`,
     'cat "$tmp/clusterList"',
   ];
-  if (!check && args.messages > 0) {
+  if (args.messages > 0) {
     lines.push(
       `cat > "$tmp/MessageCheck.java" <<'RMQD_MESSAGECHECK_EOF'`,
       checkerSource.trimEnd(),
@@ -151,32 +151,31 @@ export function messageVerdict(text: string, count: number): { problem?: string;
 }
 
 /**
- * In check mode an unhealthy cluster is drift (a run would start or repair what is missing), not a failure:
- * one change per problem and no action, which the runner counts as "would change".
+ * Check mode starts no JVM (no clusterList, no MessageCheck): it says what a run would check, as the reason and
+ * the proof, and counts as ok. Whether the services run is the service tasks' drift, which check mode does see.
  */
-function unhealthyAsDrift(args: RocketmqVerifyArgs, problems: string[]): Plan {
-  return { actions: [], changes: problems.map((problem) => ({ item: `cluster ${args.cluster}`, before: problem, after: 'as declared' })) };
+function checkModePlan(args: RocketmqVerifyArgs): Plan {
+  const reason = `check mode: not checked (no JVM started); a run would check that clusterList -n ${args.namesrv} lists cluster ${args.cluster} with ${args.expect.length} brokers as declared${args.messages > 0 ? ` and that ${args.messages} messages make the round trip` : ''}`;
+  return { actions: [], changes: [], reason, proof: checkModeProof(args) };
 }
 
 function planVerify(args: RocketmqVerifyArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
+  if (ctx.check) return checkModePlan(args);
   const none = { actions: [], changes: [] };
   const stdout = facts.get(verifyProbeId(args))?.stdout ?? '';
   const listing = section(stdout, 'clusterList');
   if (listing === undefined) return { ...none, failure: `rocketmq_verify: the probe did not run (output: ${stdout.trim().slice(0, 300) || 'none'})` };
   const failure = clusterListFailure(listing);
-  if (failure !== undefined) {
-    const problem = `mqadmin clusterList -n ${args.namesrv} failed: ${failure}`;
-    return ctx.check ? unhealthyAsDrift(args, [problem]) : { ...none, failure: `rocketmq_verify: ${problem}` };
-  }
-  const problems = brokerProblems(parseClusterList(listing), args.cluster, args.expect);
-  if (problems.length > 0) {
-    return ctx.check ? unhealthyAsDrift(args, problems) : { ...none, failure: `rocketmq_verify: cluster ${args.cluster}: ${problems.join('; ')}` };
-  }
+  if (failure !== undefined) return { ...none, failure: `rocketmq_verify: mqadmin clusterList -n ${args.namesrv} failed: ${failure}` };
+  const rows = parseClusterList(listing);
+  const problems = brokerProblems(rows, args.cluster, args.expect);
+  // Even a failure shows what clusterList listed: the operator compares it with the inventory.
+  if (problems.length > 0) return { ...none, failure: `rocketmq_verify: cluster ${args.cluster}: ${problems.join('; ')}`, proof: clusterProof(args, rows) };
   const brokers = `cluster ${args.cluster}: ${args.expect.length} brokers as declared`;
-  if (ctx.check || args.messages === 0) return { ...none, reason: `${brokers}; messages not sent${ctx.check ? ' in check mode' : ''}` };
+  if (args.messages === 0) return { ...none, reason: `${brokers}; messages not sent`, proof: clusterProof(args, rows) };
   const verdict = messageVerdict(section(stdout, 'messages') ?? '', args.messages);
-  if (verdict.problem) return { ...none, failure: `rocketmq_verify: cluster ${args.cluster} topic ${args.topic}: ${verdict.problem}` };
-  return { ...none, reason: `${brokers}; ${verdict.received}/${args.messages} messages received` };
+  if (verdict.problem) return { ...none, failure: `rocketmq_verify: cluster ${args.cluster} topic ${args.topic}: ${verdict.problem}`, proof: clusterProof(args, rows) };
+  return { ...none, reason: `${brokers}; ${verdict.received}/${args.messages} messages received`, proof: clusterProof(args, rows, verdict.received) };
 }
 
 /**
@@ -186,6 +185,7 @@ function planVerify(args: RocketmqVerifyArgs, facts: ReadonlyMap<string, ProbeRe
 export const rocketmqVerifyModule: Module<RocketmqVerifyArgs> = {
   name: 'rocketmq_verify',
   validate: (raw, where) => validateVerify(raw, where),
-  probes: (args, ctx) => [{ id: verifyProbeId(args), script: verifyScript(args, ctx.check, readFileSync(CHECKER, 'utf8')) }],
+  // Check mode asks nothing of the cluster: clusterList and MessageCheck are JVMs, and check mode starts none.
+  probes: (args, ctx) => (ctx.check ? [] : [{ id: verifyProbeId(args), script: verifyScript(args, readFileSync(CHECKER, 'utf8')) }]),
   plan: planVerify,
 };

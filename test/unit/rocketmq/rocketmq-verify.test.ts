@@ -43,15 +43,33 @@ const P = suite('rocketmqVerifyModule.plan() reports as declared, or fails preci
 const args = rocketmqVerifyModule.validate({ home: '/opt/rmq', namesrv: '127.0.0.1:19876', cluster: 'TestCluster', expect: declared, messages: 1000 }, where, vctx);
 const facts = (stdout: string) => new Map([[verifyProbeId(args), { stdout, code: 0 }]]);
 const ok = `=== rmqd-verify clusterList\n${fixture('clusterlist-2m2s.txt')}=== rmqd-verify messages\n{"mode":"send","sent":1000,"notAcked":0}\n{"mode":"receive","received":1000,"missing":[],"missingCount":0}\n`;
-P('healthy cluster', () => {
+P('healthy cluster: the reason and the proof (what clusterList listed, the round trip)', () => {
   const plan = rocketmqVerifyModule.plan(args, facts(ok), { host: 'h', check: false, diff: false });
-  assert.equal(plan, { actions: [], changes: [], reason: 'cluster TestCluster: 4 brokers as declared; 1000/1000 messages received' });
+  assert.is(plan.reason, 'cluster TestCluster: 4 brokers as declared; 1000/1000 messages received');
+  assert.equal([plan.actions, plan.changes, plan.failure], [[], [], undefined]);
+  assert.equal(plan.proof?.lines, [
+    'clusterList -n 127.0.0.1:19876: cluster TestCluster, 4 brokers',
+    '  broker-a id 0 master at 127.0.0.1:19911 V5_5_0',
+    '  broker-a id 1 slave at 127.0.0.1:19921 V5_5_0',
+    '  broker-b id 0 master at 127.0.0.1:19931 V5_5_0',
+    '  broker-b id 1 slave at 127.0.0.1:19941 V5_5_0',
+    '1000/1000 messages sent and received back (topic RMQD_VERIFY)',
+  ]);
+  assert.equal(plan.proof?.data.messages, { topic: 'RMQD_VERIFY', sent: 1000, received: 1000 });
+  assert.equal((plan.proof?.data.brokers as unknown[])[1], { broker: 'broker-a', id: 1, role: 'slave', addr: '127.0.0.1:19921', version: 'V5_5_0' });
 });
-P('check mode sends nothing and says so', () => {
-  const probe = rocketmqVerifyModule.probes(args, { host: 'h', check: true, diff: false })[0]!;
-  assert.not.match(probe.script, 'MessageCheck');
-  const plan = rocketmqVerifyModule.plan(args, facts(`=== rmqd-verify clusterList\n${fixture('clusterlist-2m2s.txt')}`), { host: 'h', check: true, diff: false });
-  assert.is(plan.reason, 'cluster TestCluster: 4 brokers as declared; messages not sent in check mode');
+P('check mode starts no JVM: no probe at all, and it says what a run would check', () => {
+  assert.equal(rocketmqVerifyModule.probes(args, { host: 'h', check: true, diff: false }), []);
+  const plan = rocketmqVerifyModule.plan(args, new Map(), { host: 'h', check: true, diff: false });
+  assert.equal([plan.actions, plan.changes, plan.failure], [[], [], undefined]);
+  assert.match(plan.reason ?? '', /^check mode: not checked \(no JVM started\); a run would check that clusterList -n 127\.0\.0\.1:19876 lists cluster TestCluster with 4 brokers as declared and that 1000 messages make the round trip$/);
+  assert.equal(plan.proof?.lines.slice(0, 3), ['not checked in check mode (no JVM started); a run would check:', '  clusterList -n 127.0.0.1:19876 lists cluster TestCluster with exactly:', '    broker-a id 0 master at 127.0.0.1:19911']);
+  assert.is(plan.proof?.data.checked, false);
+});
+P('a real run probes with clusterList and MessageCheck', () => {
+  const probe = rocketmqVerifyModule.probes(args, { host: 'h', check: false, diff: false })[0]!;
+  assert.match(probe.script, 'MQAdminStartup');
+  assert.match(probe.script, 'MessageCheck');
 });
 P('unreachable name server', () => {
   const plan = rocketmqVerifyModule.plan(args, facts(`=== rmqd-verify clusterList\n${fixture('clusterlist-unreachable.txt')}`), { host: 'h', check: false, diff: false });
@@ -63,13 +81,10 @@ P('one slave absent', () => {
   const plan = rocketmqVerifyModule.plan(args, facts(`=== rmqd-verify clusterList\n${listing}\n`), { host: 'h', check: false, diff: false });
   assert.is(plan.failure, 'rocketmq_verify: cluster TestCluster: broker-b id 1 is not registered (expected at 127.0.0.1:19941)');
 });
-P('check mode: an unhealthy cluster is drift (changes, no action), not a failure', () => {
+P('a failure still shows what clusterList listed', () => {
   const listing = fixture('clusterlist-2m2s.txt').split('\n').filter((l) => !l.includes('19941')).join('\n');
-  const plan = rocketmqVerifyModule.plan(args, facts(`=== rmqd-verify clusterList\n${listing}\n`), { host: 'h', check: true, diff: false });
-  assert.equal(plan, { actions: [], changes: [{ item: 'cluster TestCluster', before: 'broker-b id 1 is not registered (expected at 127.0.0.1:19941)', after: 'as declared' }] });
-  const down = rocketmqVerifyModule.plan(args, facts(`=== rmqd-verify clusterList\n${fixture('clusterlist-unreachable.txt')}`), { host: 'h', check: true, diff: false });
-  assert.is(down.failure, undefined);
-  assert.equal(down.changes.map((c) => c.before), ['mqadmin clusterList -n 127.0.0.1:19876 failed: connect to 127.0.0.1:19899 failed']);
+  const plan = rocketmqVerifyModule.plan(args, facts(`=== rmqd-verify clusterList\n${listing}\n`), { host: 'h', check: false, diff: false });
+  assert.is(plan.proof?.lines[0], 'clusterList -n 127.0.0.1:19876: cluster TestCluster, 3 brokers');
 });
 P('validate names the bad key', () => {
   assert.throws(() => rocketmqVerifyModule.validate({ home: '/x', namesrv: 'n:1', cluster: 'C', expect: [{ broker: 'a', id: 0, addr: 'nope' }] }, where, vctx), /p.yaml:3:5: .*expect\[0\].addr/);
