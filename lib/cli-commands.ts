@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cronLine } from './cron-line.ts';
 import { disableRuns, enableRuns } from './disabled.ts';
+import { optionNames } from './cli-options.ts';
 import { UsageError } from './errors.ts';
+import { locateInventory } from './inventory.ts';
 import { parseSplaySeconds } from './splay.ts';
 import { envNameOf, stateDirFor } from './state-dir.ts';
+import { didYouMean } from './suggest.ts';
 
 /** Names of the subcommands handled here. */
 export const CRON_COMMANDS = ['disable', 'enable', 'cron-line'] as const;
@@ -26,7 +29,9 @@ function parse(command: string, argv: string[]): ReturnType<typeof parseArgs<{ o
   try {
     return parseArgs({ args: argv, options: SPEC, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UsageError(`${command}: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}; see --help`);
+    const text = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+    const option = /Unknown option '([^']+)'/i.exec(text)?.[1];
+    throw new UsageError(`${command}: ${text}${option === undefined ? '' : didYouMean(option, optionNames(SPEC))}; see --help`);
   }
 }
 
@@ -54,6 +59,7 @@ export function runCronCommand(command: string, argv: string[], projectRoot: str
   if (command === 'cron-line') return cronLineOf(values, positionals, projectRoot);
   if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"; see --help`);
   const inventory = inventoryOf(command, values, projectRoot);
+  locateInventory(inventory); // a mistyped name is an error, not a new state folder
   const stateDir = stateDirFor(inventory);
   if (command === 'enable') {
     return enableRuns(stateDir) ? `runs enabled again for inventory ${envNameOf(inventory)}\n` : `runs of inventory ${envNameOf(inventory)} were not disabled\n`;

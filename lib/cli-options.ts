@@ -5,6 +5,7 @@ import { UsageError } from './errors.ts';
 import { EXIT_HELP } from './exit-codes.ts';
 import type { RunOptions } from './run.ts';
 import { parseSplaySeconds } from './splay.ts';
+import { didYouMean } from './suggest.ts';
 import { parseExtraVars } from './vars.ts';
 
 /** What the command line asks for: a run, a listing, or help. */
@@ -110,6 +111,14 @@ Examples:
 /** Splits "a,b, c" into ["a", "b", "c"]. */
 const list = (text: string | undefined): string[] => (text ?? '').split(',').map((t) => t.trim()).filter((t) => t !== '');
 
+/**
+ * Every spelling of the options of a parseArgs spec ("--check", "-i"), for "did you mean".
+ * @example optionNames({ inventory: { type: 'string', short: 'i' } }) // => ['--inventory', '-i']
+ */
+export function optionNames(spec: Record<string, { type: string; short?: string }>): string[] {
+  return Object.entries(spec).flatMap(([name, o]) => [`--${name}`, ...(o.short === undefined ? [] : [`-${o.short}`])]);
+}
+
 /** Rewrites parseArgs' errors into a UsageError that names the option and points at --help. */
 function parse(argv: string[]): ReturnType<typeof parseArgs<{ options: typeof SPEC; allowPositionals: true; strict: true }>> {
   try {
@@ -117,7 +126,7 @@ function parse(argv: string[]): ReturnType<typeof parseArgs<{ options: typeof SP
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     const option = /'([^']+)'/.exec(text)?.[1];
-    const detail = /Unknown option/i.test(text) ? `unknown option "${option ?? text}"` : text.split('\n')[0] ?? text;
+    const detail = /Unknown option/i.test(text) ? `unknown option "${option ?? text}"${didYouMean(option ?? '', optionNames(SPEC))}` : text.split('\n')[0] ?? text;
     throw new UsageError(`${detail}; see --help`);
   }
 }

@@ -70,7 +70,7 @@ function writeReports(options: CliOptions, json: JsonCollector | undefined, star
 }
 
 /** Runs under the lock: human output, JSON and metrics; the lock is released even when the run throws. */
-async function lockedRun(options: CliOptions, argv: string[], io: CliIO, stateDir: string): Promise<number> {
+async function lockedRun(options: CliOptions, argv: string[], io: CliIO, stateDir: string, planned: PlannedRun): Promise<number> {
   const lock = acquireRunLock(`${stateDir}/run.lock`, ['run.mjs', ...argv].join(' '), io.lock);
   if (lock.takeover) io.err(`WARNING: ${lock.takeover}\n`);
   const started = Date.now();
@@ -78,7 +78,7 @@ async function lockedRun(options: CliOptions, argv: string[], io: CliIO, stateDi
   const json = wantReport ? jsonCollector(options.run.playbook) : undefined;
   const human = humanReporter({ tty: io.tty, diff: options.run.diff, write: io.out });
   try {
-    const summary = await run({ ...options.run, stateDir }, (event) => { human(event); json?.sink(event); }, io.deps);
+    const summary = await run({ ...options.run, stateDir }, (event) => { human(event); json?.sink(event); }, io.deps, planned);
     writeReports(options, json, started, summary.exitCode);
     return summary.exitCode;
   } catch (error) {
@@ -108,8 +108,10 @@ async function runPlaybook(argv: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   await splay(options.splaySeconds, (seconds) => { if (io.tty) io.out(`splay: waiting ${seconds}s before starting\n`); }, io.splay);
+  // Validate everything before the lock: a run that fails validation writes nothing (no state folder, lock or report).
+  const planned = await planRun(options.run, io.deps);
   try {
-    return await lockedRun(options, argv, io, stateDir);
+    return await lockedRun(options, argv, io, stateDir, planned);
   } catch (error) {
     if (!(error instanceof LockHeldError)) throw error;
     io.err(`${error.message}\n`);

@@ -7,8 +7,9 @@
 //   3. the host itself        (inline vars in hosts.yaml in order of appearance, then host_vars/<host>.yaml)
 // Host.sources records the file:line:col of each winning value.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ConfigError, ValidationError } from './errors.ts';
+import { didYouMean } from './suggest.ts';
 import type { Group, Host, Inventory, Vars, Where } from './types.ts';
 import { readYaml } from './yaml.ts';
 import type { LoadedYaml } from './yaml.ts';
@@ -24,20 +25,22 @@ interface Tree {
   edgeWhere: Map<string, Where>;
   hostOrder: string[];
   hostVars: Map<string, { vars: Vars; where: Record<string, Where> }>;
+  /** Host → groups that list it directly, in order (one lookup instead of a search through every group). */
+  memberOf: Map<string, string[]>;
 }
 
 /**
- * Loads the inventory of one environment folder (e.g. `inventory/prod`).
- * @param dir folder holding hosts.yaml (or hosts.yml), group_vars/ and host_vars/
+ * Loads the inventory of one environment folder (e.g. `inventory/prod`), or of one hosts file: `-i inventory/prod/hosts.yaml`
+ * (an Ansible habit) reads that file, with group_vars/ and host_vars/ beside it; the folder is the environment.
+ * @param path folder holding hosts.yaml (or hosts.yml), group_vars/ and host_vars/; or a hosts file
  * @returns groups and hosts with variables merged by precedence; `env` is the folder's base name
- * @throws ConfigError for missing or unparsable files; ValidationError (file:line:col) for shape errors,
- *   cyclic children, and group_vars/host_vars files naming an unknown group or host
+ * @throws ConfigError for missing, ambiguous, non-regular or unparsable files; ValidationError (file:line:col) for shape
+ *   errors, cyclic children, and group_vars/host_vars files naming an unknown group or host
  * @example loadInventory('inventory/prod').hosts.get('mq1')?.vars
  */
-export function loadInventory(dir: string): Inventory {
-  const file = ['hosts.yaml', 'hosts.yml'].map((name) => join(dir, name)).find((path) => existsSync(path));
-  if (!file) throw new ConfigError(`no inventory in "${dir}": create ${join(dir, 'hosts.yaml')} (with "all: hosts: …")`);
-  const tree: Tree = { groups: new Map(), groupVarWhere: new Map(), parents: new Map(), edgeWhere: new Map(), hostOrder: [], hostVars: new Map() };
+export function loadInventory(path: string): Inventory {
+  const { dir, file } = locateInventory(path);
+  const tree: Tree = { groups: new Map(), groupVarWhere: new Map(), parents: new Map(), edgeWhere: new Map(), hostOrder: [], hostVars: new Map(), memberOf: new Map() };
   const y = readYaml(file);
   readTop(y, tree);
   rejectCycles(tree);
@@ -46,6 +49,38 @@ export function loadInventory(dir: string): Inventory {
   loadVarsFiles(dir, 'group_vars', tree, (name, vars, where) => mergeInto(groupOf(tree, name).vars, tree.groupVarWhere.get(name)!, vars, where));
   loadVarsFiles(dir, 'host_vars', tree, (name, vars, where) => mergeInto(tree.hostVars.get(name)!.vars, tree.hostVars.get(name)!.where, vars, where));
   return { dir, env: basename(dir), groups: tree.groups, hosts: buildHosts(tree) };
+}
+
+/**
+ * The folder and hosts file an inventory path names, checked without reading anything: a missing folder gets
+ * "did you mean" among the inventories beside it; hosts.yaml beside hosts.yml is refused as ambiguous.
+ * @throws ConfigError naming the path and what to do
+ * @example locateInventory('inventory/local/hosts.yaml') // => { dir: 'inventory/local', file: 'inventory/local/hosts.yaml' }
+ */
+export function locateInventory(path: string): { dir: string; file: string } {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (stats === undefined) {
+    const siblings = inventoriesIn(dirname(path));
+    const listed = siblings.length > 0 ? ` (inventories in ${dirname(path)}: ${siblings.join(', ')})` : '';
+    throw new ConfigError(`no inventory "${path}": no such folder${didYouMean(basename(path), siblings)}${listed}`);
+  }
+  if (stats.isFile()) return { dir: dirname(path), file: path };
+  if (!stats.isDirectory()) throw new ConfigError(`inventory "${path}" is neither a folder nor a hosts file; give the inventory folder (hosts.yaml, group_vars/, host_vars/)`);
+  const found = ['hosts.yaml', 'hosts.yml'].map((name) => join(path, name)).filter((file) => existsSync(file));
+  if (found.length === 0) throw new ConfigError(`no inventory in "${path}": create ${join(path, 'hosts.yaml')} (with "all: hosts: …")`);
+  if (found.length > 1) throw new ConfigError(`ambiguous inventory: both ${found.join(' and ')} exist and only one would be read; merge them into one and delete the other`);
+  return { dir: path, file: found[0]! };
+}
+
+/** Folders of `parent` that hold a hosts file: the environments a mistyped name may have meant. */
+function inventoriesIn(parent: string): string[] {
+  try {
+    return readdirSync(parent, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && ['hosts.yaml', 'hosts.yml'].some((f) => existsSync(join(parent, e.name, f))))
+      .map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
 }
 
 function readTop(y: LoadedYaml, tree: Tree): void {
@@ -80,10 +115,15 @@ function readGroup(y: LoadedYaml, tree: Tree, name: string, value: unknown, path
 }
 
 function readHost(y: LoadedYaml, tree: Tree, group: Group, host: string, value: unknown, path: Path): void {
-  if (!group.hosts.includes(host)) group.hosts.push(host);
   if (!tree.hostVars.has(host)) {
     tree.hostOrder.push(host);
     tree.hostVars.set(host, { vars: {}, where: {} });
+    tree.memberOf.set(host, []);
+  }
+  const memberOf = tree.memberOf.get(host)!;
+  if (!memberOf.includes(group.name)) {
+    memberOf.push(group.name);
+    group.hosts.push(host);
   }
   if (value === null || value === undefined) return;
   const vars = expectMapAt(y, value, path, `host "${host}" (its value holds its variables)`);
@@ -155,23 +195,29 @@ function rejectHostGroupClash(tree: Tree): void {
 function addUngrouped(tree: Tree, y: LoadedYaml): void {
   ensureGroup(tree, 'ungrouped', y.locate([]));
   linkChild(tree, 'all', 'ungrouped', y.locate([]));
-  const grouped = new Set<string>();
-  for (const group of tree.groups.values()) if (group.name !== 'all') group.hosts.forEach((h) => grouped.add(h));
   const ungrouped = groupOf(tree, 'ungrouped');
-  for (const host of tree.hostOrder) if (!grouped.has(host) && !ungrouped.hosts.includes(host)) ungrouped.hosts.push(host);
+  for (const host of tree.hostOrder) {
+    const memberOf = tree.memberOf.get(host)!;
+    if (memberOf.every((g) => g === 'all' || g === 'ungrouped') && !memberOf.includes('ungrouped')) {
+      ungrouped.hosts.push(host);
+      memberOf.push('ungrouped');
+    }
+  }
 }
 
-/** Reads group_vars/<name>.yaml and group_vars/<name>/*.yaml (name order); same for host_vars. */
+/**
+ * Reads group_vars/<name>.yaml and group_vars/<name>/*.yaml (name order); same for host_vars. Entries are stat()ed,
+ * never opened blind: readYaml refuses FIFOs, sockets, devices and dangling links by name.
+ */
 function loadVarsFiles(dir: string, kind: 'group_vars' | 'host_vars', tree: Tree, apply: (name: string, vars: Vars, where: (key: string) => Where) => void): void {
   const root = join(dir, kind);
   if (!existsSync(root)) return;
-  for (const entry of readdirSync(root).sort()) {
-    if (entry.startsWith('.')) continue;
+  const entries = yamlEntries(root, true);
+  for (const entry of entries) {
     const path = join(root, entry);
-    const isDir = statSync(path).isDirectory();
+    const isDir = !/\.ya?ml$/.test(entry);
     const name = isDir ? entry : entry.replace(/\.ya?ml$/, '');
-    if (!isDir && name === entry) continue;
-    const files = isDir ? readdirSync(path).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(path, f)) : [path];
+    const files = isDir ? yamlEntries(path, false).map((f) => join(path, f)) : [path];
     for (const file of files) {
       const y = readYaml(file);
       rejectUnknownOwner(kind, name, tree, y);
@@ -179,6 +225,24 @@ function loadVarsFiles(dir: string, kind: 'group_vars' | 'host_vars', tree: Tree
       apply(name, vars, (key) => y.locate([key]));
     }
   }
+}
+
+/**
+ * Sorted YAML entries of a vars folder (and, with `folders`, its sub-folders); hidden names are skipped. name.yaml
+ * beside name.yml would be read both, one silently overriding the other: refused, naming both.
+ */
+function yamlEntries(folder: string, folders: boolean): string[] {
+  const entries = readdirSync(folder).filter((e) => !e.startsWith('.')).sort();
+  const yaml = entries.filter((e) => /\.ya?ml$/.test(e));
+  const stems = new Map<string, string>();
+  for (const entry of yaml) {
+    const stem = entry.replace(/\.ya?ml$/, '');
+    const other = stems.get(stem);
+    if (other !== undefined) throw new ConfigError(`ambiguous vars files: both ${join(folder, other)} and ${join(folder, entry)} exist; merge them into one and delete the other`);
+    stems.set(stem, entry);
+  }
+  const subfolders = folders ? entries.filter((e) => !/\.ya?ml$/.test(e) && statSync(join(folder, e), { throwIfNoEntry: false })?.isDirectory() === true) : [];
+  return [...yaml, ...subfolders].sort();
 }
 
 function rejectUnknownOwner(kind: 'group_vars' | 'host_vars', name: string, tree: Tree, y: LoadedYaml): void {
@@ -212,7 +276,7 @@ function buildHosts(tree: Tree): Map<string, Host> {
   const hosts = new Map<string, Host>();
   for (const name of tree.hostOrder) {
     const member = new Set<string>(['all']);
-    for (const group of tree.groups.values()) if (group.hosts.includes(name)) ancestorsOf(tree, group.name, member);
+    for (const group of tree.memberOf.get(name)!) ancestorsOf(tree, group, member);
     const groups = [...member].sort(byPrecedence);
     const vars: Vars = {};
     const sources: Record<string, Where> = {};

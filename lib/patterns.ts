@@ -1,5 +1,6 @@
 // Ansible host patterns ("brokers:&prod:!mq3", "broker*") → host names in inventory order.
 import { ValidationError } from './errors.ts';
+import { didYouMean } from './suggest.ts';
 import type { Inventory, Where } from './types.ts';
 
 const GLOB_CHARS = /[*?[]/;
@@ -16,6 +17,7 @@ const GLOB_CHARS = /[*?[]/;
 export function selectHosts(inv: Inventory, pattern: string, where?: Where): string[] {
   const terms = pattern.split(/[:,]/).map((t) => t.trim()).filter((t) => t !== '');
   if (terms.length === 0) throw new ValidationError('empty hosts pattern; name a group, a host or "all"', where);
+  if (inv.hosts.size === 0) throw new ValidationError(`the inventory ${inv.dir} has no hosts; add them to its hosts file under "all: hosts:" or a group's "hosts:"`, where);
   const unions = terms.filter((t) => !t.startsWith('&') && !t.startsWith('!'));
   const intersections = terms.filter((t) => t.startsWith('&')).map((t) => t.slice(1));
   const exclusions = terms.filter((t) => t.startsWith('!')).map((t) => t.slice(1));
@@ -41,7 +43,8 @@ function matchTerm(inv: Inventory, term: string, where: Where | undefined): stri
     if (groups.length + hosts.length > 0) return [...hosts, ...groups.flatMap((g) => hostsInGroup(inv, g))];
     throw new ValidationError(`hosts pattern "${term}" matches no group or host (groups: ${listGroups(inv)})`, where);
   }
-  throw new ValidationError(`unknown group or host "${term}" in hosts pattern (groups: ${listGroups(inv)})`, where);
+  const near = didYouMean(term, [...inv.groups.keys(), ...inv.hosts.keys()]);
+  throw new ValidationError(`unknown group or host "${term}" in hosts pattern${near} (groups: ${listGroups(inv)})`, where);
 }
 
 /** Host.groups already holds every group a host belongs to through children, so membership is one lookup. */

@@ -1,7 +1,7 @@
 // Whole-inventory checks a playbook runs before touching any host: RocketMQ topology rules and broker.properties lint.
 import { ValidationError } from './errors.ts';
 import { formatWhere } from './errors.ts';
-import { lintEntries, lintInstance, localKnownKeys } from './rocketmq/broker-lint.ts';
+import { allKnownKeys, lintEntries, lintInstance } from './rocketmq/broker-lint.ts';
 import { allBrokerInstances, checkTopology, DEFAULT_NAMESRV_PORT, groupHosts, TOPOLOGIES, type BrokerInstance, type Topology } from './rocketmq/topology.ts';
 import type { Inventory, Vars, Where } from './types.ts';
 
@@ -16,12 +16,8 @@ export interface PreflightContext {
 /** A check throws ValidationError listing every problem, or returns warnings. */
 export type PreflightCheck = (ctx: PreflightContext) => string[];
 
-// The full key list comes from broker-keys.ts (another module) when it exists; the module name is a variable so
-// type checking does not depend on it. Top-level await keeps the checks synchronous.
-const BROKER_KEYS_MODULE = './rocketmq/broker-keys.ts';
-const knownKeys: Set<string> = await import(BROKER_KEYS_MODULE)
-  .then((m: { knownBrokerKeys?: () => Iterable<string> }) => new Set([...localKnownKeys(), ...(m.knownBrokerKeys?.() ?? [])]))
-  .catch(() => localKnownKeys());
+// Every key a 5.x broker reads (broker-keys.json) plus the template's own: read once, checks stay synchronous.
+const knownKeys: ReadonlySet<string> = allKnownKeys();
 
 function fail(title: string, errors: string[], where: Where): never {
   throw new ValidationError(`${title}:\n  - ${errors.join('\n  - ')}`, where);

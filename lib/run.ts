@@ -157,11 +157,12 @@ function withResolvedVars(inventory: Inventory, extraVars: Vars, make: (host: Ho
  * Runs a playbook: plans (all errors before any connection), prepares, executes, and emits a recap.
  * @param sink receives every event, secrets already masked
  * @returns the recap, the failed and unreachable hosts and the OR-ed exit code
+ * @param plan the result of planRun(options) when the caller validated first (the CLI does, before its lock)
  * @throws the planning errors of planRun (nothing was touched)
  * @example const summary = await run(options, humanReporter({ tty: true, diff: false, write }))
  */
-export async function run(options: RunOptions, sink: (event: RunEvent) => void, deps: RunDeps = {}): Promise<RunSummary> {
-  const planned = await planRun(options, deps);
+export async function run(options: RunOptions, sink: (event: RunEvent) => void, deps: RunDeps = {}, plan?: PlannedRun): Promise<RunSummary> {
+  const planned = plan ?? await planRun(options, deps);
   const events: RunEvent[] = [];
   const intent = intentTracker(planned.phases, options.stateDir);
   const emit = (event: RunEvent): void => {

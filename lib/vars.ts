@@ -48,7 +48,9 @@ function magicOf(inv: Inventory): { groups: Record<string, string[]>; hostvars: 
   let magic = magicCache.get(inv);
   if (!magic) {
     const groups: Record<string, string[]> = {};
-    for (const name of inv.groups.keys()) groups[name] = [...inv.hosts.values()].filter((h) => h.groups.includes(name)).map((h) => h.name);
+    // One pass over the hosts (not one per group): each host adds itself to its groups, in inventory order.
+    for (const name of inv.groups.keys()) groups[name] = [];
+    for (const h of inv.hosts.values()) for (const name of h.groups) (groups[name] ??= []).push(h.name);
     const hostvars = Object.fromEntries([...inv.hosts.values()].map((h) => [h.name, h.vars]));
     magic = { groups, hostvars };
     magicCache.set(inv, magic);

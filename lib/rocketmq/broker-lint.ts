@@ -1,5 +1,7 @@
 // Lint of broker.properties values before any host is touched: legacy, unknown, wrong-case, mistyped and padded values.
+import { suggest } from '../suggest.ts';
 import type { Vars } from '../types.ts';
+import { knownBrokerKeys } from './broker-keys.ts';
 import type { BrokerInstance } from './topology.ts';
 
 type Kind = 'int' | 'bool' | 'text' | 'role' | 'flush';
@@ -139,7 +141,7 @@ export function lintInstance(entries: LintEntry[], known: ReadonlySet<string>, t
       result.warnings.push(say(`${key} is a legacy key that RocketMQ 5 silently ignores; translated to ${current}`));
       key = current;
     } else if (!known.has(key)) {
-      const near = [...known].find((k) => k.toLowerCase() === key.toLowerCase());
+      const near = suggest(key, known);
       result.errors.push(say(`unknown broker key ${key}, which RocketMQ would silently ignore${near ? `; did you mean ${near}?` : '; check the spelling against `mqbroker -p`'}`));
       continue;
     }
@@ -157,4 +159,9 @@ export function lintInstance(entries: LintEntry[], known: ReadonlySet<string>, t
 /** Keys the lint accepts: every key the template emits plus common current ones (replaced by broker-keys.ts when present). */
 export function localKnownKeys(): Set<string> {
   return new Set([...Object.keys(BROKER_KEY_VARS), ...DERIVED_BROKER_KEYS, ...COMMON_EXTRA_KEYS]);
+}
+
+/** Every key the lint accepts: localKnownKeys() plus every key a RocketMQ 5 broker reads (broker-keys.json). */
+export function allKnownKeys(): Set<string> {
+  return new Set([...localKnownKeys(), ...knownBrokerKeys().keys()]);
 }

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { ValidationError } from '../../../lib/errors.ts';
 import { loadInventory } from '../../../lib/inventory.ts';
 import { selectHosts } from '../../../lib/patterns.ts';
-import { FIXTURES, thrown } from './tmp-tree.ts';
+import { FIXTURES, thrown, writeTree } from './tmp-tree.ts';
 
 const inv = loadInventory(join(FIXTURES, 'inventory'));
 const where = { file: 'site.yaml', line: 4, col: 12 };
@@ -41,7 +41,8 @@ Select.run();
 const Unknown = suite('selectHosts() rejects a name that matches nothing, at the pattern\'s place');
 
 const UNKNOWN: Array<[string, string]> = [
-  ['brokerz', 'site.yaml:4:12: unknown group or host "brokerz" in hosts pattern (groups: nameservers, brokers, broker_a, broker_b, zone_b)'],
+  ['brokerz', 'site.yaml:4:12: unknown group or host "brokerz" in hosts pattern; did you mean brokers? (groups: nameservers, brokers, broker_a, broker_b, zone_b)'],
+  ['zzz', 'site.yaml:4:12: unknown group or host "zzz" in hosts pattern (groups: nameservers, brokers, broker_a, broker_b, zone_b)'],
   ['brokers:!mq9', 'site.yaml:4:12: unknown group or host "mq9" in hosts pattern'],
   ['web*', 'site.yaml:4:12: hosts pattern "web*" matches no group or host'],
   [' : ', 'site.yaml:4:12: empty hosts pattern'],
@@ -56,3 +57,14 @@ Unknown('each bad pattern gives a ValidationError naming the term', () => {
 });
 
 Unknown.run();
+
+const Empty = suite('selectHosts() on an inventory without hosts says so, whatever the pattern');
+for (const pattern of ['nameservers', 'all', 'brokers:!mq1']) {
+  Empty(pattern, () => {
+    const dir = writeTree({ 'hosts.yaml': 'all:\n  children:\n    brokers:\n' });
+    const err = thrown(() => selectHosts(loadInventory(dir), pattern, where));
+    assert.instance(err, ValidationError);
+    assert.ok(err.message.startsWith(`site.yaml:4:12: the inventory ${dir} has no hosts; add them`), err.message);
+  });
+}
+Empty.run();

@@ -73,3 +73,25 @@ P('the shipped inventories are clean; a bad group var fails with its file:line:c
     (e: unknown) => e instanceof ValidationError && e.message.includes('\n  - host mqnameserver1 broker broker-a-0: broker_properties.mapedFileSizeCommitLog (set in inventory/example-prod/group_vars/brokers.yaml:4:1): mapedFileSizeCommitLog is a legacy key'));
 });
 P.run();
+
+const U = suite('preflightChecks.broker_lint() reports an unknown key as an error with "did you mean" (it used to crash)');
+// key in broker_properties → the end of the error message
+const UNKNOWN: Array<[string, string]> = [
+  ['autoCreateTopicEnabled', 'unknown broker key autoCreateTopicEnabled, which RocketMQ would silently ignore; did you mean autoCreateTopicEnable?'],
+  ['traceTopicEnabel', 'unknown broker key traceTopicEnabel, which RocketMQ would silently ignore; did you mean traceTopicEnable?'],
+  ['noSuchThingAtAll', 'unknown broker key noSuchThingAtAll, which RocketMQ would silently ignore; check the spelling against `mqbroker -p`'],
+];
+for (const [key, expected] of UNKNOWN) {
+  U(key, () => {
+    const inventory = loadInventory('inventory/example-prod');
+    const hosts = new Map([...inventory.hosts].map(([n, h]) => [n, { ...h.vars, broker_properties: { [key]: 'true' } }]));
+    assert.throws(() => preflightChecks['broker_lint']!({ inventory, hosts, args: {}, where: { file: 'p.yaml', line: 1, col: 1 } }),
+      (e: unknown) => e instanceof ValidationError && e.message.includes(`broker_properties.${key}: ${expected}`));
+  });
+}
+U('a key only the full RocketMQ 5 list knows passes', () => {
+  const inventory = loadInventory('inventory/example-prod');
+  const hosts = new Map([...inventory.hosts].map(([n, h]) => [n, { ...h.vars, broker_properties: { enableSlaveActingMaster: 'true' } }]));
+  assert.equal(preflightChecks['broker_lint']!({ inventory, hosts, args: {}, where: { file: 'p.yaml', line: 1, col: 1 } }), []);
+});
+U.run();
