@@ -1,4 +1,4 @@
-// Unified text diff (before → after of a file) for --diff output; bounded so huge files never stall a run.
+// Unified text diff (before → after of a file) for --diff output, bounded so huge files never stall a run; visible values.
 import type { FileDiff } from './types.ts';
 
 type Op = { tag: ' ' | '-' | '+'; line: string };
@@ -79,4 +79,20 @@ export function unifiedDiff(diff: FileDiff): string {
     return [...header, `@@ too large to diff: ${a.length} lines → ${b.length} lines @@`].join('\n');
   }
   return [...header, ...hunks(editScript(a, b))].join('\n');
+}
+
+// Characters a terminal shows as nothing or as a plain space: controls, NBSP, zero-width and bidi marks, BOM.
+const INVISIBLE = /[\u0000-\u001f\u007f-\u00a0\u200b-\u200f\u2028-\u202f\u2060\ufeff]/;
+const INVISIBLE_ALL = new RegExp(INVISIBLE.source, 'g');
+
+/**
+ * A value as a drift line shows it: quoted with escapes when it is empty, starts or ends with white space, or
+ * holds an invisible character, so `"ASYNC_FLUSH  "` never reads like `ASYNC_FLUSH`; as it is otherwise.
+ * @example showValue('ASYNC_FLUSH  ') // => '"ASYNC_FLUSH  "'
+ * @example showValue('a\tb') // => '"a\\tb"'
+ */
+export function showValue(value: string): string {
+  if (value !== '' && value.trim() === value && !INVISIBLE.test(value)) return value;
+  const escaped = JSON.stringify(value).slice(1, -1);
+  return `"${escaped.replace(INVISIBLE_ALL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}"`;
 }

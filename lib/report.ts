@@ -1,6 +1,6 @@
 // Human output: typed run events → progress lines (TTY), changes and failures (always), unified diffs and PLAY RECAP.
 import { formatWhere } from './errors.ts';
-import { unifiedDiff } from './report-diff.ts';
+import { showValue, unifiedDiff } from './report-diff.ts';
 import type { Change, HostCounts, RunEvent, TaskStatus } from './types.ts';
 
 export interface HumanOptions {
@@ -21,12 +21,12 @@ function statusLabel(status: TaskStatus, check: boolean): string {
 }
 
 /**
- * One drift line per changed item: `host: item before → after`.
+ * One drift line per changed item: `host: item before → after`, values with invisible differences quoted.
  * @example changeLine('a', { item: 'listenPort', before: '10911', after: '10921' }) // => 'a: listenPort 10911 → 10921'
  */
 export function changeLine(host: string, change: Change): string {
-  const before = change.before ?? '(absent)';
-  const after = change.after ?? '(absent)';
+  const before = change.before === undefined ? '(absent)' : showValue(change.before);
+  const after = change.after === undefined ? '(absent)' : showValue(change.after);
   return `${host}: ${change.item} ${before} → ${after}`;
 }
 

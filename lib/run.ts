@@ -10,7 +10,7 @@ import { modules as registry } from './modules/index.ts';
 import { loadPlaybook } from './playbook.ts';
 import { planPhases, type PlannedPhase } from './planner.ts';
 import { preflightChecks } from './preflight.ts';
-import { makeRedactor, secretValues, type Redactor } from './redact.ts';
+import { makeRedactor, redactError, secretValues, type Redactor } from './redact.ts';
 import { makeTransport } from './transports/connect.ts';
 import { hostVars, resolveVars } from './vars.ts';
 import type { Host, HostCounts, Inventory, Module, Playbook, RunEvent, Transport, Vars } from './types.ts';
@@ -163,6 +163,14 @@ function withResolvedVars(inventory: Inventory, extraVars: Vars, make: (host: Ho
  */
 export async function run(options: RunOptions, sink: (event: RunEvent) => void, deps: RunDeps = {}, plan?: PlannedRun): Promise<RunSummary> {
   const planned = plan ?? await planRun(options, deps);
+  try {
+    return await executePlanned(planned, options, sink, deps);
+  } catch (error) {
+    throw redactError(planned.redact, error);
+  }
+}
+
+async function executePlanned(planned: PlannedRun, options: RunOptions, sink: (event: RunEvent) => void, deps: RunDeps): Promise<RunSummary> {
   const events: RunEvent[] = [];
   const intent = intentTracker(planned.phases, options.stateDir);
   const emit = (event: RunEvent): void => {

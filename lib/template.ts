@@ -34,14 +34,62 @@ function startWithMark(node: unknown): void {
   if (program.type === 'Program' && Array.isArray(program.body)) program.body.unshift({ type: 'ContentStatement', value: MARK, original: MARK });
 }
 
+/** A variable read by a block helper's condition (`{{#if name}}`), where the template says so. */
+type BlockRef = { name: string; helper: string; line: number; column: number };
+/** Block helpers whose body keeps the caller's context; `each` and `with` change it (names there are the item's). */
+const SAME_CONTEXT = new Set(['if', 'unless']);
+const BLOCK_HELPERS = new Set(['if', 'unless', 'each', 'with']);
+
+type AstNode = { type?: string; path?: AstNode; params?: AstNode[]; hash?: { pairs?: Array<{ value: AstNode }> }; program?: AstNode; inverse?: AstNode;
+  body?: AstNode[]; original?: string; parts?: string[]; data?: boolean; depth?: number; loc?: { start: { line: number; column: number } } };
+
+/** Root-context variable names in a helper's arguments, subexpressions included. */
+function argumentRefs(node: AstNode | undefined, helper: string, out: BlockRef[]): void {
+  if (!node) return;
+  if (node.type === 'SubExpression') {
+    [...(node.params ?? []), ...(node.hash?.pairs ?? []).map((p) => p.value)].forEach((n) => argumentRefs(n, helper, out));
+    return;
+  }
+  const original = node.original ?? '';
+  if (node.type !== 'PathExpression' || node.data || (node.depth ?? 0) > 0 || /^(this\b|\.\.?\/)/.test(original)) return;
+  const name = node.parts?.[0];
+  if (name !== undefined) out.push({ name, helper, line: node.loc?.start.line ?? 1, column: node.loc?.start.column ?? 0 });
+}
+
+/**
+ * Handlebars' strict mode does not cover block helpers: `{{#if missing}}` is silently false. This lists the
+ * variables such blocks read in the root context, so rendering can refuse the ones no layer defines.
+ */
+function blockRefs(node: AstNode | undefined, out: BlockRef[] = []): BlockRef[] {
+  if (!node || typeof node !== 'object') return out;
+  if (node.type === 'Program') node.body?.forEach((child) => blockRefs(child, out));
+  if (node.type !== 'BlockStatement') return out;
+  const helper = node.path?.original ?? '';
+  if (BLOCK_HELPERS.has(helper)) [...(node.params ?? []), ...(node.hash?.pairs ?? []).map((p) => p.value)].forEach((n) => argumentRefs(n, helper, out));
+  if (SAME_CONTEXT.has(helper)) blockRefs(node.program, out);
+  blockRefs(node.inverse, out);
+  return out;
+}
+
+function checkBlockRefs(refs: readonly BlockRef[], context: unknown): void {
+  for (const ref of refs) {
+    if (context !== null && typeof context === 'object' && Object.hasOwn(context, ref.name)) continue;
+    throw Object.assign(new Error(`"${ref.name}" not defined in {{#${ref.helper}}}`), { lineNumber: ref.line, column: ref.column });
+  }
+}
+
 function compiled(source: string): Compiled {
   let fn = cache.get(source);
   if (!fn) {
     const ast = hb.parse(source);
+    const refs = blockRefs(ast as AstNode);
     startWithMark(ast);
     // noEscape: we render config files, not HTML; strict: a missing variable is an error, never an empty string.
     const template = hb.compile(ast, { strict: true, noEscape: true });
-    fn = (context) => template(context).replaceAll(MARK, '');
+    fn = (context) => {
+      checkBlockRefs(refs, context);
+      return template(context).replaceAll(MARK, '');
+    };
     cache.set(source, fn);
   }
   return fn;
@@ -128,7 +176,10 @@ function explain(err: unknown, source: string, where: Where, host: string | unde
   const parse = /^Parse error on line (\d+):/.exec(message);
   const notMap = /^Cannot use 'in' operator to search for '([^']+)' in (.*)$/.exec(message);
   const helper = /^Missing helper: "([^"]+)"/.exec(message);
-  if (missing) {
+  const block = /^"([^"]+)" not defined in \{\{#(\w+)\}\}$/.exec(message);
+  if (block) {
+    words = `variable "${block[1]}" used by {{#${block[2]}}} is not defined in any layer: define it (role defaults, group_vars, host_vars or -e)`;
+  } else if (missing) {
     words = isHelperCall(source, line, e.column, missing[1]!) ? unknownHelper(missing[1]!) : `variable "${missing[1]}" is not defined`;
   } else if (helper) {
     words = unknownHelper(helper[1]!);

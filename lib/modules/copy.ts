@@ -57,8 +57,21 @@ function describeContent(args: CopyArgs, found: Extract<FileFacts, { exists: tru
 }
 
 /**
+ * A symlink at dest is drift (as Ansible's `follow: no`): it is replaced by a regular file and its target, which
+ * may lie outside every managed path, is never written.
+ */
+function replaceLink(args: CopyArgs, found: Extract<FileFacts, { exists: true }>, diff: FileDiff): Plan {
+  const changes = [change('file', `is a symlink to ${found.link}`, 'regular file')];
+  if (found.type === 'file' && found.sha256 !== sha256Text(args.content)) {
+    diff.before = found.content ?? unknownText(found);
+    changes.push(...describeContent(args, found));
+  }
+  return { actions: [writeFileAction({ path: args.dest, ...declaredAttributes(args), follow: false }, args.content)], changes };
+}
+
+/**
  * Plans copy (and template): nothing when checksum and attributes match, a chmod/chown when only
- * attributes differ, an atomic write otherwise.
+ * attributes differ, an atomic write otherwise (also replacing a symlink at dest).
  */
 export function planCopy(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
   return planSafely(() => {
@@ -71,8 +84,9 @@ export function planCopy(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>
       if (!found.parentExists && !ctx.check) {
         return { actions: [], changes: [], failure: `${ctx.host}: the folder of "${args.dest}" does not exist: create it first with a file task (state: directory)` };
       }
-      return withDiff({ actions: [writeFileAction({ path: args.dest, ...attrs }, args.content)], changes: [change('file', 'absent', 'present')] });
+      return withDiff({ actions: [writeFileAction({ path: args.dest, ...attrs, follow: false }, args.content)], changes: [change('file', 'absent', 'present')] });
     }
+    if (found.link !== undefined) return withDiff(replaceLink(args, found, diff));
     if (found.type !== 'file') {
       return { actions: [], changes: [], failure: `${ctx.host}: "${args.dest}" is a ${found.type}, not a file: remove it or choose another dest` };
     }
@@ -82,7 +96,7 @@ export function planCopy(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>
     if (sameContent) return { actions: [attributesAction(args.dest, attr.differing)], changes: attr.changes };
     diff.before = found.content ?? unknownText(found);
     return withDiff({
-      actions: [writeFileAction({ path: args.dest, ...attrs }, args.content)],
+      actions: [writeFileAction({ path: args.dest, ...attrs, follow: false }, args.content)],
       changes: [...describeContent(args, found), ...attr.changes],
     });
   });

@@ -32,10 +32,12 @@ export type FileFacts =
       size: number;
       sha256?: string;
       content?: string;
+      /** Set when the path is a symlink: what it points to (the other facts describe the target). */
+      link?: string;
     };
 
 /**
- * Builds the POSIX sh probe that describes `path` (symlinks followed, as the write follows them).
+ * Builds the POSIX sh probe that describes `path` (a symlink's target, plus `link=` naming what it points to).
  * @param wantContent also send the content, base64, when the file is text of at most 256 KiB
  * @example fileProbe('file', '/etc/hosts', true) // => { id: 'file', script: 'p=/etc/hosts\n…' }
  */
@@ -45,6 +47,7 @@ export function fileProbe(id: string, path: string, wantContent: boolean): Probe
     // dirname is computed by the shell so relative and odd paths behave exactly like the write script.
     'if [ -e "$p" ]; then echo exists=1; else echo exists=0; [ -d "$(dirname -- "$p")" ] && echo parent=1 || echo parent=0; exit 0; fi',
     `stat -L -c 'type=%F|mode=%a|owner=%U|group=%G|uid=%u|gid=%g|size=%s' -- "$p" | tr '|' '\\n' || exit 1`,
+    `if [ -L "$p" ]; then printf 'link=%s\\n' "$(readlink -- "$p" | tr '\\n' ' ')"; fi`,
     '[ -f "$p" ] || exit 0',
     'printf "sha256=%s\\n" "$(sha256sum < "$p" | cut -c1-64)"',
   ];
@@ -93,6 +96,9 @@ export function parseFileFacts(result: ProbeResult | undefined, path: string, ho
   };
   const sha = fields.get('sha256');
   if (sha) facts.sha256 = sha;
+  const link = fields.get('link');
+  // The probe turned newlines into spaces (one field per line), the last one included.
+  if (link !== undefined) facts.link = link.replace(/ $/, '');
   const content = fields.get('content');
   if (content !== undefined) facts.content = Buffer.from(content, 'base64').toString('utf8');
   return facts;

@@ -13,6 +13,11 @@ export interface WriteFileOptions extends FileAttributes {
   path: string;
   /** Create the parent folder (and its parents) when it is missing. @default false */
   makeParent?: boolean;
+  /**
+   * A symlink at `path`: true writes its target (lineinfile, as Ansible's); false replaces the link itself with
+   * a regular file, never touching the target (copy and template, as Ansible's `follow: no`). @default true
+   */
+  follow?: boolean;
 }
 
 /**
@@ -32,17 +37,17 @@ export function attributeCommands(target: string, attrs: FileAttributes): string
 }
 
 /**
- * A POSIX sh script that replaces `path` atomically with the bytes on its stdin.
+ * A POSIX sh script that replaces `path` (or, with `follow`, a symlink's target) atomically with the bytes on its stdin.
  * Readers see the old file or the new one, never a partial one; on any failure the old file is
  * untouched and the temp file is removed.
  * @example writeFileScript({ path: '/etc/hostname', mode: '0644' })
  */
 export function writeFileScript(opts: WriteFileOptions): string {
+  const follow = opts.follow !== false;
   return [
     'set -e',
     `dest=${quote(opts.path)}`,
-    // The probe described the symlink's target (stat -L), so the write replaces the target too.
-    'if [ -L "$dest" ]; then dest=$(readlink -f -- "$dest"); fi',
+    ...(follow ? ['if [ -L "$dest" ]; then dest=$(readlink -f -- "$dest"); fi'] : []),
     'dir=$(dirname -- "$dest")',
     ...(opts.makeParent ? ['[ -d "$dir" ] || mkdir -p -- "$dir"'] : []),
     // Same folder as the destination, so the final mv is a rename within one filesystem.
@@ -52,7 +57,8 @@ export function writeFileScript(opts: WriteFileOptions): string {
     'cat > "$tmp"',
     // Unset attributes keep the old file's (best effort for the owner: only root may give files away);
     // a new file gets the usual 0666 minus umask instead of mktemp's 0600.
-    'if [ -e "$dest" ]; then',
+    // A link being replaced lends nothing: its target may be anywhere, or missing.
+    follow ? 'if [ -e "$dest" ]; then' : 'if [ -e "$dest" ] && [ ! -L "$dest" ]; then',
     '  chmod "$(stat -c %a -- "$dest")" "$tmp"',
     '  chown "$(stat -c %u:%g -- "$dest")" "$tmp" 2>/dev/null || :',
     'else',
@@ -67,7 +73,8 @@ export function writeFileScript(opts: WriteFileOptions): string {
     '  cat "$tmp" > "$dest"',
     ...attributeCommands('"$dest"', opts).map((line) => `  ${line}`),
     'else',
-    '  mv -f -- "$tmp" "$dest"',
+    // -T: a link to a folder is replaced, never followed into (mv would move the file inside the folder).
+    follow ? '  mv -f -- "$tmp" "$dest"' : '  mv -f -T -- "$tmp" "$dest"',
     'fi',
   ].join('\n');
 }

@@ -1,5 +1,4 @@
 // Local transport: runs POSIX sh scripts on the controller itself, one process per call.
-import { Buffer } from 'node:buffer';
 import { accessSync, constants as fsConstants } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { ConfigError, ExecTimeoutError } from '../errors.ts';
@@ -30,26 +29,27 @@ function signalExitCode(signal: NodeJS.Signals | null): number {
   return 128 + (signal ? (osConstants.signals[signal] ?? 0) : 0);
 }
 
-/** Linux refuses one argument over 128 KiB (MAX_ARG_STRLEN); stay well below it. */
-const MAX_SCRIPT_ARG = 100_000;
-
 /** The first line of a script, short, to name it in errors. */
 export function firstLine(script: string): string {
   const line = script.trimStart().split('\n', 1)[0] ?? '';
   return line.length > 80 ? `${line.slice(0, 77)}...` : line;
 }
 
+/** Reads the whole script from stdin into a variable, then runs it with stdin closed (so no command eats the script). */
+const FROM_STDIN = 's=$(cat); { eval "$s"; } </dev/null';
+
 /**
- * The shell command line that runs `script` (as `becomeUser` through sudo when given): `sh -c '<script>'`,
- * or, for a script too long for one argument and no stdin of its own, `sh -s` reading the script on stdin.
- * @example shellCall('id -u', {}).command // => sh -c 'id -u'
+ * The shell command line that runs `script` (as `becomeUser` through sudo when given). A script without stdin
+ * of its own travels on stdin, never as an argument: process lists (ps, /proc/<pid>/cmdline) on either machine
+ * would show its values (env of a service, a command's secrets). Scripts with stdin of their own (file writes,
+ * archives) carry only paths and fit one argument.
+ * @example shellCall('id -u', {}) // => { command: `sh -c 's=$(cat); …'`, opts: { stdin: 'id -u' } }
  */
 export function shellCall(script: string, opts: ExecOptions, becomeUser?: string): { command: string; opts: ExecOptions } {
   const wrap = (inner: string) => (becomeUser === undefined ? cmd('sh', '-c', inner) : becomeWrap(inner, becomeUser));
-  const direct = wrap(script);
   const stdinFree = opts.stdin === undefined && opts.stdinFile === undefined;
-  if (Buffer.byteLength(direct) <= MAX_SCRIPT_ARG || !stdinFree) return { command: direct, opts };
-  return { command: wrap('exec sh -s'), opts: { ...opts, stdin: script } };
+  if (stdinFree) return { command: wrap(FROM_STDIN), opts: { ...opts, stdin: script } };
+  return { command: wrap(script), opts };
 }
 
 /**

@@ -129,14 +129,24 @@ export class SshTransport implements Transport {
    * Runs a POSIX sh script on the host (through sudo when become is set); stdin from opts.stdin or
    * streamed from the local file opts.stdinFile.
    * @returns stdout, stderr and the remote exit code
-   * @throws UnreachableError when ssh itself fails (exit 255); ExecTimeoutError when opts.timeoutMs passes
+   * @throws UnreachableError when ssh itself fails (exit 255 without a live master); ExecTimeoutError when opts.timeoutMs passes
    */
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
     const call = shellCall(script, opts, this.settings.become ? (this.settings.becomeUser ?? 'root') : undefined);
     const argv = ['ssh', ...sshOptions(this.settings), ...this.#controlArgs('no'), '-T', ...this.#target(), call.command];
     const result = await runProcess(this.settings.name, argv, call.opts, firstLine(script));
-    if (result.code === 255) throw new UnreachableError(this.settings.name, `${this.#describe()}: ${stderrTail(result.stderr)}`);
+    if (result.code === 255 && !(await this.#commandExited255())) {
+      throw new UnreachableError(this.settings.name, `${this.#describe()}: ${stderrTail(result.stderr)}`);
+    }
     return result;
+  }
+
+  /**
+   * ssh exits 255 both when it fails and when the remote command does. With a live ControlMaster the
+   * connection is fine, so the 255 is the command's own (an ordinary failure, not an unreachable host).
+   */
+  async #commandExited255(): Promise<boolean> {
+    return await this.masterAlive().catch(() => false);
   }
 
   /** True while the ControlMaster answers `ssh -O check`. */

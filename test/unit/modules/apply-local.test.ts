@@ -95,14 +95,36 @@ Copy('check+diff mode fetches the old text and names changed properties keys', (
   assert.is(plan.diff?.before, 'brokerName=broker-a\nflushDiskType=ASYNC_FLUSH\n# é\n');
 });
 
-Copy('writing through a symlink replaces its target and keeps the link', () => {
-  const target = join(root, 'real.conf');
-  const link = join(root, 'link.conf');
-  writeFileSync(target, 'old\n');
+/** [what the link points to, the content it already shows] for dests replaced by a regular file. */
+const LINKS: Array<[string, 'file' | 'folder', string]> = [
+  ['a file outside the managed path, other content', 'file', 'old\n'],
+  ['a file outside the managed path, same content', 'file', 'new\n'],
+  ['a folder', 'folder', ''],
+];
+for (const [name, kind, shown] of LINKS) {
+  Copy(`a symlink at dest to ${name} is drift, replaced by a regular file; the target is never written`, () => {
+    const target = join(mkdtempSync(join(tmpdir(), 'rmq-outside-')), 'real.conf');
+    if (kind === 'file') writeFileSync(target, shown);
+    else mkdirSync(target);
+    const link = join(root, `link-${LINKS.findIndex((l) => l[0] === name)}.conf`);
+    symlinkSync(target, link);
+    const plan = converge('copy', { dest: link, content: 'new\n' });
+    assert.equal(plan.changes[0], { item: 'file', before: `is a symlink to ${target}`, after: 'regular file' });
+    assert.ok(lstatSync(link).isFile(), 'the link became a regular file');
+    assert.is(readFileSync(link, 'utf8'), 'new\n');
+    if (kind === 'file') assert.is(readFileSync(target, 'utf8'), shown, 'the target is untouched');
+    else assert.equal(readdirSync(target), [], 'nothing was moved into the folder');
+  });
+}
+
+Copy('lineinfile edits a symlink\'s target and keeps the link (as Ansible\'s lineinfile)', () => {
+  const target = join(root, 'edited-real.conf');
+  const link = join(root, 'edited-link.conf');
+  writeFileSync(target, 'a=1\n');
   symlinkSync(target, link);
-  converge('copy', { dest: link, content: 'new\n' });
+  converge('lineinfile', { path: link, regexp: '^a=', line: 'a=2' });
   assert.ok(lstatSync(link).isSymbolicLink());
-  assert.is(readFileSync(target, 'utf8'), 'new\n');
+  assert.is(readFileSync(target, 'utf8'), 'a=2\n');
 });
 
 Copy('a bind-mounted file (as in containers and lab hosts) is written in place', () => {

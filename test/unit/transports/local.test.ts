@@ -88,12 +88,13 @@ Exec.run();
 
 const Call = suite('shellCall() builds one sh command line for a script');
 
-Call('wraps short scripts in sh -c and long ones in sh -s with the script on stdin', () => {
-  assert.equal(shellCall('id -u', {}), { command: "sh -c 'id -u'", opts: {} });
-  assert.is(shellCall('id -u', {}, 'mq').command, "sudo -H -n -u mq sh -c 'id -u'");
+Call('sends scripts on stdin (never on a command line); a script with its own stdin stays an argument', () => {
+  const wrapper = `'s=$(cat); { eval "$s"; } </dev/null'`;
+  assert.equal(shellCall('id -u', {}), { command: `sh -c ${wrapper}`, opts: { stdin: 'id -u' } });
+  assert.is(shellCall('id -u', {}, 'mq').command, `sudo -H -n -u mq sh -c ${wrapper}`);
   const long = 'true\n'.repeat(30_000);
-  assert.equal(shellCall(long, {}), { command: "sh -c 'exec sh -s'", opts: { stdin: long } });
-  assert.is(shellCall(long, { stdin: 'data' }).opts.stdin, 'data', 'a script with its own stdin is never moved onto stdin');
+  assert.equal(shellCall(long, {}), { command: `sh -c ${wrapper}`, opts: { stdin: long } });
+  assert.equal(shellCall('cat > f', { stdin: 'data' }), { command: "sh -c 'cat > f'", opts: { stdin: 'data' } });
 });
 
 Call.run();
