@@ -14,7 +14,8 @@ const saved = process.env.RMQD_LAB_DIR;
 process.env.RMQD_LAB_DIR = dir;
 const { labDown, refuseLiveOwner } = await import('../../../lib/lab/lab.ts');
 const { labMain } = await import('../../../lib/lab/cli.ts');
-const user = spawn('sleep', ['300'], { stdio: 'ignore' });
+// Spawned when the suite starts, not at import: the whole unit run can take longer than the sleep on a busy machine.
+let user: ReturnType<typeof spawn>;
 
 const state = (owner: number): LabState => ({
   version: 1, prefix: '10.77.9', bridge: 'rmqlab-none', hosts: [{ name: 'mq1', address: '10.77.9.11', netns: 'rmq-none', veth: 'rmqv-none', dir: join(dir, 'hosts', 'mq1') }],
@@ -35,6 +36,9 @@ async function lab(argv: string[]): Promise<{ code: number; err: string }> {
 }
 
 const D = suite('lab down refuses while a live process uses the lab');
+D.before(() => {
+  user = spawn('sleep', ['3600'], { stdio: 'ignore' });
+});
 D.after(() => {
   user.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
@@ -46,7 +50,7 @@ D('`lab down` exits 1 naming the process and --force, and removes nothing', asyn
   writeFileSync(stateFile, JSON.stringify(state(user.pid!)));
   const { code, err } = await lab(['down']);
   assert.is(code, 1);
-  assert.match(err, new RegExp(`lab down: Cannot tear the lab down: process ${user.pid} \\(sleep 300\\) is using it \\(hosts mq1\\); .*add --force`));
+  assert.match(err, new RegExp(`lab down: Cannot tear the lab down: process ${user.pid} \\(sleep 3600\\) is using it \\(hosts mq1\\); .*add --force`));
   assert.ok(existsSync(stateFile), 'the state file is kept');
   await labDown().then(() => assert.unreachable('labDown() must refuse too'), (e: Error) => assert.is(e.name, 'LabError'));
 });
