@@ -18,6 +18,8 @@ export interface CliOptions {
   metrics?: string;
   /** --splay SECONDS: random delay before taking the run lock. */
   splaySeconds: number;
+  /** -v: also show (and count in the recap) skips of tasks that run for another instance, phase or host. */
+  verbose: boolean;
   help: boolean;
 }
 
@@ -39,6 +41,7 @@ const SPEC = {
   'list-hosts': { type: 'boolean' },
   'list-tasks': { type: 'boolean' },
   json: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -76,6 +79,8 @@ Options:
       --metrics FILE    also write Prometheus metrics for node_exporter's textfile collector, atomically
                         (drift items by host and kind, changes by cause, repairs, failures, unreachable,
                         last run time, duration and exit code); use a *.prom name in the collector folder
+  -v, --verbose         also show the skips of tasks that run for another instance, phase or host of
+                        this run (the broker role's per-phase instance selection), and count them in the recap
   -h, --help            this text
 
 Before any host is contacted, the inventory, playbook, roles, templates and module arguments are
@@ -92,7 +97,9 @@ set, e.g. for a read-only inventory checkout):
     (intended; also the first run). declared.json in the state folder is updated after a clean repair run.
 
 Output: on a terminal every task is shown; otherwise (cron, pipes) only changes, failures and the
-PLAY RECAP. Values of secret variables (listed in secret_vars, or named like *password* or
+PLAY RECAP. In every mode the recap lists each phase's outcome, the failures and the proof (the Verify
+phase's clusterList: brokers, roles, addresses; and "1000/1000 messages"); --json keeps it under "proofs".
+With --check, Verify starts no JVM: it prints what a run would check instead. Values of secret variables (listed in secret_vars, or named like *password* or
 *secretKey*) are shown as ********.
 
 Exit codes (flags, added together):
@@ -179,7 +186,7 @@ export function parseCliOptions(argv: string[], projectRoot: string): CliOptions
   };
   if (values.limit !== undefined) run.limit = values.limit;
   if (values.check === true && values.repair === true) throw new UsageError('give either --check (report only) or --repair (change hosts), not both; see --help');
-  const options: CliOptions = { run, listHosts: values['list-hosts'] === true, listTasks: values['list-tasks'] === true, splaySeconds: splayOf(values.splay), help };
+  const options: CliOptions = { run, listHosts: values['list-hosts'] === true, listTasks: values['list-tasks'] === true, splaySeconds: splayOf(values.splay), verbose: values.verbose === true, help };
   if (values.json !== undefined) options.json = values.json;
   if (values.metrics !== undefined) options.metrics = values.metrics;
   return options;

@@ -76,7 +76,7 @@ async function lockedRun(options: CliOptions, argv: string[], io: CliIO, stateDi
   const started = Date.now();
   const wantReport = options.json !== undefined || options.metrics !== undefined;
   const json = wantReport ? jsonCollector(options.run.playbook) : undefined;
-  const human = humanReporter({ tty: io.tty, diff: options.run.diff, write: io.out });
+  const human = humanReporter({ tty: io.tty, diff: options.run.diff, verbose: options.verbose, write: io.out });
   try {
     const summary = await run({ ...options.run, stateDir }, (event) => { human(event); json?.sink(event); }, io.deps, planned);
     writeReports(options, json, started, summary.exitCode);

@@ -68,7 +68,9 @@ function loopItems(spec: TaskSpec, vars: Vars, host: string): unknown[] {
   return value;
 }
 
-function itemLabel(item: unknown): string {
+/** How the output names a loop item: its `loop_control.label` rendered with `item`, else the item itself. */
+function itemLabel(spec: TaskSpec, item: unknown, vars: Vars, host: string): string {
+  if (spec.loopLabel !== undefined) return renderString(spec.loopLabel, { ...vars, item }, spec.where, host);
   return typeof item === 'string' || typeof item === 'number' ? String(item) : JSON.stringify(item);
 }
 
@@ -115,6 +117,6 @@ export function planTask(spec: TaskSpec, modules: ReadonlyMap<string, Module<unk
   }
   if (spec.loop === undefined) return [planOne(spec, module, vars, spec.name, host, folders)];
   return loopItems(spec, vars, host).map((item) =>
-    planOne(spec, module, { ...vars, item }, `${spec.name} (${itemLabel(item)})`, host, folders),
+    planOne(spec, module, { ...vars, item }, `${spec.name} (${itemLabel(spec, item, vars, host)})`, host, folders),
   );
 }

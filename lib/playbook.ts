@@ -18,7 +18,7 @@ export interface LoadPlaybookOptions {
 type Path = Array<string | number>;
 const TOP_KEYS = ['name', 'preflight', 'phases'];
 const PHASE_KEYS = ['name', 'hosts', 'roles', 'tasks', 'handlers', 'vars', 'tags', 'serial', 'forks', 'max_fail_percentage'];
-const TASK_KEYS = ['name', 'notify', 'tags', 'when', 'become', 'changed_when', 'loop'];
+const TASK_KEYS = ['name', 'notify', 'tags', 'when', 'become', 'changed_when', 'loop', 'loop_control'];
 /** Where each task wrote `notify`, so an unknown handler is reported at that line. */
 const notifyWhere = new WeakMap<TaskSpec, Where>();
 
@@ -142,6 +142,7 @@ function parseTask(y: LoadedYaml, value: unknown, path: Path, names: readonly st
   if (map.become !== undefined) task.become = expectBool(map.become, 'become', at('become'));
   if (map.changed_when !== undefined) task.changedWhen = conditionText(map.changed_when, 'changed_when', at('changed_when'));
   if (map.loop !== undefined) task.loop = expectLoop(map.loop, at('loop'));
+  if (map.loop_control !== undefined) task.loopLabel = loopLabelOf(y, map, [...path, 'loop_control']);
   if (map.notify !== undefined) notifyWhere.set(task, at('notify'));
   return task;
 }
@@ -178,6 +179,14 @@ function conditionText(value: unknown, key: string, where: Where): string {
 function expectLoop(value: unknown, where: Where): unknown {
   if (typeof value === 'string' || Array.isArray(value)) return value;
   throw new ValidationError(`"loop" must be a list or a template naming a list, such as "{{ broker_instances }}"`, where);
+}
+
+/** `loop_control: { label: TEMPLATE }`, the only loop_control key this runner knows; it needs a `loop`. */
+function loopLabelOf(y: LoadedYaml, task: Vars, path: Path): string {
+  const control = expectMapAt(y, task.loop_control, path, 'loop_control');
+  rejectUnknown(y, control, path, ['label'], 'loop_control');
+  if (task.loop === undefined) throw new ValidationError('"loop_control" needs a "loop" on the same task', y.locateKey(path));
+  return expectString(control.label, 'loop_control.label', y.locate([...path, 'label']));
 }
 
 function valueAt(y: LoadedYaml, path: Path): unknown {

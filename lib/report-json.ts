@@ -1,6 +1,6 @@
 // The --json report: every task result, warnings, the recap and the exit code, written atomically for cron and monitoring.
 import { writeFileAtomic } from './state-dir.ts';
-import type { Change, HostCounts, RunEvent, TaskStatus } from './types.ts';
+import type { Change, HostCounts, Proof, RunEvent, TaskStatus } from './types.ts';
 
 /** One task or handler result as it appears in the report. */
 export interface JsonTaskResult {
@@ -15,6 +15,10 @@ export interface JsonTaskResult {
   module?: string;
   /** On changes: corrective (drift repaired or found) or intended (the declaration changed). */
   cause?: 'corrective' | 'intended';
+  /** What the task proved (Verify: the brokers clusterList listed, the message round trip). */
+  proof?: Proof;
+  /** A skip of a task that runs for another instance, phase or host (hidden from the human output without -v). */
+  selection?: boolean;
 }
 
 /** One drift found or one change applied (or failed), flattened for monitoring. */
@@ -44,6 +48,8 @@ export interface JsonReport {
   items: JsonItem[];
   unreachable: Array<{ host: string; message: string }>;
   warnings: string[];
+  /** Every proof of the run (also in its task's result), e.g. Verify's clusterList and "1000/1000 messages". */
+  proofs: Array<{ host: string; phase: string; task: string } & Proof>;
   aborted?: string;
   /** Set when the run stopped before touching any host (usage or configuration error). */
   error?: string;
@@ -83,7 +89,7 @@ export function itemsOf(result: JsonTaskResult, check: boolean): JsonItem[] {
 export function jsonCollector(playbook: string, now: () => Date = () => new Date()): JsonCollector {
   const report: JsonReport = {
     playbook, check: false, startedAt: now().toISOString(), finishedAt: '', exitCode: 0,
-    results: [], items: [], unreachable: [], warnings: [], recap: {},
+    results: [], items: [], unreachable: [], warnings: [], proofs: [], recap: {},
   };
   const sink = (event: RunEvent): void => {
     if (event.kind === 'start') report.check = event.check;
@@ -96,6 +102,11 @@ export function jsonCollector(playbook: string, now: () => Date = () => new Date
       const result: JsonTaskResult = { host: event.host, phase: event.phase, task: event.task, handler: event.kind === 'handler', status: event.status, changes, message: event.message ?? '' };
       if (event.kind === 'task' && event.module !== undefined) result.module = event.module;
       if (event.kind === 'task' && event.cause !== undefined) result.cause = event.cause;
+      if (event.kind === 'task' && event.selection === true) result.selection = true;
+      if (event.kind === 'task' && event.proof !== undefined) {
+        result.proof = event.proof;
+        report.proofs.push({ host: event.host, phase: event.phase, task: event.task, ...event.proof });
+      }
       report.results.push(result);
       report.items.push(...itemsOf(result, report.check));
     }

@@ -1,6 +1,7 @@
-// Human output: typed run events → progress lines (TTY), changes and failures (always), unified diffs and PLAY RECAP.
+// Human output: typed run events → progress lines (TTY), changes, failures and proofs (always), diffs and PLAY RECAP.
 import { formatWhere } from './errors.ts';
 import { showValue, unifiedDiff } from './report-diff.ts';
+import { recapNotes, type RecapNotes } from './report-recap.ts';
 import type { Change, HostCounts, RunEvent, TaskStatus } from './types.ts';
 
 export interface HumanOptions {
@@ -8,6 +9,8 @@ export interface HumanOptions {
   tty: boolean;
   /** Show unified diffs of changed files. */
   diff: boolean;
+  /** Also show and count selection skips (tasks that run for another instance, phase or host): -v. @default false */
+  verbose?: boolean;
   write: (text: string) => void;
 }
 
@@ -35,6 +38,7 @@ type TaskLike = Extract<RunEvent, { kind: 'task' | 'handler' }>;
 function taskLines(event: TaskLike, check: boolean, options: HumanOptions): string[] {
   const loud = event.status === 'changed' || event.status === 'failed';
   if (!options.tty && !loud) return [];
+  if (event.kind === 'task' && event.selection === true && options.verbose !== true) return [];
   const prefix = event.kind === 'handler' ? 'handler ' : '';
   const marker = event.kind === 'task' && event.cause !== undefined ? ` ${CAUSE_MARKER[event.cause]}` : '';
   const lines = [`  ${event.host}  ${prefix}${event.task}: ${statusLabel(event.status, check)}${marker}`];
@@ -45,6 +49,8 @@ function taskLines(event: TaskLike, check: boolean, options: HumanOptions): stri
     lines.push(`    ${event.message}`);
   }
   if (event.kind === 'task') {
+    // Off a terminal the proof is printed once, under the recap; on one it also shows as it happens.
+    if (options.tty && event.proof) lines.push(...event.proof.lines.map((l) => `    ${l}`));
     lines.push(...event.changes.map((c) => `    ${changeLine(event.host, c)}`));
     if (options.diff && event.diff) lines.push(...unifiedDiff(event.diff).split('\n').map((l) => `    ${l}`));
   }
@@ -67,7 +73,7 @@ export function formatRecap(counts: Record<string, HostCounts>): string {
 }
 
 /** Turns one event into text lines; `check` tells "changed" from "would change". */
-function lines(event: RunEvent, check: boolean, options: HumanOptions): string[] {
+function lines(event: RunEvent, check: boolean, options: HumanOptions, notes: RecapNotes): string[] {
   switch (event.kind) {
     case 'start':
       return options.tty ? [`PLAYBOOK ${event.playbook}${event.check ? ' (check mode: nothing will be changed)' : ''}`] : [];
@@ -83,7 +89,7 @@ function lines(event: RunEvent, check: boolean, options: HumanOptions): string[]
     case 'abort':
       return [`ABORTED: ${event.message}`];
     case 'recap':
-      return ['', formatRecap(event.counts)];
+      return ['', formatRecap(notes.counts(event.counts)), ...notes.lines()];
   }
 }
 
@@ -93,9 +99,11 @@ function lines(event: RunEvent, check: boolean, options: HumanOptions): string[]
  */
 export function humanReporter(options: HumanOptions): (event: RunEvent) => void {
   let check = false;
+  const notes = recapNotes(options.verbose === true);
   return (event) => {
     if (event.kind === 'start') check = event.check;
-    const out = lines(event, check, options);
+    notes.add(event);
+    const out = lines(event, check, options, notes);
     if (out.length > 0) options.write(`${out.join('\n')}\n`);
   };
 }

@@ -9,6 +9,7 @@ import { loadInventory } from './inventory.ts';
 import { modules as registry } from './modules/index.ts';
 import { loadPlaybook } from './playbook.ts';
 import { planPhases, type PlannedPhase } from './planner.ts';
+import { selectionSkips } from './skip-selection.ts';
 import { preflightChecks } from './preflight.ts';
 import { makeRedactor, redactError, secretValues, type Redactor } from './redact.ts';
 import { makeTransport } from './transports/connect.ts';
@@ -173,8 +174,10 @@ export async function run(options: RunOptions, sink: (event: RunEvent) => void, 
 async function executePlanned(planned: PlannedRun, options: RunOptions, sink: (event: RunEvent) => void, deps: RunDeps): Promise<RunSummary> {
   const events: RunEvent[] = [];
   const intent = intentTracker(planned.phases, options.stateDir);
+  const isSelection = selectionSkips(planned.phases);
   const emit = (event: RunEvent): void => {
-    const masked = planned.redact(intent.annotate(event));
+    const annotated = intent.annotate(event);
+    const masked = planned.redact(isSelection(annotated) ? { ...annotated, selection: true } : annotated);
     events.push(masked);
     sink(masked);
   };

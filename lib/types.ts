@@ -55,6 +55,11 @@ export interface TaskSpec {
   changedWhen?: string;
   /** Run the task once per item of this list (a templated string or a list); the item is the variable `item`. */
   loop?: unknown;
+  /**
+   * `loop_control: { label: "{{item.broker_name}}-{{item.broker_id}}" }` (Ansible's convention): a template,
+   * rendered per item, that names the item in the output instead of the whole item (e.g. `broker-a-0`).
+   */
+  loopLabel?: string;
 }
 
 /** A role reference inside a phase, with optional role-scoped variables. */
@@ -229,6 +234,11 @@ export type RunEvent =
     refused?: boolean;
     /** What the task proved (from its plan), shown in every output mode and kept in the JSON report. */
     proof?: Proof;
+    /**
+     * A skip that is selection, not news: `when` is false here, but the task runs for another loop item, phase or
+     * host of this run (lib/skip-selection.ts). The terminal output and the recap show these with -v only.
+     */
+    selection?: boolean;
   }
   | { kind: 'handler'; phase: string; host: string; task: string; status: TaskStatus; message?: string }
   | { kind: 'unreachable'; host: string; message: string }

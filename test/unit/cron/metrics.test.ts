@@ -40,7 +40,7 @@ function parseExposition(text: string): Parsed[] {
 const result = (host: string, status: 'ok' | 'changed' | 'failed', extra: Partial<JsonReport['results'][number]> = {}) => ({ host, phase: 'p', task: 't', handler: false, status, changes: [], message: '', ...extra });
 
 const REPORT: JsonReport = {
-  playbook: 'site.yaml', check: false, startedAt: '', finishedAt: '', exitCode: 6, items: [], warnings: [],
+  playbook: 'site.yaml', check: false, startedAt: '', finishedAt: '', exitCode: 6, items: [], warnings: [], proofs: [],
   results: [
     result('broker-a', 'changed', { module: 'template', cause: 'corrective', changes: [{ item: 'flushDiskType', before: 'SYNC_FLUSH', after: 'ASYNC_FLUSH' }, { item: 'listenPort' }] }),
     result('broker-a', 'changed', { module: 'service', cause: 'intended' }),
