@@ -99,8 +99,8 @@ set, e.g. for a read-only inventory checkout):
 Output: on a terminal every task is shown; otherwise (cron, pipes) only changes, failures and the
 PLAY RECAP. In every mode the recap lists each phase's outcome, the failures and the proof (the Verify
 phase's clusterList: brokers, roles, addresses; and "1000/1000 messages"); --json keeps it under "proofs".
-With --check, Verify starts no JVM: it prints what a run would check instead. Values of secret variables (listed in secret_vars, or named like *password* or
-*secretKey*) are shown as ********.
+With --check, Verify starts no JVM: it prints what a run would check instead. Values of secret
+variables (listed in secret_vars, or named like *password* or *secretKey*) are shown as ********.
 
 Exit codes (flags, added together):
 ${EXIT_HELP}
