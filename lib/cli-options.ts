@@ -58,7 +58,8 @@ Applies a playbook (YAML) to the hosts of one inventory folder over SSH, changin
 from the declared state. Without --check it changes hosts; with --check it only reports what would change.
 
 Options:
-  -i, --inventory DIR   inventory folder of one environment (hosts.yaml, group_vars/, host_vars/)
+  -i, --inventory DIR   inventory folder of one environment (hosts.yaml, group_vars/, host_vars/),
+                        or its hosts file (group_vars/ and host_vars/ beside it are read too)
       --env NAME        same as -i inventory/NAME (relative to the project root)
                         default when neither is given: inventory/local
       --check           change nothing; report what would change (exit code 8 when anything would)
@@ -84,7 +85,11 @@ Options:
   -h, --help            this text
 
 Before any host is contacted, the inventory, playbook, roles, templates and module arguments are
-all checked; any error there stops the run with exit code 1 and its file:line:col.
+all checked; any error there stops the run with exit code 1 and its file:line:col, and nothing is
+written (no state folder, lock or report). Mistyped names get "did you mean …?" (--env, -i, options,
+host patterns, broker_properties keys, variables no role reads). YAML files must be regular files
+(never a FIFO or device) of at most 16 MiB; hosts.yaml beside hosts.yml (or all.yaml beside all.yml)
+is refused as ambiguous.
 
 Cron safety (state in <inventory>/.rocketmq-deploy/, or $RMQD_STATE_DIR/<env>/ when RMQD_STATE_DIR is
 set, e.g. for a read-only inventory checkout):

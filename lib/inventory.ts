@@ -155,11 +155,11 @@ function groupOf(tree: Tree, name: string): Group {
 }
 
 function linkChild(tree: Tree, parent: string, child: string, where: Where): void {
-  const children = groupOf(tree, parent).children;
-  if (children.includes(child)) return;
-  children.push(child);
+  const edge = `${parent}\u0000${child}`;
+  if (tree.edgeWhere.has(edge)) return;
+  groupOf(tree, parent).children.push(child);
   tree.parents.get(child)!.push(parent);
-  tree.edgeWhere.set(`${parent}\u0000${child}`, where);
+  tree.edgeWhere.set(edge, where);
 }
 
 function mergeInto(target: Vars, targetWhere: Record<string, Where>, vars: Vars, where: (key: string) => Where): void {

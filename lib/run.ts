@@ -14,6 +14,7 @@ import { preflightChecks } from './preflight.ts';
 import { makeRedactor, redactError, secretValues, type Redactor } from './redact.ts';
 import { makeTransport } from './transports/connect.ts';
 import { hostVars, resolveVars } from './vars.ts';
+import { nearMissWarnings, playbookVariables } from './var-typos.ts';
 import type { Host, HostCounts, Inventory, Module, Playbook, RunEvent, Transport, Vars } from './types.ts';
 
 /** Everything a run is told by its caller (the CLI builds this from argv). */
@@ -95,7 +96,8 @@ export async function planRun(options: RunOptions, deps: RunDeps = {}): Promise<
   const playbook = loadPlaybook(options.playbook, { rolesDir, modules });
   const input = { inventory, playbook, modules, rolesDir, tags: options.tags, skipTags: options.skipTags, extraVars: options.extraVars };
   const phases = planPhases(options.limit === undefined ? input : { ...input, limit: options.limit });
-  const warnings = runPreflight(inventory, playbook, options.extraVars);
+  const typos = nearMissWarnings(inventory, playbookVariables(playbook, rolesDir, modules));
+  const warnings = [...typos, ...runPreflight(inventory, playbook, options.extraVars)];
   return { inventory, playbook, phases, warnings, redact: redactorOf(phases, options.extraVars) };
 }
 
