@@ -141,6 +141,8 @@ export interface Plan {
   failure?: string;
   /** What a read-only check saw (Verify: the brokers clusterList listed, the message round trip). */
   proof?: Proof;
+  /** Files the actions write, with the sha256 they will have: --check tells later tasks (a service's config check). */
+  writes?: Array<{ path: string; sha256: string }>;
 }
 
 /**
@@ -159,6 +161,8 @@ export interface PlanContext {
   host: string;
   check: boolean;
   diff: boolean;
+  /** --check only: path → sha256 that earlier tasks of this phase would have written (Plan.writes). */
+  pendingWrites?: Map<string, string>;
 }
 
 /** What validate() may use besides the raw arguments: the host's variables and strict template rendering. */
