@@ -182,8 +182,9 @@ export interface Module<A> {
   validate(raw: Vars, where: Where, ctx: ValidateContext): A;
   probes(args: A, ctx: PlanContext): Probe[];
   plan(args: A, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan;
-  /** Controller-side preparation (e.g. building a distribution archive) done once before any host. */
-  prepare?(args: A): Promise<A>;
+  /** Controller-side preparation (e.g. building a distribution archive) done once before any host; with
+   * `check`, it must not fetch or build anything (it says what it would fetch instead). */
+  prepare?(args: A, ctx?: { check: boolean }): Promise<A>;
 }
 
 /** Result of running a script on a host. */

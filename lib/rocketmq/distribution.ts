@@ -118,12 +118,12 @@ export async function cachedDistribution(source: string, opts: ResolveOptions = 
 
 /**
  * What building the archive would fetch over the network (empty for a local zip or a URL already downloaded).
- * @example await fetchesFor('maven:5.5.0') // => ['org.apache.rocketmq:rocketmq-broker:5.5.0', …, '(and their dependencies, from Maven Central)']
+ * @example await fetchesFor('maven:5.5.0') // => ['org.apache.rocketmq:rocketmq-broker:5.5.0', …, 'their dependencies (from Maven Central, by mvn)']
  */
 export async function fetchesFor(source: string, opts: ResolveOptions = {}): Promise<string[]> {
   const parsed = parseSource(source);
   if (parsed.kind === 'maven') {
-    return [...MAVEN_ARTIFACTS.map((a) => `org.apache.rocketmq:${a}:${parsed.version}`), '(and their dependencies, from Maven Central)'];
+    return [...MAVEN_ARTIFACTS.map((a) => `org.apache.rocketmq:${a}:${parsed.version}`), 'their dependencies (from Maven Central, by mvn)'];
   }
   if (parsed.kind === 'zip') return [];
   const downloaded = join(opts.cacheDir ?? defaultCacheDir(), 'downloads', basename(new URL(parsed.url).pathname));
