@@ -90,7 +90,8 @@ function planCopyFacts(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>, 
       if (!found.parentExists && !ctx.check) {
         return { actions: [], changes: [], failure: `${ctx.host}: the folder of "${args.dest}" does not exist: create it first with a file task (state: directory)` };
       }
-      return withDiff({ actions: [writeFileAction({ path: args.dest, ...attrs, follow: false }, args.content)], changes: [change('file', 'absent', 'present')] });
+      const write = writeFileAction({ path: args.dest, ...attrs, follow: false }, args.content);
+      return withDiff({ actions: [write], changes: [change('file', 'absent', 'present')] });
     }
     if (found.link !== undefined) return withDiff(replaceLink(args, found, diff));
     if (found.type !== 'file') {

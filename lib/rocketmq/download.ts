@@ -19,7 +19,9 @@ export async function verifiedDownload(target: string): Promise<boolean> {
 }
 
 /** Writes the bytes of a response body to an open file, hashing them; returns the byte count. */
-async function streamBody(body: AsyncIterable<Uint8Array>, file: { write(b: Uint8Array): Promise<unknown> }, hash: ReturnType<typeof createHash>): Promise<number> {
+type Sink = { write(bytes: Uint8Array): Promise<unknown> };
+
+async function streamBody(body: AsyncIterable<Uint8Array>, file: Sink, hash: ReturnType<typeof createHash>): Promise<number> {
   let bytes = 0;
   for await (const chunk of body) {
     hash.update(chunk);
