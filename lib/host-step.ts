@@ -49,7 +49,11 @@ export async function runStep(state: HostState, task: PlannedTask, remaining: Pl
   }
   const changing = task.countsAsChange && plan.actions.some((a) => a.changes !== false);
   const described = plan.actions.map((a) => a.describe).join('; ');
-  if (state.ctx.check) return { status: changing ? 'changed' : 'ok', message: `would run: ${described}`, plan };
+  if (state.ctx.check) {
+    // Later tasks must plan as after this one (a service compares its config file with the one it started with).
+    for (const w of plan.writes ?? []) (state.planCtx.pendingWrites ??= new Map()).set(w.path, w.sha256);
+    return { status: changing ? 'changed' : 'ok', message: `would run: ${described}`, plan };
+  }
   await state.session.apply(plan.actions, task.spec.become === true);
   state.stale = true;
   return { status: changing ? 'changed' : 'ok', message: described, plan };

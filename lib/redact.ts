@@ -8,6 +8,8 @@ export const MASK = '********';
  * `secret_vars` itself only lists names, so it is left out.
  */
 const SECRET_NAME = /pass(?:word|wd|phrase)|secret(?!_vars$)|token|api[_-]?key|private[_-]?key|credential/i;
+// Names of where a secret lives (`ansible_ssh_private_key_file`) hold paths, not secrets.
+const WHERE_NAME = /(_file|_path|_dir|File|Path|Dir)$/;
 // Very short values would mask ordinary words everywhere; such values are not secrets worth the name.
 const MIN_SECRET_LENGTH = 3;
 
@@ -16,7 +18,7 @@ const MIN_SECRET_LENGTH = 3;
  * @example isSecretName('acl.secretKey') // => true
  */
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name);
+  return SECRET_NAME.test(name) && !WHERE_NAME.test(name);
 }
 
 /** Every string or number inside a value (lists and mappings deeply). */

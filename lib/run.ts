@@ -102,7 +102,7 @@ export async function planRun(options: RunOptions, deps: RunDeps = {}): Promise<
 }
 
 /** Runs module.prepare() once per distinct arguments (controller-side work such as fetching a distribution). */
-async function prepareModules(phases: PlannedPhase[]): Promise<void> {
+async function prepareModules(phases: PlannedPhase[], check: boolean): Promise<void> {
   const prepared = new Map<string, Promise<unknown>>();
   for (const phase of phases) {
     for (const plan of phase.plans.values()) {
@@ -110,7 +110,7 @@ async function prepareModules(phases: PlannedPhase[]): Promise<void> {
         const prepare = task.module.prepare;
         if (!prepare || task.skipReason !== undefined) continue;
         const key = `${task.module.name}\0${JSON.stringify(task.args)}`;
-        if (!prepared.has(key)) prepared.set(key, prepare.call(task.module, task.args));
+        if (!prepared.has(key)) prepared.set(key, prepare.call(task.module, task.args, { check }));
         task.args = await prepared.get(key);
       }
     }
@@ -186,7 +186,7 @@ async function executePlanned(planned: PlannedRun, options: RunOptions, sink: (e
   const hosts = [...new Set(planned.phases.flatMap((p) => p.hosts))];
   emit({ kind: 'start', playbook: options.playbook, check: options.check, diff: options.diff, hosts });
   planned.warnings.forEach((message) => emit({ kind: 'warning', message }));
-  await prepareModules(planned.phases);
+  await prepareModules(planned.phases, options.check);
   const result = await execute({
     phases: planned.phases, inventory: planned.inventory, makeTransport: withResolvedVars(planned.inventory, options.extraVars, deps.makeTransport ?? makeTransport),
     forks: options.forks, check: options.check, diff: options.diff, emit,

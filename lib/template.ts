@@ -40,14 +40,20 @@ type BlockRef = { name: string; helper: string; line: number; column: number };
 const SAME_CONTEXT = new Set(['if', 'unless']);
 const BLOCK_HELPERS = new Set(['if', 'unless', 'each', 'with']);
 
-type AstNode = { type?: string; path?: AstNode; params?: AstNode[]; hash?: { pairs?: Array<{ value: AstNode }> }; program?: AstNode; inverse?: AstNode;
-  body?: AstNode[]; original?: string; parts?: string[]; data?: boolean; depth?: number; loc?: { start: { line: number; column: number } } };
+/** The parts of Handlebars' AST nodes read here. */
+type AstNode = {
+  type?: string; path?: AstNode; params?: AstNode[]; hash?: { pairs?: Array<{ value: AstNode }> }; program?: AstNode; inverse?: AstNode;
+  body?: AstNode[]; original?: string; parts?: string[]; data?: boolean; depth?: number; loc?: { start: { line: number; column: number } };
+};
+
+/** A helper's arguments: positional ones, then hash values. */
+const argumentsOf = (node: AstNode): AstNode[] => [...(node.params ?? []), ...(node.hash?.pairs ?? []).map((p) => p.value)];
 
 /** Root-context variable names in a helper's arguments, subexpressions included. */
 function argumentRefs(node: AstNode | undefined, helper: string, out: BlockRef[]): void {
   if (!node) return;
   if (node.type === 'SubExpression') {
-    [...(node.params ?? []), ...(node.hash?.pairs ?? []).map((p) => p.value)].forEach((n) => argumentRefs(n, helper, out));
+    argumentsOf(node).forEach((n) => argumentRefs(n, helper, out));
     return;
   }
   const original = node.original ?? '';
@@ -65,7 +71,7 @@ function blockRefs(node: AstNode | undefined, out: BlockRef[] = []): BlockRef[] 
   if (node.type === 'Program') node.body?.forEach((child) => blockRefs(child, out));
   if (node.type !== 'BlockStatement') return out;
   const helper = node.path?.original ?? '';
-  if (BLOCK_HELPERS.has(helper)) [...(node.params ?? []), ...(node.hash?.pairs ?? []).map((p) => p.value)].forEach((n) => argumentRefs(n, helper, out));
+  if (BLOCK_HELPERS.has(helper)) argumentsOf(node).forEach((n) => argumentRefs(n, helper, out));
   if (SAME_CONTEXT.has(helper)) blockRefs(node.program, out);
   blockRefs(node.inverse, out);
   return out;

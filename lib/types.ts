@@ -146,6 +146,8 @@ export interface Plan {
   failure?: string;
   /** What a read-only check saw (Verify: the brokers clusterList listed, the message round trip). */
   proof?: Proof;
+  /** Files the actions write, with the sha256 they will have: --check tells later tasks (a service's config check). */
+  writes?: Array<{ path: string; sha256: string }>;
 }
 
 /**
@@ -164,6 +166,8 @@ export interface PlanContext {
   host: string;
   check: boolean;
   diff: boolean;
+  /** --check only: path → sha256 that earlier tasks of this phase would have written (Plan.writes). */
+  pendingWrites?: Map<string, string>;
 }
 
 /** What validate() may use besides the raw arguments: the host's variables and strict template rendering. */
@@ -183,8 +187,9 @@ export interface Module<A> {
   validate(raw: Vars, where: Where, ctx: ValidateContext): A;
   probes(args: A, ctx: PlanContext): Probe[];
   plan(args: A, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan;
-  /** Controller-side preparation (e.g. building a distribution archive) done once before any host. */
-  prepare?(args: A): Promise<A>;
+  /** Controller-side preparation (e.g. building a distribution archive) done once before any host; with
+   * `check`, it must not fetch or build anything (it says what it would fetch instead). */
+  prepare?(args: A, ctx?: { check: boolean }): Promise<A>;
 }
 
 /** Result of running a script on a host. */

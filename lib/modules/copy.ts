@@ -74,6 +74,12 @@ function replaceLink(args: CopyArgs, found: Extract<FileFacts, { exists: true }>
  * attributes differ, an atomic write otherwise (also replacing a symlink at dest).
  */
 export function planCopy(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
+  const plan = planCopyFacts(args, facts, ctx);
+  const writes = plan.actions.length > 0 ? [{ path: args.dest, sha256: sha256Text(args.content) }] : [];
+  return writes.length > 0 && plan.failure === undefined ? { ...plan, writes } : plan;
+}
+
+function planCopyFacts(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
   return planSafely(() => {
     const found = parseFileFacts(facts.get('file'), args.dest, ctx.host);
     const attrs = declaredAttributes(args);
@@ -84,7 +90,8 @@ export function planCopy(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>
       if (!found.parentExists && !ctx.check) {
         return { actions: [], changes: [], failure: `${ctx.host}: the folder of "${args.dest}" does not exist: create it first with a file task (state: directory)` };
       }
-      return withDiff({ actions: [writeFileAction({ path: args.dest, ...attrs, follow: false }, args.content)], changes: [change('file', 'absent', 'present')] });
+      const write = writeFileAction({ path: args.dest, ...attrs, follow: false }, args.content);
+      return withDiff({ actions: [write], changes: [change('file', 'absent', 'present')] });
     }
     if (found.link !== undefined) return withDiff(replaceLink(args, found, diff));
     if (found.type !== 'file') {

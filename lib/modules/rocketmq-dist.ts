@@ -1,6 +1,6 @@
 // The rocketmq_dist module: resolves a RocketMQ distribution on the controller once, then puts it into dest on each host once per sha256.
 import { ValidationError } from '../errors.ts';
-import { parseSource, resolveDistribution } from '../rocketmq/distribution.ts';
+import { cachedDistribution, fetchesFor, parseSource, resolveDistribution } from '../rocketmq/distribution.ts';
 import { quote } from '../shell.ts';
 import type { Module, Plan, ProbeResult, Vars, Where } from '../types.ts';
 import { expectString, optionalString, rejectUnknownKeys } from '../validate.ts';
@@ -13,6 +13,8 @@ export interface RocketmqDistArgs {
   tarball?: string;
   sha256?: string;
   version?: string;
+  /** --check with the archive not in the cache: what building it would fetch (nothing was fetched). */
+  wouldFetch?: string[];
   where: Where;
 }
 
@@ -39,9 +41,10 @@ function validateDist(raw: Vars, where: Where): RocketmqDistArgs {
 }
 
 /** Builds (or finds in the cache) the archive on the controller; the runner calls this once per distinct arguments. */
-async function prepareDist(args: RocketmqDistArgs): Promise<RocketmqDistArgs> {
+async function prepareDist(args: RocketmqDistArgs, ctx?: { check: boolean }): Promise<RocketmqDistArgs> {
   try {
-    const dist = await resolveDistribution(args.source);
+    const dist = ctx?.check ? await cachedDistribution(args.source) : await resolveDistribution(args.source);
+    if (dist === undefined) return { ...args, wouldFetch: await fetchesFor(args.source) };
     return { ...args, tarball: dist.tarball, sha256: dist.sha256, version: dist.version };
   } catch (error) {
     throw new ValidationError(`rocketmq_dist: ${(error as Error).message}`, args.where);
@@ -66,8 +69,19 @@ export function distExtractScript(dest: string, sha256: string, owner?: string):
   ].filter(Boolean).join('\n');
 }
 
+/** --check before the archive is in the controller's cache: the install is reported, nothing was fetched. */
+function uncachedPlan(args: RocketmqDistArgs, recorded: string, fetches: string[]): Plan {
+  const fetch = fetches.length === 0 ? 'build it from the local zip' : `fetch ${fetches.join(', ')}`;
+  const after = `archive from ${args.source} (not in the controller's cache: the run will ${fetch})`;
+  return { actions: [], changes: [{ item: args.dest, before: recorded ? `archive ${recorded.slice(0, 12)}` : 'absent', after }] };
+}
+
 function planDist(args: RocketmqDistArgs, facts: ReadonlyMap<string, ProbeResult>): Plan {
   const { sha256, tarball } = args;
+  if (args.wouldFetch !== undefined) {
+    const found = facts.get(distProbeId(args));
+    return uncachedPlan(args, found?.code === 0 ? (found.stdout.trim().split(/\s+/)[0] ?? '') : '', args.wouldFetch);
+  }
   if (sha256 === undefined || tarball === undefined) {
     return { actions: [], changes: [], failure: `rocketmq_dist: "${args.source}" was not resolved on the controller (prepare() was not run)` };
   }

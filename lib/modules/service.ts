@@ -1,6 +1,6 @@
 // The service module: keeps one long-running process (name server, broker) started, stopped or restarted.
 import { ValidationError } from '../errors.ts';
-import type { Action, Change, Module, Plan, Probe, ProbeResult, Vars, Where } from '../types.ts';
+import type { Action, Change, Module, Plan, PlanContext, Probe, ProbeResult, Vars, Where } from '../types.ts';
 import { expectBool, expectInt, expectMap, expectOneOf, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../validate.ts';
 import { GATE_KEYS, gateActions, oldConfigChanges, validateGates } from './service-gates.ts';
 import type { ServiceGates } from './service-gates.ts';
@@ -189,13 +189,17 @@ function pidfileActions(args: ServiceArgs, kind: 'start' | 'stop' | 'restart', p
   return kind === 'start' ? [start] : kind === 'stop' ? [stop] : [stop, start];
 }
 
-function planService(args: ServiceArgs, facts: ReadonlyMap<string, ProbeResult>, host: string): Plan {
+function planService(args: ServiceArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
+  const host = ctx.host;
   let found: ServiceFacts;
   try {
     found = parseServiceFacts(facts.get(serviceProbeId(args)), args, host);
   } catch (error) {
     return { actions: [], changes: [], failure: (error as Error).message };
   }
+  // In --check, a config file an earlier task would write counts with the content it would get.
+  const pending = ctx.pendingWrites;
+  if (pending) found = { ...found, configs: found.configs.map((c) => ({ ...c, now: pending.get(c.path) ?? c.now })) };
   if (found.supervisor === 'systemd') return systemdActions(args, found);
   const transition = serviceTransition(args, found);
   if (transition.kind === 'none') return { actions: [], changes: transition.pending ?? [], reason: transition.reason };
@@ -210,5 +214,5 @@ export const serviceModule: Module<ServiceArgs> = {
   name: 'service',
   validate: (raw, where) => validateService(raw, where),
   probes: (args) => [serviceProbe(args)],
-  plan: (args, facts, ctx) => planService(args, facts, ctx.host),
+  plan: (args, facts, ctx) => planService(args, facts, ctx),
 };

@@ -1,11 +1,13 @@
 // Resolves a RocketMQ distribution (maven:<v>, official bin-release zip, or its URL) into a cached, deterministic tar.gz.
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import process from 'node:process';
+import { downloadToCache, sha256File, verifiedDownload } from './download.ts';
+
+export { sha256File } from './download.ts';
 
 /** A distribution archive on the controller: lib/ (and conf/, bin/ from a zip) at the top level. */
 export interface Distribution {
@@ -81,7 +83,7 @@ export async function resolveDistribution(source: string, opts: ResolveOptions =
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   await mkdir(cacheDir, { recursive: true });
   const key = await cacheKey(parsed);
-  const name = `rocketmq-${parsed.version}-${parsed.kind === 'maven' ? 'maven' : 'zip'}`;
+  const name = cacheName(parsed);
   const tarball = join(cacheDir, `${name}.tar.gz`);
   const cached = await readCached(join(cacheDir, `${name}.json`), key, tarball);
   if (cached) return { version: parsed.version, tarball, sha256: cached.sha256 };
@@ -98,6 +100,34 @@ export async function resolveDistribution(source: string, opts: ResolveOptions =
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+const cacheName = (parsed: DistributionSource): string => `rocketmq-${parsed.version}-${parsed.kind === 'maven' ? 'maven' : 'zip'}`;
+
+/**
+ * The archive when it is already in the cache; never builds, downloads or writes anything (--check).
+ * @example await cachedDistribution('maven:5.5.0') // => undefined on a fresh controller
+ */
+export async function cachedDistribution(source: string, opts: ResolveOptions = {}): Promise<Distribution | undefined> {
+  const parsed = parseSource(source);
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const tarball = join(cacheDir, `${cacheName(parsed)}.tar.gz`);
+  const cached = await readCached(join(cacheDir, `${cacheName(parsed)}.json`), await cacheKey(parsed), tarball);
+  return cached ? { version: parsed.version, tarball, sha256: cached.sha256 } : undefined;
+}
+
+/**
+ * What building the archive would fetch over the network (empty for a local zip or a URL already downloaded).
+ * @example await fetchesFor('maven:5.5.0') // => ['org.apache.rocketmq:rocketmq-broker:5.5.0', …, 'their dependencies (from Maven Central, by mvn)']
+ */
+export async function fetchesFor(source: string, opts: ResolveOptions = {}): Promise<string[]> {
+  const parsed = parseSource(source);
+  if (parsed.kind === 'maven') {
+    return [...MAVEN_ARTIFACTS.map((a) => `org.apache.rocketmq:${a}:${parsed.version}`), 'their dependencies (from Maven Central, by mvn)'];
+  }
+  if (parsed.kind === 'zip') return [];
+  const downloaded = join(opts.cacheDir ?? defaultCacheDir(), 'downloads', basename(new URL(parsed.url).pathname));
+  return (await stat(downloaded).catch(() => undefined)) ? [] : [parsed.url];
 }
 
 /** What the cached archive was built from: a zip is rebuilt when its size or mtime changes. */
@@ -123,7 +153,7 @@ async function readCached(file: string, key: string, tarball: string): Promise<C
 /** Produces the folder to pack (holding lib/, and conf/ and bin/ for a zip). */
 async function buildTree(source: string, parsed: DistributionSource, cacheDir: string, work: string): Promise<string> {
   if (parsed.kind === 'maven') return mavenTree(source, parsed.version, work);
-  const zip = parsed.kind === 'zip' ? parsed.path : await download(source, parsed.url, cacheDir, work);
+  const zip = parsed.kind === 'zip' ? parsed.path : await download(source, parsed.url, cacheDir);
   return zipTree(source, zip, work);
 }
 
@@ -189,18 +219,13 @@ async function zipTree(source: string, zip: string, work: string): Promise<strin
   return tree;
 }
 
-/** Downloads a zip once into <cache>/downloads (temp file, then rename). */
-async function download(source: string, url: string, cacheDir: string, work: string): Promise<string> {
+/** Downloads a zip once into <cache>/downloads; a copy whose recorded sha256 no longer matches is fetched again. */
+async function download(source: string, url: string, cacheDir: string): Promise<string> {
   const target = join(cacheDir, 'downloads', basename(new URL(url).pathname));
-  if (await stat(target).catch(() => undefined)) return target;
-  await mkdir(join(cacheDir, 'downloads'), { recursive: true });
-  const response = await fetch(url).catch((error: Error) => {
+  if (await verifiedDownload(target)) return target;
+  await downloadToCache(url, target).catch((error: Error) => {
     throw new DistributionError(source, `download failed: ${error.message}`);
   });
-  if (!response.ok) throw new DistributionError(source, `download failed: HTTP ${response.status} ${response.statusText}`);
-  const temp = join(work, 'download.zip');
-  await writeFile(temp, new Uint8Array(await response.arrayBuffer()));
-  await rename(temp, target);
   return target;
 }
 
@@ -213,12 +238,6 @@ async function packDeterministic(source: string, root: string, out: string): Pro
   ];
   const result = await run('tar', args, root);
   if (result.code !== 0) throw new DistributionError(source, `cannot pack the archive (GNU tar and gzip are needed): ${result.output.trim().slice(-400)}`);
-}
-
-export async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Uint8Array);
-  return hash.digest('hex');
 }
 
 async function writeAtomic(path: string, text: string): Promise<void> {

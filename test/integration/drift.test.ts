@@ -9,6 +9,7 @@ import { suite } from '../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { EXIT } from '../../lib/exit-codes.ts';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
+import { jsonCollector } from '../../lib/report-json.ts';
 import { run } from '../../lib/run.ts';
 import type { RunEvent } from '../../lib/types.ts';
 import { parseExtraVars } from '../../lib/vars.ts';
@@ -21,24 +22,28 @@ const work = mkdtempSync(join(tmpdir(), 'rmqd-drift-'));
 const timings: string[] = [];
 let lab: LabInfo;
 
-interface Outcome { code: number; lines: string[]; failures: string; seconds: number }
+/** `actions`: what the run's JSON report lists as found (--check) or applied, `host task: item`, sorted. */
+interface Outcome { code: number; lines: string[]; actions: string[]; failures: string; seconds: number }
 
 /** Runs the playbook in process (the CLI's run()); lines are `host: item before → after` of every changed task. */
 async function play(check: boolean, limit?: string, overrides: Record<string, string> = {}): Promise<Outcome> {
   const fixtures = new URL('../fixtures/inventories/', import.meta.url).pathname;
   const events: RunEvent[] = [];
   const started = Date.now();
+  const playbook = new URL(`../../playbooks/${TOPOLOGY}.yaml`, import.meta.url).pathname;
+  const json = jsonCollector(playbook);
   const summary = await run({
-    playbook: new URL(`../../playbooks/${TOPOLOGY}.yaml`, import.meta.url).pathname,
+    playbook,
     inventory: `${fixtures}${TOPOLOGY}`,
     check, diff: false, tags: [], skipTags: [], forks: 10, stateDir: join(work, 'state', TOPOLOGY),
     extraVars: { ...parseExtraVars([`@${fixtures}lab-connection.yaml`]), lab_prefix: lab.prefix, lab_key_file: lab.keyFile, ...overrides },
     ...(limit === undefined ? {} : { limit }),
-  }, (event) => events.push(event));
+  }, (event) => { events.push(event); json.sink(event); });
   const tasks = events.flatMap((e) => (e.kind === 'task' ? [e] : []));
   const lines = tasks.filter((e) => e.status === 'changed').flatMap((e) => e.changes.map((c) => `${e.host}: ${c.item} ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`));
   const failures = tasks.filter((e) => e.status === 'failed').map((e) => `${e.host} ${e.task}: ${e.message ?? ''}`).join('\n');
-  const outcome = { code: summary.exitCode, lines, failures, seconds: (Date.now() - started) / 1000 };
+  const actions = json.finish(summary.exitCode).items.filter((i) => i.result !== 'failed').map((i) => `${i.host} ${i.task}: ${i.item}`).sort();
+  const outcome = { code: summary.exitCode, lines, actions, failures, seconds: (Date.now() - started) / 1000 };
   // RMQD_DRIFT_LOG=<file> keeps every run's outcome for a post-mortem (the assertions show only the failing one).
   if (process.env.RMQD_DRIFT_LOG) appendFileSync(process.env.RMQD_DRIFT_LOG, `${JSON.stringify({ check, limit, ...outcome, events: tasks.map((e) => [e.phase, e.host, e.task, e.status, e.message]) })}\n`);
   return outcome;
@@ -148,6 +153,8 @@ for (const c of CASES) {
     assert.ok(found.lines.some((l) => c.item.test(l)), `--check names ${c.item}; got:\n${found.lines.join('\n')}`);
     const repaired = c.producer ? await withProducer(`drift-${c.name.split(' ')[0]}`, c.producer, () => play(false)) : await play(false);
     assert.is(repaired.code, 0, repaired.failures);
+    // --check predicts the repair exactly: same tasks, same items (issue 7 §5: it once predicted a restart the repair did not do).
+    assert.equal(found.actions, repaired.actions, 'the actions of --check --json equal those of the repair --json');
     assertRestartedOnly(pids, await allPids(), c.restarts);
     const after = await play(true);
     assert.is(after.code, 0, `drift left after the repair:\n${after.lines.join('\n')}\n${after.failures}`);

@@ -37,7 +37,7 @@ const NESTED = {
 const Names = suite('isSecretName() and secretValues(): every secret spelling and nested shape');
 Names('the corpus is secret; ordinary names are not', () => {
   for (const [name] of CORPUS) assert.ok(isSecretName(name), name);
-  for (const name of ['port', 'broker_name', 'accessKey', 'listen_port', 'secret_vars', 'namesrv_addr']) assert.not.ok(isSecretName(name), name);
+  for (const name of ['port', 'broker_name', 'accessKey', 'listen_port', 'secret_vars', 'namesrv_addr', 'ansible_ssh_private_key_file']) assert.not.ok(isSecretName(name), name);
 });
 Names('values below a secret key, secret keys inside mappings and lists, and dotted secret_vars', () => {
   const vars = { acl: { secretKey: 'sk-nested' }, users: [{ name: 'al', password: 'pw-in-list' }], creds: { token: { a: 'deep-1' } }, app: { plain: 'listed-1' }, secret_vars: ['app.plain'], port: 10911 };
