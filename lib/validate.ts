@@ -1,4 +1,5 @@
 // Small schema helpers that turn a wrong value into a ValidationError naming the key and the place.
+import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
 import { ValidationError } from './errors.ts';
 import type { Vars, Where } from './types.ts';
 
@@ -40,11 +41,11 @@ export function expectInt(value: unknown, key: string, where: Where, min = 0, ma
   return n;
 }
 
-/** Accepts true/false (or "true"/"false", as templated values arrive). */
+/** Accepts a boolean after the one coercion of lib/booleans.ts (true/false, yes/no, on/off, 1/0, any case). */
 export function expectBool(value: unknown, key: string, where: Where): boolean {
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  throw new ValidationError(`"${key}" must be true or false, got ${kind(value)}`, where);
+  const bool = toBoolean(value);
+  if (bool === undefined) throw new ValidationError(`"${key}" must be a boolean (${BOOLEAN_WORDS}), got ${kind(value)}`, where);
+  return bool;
 }
 
 export function expectOneOf<T extends string>(value: unknown, key: string, choices: readonly T[], where: Where): T {

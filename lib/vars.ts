@@ -3,6 +3,8 @@ import { TemplateError, UsageError, ValidationError } from './errors.ts';
 import { formatWhere } from './errors.ts';
 import { renderValue } from './template.ts';
 import type { Inventory, Vars, Where } from './types.ts';
+import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
+import { describeOrigin, mergeOrigins, originsOf, whereOf, withOrigins } from './var-origins.ts';
 import { parseYaml, readYaml } from './yaml.ts';
 import type { LoadedYaml } from './yaml.ts';
 
@@ -31,7 +33,13 @@ export function hostVars(inv: Inventory, host: string, layers: VarLayers = {}): 
   const entry = inv.hosts.get(host);
   if (!entry) throw new ValidationError(`unknown host "${host}" (hosts: ${[...inv.hosts.keys()].join(', ')})`);
   const magic = magicOf(inv);
-  return {
+  const origins = mergeOrigins([
+    [layers.roleDefaults, () => 'role defaults'],
+    [entry.vars, (key) => entry.sources?.[key] ?? 'inventory'],
+    [layers.playVars, () => 'play vars'],
+    [layers.extraVars, () => '-e'],
+  ], layers.roleDefaults);
+  return withOrigins({
     ...layers.roleDefaults,
     ...entry.vars,
     ...layers.playVars,
@@ -41,7 +49,7 @@ export function hostVars(inv: Inventory, host: string, layers: VarLayers = {}): 
     groups: magic.groups,
     hostvars: resolvedHostvars(inv, layers.extraVars ?? NO_EXTRA_VARS),
     group_names: entry.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
-  };
+  }, origins);
 }
 
 function magicOf(inv: Inventory): { groups: Record<string, string[]>; hostvars: Record<string, Vars> } {
@@ -134,7 +142,27 @@ export function resolveVars(vars: Vars, where?: Where, sources?: Record<string, 
   });
   const out: Vars = {};
   for (const key of Object.keys(vars)) out[key] = NOT_RENDERED.has(key) ? vars[key] : resolve(key);
+  const origins = originsOf(vars);
+  if (origins) coerceBooleans(withOrigins(out, origins), origins.booleans);
   return out;
+}
+
+/**
+ * Turns every boolean role variable (its default is true/false) into a real boolean: the one coercion of
+ * lib/booleans.ts, so `-e manage_hostname=no` or a YAML 1.1 `no` means false everywhere, templates included.
+ * @throws ValidationError naming the variable, where its value came from and the host
+ */
+function coerceBooleans(vars: Vars, names: ReadonlySet<string>): void {
+  for (const name of names) {
+    if (!Object.hasOwn(vars, name)) continue;
+    const value = toBoolean(vars[name]);
+    if (value !== undefined) {
+      vars[name] = value;
+      continue;
+    }
+    const host = typeof vars.inventory_hostname === 'string' ? `${vars.inventory_hostname}: ` : '';
+    throw new ValidationError(`${host}"${name}" must be a boolean (${BOOLEAN_WORDS}), got ${JSON.stringify(vars[name])} (set in ${describeOrigin(vars, name)})`, whereOf(vars, name));
+  }
 }
 
 function holdsTemplate(value: unknown): boolean {
