@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { ValidationError } from './errors.ts';
 import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
+import { refuseTemplatedShell } from './shell-literal.ts';
 import { describeOrigin } from './var-origins.ts';
 import { renderString, renderTemplateFile, renderValue } from './template.ts';
 import type { Module, TaskSpec, ValidateContext, Vars, Where } from './types.ts';
@@ -103,6 +104,7 @@ function planOne(spec: TaskSpec, module: Module<unknown>, vars: Vars, label: str
     return { spec, label, module, args: undefined, skipReason: `condition "${spec.when}" is false`, countsAsChange: false };
   }
   const rendered = renderValue(spec.args, vars, spec.where, host);
+  refuseTemplatedShell(spec.args, rendered, spec.name, spec.where);
   const args = module.validate(rendered as Vars, spec.where, validateContext(host, vars, folders));
   const countsAsChange = spec.changedWhen === undefined || evaluateCondition(spec.changedWhen, vars, 'changed_when', spec.where, host);
   return { spec, label, module, args, countsAsChange };

@@ -63,6 +63,18 @@ export function expectStringList(value: unknown, key: string, where: Where): str
   return value.map((item, i) => expectString(item, `${key}[${i}]`, where));
 }
 
+/**
+ * Accepts an argv list: strings or numbers, a nested list spliced in place (so a list variable such as
+ * `{{broker_health_java}}` can start a command). Each word reaches a shell only through shell.ts `quote`.
+ * @example expectArgv([['java', '-cp', 'x'], 'Main', 1], 'health', where) // => ['java', '-cp', 'x', 'Main', '1']
+ */
+export function expectArgv(value: unknown, key: string, where: Where): string[] {
+  if (!Array.isArray(value)) throw new ValidationError(`"${key}" must be a list of words (argv), got ${kind(value)}`, where);
+  return value.flatMap((item, i) =>
+    Array.isArray(item) ? item.map((word, j) => expectString(word, `${key}[${i}][${j}]`, where)) : [expectString(item, `${key}[${i}]`, where)],
+  );
+}
+
 /** Accepts a file mode as octal text ("0644", "644") or a YAML octal number; returns the 4-digit text. */
 export function expectMode(value: unknown, key: string, where: Where): string {
   // YAML 1.2 reads 0644 as the decimal number 644, so a number's digits are taken as octal text.
