@@ -4,6 +4,7 @@ import { formatWhere } from './errors.ts';
 import { renderValue } from './template.ts';
 import type { Inventory, Vars, Where } from './types.ts';
 import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
+import { controlProblem, controlProblems } from './control-chars.ts';
 import { describeOrigin, mergeOrigins, originsOf, whereOf, withOrigins } from './var-origins.ts';
 import { parseYaml, readYaml } from './yaml.ts';
 import type { LoadedYaml } from './yaml.ts';
@@ -19,6 +20,8 @@ export interface VarLayers {
 const NOT_RENDERED = new Set(['groups', 'hostvars']);
 const magicCache = new WeakMap<Inventory, { groups: Record<string, string[]>; hostvars: Record<string, Vars> }>();
 const NO_EXTRA_VARS: Vars = {};
+const checkedInventories = new WeakSet<Inventory>();
+const checkedExtraVars = new WeakSet<Vars>();
 const resolvedCache = new WeakMap<Inventory, WeakMap<Vars, Record<string, Vars>>>();
 
 /**
@@ -32,6 +35,12 @@ const resolvedCache = new WeakMap<Inventory, WeakMap<Vars, Record<string, Vars>>
 export function hostVars(inv: Inventory, host: string, layers: VarLayers = {}): Vars {
   const entry = inv.hosts.get(host);
   if (!entry) throw new ValidationError(`unknown host "${host}" (hosts: ${[...inv.hosts.keys()].join(', ')})`);
+  refuseControlChars(inv);
+  if (layers.extraVars && !checkedExtraVars.has(layers.extraVars)) {
+    const problem = controlProblems(layers.extraVars, () => '-e');
+    if (problem) throw new UsageError(problem);
+    checkedExtraVars.add(layers.extraVars);
+  }
   const magic = magicOf(inv);
   const origins = mergeOrigins([
     [layers.roleDefaults, () => 'role defaults'],
@@ -50,6 +59,19 @@ export function hostVars(inv: Inventory, host: string, layers: VarLayers = {}): 
     hostvars: resolvedHostvars(inv, layers.extraVars ?? NO_EXTRA_VARS),
     group_names: entry.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
   }, origins);
+}
+
+/** Refuses, once per inventory, a value with a control character, naming its file:line:col (control-chars.ts). */
+function refuseControlChars(inv: Inventory): void {
+  if (checkedInventories.has(inv)) return;
+  for (const host of inv.hosts.values()) {
+    const problem = controlProblems(host.vars, (key) => host.sources?.[key] ?? `the inventory (host ${host.name})`);
+    if (problem) {
+      const key = Object.keys(host.vars).find((k) => controlProblem(k, host.vars[k], '') !== undefined);
+      throw new ValidationError(`host ${host.name}: ${problem}`, key === undefined ? undefined : host.sources?.[key]);
+    }
+  }
+  checkedInventories.add(inv);
 }
 
 function magicOf(inv: Inventory): { groups: Record<string, string[]>; hostvars: Record<string, Vars> } {
@@ -180,7 +202,12 @@ function holdsTemplate(value: unknown): boolean {
  */
 export function parseExtraVars(args: readonly string[]): Vars {
   const out: Vars = {};
-  for (const arg of args) Object.assign(out, parseExtraVar(arg));
+  for (const arg of args) {
+    const vars = parseExtraVar(arg);
+    const problem = controlProblems(vars, () => (arg.startsWith('@') ? `-e ${arg}` : '-e'));
+    if (problem) throw new UsageError(problem);
+    Object.assign(out, vars);
+  }
   return out;
 }
 
