@@ -64,7 +64,7 @@ const B = suite('broker.properties writes every value through the properties esc
 B('backslashes, leading blanks and non-ASCII read back exactly; no value adds a line', () => {
   const inventory = loadInventory('inventory/example-prod');
   const odd = ' Clüster\\x=1 中';
-  const vars = { ...phaseVars(inventory, 'mqnameserver1', 'broker', { rocketmq_topology: '2m2s-async' }), rocketmq_cluster_name: odd,
+  const vars: Vars = { ...phaseVars(inventory, 'mqnameserver1', 'broker', { rocketmq_topology: '2m2s-async' }), rocketmq_cluster_name: odd,
     broker_properties: { 'odd key': 'a\\b' } };
   const item = (vars['broker_instances'] as Vars[])[0];
   const text = renderTemplateFile('roles/broker/templates/broker.properties.hbs', { ...vars, item }, 'mqnameserver1');
