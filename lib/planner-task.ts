@@ -2,6 +2,9 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { ValidationError } from './errors.ts';
+import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
+import { refuseTemplatedShell } from './shell-literal.ts';
+import { describeOrigin } from './var-origins.ts';
 import { renderString, renderTemplateFile, renderValue } from './template.ts';
 import type { Module, TaskSpec, ValidateContext, Vars, Where } from './types.ts';
 
@@ -38,8 +41,10 @@ function lookup(vars: Vars, path: string): unknown {
 }
 
 /**
- * Evaluates a condition (`when`, `changed_when`): a variable name, `!name`, or a template that renders to true/false.
- * @throws ValidationError when the variable is undefined or the template renders to something else
+ * Evaluates a condition (`when`, `changed_when`): a variable name, `!name`, or a template that renders to a boolean.
+ * Values go through the one boolean coercion (lib/booleans.ts): `no`, `off`, `0`, `False` are false, never "truthy".
+ * @throws ValidationError when the variable is undefined or its value (or the rendered text) is not a boolean,
+ *   naming the variable, where its value came from and the host
  */
 export function evaluateCondition(condition: string, vars: Vars, key: string, where: Where, host: string): boolean {
   const text = condition.trim();
@@ -51,11 +56,16 @@ export function evaluateCondition(condition: string, vars: Vars, key: string, wh
     if (value === undefined) {
       throw new ValidationError(`${host}: "${key}: ${condition}" uses variable "${name}", which is not defined for this host (define it in the inventory, the play or with -e)`, where);
     }
-    return negate ? !value : Boolean(value) && value !== 'false';
+    const bool = toBoolean(value);
+    if (bool === undefined) {
+      throw new ValidationError(`${host}: "${key}: ${condition}": variable "${name}" (set in ${describeOrigin(vars, name)}) must be a boolean (${BOOLEAN_WORDS}), got ${JSON.stringify(value)}`, where);
+    }
+    return negate ? !bool : bool;
   }
   const rendered = renderString(text, vars, where, host).trim();
-  if (rendered === 'true' || rendered === 'false') return rendered === 'true';
-  throw new ValidationError(`${host}: "${key}: ${condition}" must render to true or false, got "${rendered}"`, where);
+  const bool = toBoolean(rendered);
+  if (bool !== undefined) return bool;
+  throw new ValidationError(`${host}: "${key}: ${condition}" must render to a boolean (${BOOLEAN_WORDS}), got "${rendered}"`, where);
 }
 
 /** The items of a task's loop for one host: a list, or a template naming a list variable. */
@@ -96,6 +106,7 @@ function planOne(spec: TaskSpec, module: Module<unknown>, vars: Vars, label: str
     return { spec, label, module, args: undefined, skipReason: `condition "${spec.when}" is false`, countsAsChange: false };
   }
   const rendered = renderValue(spec.args, vars, spec.where, host);
+  refuseTemplatedShell(spec.args, rendered, spec.name, spec.where);
   const args = module.validate(rendered as Vars, spec.where, validateContext(host, vars, folders));
   const countsAsChange = spec.changedWhen === undefined || evaluateCondition(spec.changedWhen, vars, 'changed_when', spec.where, host);
   return { spec, label, module, args, countsAsChange };

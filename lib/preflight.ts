@@ -1,6 +1,8 @@
 // Whole-inventory checks a playbook runs before touching any host: RocketMQ topology rules and broker.properties lint.
 import { ValidationError } from './errors.ts';
 import { formatWhere } from './errors.ts';
+import { machineOf } from './rocketmq/machine.ts';
+import { derivedKeyErrors } from './rocketmq/derived-keys.ts';
 import { allKnownKeys, lintEntries, lintInstance } from './rocketmq/broker-lint.ts';
 import { allBrokerInstances, checkTopology, DEFAULT_NAMESRV_PORT, groupHosts, TOPOLOGIES, type BrokerInstance, type Topology } from './rocketmq/topology.ts';
 import type { Inventory, Vars, Where } from './types.ts';
@@ -37,12 +39,12 @@ function instancesFor(ctx: PreflightContext, topology: string | undefined): Brok
   return topology === undefined ? all : all.filter((i) => i.topologies === undefined || i.topologies.includes(topology));
 }
 
-/** Machine address → name server port, for port collisions with brokers on the same machine. */
+/** Machine (machine.ts: one key whatever the spelling) → name server port, for port collisions with brokers on the same machine. */
 function namesrvPorts(ctx: PreflightContext): Map<string, number> {
   const ports = new Map<string, number>();
   for (const name of groupHosts(ctx.inventory, 'nameservers')) {
     const vars = ctx.hosts.get(name) ?? {};
-    ports.set(String(vars['ansible_host'] ?? name), Number(vars['namesrv_port'] ?? DEFAULT_NAMESRV_PORT));
+    ports.set(machineOf(String(vars['ansible_host'] ?? name), vars['ansible_connection']), Number(vars['namesrv_port'] ?? DEFAULT_NAMESRV_PORT));
   }
   return ports;
 }
@@ -71,7 +73,7 @@ function brokerLint(ctx: PreflightContext): string[] {
     };
     const translate = vars['broker_lint_translate'] === true || vars['broker_lint_translate'] === 'true';
     const result = lintInstance(lintEntries(instance, vars, sourceOf), knownKeys, translate, `host ${instance.host} broker ${instance.label}`);
-    errors.push(...result.errors);
+    errors.push(...derivedKeyErrors(instance, vars, sourceOf), ...result.errors);
     warnings.push(...result.warnings);
   }
   if (errors.length > 0) fail('broker.properties lint found values RocketMQ would ignore or misread', errors, ctx.where);

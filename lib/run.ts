@@ -95,9 +95,11 @@ export async function planRun(options: RunOptions, deps: RunDeps = {}): Promise<
   const inventory = loadInventory(options.inventory);
   const playbook = loadPlaybook(options.playbook, { rolesDir, modules });
   const input = { inventory, playbook, modules, rolesDir, tags: options.tags, skipTags: options.skipTags, extraVars: options.extraVars };
+  // Whole-inventory checks first: their errors name the inventory variable, not a role task that uses it.
+  const preflight = runPreflight(inventory, playbook, options.extraVars);
   const phases = planPhases(options.limit === undefined ? input : { ...input, limit: options.limit });
   const typos = nearMissWarnings(inventory, playbookVariables(playbook, rolesDir, modules));
-  const warnings = [...typos, ...runPreflight(inventory, playbook, options.extraVars)];
+  const warnings = [...typos, ...preflight];
   return { inventory, playbook, phases, warnings, redact: redactorOf(phases, options.extraVars) };
 }
 

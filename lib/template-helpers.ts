@@ -1,4 +1,5 @@
 // The Handlebars helpers templates may use: comparisons, logic, defaults, list, string and number tools.
+import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
 import { TemplateError } from './errors.ts';
 import { rocketmqHelpers } from './rocketmq/template-helpers.ts';
 
@@ -19,6 +20,13 @@ function toNumber(value: unknown, helper: string): number {
 function toList(value: unknown, helper: string): unknown[] {
   if (Array.isArray(value)) return value;
   throw new TemplateError(`helper "${helper}": expected a list, got ${JSON.stringify(value) ?? 'undefined'}`);
+}
+
+/** The one boolean coercion (lib/booleans.ts): `no` is false, `maybe` is an error, never "truthy". */
+function truth(value: unknown, helper: string): boolean {
+  const bool = toBoolean(value);
+  if (bool === undefined) throw new TemplateError(`helper "${helper}": ${JSON.stringify(value) ?? 'undefined'} is not a boolean (${BOOLEAN_WORDS})`);
+  return bool;
 }
 
 const isEmpty = (value: unknown): boolean => value === undefined || value === null || value === '';
@@ -59,5 +67,7 @@ export const templateHelpers: Record<string, Helper> = {
   replace: (...a) => String(a[0]).replaceAll(String(a[1]), String(a[2])),
   trim: (...a) => String(a[0]).trim(),
   indent: (...a) => indent(a[0], a.length > 2 ? a[1] : undefined),
+  // Ansible's `ternary`: the second value when the first is true, else the third (a lone call keeps its type).
+  ternary: (...a) => (truth(a[0], 'ternary') ? a[1] : a[2]),
   ...rocketmqHelpers,
 };

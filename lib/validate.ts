@@ -1,4 +1,5 @@
 // Small schema helpers that turn a wrong value into a ValidationError naming the key and the place.
+import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
 import { ValidationError } from './errors.ts';
 import type { Vars, Where } from './types.ts';
 
@@ -40,11 +41,11 @@ export function expectInt(value: unknown, key: string, where: Where, min = 0, ma
   return n;
 }
 
-/** Accepts true/false (or "true"/"false", as templated values arrive). */
+/** Accepts a boolean after the one coercion of lib/booleans.ts (true/false, yes/no, on/off, 1/0, any case). */
 export function expectBool(value: unknown, key: string, where: Where): boolean {
-  if (value === true || value === 'true') return true;
-  if (value === false || value === 'false') return false;
-  throw new ValidationError(`"${key}" must be true or false, got ${kind(value)}`, where);
+  const bool = toBoolean(value);
+  if (bool === undefined) throw new ValidationError(`"${key}" must be a boolean (${BOOLEAN_WORDS}), got ${kind(value)}`, where);
+  return bool;
 }
 
 export function expectOneOf<T extends string>(value: unknown, key: string, choices: readonly T[], where: Where): T {
@@ -60,6 +61,18 @@ export function expectStringList(value: unknown, key: string, where: Where): str
   if (typeof value === 'string') return [value];
   if (!Array.isArray(value)) throw new ValidationError(`"${key}" must be a list of strings, got ${kind(value)}`, where);
   return value.map((item, i) => expectString(item, `${key}[${i}]`, where));
+}
+
+/**
+ * Accepts an argv list: strings or numbers, a nested list spliced in place (so a list variable such as
+ * `{{broker_health_java}}` can start a command). Each word reaches a shell only through shell.ts `quote`.
+ * @example expectArgv([['java', '-cp', 'x'], 'Main', 1], 'health', where) // => ['java', '-cp', 'x', 'Main', '1']
+ */
+export function expectArgv(value: unknown, key: string, where: Where): string[] {
+  if (!Array.isArray(value)) throw new ValidationError(`"${key}" must be a list of words (argv), got ${kind(value)}`, where);
+  return value.flatMap((item, i) =>
+    Array.isArray(item) ? item.map((word, j) => expectString(word, `${key}[${i}][${j}]`, where)) : [expectString(item, `${key}[${i}]`, where)],
+  );
 }
 
 /** Accepts a file mode as octal text ("0644", "644") or a YAML octal number; returns the 4-digit text. */

@@ -3,6 +3,9 @@ import { TemplateError, UsageError, ValidationError } from './errors.ts';
 import { formatWhere } from './errors.ts';
 import { renderValue } from './template.ts';
 import type { Inventory, Vars, Where } from './types.ts';
+import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
+import { controlProblem, controlProblems } from './control-chars.ts';
+import { describeOrigin, mergeOrigins, originsOf, whereOf, withOrigins } from './var-origins.ts';
 import { parseYaml, readYaml } from './yaml.ts';
 import type { LoadedYaml } from './yaml.ts';
 
@@ -17,6 +20,8 @@ export interface VarLayers {
 const NOT_RENDERED = new Set(['groups', 'hostvars']);
 const magicCache = new WeakMap<Inventory, { groups: Record<string, string[]>; hostvars: Record<string, Vars> }>();
 const NO_EXTRA_VARS: Vars = {};
+const checkedInventories = new WeakSet<Inventory>();
+const checkedExtraVars = new WeakSet<Vars>();
 const resolvedCache = new WeakMap<Inventory, WeakMap<Vars, Record<string, Vars>>>();
 
 /**
@@ -30,8 +35,20 @@ const resolvedCache = new WeakMap<Inventory, WeakMap<Vars, Record<string, Vars>>
 export function hostVars(inv: Inventory, host: string, layers: VarLayers = {}): Vars {
   const entry = inv.hosts.get(host);
   if (!entry) throw new ValidationError(`unknown host "${host}" (hosts: ${[...inv.hosts.keys()].join(', ')})`);
+  refuseControlChars(inv);
+  if (layers.extraVars && !checkedExtraVars.has(layers.extraVars)) {
+    const problem = controlProblems(layers.extraVars, () => '-e');
+    if (problem) throw new UsageError(problem);
+    checkedExtraVars.add(layers.extraVars);
+  }
   const magic = magicOf(inv);
-  return {
+  const origins = mergeOrigins([
+    [layers.roleDefaults, () => 'role defaults'],
+    [entry.vars, (key) => entry.sources?.[key] ?? 'inventory'],
+    [layers.playVars, () => 'play vars'],
+    [layers.extraVars, () => '-e'],
+  ], layers.roleDefaults);
+  return withOrigins({
     ...layers.roleDefaults,
     ...entry.vars,
     ...layers.playVars,
@@ -41,7 +58,20 @@ export function hostVars(inv: Inventory, host: string, layers: VarLayers = {}): 
     groups: magic.groups,
     hostvars: resolvedHostvars(inv, layers.extraVars ?? NO_EXTRA_VARS),
     group_names: entry.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
-  };
+  }, origins);
+}
+
+/** Refuses, once per inventory, a value with a control character, naming its file:line:col (control-chars.ts). */
+function refuseControlChars(inv: Inventory): void {
+  if (checkedInventories.has(inv)) return;
+  for (const host of inv.hosts.values()) {
+    const problem = controlProblems(host.vars, (key) => host.sources?.[key] ?? `the inventory (host ${host.name})`);
+    if (problem) {
+      const key = Object.keys(host.vars).find((k) => controlProblem(k, host.vars[k], '') !== undefined);
+      throw new ValidationError(`host ${host.name}: ${problem}`, key === undefined ? undefined : host.sources?.[key]);
+    }
+  }
+  checkedInventories.add(inv);
 }
 
 function magicOf(inv: Inventory): { groups: Record<string, string[]>; hostvars: Record<string, Vars> } {
@@ -134,7 +164,27 @@ export function resolveVars(vars: Vars, where?: Where, sources?: Record<string, 
   });
   const out: Vars = {};
   for (const key of Object.keys(vars)) out[key] = NOT_RENDERED.has(key) ? vars[key] : resolve(key);
+  const origins = originsOf(vars);
+  if (origins) coerceBooleans(withOrigins(out, origins), origins.booleans);
   return out;
+}
+
+/**
+ * Turns every boolean role variable (its default is true/false) into a real boolean: the one coercion of
+ * lib/booleans.ts, so `-e manage_hostname=no` or a YAML 1.1 `no` means false everywhere, templates included.
+ * @throws ValidationError naming the variable, where its value came from and the host
+ */
+function coerceBooleans(vars: Vars, names: ReadonlySet<string>): void {
+  for (const name of names) {
+    if (!Object.hasOwn(vars, name)) continue;
+    const value = toBoolean(vars[name]);
+    if (value !== undefined) {
+      vars[name] = value;
+      continue;
+    }
+    const host = typeof vars.inventory_hostname === 'string' ? `${vars.inventory_hostname}: ` : '';
+    throw new ValidationError(`${host}"${name}" must be a boolean (${BOOLEAN_WORDS}), got ${JSON.stringify(vars[name])} (set in ${describeOrigin(vars, name)})`, whereOf(vars, name));
+  }
 }
 
 function holdsTemplate(value: unknown): boolean {
@@ -152,7 +202,12 @@ function holdsTemplate(value: unknown): boolean {
  */
 export function parseExtraVars(args: readonly string[]): Vars {
   const out: Vars = {};
-  for (const arg of args) Object.assign(out, parseExtraVar(arg));
+  for (const arg of args) {
+    const vars = parseExtraVar(arg);
+    const problem = controlProblems(vars, () => (arg.startsWith('@') ? `-e ${arg}` : '-e'));
+    if (problem) throw new UsageError(problem);
+    Object.assign(out, vars);
+  }
   return out;
 }
 

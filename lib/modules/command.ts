@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { ValidationError } from '../errors.ts';
 import { cmd, globQuote, quote } from '../shell.ts';
 import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
-import { expectMap, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../validate.ts';
+import { expectArgv, expectMap, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../validate.ts';
 import { change } from './content-changes.ts';
 
 export interface CommandArgs {
@@ -33,7 +33,7 @@ function expectRun(raw: Vars, where: Where): CommandArgs['run'] {
     throw new ValidationError('command: give exactly one of "cmd" (a shell command line) or "argv" (a list)', where);
   }
   if (raw.cmd !== undefined) return { shell: expectString(raw.cmd, 'cmd', where) };
-  const argv = expectStringList(raw.argv, 'argv', where);
+  const argv = expectArgv(raw.argv, 'argv', where);
   if (argv.length === 0) throw new ValidationError('"argv" must not be empty', where);
   return { argv };
 }

@@ -5,9 +5,9 @@
 // EXIT.refused so the run's exit code tells "refused for safety" apart from an ordinary failure.
 import { EXIT } from '../exit-codes.ts';
 import { ValidationError } from '../errors.ts';
-import { quote } from '../shell.ts';
+import { cmd, quote } from '../shell.ts';
 import type { Action, Change, Vars, Where } from '../types.ts';
-import { expectInt, expectOneOf, optionalString } from '../validate.ts';
+import { expectArgv, expectInt, expectOneOf, optionalString } from '../validate.ts';
 
 /** `on_config_change`: restart a running process whose config changed; `never`: only start a stopped one. */
 export type RestartPolicy = 'on_config_change' | 'never';
@@ -15,9 +15,12 @@ export type RestartPolicy = 'on_config_change' | 'never';
 export interface ServiceGates {
   /** @default 'on_config_change' */
   restart: RestartPolicy;
-  /** Shell command; non-zero exit refuses the stop/restart of a running process (its output is the reason). */
+  /**
+   * Command (script text: an argv list quoted word by word, or a literal shell string); non-zero exit refuses the
+   * stop/restart of a running process (its output is the reason).
+   */
   guard?: string;
-  /** Shell command polled after a start until it exits 0. */
+  /** Command (as `guard`) polled after a start until it exits 0. */
   health?: string;
   /** Seconds to wait for `health`. @default 120 */
   healthTimeout: number;
@@ -41,11 +44,24 @@ export function validateGates(raw: Vars, state: string, where: Where): ServiceGa
   if (gates.restart === 'never' && state === 'restarted') {
     throw new ValidationError('service: "state: restarted" contradicts "restart: never": drop one of them', where);
   }
-  const guard = optionalString(raw.guard, 'guard', where);
-  const health = optionalString(raw.health, 'health', where);
-  if (guard !== undefined && guard.trim() !== '') gates.guard = guard;
-  if (health !== undefined && health.trim() !== '') gates.health = health;
+  const guard = gateCommand(raw.guard, 'guard', where);
+  const health = gateCommand(raw.health, 'health', where);
+  if (guard !== undefined) gates.guard = guard;
+  if (health !== undefined) gates.health = health;
   return gates;
+}
+
+/**
+ * A gate command as the script sh runs: an argv list quoted word by word (the form roles use: values never meet the
+ * shell), or a literal string (the planner refuses a templated one, lib/shell-literal.ts). Empty means none.
+ */
+function gateCommand(raw: unknown, key: string, where: Where): string | undefined {
+  if (Array.isArray(raw)) {
+    const argv = expectArgv(raw, key, where);
+    return argv.length === 0 ? undefined : cmd(...argv);
+  }
+  const text = optionalString(raw, key, where);
+  return text === undefined || text.trim() === '' ? undefined : text;
 }
 
 /** Relabels config changes for a process left running on purpose (`restart: never`). */

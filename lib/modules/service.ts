@@ -1,7 +1,7 @@
 // The service module: keeps one long-running process (name server, broker) started, stopped or restarted.
 import { ValidationError } from '../errors.ts';
 import type { Action, Change, Module, Plan, PlanContext, Probe, ProbeResult, Vars, Where } from '../types.ts';
-import { expectBool, expectInt, expectMap, expectOneOf, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../validate.ts';
+import { expectArgv, expectBool, expectInt, expectMap, expectOneOf, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../validate.ts';
 import { GATE_KEYS, gateActions, oldConfigChanges, validateGates } from './service-gates.ts';
 import type { ServiceGates } from './service-gates.ts';
 import { pidfileProbeScript, pidfileStartScript, pidfileStopScript } from './service-pidfile.ts';
@@ -81,7 +81,7 @@ function validateName(raw: unknown, where: Where): string {
 function validateService(raw: Vars, where: Where): ServiceArgs {
   rejectUnknownKeys(raw, KNOWN, 'service', where);
   const name = validateName(raw.name, where);
-  const command = expectStringList(raw.command, 'command', where).map((w, i) => noNewline(w, `command[${i}]`, where));
+  const command = (raw.command === undefined || raw.command === null ? [] : expectArgv(raw.command, 'command', where)).map((w, i) => noNewline(w, `command[${i}]`, where));
   const state = raw.state === undefined ? 'started' : expectOneOf(raw.state, 'state', ['started', 'stopped', 'restarted'], where);
   // Stopping needs only the process's identity (pidfile + match), so a stop playbook need not repeat the command.
   if (command.length === 0 && state !== 'stopped') throw new ValidationError('service: "command" is required (the argv list of the process)', where);

@@ -53,9 +53,39 @@ export function propertiesToMap(entries: readonly PropertyEntry[]): Map<string, 
   return new Map(entries.map((e) => [e.key, e.value]));
 }
 
-const escapeKey = (key: string): string => key.replace(/[\\=:#! ]/g, (c) => `\\${c}`);
-const escapeValue = (value: string): string =>
-  value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/^ /, '\\ ');
+const CONTROL_ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f' };
+const unicode = (c: string): string => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
+/**
+ * One character as java.util.Properties.load(InputStream) reads it back: RocketMQ's BrokerStartup/NamesrvStartup load
+ * the file from an InputStream, which is ISO-8859-1, so anything outside printable ASCII becomes \uXXXX (per UTF-16
+ * unit, as Properties.store does); `\` doubles; control characters get their escapes.
+ */
+function escapeChar(c: string): string {
+  if (c === '\\') return '\\\\';
+  if (CONTROL_ESCAPES[c] !== undefined) return CONTROL_ESCAPES[c]!;
+  const code = c.charCodeAt(0);
+  return code < 0x20 || code > 0x7e ? unicode(c) : c;
+}
+
+/**
+ * Escapes a key: as a value, plus every `=`, `:`, space and a leading `#`/`!` (which would make a comment line).
+ * @example escapePropertyKey('a b=c') // => 'a\\ b\\=c'
+ */
+export function escapePropertyKey(key: string): string {
+  return key.split('').map((c) => (/[=: #!]/.test(c) ? `\\${c}` : escapeChar(c))).join('');
+}
+
+/**
+ * Escapes a value so java.util.Properties reads exactly `value` back: `\`, control and non-ASCII characters, and
+ * leading blanks (Properties drops them). `=`, `:`, `#`, `!` inside a value need nothing, so plain values keep
+ * their text (a rewrite would restart brokers for nothing).
+ * @example escapePropertyValue(' a\\b') // => '\\ a\\\\b'
+ */
+export function escapePropertyValue(value: string): string {
+  const text = value.split('').map(escapeChar).join('');
+  return /^[ ]/.test(text) ? `\\${text}` : text;
+}
 
 /**
  * Formats entries as `key=value` lines (no spaces around '='), one per line, ending with a newline.
@@ -63,6 +93,6 @@ const escapeValue = (value: string): string =>
  */
 export function formatProperties(entries: Iterable<readonly [string, string]>): string {
   let text = '';
-  for (const [key, value] of entries) text += `${escapeKey(key)}=${escapeValue(value)}\n`;
+  for (const [key, value] of entries) text += `${escapePropertyKey(key)}=${escapePropertyValue(value)}\n`;
   return text;
 }

@@ -1,4 +1,5 @@
 // Template helpers that read the RocketMQ topology from the inventory: name server list and the brokers to expect.
+import { escapePropertyKey, escapePropertyValue } from './properties.ts';
 import { brokerInstances, DEFAULT_NAMESRV_PORT } from './topology.ts';
 import type { Vars } from '../types.ts';
 
@@ -54,4 +55,7 @@ export const rocketmqHelpers: Record<string, Helper> = {
   rocketmq_namesrv_addr: (...a) => namesrvAddr(a[0], a[1], a.length > 3 ? a[2] : undefined),
   rocketmq_expected_brokers: (...a) => expectedBrokers(a[0], a[1], a.length > 3 ? a[2] : undefined),
   rocketmq_runs_instance: (...a) => runsInstance(a[0], a[1], a[2]),
+  // The one properties escaper (properties.ts): every value and key a template writes into a .properties file.
+  prop_value: (...a) => escapePropertyValue(String(a[0])),
+  prop_key: (...a) => escapePropertyKey(String(a[0])),
 };

@@ -1,6 +1,9 @@
 // RocketMQ topology over a whole inventory: each host's broker instances, and the rules a topology imposes on them.
 import { formatWhere, ValidationError } from '../errors.ts';
 import type { Host, Inventory, Vars, Where } from '../types.ts';
+import { originsOf } from '../var-origins.ts';
+import { machineOf } from './machine.ts';
+import { checkPortRanges } from './port-range.ts';
 
 export const TOPOLOGIES = ['single-master', 'multi-master', '2m2s-async', '2m2s-sync'] as const;
 export type Topology = (typeof TOPOLOGIES)[number];
@@ -11,6 +14,10 @@ export interface BrokerInstance {
   host: string;
   /** The machine's address (ansible_host, else the host name): two inventory names on one machine share it. */
   address: string;
+  /** The machine, whatever its spelling: localhost, 127.0.0.1 and ::1 are one (machine.ts). */
+  machine: string;
+  /** The variable that set listen_port, with where: "broker_instances[0].listen_port (set in host_vars/x.yaml:5:3)". */
+  portVariable: string;
   label: string;
   brokerName: string;
   brokerId: number;
@@ -60,7 +67,7 @@ function toInt(value: unknown, what: string, origin: string): number {
   return n;
 }
 
-function instanceFrom(host: string, raw: Vars, vars: Vars, origin: string, at: string): BrokerInstance {
+function instanceFrom(host: string, raw: Vars, vars: Vars, origin: string, at: string, portVariable: string): BrokerInstance {
   const field = (key: string): unknown => resolveRefs(raw[key], vars);
   const here = `${origin}${at}`;
   const brokerName = String(field('broker_name') ?? '').trim();
@@ -72,9 +79,12 @@ function instanceFrom(host: string, raw: Vars, vars: Vars, origin: string, at: s
   const role = field('broker_role');
   const properties = raw['properties'];
   const topologies = raw['topologies'];
+  const address = String(resolveRefs(vars['ansible_host'], vars) ?? host);
   return {
     host,
-    address: String(resolveRefs(vars['ansible_host'], vars) ?? host),
+    address,
+    machine: machineOf(address, vars['ansible_connection']),
+    portVariable,
     label: String(field('name') ?? `${brokerName}-${brokerId}`),
     brokerName,
     brokerId,
@@ -94,7 +104,7 @@ function instanceFrom(host: string, raw: Vars, vars: Vars, origin: string, at: s
  * The broker instances a host declares: `broker_instances`, or one instance from `broker_name`/`broker_id`.
  * @example brokerInstances('mq1', { broker_name: 'broker-a', broker_id: 0 })[0].listenPort // => 10911
  */
-export function brokerInstances(host: string, vars: Vars, at = ''): BrokerInstance[] {
+export function brokerInstances(host: string, vars: Vars, at = '', sourceOf: (name: string) => string = () => at): BrokerInstance[] {
   const list = resolveRefs(vars['broker_instances'], vars);
   if (Array.isArray(list)) {
     return list.map((raw, i) => {
@@ -102,7 +112,9 @@ export function brokerInstances(host: string, vars: Vars, at = ''): BrokerInstan
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
         throw new ValidationError(`${origin}${at} must be a mapping with broker_name and broker_id`);
       }
-      return instanceFrom(host, raw as Vars, vars, origin, at);
+      const field = raw as Vars;
+      const port = field['listen_port'] === undefined ? 'the default listen_port 10911' : `broker_instances[${i}].listen_port${sourceOf('broker_instances')}`;
+      return instanceFrom(host, field, vars, origin, at, port);
     });
   }
   if (vars['broker_name'] === undefined) {
@@ -115,7 +127,7 @@ export function brokerInstances(host: string, vars: Vars, at = ''): BrokerInstan
     store_path_root_dir: vars['broker_store_dir'],
     properties: {},
   };
-  return [instanceFrom(host, single, vars, `host ${host}`, at)];
+  return [instanceFrom(host, single, vars, `host ${host}`, at, `broker_listen_port${sourceOf('broker_listen_port')}`)];
 }
 
 /** Where in the inventory a host's broker declaration lives, for messages: " (set in file:line:col)". */
@@ -132,7 +144,12 @@ export function allBrokerInstances(inventory: Inventory, hosts: Map<string, Vars
   const names = groupHosts(inventory, 'brokers');
   return names.flatMap((name) => {
     const host = inventory.hosts.get(name);
-    return brokerInstances(name, hosts.get(name) ?? host?.vars ?? {}, declaredAt(host, 'broker_instances', 'broker_name'));
+    const vars = hosts.get(name) ?? host?.vars ?? {};
+    const sourceOf = (variable: string): string => {
+      const origin = originsOf(vars)?.origin[variable];
+      return typeof origin === 'string' && origin !== 'inventory' ? ` (set in ${origin})` : declaredAt(host, variable);
+    };
+    return brokerInstances(name, vars, declaredAt(host, 'broker_instances', 'broker_name'), sourceOf);
   });
 }
 
@@ -200,11 +217,12 @@ function checkCounts(topology: Topology, instances: BrokerInstance[], report: To
 
 /** Port triples and store paths must be disjoint per machine; a master beside its own slave is only a warning. */
 function checkMachines(topology: Topology, instances: BrokerInstance[], namesrvPorts: Map<string, number>, report: TopologyReport): void {
-  const machines = [...new Set(instances.map((i) => i.address))];
-  for (const address of machines) {
-    const here = instances.filter((i) => i.address === address);
+  const machines = [...new Set(instances.map((i) => i.machine))];
+  for (const machine of machines) {
+    const here = instances.filter((i) => i.machine === machine);
+    const address = [...new Set(here.map((i) => i.address))].join(' = ');
     const ports = new Map<number, string>();
-    const namesrv = namesrvPorts.get(address);
+    const namesrv = namesrvPorts.get(machine);
     if (namesrv !== undefined) ports.set(namesrv, 'the name server');
     for (const i of here) {
       const clashes = new Map<string, number[]>();
@@ -245,6 +263,7 @@ export function checkTopology(topology: Topology, instances: BrokerInstance[], n
   checkRoles(topology, instances, report);
   checkGroups(topology, instances, report);
   checkCounts(topology, instances, report);
+  checkPortRanges(topology, instances, report);
   checkMachines(topology, instances, namesrvPorts, report);
   return report;
 }

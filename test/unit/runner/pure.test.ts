@@ -39,7 +39,7 @@ Conditions('table', () => {
 });
 Conditions('an undefined variable or a non-boolean template is an error naming the host', () => {
   assert.throws(() => evaluateCondition('missing', {}, 'when', where, 'h1'), (e: unknown) => e instanceof ValidationError && /h1.*"missing"/.test(e.message));
-  assert.throws(() => evaluateCondition('{{ n }}', { n: 3 }, 'when', where, 'h1'), /must render to true or false/);
+  assert.throws(() => evaluateCondition('{{ n }}', { n: 3 }, 'when', where, 'h1'), /must render to a boolean/);
 });
 Conditions.run();
 

@@ -61,7 +61,7 @@ const TASKS = `- name: properties
 - name: nested
   template: { src: nested.properties.hbs, dest: "{{ base }}/nested.properties" }
 - name: fails with a secret in its error
-  command: { cmd: "echo 'token is {{ token }}' >&2; exit 3" }
+  command: { argv: [sh, -c, 'echo "token is $1" >&2; exit 3', fail, "{{ token }}"] }
 `;
 
 function project(): string {

@@ -40,7 +40,7 @@ Make('ssh by default, local when asked', () => {
 Make('a wrong connection value or port is a ValidationError pointing at the variable', () => {
   assert.throws(() => makeTransport(host({ ansible_connection: 'winrm' })), /"ansible_connection" must be one of ssh, local/);
   assert.throws(() => makeTransport(host({ ansible_port: 70000 })), /inventory\/lab\/host_vars\/broker-a\.yaml:3:15: "ansible_port" must be a whole number from 1 to 65535/);
-  assert.throws(() => makeTransport(host({ ssh_strict_host_key_checking: 'maybe' })), /"ssh_strict_host_key_checking" must be true or false/);
+  assert.throws(() => makeTransport(host({ ssh_strict_host_key_checking: 'maybe' })), /"ssh_strict_host_key_checking" must be a boolean \(true\/false, yes\/no, on\/off or 1\/0/);
 });
 
 Make.run();
