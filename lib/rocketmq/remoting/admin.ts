@@ -43,6 +43,25 @@ export async function getBrokerRuntimeInfo(client: RemotingClient, broker: strin
   return parseKvTable((await call(client, broker, RequestCode.GET_BROKER_RUNTIME_INFO)).body);
 }
 
+/** GET_BROKER_CONFIG (26): the broker's configuration (brokerRole, brokerId, listenPort…), all values as text. */
+export async function getBrokerConfig(client: RemotingClient, broker: string): Promise<Record<string, string>> {
+  return parseBrokerConfig((await call(client, broker, RequestCode.GET_BROKER_CONFIG)).body);
+}
+
+/**
+ * The body of GET_BROKER_CONFIG: MixAll.properties2String writes "key=value" lines without escaping
+ * (apache/rocketmq common/src/main/java/org/apache/rocketmq/common/MixAll.java), so the first "=" splits.
+ */
+export function parseBrokerConfig(body: Uint8Array | undefined): Record<string, string> {
+  const text = new TextDecoder().decode(body ?? new Uint8Array(0));
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).replace(/\r$/, '');
+  }
+  return out;
+}
+
 /** GET_BROKER_HA_STATUS (907): HARuntimeInfo of a master (its slaves) or a slave (its master link). */
 export async function getBrokerHaStatus(client: RemotingClient, broker: string): Promise<HaRuntimeInfo> {
   return parseHaRuntimeInfo((await call(client, broker, RequestCode.GET_BROKER_HA_STATUS)).body);
