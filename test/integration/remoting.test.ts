@@ -9,6 +9,7 @@ import { getAllSubscriptionGroups, getAllTopicConfig, getBrokerConfig, getBroker
   getClusterInfo } from '../../lib/rocketmq/remoting/admin.ts';
 import { brokerHealth } from '../../lib/rocketmq/remoting/broker-health.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
+import { updateAndCreateSubscriptionGroup, updateAndCreateTopic } from '../../lib/rocketmq/remoting/writes.ts';
 import { CLUSTER, LoopbackCluster, MASTER, missingPrerequisite, NAMESRV, SLAVE, waitFor } from './remoting-cluster.ts';
 
 const S = suite('remoting client on a real RocketMQ 5.5.0 name server, SYNC_MASTER and SLAVE (loopback)');
@@ -55,8 +56,19 @@ live('cluster info, runtime info, HA status and broker config as RocketMQ report
   ready = true;
 });
 
+live('topics and groups as code: a topic and a group written to the master read back as written', async () => {
+  assert.ok(ready, 'the cluster did not come up (see the first test)');
+  await updateAndCreateTopic(client, MASTER, { topic: 'RemotingTopic', readQueueNums: 4, writeQueueNums: 4, perm: 6,
+    attributes: { '+message.type': 'NORMAL' } });
+  const topic = (await getAllTopicConfig(client, MASTER)).RemotingTopic;
+  assert.equal([topic?.readQueueNums, topic?.writeQueueNums, topic?.perm, topic?.attributes], [4, 4, 6, { 'message.type': 'NORMAL' }]);
+  await updateAndCreateSubscriptionGroup(client, MASTER, { groupName: 'remoting-group', consumeMessageOrderly: true, retryMaxTimes: 3 });
+  const group = (await getAllSubscriptionGroups(client, MASTER))['remoting-group'];
+  assert.equal([group?.consumeMessageOrderly, group?.retryMaxTimes, group?.consumeEnable], [true, 3, true]);
+});
+
 live('the guard and health checks answer as BrokerHealth.java, before and after the slave dies', async () => {
-  assert.ok(ready, 'the cluster did not come up (see the test before)');
+  assert.ok(ready, 'the cluster did not come up (see the first test)');
   const partners = { ...q, mode: 'partners-up' as const, id: 0, members: [0, 1] };
   assert.equal(await brokerHealth(NAMESRV, partners), { code: 0, line: 'ok' });
   assert.equal(await brokerHealth(NAMESRV, { ...q, mode: 'registered', id: 0, addr: MASTER }), { code: 0, line: 'ok' });

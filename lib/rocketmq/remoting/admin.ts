@@ -8,9 +8,9 @@ import { RequestCode, ResponseCode } from './codes.ts';
 import type { RemotingCommand } from './frame.ts';
 
 /** Sends a request and returns the successful response; another response code becomes a RemotingError with its remark. */
-export async function call(client: RemotingClient, addr: string, code: number, extFields: Record<string, string> = {}):
-  Promise<RemotingCommand> {
-  const response = await client.invoke(addr, code, extFields);
+export async function call(client: RemotingClient, addr: string, code: number, extFields: Record<string, string> = {},
+  body?: Uint8Array): Promise<RemotingCommand> {
+  const response = await client.invoke(addr, code, extFields, body);
   if (response.code !== ResponseCode.SUCCESS) {
     throw new RemotingError(addr, `request code ${code} answered ${response.code}: ${response.remark ?? '(no remark)'}`);
   }
