@@ -81,7 +81,9 @@ function membersOf(input: StatusInput): Map<string, DeclaredMember & { declared:
     if ('error' in info) continue;
     for (const [broker, data] of Object.entries(info.brokerAddrTable)) {
       for (const [id, address] of Object.entries(data.brokerAddrs)) {
-        if (!all.has(key(broker, Number(id)))) all.set(key(broker, Number(id)), { broker, id: Number(id), address, declared: false });
+        if (!all.has(key(broker, Number(id)))) {
+          all.set(key(broker, Number(id)), { broker, id: Number(id), address, declared: false });
+        }
       }
     }
   }
@@ -89,7 +91,10 @@ function membersOf(input: StatusInput): Map<string, DeclaredMember & { declared:
 }
 
 /** HA connections of the group's master matched to its slaves by IP, one connection per slave (as the guard does). */
-function slaveLinks(group: DeclaredMember[], masterHa: HaRuntimeInfo | undefined): Map<number, { diff: number; inSync: boolean }> {
+function slaveLinks(
+  group: DeclaredMember[],
+  masterHa: HaRuntimeInfo | undefined,
+): Map<number, { diff: number; inSync: boolean }> {
   const links = new Map<number, { diff: number; inSync: boolean }>();
   if (!masterHa) return links;
   const free = [...masterHa.haConnectionInfo].sort((a, b) => Number(b.inSync) - Number(a.inSync));
@@ -110,23 +115,34 @@ function registration(input: StatusInput, m: DeclaredMember): string[] {
   return missing;
 }
 
-function member(input: StatusInput, m: DeclaredMember & { declared: boolean }, link: { diff: number; inSync: boolean } | undefined,
-  masterKnown: boolean): MemberStatus {
+function member(
+  input: StatusInput,
+  m: DeclaredMember & { declared: boolean },
+  link: { diff: number; inSync: boolean } | undefined,
+  masterKnown: boolean,
+): MemberStatus {
   const facts = input.brokers[m.address] ?? {};
   const missingOn = registration(input, m);
   const registered = Object.keys(input.clusterInfos).length > missingOn.length && missingOn.length === 0;
   const perm = facts.config?.brokerPermission === undefined ? null : Number(facts.config.brokerPermission);
   const warn = facts.config?.diskSpaceWarningLevelRatio;
   const s: MemberStatus = {
-    broker: m.broker, id: m.id, role: facts.config?.brokerRole ?? null, address: m.address,
-    version: versionOf(facts.runtime?.brokerVersionDesc), registered, missingOn, declared: m.declared,
+    broker: m.broker,
+    id: m.id,
+    role: facts.config?.brokerRole ?? null,
+    address: m.address,
+    version: versionOf(facts.runtime?.brokerVersionDesc),
+    registered,
+    missingOn,
+    declared: m.declared,
     lagBytes: m.id === 0 ? null : link?.diff ?? null,
     inSync: m.id === 0 ? null : masterKnown ? link?.inSync === true : null,
     tpsIn: firstNumber(facts.runtime?.putTps),
     tpsOut: firstNumber(facts.runtime?.getTransferredTps ?? facts.runtime?.getTransferedTps),
     diskRatio: firstNumber(facts.runtime?.commitLogDiskRatio),
     writeStopRatio: warn === undefined ? null : Number(warn) / 100,
-    writable: perm === null ? null : (perm & 2) === 2, problems: [],
+    writable: perm === null ? null : (perm & 2) === 2,
+    problems: [],
   };
   s.problems = problemsOf(s, facts);
   return s;
@@ -140,7 +156,8 @@ function problemsOf(s: MemberStatus, facts: BrokerFacts): string[] {
   if (s.inSync === false) p.push('not in sync with its master');
   if (s.inSync === null && s.id !== 0) p.push('sync state unknown (the master did not answer)');
   if (s.diskRatio !== null && s.writeStopRatio !== null && s.diskRatio >= s.writeStopRatio) {
-    p.push(`commit log disk ${Math.round(s.diskRatio * 100)}% ≥ write stop at ${Math.round(s.writeStopRatio * 100)}%`);
+    const pct = (r: number): number => Math.round(r * 100);
+    p.push(`commit log disk ${pct(s.diskRatio)}% ≥ write stop at ${pct(s.writeStopRatio)}%`);
   }
   return p;
 }
@@ -148,7 +165,7 @@ function problemsOf(s: MemberStatus, facts: BrokerFacts): string[] {
 /**
  * Joins what was read into one status per member, sorted by group and id.
  * @example clusterStatus({ clusterInfos: { 'ns:9876': info }, brokers: { '10.0.0.1:10911': { runtime, config } } })
- *   // => [{ broker: 'broker-a', id: 0, role: 'SYNC_MASTER', address: '10.0.0.1:10911', version: '5.5.0', registered: true, … }]
+ *   // => [{ broker: 'broker-a', id: 0, role: 'SYNC_MASTER', address: '10.0.0.1:10911', version: '5.5.0', … }]
  */
 export function clusterStatus(input: StatusInput): MemberStatus[] {
   const all = [...membersOf(input).values()];

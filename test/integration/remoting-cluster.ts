@@ -1,6 +1,6 @@
-// A real RocketMQ name server + SYNC_MASTER + SLAVE on loopback (ports 29876, 30911, 30921) from the cached distribution.
+// A real RocketMQ name server + SYNC_MASTER + SLAVE on loopback (29876, 30911, 30921) from the cached distribution.
 // Same JVM flags and broker settings as rocketmq-runtime.test.ts, on other ports so both can run on one machine.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultCacheDir } from '../../lib/rocketmq/distribution.ts';
@@ -10,9 +10,16 @@ export const MASTER = '127.0.0.1:30911';
 export const SLAVE = '127.0.0.1:30921';
 export const CLUSTER = 'RemotingCluster';
 const OPENS = [
-  '--add-opens', 'java.base/jdk.internal.ref=ALL-UNNAMED', '--add-opens', 'java.base/java.nio=ALL-UNNAMED',
-  '--add-opens', 'java.base/java.util=ALL-UNNAMED', '--add-opens', 'java.base/java.lang=ALL-UNNAMED',
-  '--add-exports', 'java.base/sun.nio.ch=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/jdk.internal.ref=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.nio=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.util=ALL-UNNAMED',
+  '--add-opens',
+  'java.base/java.lang=ALL-UNNAMED',
+  '--add-exports',
+  'java.base/sun.nio.ch=ALL-UNNAMED',
 ];
 
 /** Why the live suite cannot run here (no java, no cached 5.5.0), or undefined when it can. */
@@ -45,21 +52,46 @@ export class LoopbackCluster {
     const dir = join(this.root, 'namesrv');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'namesrv.conf'), 'listenPort=29876\nbindAddress=127.0.0.1\n');
-    this.#jvm(dir, ['-Xms128m', '-Xmx128m', '-Xmn64m'], 'rmq.namesrv.logback.xml', 'org.apache.rocketmq.namesrv.NamesrvStartup');
+    this.#jvm(
+      dir,
+      ['-Xms128m', '-Xmx128m', '-Xmn64m'],
+      'rmq.namesrv.logback.xml',
+      'org.apache.rocketmq.namesrv.NamesrvStartup',
+    );
     return dir;
   }
 
   startBroker(name: string, id: number, role: string, port: number): string {
     const dir = join(this.root, `${name}-${id}`);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'conf'), [
-      `brokerClusterName=${CLUSTER}`, `brokerName=${name}`, `brokerId=${id}`, `brokerRole=${role}`, 'flushDiskType=ASYNC_FLUSH',
-      `namesrvAddr=${NAMESRV}`, 'brokerIP1=127.0.0.1', 'brokerIP2=127.0.0.1', `listenPort=${port}`, `haListenPort=${port + 1}`,
-      `storePathRootDir=${dir}/store`, `storePathCommitLog=${dir}/store/commitlog`, 'mappedFileSizeCommitLog=67108864',
-      'mappedFileSizeConsumeQueue=600000', 'autoCreateTopicEnable=false', 'slaveReadEnable=true', '',
-    ].join('\n'));
-    this.#jvm(dir, ['-Xms256m', '-Xmx256m', '-XX:MaxDirectMemorySize=256m'], 'rmq.broker.logback.xml',
-      'org.apache.rocketmq.broker.BrokerStartup');
+    writeFileSync(
+      join(dir, 'conf'),
+      [
+        `brokerClusterName=${CLUSTER}`,
+        `brokerName=${name}`,
+        `brokerId=${id}`,
+        `brokerRole=${role}`,
+        'flushDiskType=ASYNC_FLUSH',
+        `namesrvAddr=${NAMESRV}`,
+        'brokerIP1=127.0.0.1',
+        'brokerIP2=127.0.0.1',
+        `listenPort=${port}`,
+        `haListenPort=${port + 1}`,
+        `storePathRootDir=${dir}/store`,
+        `storePathCommitLog=${dir}/store/commitlog`,
+        'mappedFileSizeCommitLog=67108864',
+        'mappedFileSizeConsumeQueue=600000',
+        'autoCreateTopicEnable=false',
+        'slaveReadEnable=true',
+        '',
+      ].join('\n'),
+    );
+    this.#jvm(
+      dir,
+      ['-Xms256m', '-Xmx256m', '-XX:MaxDirectMemorySize=256m'],
+      'rmq.broker.logback.xml',
+      'org.apache.rocketmq.broker.BrokerStartup',
+    );
     return dir;
   }
 
@@ -78,8 +110,20 @@ export class LoopbackCluster {
   #jvm(dir: string, heap: string[], logback: string, main: string): ChildProcess {
     const out = openSync(join(dir, 'stdout.log'), 'a');
     const conf = existsSync(join(dir, 'conf')) ? join(dir, 'conf') : join(dir, 'namesrv.conf');
-    const args = ['-server', ...heap, '-XX:+UseG1GC', ...OPENS, `-Drocketmq.home.dir=${this.home}`, `-Duser.home=${dir}`,
-      `-Drmq.logback.configurationFile=${logback}`, '-cp', `${this.home}/conf:${this.home}/lib/*`, main, '-c', conf];
+    const args = [
+      '-server',
+      ...heap,
+      '-XX:+UseG1GC',
+      ...OPENS,
+      `-Drocketmq.home.dir=${this.home}`,
+      `-Duser.home=${dir}`,
+      `-Drmq.logback.configurationFile=${logback}`,
+      '-cp',
+      `${this.home}/conf:${this.home}/lib/*`,
+      main,
+      '-c',
+      conf,
+    ];
     const child = spawn('java', args, { stdio: ['ignore', out, out], detached: true });
     this.started.push(child);
     return child;

@@ -5,8 +5,14 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { getAllSubscriptionGroups, getAllTopicConfig, getBrokerConfig, getBrokerHaStatus, getBrokerRuntimeInfo,
-  getClusterInfo } from '../../lib/rocketmq/remoting/admin.ts';
+import {
+  getAllSubscriptionGroups,
+  getAllTopicConfig,
+  getBrokerConfig,
+  getBrokerHaStatus,
+  getBrokerRuntimeInfo,
+  getClusterInfo,
+} from '../../lib/rocketmq/remoting/admin.ts';
 import { brokerHealth } from '../../lib/rocketmq/remoting/broker-health.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import type { HealthQuery } from '../../lib/rocketmq/remoting/health.ts';
@@ -29,9 +35,11 @@ S.after(async () => {
 });
 
 const live = missing && process.env.CI !== 'true' ? S.skip : S;
-if (missing) S(`prerequisites (CI=true makes a missing one a failure): ${missing}`, () => {
-  if (process.env.CI === 'true') assert.unreachable(missing);
-});
+if (missing) {
+  S(`prerequisites (CI=true makes a missing one a failure): ${missing}`, () => {
+    if (process.env.CI === 'true') assert.unreachable(missing);
+  });
+}
 
 live('cluster info, runtime info, HA status and broker config as RocketMQ reports them', async () => {
   cluster.install();
@@ -47,7 +55,9 @@ live('cluster info, runtime info, HA status and broker config as RocketMQ report
   const info = await getClusterInfo(client, NAMESRV);
   assert.equal(info.clusterAddrTable, { [CLUSTER]: ['broker-a'] });
   assert.equal(info.brokerAddrTable['broker-a']?.brokerAddrs, { 0: MASTER, 1: SLAVE });
-  for (const addr of [MASTER, SLAVE]) assert.is((await getBrokerRuntimeInfo(client, addr)).brokerVersionDesc, 'V5_5_0', addr);
+  for (const addr of [MASTER, SLAVE]) {
+    assert.is((await getBrokerRuntimeInfo(client, addr)).brokerVersionDesc, 'V5_5_0', addr);
+  }
   const ha = await getBrokerHaStatus(client, MASTER);
   assert.is(ha.master, true);
   assert.equal(ha.haConnectionInfo.map((c) => [c.addr.replace(/:\d+$/, ''), c.inSync]), [['127.0.0.1', true]]);
@@ -61,11 +71,22 @@ live('cluster info, runtime info, HA status and broker config as RocketMQ report
 
 live('topics and groups as code: a topic and a group written to the master read back as written', async () => {
   assert.ok(ready, 'the cluster did not come up (see the first test)');
-  await updateAndCreateTopic(client, MASTER, { topic: 'RemotingTopic', readQueueNums: 4, writeQueueNums: 4, perm: 6,
-    attributes: { '+message.type': 'NORMAL' } });
+  await updateAndCreateTopic(client, MASTER, {
+    topic: 'RemotingTopic',
+    readQueueNums: 4,
+    writeQueueNums: 4,
+    perm: 6,
+    attributes: { '+message.type': 'NORMAL' },
+  });
   const topic = (await getAllTopicConfig(client, MASTER)).RemotingTopic;
-  assert.equal([topic?.readQueueNums, topic?.writeQueueNums, topic?.perm, topic?.attributes], [4, 4, 6, { 'message.type': 'NORMAL' }]);
-  await updateAndCreateSubscriptionGroup(client, MASTER, { groupName: 'remoting-group', consumeMessageOrderly: true, retryMaxTimes: 3 });
+  assert.equal([topic?.readQueueNums, topic?.writeQueueNums, topic?.perm, topic?.attributes], [4, 4, 6, {
+    'message.type': 'NORMAL',
+  }]);
+  await updateAndCreateSubscriptionGroup(client, MASTER, {
+    groupName: 'remoting-group',
+    consumeMessageOrderly: true,
+    retryMaxTimes: 3,
+  });
   const group = (await getAllSubscriptionGroups(client, MASTER))['remoting-group'];
   assert.equal([group?.consumeMessageOrderly, group?.retryMaxTimes, group?.consumeEnable], [true, 3, true]);
 });
@@ -82,7 +103,9 @@ live('the guard and health checks answer as BrokerHealth.java, before and after 
   await waitFor('slave exit', () => slave.exitCode !== null || slave.signalCode !== null, 30);
   await waitFor('the name server drops the slave', async () => (await health(partners)).code === 1, 60);
   assert.equal(await health(partners), {
-    code: 1, line: "broker-a's slave broker-a:1 is not registered; restarting broker-a:0 would take both members of the group down",
+    code: 1,
+    line:
+      "broker-a's slave broker-a:1 is not registered; restarting broker-a:0 would take both members of the group down",
   });
   assert.equal(await health({ ...q, mode: 'in-sync', id: 1 }), { code: 1, line: 'broker-a:1 is not registered' });
 });

@@ -1,18 +1,35 @@
 // Typed read-only admin requests: one function per RocketMQ request, returning the parsed body.
 // The requests DefaultMQAdminExt sends for clusterList, brokerStatus, haStatus, topicList and consumer groups
 // (apache/rocketmq client/src/main/java/org/apache/rocketmq/client/impl/MQClientAPIImpl.java).
-import { type ClusterInfo, type HaRuntimeInfo, parseClusterInfo, parseHaRuntimeInfo, parseKvTable, parseSubscriptionGroups,
-  parseTopicConfigs, type SubscriptionGroupConfig, type TopicConfig } from './bodies.ts';
-import { RemotingError, type RemotingClient } from './client.ts';
+import {
+  type ClusterInfo,
+  type HaRuntimeInfo,
+  parseClusterInfo,
+  parseHaRuntimeInfo,
+  parseKvTable,
+  parseSubscriptionGroups,
+  parseTopicConfigs,
+  type SubscriptionGroupConfig,
+  type TopicConfig,
+} from './bodies.ts';
+import { type RemotingClient, RemotingError } from './client.ts';
 import { RequestCode, ResponseCode } from './codes.ts';
 import type { RemotingCommand } from './frame.ts';
 
-/** Sends a request and returns the successful response; another response code becomes a RemotingError with its remark. */
-export async function call(client: RemotingClient, addr: string, code: number, extFields: Record<string, string> = {},
-  body?: Uint8Array): Promise<RemotingCommand> {
+/** Sends a request and returns the successful response; another code becomes a RemotingError with its remark. */
+export async function call(
+  client: RemotingClient,
+  addr: string,
+  code: number,
+  extFields: Record<string, string> = {},
+  body?: Uint8Array,
+): Promise<RemotingCommand> {
   const response = await client.invoke(addr, code, extFields, body);
   if (response.code !== ResponseCode.SUCCESS) {
-    throw new RemotingError(addr, `request code ${code} answered ${response.code}: ${response.remark ?? '(no remark)'}`);
+    throw new RemotingError(
+      addr,
+      `request code ${code} answered ${response.code}: ${response.remark ?? '(no remark)'}`,
+    );
   }
   return response;
 }
@@ -73,7 +90,9 @@ export async function getAllTopicConfig(client: RemotingClient, broker: string):
 }
 
 /** GET_ALL_SUBSCRIPTIONGROUP_CONFIG (201): every consumer group the broker holds. */
-export async function getAllSubscriptionGroups(client: RemotingClient, broker: string):
-  Promise<Record<string, SubscriptionGroupConfig>> {
+export async function getAllSubscriptionGroups(
+  client: RemotingClient,
+  broker: string,
+): Promise<Record<string, SubscriptionGroupConfig>> {
   return parseSubscriptionGroups((await call(client, broker, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG)).body);
 }

@@ -82,7 +82,9 @@ type Json = Record<string, unknown>;
 function objectOf(what: string, body: Uint8Array | undefined): Json {
   if (!body || body.length === 0) throw new BodyError(what, 'empty body');
   const value = parseFastjson(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BodyError(what, 'body is not an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new BodyError(what, 'body is not an object');
+  }
   return value as Json;
 }
 
@@ -96,7 +98,9 @@ export function parseClusterInfo(body: Uint8Array | undefined): ClusterInfo {
   const brokerAddrTable: Record<string, BrokerData> = {};
   for (const [name, data] of Object.entries(obj(raw.brokerAddrTable))) {
     const d = obj(data);
-    const brokerAddrs = Object.fromEntries(Object.entries(obj(d.brokerAddrs)).map(([id, a]) => [String(Number(id)), str(a)]));
+    const brokerAddrs = Object.fromEntries(
+      Object.entries(obj(d.brokerAddrs)).map(([id, a]) => [String(Number(id)), str(a)]),
+    );
     brokerAddrTable[name] = { cluster: str(d.cluster), brokerName: str(d.brokerName ?? name), brokerAddrs };
   }
   const clusterAddrTable: Record<string, string[]> = {};
@@ -122,12 +126,19 @@ export function parseHaRuntimeInfo(body: Uint8Array | undefined): HaRuntimeInfo 
     masterCommitLogMaxOffset: num(raw.masterCommitLogMaxOffset),
     inSyncSlaveNums: num(raw.inSyncSlaveNums),
     haConnectionInfo: conns.map((h) => ({
-      addr: str(h.addr), slaveAckOffset: num(h.slaveAckOffset), diff: num(h.diff), inSync: h.inSync === true,
-      transferredByteInSecond: num(h.transferredByteInSecond), transferFromWhere: num(h.transferFromWhere),
+      addr: str(h.addr),
+      slaveAckOffset: num(h.slaveAckOffset),
+      diff: num(h.diff),
+      inSync: h.inSync === true,
+      transferredByteInSecond: num(h.transferredByteInSecond),
+      transferFromWhere: num(h.transferFromWhere),
     })),
     haClientRuntimeInfo: c && {
-      masterAddr: str(c.masterAddr), transferredByteInSecond: num(c.transferredByteInSecond), maxOffset: num(c.maxOffset),
-      lastReadTimestamp: num(c.lastReadTimestamp), lastWriteTimestamp: num(c.lastWriteTimestamp),
+      masterAddr: str(c.masterAddr),
+      transferredByteInSecond: num(c.transferredByteInSecond),
+      maxOffset: num(c.maxOffset),
+      lastReadTimestamp: num(c.lastReadTimestamp),
+      lastWriteTimestamp: num(c.lastWriteTimestamp),
       masterFlushOffset: num(c.masterFlushOffset),
     },
   };
@@ -140,8 +151,13 @@ export function parseTopicConfigs(body: Uint8Array | undefined): Record<string, 
   for (const [name, value] of Object.entries(table)) {
     const t = obj(value);
     out[name] = {
-      topicName: str(t.topicName ?? name), readQueueNums: num(t.readQueueNums), writeQueueNums: num(t.writeQueueNums),
-      perm: num(t.perm), topicFilterType: str(t.topicFilterType), topicSysFlag: num(t.topicSysFlag), order: t.order === true,
+      topicName: str(t.topicName ?? name),
+      readQueueNums: num(t.readQueueNums),
+      writeQueueNums: num(t.writeQueueNums),
+      perm: num(t.perm),
+      topicFilterType: str(t.topicFilterType),
+      topicSysFlag: num(t.topicSysFlag),
+      order: t.order === true,
       attributes: Object.fromEntries(Object.entries(obj(t.attributes)).map(([k, v]) => [k, str(v)])),
     };
   }
@@ -155,8 +171,11 @@ export function parseSubscriptionGroups(body: Uint8Array | undefined): Record<st
   for (const [name, value] of Object.entries(table)) {
     const g = obj(value);
     out[name] = {
-      ...g, groupName: str(g.groupName ?? name), consumeEnable: g.consumeEnable !== false,
-      consumeBroadcastEnable: g.consumeBroadcastEnable === true, consumeMessageOrderly: g.consumeMessageOrderly === true,
+      ...g,
+      groupName: str(g.groupName ?? name),
+      consumeEnable: g.consumeEnable !== false,
+      consumeBroadcastEnable: g.consumeBroadcastEnable === true,
+      consumeMessageOrderly: g.consumeMessageOrderly === true,
       retryMaxTimes: num(g.retryMaxTimes),
     };
   }

@@ -2,7 +2,7 @@
 // when the check needs it, the verdict from health.ts, asked again every 2 s while --wait allows.
 import { getBrokerHaStatus, getClusterInfoFromAny } from './admin.ts';
 import { RemotingClient, type RequestHook } from './client.ts';
-import { check, HealthUsageError, type HealthQuery, members, needsMasterHa } from './health.ts';
+import { check, type HealthQuery, HealthUsageError, members, needsMasterHa } from './health.ts';
 
 export interface BrokerHealthOptions {
   /** Per request; default 5000 ms (DefaultMQAdminExt(5000) in BrokerHealth.java). */
@@ -15,7 +15,7 @@ export interface BrokerHealthOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** BrokerHealth.java's result: code 0 healthy ("ok"), 1 not (the line says what is missing), 2 usage or connection error. */
+/** BrokerHealth.java's result: 0 healthy ("ok"), 1 not (the line says what is missing), 2 usage or connection error. */
 export interface HealthVerdict {
   code: 0 | 1 | 2;
   line: string;
@@ -36,11 +36,14 @@ export async function checkOnce(client: RemotingClient, namesrvs: string[], q: H
 
 /**
  * The health check of one broker instance, as BrokerHealth.java answers it (same verdicts, same lines, same codes).
- * @example await brokerHealth('127.0.0.1:9876', { mode: 'healthy', cluster: 'C', broker: 'broker-a', id: 1, addr: '10.0.0.2:10911' })
+ * @example await brokerHealth('10.0.0.9:9876', { mode: 'in-sync', broker: 'broker-a', id: 1 })
  *   // => { code: 0, line: 'ok' }
  */
-export async function brokerHealth(namesrvs: string | string[], q: HealthQuery, opts: BrokerHealthOptions = {}):
-  Promise<HealthVerdict> {
+export async function brokerHealth(
+  namesrvs: string | string[],
+  q: HealthQuery,
+  opts: BrokerHealthOptions = {},
+): Promise<HealthVerdict> {
   const list = splitNamesrvs(namesrvs);
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));

@@ -1,4 +1,4 @@
-// A remoting connection pool: one TCP connection per address, requests matched to responses by opaque, each with a timeout.
+// A remoting connection pool: one TCP connection per address, responses matched by opaque, each request timed out.
 // Mirrors what NettyRemotingClient.invokeSync does (apache/rocketmq remoting/.../netty/NettyRemotingClient.java),
 // without Netty: no retries here; callers decide what a failure means.
 import { connect, type Socket } from 'node:net';
@@ -61,9 +61,20 @@ export class RemotingClient {
   }
 
   /** Sends one request and resolves with its response (any response code; callers check it). */
-  invoke(addr: string, code: number, extFields: Record<string, string> = {}, body?: Uint8Array): Promise<RemotingCommand> {
+  invoke(
+    addr: string,
+    code: number,
+    extFields: Record<string, string> = {},
+    body?: Uint8Array,
+  ): Promise<RemotingCommand> {
     const request: RemotingCommand = {
-      code, language: CLIENT_LANGUAGE, version: CLIENT_VERSION, opaque: nextOpaque++, flag: 0, extFields, body,
+      code,
+      language: CLIENT_LANGUAGE,
+      version: CLIENT_VERSION,
+      opaque: nextOpaque++,
+      flag: 0,
+      extFields,
+      body,
     };
     this.#hook?.(request);
     return new Promise((resolve, reject) => {
@@ -133,8 +144,12 @@ export class RemotingClient {
 }
 
 /** One request on a fresh client, closed afterwards. */
-export async function invokeOnce(addr: string, code: number, extFields: Record<string, string> = {}, opts: ClientOptions = {}):
-  Promise<RemotingCommand> {
+export async function invokeOnce(
+  addr: string,
+  code: number,
+  extFields: Record<string, string> = {},
+  opts: ClientOptions = {},
+): Promise<RemotingCommand> {
   const client = new RemotingClient(opts);
   try {
     return await client.invoke(addr, code, extFields);

@@ -1,6 +1,6 @@
 // Request and response codes this client uses, as RocketMQ numbers them.
 // Source: apache/rocketmq remoting/src/main/java/org/apache/rocketmq/remoting/protocol/RequestCode.java,
-// ResponseCode.java and RemotingSysResponseCode.java (commit 8fc57f14, 5.3.4-SNAPSHOT; codes are stable across 4.x/5.x).
+// ResponseCode.java and RemotingSysResponseCode.java (commit 8fc57f14, 5.3.4-SNAPSHOT; codes stable in 4.x/5.x).
 
 export const RequestCode = {
   UPDATE_AND_CREATE_TOPIC: 17,

@@ -127,7 +127,9 @@ function readString(p: Cursor): string {
 
 function expect(p: Cursor, c: string): void {
   if (p.text[p.at] !== c) {
-    throw new FastjsonError(`expected ${JSON.stringify(c)} at offset ${p.at}, found ${JSON.stringify(p.text[p.at] ?? 'end of text')}`);
+    throw new FastjsonError(
+      `expected ${JSON.stringify(c)} at offset ${p.at}, found ${JSON.stringify(p.text[p.at] ?? 'end of text')}`,
+    );
   }
   p.at++;
 }

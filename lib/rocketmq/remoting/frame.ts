@@ -11,7 +11,7 @@ export const SERIALIZE_JSON = 0;
 export const FLAG_RESPONSE = 1;
 /** RemotingCommand.RPC_ONEWAY: flag bit 1 set on a request that wants no answer. */
 export const FLAG_ONEWAY = 2;
-/** A frame larger than this is refused: NettyDecoder's default FRAME_MAX_LENGTH (com.rocketmq.remoting.frameMaxLength). */
+/** A larger frame is refused: NettyDecoder's default FRAME_MAX_LENGTH (com.rocketmq.remoting.frameMaxLength). */
 export const FRAME_MAX = 16_777_216;
 
 /** A remoting command as it travels: the header fields and the raw body. */
@@ -40,10 +40,18 @@ export class FrameError extends Error {
 
 /** Encodes one command as a frame; fastjson reads the header fields by name, so their order is free. */
 export function encodeFrame(cmd: RemotingCommand): Uint8Array {
-  const header = Buffer.from(JSON.stringify({
-    code: cmd.code, extFields: cmd.extFields ?? {}, flag: cmd.flag, language: cmd.language, opaque: cmd.opaque,
-    remark: cmd.remark, version: cmd.version,
-  }), 'utf8');
+  const header = Buffer.from(
+    JSON.stringify({
+      code: cmd.code,
+      extFields: cmd.extFields ?? {},
+      flag: cmd.flag,
+      language: cmd.language,
+      opaque: cmd.opaque,
+      remark: cmd.remark,
+      version: cmd.version,
+    }),
+    'utf8',
+  );
   const body = cmd.body ?? new Uint8Array(0);
   const frame = Buffer.alloc(8 + header.length + body.length);
   frame.writeInt32BE(4 + header.length + body.length, 0);
@@ -62,16 +70,25 @@ export function decodeFrame(frame: Uint8Array): RemotingCommand {
   const mark = buf.readUInt32BE(4);
   const type = mark >>> 24;
   const headerLength = mark & 0xffffff;
-  if (type !== SERIALIZE_JSON) throw new FrameError(`serialize type ${type} is not JSON (0); only JSON headers are read`);
+  if (type !== SERIALIZE_JSON) {
+    throw new FrameError(`serialize type ${type} is not JSON (0); only JSON headers are read`);
+  }
   if (headerLength > length - 4) throw new FrameError(`bad header length ${headerLength} in a frame of ${length}`);
   const header = parseFastjson(buf.toString('utf8', 8, 8 + headerLength));
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new FrameError('header is not a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new FrameError('header is not a JSON object');
+  }
   const h = header as Record<string, unknown>;
   const body = buf.subarray(8 + headerLength);
   return {
-    code: Number(h.code), language: String(h.language ?? ''), version: Number(h.version ?? 0), opaque: Number(h.opaque),
-    flag: Number(h.flag ?? 0), remark: typeof h.remark === 'string' ? h.remark : undefined,
-    extFields: stringFields(h.extFields), body: body.length > 0 ? new Uint8Array(body) : undefined,
+    code: Number(h.code),
+    language: String(h.language ?? ''),
+    version: Number(h.version ?? 0),
+    opaque: Number(h.opaque),
+    flag: Number(h.flag ?? 0),
+    remark: typeof h.remark === 'string' ? h.remark : undefined,
+    extFields: stringFields(h.extFields),
+    body: body.length > 0 ? new Uint8Array(body) : undefined,
   };
 }
 

@@ -76,11 +76,19 @@ export function check(q: HealthQuery, info: ClusterInfo, masterHa?: HaRuntimeInf
       return missing !== null || q.id === 0 ? missing : inSync(info, masterHa, q.broker, q.id);
     }
     default:
-      throw new HealthUsageError(`usage: registered|partners-up|in-sync|healthy; got "${String((q as HealthQuery).mode)}"`);
+      throw new HealthUsageError(
+        `usage: registered|partners-up|in-sync|healthy; got "${String((q as HealthQuery).mode)}"`,
+      );
   }
 }
 
-export function registered(info: ClusterInfo, cluster: string, broker: string, id: number, addr: string): string | null {
+export function registered(
+  info: ClusterInfo,
+  cluster: string,
+  broker: string,
+  id: number,
+  addr: string,
+): string | null {
   const names = info.clusterAddrTable[cluster];
   if (!names || !names.includes(broker)) {
     return `${label(broker, id)} is not registered: cluster ${cluster} has no group ${broker}`;
@@ -91,8 +99,13 @@ export function registered(info: ClusterInfo, cluster: string, broker: string, i
   return null;
 }
 
-export function partnersUp(info: ClusterInfo, ha: HaRuntimeInfo | undefined, broker: string, id: number, declared: number[]):
-  string | null {
+export function partnersUp(
+  info: ClusterInfo,
+  ha: HaRuntimeInfo | undefined,
+  broker: string,
+  id: number,
+  declared: number[],
+): string | null {
   const up = members(info, broker);
   for (const other of declared) {
     if (other === id || up.has(other)) continue;
@@ -122,9 +135,11 @@ export function inSync(info: ClusterInfo, ha: HaRuntimeInfo | undefined, broker:
  */
 export function laggingSlaves(up: Map<number, string>, ha: HaRuntimeInfo | undefined): string[] {
   if (!up.has(0)) return [];
-  if (!ha) throw new Error('laggingSlaves needs the master\'s HA state (needsMasterHa said so)');
+  if (!ha) throw new Error("laggingSlaves needs the master's HA state (needsMasterHa said so)");
   const inSyncByIp = new Map<string, number>();
-  for (const c of ha.haConnectionInfo) if (c.inSync) inSyncByIp.set(ipOf(c.addr), (inSyncByIp.get(ipOf(c.addr)) ?? 0) + 1);
+  for (const c of ha.haConnectionInfo) {
+    if (c.inSync) inSyncByIp.set(ipOf(c.addr), (inSyncByIp.get(ipOf(c.addr)) ?? 0) + 1);
+  }
   const lagging: string[] = [];
   for (const [id, addr] of up) {
     if (id === 0) continue;

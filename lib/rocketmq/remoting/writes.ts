@@ -1,4 +1,4 @@
-// The writes topics and groups as code need: create or update a topic, create or update a consumer group (on one broker).
+// The writes topics and groups as code need: create or update a topic or a consumer group on one broker.
 // As MQClientAPIImpl.createTopic / createSubscriptionGroup send them (apache/rocketmq client/src/main/java/org/apache/
 // rocketmq/client/impl/MQClientAPIImpl.java; header: remoting/.../protocol/header/CreateTopicRequestHeader.java).
 import { Buffer } from 'node:buffer';
@@ -29,9 +29,16 @@ export function attributesText(attributes: Record<string, string> = {}): string 
 /** The extFields of UPDATE_AND_CREATE_TOPIC (CreateTopicRequestHeader; every value a string). */
 export function topicHeader(t: TopicWrite): Record<string, string> {
   return {
-    topic: t.topic, defaultTopic: DEFAULT_TOPIC, readQueueNums: String(t.readQueueNums), writeQueueNums: String(t.writeQueueNums),
-    perm: String(t.perm), topicFilterType: 'SINGLE_TAG', topicSysFlag: '0', order: String(t.order ?? false),
-    attributes: attributesText(t.attributes), force: 'false',
+    topic: t.topic,
+    defaultTopic: DEFAULT_TOPIC,
+    readQueueNums: String(t.readQueueNums),
+    writeQueueNums: String(t.writeQueueNums),
+    perm: String(t.perm),
+    topicFilterType: 'SINGLE_TAG',
+    topicSysFlag: '0',
+    order: String(t.order ?? false),
+    attributes: attributesText(t.attributes),
+    force: 'false',
   };
 }
 
@@ -50,7 +57,17 @@ export interface GroupWrite {
 }
 
 /** UPDATE_AND_CREATE_SUBSCRIPTIONGROUP (200): the body is the SubscriptionGroupConfig as JSON, no header. */
-export async function updateAndCreateSubscriptionGroup(client: RemotingClient, broker: string, g: GroupWrite): Promise<void> {
+export async function updateAndCreateSubscriptionGroup(
+  client: RemotingClient,
+  broker: string,
+  g: GroupWrite,
+): Promise<void> {
   const body = Object.fromEntries(Object.entries(g).filter(([, v]) => v !== undefined));
-  await call(client, broker, RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, {}, Buffer.from(JSON.stringify(body), 'utf8'));
+  await call(
+    client,
+    broker,
+    RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP,
+    {},
+    Buffer.from(JSON.stringify(body), 'utf8'),
+  );
 }

@@ -8,7 +8,7 @@ import { brokerHealth, splitNamesrvs } from '../../../lib/rocketmq/remoting/brok
 import { RemotingClient, RemotingError } from '../../../lib/rocketmq/remoting/client.ts';
 import { encodeFrame, FrameReader, type RemotingCommand } from '../../../lib/rocketmq/remoting/frame.ts';
 import { partners, states } from './remoting-health-states.ts';
-import { replayServer, response, type Replay } from './remoting-recorded.ts';
+import { type Replay, replayServer, response } from './remoting-recorded.ts';
 
 const S = suite('remoting client and brokerHealth() on replayed RocketMQ frames');
 
@@ -38,21 +38,27 @@ async function serveStates(sequence: string[]): Promise<Replay> {
   return replay;
 }
 
-S('partners-up of the master: cluster info from the name server, then the master\'s HA state; ok when in sync', async () => {
-  const replay = await serveStates(['up']);
-  try {
-    assert.equal(await brokerHealth(replay.addr, partners(0)), { code: 0, line: 'ok' });
-    assert.equal(replay.requests.map((r) => [r.code, r.language, r.flag]), [[106, 'OTHER', 0], [907, 'OTHER', 0]]);
-  } finally {
-    await replay.close();
-  }
-});
+S(
+  "partners-up of the master: cluster info from the name server, then the master's HA state; ok when in sync",
+  async () => {
+    const replay = await serveStates(['up']);
+    try {
+      assert.equal(await brokerHealth(replay.addr, partners(0)), { code: 0, line: 'ok' });
+      assert.equal(replay.requests.map((r) => [r.code, r.language, r.flag]), [[106, 'OTHER', 0], [907, 'OTHER', 0]]);
+    } finally {
+      await replay.close();
+    }
+  },
+);
 
-S('a lagging slave refuses the master\'s restart (exit code 1 and BrokerHealth.java\'s line)', async () => {
+S("a lagging slave refuses the master's restart (exit code 1 and BrokerHealth.java's line)", async () => {
   const replay = await serveStates(['slave-lagging']);
   try {
-    assert.equal(await brokerHealth(replay.addr, partners(0)), { code: 1, line: "broker-a's slave 1@127.0.0.1:30921 is not "
-      + 'in sync with the master; restarting broker-a:0 could lose acknowledged messages' });
+    assert.equal(await brokerHealth(replay.addr, partners(0)), {
+      code: 1,
+      line: "broker-a's slave 1@127.0.0.1:30921 is not " +
+        'in sync with the master; restarting broker-a:0 could lose acknowledged messages',
+    });
   } finally {
     await replay.close();
   }
@@ -80,7 +86,13 @@ S('--wait gives up at its deadline with the last reason', async () => {
   const replay = await serveStates(['slave-down']);
   let clock = 0;
   try {
-    const v = await brokerHealth(replay.addr, partners(0), { waitSeconds: 5, now: () => clock, sleep: async (ms) => { clock += ms; } });
+    const v = await brokerHealth(replay.addr, partners(0), {
+      waitSeconds: 5,
+      now: () => clock,
+      sleep: async (ms) => {
+        clock += ms;
+      },
+    });
     assert.is(v.code, 1);
     assert.match(v.line, "broker-a's slave broker-a:1 is not registered");
     assert.is(replay.requests.length, 4, 'asked at 0, 2, 4 and 6 s');
@@ -93,7 +105,10 @@ S('a silent name server times out: exit code 2 saying where and how long', async
   const replay = await replayServer(() => undefined);
   try {
     const v = await brokerHealth(replay.addr, partners(0), { timeoutMs: 150 });
-    assert.equal(v, { code: 2, line: `cannot ask RocketMQ (${replay.addr}): ${replay.addr}: no answer to request code 106 within 150 ms` });
+    assert.equal(v, {
+      code: 2,
+      line: `cannot ask RocketMQ (${replay.addr}): ${replay.addr}: no answer to request code 106 within 150 ms`,
+    });
   } finally {
     await replay.close();
   }
@@ -117,7 +132,7 @@ S('usage errors are exit code 2 before anything is sent', async () => {
   assert.equal(splitNamesrvs('a:9876; b:9876;'), ['a:9876', 'b:9876']);
 });
 
-S('a response code other than SUCCESS is an error carrying RocketMQ\'s remark', async () => {
+S("a response code other than SUCCESS is an error carrying RocketMQ's remark", async () => {
   const replay = await replayServer(() => response('namesrv-unsupported'));
   const client = new RemotingClient();
   try {
@@ -149,7 +164,11 @@ S('responses are matched to requests by opaque on one connection; the hook can a
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const addr = `127.0.0.1:${(server.address() as { port: number }).port}`;
-  const client = new RemotingClient({ hook: (r) => { r.extFields = { ...r.extFields, AccessKey: 'ak' }; } });
+  const client = new RemotingClient({
+    hook: (r) => {
+      r.extFields = { ...r.extFields, AccessKey: 'ak' };
+    },
+  });
   try {
     const [info, runtime] = await Promise.all([getClusterInfo(client, addr), getBrokerRuntimeInfo(client, addr)]);
     assert.equal(Object.keys(info.brokerAddrTable), ['broker-a']);

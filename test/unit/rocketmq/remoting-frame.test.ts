@@ -2,7 +2,13 @@
 import { Buffer } from 'node:buffer';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeFrame, encodeFrame, FrameError, FrameReader, type RemotingCommand } from '../../../lib/rocketmq/remoting/frame.ts';
+import {
+  decodeFrame,
+  encodeFrame,
+  FrameError,
+  FrameReader,
+  type RemotingCommand,
+} from '../../../lib/rocketmq/remoting/frame.ts';
 import { frameBytes, recorded } from './remoting-recorded.ts';
 
 const S = suite('remoting frame codec');
@@ -18,16 +24,19 @@ S('every recorded response decodes: a JSON header with flag bit 0 (response) and
   }
 });
 
-S('the length prefix counts everything after it; the header length sits in the low 24 bits with serialize type 0', () => {
-  const bytes = frameBytes('namesrv-cluster-info');
-  assert.is(bytes.readInt32BE(0), bytes.length - 4);
-  const mark = bytes.readUInt32BE(4);
-  assert.is(mark >>> 24, 0);
-  const header = bytes.toString('utf8', 8, 8 + (mark & 0xffffff));
-  assert.ok(header.startsWith('{"code":0,') && header.endsWith('}'), header);
-  const body = Buffer.from(decodeFrame(bytes).body ?? []).toString('utf8');
-  assert.match(body, /"brokerAddrs":\{0:"127\.0\.0\.1:30911",1:"127\.0\.0\.1:30921"\}/);
-});
+S(
+  'the length prefix counts everything after it; the header length sits in the low 24 bits with serialize type 0',
+  () => {
+    const bytes = frameBytes('namesrv-cluster-info');
+    assert.is(bytes.readInt32BE(0), bytes.length - 4);
+    const mark = bytes.readUInt32BE(4);
+    assert.is(mark >>> 24, 0);
+    const header = bytes.toString('utf8', 8, 8 + (mark & 0xffffff));
+    assert.ok(header.startsWith('{"code":0,') && header.endsWith('}'), header);
+    const body = Buffer.from(decodeFrame(bytes).body ?? []).toString('utf8');
+    assert.match(body, /"brokerAddrs":\{0:"127\.0\.0\.1:30911",1:"127\.0\.0\.1:30921"\}/);
+  },
+);
 
 S('an error response keeps its remark and has no body', () => {
   const cmd = decodeFrame(frameBytes('namesrv-unsupported'));
@@ -41,7 +50,13 @@ S('extFields of a response come back as strings', () => {
 
 S('encode then decode gives the command back (header fields, extFields, body bytes)', () => {
   const cmd: RemotingCommand = {
-    code: 17, language: 'OTHER', version: 479, opaque: 42, flag: 0, remark: 'é', extFields: { topic: 'T', perm: '6' },
+    code: 17,
+    language: 'OTHER',
+    version: 479,
+    opaque: 42,
+    flag: 0,
+    remark: 'é',
+    extFields: { topic: 'T', perm: '6' },
     body: new Uint8Array([0, 1, 255]),
   };
   const bytes = encodeFrame(cmd);

@@ -16,24 +16,43 @@ for (const [state, q, needsHa, want] of table) {
   });
 }
 
-S('missing arguments are usage errors, as BrokerHealth.java\'s require()', () => {
+S("missing arguments are usage errors, as BrokerHealth.java's require()", () => {
   const info = parseClusterInfo(states.up!.clusterInfo.body);
-  for (const [q, key] of [[{ ...reg(0, M), cluster: undefined }, 'cluster'], [{ ...reg(0, M), addr: '' }, 'addr'],
-    [{ ...partners(0), members: undefined }, 'members']] as const) {
-    assert.throws(() => check(q, info, undefined), (e: Error) => e instanceof HealthUsageError && e.message === `missing --${key}`);
+  for (
+    const [q, key] of [[{ ...reg(0, M), cluster: undefined }, 'cluster'], [{ ...reg(0, M), addr: '' }, 'addr'], [{
+      ...partners(0),
+      members: undefined,
+    }, 'members']] as const
+  ) {
+    assert.throws(
+      () => check(q, info, undefined),
+      (e: Error) => e instanceof HealthUsageError && e.message === `missing --${key}`,
+    );
   }
 });
 
 S('slaves are matched to in-sync HA connections by IP, one connection per slave', () => {
-  const conn = (addr: string, inSync: boolean) => ({ addr, inSync, slaveAckOffset: 0, diff: 0, transferredByteInSecond: 0,
-    transferFromWhere: 0 });
-  const ha = (conns: ReturnType<typeof conn>[]) => ({ master: true, masterCommitLogMaxOffset: 0, inSyncSlaveNums: 0,
-    haConnectionInfo: conns });
+  const conn = (addr: string, inSync: boolean) => ({
+    addr,
+    inSync,
+    slaveAckOffset: 0,
+    diff: 0,
+    transferredByteInSecond: 0,
+    transferFromWhere: 0,
+  });
+  const ha = (conns: ReturnType<typeof conn>[]) => ({
+    master: true,
+    masterCommitLogMaxOffset: 0,
+    inSyncSlaveNums: 0,
+    haConnectionInfo: conns,
+  });
   const up = new Map([[0, '10.0.0.1:10911'], [1, '10.0.0.2:10911'], [2, '10.0.0.2:10921']]);
   assert.equal(laggingSlaves(up, ha([conn('/10.0.0.2:5000', true)])), ['2@10.0.0.2:10921']);
   assert.equal(laggingSlaves(up, ha([conn('10.0.0.2:5000', true), conn('10.0.0.2:5001', true)])), []);
-  assert.equal(laggingSlaves(up, ha([conn('10.0.0.2:5000', false), conn('10.0.0.3:5001', true)])),
-    ['1@10.0.0.2:10911', '2@10.0.0.2:10921']);
+  assert.equal(laggingSlaves(up, ha([conn('10.0.0.2:5000', false), conn('10.0.0.3:5001', true)])), [
+    '1@10.0.0.2:10911',
+    '2@10.0.0.2:10921',
+  ]);
   assert.equal(laggingSlaves(new Map([[1, '10.0.0.2:10911']]), undefined), [], 'no master: nothing to ask');
   assert.is(ipOf('/10.0.0.2:5000'), '10.0.0.2');
 });
