@@ -127,7 +127,11 @@ async function main(): Promise<void> {
   await ensureBundle();
   const rows: BenchRow[] = [];
   try {
-    for (const hosts of opts.hosts) rows.push(...(await benchHostCount(base, hosts, { ...opts, ansible: version !== undefined })));
+    for (const hosts of opts.hosts) {
+      rows.push(...(await benchHostCount(base, hosts, { ...opts, ansible: version !== undefined })));
+      // The table so far, so that a long bench cut short still leaves its figures.
+      log(`after ${hosts} hosts:\n${formatTable(rows)}`);
+    }
   } finally {
     await ssh.dispose();
     await rm(workDir, { recursive: true, force: true });

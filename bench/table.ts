@@ -69,20 +69,22 @@ function cells(row: BenchRow, refs: References): string[] {
   const inner = row.noChange.map((r) => r.innerSeconds).filter((s): s is number => s !== undefined);
   const second = row.noChange[0]!;
   const sessions = second.sshSessions / row.hosts;
+  const cpu = row.noChange.map((r) => r.cpuSeconds).filter((s): s is number => s !== undefined);
+  const cpuCell = cpu.length > 0 ? secs(median(cpu)) : '–';
   if (row.tool === 'floor') {
     return [row.tool, String(row.hosts), '–', timed(median(quiet), row, refs, undefined), '–', '–',
-      second.failed > 0 ? `(${second.failed} ssh failed)` : '–', '–', sessions.toFixed(1)];
+      second.failed > 0 ? `(${second.failed} ssh failed)` : '–', '–', sessions.toFixed(1), cpuCell];
   }
   return [
     row.tool, String(row.hosts), timed(row.first.seconds, row, refs, refs.ansibleFirst), timed(median(quiet), row, refs, refs.ansibleQuiet),
     inner.length > 0 ? timed(median(inner), row, refs, refs.ansibleQuiet) : '–', timed(row.check?.seconds, row, refs, refs.ansibleQuiet),
     `${second.changed}${second.failed > 0 ? ` (${second.failed} failed)` : ''}${badExit(row) ? ' (a run exited non-zero)' : ''}`,
-    peakMemory(row), sessions.toFixed(1),
+    peakMemory(row), sessions.toFixed(1), cpuCell,
   ];
 }
 
 const HEADER = ['tool', 'hosts', 'first run s', 'no-change s (median)', 'no-change in-run s', 'check s',
-  'changed (2nd run)', 'peak RSS MB (largest process / tree)', 'ssh sessions per host (no-change)'];
+  'changed (2nd run)', 'peak RSS MB (largest process / tree)', 'ssh sessions per host (no-change)', 'no-change CPU s (user+sys)'];
 
 /** The results as a Markdown table, one line per tool and host count; times carry ratios to the floor and Ansible. */
 export function formatTable(rows: readonly BenchRow[]): string {

@@ -79,22 +79,27 @@ export interface SessionOptions {
   ahead?: AheadTasks[];
 }
 
+/** A question and whether its answer is volatile (see run-facts.ts). */
+type Asked = Question & { volatile: boolean };
+
 /** Collects the questions of some tasks, one per distinct (script, sudo) pair; volatile when any asking module is. */
-function collect(tasks: PlannedTask[], become: boolean, planCtx: PlanContext, into: Map<string, Question & { volatile: boolean }>, needed: boolean): void {
+function collect(tasks: PlannedTask[], become: boolean, planCtx: PlanContext, into: Map<string, Asked>, needed: boolean): void {
   for (const task of tasks) {
     if (task.skipReason !== undefined) continue;
     const volatile = !HOST_LOCAL_MODULES.has(task.module.name);
     for (const probe of task.module.probes(task.args, planCtx)) {
       const key = questionKey(probe.script, become);
       const seen = into.get(key);
-      into.set(key, { key, script: probe.script, become, needed: needed || (seen?.needed ?? false), volatile: volatile || (seen?.volatile ?? false) });
+      into.set(key, {
+        key, script: probe.script, become, needed: needed || (seen?.needed ?? false), volatile: volatile || (seen?.volatile ?? false),
+      });
     }
   }
 }
 
 /** Adds later phases' questions not answered yet, in order, while the command stays under AHEAD_LIMIT_CHARS. */
-function addAhead(options: SessionOptions, questions: Map<string, Question & { volatile: boolean }>): void {
-  const ahead = new Map<string, Question & { volatile: boolean }>();
+function addAhead(options: SessionOptions, questions: Map<string, Asked>): void {
+  const ahead = new Map<string, Asked>();
   for (const group of options.ahead ?? []) {
     const cheap = group.tasks.filter((t) => ASK_AHEAD_MODULES.has(t.module.name));
     collect(cheap, group.become, options.planCtx, ahead, false);
@@ -119,7 +124,7 @@ export function hostSession(transport: Transport, options: SessionOptions): Host
 
   return {
     async gather(tasks) {
-      const questions = new Map<string, Question & { volatile: boolean }>();
+      const questions = new Map<string, Asked>();
       collect(tasks, becomeFacts, planCtx, questions, true);
       const known = new Map<string, ProbeResult>();
       for (const key of questions.keys()) {

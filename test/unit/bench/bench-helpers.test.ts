@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseTimeMaxRss } from '../../../bench/measure.ts';
+import { childCpuSeconds } from '../../../bench/floor.ts';
+import { parseTimeCpu, parseTimeMaxRss } from '../../../bench/measure.ts';
 import { classifySsh } from '../../../bench/ssh-count.ts';
 import { formatTable, median, ratio } from '../../../bench/table.ts';
 import { parseAnsibleRecap } from '../../../bench/tools.ts';
@@ -37,6 +38,12 @@ C.run();
 const T = suite('parseTimeMaxRss() reads /usr/bin/time -v in MB');
 T('present', () => assert.is(parseTimeMaxRss('\tMaximum resident set size (kbytes): 102400\n'), 100));
 T('missing → undefined', () => assert.is(parseTimeMaxRss(''), undefined));
+T('CPU: user + system seconds', () => assert.is(parseTimeCpu('\tUser time (seconds): 0.41\n\tSystem time (seconds): 0.12\n'), 0.53));
+T('CPU missing → undefined', () => assert.is(parseTimeCpu('\tUser time (seconds): 0.41\n'), undefined));
+T('children CPU from /proc/self/stat (cutime 150 + cstime 50 ticks → 2 s; a name with spaces and parentheses)', () => {
+  const stat = '123 (node (x) y) S 1 2 3 4 5 6 7 8 9 10 11 12 150 50 20 0 1 0 100';
+  assert.is(childCpuSeconds(stat), 2);
+});
 T.run();
 
 const run = (seconds: number, extra: Partial<ToolRun> = {}): ToolRun => ({
