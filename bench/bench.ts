@@ -1,37 +1,49 @@
 // Entry of `npm run bench`: times this runner and Ansible on fresh lab hosts (first, no-change, check runs) and prints a table.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+// @ts-ignore -- plain JS build helpers of run.mjs, without type declarations
+import { bundle } from '../build/bundle.mjs';
+// @ts-ignore -- plain JS build helpers of run.mjs, without type declarations
+import { freshBundle } from '../build/fresh.mjs';
 import { labDown } from '../lib/lab/lab.ts';
+import type { LabInfo } from '../lib/lab/lab.ts';
+import { MAX_HOSTS } from '../lib/lab/subnet.ts';
+import { runFloor } from './floor.ts';
 import { readState } from '../lib/lab/state.ts';
 import { hostDigest, withBenchLab } from './lab-session.ts';
 import { makeSshCounter } from './ssh-count.ts';
 import { formatTable } from './table.ts';
 import type { BenchRow } from './table.ts';
 import { ansibleVersion, runAnsible, runOurs } from './tools.ts';
-import type { RunContext, Tool, ToolRun } from './tools.ts';
+import type { Entry, RunContext, Tool, ToolRun } from './tools.ts';
 
-const USAGE = `Usage: npm run bench -- [--hosts 4,24] [--runs 3] [--forks 32] [--no-ansible] [--json FILE]   (as root)
-Builds a fresh lab per tool and host count; runs bench/playbook.yaml with this runner and bench/ansible/playbook.yaml
-with ansible-playbook; prints first-run, no-change (median of --runs) and --check seconds, changed counts, memory, SSH sessions.`;
+const USAGE = `Usage: npm run bench -- [--hosts 4,24] [--runs 3] [--forks 32] [--no-ansible] [--entry zx|node] [--json FILE]   (as root)
+Builds a fresh lab per tool and host count (1 to 200); times the floor (one fresh \`ssh host true\` per host), this runner
+on bench/playbook.yaml (through \`npx zx run.mjs\`, or \`node run.mjs\` with --entry node) and ansible-playbook on
+bench/ansible/playbook.yaml; prints first-run, no-change (median of --runs) and --check seconds with their ratios to the
+floor and to Ansible, changed counts, memory, SSH sessions.`;
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const log = (text: string): void => { process.stderr.write(`[bench] ${text}\n`); };
 
-interface BenchOptions { hosts: number[]; runs: number; forks: number; ansible: boolean; json?: string }
+interface BenchOptions { hosts: number[]; runs: number; forks: number; ansible: boolean; entry: Entry; json?: string }
 
 function options(): BenchOptions {
   const { values } = parseArgs({ options: { hosts: { type: 'string' }, runs: { type: 'string' }, forks: { type: 'string' },
-    'no-ansible': { type: 'boolean' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+    'no-ansible': { type: 'boolean' }, entry: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) { process.stdout.write(`${USAGE}\n`); process.exit(0); }
   const hosts = (values.hosts ?? '4,24').split(',').map(Number);
   const runs = Number(values.runs ?? 3);
   const forks = Number(values.forks ?? 32);
-  if (hosts.some((n) => !Number.isInteger(n) || n < 1 || n > 200) || !(runs >= 1) || !(forks >= 1)) throw new Error(`bad options; ${USAGE}`);
-  return { hosts, runs, forks, ansible: !values['no-ansible'], ...(values.json ? { json: values.json } : {}) };
+  const entry = values.entry ?? 'zx';
+  if (hosts.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_HOSTS) || !(runs >= 1) || !(forks >= 1) || (entry !== 'zx' && entry !== 'node')) {
+    throw new Error(`bad options; ${USAGE}`);
+  }
+  return { hosts, runs, forks, ansible: !values['no-ansible'], entry, ...(values.json ? { json: values.json } : {}) };
 }
 
 /** Says what a run did in one line, and warns when it failed or a quiet run was not quiet. */
@@ -40,6 +52,16 @@ function note(tool: Tool, hosts: number, label: string, run: ToolRun, expectQuie
   if (run.failed > 0 || (expectQuiet && run.changed > 0) || (run.code !== 0 && run.code !== 8)) {
     log(`  WARNING: unexpected result; output tail:\n${(run.stdout + run.stderr).split('\n').slice(-15).join('\n')}`);
   }
+}
+
+/** The floor on the lab this runner is about to use: --runs rounds of one fresh `ssh host true` per host. */
+async function benchFloor(lab: LabInfo, hosts: number, opts: BenchOptions): Promise<BenchRow> {
+  const rounds: ToolRun[] = [];
+  for (let i = 1; i <= opts.runs; i++) {
+    rounds.push(await runFloor(lab, hosts, opts.forks));
+    note('floor', hosts, `round ${i}`, rounds.at(-1)!, true);
+  }
+  return { tool: 'floor', hosts, first: rounds[0]!, noChange: rounds };
 }
 
 async function benchOurs(ctx: RunContext, hosts: number, runs: number): Promise<BenchRow> {
@@ -77,6 +99,7 @@ async function benchHostCount(base: Omit<RunContext, 'inventoryDir'>, hosts: num
   for (const tool of opts.ansible ? ['ours', 'ansible'] : ['ours']) {
     await withBenchLab(hosts, base.workDir, waiting, async (lab) => {
       log(`lab of ${hosts} hosts up in ${(lab.elapsedMs / 1000).toFixed(1)} s for ${tool}`);
+      if (tool === 'ours') rows.push(await benchFloor(lab, hosts, opts));
       rows.push(tool === 'ours' ? await benchOurs(ctx, hosts, opts.runs) : await benchAnsible(ctx, hosts, opts.runs));
       digests.push(hostDigest(lab, hosts - 1));
     });
@@ -87,21 +110,34 @@ async function benchHostCount(base: Omit<RunContext, 'inventoryDir'>, hosts: num
   return rows;
 }
 
+/** Runs are measured as operators run them: from the prebuilt bundle, rebuilt first when the sources changed. */
+async function ensureBundle(): Promise<void> {
+  if (freshBundle(ROOT) === undefined) await bundle();
+  log(freshBundle(ROOT) ? 'runner starts from the prebuilt bundle (.build/)' : 'WARNING: no fresh bundle; the runner starts through tsx');
+}
+
 async function main(): Promise<void> {
   const opts = options();
+  const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
   const version = opts.ansible ? ansibleVersion() : undefined;
   if (opts.ansible && version === undefined) log('ansible-playbook not found (apt-get install -y ansible-core): Ansible is skipped');
   const ssh = await makeSshCounter();
   const workDir = await mkdtemp(join(tmpdir(), 'rmqd-bench-'));
-  const base = { root: ROOT, forks: opts.forks, workDir, ssh };
+  const base = { root: ROOT, forks: opts.forks, workDir, ssh, entry: opts.entry };
+  await ensureBundle();
   const rows: BenchRow[] = [];
   try {
-    for (const hosts of opts.hosts) rows.push(...(await benchHostCount(base, hosts, { ...opts, ansible: version !== undefined })));
+    for (const hosts of opts.hosts) {
+      rows.push(...(await benchHostCount(base, hosts, { ...opts, ansible: version !== undefined })));
+      // The table so far, so that a long bench cut short still leaves its figures.
+      log(`after ${hosts} hosts:\n${formatTable(rows)}`);
+    }
   } finally {
     await ssh.dispose();
     await rm(workDir, { recursive: true, force: true });
   }
-  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${version ?? 'no Ansible'}`;
+  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${version ?? 'no Ansible'}, entry ${opts.entry}, load at end ${load} (at start ${loadAtStart})`;
   process.stdout.write(`\n${new Date().toISOString()} — ${machine}, forks ${opts.forks}\n\n${formatTable(rows)}\n`);
   if (opts.json) await writeFile(opts.json, `${JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2)}\n`);
 }

@@ -15,6 +15,8 @@ export interface Measured {
   maxProcessRssMb: number | undefined;
   /** Peak of the summed RSS of the whole live process tree, sampled every SAMPLE_MS, MB. */
   treePeakRssMb: number;
+  /** User + system CPU of the process and the children it waited for (/usr/bin/time -v), s: steadier than wall time on a loaded machine. */
+  cpuSeconds?: number;
 }
 
 export interface MeasureOptions {
@@ -62,6 +64,13 @@ export function parseTimeMaxRss(report: string): number | undefined {
   return kb === undefined ? undefined : Number(kb) / 1024;
 }
 
+/** "User time (seconds): 0.41" + "System time (seconds): 0.12" → 0.53; undefined when missing. */
+export function parseTimeCpu(report: string): number | undefined {
+  const user = /User time \(seconds\): ([\d.]+)/.exec(report)?.[1];
+  const system = /System time \(seconds\): ([\d.]+)/.exec(report)?.[1];
+  return user === undefined || system === undefined ? undefined : Number(user) + Number(system);
+}
+
 /**
  * Runs argv to completion (stdin /dev/null) and measures it.
  * @example const m = await measure(['ansible-playbook', 'site.yml']); m.seconds
@@ -85,5 +94,6 @@ export async function measure(argv: string[], opts: MeasureOptions = {}): Promis
   const seconds = (performance.now() - started) / 1000;
   const report = await readFile(timeFile, 'utf8').catch(() => '');
   await rm(dir, { recursive: true, force: true });
-  return { seconds, code, stdout, stderr, maxProcessRssMb: parseTimeMaxRss(report), treePeakRssMb: peak / 2 ** 20 };
+  const cpu = parseTimeCpu(report);
+  return { seconds, code, stdout, stderr, maxProcessRssMb: parseTimeMaxRss(report), treePeakRssMb: peak / 2 ** 20, ...(cpu === undefined ? {} : { cpuSeconds: cpu }) };
 }

@@ -7,7 +7,11 @@ import { measure } from './measure.ts';
 import type { Measured } from './measure.ts';
 import type { SshCounter } from './ssh-count.ts';
 
-export type Tool = 'rocketmq-deploy' | 'ansible';
+/** The floor is no tool: one fresh `ssh host true` per host, the cost any fresh-connection run pays. */
+export type Tool = 'floor' | 'rocketmq-deploy' | 'ansible';
+
+/** How the bench starts this runner: the README's entry (`npx zx run.mjs`) or plain `node run.mjs`. */
+export type Entry = 'zx' | 'node';
 
 /** One measured run of a tool against the lab. */
 export interface ToolRun extends Measured {
@@ -26,6 +30,7 @@ export interface RunContext {
   forks: number;
   workDir: string;
   ssh: SshCounter;
+  entry: Entry;
 }
 
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
@@ -46,10 +51,13 @@ export function ansibleVersion(): string | undefined {
   return result.status === 0 ? result.stdout.split('\n')[0]?.trim() : undefined;
 }
 
-/** One run of this runner: `node run.mjs bench/playbook.yaml -i <lab inventory> --forks N --json …`. */
+/** The command that starts this runner. */
+const ENTRY: Record<Entry, string[]> = { zx: ['npx', 'zx', 'run.mjs'], node: [process.execPath, 'run.mjs'] };
+
+/** One run of this runner: `npx zx run.mjs bench/playbook.yaml -i <lab inventory> --forks N --json …` (or `node run.mjs`). */
 export async function runOurs(ctx: RunContext, label: string, check: boolean): Promise<ToolRun> {
   const json = join(ctx.workDir, `${label}.json`);
-  const argv = [process.execPath, 'run.mjs', join(ctx.root, 'bench', 'playbook.yaml'), '-i', ctx.inventoryDir, '--forks', String(ctx.forks), '--json', json];
+  const argv = [...ENTRY[ctx.entry], join(ctx.root, 'bench', 'playbook.yaml'), '-i', ctx.inventoryDir, '--forks', String(ctx.forks), '--json', json];
   const m = await measure(check ? [...argv, '--check'] : argv, { cwd: ctx.root, env: ctx.ssh.env(label) });
   const report = JSON.parse(await readFile(json, 'utf8').catch(() => '{}')) as {
     recap?: Record<string, { changed: number; failed: number; unreachable: number }>; startedAt?: string; finishedAt?: string;

@@ -1,6 +1,8 @@
 // Runs planned phases: connections opened in parallel, phases in order (a barrier), hosts under one p-limit(forks) per phase.
 import pLimit from 'p-limit';
-import { runHostPhase, type HostOutcome } from './host-run.ts';
+import { factsNeedBecome, runHostPhase, type HostOutcome } from './host-run.ts';
+import type { AheadTasks } from './host-session.ts';
+import { machineOf, RunFacts } from './run-facts.ts';
 import type { PlannedPhase } from './planner.ts';
 import type { Host, Inventory, RunEvent, Transport } from './types.ts';
 
@@ -51,12 +53,29 @@ export function batches<T>(items: T[], serial: number | undefined): T[][] {
   return out;
 }
 
+/** What a phase's hosts share: the run's facts and the phases after this one. */
+interface PhaseRun {
+  phase: PlannedPhase;
+  later: PlannedPhase[];
+  facts: RunFacts;
+}
+
+/** The host's tasks of later phases, asked for ahead so that an unchanged host needs no trip in those phases. */
+function aheadOf(later: PlannedPhase[], host: string): AheadTasks[] {
+  return later.flatMap((p) => {
+    const plan = p.plans.get(host);
+    return plan ? [{ tasks: plan.tasks, become: factsNeedBecome(plan) }] : [];
+  });
+}
+
 /** Runs one host of a phase; a bug inside is reported as a failure of that host, never of the others. */
-async function runOne(input: ExecuteInput, phase: PlannedPhase, host: string, transport: Transport): Promise<HostOutcome> {
+async function runOne(input: ExecuteInput, run: PhaseRun, host: string, transport: Transport): Promise<HostOutcome> {
+  const { phase } = run;
   const plan = phase.plans.get(host);
   if (!plan) return 'ok';
   try {
-    return await runHostPhase({ phase: phase.spec.name, plan, transport, check: input.check, diff: input.diff, emit: input.emit });
+    const shared = { facts: run.facts.forHost(host), ahead: aheadOf(run.later, host) };
+    return await runHostPhase({ phase: phase.spec.name, plan, transport, check: input.check, diff: input.diff, emit: input.emit, ...shared });
   } catch (error) {
     input.emit({ kind: 'task', phase: phase.spec.name, host, task: '(runner)', status: 'failed', changes: [], message: `internal error: ${errorText(error)}`, where: phase.spec.where });
     return 'failed';
@@ -70,12 +89,13 @@ function exceedsMaxFail(phase: PlannedPhase, failedInBatch: number, batchSize: n
 }
 
 /** Runs one phase batch by batch; returns an abort reason when max_fail_percentage is exceeded. */
-async function runPhase(input: ExecuteInput, phase: PlannedPhase, open: Map<string, Transport>, result: ExecuteResult): Promise<string | undefined> {
+async function runPhase(input: ExecuteInput, run: PhaseRun, open: Map<string, Transport>, result: ExecuteResult): Promise<string | undefined> {
+  const { phase } = run;
   const active = phase.hosts.filter((h) => open.has(h) && !result.failed.has(h) && !result.unreachable.has(h));
   input.emit({ kind: 'phase', phase: phase.spec.name, hosts: active });
   const limit = pLimit(phase.spec.forks ?? input.forks);
   for (const batch of batches(active, phase.spec.serial)) {
-    const outcomes = await Promise.all(batch.map((host) => limit(() => runOne(input, phase, host, open.get(host) as Transport))));
+    const outcomes = await Promise.all(batch.map((host) => limit(() => runOne(input, run, host, open.get(host) as Transport))));
     outcomes.forEach((outcome, i) => {
       const host = batch[i] as string;
       if (outcome === 'failed') result.failed.add(host);
@@ -99,9 +119,10 @@ export async function execute(input: ExecuteInput): Promise<ExecuteResult> {
   const result: ExecuteResult = { failed: new Set(), unreachable: new Set() };
   const hosts = [...new Set(input.phases.flatMap((p) => p.hosts))];
   const open = await connectAll(input, hosts, result.unreachable);
+  const facts = new RunFacts((name) => machineOf(input.inventory.hosts.get(name)));
   try {
-    for (const phase of input.phases) {
-      const aborted = await runPhase(input, phase, open, result);
+    for (const [index, phase] of input.phases.entries()) {
+      const aborted = await runPhase(input, { phase, later: input.phases.slice(index + 1), facts }, open, result);
       if (aborted !== undefined) {
         input.emit({ kind: 'abort', phase: phase.spec.name, message: aborted });
         result.aborted = aborted;

@@ -1,9 +1,9 @@
 // Per-host work of one phase: one fact gathering, plan each task in order, apply changes, re-gather, then handlers.
 import { UnreachableError } from './errors.ts';
 import { runHandlers } from './handlers.ts';
-import { hostSession } from './host-session.ts';
+import { hostSession, type SessionOptions } from './host-session.ts';
 import { failureOf, runStep, type HostOutcome, type HostRunContext, type HostState, type StepResult } from './host-step.ts';
-import type { PlannedTask } from './planner.ts';
+import type { HostPlan, PlannedTask } from './planner.ts';
 import type { PlanContext, RunEvent } from './types.ts';
 
 export type { HostOutcome, HostRunContext } from './host-step.ts';
@@ -42,16 +42,25 @@ async function runTasks(state: HostState): Promise<boolean> {
   return true;
 }
 
+/** A phase gathers its facts through sudo when any of its tasks or handlers uses `become`. */
+export function factsNeedBecome(plan: HostPlan): boolean {
+  return [...plan.tasks, ...plan.handlers.flatMap((h) => h.tasks)].some((t) => t.spec.become === true);
+}
+
+function sessionOptions(ctx: HostRunContext, planCtx: PlanContext, becomeFacts: boolean): SessionOptions {
+  return { planCtx, becomeFacts, ...(ctx.facts ? { facts: ctx.facts } : {}), ...(ctx.ahead ? { ahead: ctx.ahead } : {}) };
+}
+
 /**
- * Runs one phase on one host: ONE fact exec when nothing changes; +1 action exec and +1 re-gather per change.
+ * Runs one phase on one host: at most ONE fact exec when nothing changes (none when the run's facts still hold every
+ * answer); +1 action exec and +1 re-gather per change.
  * @returns the host's outcome; never throws for task failures (they become events)
  * @example await runHostPhase({ phase: 'brokers', plan, transport, check: false, diff: false, emit })
  */
 export async function runHostPhase(ctx: HostRunContext): Promise<HostOutcome> {
   const planCtx: PlanContext = { host: ctx.plan.host, check: ctx.check, diff: ctx.diff };
-  const all = [...ctx.plan.tasks, ...ctx.plan.handlers.flatMap((h) => h.tasks)];
-  const becomeFacts = all.some((t) => t.spec.become === true);
-  const state: HostState = { ctx, session: hostSession(ctx.transport, planCtx, becomeFacts), planCtx, stale: true, notified: new Set() };
+  const becomeFacts = factsNeedBecome(ctx.plan);
+  const state: HostState = { ctx, session: hostSession(ctx.transport, sessionOptions(ctx, planCtx, becomeFacts)), planCtx, stale: true, notified: new Set() };
   try {
     if (!(await runTasks(state))) return 'failed';
     return (await runHandlers(state)) ? 'ok' : 'failed';

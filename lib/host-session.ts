@@ -1,15 +1,16 @@
 // One host's connection during a phase: gathers facts for planned tasks in one exec and applies a task's actions in one exec.
-import { buildFactScript, parseFactOutput } from './facts.ts';
+import { AHEAD_LIMIT_CHARS, askHost, questionKey, type Question } from './fact-trip.ts';
+import { ASK_AHEAD_MODULES, HOST_LOCAL_MODULES, type HostFacts } from './run-facts.ts';
 import { becomeWrapIfNeeded as becomeWrap, quote } from './shell.ts';
-import type { Action, ExecOptions, PlanContext, Probe, ProbeResult, Transport } from './types.ts';
+import type { Action, ExecOptions, PlanContext, ProbeResult, Transport } from './types.ts';
 import type { PlannedTask } from './planner-task.ts';
 
 /** Facts as one task's module sees them: its own probe ids. */
 export type TaskFacts = ReadonlyMap<string, ProbeResult>;
 
-/** Gathers and applies for one host; probe ids are made unique per script text so tasks never collide. */
+/** Gathers and applies for one host; answers are kept per probe script text, so tasks never collide. */
 export interface HostSession {
-  /** Runs ONE fact script covering every probe of the given tasks. */
+  /** Makes sure every probe of the tasks has an answer: at most ONE exec, none when the run's facts still hold them. */
   gather(tasks: PlannedTask[]): Promise<void>;
   /** The facts of one task from the last gathering. */
   factsFor(task: PlannedTask): TaskFacts;
@@ -61,44 +62,106 @@ function execOptions(group: Action[]): ExecOptions {
   return options;
 }
 
+/** Later phases' tasks of this host, each group with its phase's sudo setting for facts. */
+export interface AheadTasks {
+  tasks: PlannedTask[];
+  become: boolean;
+}
+
+/** What a session needs besides the transport. */
+export interface SessionOptions {
+  planCtx: PlanContext;
+  /** Gather facts through sudo (some task of the phase uses `become`). */
+  becomeFacts: boolean;
+  /** The run's facts of this host: answers still valid are not asked again. Without it every gathering asks. */
+  facts?: HostFacts;
+  /** Asked in the same trip as this phase's first gathering, so that a later phase with nothing changed asks nothing. */
+  ahead?: AheadTasks[];
+}
+
+/** A question and whether its answer is volatile (see run-facts.ts). */
+type Asked = Question & { volatile: boolean };
+
+/** Collects the questions of some tasks, one per distinct (script, sudo) pair; volatile when any asking module is. */
+function collect(tasks: PlannedTask[], become: boolean, planCtx: PlanContext, into: Map<string, Asked>, needed: boolean): void {
+  for (const task of tasks) {
+    if (task.skipReason !== undefined) continue;
+    const volatile = !HOST_LOCAL_MODULES.has(task.module.name);
+    for (const probe of task.module.probes(task.args, planCtx)) {
+      const key = questionKey(probe.script, become);
+      const seen = into.get(key);
+      into.set(key, {
+        key, script: probe.script, become, needed: needed || (seen?.needed ?? false), volatile: volatile || (seen?.volatile ?? false),
+      });
+    }
+  }
+}
+
+/** Adds later phases' questions not answered yet, in order, while the command stays under AHEAD_LIMIT_CHARS. */
+function addAhead(options: SessionOptions, questions: Map<string, Asked>): void {
+  const ahead = new Map<string, Asked>();
+  for (const group of options.ahead ?? []) {
+    const cheap = group.tasks.filter((t) => ASK_AHEAD_MODULES.has(t.module.name));
+    collect(cheap, group.become, options.planCtx, ahead, false);
+  }
+  let size = [...questions.values()].reduce((n, q) => n + q.script.length, 0);
+  for (const [key, question] of ahead) {
+    if (questions.has(key) || options.facts?.get(key) !== undefined) continue;
+    size += question.script.length + 100;
+    if (size > AHEAD_LIMIT_CHARS) break;
+    questions.set(key, question);
+  }
+}
+
 /**
  * Opens a fact/apply session over a connected transport.
- * @param becomeFacts gather facts through sudo (some task of the phase uses `become`)
- * @example const session = hostSession(transport, planCtx, false); await session.gather(tasks);
+ * @example const session = hostSession(transport, { planCtx, becomeFacts: false }); await session.gather(tasks);
  */
-export function hostSession(transport: Transport, planCtx: PlanContext, becomeFacts: boolean): HostSession {
-  const idByScript = new Map<string, string>();
-  const probeIds = new Map<PlannedTask, Map<string, string>>();
-  let results = new Map<string, ProbeResult>();
-
-  const probesOf = (task: PlannedTask): Probe[] => {
-    const ids = new Map<string, string>();
-    const probes = task.module.probes(task.args, planCtx).map((probe) => {
-      const id = idByScript.get(probe.script) ?? `p${idByScript.size}`;
-      idByScript.set(probe.script, id);
-      ids.set(probe.id, id);
-      return { id, script: probe.script };
-    });
-    probeIds.set(task, ids);
-    return probes;
-  };
+export function hostSession(transport: Transport, options: SessionOptions): HostSession {
+  const { planCtx, becomeFacts, facts } = options;
+  let answers = new Map<string, ProbeResult>();
+  let first = true;
 
   return {
     async gather(tasks) {
-      const probes = tasks.filter((t) => t.skipReason === undefined).flatMap(probesOf);
-      const script = buildFactScript(probes);
-      const result = await transport.exec(becomeFacts ? becomeWrap(script) : script);
-      results = parseFactOutput(script, result.stdout);
+      const questions = new Map<string, Asked>();
+      collect(tasks, becomeFacts, planCtx, questions, true);
+      const known = new Map<string, ProbeResult>();
+      for (const key of questions.keys()) {
+        const cached = facts?.get(key);
+        if (cached !== undefined) known.set(key, cached);
+      }
+      for (const key of known.keys()) questions.delete(key);
+      if (first && questions.size > 0) addAhead(options, questions);
+      first = false;
+      if (questions.size > 0) {
+        const stamp = facts?.stamp();
+        const fresh = await askHost(transport, [...questions.values()]);
+        for (const [key, result] of fresh) {
+          known.set(key, result);
+          if (facts && stamp) facts.put(key, result, questions.get(key)?.volatile ?? true, stamp);
+        }
+      }
+      answers = known;
     },
     factsFor(task) {
-      const ids = probeIds.get(task) ?? new Map<string, string>();
-      return new Map([...ids].map(([own, shared]) => [own, results.get(shared) ?? { stdout: '', code: 127 }]));
+      const own = new Map<string, ProbeResult>();
+      if (task.skipReason !== undefined) return own;
+      for (const probe of task.module.probes(task.args, planCtx)) {
+        own.set(probe.id, answers.get(questionKey(probe.script, becomeFacts)) ?? { stdout: '', code: 127 });
+      }
+      return own;
     },
     async apply(actions, become) {
-      for (const group of groupActions(actions)) {
-        const script = ['set -u', ...group.map(guarded)].join('\n');
-        const result = await transport.exec(become ? becomeWrap(script) : script, execOptions(group));
-        if (result.code !== 0) throw new ActionFailure(result.code, result.stderr);
+      try {
+        for (const group of groupActions(actions)) {
+          const script = ['set -u', ...group.map(guarded)].join('\n');
+          const result = await transport.exec(become ? becomeWrap(script) : script, execOptions(group));
+          if (result.code !== 0) throw new ActionFailure(result.code, result.stderr);
+        }
+      } finally {
+        // Even a failed or cut-off action may have changed the host.
+        facts?.applied();
       }
     },
   };

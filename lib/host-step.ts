@@ -1,8 +1,9 @@
 // One step of a host's phase: plan a task (or handler item) from fresh facts and apply it unless in check mode.
 import { UnreachableError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
-import { ActionFailure, type HostSession } from './host-session.ts';
+import { ActionFailure, type AheadTasks, type HostSession } from './host-session.ts';
 import type { HostPlan, PlannedTask } from './planner.ts';
+import type { HostFacts } from './run-facts.ts';
 import type { Plan, PlanContext, RunEvent, Transport } from './types.ts';
 
 /** How one host ended a phase: failed hosts and unreachable ones are skipped by later phases. */
@@ -16,6 +17,10 @@ export interface HostRunContext {
   check: boolean;
   diff: boolean;
   emit: (event: RunEvent) => void;
+  /** The run's facts of this host (reused across phases while valid); absent: the phase asks for all its facts. */
+  facts?: HostFacts;
+  /** This host's tasks of later phases, asked for in this phase's first fact trip. */
+  ahead?: AheadTasks[];
 }
 
 /** Per-host state shared by tasks and handlers of one phase. */

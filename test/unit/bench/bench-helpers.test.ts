@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { parseTimeMaxRss } from '../../../bench/measure.ts';
+import { childCpuSeconds } from '../../../bench/floor.ts';
+import { parseTimeCpu, parseTimeMaxRss } from '../../../bench/measure.ts';
 import { classifySsh } from '../../../bench/ssh-count.ts';
-import { formatTable, median } from '../../../bench/table.ts';
+import { formatTable, median, ratio } from '../../../bench/table.ts';
 import { parseAnsibleRecap } from '../../../bench/tools.ts';
 import type { ToolRun } from '../../../bench/tools.ts';
 import { cli } from '../../../lib/cli.ts';
@@ -37,6 +38,12 @@ C.run();
 const T = suite('parseTimeMaxRss() reads /usr/bin/time -v in MB');
 T('present', () => assert.is(parseTimeMaxRss('\tMaximum resident set size (kbytes): 102400\n'), 100));
 T('missing → undefined', () => assert.is(parseTimeMaxRss(''), undefined));
+T('CPU: user + system seconds', () => assert.is(parseTimeCpu('\tUser time (seconds): 0.41\n\tSystem time (seconds): 0.12\n'), 0.53));
+T('CPU missing → undefined', () => assert.is(parseTimeCpu('\tUser time (seconds): 0.41\n'), undefined));
+T('children CPU from /proc/self/stat (cutime 150 + cstime 50 ticks → 2 s; a name with spaces and parentheses)', () => {
+  const stat = '123 (node (x) y) S 1 2 3 4 5 6 7 8 9 10 11 12 150 50 20 0 1 0 100';
+  assert.is(childCpuSeconds(stat), 2);
+});
 T.run();
 
 const run = (seconds: number, extra: Partial<ToolRun> = {}): ToolRun => ({
@@ -46,6 +53,24 @@ const F = suite('formatTable() shows medians, the second run\'s changes, memory 
 F('one row', () => {
   const table = formatTable([{ tool: 'ansible', hosts: 4, first: run(9), noChange: [run(3, { changed: 1 }), run(1), run(2)] }]);
   assert.match(table, '| ansible | 4 | 9.00 | 2.00 | – | – | 1 | 50 / 80 | 2.0 |');
+});
+F('with a floor and Ansible at the same host count, each time of ours carries both ratios', () => {
+  const table = formatTable([
+    { tool: 'floor', hosts: 4, first: run(0.5), noChange: [run(0.5), run(0.4), run(0.6)] },
+    { tool: 'rocketmq-deploy', hosts: 4, first: run(2), noChange: [run(1, { innerSeconds: 0.6 })], check: run(0.8) },
+    { tool: 'ansible', hosts: 4, first: run(20), noChange: [run(10)] },
+    { tool: 'rocketmq-deploy', hosts: 24, first: run(3), noChange: [run(2)] },
+  ]);
+  const lines = table.split('\n');
+  assert.match(lines[2]!, '| floor | 4 | – | 0.50 | – | – | – | – | 2.0 |');
+  assert.match(lines[3]!, '| rocketmq-deploy | 4 | 2.00 (4.00× floor, 1/10.0 Ansible) | 1.00 (2.00× floor, 1/10.0 Ansible) | 0.60 (1.20× floor, 1/16.7 Ansible) | 0.80 (1.60× floor, 1/12.5 Ansible) |');
+  assert.match(lines[4]!, '| ansible | 4 | 20.00 (40.00× floor) | 10.00 (20.00× floor) |');
+  assert.match(lines[5]!, '| rocketmq-deploy | 24 | 3.00 | 2.00 |', 'no floor or Ansible measured at 24 hosts: plain seconds');
+});
+F('ratio() words', () => {
+  assert.is(ratio(3, 1.5, 'floor'), '2.00× floor');
+  assert.is(ratio(0.5, 6, 'Ansible'), '1/12.0 Ansible');
+  assert.is(ratio(1, undefined, 'floor'), undefined);
 });
 F('a non-zero exit is flagged', () => {
   assert.match(formatTable([{ tool: 'ansible', hosts: 1, first: run(1, { code: 2 }), noChange: [run(1)] }]), 'exited non-zero');

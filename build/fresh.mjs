@@ -1,0 +1,50 @@
+// Whether the prebuilt bundle (.build/) was made from exactly the sources on disk; run.mjs uses it only then.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The stamp file inside the bundle folder: one line per source, `path size mtime`, taken before the build. */
+export const STAMP = 'sources.txt';
+const TOP_FILES = ['package.json', 'package-lock.json', 'build/bundle.mjs'];
+
+function walk(root, dir, into) {
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const rel = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) walk(root, rel, into);
+    else into.push(rel);
+  }
+}
+
+/**
+ * Size and mtime of every file the bundle is made from (all of lib/, the package files, the build script).
+ * Any difference — a newer edit, an older file copied in with its old time, a file added or removed — makes it stale.
+ * @example fingerprint('/opt/rocketmq-deploy').split('\n')[0] // => 'build/bundle.mjs 2381 1764520000000'
+ */
+export function fingerprint(root) {
+  const files = [...TOP_FILES];
+  walk(root, 'lib', files);
+  return files.sort().map((rel) => {
+    try {
+      const s = statSync(join(root, rel));
+      return `${rel} ${s.size} ${s.mtimeMs}`;
+    } catch {
+      return `${rel} missing`;
+    }
+  }).join('\n');
+}
+
+/**
+ * The bundle's entry file when it matches the sources exactly, else undefined (run the sources instead).
+ * @example freshBundle(new URL('.', import.meta.url)) // => '/opt/rocketmq-deploy/.build/cli.js'
+ */
+export function freshBundle(rootPathOrUrl, outDir) {
+  const root = typeof rootPathOrUrl === 'string' ? rootPathOrUrl : fileURLToPath(rootPathOrUrl);
+  outDir ??= join(root, '.build');
+  try {
+    const entry = join(outDir, 'cli.js');
+    statSync(entry);
+    return readFileSync(join(outDir, STAMP), 'utf8') === fingerprint(root) ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
