@@ -41,7 +41,11 @@ export function groupActions(actions: Action[]): Action[][] {
   let current: Action[] = [];
   const hasInput = (a: Action): boolean => a.stdin !== undefined || a.stdinFile !== undefined;
   for (const action of actions) {
-    if (hasInput(action) && current.some(hasInput)) {
+    // A controller-side action is a group of its own, in order between the host's scripts.
+    if (action.run || current[0]?.run) {
+      if (current.length > 0) groups.push(current);
+      current = [];
+    } else if (hasInput(action) && current.some(hasInput)) {
       groups.push(current);
       current = [];
     }
@@ -61,6 +65,15 @@ function execOptions(group: Action[]): ExecOptions {
   return options;
 }
 
+/** Asks every controller-side probe at once; a probe that throws answers code 1 with the error as its output. */
+async function readOnController(probes: Probe[]): Promise<Map<string, ProbeResult>> {
+  const own = [...new Map(probes.filter((p) => p.read !== undefined).map((p) => [p.id, p])).values()];
+  const answers = await Promise.all(own.map((p) => p.read!().catch((error: unknown) => ({
+    stdout: error instanceof Error ? error.message : String(error), code: 1,
+  }))));
+  return new Map(own.map((p, i) => [p.id, answers[i]!]));
+}
+
 /**
  * Opens a fact/apply session over a connected transport.
  * @param becomeFacts gather facts through sudo (some task of the phase uses `become`)
@@ -74,10 +87,11 @@ export function hostSession(transport: Transport, planCtx: PlanContext, becomeFa
   const probesOf = (task: PlannedTask): Probe[] => {
     const ids = new Map<string, string>();
     const probes = task.module.probes(task.args, planCtx).map((probe) => {
-      const id = idByScript.get(probe.script) ?? `p${idByScript.size}`;
-      idByScript.set(probe.script, id);
+      const key = probe.read ? `controller\0${probe.script}` : probe.script;
+      const id = idByScript.get(key) ?? `p${idByScript.size}`;
+      idByScript.set(key, id);
       ids.set(probe.id, id);
-      return { id, script: probe.script };
+      return { ...probe, id };
     });
     probeIds.set(task, ids);
     return probes;
@@ -86,9 +100,12 @@ export function hostSession(transport: Transport, planCtx: PlanContext, becomeFa
   return {
     async gather(tasks) {
       const probes = tasks.filter((t) => t.skipReason === undefined).flatMap(probesOf);
-      const script = buildFactScript(probes);
+      // Controller-side probes are asked while the host answers the shell ones: same round trip.
+      const asked = readOnController(probes);
+      const script = buildFactScript(probes.filter((p) => !p.read));
       const result = await transport.exec(becomeFacts ? becomeWrap(script) : script);
       results = parseFactOutput(script, result.stdout);
+      for (const [id, answer] of await asked) results.set(id, answer);
     },
     factsFor(task) {
       const ids = probeIds.get(task) ?? new Map<string, string>();
@@ -96,6 +113,11 @@ export function hostSession(transport: Transport, planCtx: PlanContext, becomeFa
     },
     async apply(actions, become) {
       for (const group of groupActions(actions)) {
+        const [first] = group;
+        if (first?.run) {
+          await first.run();
+          continue;
+        }
         const script = ['set -u', ...group.map(guarded)].join('\n');
         const result = await transport.exec(become ? becomeWrap(script) : script, execOptions(group));
         if (result.code !== 0) throw new ActionFailure(result.code, result.stderr);

@@ -1,5 +1,6 @@
 // Template helpers that read the RocketMQ topology from the inventory: name server list and the brokers to expect.
 import { brokerInstances, DEFAULT_NAMESRV_PORT } from './topology.ts';
+import { topicMembers } from './topics-members.ts';
 import type { Vars } from '../types.ts';
 
 type Helper = (...args: unknown[]) => unknown;
@@ -54,4 +55,5 @@ export const rocketmqHelpers: Record<string, Helper> = {
   rocketmq_namesrv_addr: (...a) => namesrvAddr(a[0], a[1], a.length > 3 ? a[2] : undefined),
   rocketmq_expected_brokers: (...a) => expectedBrokers(a[0], a[1], a.length > 3 ? a[2] : undefined),
   rocketmq_runs_instance: (...a) => runsInstance(a[0], a[1], a[2]),
+  rocketmq_topic_members: (...a) => topicMembers(a[0], a[1], a.length > 3 ? a[2] : undefined),
 };
