@@ -75,6 +75,9 @@ const MESSAGE_TYPE_KEY = 'message.type';
 const globMatch = (pattern: string, name: string): boolean =>
   new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(name);
 
+/** True when a name matches one of the ignore patterns (`*` matches anything). */
+export const matchesAny = (patterns: readonly string[], name: string): boolean => patterns.some((p) => globMatch(p, name));
+
 /** The declared attributes of a topic, as the broker names them, for a key-by-key comparison. */
 function wantedTopic(decl: TopicDecl): Record<string, string> {
   return {
