@@ -1,13 +1,13 @@
 // What topics-as-code asks of a running cluster, and the one read of every broker member that a plan starts from.
-import { topicsNeedingLag, type ActualGroup, type ActualTopic, type MemberOp, type MemberState } from './topics-diff.ts';
+import { matchesAny, topicsNeedingLag, type ActualGroup, type ActualTopic, type MemberOp, type MemberState } from './topics-diff.ts';
 import type { Declaration } from './topics-decl.ts';
 
 /** Requests to broker and name server ports (implemented over the remoting client; faked in tests). */
 export interface TopicsAdmin {
   topics(addr: string): Promise<Record<string, ActualTopic>>;
   groups(addr: string): Promise<Record<string, ActualGroup>>;
-  /** Unconsumed messages per queue id of a topic on this broker. */
-  unconsumed(addr: string, topic: string): Promise<number[]>;
+  /** Unconsumed messages per queue id of a topic on this broker; groups for which `skip` holds do not count. */
+  unconsumed(addr: string, topic: string, skip: (group: string) => boolean): Promise<number[]>;
   apply(addr: string, op: MemberOp): Promise<void>;
   /** Removes a topic's route from one name server (after it is gone from every broker). */
   deleteTopicInNamesrv(addr: string, topic: string, cluster: string): Promise<void>;
@@ -62,7 +62,8 @@ async function readLag(admin: TopicsAdmin, reads: MemberRead[], options: ReadOpt
     for (const topic of topicsNeedingLag(read.state, read.member.declaration, options)) {
       if (group[topic] !== undefined) continue;
       try {
-        group[topic] = await admin.unconsumed(read.member.addr, topic);
+        // Ignored groups (the verify role's throwaway readers) never commit: they must not hold a deletion back.
+        group[topic] = await admin.unconsumed(read.member.addr, topic, (g) => matchesAny(options.ignore, g));
       } catch {
         // Left absent: the plan refuses what it cannot prove drained.
       }

@@ -18,6 +18,19 @@ function bytes(n: number | null): string {
   return `${u === 0 ? v : v.toFixed(1)}${units[u]}`;
 }
 
+/** Breaks a long line at spaces (or hard, for a long word) so no line passes WIDTH columns. */
+function wrap(line: string, indent: string): string[] {
+  const out: string[] = [];
+  let rest = line;
+  while (rest.length > WIDTH) {
+    const cut = rest.lastIndexOf(' ', WIDTH);
+    const at = cut > indent.length ? cut : WIDTH;
+    out.push(rest.slice(0, at));
+    rest = `${indent}${rest.slice(at).trimStart()}`;
+  }
+  return [...out, rest];
+}
+
 function memberRow(b: MemberStatus): string {
   const sync = b.inSync === null ? '-' : b.inSync ? 'yes' : 'NO';
   const disk = b.diskRatio === null ? '-' : `${Math.round(b.diskRatio * 100)}%/${Math.round(b.writeStopRatio * 100)}%`;
@@ -57,8 +70,8 @@ export function formatStatus(s: ClusterStatus, tty: boolean): string {
       lines.push(g.problems.length > 0 ? bad(row) : row);
     }
   }
-  if (s.problems.length > 0) lines.push('', 'problems:', ...s.problems.map((p) => bad(`  ! ${p}`)));
-  return `${lines.map((l) => (tty ? l : l.slice(0, WIDTH))).join('\n')}\n`;
+  if (s.problems.length > 0) lines.push('', 'problems:', ...s.problems.flatMap((p) => wrap(`  ! ${p}`, '    ').map(bad)));
+  return `${lines.join('\n')}\n`;
 }
 
 const label = (value: string): string => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');

@@ -139,7 +139,7 @@ function memberStatus(read: StatusRead, decl: StatusDeclaration, who: { broker: 
   };
   const say = (p: string): void => void s.problems.push(p);
   if (!declared) say('registered but not declared in the inventory');
-  if (!s.up) say(`does not answer at ${who.addr}${found?.error ? `: ${found.error}` : ''}`);
+  if (!s.up) say(`does not answer at ${who.addr}${found?.error ? `: ${found.error.replace(`${who.addr}: `, '')}` : ''}`);
   if (missingOn.length > 0) say(`not registered on ${missingOn.join(', ')}`);
   if (role !== null && (who.id === 0) !== role.endsWith('MASTER')) say(`role ${role} for broker id ${who.id}`);
   if (who.id > 0 && s.up && repl.inSync === false) say('not in sync with its master');

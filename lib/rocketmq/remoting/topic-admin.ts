@@ -51,10 +51,10 @@ async function applyOp(client: RemotingClient, addr: string, op: MemberOp): Prom
   }
 }
 
-async function unconsumed(client: RemotingClient, addr: string, topic: string): Promise<number[]> {
+async function unconsumed(client: RemotingClient, addr: string, topic: string, skip: (group: string) => boolean): Promise<number[]> {
   const stats = parseQueueTable(text((await send(client, addr, TopicRequestCode.GET_TOPIC_STATS_INFO, { topic })).body));
   const who = parseFastjson(text((await send(client, addr, TopicRequestCode.QUERY_TOPIC_CONSUME_BY_WHO, { topic })).body));
-  const groups = Array.isArray((who as { groupList?: unknown }).groupList) ? (who as { groupList: unknown[] }).groupList.map(String) : [];
+  const groups = Array.isArray((who as { groupList?: unknown }).groupList) ? (who as { groupList: unknown[] }).groupList.map(String).filter((g) => !skip(g)) : [];
   const perGroup = await Promise.all(groups.map(async (consumerGroup) =>
     parseQueueTable(text((await send(client, addr, RequestCode.GET_CONSUME_STATS, { consumerGroup, topic })).body))
       .filter((q) => q.topic === topic)));
@@ -70,7 +70,7 @@ export function remotingTopicsAdmin(timeoutMs = 5000): TopicsAdmin {
   return {
     topics: (addr) => getAllTopicConfig(client, addr),
     groups: (addr) => getAllSubscriptionGroups(client, addr),
-    unconsumed: (addr, topic) => unconsumed(client, addr, topic),
+    unconsumed: (addr, topic, skip) => unconsumed(client, addr, topic, skip),
     apply: (addr, op) => applyOp(client, addr, op),
     deleteTopicInNamesrv: async (addr, topic, clusterName) => {
       await send(client, addr, TopicRequestCode.DELETE_TOPIC_IN_NAMESRV, { topic, clusterName });
