@@ -36,6 +36,8 @@ function placeOf(input: TopicsPreflightInput, host: string, variable: string): s
 export function checkTopicDeclarations(input: TopicsPreflightInput): { errors: string[]; warnings: string[] } {
   const errors = new Set<string>();
   const warnings = new Set<string>();
+  const autoTopics = new Set<string>();
+  const autoGroups = new Set<string>();
   const byGroup = new Map<string, { host: string; text: string }>();
   const brokerNames = new Set(input.instances.map((i) => i.brokerName));
   for (const instance of input.instances) {
@@ -57,12 +59,15 @@ export function checkTopicDeclarations(input: TopicsPreflightInput): { errors: s
     }
     if (!seen) byGroup.set(instance.brokerName, { host: instance.host, text });
     const declares = declaration.topics.length > 0 || declaration.groups.length > 0;
-    if (declares && brokerFlag(instance, vars, 'autoCreateTopicEnable', 'broker_auto_create_topic_enable')) {
-      warnings.add(`${instance.brokerName}: autoCreateTopicEnable=true while topics are declared: topics that clients create bypass the declaration (set broker_auto_create_topic_enable: false)`);
-    }
-    if (declares && brokerFlag(instance, vars, 'autoCreateSubscriptionGroup', 'broker_auto_create_subscription_group')) {
-      warnings.add(`${instance.brokerName}: autoCreateSubscriptionGroup=true while groups are declared: groups that clients create bypass the declaration (set broker_auto_create_subscription_group: false)`);
-    }
+    if (declares && brokerFlag(instance, vars, 'autoCreateTopicEnable', 'broker_auto_create_topic_enable')) autoTopics.add(instance.brokerName);
+    if (declares && brokerFlag(instance, vars, 'autoCreateSubscriptionGroup', 'broker_auto_create_subscription_group')) autoGroups.add(instance.brokerName);
+  }
+  const list = (names: Set<string>): string => [...names].sort().join(', ');
+  if (autoTopics.size > 0) {
+    warnings.add(`autoCreateTopicEnable=true on ${list(autoTopics)} while topics are declared: topics that clients create bypass the declaration (set broker_auto_create_topic_enable: false)`);
+  }
+  if (autoGroups.size > 0) {
+    warnings.add(`autoCreateSubscriptionGroup=true on ${list(autoGroups)} while groups are declared: groups that clients create bypass the declaration (set broker_auto_create_subscription_group: false)`);
   }
   return { errors: [...errors], warnings: [...warnings] };
 }
