@@ -12,6 +12,7 @@ import { RemotingClient, RemotingError } from './client.ts';
 import { RequestCode, ResponseCode } from './codes.ts';
 import { parseFastjson } from './fastjson.ts';
 import type { RemotingCommand } from './frame.ts';
+import { updateAndCreateSubscriptionGroup, updateAndCreateTopic, type GroupWrite } from './writes.ts';
 
 /** Codes this file adds to codes.ts's set. */
 export const TopicRequestCode = {
@@ -37,15 +38,16 @@ const text = (body: Uint8Array | undefined): string =>
 async function applyOp(client: RemotingClient, addr: string, op: MemberOp): Promise<void> {
   if (op.kind === 'topic-write') {
     const c = op.config;
-    await send(client, addr, RequestCode.UPDATE_AND_CREATE_TOPIC, {
-      topic: c.topic, defaultTopic: 'TBW102', readQueueNums: String(c.readQueueNums), writeQueueNums: String(c.writeQueueNums),
-      perm: String(c.perm), topicFilterType: 'SINGLE_TAG', topicSysFlag: String(c.topicSysFlag), order: String(c.order),
-      attributes: c.attributes,
+    const [key = '', value = ''] = c.attributes.split('=');
+    await updateAndCreateTopic(client, addr, {
+      topic: c.topic, readQueueNums: c.readQueueNums, writeQueueNums: c.writeQueueNums, perm: c.perm, order: c.order,
+      attributes: { [key]: value },
     });
   } else if (op.kind === 'topic-delete') {
     await send(client, addr, TopicRequestCode.DELETE_TOPIC_IN_BROKER, { topic: op.topic });
   } else if (op.kind === 'group-write') {
-    await send(client, addr, RequestCode.UPDATE_AND_CREATE_SUBSCRIPTIONGROUP, {}, Buffer.from(JSON.stringify(op.config), 'utf8'));
+    // The whole config as read, declared keys changed: fields the declaration does not name keep their values.
+    await updateAndCreateSubscriptionGroup(client, addr, op.config as GroupWrite);
   } else {
     await send(client, addr, TopicRequestCode.DELETE_SUBSCRIPTIONGROUP, { groupName: op.group, cleanOffset: 'false' });
   }
