@@ -55,10 +55,11 @@ export function formatStatus(s: ClusterStatus, tty: boolean): string {
   lines.push('', `  ${head.join(' ')}`);
   for (const b of s.brokers) lines.push(b.problems.length > 0 ? bad(memberRow(b)) : memberRow(b));
   if (s.topics.length > 0) {
-    lines.push('', `  ${'TOPIC'.padEnd(40)} ${'QUEUES'.padEnd(6)} ${'ON'.padEnd(34)} STATE`);
+    const members = s.brokers.filter((b) => b.declared).length;
+    lines.push('', `  ${'TOPIC'.padEnd(56)} ${'QUEUES'.padEnd(6)} ${'ON'.padEnd(16)} STATE`);
     for (const t of s.topics) {
       const state = t.problems.length > 0 ? 'NOT AS DECLARED' : t.declared ? (t.state === 'absent' ? 'absent' : 'as declared') : 'undeclared';
-      const row = `${t.problems.length > 0 ? '!' : ' '} ${fit(t.name, 40)} ${fit(num(t.queues), 6)} ${fit(t.on.join(',') || '-', 34)} ${state}`;
+      const row = `${t.problems.length > 0 ? '!' : ' '} ${fit(t.name, 56)} ${fit(num(t.queues), 6)} ${fit(`${t.on.length} of ${members}`, 16)} ${state}`;
       lines.push(t.problems.length > 0 ? bad(row) : row);
     }
   }
