@@ -129,6 +129,10 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       const lab = (await import('./lab/cli.ts')) as { labMain(argv: string[]): Promise<number> };
       return await lab.labMain(argv.slice(1));
     }
+    if (argv[0] === 'status') {
+      const status = (await import('./cli-status.ts')) as typeof import('./cli-status.ts');
+      return await status.statusMain(argv.slice(1), { out: io.out, tty: io.tty }, PROJECT_ROOT);
+    }
     const command = argv[0] ?? '';
     if ((CRON_COMMANDS as readonly string[]).includes(command)) {
       io.out(runCronCommand(command, argv.slice(1), PROJECT_ROOT));

@@ -2,7 +2,7 @@
 import { AHEAD_LIMIT_CHARS, askHost, questionKey, type Question } from './fact-trip.ts';
 import { ASK_AHEAD_MODULES, HOST_LOCAL_MODULES, type HostFacts } from './run-facts.ts';
 import { becomeWrapIfNeeded as becomeWrap, quote } from './shell.ts';
-import type { Action, ExecOptions, PlanContext, ProbeResult, Transport } from './types.ts';
+import type { Action, ExecOptions, PlanContext, Probe, ProbeResult, Transport } from './types.ts';
 import type { PlannedTask } from './planner-task.ts';
 
 /** Facts as one task's module sees them: its own probe ids. */
@@ -42,7 +42,11 @@ export function groupActions(actions: Action[]): Action[][] {
   let current: Action[] = [];
   const hasInput = (a: Action): boolean => a.stdin !== undefined || a.stdinFile !== undefined;
   for (const action of actions) {
-    if (hasInput(action) && current.some(hasInput)) {
+    // A controller-side action is a group of its own, in order between the host's scripts.
+    if (action.run || current[0]?.run) {
+      if (current.length > 0) groups.push(current);
+      current = [];
+    } else if (hasInput(action) && current.some(hasInput)) {
       groups.push(current);
       current = [];
     }
@@ -88,6 +92,7 @@ function collect(tasks: PlannedTask[], become: boolean, planCtx: PlanContext, in
     if (task.skipReason !== undefined) continue;
     const volatile = !HOST_LOCAL_MODULES.has(task.module.name);
     for (const probe of task.module.probes(task.args, planCtx)) {
+      if (probe.read) continue; // answered on the controller, never by the host
       const key = questionKey(probe.script, become);
       const seen = into.get(key);
       into.set(key, {
@@ -113,6 +118,17 @@ function addAhead(options: SessionOptions, questions: Map<string, Asked>): void 
   }
 }
 
+/** Asks every controller-side probe at once; a probe that throws answers code 1 with the error as its output. */
+async function readOnController(probes: Probe[]): Promise<Map<string, ProbeResult>> {
+  const own = [...new Map(probes.filter((p) => p.read !== undefined).map((p) => [p.id, p])).values()];
+  const answers = await Promise.all(own.map((p) => p.read!().catch((error: unknown) => ({
+    stdout: error instanceof Error ? error.message : String(error), code: 1,
+  }))));
+  return new Map(own.map((p, i) => [p.id, answers[i]!]));
+}
+
+const controllerKey = (probe: Probe): string => `controller\0${probe.script}`;
+
 /**
  * Opens a fact/apply session over a connected transport.
  * @example const session = hostSession(transport, { planCtx, becomeFacts: false }); await session.gather(tasks);
@@ -121,9 +137,15 @@ export function hostSession(transport: Transport, options: SessionOptions): Host
   const { planCtx, becomeFacts, facts } = options;
   let answers = new Map<string, ProbeResult>();
   let first = true;
+  const probesOf = (tasks: PlannedTask[]): Probe[] =>
+    tasks.filter((t) => t.skipReason === undefined).flatMap((t) => t.module.probes(t.args, planCtx));
 
   return {
     async gather(tasks) {
+      // Controller-side probes (requests to RocketMQ's ports) are asked while the host answers the shell ones,
+      // every time: they are volatile and never cached.
+      const onController = probesOf(tasks).filter((p) => p.read).map((p) => ({ ...p, id: controllerKey(p) }));
+      const read = readOnController(onController);
       const questions = new Map<string, Asked>();
       collect(tasks, becomeFacts, planCtx, questions, true);
       const known = new Map<string, ProbeResult>();
@@ -142,19 +164,26 @@ export function hostSession(transport: Transport, options: SessionOptions): Host
           if (facts && stamp) facts.put(key, result, questions.get(key)?.volatile ?? true, stamp);
         }
       }
+      for (const [key, result] of await read) known.set(key, result);
       answers = known;
     },
     factsFor(task) {
       const own = new Map<string, ProbeResult>();
       if (task.skipReason !== undefined) return own;
       for (const probe of task.module.probes(task.args, planCtx)) {
-        own.set(probe.id, answers.get(questionKey(probe.script, becomeFacts)) ?? { stdout: '', code: 127 });
+        const key = probe.read ? controllerKey(probe) : questionKey(probe.script, becomeFacts);
+        own.set(probe.id, answers.get(key) ?? { stdout: '', code: 127 });
       }
       return own;
     },
     async apply(actions, become) {
       try {
         for (const group of groupActions(actions)) {
+          const [first] = group;
+          if (first?.run) {
+            await first.run();
+            continue;
+          }
           const script = ['set -u', ...group.map(guarded)].join('\n');
           const result = await transport.exec(become ? becomeWrap(script) : script, execOptions(group));
           if (result.code !== 0) throw new ActionFailure(result.code, result.stderr);

@@ -4,6 +4,7 @@ import { formatWhere } from './errors.ts';
 import { machineOf } from './rocketmq/machine.ts';
 import { derivedKeyErrors } from './rocketmq/derived-keys.ts';
 import { allKnownKeys, lintEntries, lintInstance } from './rocketmq/broker-lint.ts';
+import { checkTopicDeclarations } from './rocketmq/topics-preflight.ts';
 import { allBrokerInstances, checkTopology, DEFAULT_NAMESRV_PORT, groupHosts, TOPOLOGIES, type BrokerInstance, type Topology } from './rocketmq/topology.ts';
 import type { Inventory, Vars, Where } from './types.ts';
 
@@ -80,8 +81,21 @@ function brokerLint(ctx: PreflightContext): string[] {
   return warnings;
 }
 
+function rocketmqTopics(ctx: PreflightContext): string[] {
+  const topology = typeof ctx.args['topology'] === 'string' ? ctx.args['topology'] : undefined;
+  const instances = instancesFor(ctx, topology);
+  const first = instances[0] ? ctx.hosts.get(instances[0].host) : undefined;
+  const cluster = String(first?.['rocketmq_cluster_name'] ?? 'TestCluster');
+  const report = checkTopicDeclarations({
+    cluster, instances, vars: (host) => ctx.hosts.get(host) ?? {}, host: (host) => ctx.inventory.hosts.get(host),
+  });
+  if (report.errors.length > 0) fail('rocketmq_topics / rocketmq_groups hold values RocketMQ would refuse', report.errors, ctx.where);
+  return report.warnings;
+}
+
 /** Checks by name, as playbooks list them under `preflight:`. */
 export const preflightChecks: Record<string, PreflightCheck> = {
   rocketmq_topology: rocketmqTopology,
   broker_lint: brokerLint,
+  rocketmq_topics: rocketmqTopics,
 };

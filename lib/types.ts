@@ -101,7 +101,10 @@ export interface Playbook {
 /** A shell probe sent to a host as part of the one fact-gathering script of a phase. */
 export interface Probe {
   id: string;
+  /** The shell script; for a controller-side probe (`read`), a key that names the question (equal keys run once). */
   script: string;
+  /** Asks on the controller instead of the host (e.g. a request to a service port); its answer is the probe's stdout. */
+  read?: () => Promise<ProbeResult>;
 }
 
 /** What a probe printed and how it exited. */
@@ -119,6 +122,8 @@ export interface Action {
   /** False for actions that only wait or verify: they never count as a change. */
   changes?: boolean;
   timeoutMs?: number;
+  /** Runs on the controller instead of `script` (e.g. a request to a service port); throws ActionFailure to fail. */
+  run?: () => Promise<void>;
 }
 
 /** One item that differs from the declared state, e.g. a properties key or a line. */

@@ -8,6 +8,8 @@ import { fileModule } from './file.ts';
 import { hostnameModule } from './hostname.ts';
 import { lineinfileModule } from './lineinfile.ts';
 import { rocketmqDistModule } from './rocketmq-dist.ts';
+import { rocketmqTopicsModule } from './rocketmq-topics.ts';
+import { remotingTopicsAdmin } from '../rocketmq/remoting/topic-admin.ts';
 import { rocketmqVerifyModule } from './rocketmq-verify.ts';
 import { serviceModule } from './service.ts';
 import { templateModule } from './template.ts';
@@ -31,6 +33,7 @@ const all: AnyModule[] = [
   commandModule,
   rocketmqDistModule,
   rocketmqVerifyModule,
+  rocketmqTopicsModule(() => remotingTopicsAdmin()),
 ];
 
 /** Every task module by the name a playbook uses for it. */

@@ -1,6 +1,7 @@
 // Template helpers that read the RocketMQ topology from the inventory: name server list and the brokers to expect.
 import { escapePropertyKey, escapePropertyValue } from './properties.ts';
 import { brokerInstances, DEFAULT_NAMESRV_PORT } from './topology.ts';
+import { topicMembers } from './topics-members.ts';
 import type { Vars } from '../types.ts';
 
 type Helper = (...args: unknown[]) => unknown;
@@ -58,4 +59,5 @@ export const rocketmqHelpers: Record<string, Helper> = {
   // The one properties escaper (properties.ts): every value and key a template writes into a .properties file.
   prop_value: (...a) => escapePropertyValue(String(a[0])),
   prop_key: (...a) => escapePropertyKey(String(a[0])),
+  rocketmq_topic_members: (...a) => topicMembers(a[0], a[1], a.length > 3 ? a[2] : undefined),
 };
