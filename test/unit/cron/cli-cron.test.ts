@@ -125,10 +125,10 @@ S('two runs started together: one runs, the other exits 16 at once; nothing half
     tasks:
       - name: first half
         command:
-          cmd: "sleep 2; echo one > {{ base }}/first"
+          argv: [sh, -c, 'sleep 2; echo one > "$1"', first, "{{ base }}/first"]
       - name: second half
         command:
-          cmd: "echo two > {{ base }}/second"
+          argv: [sh, -c, 'echo two > "$1"', second, "{{ base }}/second"]
 `);
   const args = [join(dir, 'slow.yaml'), '-i', join(dir, 'inventory'), '-e', `base=${dir}`, '--repair'];
   const [a, b] = await Promise.all([child(args), child(args)]);
