@@ -52,6 +52,9 @@ export const HELP = `Usage: npx zx run.mjs PLAYBOOK [options]
                                 [--log-dir /var/log/rocketmq-deploy] [--metrics-dir /var/lib/node_exporter/textfile]
                                                                     print a crontab line for unattended drift repair
                                                                     (--every: 1m..30m dividing 60, or 1h..24h dividing 24)
+       npx zx run.mjs status [--env NAME | -i DIR] [--json] [--watch SECONDS] [--metrics FILE]
+                                                                    the cluster as RocketMQ reports it, beside the
+                                                                    declaration (exit 8 when not as declared)
        npx zx run.mjs lab COMMAND [args]      (lab hosts on this machine; see "run.mjs lab --help")
 
 Applies a playbook (YAML) to the hosts of one inventory folder over SSH, changing only what differs
@@ -90,6 +93,12 @@ written (no state folder, lock or report). Mistyped names get "did you mean …?
 host patterns, broker_properties keys, variables no role reads). YAML files must be regular files
 (never a FIFO or device) of at most 16 MiB; hosts.yaml beside hosts.yml (or all.yaml beside all.yml)
 is refused as ambiguous.
+Values: booleans are true/false, yes/no, on/off or 1/0 (any case, also in -e); anything else where a
+boolean belongs is an error naming the variable and where it was set. Control characters (newline,
+NUL, …) are refused in -e and inventory values, except in variables named *_content or *_block.
+Templated values never reach a shell as text: commands in roles are argv lists (a "cmd" string with
+{{ }} is refused). Keys the broker role derives (brokerRole, brokerId, ports, addresses, store paths,
+namesrvAddr) cannot be set through broker_properties: the error names the variable to use instead.
 
 Cron safety (state in <inventory>/.rocketmq-deploy/, or $RMQD_STATE_DIR/<env>/ when RMQD_STATE_DIR is
 set, e.g. for a read-only inventory checkout):
