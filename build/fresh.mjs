@@ -1,9 +1,10 @@
 // Whether the prebuilt bundle (.build/) was made from exactly the sources on disk; run.mjs uses it only then.
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The stamp file inside the bundle folder: one line per source, `path size mtime`, taken before the build. */
+/** The stamp file inside the bundle folder: one line per source, `path sha1`, taken before the build. */
 export const STAMP = 'sources.txt';
 const TOP_FILES = ['package.json', 'package-lock.json', 'build/bundle.mjs'];
 
@@ -16,17 +17,18 @@ function walk(root, dir, into) {
 }
 
 /**
- * Size and mtime of every file the bundle is made from (all of lib/, the package files, the build script).
- * Any difference — a newer edit, an older file copied in with its old time, a file added or removed — makes it stale.
- * @example fingerprint('/opt/rocketmq-deploy').split('\n')[0] // => 'build/bundle.mjs 2381 1764520000000'
+ * The content hash of every file the bundle is made from (all of lib/, the package files, the build script).
+ * Any difference — an edit of the same size within one clock tick, an older file copied in, a file added or
+ * removed — makes it stale. Contents, not times: Node and Deno report mtimes with different precision, and an
+ * edit can keep both size and mtime. Hashing the ~1 MB of sources costs a few milliseconds.
+ * @example fingerprint('/opt/rocketmq-deploy').split('\n')[0] // => 'build/bundle.mjs 3f2a…'
  */
 export function fingerprint(root) {
   const files = [...TOP_FILES];
   walk(root, 'lib', files);
   return files.sort().map((rel) => {
     try {
-      const s = statSync(join(root, rel));
-      return `${rel} ${s.size} ${s.mtimeMs}`;
+      return `${rel} ${createHash('sha1').update(readFileSync(join(root, rel))).digest('hex')}`;
     } catch {
       return `${rel} missing`;
     }

@@ -28,7 +28,11 @@ const Fresh = suite('freshBundle() accepts a bundle only when every source is ex
 const edits: Array<[string, (root: string) => void, boolean]> = [
   ['nothing changed → fresh', () => {}, true],
   ['a source edited (newer) → stale', (r) => writeFileSync(join(r, 'lib/cli.ts'), 'changed'), false],
-  ['a source copied in with an OLDER time → stale', (r) => utimesSync(join(r, 'lib/modules/a.ts'), 1, 1), false],
+  ['a source copied in with an OLDER time → stale', (r) => {
+    writeFileSync(join(r, 'lib/modules/a.ts'), 'y');
+    utimesSync(join(r, 'lib/modules/a.ts'), 1, 1);
+  }, false],
+  ['only the time changed (same bytes) → still fresh', (r) => utimesSync(join(r, 'lib/modules/a.ts'), 1, 1), true],
   ['a source added → stale', (r) => writeFileSync(join(r, 'lib/new.ts'), 'x'), false],
   ['a source removed → stale', (r) => rmSync(join(r, 'lib/modules/a.ts')), false],
   ['package-lock.json changed (bundled dependencies) → stale', (r) => writeFileSync(join(r, 'package-lock.json'), 'y'), false],
