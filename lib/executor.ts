@@ -58,6 +58,8 @@ interface PhaseRun {
   phase: PlannedPhase;
   later: PlannedPhase[];
   facts: RunFacts;
+  /** --check: per host, what earlier tasks of the whole run would have left behind (Plan.writes). */
+  pending: Map<string, Map<string, string>>;
 }
 
 /** The host's tasks of later phases, asked for ahead so that an unchanged host needs no trip in those phases. */
@@ -74,7 +76,9 @@ async function runOne(input: ExecuteInput, run: PhaseRun, host: string, transpor
   const plan = phase.plans.get(host);
   if (!plan) return 'ok';
   try {
-    const shared = { facts: run.facts.forHost(host), ahead: aheadOf(run.later, host) };
+    const pendingWrites = run.pending.get(host) ?? new Map<string, string>();
+    run.pending.set(host, pendingWrites);
+    const shared = { facts: run.facts.forHost(host), ahead: aheadOf(run.later, host), pendingWrites };
     return await runHostPhase({ phase: phase.spec.name, plan, transport, check: input.check, diff: input.diff, emit: input.emit, ...shared });
   } catch (error) {
     input.emit({ kind: 'task', phase: phase.spec.name, host, task: '(runner)', status: 'failed', changes: [], message: `internal error: ${errorText(error)}`, where: phase.spec.where });
@@ -119,10 +123,12 @@ export async function execute(input: ExecuteInput): Promise<ExecuteResult> {
   const result: ExecuteResult = { failed: new Set(), unreachable: new Set() };
   const hosts = [...new Set(input.phases.flatMap((p) => p.hosts))];
   const open = await connectAll(input, hosts, result.unreachable);
+  // A --check run predicts across phases: a restart phase plans as if the config phase had written its files.
+  const pending = new Map<string, Map<string, string>>();
   const facts = new RunFacts((name) => machineOf(input.inventory.hosts.get(name)));
   try {
     for (const [index, phase] of input.phases.entries()) {
-      const aborted = await runPhase(input, { phase, later: input.phases.slice(index + 1), facts }, open, result);
+      const aborted = await runPhase(input, { phase, later: input.phases.slice(index + 1), facts, pending }, open, result);
       if (aborted !== undefined) {
         input.emit({ kind: 'abort', phase: phase.spec.name, message: aborted });
         result.aborted = aborted;

@@ -21,6 +21,8 @@ export interface HostRunContext {
   facts?: HostFacts;
   /** This host's tasks of later phases, asked for in this phase's first fact trip. */
   ahead?: AheadTasks[];
+  /** --check: what earlier tasks of the run would have left behind on this host, shared by all its phases. */
+  pendingWrites?: Map<string, string>;
 }
 
 /** Per-host state shared by tasks and handlers of one phase. */

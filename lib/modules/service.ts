@@ -189,6 +189,9 @@ function pidfileActions(args: ServiceArgs, kind: 'start' | 'stop' | 'restart', p
   return kind === 'start' ? [start] : kind === 'stop' ? [stop] : [stop, start];
 }
 
+/** The Plan.writes key that says "this run starts (or restarts) the service": not a path, it never names a file. */
+const startedKey = (args: ServiceArgs): string => `service-started:${args.name}`;
+
 function planService(args: ServiceArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
   const host = ctx.host;
   let found: ServiceFacts;
@@ -200,10 +203,17 @@ function planService(args: ServiceArgs, facts: ReadonlyMap<string, ProbeResult>,
   // In --check, a config file an earlier task would write counts with the content it would get.
   const pending = ctx.pendingWrites;
   if (pending) found = { ...found, configs: found.configs.map((c) => ({ ...c, now: pending.get(c.path) ?? c.now })) };
+  // A start or restart an earlier phase of this --check run would do leaves it running with the config it reads then.
+  if (pending?.get(startedKey(args)) === 'running') {
+    found = { ...found, running: true, configs: found.configs.map((c) => ({ ...c, recorded: c.now })) };
+  }
   if (found.supervisor === 'systemd') return systemdActions(args, found);
   const transition = serviceTransition(args, found);
   if (transition.kind === 'none') return { actions: [], changes: transition.pending ?? [], reason: transition.reason };
-  return { actions: gateActions(args.name, args, transition.kind, pidfileActions(args, transition.kind, found.pid)), changes: transition.changes };
+  const writes = transition.kind === 'stop' ? [] : [{ path: startedKey(args), sha256: 'running' }];
+  return {
+    actions: gateActions(args.name, args, transition.kind, pidfileActions(args, transition.kind, found.pid)), changes: transition.changes, writes,
+  };
 }
 
 /**

@@ -75,3 +75,53 @@ S('a declared change: check predicts the restart the repair does', async () => {
 });
 
 S.run();
+
+// The broker role's shape: a config phase that only starts (restart: never), then a rolling restart phase.
+const SERVICE = (restart: string): string => `    roles:
+      - role: app
+        vars: { app_restart: ${restart}, app_config: ${restart === 'never'} }
+`;
+const PHASED: Record<string, string> = {
+  ...FILES,
+  'playbook.yaml': `phases:
+  - name: config
+    hosts: apps
+${SERVICE('never')}  - name: restart
+    hosts: apps
+${SERVICE('on_config_change')}`,
+  'roles/app/tasks/main.yaml': TASKS.replace('    state: started\n', '    state: started\n    restart: "{{ app_restart }}"\n')
+    .replace('  template:', '  when: app_config\n  template:'),
+};
+
+const P = suite('--check predicts across phases: a restart phase plans as if the config phase had run');
+let phased = '';
+P.after(() => {
+  const pidfile = join(phased, 'app.pid');
+  if (existsSync(pidfile)) spawnSync('kill', [readFileSync(pidfile, 'utf8').trim()]);
+});
+
+P('a hand edit: both rewrite the file in the config phase, and neither restarts in the restart phase', async () => {
+  phased = tempDir();
+  for (const [path, text] of Object.entries(PHASED)) {
+    mkdirSync(dirname(join(phased, path)), { recursive: true });
+    writeFileSync(join(phased, path), text);
+  }
+  await runJson(phased, []);
+  const conf = join(phased, 'app.properties');
+  writeFileSync(conf, readFileSync(conf, 'utf8').replace('ASYNC_FLUSH', 'SYNC_FLUSH'));
+  const check = await runJson(phased, ['--check']);
+  const repair = await runJson(phased, []);
+  assert.equal(actionsOf(check), ['Write app.properties: flushDiskType'], JSON.stringify(check.items));
+  assert.equal(actionsOf(check), actionsOf(repair));
+});
+
+P('a stopped process: both start it once (config phase); the restart phase finds it running', async () => {
+  spawnSync('kill', [readFileSync(join(phased, 'app.pid'), 'utf8').trim()]);
+  await new Promise((r) => setTimeout(r, 300));
+  const check = await runJson(phased, ['--check']);
+  const repair = await runJson(phased, []);
+  assert.equal(actionsOf(check), ['Run app: process'], JSON.stringify(check.items));
+  assert.equal(actionsOf(check), actionsOf(repair));
+});
+
+P.run();
