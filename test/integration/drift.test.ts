@@ -117,7 +117,8 @@ const CASES: DriftCase[] = [
     name: '9 runtime change (mqadmin updateBrokerConfig)',
     inject: () => updateBrokerConfig('mq2', `${lab.prefix}.12:10911`, 'maxMessageSize', '131072'),
     item: /^mq2: runtime change maxMessageSize 131072 \(set at run time, e\.g\. mqadmin updateBrokerConfig\) → 65536$/,
-    producer: 5000,
+    // A gated master restart (guard, stop, start, health) took 77 s on a loaded CI-like run: the producer must outlive it.
+    producer: 12000,
     restarts: ['mq2 rmq-broker-broker-b-0'],
   },
   {
