@@ -33,6 +33,7 @@ const SPEC = {
   splay: { type: 'string' },
   metrics: { type: 'string' },
   diff: { type: 'boolean' },
+  'verify-messages': { type: 'boolean' },
   limit: { type: 'string' },
   tags: { type: 'string' },
   'skip-tags': { type: 'string' },
@@ -70,6 +71,8 @@ Options:
       --splay SECONDS   wait a random 0..SECONDS before starting, so many cron jobs do not start at once
                         (the delay is printed on a terminal only)
       --diff            show a unified diff of every file that changes (or would change)
+      --verify-messages the verify role sends its test messages even when nothing changed (by default only a
+                        run that changed something sends them; a quiet run proves health by reading RocketMQ)
       --limit PATTERN   only these hosts or groups, e.g. "broker-a" or "brokers:!slaves"
       --tags a,b        only tasks tagged a or b (tasks tagged "always" still run)
       --skip-tags a,b   leave out tasks tagged a or b
@@ -199,6 +202,8 @@ export function parseCliOptions(argv: string[], projectRoot: string): CliOptions
     forks: forksOf(values.forks),
   };
   if (values.limit !== undefined) run.limit = values.limit;
+  // The verify role's switch (roles/verify/defaults): -e verify_send_messages=... still wins when given.
+  if (values['verify-messages'] === true) run.extraVars = { verify_send_messages: 'always', ...run.extraVars };
   if (values.check === true && values.repair === true) throw new UsageError('give either --check (report only) or --repair (change hosts), not both; see --help');
   const options: CliOptions = { run, listHosts: values['list-hosts'] === true, listTasks: values['list-tasks'] === true, splaySeconds: splayOf(values.splay), verbose: values.verbose === true, help };
   if (values.json !== undefined) options.json = values.json;

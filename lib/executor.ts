@@ -60,6 +60,8 @@ interface PhaseRun {
   facts: RunFacts;
   /** --check: per host, what earlier tasks of the whole run would have left behind (Plan.writes). */
   pending: Map<string, Map<string, string>>;
+  /** A task of an earlier phase changed some host. */
+  changedBefore: boolean;
 }
 
 /** The host's tasks of later phases, asked for ahead so that an unchanged host needs no trip in those phases. */
@@ -78,7 +80,7 @@ async function runOne(input: ExecuteInput, run: PhaseRun, host: string, transpor
   try {
     const pendingWrites = run.pending.get(host) ?? new Map<string, string>();
     run.pending.set(host, pendingWrites);
-    const shared = { facts: run.facts.forHost(host), ahead: aheadOf(run.later, host), pendingWrites };
+    const shared = { facts: run.facts.forHost(host), ahead: aheadOf(run.later, host), pendingWrites, changedBefore: run.changedBefore };
     return await runHostPhase({ phase: phase.spec.name, plan, transport, check: input.check, diff: input.diff, emit: input.emit, ...shared });
   } catch (error) {
     input.emit({ kind: 'task', phase: phase.spec.name, host, task: '(runner)', status: 'failed', changes: [], message: `internal error: ${errorText(error)}`, where: phase.spec.where });
@@ -126,9 +128,16 @@ export async function execute(input: ExecuteInput): Promise<ExecuteResult> {
   // A --check run predicts across phases: a restart phase plans as if the config phase had written its files.
   const pending = new Map<string, Map<string, string>>();
   const facts = new RunFacts((name) => machineOf(input.inventory.hosts.get(name)));
+  // Whether anything changed so far, known at each phase's start (phases are barriers).
+  let changed = false;
+  const watched: ExecuteInput = { ...input, emit: (event) => {
+    if (event.kind === 'task' && event.status === 'changed') changed = true;
+    input.emit(event);
+  } };
   try {
     for (const [index, phase] of input.phases.entries()) {
-      const aborted = await runPhase(input, { phase, later: input.phases.slice(index + 1), facts, pending }, open, result);
+      const run = { phase, later: input.phases.slice(index + 1), facts, pending, changedBefore: changed };
+      const aborted = await runPhase(watched, run, open, result);
       if (aborted !== undefined) {
         input.emit({ kind: 'abort', phase: phase.spec.name, message: aborted });
         result.aborted = aborted;

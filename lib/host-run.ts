@@ -60,6 +60,7 @@ function sessionOptions(ctx: HostRunContext, planCtx: PlanContext, becomeFacts: 
 export async function runHostPhase(ctx: HostRunContext): Promise<HostOutcome> {
   const planCtx: PlanContext = { host: ctx.plan.host, check: ctx.check, diff: ctx.diff };
   if (ctx.check && ctx.pendingWrites) planCtx.pendingWrites = ctx.pendingWrites;
+  if (ctx.changedBefore !== undefined) planCtx.changedBefore = ctx.changedBefore;
   const becomeFacts = factsNeedBecome(ctx.plan);
   const state: HostState = { ctx, session: hostSession(ctx.transport, sessionOptions(ctx, planCtx, becomeFacts)), planCtx, stale: true, notified: new Set() };
   try {

@@ -23,6 +23,8 @@ export interface HostRunContext {
   ahead?: AheadTasks[];
   /** --check: what earlier tasks of the run would have left behind on this host, shared by all its phases. */
   pendingWrites?: Map<string, string>;
+  /** Whether a task of an earlier phase changed any host (PlanContext.changedBefore). */
+  changedBefore?: boolean;
 }
 
 /** Per-host state shared by tasks and handlers of one phase. */

@@ -173,6 +173,11 @@ export interface PlanContext {
   diff: boolean;
   /** --check only: path → sha256 that earlier tasks of this phase would have written (Plan.writes). */
   pendingWrites?: Map<string, string>;
+  /**
+   * Whether a task of an earlier phase of this run changed a host (any host). Set by the executor; absent when a
+   * caller plans outside a run. A verify may prove more after a change than on a quiet run (rocketmq_verify).
+   */
+  changedBefore?: boolean;
 }
 
 /** What validate() may use besides the raw arguments: the host's variables and strict template rendering. */

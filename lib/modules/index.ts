@@ -12,9 +12,14 @@ import { rocketmqTopicsModule } from './rocketmq-topics.ts';
 import { remotingTopicsAdmin } from '../rocketmq/remoting/topic-admin.ts';
 import { rocketmqVerifyModule } from './rocketmq-verify.ts';
 import { serviceModule } from './service.ts';
+import { registerGateKind } from './service-gate-kinds.ts';
+import { GATE_KIND as ROCKETMQ_GATE, parseRocketmqGate } from '../rocketmq/service-gate.ts';
 import { templateModule } from './template.ts';
 import { unarchiveModule } from './unarchive.ts';
 import { waitForModule } from './wait-for.ts';
+
+// Service gates may ask RocketMQ from the controller (`guard: { rocketmq: partners-up, ... }`).
+registerGateKind(ROCKETMQ_GATE, parseRocketmqGate);
 
 // Each module fixes its own argument type; the registry only needs the common contract.
 // deno-lint-ignore no-explicit-any

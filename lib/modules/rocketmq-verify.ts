@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { ValidationError } from '../errors.ts';
 import { clusterListFailure, parseClusterList, type ClusterBroker } from '../rocketmq/cluster-list.ts';
 import { cmd, quote } from '../shell.ts';
-import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
+import type { Module, Plan, PlanContext, Probe, ProbeResult, Vars, Where } from '../types.ts';
 import { checkModeProof, clusterProof } from './rocketmq-verify-proof.ts';
-import { expectInt, expectMap, expectString, optionalString, rejectUnknownKeys } from '../validate.ts';
+import { type CheapRead, cheapRead, remotingReader, type VerifyReader } from './rocketmq-verify-read.ts';
+import { expectInt, expectMap, expectOneOf, expectString, optionalString, rejectUnknownKeys } from '../validate.ts';
 
 export interface ExpectedBroker {
   broker: string;
@@ -23,9 +24,14 @@ export interface RocketmqVerifyArgs {
   javaOpts: string[];
   /** Seconds to keep asking clusterList until every expected broker is listed (slaves register 2–5 s after boot). */
   wait: number;
+  /**
+   * `on_change`: messages only when an earlier task of the run changed something; a run that changed nothing proves
+   * health by the cheap read (no JVM, no message). `always`: every run sends them (the CLI's --verify-messages).
+   */
+  sendMessages: 'on_change' | 'always';
 }
 
-const KNOWN = ['home', 'namesrv', 'cluster', 'expect', 'messages', 'topic', 'java_opts', 'wait'] as const;
+const KNOWN = ['home', 'namesrv', 'cluster', 'expect', 'messages', 'topic', 'java_opts', 'wait', 'send_messages'] as const;
 const CHECKER = new URL('../../roles/verify/files/MessageCheck.java', import.meta.url);
 const SECTION = '=== rmqd-verify';
 
@@ -53,6 +59,7 @@ function validateVerify(raw: Vars, where: Where): RocketmqVerifyArgs {
     topic,
     javaOpts: (optionalString(raw.java_opts, 'java_opts', where) ?? '').split(/\s+/).filter(Boolean),
     wait: raw.wait === undefined ? 60 : expectInt(raw.wait, 'wait', where, 0, 3600),
+    sendMessages: raw.send_messages === undefined ? 'on_change' : expectOneOf(raw.send_messages, 'send_messages', ['on_change', 'always'], where),
   };
 }
 
@@ -159,8 +166,44 @@ function checkModePlan(args: RocketmqVerifyArgs): Plan {
   return { actions: [], changes: [], reason, proof: checkModeProof(args) };
 }
 
+/**
+ * A run that changed nothing (the executor says so in ctx.changedBefore) and does not ask for messages proves health
+ * by the cheap read only: a cron run every 10 minutes sends no test message into production and starts no JVM.
+ */
+export function cheapOnly(args: RocketmqVerifyArgs, ctx: PlanContext): boolean {
+  return ctx.changedBefore === false && args.sendMessages !== 'always';
+}
+
+function cheapProbe(args: RocketmqVerifyArgs, reader: () => VerifyReader): Probe {
+  const problemsOf = (rows: ClusterBroker[]): string[] => brokerProblems(rows, args.cluster, args.expect);
+  return {
+    id: verifyProbeId(args), script: `rocketmq_verify cheap read ${args.namesrv} ${args.cluster}`,
+    read: async () => ({ stdout: JSON.stringify(await cheapRead(reader(), args, problemsOf, args.wait)), code: 0 }),
+  };
+}
+
+function planCheap(args: RocketmqVerifyArgs, result: ProbeResult | undefined): Plan {
+  const none = { actions: [], changes: [] };
+  let read: CheapRead;
+  try {
+    read = JSON.parse(result?.stdout ?? '') as CheapRead;
+  } catch {
+    return { ...none, failure: `rocketmq_verify: cannot read cluster ${args.cluster} from ${args.namesrv}: ${result?.stdout.trim().slice(0, 300) || 'no answer'}` };
+  }
+  const proof = clusterProof(args, read.rows);
+  proof.lines.push(`  every name server asked (no JVM); slaves in sync; no messages sent: nothing changed in this run`);
+  proof.data.messages = { topic: args.topic, sent: 0, why: 'nothing changed in this run (--verify-messages sends them)' };
+  if (read.problems.length > 0) return { ...none, failure: `rocketmq_verify: cluster ${args.cluster}: ${read.problems.join('; ')}`, proof };
+  const namesrvs = args.namesrv.split(';').filter((s) => s.trim() !== '').length;
+  return {
+    ...none, proof,
+    reason: `cluster ${args.cluster}: ${args.expect.length} brokers as declared on ${namesrvs} name server${namesrvs === 1 ? '' : 's'}, slaves in sync; messages not sent (nothing changed; --verify-messages sends them)`,
+  };
+}
+
 function planVerify(args: RocketmqVerifyArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
   if (ctx.check) return checkModePlan(args);
+  if (cheapOnly(args, ctx)) return planCheap(args, facts.get(verifyProbeId(args)));
   const none = { actions: [], changes: [] };
   const stdout = facts.get(verifyProbeId(args))?.stdout ?? '';
   const listing = section(stdout, 'clusterList');
@@ -179,13 +222,25 @@ function planVerify(args: RocketmqVerifyArgs, facts: ReadonlyMap<string, ProbeRe
 }
 
 /**
+ * The `rocketmq_verify` module with its reader of the cluster (tests pass a fake).
+ * @example rocketmqVerifyModuleWith(() => remotingReader()).name // => 'rocketmq_verify'
+ */
+export function rocketmqVerifyModuleWith(reader: () => VerifyReader): Module<RocketmqVerifyArgs> {
+  return {
+    name: 'rocketmq_verify',
+    validate: (raw, where) => validateVerify(raw, where),
+    // Check mode asks nothing of the cluster; a run that changed nothing asks RocketMQ from the controller only.
+    probes: (args, ctx) => {
+      if (ctx.check) return [];
+      if (cheapOnly(args, ctx)) return [cheapProbe(args, reader)];
+      return [{ id: verifyProbeId(args), script: verifyScript(args, readFileSync(CHECKER, 'utf8')) }];
+    },
+    plan: planVerify,
+  };
+}
+
+/**
  * The `rocketmq_verify` module (arguments: docs/modules.md). Read-only: it never plans an action.
  * @example rocketmqVerifyModule.validate({ home: '/opt/rocketmq', namesrv: '10.0.0.1:9876', cluster: 'C', expect: [{ broker: 'broker-a', id: 0, addr: '10.0.0.2:10911' }] }, where, ctx)
  */
-export const rocketmqVerifyModule: Module<RocketmqVerifyArgs> = {
-  name: 'rocketmq_verify',
-  validate: (raw, where) => validateVerify(raw, where),
-  // Check mode asks nothing of the cluster: clusterList and MessageCheck are JVMs, and check mode starts none.
-  probes: (args, ctx) => (ctx.check ? [] : [{ id: verifyProbeId(args), script: verifyScript(args, readFileSync(CHECKER, 'utf8')) }]),
-  plan: planVerify,
-};
+export const rocketmqVerifyModule: Module<RocketmqVerifyArgs> = rocketmqVerifyModuleWith(() => remotingReader());

@@ -1,0 +1,108 @@
+// The `rocketmq` service gate kind: BrokerHealth.java's guard/health checks and the name server's health, asked on
+// the controller over RocketMQ's remoting protocol (no JVM), or on the host by a command when `via: host`.
+//
+//   guard: { rocketmq: partners-up, namesrv: "a:9876;b:9876", broker: broker-a, id: 0, members: "0,1", wait: 40 }
+//   health: { rocketmq: healthy, namesrv: ..., cluster: C, broker: broker-a, id: 1, addr: "10.0.0.3:10911" }
+//   health: { rocketmq: namesrv-caught-up, self: "10.0.0.1:9876", namesrv: "a:9876;b:9876" }
+import { ValidationError } from '../errors.ts';
+import type { GateSpec } from '../modules/service-gate-kinds.ts';
+import { cmd } from '../shell.ts';
+import type { Vars, Where } from '../types.ts';
+import { expectArgv, expectInt, expectOneOf, expectString, rejectUnknownKeys } from '../validate.ts';
+import { brokerHealth, type HealthVerdict, splitNamesrvs } from './remoting/broker-health.ts';
+import type { HealthMode, HealthQuery } from './remoting/health.ts';
+import { namesrvCaughtUp } from './remoting/namesrv-health.ts';
+
+export const GATE_KIND = 'rocketmq';
+const MODES = ['registered', 'partners-up', 'in-sync', 'healthy', 'namesrv-caught-up'] as const;
+type GateMode = (typeof MODES)[number];
+const KEYS = [GATE_KIND, 'namesrv', 'broker', 'id', 'members', 'cluster', 'addr', 'wait', 'self', 'via', 'host_command'];
+/** The keys each mode needs besides `namesrv` (BrokerHealth.java's `require`, checked before any run). */
+const NEEDS: Record<GateMode, string[]> = {
+  registered: ['broker', 'id', 'cluster', 'addr'],
+  'partners-up': ['broker', 'id', 'members'],
+  'in-sync': ['broker', 'id'],
+  healthy: ['broker', 'id', 'cluster', 'addr'],
+  'namesrv-caught-up': ['self'],
+};
+
+/** A validated gate map. */
+export interface RocketmqGateArgs {
+  mode: GateMode;
+  namesrvs: string[];
+  query?: HealthQuery;
+  self?: string;
+  wait: number;
+}
+
+function members(raw: unknown, key: string, where: Where): number[] {
+  const words = Array.isArray(raw) ? raw : String(raw).split(',');
+  const ids = words.map((w, i) => expectInt(typeof w === 'string' ? w.trim() : w, `${key}.members[${i}]`, where, 0, 1_000_000));
+  if (ids.length === 0) throw new ValidationError(`service: "${key}.members" must list the group's broker ids`, where);
+  return ids;
+}
+
+/**
+ * Validates a `rocketmq` gate map.
+ * @throws ValidationError for an unknown mode or key, or a key the mode needs that is missing or empty
+ */
+export function validateRocketmqGate(raw: Vars, key: string, where: Where): RocketmqGateArgs {
+  rejectUnknownKeys(raw, KEYS, `service ${key} (rocketmq gate)`, where);
+  const mode = expectOneOf(raw[GATE_KIND], `${key}.${GATE_KIND}`, MODES, where);
+  for (const k of ['namesrv', ...NEEDS[mode]]) {
+    if (raw[k] === undefined || raw[k] === null || raw[k] === '') {
+      throw new ValidationError(`service: "${key}" (rocketmq: ${mode}) needs "${k}"`, where);
+    }
+  }
+  const namesrvs = splitNamesrvs(Array.isArray(raw.namesrv) ? raw.namesrv.map(String) : expectString(raw.namesrv, `${key}.namesrv`, where));
+  const wait = raw.wait === undefined ? 0 : expectInt(raw.wait, `${key}.wait`, where, 0, 3600);
+  if (mode === 'namesrv-caught-up') return { mode, namesrvs, self: expectString(raw.self, `${key}.self`, where), wait };
+  const query: HealthQuery = {
+    mode: mode as HealthMode,
+    broker: expectString(raw.broker, `${key}.broker`, where),
+    id: expectInt(raw.id, `${key}.id`, where, 0, 1_000_000),
+  };
+  if (raw.cluster !== undefined) query.cluster = expectString(raw.cluster, `${key}.cluster`, where);
+  if (raw.addr !== undefined) query.addr = expectString(raw.addr, `${key}.addr`, where);
+  if (raw.members !== undefined) query.members = members(raw.members, key, where);
+  return { mode, namesrvs, query, wait };
+}
+
+/** The same question as argv words for the host-side command (BrokerHealth.java, or the name server script). */
+export function hostArgv(args: RocketmqGateArgs): string[] {
+  if (args.query === undefined) return [args.self!, args.namesrvs.join(';')];
+  const q = args.query;
+  const opt = (name: string, value: string | undefined): string[] => (value === undefined ? [] : [`--${name}`, value]);
+  return [
+    q.mode, '--namesrv', args.namesrvs.join(';'), '--broker', q.broker, '--id', String(q.id), ...opt('cluster', q.cluster),
+    ...opt('addr', q.addr), ...opt('members', q.members?.join(',')), ...(args.wait > 0 ? ['--wait', String(args.wait)] : []),
+  ];
+}
+
+/** Asks RocketMQ from the controller: the verdict BrokerHealth.java (or the name server script) would give. */
+export function askRocketmq(args: RocketmqGateArgs): Promise<HealthVerdict> {
+  if (args.query === undefined) return namesrvCaughtUp(args.self!, args.namesrvs);
+  return brokerHealth(args.namesrvs, args.query, { waitSeconds: args.wait });
+}
+
+/**
+ * The gate kind's parser (registered in lib/modules/index.ts): a controller gate, or with `via: host` the command
+ * `host_command` + the question's words, run on the host as before.
+ */
+export function parseRocketmqGate(raw: Vars, key: string, where: Where): GateSpec {
+  const args = validateRocketmqGate(raw, key, where);
+  const via = raw.via === undefined ? 'controller' : expectOneOf(raw.via, `${key}.via`, ['controller', 'host'], where);
+  if (via === 'host') {
+    const prefix = raw.host_command === undefined ? [] : expectArgv(raw.host_command, `${key}.host_command`, where);
+    if (prefix.length === 0) throw new ValidationError(`service: "${key}" with "via: host" needs "host_command" (argv)`, where);
+    return { script: cmd(...prefix, ...hostArgv(args)) };
+  }
+  const who = args.query ? `${args.query.broker}:${args.query.id}` : args.self!;
+  return {
+    describe: `RocketMQ ${args.mode} ${who} (name servers ${args.namesrvs.join(';')})`,
+    check: async () => {
+      const verdict = await askRocketmq(args);
+      return { ok: verdict.code === 0, line: verdict.line };
+    },
+  };
+}
