@@ -18,6 +18,9 @@ import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import type { HealthQuery } from '../../lib/rocketmq/remoting/health.ts';
 import { updateAndCreateSubscriptionGroup, updateAndCreateTopic } from '../../lib/rocketmq/remoting/writes.ts';
 import { CLUSTER, LoopbackCluster, MASTER, missingPrerequisite, NAMESRV, SLAVE, waitFor } from './remoting-cluster.ts';
+import { EXIT } from '../../lib/exit-codes.ts';
+import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
+import { playLab, servicePids, ssh } from './lab-gates.ts';
 
 const S = suite('remoting client on a real RocketMQ 5.5.0 name server, SYNC_MASTER and SLAVE (loopback)');
 const missing = missingPrerequisite();
@@ -111,3 +114,46 @@ live('the guard and health checks answer as BrokerHealth.java, before and after 
 });
 
 S.run();
+
+const L = suite('a real 2m2s-sync playbook on 4 lab hosts: a no-change run starts no JVM, the guard still refuses');
+const labWork = mkdtempSync(join(tmpdir(), 'rmqd-remoting-lab-'));
+let lab: LabInfo | undefined;
+const labLive = missing || process.getuid?.() !== 0 ? L.skip : L;
+const timings: string[] = [];
+
+L.after(async () => {
+  if (lab) await labDown();
+  rmSync(labWork, { recursive: true, force: true });
+  if (timings.length > 0) console.log(`  2m2s-sync on 4 lab hosts: ${timings.join('; ')}`);
+});
+
+labLive('deploy from empty hosts, then a no-change run: no script starts a JVM, no message is sent', async () => {
+  lab = await labUp({ hosts: 4, inventory: join(labWork, 'lab-inventory.yaml') });
+  const first = await playLab(lab, join(labWork, 'state'));
+  timings.push(`from empty ${first.seconds.toFixed(1)} s`);
+  assert.is(first.exitCode, 0, first.failures);
+  assert.match(first.verify, '4 brokers as declared; 1000/1000 messages received');
+  const second = await playLab(lab, join(labWork, 'state'));
+  timings.push(`no-change ${second.seconds.toFixed(1)} s`);
+  assert.is(second.exitCode, 0, second.failures);
+  assert.is(second.changed, 0, 'nothing changed');
+  assert.match(second.verify, '4 brokers as declared on 4 name servers, slaves in sync; messages not sent');
+  assert.equal(second.jvmScripts, [], 'no script of a no-change run starts a JVM');
+  assert.ok(second.scripts > 0, 'the run did talk to the hosts');
+  // The java role reads the JDK's release file, so its version check starts no JVM either.
+  await ssh('mq1', 'test -f "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/release"');
+});
+
+labLive("a restart of broker-a's master while its slave is down is refused (exit flag 32), asked from the controller", async () => {
+  assert.ok(lab, 'the lab did not come up (see the previous test)');
+  const slave = (await servicePids('mq3'))['rmq-broker-broker-a-1'];
+  assert.ok(slave, 'broker-a slave PID');
+  await ssh('mq3', `kill -KILL ${slave}`);
+  const refused = await playLab(lab!, join(labWork, 'state'), { limit: 'mq1', vars: { broker_flush_disk_type: 'SYNC_FLUSH', broker_guard_wait: '5' } });
+  assert.ok((refused.exitCode & EXIT.refused) !== 0, `exit ${refused.exitCode} carries 32; failures: ${refused.failures}`);
+  assert.match(refused.failures, "refused: broker-a's slave broker-a:1 is not registered; restarting broker-a:0 would take both members of the group down");
+  assert.equal(refused.jvmScripts, [], 'the guard ran no JVM on the host');
+  assert.ok((await servicePids('mq1'))['rmq-broker-broker-a-0'], 'the master still runs');
+});
+
+L.run();
