@@ -1,8 +1,9 @@
 // Rolling version upgrade on a 2m2s-sync lab cluster: 5.4.0 → 5.5.0 with a producer and a consumer running, then back.
 // Run: RMQD_LAB_ID=8 node_modules/.bin/tsx test/unit-runner.ts integration upgrade
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EXIT } from '../../lib/exit-codes.ts';
@@ -42,7 +43,10 @@ async function play(version: string, check: boolean): Promise<Outcome> {
   const tasks = events.flatMap((e) => (e.kind === 'task' ? [e] : []));
   const lines = tasks.filter((e) => e.status === 'changed').flatMap((e) => e.changes.map((c) => `${e.host}: ${c.item} ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`));
   const failures = tasks.filter((e) => e.status === 'failed').map((e) => `${e.host} ${e.task}: ${e.message ?? ''}`).join('\n');
-  return { code: summary.exitCode, lines, tasks, failures, seconds: (Date.now() - started) / 1000 };
+  const outcome = { code: summary.exitCode, lines, tasks, failures, seconds: (Date.now() - started) / 1000 };
+  // RMQD_UPGRADE_LOG=<file> keeps every run's task results for a post-mortem.
+  if (process.env.RMQD_UPGRADE_LOG) appendFileSync(process.env.RMQD_UPGRADE_LOG, `${JSON.stringify({ version, check, code: outcome.code, seconds: outcome.seconds, tasks: tasks.map((e) => [e.phase, e.host, e.task, e.status, e.message]) })}\n`);
+  return outcome;
 }
 
 const namesrv = (): string => lab!.hosts.map((h) => `${h.address}:9876`).join(';');
@@ -112,12 +116,18 @@ const restartAt = (o: Outcome, phase: string, host: string): number =>
 const U = suite('rolling version upgrade 5.4.0 → 5.5.0 and back on a 2m2s-sync lab cluster');
 
 U.before(async () => {
-  // Builds this suite's lab (RMQD_LAB_ID); a lab another live process uses is refused, never torn down.
-  lab = await labUp({ hosts: 4, inventory: join(work, 'lab-inventory.yaml') });
-  const first = await play(OLD, false);
-  assert.is(first.code, 0, first.failures);
-  timings.push(`deploy ${OLD} ${first.seconds.toFixed(0)} s`);
-  assert.equal(await brokerVersions(OLD), ['broker-a:0 V5_4_0', 'broker-a:1 V5_4_0', 'broker-b:0 V5_4_0', 'broker-b:1 V5_4_0']);
+  try {
+    // Builds this suite's lab (RMQD_LAB_ID); a lab another live process uses is refused, never torn down.
+    lab = await labUp({ hosts: 4, inventory: join(work, 'lab-inventory.yaml') });
+    const first = await play(OLD, false);
+    timings.push(`deploy ${OLD} ${first.seconds.toFixed(0)} s`);
+    assert.is(first.code, 0, first.failures);
+    assert.equal(await brokerVersions(OLD), ['broker-a:0 V5_4_0', 'broker-a:1 V5_4_0', 'broker-b:0 V5_4_0', 'broker-b:1 V5_4_0']);
+  } catch (error) {
+    // uvu does not print a failed hook's error: say it here.
+    console.error('  the 5.4.0 deploy failed:', error instanceof assert.Assertion ? `${error.message}\n${error.details ?? ''}` : error);
+    throw error;
+  }
 });
 
 U('--check with the new version lists every instance running the old install, and changes nothing', async () => {
