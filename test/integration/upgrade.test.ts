@@ -4,7 +4,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { suite } from 'uvu';
+import { suite } from '../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { EXIT } from '../../lib/exit-codes.ts';
 import { labExec } from '../../lib/lab/exec.ts';
@@ -116,18 +116,12 @@ const restartAt = (o: Outcome, phase: string, host: string): number =>
 const U = suite('rolling version upgrade 5.4.0 → 5.5.0 and back on a 2m2s-sync lab cluster');
 
 U.before(async () => {
-  try {
-    // Builds this suite's lab (RMQD_LAB_ID); a lab another live process uses is refused, never torn down.
-    lab = await labUp({ hosts: 4, inventory: join(work, 'lab-inventory.yaml') });
-    const first = await play(OLD, false);
-    timings.push(`deploy ${OLD} ${first.seconds.toFixed(0)} s`);
-    assert.is(first.code, 0, first.failures);
-    assert.equal(await brokerVersions(OLD), ['broker-a:0 V5_4_0', 'broker-a:1 V5_4_0', 'broker-b:0 V5_4_0', 'broker-b:1 V5_4_0']);
-  } catch (error) {
-    // uvu does not print a failed hook's error: say it here.
-    console.error('  the 5.4.0 deploy failed:', error instanceof assert.Assertion ? `${error.message}\n${error.details ?? ''}` : error);
-    throw error;
-  }
+  // Builds this suite's lab (RMQD_LAB_ID); a lab another live process uses is refused, never torn down.
+  lab = await labUp({ hosts: 4, inventory: join(work, 'lab-inventory.yaml') });
+  const first = await play(OLD, false);
+  timings.push(`deploy ${OLD} ${first.seconds.toFixed(0)} s`);
+  assert.is(first.code, 0, first.failures);
+  assert.equal(await brokerVersions(OLD), ['broker-a:0 V5_4_0', 'broker-a:1 V5_4_0', 'broker-b:0 V5_4_0', 'broker-b:1 V5_4_0']);
 });
 
 U('--check with the new version lists every instance running the old install, and changes nothing', async () => {
