@@ -12,9 +12,14 @@ import { rocketmqTopicsModule } from './rocketmq-topics.ts';
 import { remotingTopicsAdmin } from '../rocketmq/remoting/topic-admin.ts';
 import { rocketmqVerifyModule } from './rocketmq-verify.ts';
 import { serviceModule } from './service.ts';
+import { registerGateKind } from './service-gate-kinds.ts';
+import { NAMESRV_GATE_KIND, parseNamesrvGate } from '../rocketmq/namesrv-guard.ts';
 import { templateModule } from './template.ts';
 import { unarchiveModule } from './unarchive.ts';
 import { waitForModule } from './wait-for.ts';
+
+// The name server's restart guard asks RocketMQ from the controller (`guard: { rocketmq_namesrv: peers-up, ... }`).
+registerGateKind(NAMESRV_GATE_KIND, parseNamesrvGate);
 
 // Each module fixes its own argument type; the registry only needs the common contract.
 // deno-lint-ignore no-explicit-any

@@ -5,9 +5,14 @@
 // EXIT.refused so the run's exit code tells "refused for safety" apart from an ordinary failure.
 import { EXIT } from '../exit-codes.ts';
 import { ValidationError } from '../errors.ts';
+import { ActionFailure } from '../host-session.ts';
 import { cmd, quote } from '../shell.ts';
 import type { Action, Change, Vars, Where } from '../types.ts';
 import { expectArgv, expectInt, expectOneOf, optionalString } from '../validate.ts';
+import { type ControllerGate, parseGateMap } from './service-gate-kinds.ts';
+
+/** A gate: a script run on the host through sh, or a check asked on the controller (service-gate-kinds.ts). */
+export type Gate = string | ControllerGate;
 
 /** `on_config_change`: restart a running process whose config changed; `never`: only start a stopped one. */
 export type RestartPolicy = 'on_config_change' | 'never';
@@ -16,19 +21,19 @@ export interface ServiceGates {
   /** @default 'on_config_change' */
   restart: RestartPolicy;
   /**
-   * Command (script text: an argv list quoted word by word, or a literal shell string); non-zero exit refuses the
-   * stop/restart of a running process (its output is the reason).
+   * Command (script text: an argv list quoted word by word, or a literal shell string) or a controller gate (a map
+   * naming a registered kind); failing refuses the stop/restart of a running process (its output is the reason).
    */
-  guard?: string;
-  /** Command (as `guard`) polled after a start until it exits 0. */
-  health?: string;
+  guard?: Gate;
+  /** Gate (as `guard`) polled after a start until it passes. */
+  health?: Gate;
   /** Seconds to wait for `health`. @default 120 */
   healthTimeout: number;
 }
 
 export const GATE_KEYS = ['restart', 'guard', 'health', 'health_timeout'] as const;
 
-/** Seconds between two health polls (a RocketMQ check starts a JVM: 1–7 s each). */
+/** Seconds between two health polls (a host-side RocketMQ check starts a JVM: 1–7 s each). */
 const HEALTH_POLL_SECONDS = 2;
 
 /**
@@ -52,10 +57,14 @@ export function validateGates(raw: Vars, state: string, where: Where): ServiceGa
 }
 
 /**
- * A gate command as the script sh runs: an argv list quoted word by word (the form roles use: values never meet the
- * shell), or a literal string (the planner refuses a templated one, lib/shell-literal.ts). Empty means none.
+ * A gate: an argv list quoted word by word (values never meet the shell), a literal string (the planner refuses a
+ * templated one, lib/shell-literal.ts), or a map naming a registered gate kind. Empty means none.
  */
-function gateCommand(raw: unknown, key: string, where: Where): string | undefined {
+function gateCommand(raw: unknown, key: string, where: Where): Gate | undefined {
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    const spec = parseGateMap(raw as Vars, key, where);
+    return 'script' in spec ? spec.script : spec;
+  }
   if (Array.isArray(raw)) {
     const argv = expectArgv(raw, key, where);
     return argv.length === 0 ? undefined : cmd(...argv);
@@ -77,21 +86,33 @@ const RUN_FN = `rmqd_run() { rmqd_o=$( { sh -c "$1" </dev/null 2>&1; echo " rc=$
  * The action run right before stopping a running process: exits EXIT.refused with "refused: <output>" when the guard fails.
  * @example guardAction('broker-a-0', 'test -f /tmp/ok').script // runs the guard through sh -c
  */
-export function guardAction(name: string, guard: string): Action {
+export function guardAction(name: string, guard: Gate): Action {
+  const describe = `check the guard of ${name}`;
+  if (typeof guard !== 'string') {
+    return {
+      describe, script: '', changes: false,
+      run: async () => {
+        const verdict = await guard.check();
+        if (!verdict.ok) throw new ActionFailure(EXIT.refused, `refused: ${verdict.line}`);
+      },
+    };
+  }
   const script = [
     RUN_FN,
     `rmqd_run ${quote(guard)}`,
     `if [ "$rc" != 0 ]; then printf 'refused: %s\\n' "$out" >&2; exit ${EXIT.refused}; fi`,
     `printf '%s\\n' ${quote(`guard passed for ${name}`)}`,
   ].join('\n');
-  return { describe: `check the guard of ${name}`, script, changes: false, timeoutMs: 120_000 };
+  return { describe, script, changes: false, timeoutMs: 120_000 };
 }
 
 /**
- * The action run after a start: polls the health command until exit 0, or fails with its last output after `timeout` s.
+ * The action run after a start: polls the health gate until it passes, or fails with its last output after `timeout` s.
  * @example healthAction('broker-a-0', 'true', 60).describe // => 'wait until broker-a-0 is healthy'
  */
-export function healthAction(name: string, health: string, timeout: number): Action {
+export function healthAction(name: string, health: Gate, timeout: number): Action {
+  const describe = `wait until ${name} is healthy`;
+  if (typeof health !== 'string') return { describe, script: '', changes: false, run: () => pollHealth(name, health, timeout) };
   const script = [
     RUN_FN,
     'begin=$(date +%s)',
@@ -104,7 +125,18 @@ export function healthAction(name: string, health: string, timeout: number): Act
     `printf '%s: %s\\n' ${quote(`${name} is not healthy after ${timeout} s`)} "$out" >&2`,
     'exit 1',
   ].join('\n');
-  return { describe: `wait until ${name} is healthy`, script, changes: false, timeoutMs: (timeout + 60) * 1000 };
+  return { describe, script, changes: false, timeoutMs: (timeout + 60) * 1000 };
+}
+
+/** The controller side of healthAction: asks every HEALTH_POLL_SECONDS until the gate passes or `timeout` s pass. */
+async function pollHealth(name: string, gate: ControllerGate, timeout: number): Promise<void> {
+  const deadline = Date.now() + timeout * 1000;
+  for (;;) {
+    const verdict = await gate.check();
+    if (verdict.ok) return;
+    if (Date.now() >= deadline) throw new ActionFailure(1, `${name} is not healthy after ${timeout} s: ${verdict.line}`);
+    await new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_SECONDS * 1000));
+  }
 }
 
 /**

@@ -219,6 +219,12 @@ function planService(args: ServiceArgs, facts: ReadonlyMap<string, ProbeResult>,
   // A start or restart an earlier phase of this --check run would do leaves it running with the config it reads then.
   if (pending?.get(startedKey(args)) === 'running') {
     found = { ...found, running: true, configs: found.configs.map((c) => ({ ...c, recorded: c.now })) };
+    // ...and from the install it declares (nothing of it deleted under the new process).
+    // (A folder an earlier task would extract is missing in --check: the start would find it there.)
+    if (found.install && args.install) {
+      const id = found.install.nowId === 'missing' ? 'extracted' : found.install.nowId;
+      found.install = { ...found.install, recordedPath: args.install, recordedId: id, nowId: id, deleted: 0 };
+    }
   }
   if (found.supervisor === 'systemd') return systemdActions(args, found);
   const transition = serviceTransition(args, found);
