@@ -6,6 +6,10 @@
 // request over the remoting protocol answers in milliseconds.
 //
 //   guard: { rocketmq_namesrv: peers-up, self: "10.0.0.1:9876", namesrv: "10.0.0.1:9876;10.0.0.2:9876", wait: 60 }
+// The same kind answers the name server's health after a start (`caught-up`, remoting/namesrv-health.ts): it lists
+// as many brokers as the first peer that answers (the two mqadmin JVMs per poll it replaces took over 90 s to answer
+// while four name servers started on a loaded 2-core lab).
+//   health: { rocketmq_namesrv: caught-up, self: "10.0.0.1:9876", namesrv: "10.0.0.1:9876;10.0.0.2:9876" }
 import { ValidationError } from '../errors.ts';
 import type { ControllerGate, GateVerdict } from '../modules/service-gate-kinds.ts';
 import type { Vars, Where } from '../types.ts';
@@ -13,6 +17,7 @@ import { expectInt, expectOneOf, expectString, rejectUnknownKeys } from '../vali
 import { getClusterInfo } from './remoting/admin.ts';
 import { splitNamesrvs } from './remoting/broker-health.ts';
 import { RemotingClient } from './remoting/client.ts';
+import { namesrvCaughtUp } from './remoting/namesrv-health.ts';
 
 export const NAMESRV_GATE_KIND = 'rocketmq_namesrv';
 const KEYS = [NAMESRV_GATE_KIND, 'self', 'namesrv', 'wait'];
@@ -24,6 +29,8 @@ export interface PeersUpArgs {
   namesrvs: string[];
   /** Seconds to keep asking a silent peer before refusing. */
   wait: number;
+  /** peers-up (the guard) or caught-up (the health). @default 'peers-up' */
+  mode?: 'peers-up' | 'caught-up';
 }
 
 export interface PeersUpOptions {
@@ -78,18 +85,27 @@ export async function namesrvPeersUp(args: PeersUpArgs, opts: PeersUpOptions = {
  */
 export function validatePeersUp(raw: Vars, key: string, where: Where): PeersUpArgs {
   rejectUnknownKeys(raw, KEYS, `service ${key} (rocketmq_namesrv gate)`, where);
-  expectOneOf(raw[NAMESRV_GATE_KIND], `${key}.${NAMESRV_GATE_KIND}`, ['peers-up'], where);
+  const mode = expectOneOf(raw[NAMESRV_GATE_KIND], `${key}.${NAMESRV_GATE_KIND}`, ['peers-up', 'caught-up'], where);
   const self = expectString(raw.self, `${key}.self`, where).trim();
   const namesrvs = splitNamesrvs(expectString(raw.namesrv, `${key}.namesrv`, where));
   if (!namesrvs.includes(self)) {
     throw new ValidationError(`service: "${key}.self" (${self}) is not one of "${key}.namesrv" (${namesrvs.join(';')})`, where);
   }
   const wait = raw.wait === undefined ? 60 : expectInt(raw.wait, `${key}.wait`, where, 0, 3600);
-  return { self, namesrvs, wait };
+  return mode === 'peers-up' ? { self, namesrvs, wait } : { self, namesrvs, wait, mode };
 }
 
 /** The gate kind's parser (registered in lib/modules/index.ts). */
 export function parseNamesrvGate(raw: Vars, key: string, where: Where): ControllerGate {
   const args = validatePeersUp(raw, key, where);
+  if (args.mode === 'caught-up') {
+    return {
+      describe: `RocketMQ name server ${args.self} lists as many brokers as its peers`,
+      check: async () => {
+        const verdict = await namesrvCaughtUp(args.self, args.namesrvs);
+        return { ok: verdict.code === 0, line: verdict.line };
+      },
+    };
+  }
   return { describe: `RocketMQ name servers other than ${args.self} answer`, check: () => namesrvPeersUp(args) };
 }
