@@ -7,7 +7,7 @@ import { ValidationError } from '../../../lib/errors.ts';
 import { guardAction } from '../../../lib/modules/service-gates.ts';
 import { validateGates } from '../../../lib/modules/service-gates.ts';
 import '../../../lib/modules/index.ts';
-import { namesrvPeersUp, validatePeersUp } from '../../../lib/rocketmq/namesrv-guard.ts';
+import { namesrvPeersUp, parseNamesrvGate, validatePeersUp } from '../../../lib/rocketmq/namesrv-guard.ts';
 import { type Replay, replayServer, response } from './remoting-recorded.ts';
 
 const S = suite('name server restart guard: every other name server answers (controller side, no JVM)');
@@ -88,6 +88,23 @@ S('as a service guard: a controller-side action before the stop; a silent peer r
     const e = error as Error & { code?: number };
     assert.is(e.code, 32);
     assert.match(e.message, `refused: name server ${silent} does not answer`);
+  }
+});
+
+S('caught-up (the health after a start): this name server lists as many brokers as the first peer that answers', async () => {
+  const full = await namesrv();
+  const behind = await replayServer((req) => (req.code === 106 ? response('namesrv-cluster-info-slave-down') : undefined));
+  const silent = await closedPort();
+  const health = (self: string, all: string[]) => parseNamesrvGate({ rocketmq_namesrv: 'caught-up', self, namesrv: all.join(';') }, 'health', where).check();
+  try {
+    assert.equal(await health(full.addr, [full.addr, silent, behind.addr]), { ok: true, line: 'ok' });
+    const waiting = await health(behind.addr, [behind.addr, silent, full.addr]);
+    assert.is(waiting.ok, false);
+    assert.is(waiting.line, `${behind.addr} lists 1 brokers, ${full.addr} lists 2: waiting for them to register (every 30 s)`);
+    assert.equal(await health(silent, [silent, full.addr]), { ok: false, line: `${silent} does not answer clusterList yet` });
+  } finally {
+    await full.close();
+    await behind.close();
   }
 });
 
