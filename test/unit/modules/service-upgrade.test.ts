@@ -161,4 +161,15 @@ T('validate: install must be an absolute folder other than /', () => {
   assert.throws(() => args('/'), /"install" must be an absolute folder/);
   assert.is(args('/opt/r/5.5.0/').install, '/opt/r/5.5.0');
 });
+T('--check: a start an earlier phase would do runs the declared install, so a later restart phase predicts none', () => {
+  const a = args('/opt/r/5.5.0');
+  const [probe] = serviceModule.probes(a, pctx);
+  // Stopped now; its record says it last ran 5.4.0, and the new folder is not extracted yet (--check writes nothing).
+  const stdout = ['supervisor=pidfile', 'running=no', 'pid=', 'install_rec=8:1 /opt/r/5.4.0', 'install_now=missing', 'install_cmd=no', 'install_deleted=0'].join('\n');
+  const facts = new Map([[probe!.id, { stdout, code: 0 }]]);
+  const started = serviceModule.plan(a, facts, { ...pctx, check: true, pendingWrites: new Map([['service-started:svc', 'running']]) });
+  assert.equal([started.actions.length, started.changes], [0, []], JSON.stringify(started.changes));
+  const alone = serviceModule.plan(a, facts, { ...pctx, check: true, pendingWrites: new Map() });
+  assert.equal(alone.changes, [{ item: 'process', before: 'not running', after: 'running' }]);
+});
 T.run();
