@@ -14,12 +14,15 @@ import { rocketmqVerifyModule } from './rocketmq-verify.ts';
 import { serviceModule } from './service.ts';
 import { registerGateKind } from './service-gate-kinds.ts';
 import { GATE_KIND as ROCKETMQ_GATE, parseRocketmqGate } from '../rocketmq/service-gate.ts';
+import { NAMESRV_GATE_KIND, parseNamesrvGate } from '../rocketmq/namesrv-guard.ts';
 import { templateModule } from './template.ts';
 import { unarchiveModule } from './unarchive.ts';
 import { waitForModule } from './wait-for.ts';
 
 // Service gates may ask RocketMQ from the controller (`guard: { rocketmq: partners-up, ... }`).
 registerGateKind(ROCKETMQ_GATE, parseRocketmqGate);
+// The name server's restart guard asks RocketMQ from the controller (`guard: { rocketmq_namesrv: peers-up, ... }`).
+registerGateKind(NAMESRV_GATE_KIND, parseNamesrvGate);
 
 // Each module fixes its own argument type; the registry only needs the common contract.
 // deno-lint-ignore no-explicit-any

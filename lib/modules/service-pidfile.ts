@@ -9,6 +9,7 @@
 // Stop signals only that PID. The launcher execs all the way down (setsid → sh → setpriv → env →
 // command), so the recorded PID is the real process (the JVM when the command is java itself).
 import { cmd, quote } from '../shell.ts';
+import { installProbeScript, installRecordScript } from './service-install.ts';
 import type { ServiceArgs } from './service.ts';
 
 /** Where the start-time record (process start ticks and config checksums) lives for a pidfile. */
@@ -71,7 +72,8 @@ export function pidfileProbeScript(args: ServiceArgs): string {
     identifyScript(args),
     'echo "running=$running"; echo "pid=$pid"; echo "why=$why"',
     configSumsScript(args.configFiles, stateFileOf(args.pidfile)),
-  ].join('\n');
+    installProbeScript(args.install, quote(stateFileOf(args.pidfile)), 'pid'),
+  ].filter(Boolean).join('\n');
 }
 
 /** The words after `env`: KEY=value pairs then the command. */
@@ -114,6 +116,7 @@ export function pidfileStartScript(args: ServiceArgs): string {
     'mkdir -p "$(dirname -- "$pidfile")" "$(dirname -- "$log")" || exit 1',
     removeBeforeStartScript(args.removeBeforeStart),
     `{ ${recordSumsScript(args.configFiles) || ':'}\n} > "$state.new" || exit 1`,
+    installRecordScript(args.install, '"$state.new"'),
     'rm -f "$pidfile"',
     `(\n${launchScript(args)}\n) || exit 1`,
     'i=0; while [ ! -s "$pidfile" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done',

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { cmd, quote } from '../shell.ts';
 import { gateActions } from './service-gates.ts';
 import type { Action, Change, Plan } from '../types.ts';
+import { installProbeScript, installRecordScript } from './service-install.ts';
 import { configSumsScript, recordSumsScript, removeBeforeStartScript } from './service-pidfile.ts';
 import { serviceTransition } from './service.ts';
 import type { ServiceArgs, ServiceFacts } from './service.ts';
@@ -61,8 +62,9 @@ export function systemdProbeScript(args: ServiceArgs): string {
     `if [ "$(systemctl is-active ${quote(unit)} 2>/dev/null)" = active ]; then echo running=yes; else echo running=no; echo 'why=systemd reports it inactive'; fi`,
     `echo "enabled=$(systemctl is-enabled ${quote(unit)} 2>/dev/null)"`,
     `p=$(systemctl show -p MainPID --value ${quote(unit)} 2>/dev/null); [ "$p" = 0 ] && p=; echo "pid=$p"`,
+    installProbeScript(args.install, quote(systemdStateOf(args.name)), 'p'),
     configSumsScript(args.configFiles, systemdStateOf(args.name)),
-  ].join('\n');
+  ].filter(Boolean).join('\n');
 }
 
 /** Records the config checksums (computed before the start, so an edit during start still counts as stale). */
@@ -72,6 +74,7 @@ function recordAround(args: ServiceArgs, verb: 'start' | 'restart'): string {
   return [
     removeBeforeStartScript(args.removeBeforeStart),
     `mkdir -p /run/rocketmq-deploy && { ${recordSumsScript(args.configFiles) || ':'}\n} > ${state}.new || exit 1`,
+    installRecordScript(args.install, `${state}.new`),
     `systemctl ${verb} ${unit} || { journalctl -u ${unit} -n 20 --no-pager >&2; exit 1; }`,
     `mv -f ${state}.new ${state}`,
     'sleep 1',

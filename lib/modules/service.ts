@@ -4,6 +4,8 @@ import type { Action, Change, Module, Plan, PlanContext, Probe, ProbeResult, Var
 import { expectArgv, expectBool, expectInt, expectMap, expectOneOf, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../validate.ts';
 import { GATE_KEYS, gateActions, oldConfigChanges, validateGates } from './service-gates.ts';
 import type { ServiceGates } from './service-gates.ts';
+import { INSTALL_KEYS, parseInstallFacts, staleInstall, validateInstall } from './service-install.ts';
+import type { InstallFacts } from './service-install.ts';
 import { pidfileProbeScript, pidfileStartScript, pidfileStopScript } from './service-pidfile.ts';
 import { systemdActions, systemdProbeScript } from './service-systemd.ts';
 
@@ -34,6 +36,8 @@ export interface ServiceArgs extends ServiceGates {
   match: string;
   /** Start at boot (systemd only; the PID-file supervisor has no boot hook). */
   enabled?: boolean;
+  /** The folder the process runs from (service-install.ts): another one, or this one replaced, means restart. */
+  install?: string;
 }
 
 /** What the probe found, whichever supervisor answered. */
@@ -46,12 +50,14 @@ export interface ServiceFacts {
   /** systemd only: sha256 of the installed unit file or "missing", and `systemctl is-enabled`. */
   unit?: string;
   enabled?: string;
+  /** What the probe found about the install the process started from (only with `install`). */
+  install?: InstallFacts;
 }
 
 /** What must happen to the process, before the supervisor turns it into actions. */
 export type Transition = { kind: 'none'; reason: string; pending?: Change[] } | { kind: 'start' | 'stop' | 'restart'; changes: Change[] };
 
-const KNOWN = ['name', 'state', 'command', 'env', 'cwd', 'pidfile', 'log', 'user', 'config_files', 'remove_before_start', 'stop_timeout', 'supervisor', 'match', 'enabled', ...GATE_KEYS] as const;
+const KNOWN = ['name', 'state', 'command', 'env', 'cwd', 'pidfile', 'log', 'user', 'config_files', 'remove_before_start', 'stop_timeout', 'supervisor', 'match', 'enabled', ...GATE_KEYS, ...INSTALL_KEYS] as const;
 const NAME = /^[A-Za-z0-9_.@-]+$/;
 const USER = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -110,6 +116,8 @@ function validateService(raw: Vars, where: Where): ServiceArgs {
   if (cwd !== undefined) args.cwd = cwd;
   if (user !== undefined) args.user = user;
   if (raw.enabled !== undefined) args.enabled = expectBool(raw.enabled, 'enabled', where);
+  const install = validateInstall(raw, where);
+  if (install !== undefined) args.install = install;
   return args;
 }
 
@@ -149,6 +157,8 @@ export function parseServiceFacts(result: ProbeResult | undefined, args: Service
   if (unit !== undefined) facts.unit = unit;
   const enabled = fields.get('enabled');
   if (enabled !== undefined) facts.enabled = enabled;
+  const install = parseInstallFacts(fields);
+  if (install !== undefined) facts.install = install;
   return facts;
 }
 
@@ -175,9 +185,12 @@ export function serviceTransition(args: ServiceArgs, facts: ServiceFacts, forceR
   if (!facts.running) return { kind: 'start', changes: [{ item: 'process', before: 'not running', after: 'running' }] };
   if (args.state === 'restarted') return { kind: 'restart', changes: [{ item: 'process', before: `running${pid}`, after: 'restarted' }] };
   const stale = [...staleConfigs(facts), ...forceRestart];
-  if (stale.length > 0 && args.restart === 'never') {
-    return { kind: 'none', reason: `${args.name} is running an old config${pid}; restart: never leaves the restart to a later task`, pending: oldConfigChanges(stale) };
+  const install = staleInstall(args.install, facts.install, facts.running);
+  if (stale.length + install.length > 0 && args.restart === 'never') {
+    const what = stale.length > 0 ? 'an old config' : 'an old install';
+    return { kind: 'none', reason: `${args.name} is running ${what}${pid}; restart: never leaves the restart to a later task`, pending: [...oldConfigChanges(stale), ...install] };
   }
+  stale.push(...install);
   if (stale.length > 0) return { kind: 'restart', changes: stale };
   const configs = facts.configs.length > 0 ? ` with its current config (${facts.configs.length} file${facts.configs.length > 1 ? 's' : ''})` : '';
   return { kind: 'none', reason: `${args.name} is running${pid}${configs}` };
@@ -206,6 +219,12 @@ function planService(args: ServiceArgs, facts: ReadonlyMap<string, ProbeResult>,
   // A start or restart an earlier phase of this --check run would do leaves it running with the config it reads then.
   if (pending?.get(startedKey(args)) === 'running') {
     found = { ...found, running: true, configs: found.configs.map((c) => ({ ...c, recorded: c.now })) };
+    // ...and from the install it declares (nothing of it deleted under the new process).
+    // (A folder an earlier task would extract is missing in --check: the start would find it there.)
+    if (found.install && args.install) {
+      const id = found.install.nowId === 'missing' ? 'extracted' : found.install.nowId;
+      found.install = { ...found.install, recordedPath: args.install, recordedId: id, nowId: id, deleted: 0 };
+    }
   }
   if (found.supervisor === 'systemd') return systemdActions(args, found);
   const transition = serviceTransition(args, found);

@@ -71,11 +71,14 @@ export interface CheckLine {
   error?: string;
 }
 
-/** Runs MessageCheck.java (roles/verify/files) on a lab host with the installed client jars; returns its JSON line. */
-export async function messageCheck(host: string, args: string[], timeoutMs?: number): Promise<CheckLine> {
+/**
+ * Runs MessageCheck.java (roles/verify/files) on a lab host with the installed client jars; returns its JSON line.
+ * @param home the install whose jars it runs with (default the default version's)
+ */
+export async function messageCheck(host: string, args: string[], timeoutMs?: number, home = HOME): Promise<CheckLine> {
   const script = [
     `mkdir -p /root/mc && cat > /root/mc/MessageCheck.java <<'RMQD_EOF'`, CHECKER.trimEnd(), 'RMQD_EOF',
-    `java -Xms64m -Xmx256m -Duser.home=/root/mc -Drmq.logback.configurationFile=rmq.client.logback.xml -cp ${quote(`${HOME}/lib/*`)} /root/mc/MessageCheck.java ${args.map(quote).join(' ')} 2>&1 | grep '^{' || true`,
+    `java -Xms64m -Xmx256m -Duser.home=/root/mc -Drmq.logback.configurationFile=rmq.client.logback.xml -cp ${quote(`${home}/lib/*`)} /root/mc/MessageCheck.java ${args.map(quote).join(' ')} 2>&1 | grep '^{' || true`,
   ].join('\n');
   const out = await ssh(host, script, timeoutMs);
   const line = out.trim().split('\n').at(-1) ?? '';

@@ -2,6 +2,8 @@
 // Run: java -cp '<home>/lib/*' MessageCheck.java send|receive|roundtrip|read --namesrv a:9876;b:9876 --topic T
 //      [--count 1000] [--group G] [--timeout 60] [--cluster C (create the topic on C's masters first)] [--run-id R]
 //      [--pause-ms 0 (send: pause between sends)]
+//      [--stop-file F (send: stop early once F exists)] [--count-file F (receive: once F exists, it holds how many of
+//      the run's messages to wait for; until then --count is the most)]: clients running throughout an operation
 // Exit codes: 0 all seen, 1 messages missing or not acknowledged, 2 usage or connection error.
 
 import java.nio.charset.StandardCharsets;
@@ -55,13 +57,13 @@ public class MessageCheck {
     if (opts.containsKey("cluster")) createTopic(namesrv, opts.get("cluster"), topic);
     switch (mode) {
       case "send":
-        return send(namesrv, topic, runId, count, timeoutMs, Long.parseLong(opts.getOrDefault("pause-ms", "0"))) == count ? 0 : 1;
+        return send(namesrv, topic, runId, count, timeoutMs, Long.parseLong(opts.getOrDefault("pause-ms", "0")), opts.get("stop-file")) == 0 ? 0 : 1;
       case "receive":
-        return receive(namesrv, topic, group, runId, count, timeoutMs) == 0 ? 0 : 1;
+        return receive(namesrv, topic, group, runId, count, timeoutMs, opts.get("count-file")) == 0 ? 0 : 1;
       case "roundtrip": {
-        int acked = send(namesrv, topic, runId, count, timeoutMs, 0);
-        int missing = receive(namesrv, topic, group, runId, count, timeoutMs);
-        return acked == count && missing == 0 ? 0 : 1;
+        int notAcked = send(namesrv, topic, runId, count, timeoutMs, 0, null);
+        int missing = receive(namesrv, topic, group, runId, count, timeoutMs, null);
+        return notAcked == 0 && missing == 0 ? 0 : 1;
       }
       case "read":
         return readAll(namesrv, topic, group, timeoutMs);
@@ -100,8 +102,11 @@ public class MessageCheck {
     }
   }
 
-  /** Sends count messages synchronously, pauseMs apart (a steady stream during a rolling restart); returns how many were acknowledged with SEND_OK. */
-  static int send(String namesrv, String topic, String runId, int count, long timeoutMs, long pauseMs) throws Exception {
+  /**
+   * Sends count messages synchronously, pauseMs apart (a steady stream during a rolling restart), fewer when stopFile
+   * appears; returns how many of those sent were not acknowledged with SEND_OK.
+   */
+  static int send(String namesrv, String topic, String runId, int count, long timeoutMs, long pauseMs, String stopFile) throws Exception {
     DefaultMQProducer producer = new DefaultMQProducer("rmqd_verify_producer");
     producer.setNamesrvAddr(namesrv);
     producer.setInstanceName("rmqd_p_" + runId);
@@ -115,6 +120,7 @@ public class MessageCheck {
     long deadline = System.currentTimeMillis() + timeoutMs;
     try {
       for (int i = 0; i < count; i++) {
+        if (stopFile != null && java.nio.file.Files.exists(java.nio.file.Paths.get(stopFile))) break;
         if (pauseMs > 0 && i > 0) Thread.sleep(pauseMs);
         SendResult result = sendOne(producer, topic, runId, i, deadline);
         if (result != null && result.getSendStatus() == SendStatus.SEND_OK) {
@@ -133,7 +139,7 @@ public class MessageCheck {
     System.out.println("{\"mode\":\"send\",\"runId\":" + json(runId) + ",\"topic\":" + json(topic) + ",\"sent\":" + acked
         + ",\"notAcked\":" + notAcked.size() + ",\"firstNotAcked\":" + ints(notAcked) + ",\"firstMsgId\":" + json(firstMsgId)
         + ",\"lastMsgId\":" + json(lastMsgId) + ",\"perQueue\":" + counts(perQueue) + "}");
-    return acked;
+    return notAcked.size();
   }
 
   /** Retries until the deadline: right after topic creation the route may not be on the name server yet. */
@@ -162,23 +168,28 @@ public class MessageCheck {
     return consumer;
   }
 
-  /** Reads the topic from the beginning until all count messages of runId are seen; returns how many are missing. */
-  static int receive(String namesrv, String topic, String group, String runId, int count, long timeoutMs) throws Exception {
-    boolean[] seen = new boolean[count];
-    int received = 0;
+  /**
+   * Reads the topic from the beginning until all count messages of runId are seen (count from countFile once it
+   * exists, when given); returns how many are missing.
+   */
+  static int receive(String namesrv, String topic, String group, String runId, int most, long timeoutMs, String countFile) throws Exception {
+    boolean[] seen = new boolean[most];
+    int count = most;
+    boolean known = countFile == null;
     String prefix = BODY_PREFIX + runId + " ";
     long deadline = System.currentTimeMillis() + timeoutMs;
     DefaultLitePullConsumer consumer = consumer(namesrv, topic, group);
     try {
-      while (received < count && System.currentTimeMillis() < deadline) {
+      while ((!known || seenBelow(seen, count) < count) && System.currentTimeMillis() < deadline) {
+        if (!known && java.nio.file.Files.exists(java.nio.file.Paths.get(countFile))) {
+          count = Math.min(most, Integer.parseInt(new String(java.nio.file.Files.readAllBytes(java.nio.file.Paths.get(countFile)), StandardCharsets.UTF_8).trim()));
+          known = true;
+        }
         for (MessageExt msg : consumer.poll()) {
           String body = new String(msg.getBody(), StandardCharsets.UTF_8);
           if (!body.startsWith(prefix)) continue;
           int i = Integer.parseInt(body.substring(prefix.length()).trim());
-          if (i >= 0 && i < count && !seen[i]) {
-            seen[i] = true;
-            received++;
-          }
+          if (i >= 0 && i < most) seen[i] = true;
         }
       }
     } finally {
@@ -187,8 +198,14 @@ public class MessageCheck {
     List<Integer> missing = new ArrayList<>();
     for (int i = 0; i < count; i++) if (!seen[i]) missing.add(i);
     System.out.println("{\"mode\":\"receive\",\"runId\":" + json(runId) + ",\"topic\":" + json(topic) + ",\"group\":" + json(group)
-        + ",\"sent\":" + count + ",\"received\":" + received + ",\"missing\":" + ints(missing) + ",\"missingCount\":" + missing.size() + "}");
+        + ",\"sent\":" + count + ",\"received\":" + seenBelow(seen, count) + ",\"missing\":" + ints(missing) + ",\"missingCount\":" + missing.size() + "}");
     return missing.size();
+  }
+
+  static int seenBelow(boolean[] seen, int count) {
+    int n = 0;
+    for (int i = 0; i < count; i++) if (seen[i]) n++;
+    return n;
   }
 
   /** Reads every message of the topic (for failover checks): stops after 5 s without new messages or at the timeout. */
