@@ -5,6 +5,8 @@ import { machineOf } from './rocketmq/machine.ts';
 import { derivedKeyErrors } from './rocketmq/derived-keys.ts';
 import { allKnownKeys, lintEntries, lintInstance } from './rocketmq/broker-lint.ts';
 import { checkTopicDeclarations } from './rocketmq/topics-preflight.ts';
+import { checkControllers } from './rocketmq/controller-preflight.ts';
+import { controllerInstances } from './rocketmq/controllers.ts';
 import { allBrokerInstances, checkTopology, DEFAULT_NAMESRV_PORT, groupHosts, TOPOLOGIES, type BrokerInstance, type Topology } from './rocketmq/topology.ts';
 import type { Inventory, Vars, Where } from './types.ts';
 
@@ -93,9 +95,42 @@ function rocketmqTopics(ctx: PreflightContext): string[] {
   return report.warnings;
 }
 
+/** A broker's controllerAddr when the inventory sets one (instance properties, broker_properties, broker_controller_addr). */
+function declaredControllerAddr(ctx: PreflightContext, broker: BrokerInstance): { value: string; from: string } | undefined {
+  const vars = ctx.hosts.get(broker.host) ?? {};
+  const at = (name: string): string => declaredAt(ctx, broker.host, name);
+  const group = vars['broker_properties'];
+  const fromGroup = group !== null && typeof group === 'object' ? (group as Vars)['controllerAddr'] : undefined;
+  if (broker.properties['controllerAddr'] !== undefined) return { value: String(broker.properties['controllerAddr']), from: `${broker.origin}.properties.controllerAddr${broker.at}` };
+  if (fromGroup !== undefined) return { value: String(fromGroup), from: `broker_properties.controllerAddr${at('broker_properties')}` };
+  if (vars['broker_controller_addr'] !== undefined) return { value: String(vars['broker_controller_addr']), from: `broker_controller_addr${at('broker_controller_addr')}` };
+  return undefined;
+}
+
+function declaredAt(ctx: PreflightContext, host: string, variable: string): string {
+  const where = ctx.inventory.hosts.get(host)?.sources[variable];
+  return where ? ` (set in ${formatWhere(where)})` : '';
+}
+
+/** Controller mode: the Raft group of the "controllers" group, and the brokers' controllerAddr against its peers. */
+function rocketmqControllers(ctx: PreflightContext): string[] {
+  const topology = typeof ctx.args['topology'] === 'string' ? ctx.args['topology'] : undefined;
+  const hostvars = Object.fromEntries(ctx.hosts);
+  const report = checkControllers({
+    controllers: controllerInstances(hostvars, groupHosts(ctx.inventory, 'controllers')),
+    brokers: instancesFor(ctx, topology),
+    namesrvPorts: namesrvPorts(ctx),
+    brokerControllerAddr: (b) => declaredControllerAddr(ctx, b),
+    at: (host, variable) => declaredAt(ctx, host, variable),
+  });
+  if (report.errors.length > 0) fail(`inventory ${ctx.inventory.dir}: the controllers (controller mode) would not work`, report.errors, ctx.where);
+  return report.warnings;
+}
+
 /** Checks by name, as playbooks list them under `preflight:`. */
 export const preflightChecks: Record<string, PreflightCheck> = {
   rocketmq_topology: rocketmqTopology,
   broker_lint: brokerLint,
   rocketmq_topics: rocketmqTopics,
+  rocketmq_controllers: rocketmqControllers,
 };

@@ -14,6 +14,12 @@ const BROKER_WRITTEN_SHARE = 0.9;
 export const RUNTIME_NOTE = '(set at run time, e.g. mqadmin updateBrokerConfig)';
 
 /**
+ * Keys the controller owns in controller mode: it elects the master and assigns ids, and a broker that rewrites its
+ * file writes today's role (SYNC_MASTER/0 or SLAVE/its id). Comparing them would "repair" a role RocketMQ chose.
+ */
+const CONTROLLER_OWNED = new Set(['brokerId', 'brokerRole']);
+
+/**
  * True when the file holds (nearly) every key RocketMQ knows: the broker rewrote it after a runtime change.
  * @example isBrokerWritten(new Map([['a', '1']])) // => false
  */
@@ -48,15 +54,17 @@ export function brokerPropertyChanges(foundText: string, declaredText: string): 
   const found = propertiesToMap(parseProperties(foundText));
   const declared = propertiesToMap(parseProperties(declaredText));
   const runtime = isBrokerWritten(found);
+  const controllerMode = declared.get('enableControllerMode') === 'true';
   const changes: Change[] = [];
   for (const [key, value] of declared) {
+    if (controllerMode && CONTROLLER_OWNED.has(key)) continue;
     const now = found.get(key);
     if (now === value) continue;
     if (now !== undefined && runtime) changes.push(change(`runtime change ${key}`, `${now} ${RUNTIME_NOTE}`, value));
     else changes.push(change(key, now, value));
   }
   for (const [key, value] of found) {
-    if (declared.has(key)) continue;
+    if (declared.has(key) || (controllerMode && CONTROLLER_OWNED.has(key))) continue;
     const c = undeclaredChange(key, value, runtime);
     if (c) changes.push(c);
   }

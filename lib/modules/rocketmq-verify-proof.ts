@@ -6,12 +6,13 @@ import type { Proof } from '../types.ts';
 export interface VerifyTarget {
   namesrv: string;
   cluster: string;
-  expect: Array<{ broker: string; id: number; addr: string }>;
+  expect: Array<{ broker: string; id?: number; addr: string }>;
   messages: number;
   topic: string;
 }
 
-const role = (id: number): string => (id === 0 ? 'master' : 'slave');
+// No id: controller mode, where the controller elects the master (role known only at run time).
+const role = (id: number | undefined): string => (id === undefined ? 'master or slave (elected)' : id === 0 ? 'master' : 'slave');
 
 /**
  * The proof of a verify that ran: every broker row of the cluster as clusterList printed it, and the round trip.
@@ -42,7 +43,7 @@ export function checkModeProof(target: VerifyTarget): Proof {
   const lines = [
     'not checked in check mode (no JVM started); a run would check:',
     `  clusterList -n ${target.namesrv} lists cluster ${target.cluster} with exactly:`,
-    ...target.expect.map((e) => `    ${e.broker} id ${e.id} ${role(e.id)} at ${e.addr}`),
+    ...target.expect.map((e) => `    ${e.broker}${e.id === undefined ? '' : ` id ${e.id}`} ${role(e.id)} at ${e.addr}`),
   ];
   if (target.messages > 0) lines.push(`  ${target.messages} messages sent and received back (topic ${target.topic})`);
   const data = {

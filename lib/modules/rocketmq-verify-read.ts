@@ -11,7 +11,8 @@ import { laggingSlaves } from '../rocketmq/remoting/health.ts';
 export interface ReadTarget {
   namesrv: string;
   cluster: string;
-  expect: Array<{ broker: string; id: number; addr: string }>;
+  /** `id` absent in controller mode (RocketMQ assigns ids): such groups are checked for registration only. */
+  expect: Array<{ broker: string; id?: number; addr: string }>;
 }
 
 /** The requests the cheap read makes; replaced by a fake in tests. */
@@ -58,6 +59,7 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 function groupsWithSlaves(target: ReadTarget): Map<string, Map<number, string>> {
   const groups = new Map<string, Map<number, string>>();
   for (const e of target.expect) {
+    if (e.id === undefined) continue;
     const members = groups.get(e.broker) ?? new Map<number, string>();
     members.set(e.id, e.addr);
     groups.set(e.broker, members);

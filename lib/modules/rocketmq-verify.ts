@@ -10,7 +10,8 @@ import { expectInt, expectMap, expectOneOf, expectString, optionalString, reject
 
 export interface ExpectedBroker {
   broker: string;
-  id: number;
+  /** Absent in controller mode: the controller assigns ids (the master registers as 0, each slave with its own). */
+  id?: number;
   addr: string;
 }
 
@@ -42,7 +43,8 @@ function validateExpect(value: unknown, where: Where): ExpectedBroker[] {
     rejectUnknownKeys(map, ['broker', 'id', 'addr'], `rocketmq_verify expect[${i}]`, where);
     const addr = expectString(map.addr, `expect[${i}].addr`, where);
     if (!/^\S+:\d+$/.test(addr)) throw new ValidationError(`rocketmq_verify: "expect[${i}].addr" must be ip:port, got ${JSON.stringify(addr)}`, where);
-    return { broker: expectString(map.broker, `expect[${i}].broker`, where), id: expectInt(map.id, `expect[${i}].id`, where, 0, 1_000_000), addr };
+    const broker = expectString(map.broker, `expect[${i}].broker`, where);
+    return map.id === undefined ? { broker, addr } : { broker, id: expectInt(map.id, `expect[${i}].id`, where, 0, 1_000_000), addr };
   });
 }
 
@@ -118,16 +120,33 @@ export function brokerProblems(rows: ClusterBroker[], cluster: string, expect: E
     return [`cluster ${cluster} has no broker registered${others.length ? ` (registered clusters: ${others.join(', ')})` : ''}`];
   }
   const problems: string[] = [];
+  const assigned = expect.filter((w) => w.id === undefined);
+  if (assigned.length > 0) problems.push(...assignedIdProblems(inCluster, assigned));
   for (const want of expect) {
+    if (want.id === undefined) continue;
     const row = inCluster.find((r) => r.brokerName === want.broker && r.brokerId === want.id);
     if (!row) problems.push(`${want.broker} id ${want.id} is not registered (expected at ${want.addr})`);
     else if (row.addr !== want.addr) problems.push(`${want.broker} id ${want.id} is registered at ${row.addr}, expected ${want.addr} (check brokerIP1 and listenPort)`);
     else if (want.id === 0 && row.activated === false) problems.push(`${want.broker} master at ${row.addr} is not ACTIVATED`);
   }
   for (const row of inCluster) {
-    if (!expect.some((w) => w.broker === row.brokerName && w.id === row.brokerId)) {
+    if (!expect.some((w) => w.broker === row.brokerName && (w.id === undefined ? w.addr === row.addr : w.id === row.brokerId))) {
       problems.push(`unexpected broker ${row.brokerName} id ${row.brokerId} at ${row.addr} is registered in ${cluster}`);
     }
+  }
+  return problems;
+}
+
+/** Controller mode: each declared address registered under its group (any id), and one ACTIVATED master (id 0) per group. */
+function assignedIdProblems(rows: ClusterBroker[], expect: ExpectedBroker[]): string[] {
+  const problems: string[] = [];
+  for (const want of expect) {
+    if (!rows.some((r) => r.brokerName === want.broker && r.addr === want.addr)) problems.push(`${want.broker} at ${want.addr} is not registered`);
+  }
+  for (const group of new Set(expect.map((w) => w.broker))) {
+    const masters = rows.filter((r) => r.brokerName === group && r.brokerId === 0);
+    if (masters.length === 0) problems.push(`${group} has no master (no member registered with id 0): the controller has not elected one`);
+    else if (masters[0]!.activated === false) problems.push(`${group} master at ${masters[0]!.addr} is not ACTIVATED`);
   }
   return problems;
 }

@@ -14,7 +14,10 @@ import type { HealthMode, HealthQuery } from './remoting/health.ts';
 import { namesrvCaughtUp } from './remoting/namesrv-health.ts';
 
 export const GATE_KIND = 'rocketmq';
-const MODES = ['registered', 'partners-up', 'in-sync', 'healthy', 'namesrv-caught-up'] as const;
+const MODES = ['registered', 'partners-up', 'in-sync', 'healthy', 'namesrv-caught-up', 'members-up', 'member-healthy'] as const;
+// Controller mode names a member by address (RocketMQ assigns ids): asked by BrokerHealth.java on the host only, until
+// the remoting client learns these two questions.
+const HOST_ONLY: readonly string[] = ['members-up', 'member-healthy'];
 type GateMode = (typeof MODES)[number];
 const KEYS = [GATE_KIND, 'namesrv', 'broker', 'id', 'members', 'cluster', 'addr', 'wait', 'self', 'via', 'host_command'];
 /** The keys each mode needs besides `namesrv` (BrokerHealth.java's `require`, checked before any run). */
@@ -24,6 +27,8 @@ const NEEDS: Record<GateMode, string[]> = {
   'in-sync': ['broker', 'id'],
   healthy: ['broker', 'id', 'cluster', 'addr'],
   'namesrv-caught-up': ['self'],
+  'members-up': ['broker', 'addr', 'members'],
+  'member-healthy': ['broker', 'addr'],
 };
 
 /** A validated gate map. */
@@ -32,6 +37,8 @@ export interface RocketmqGateArgs {
   namesrvs: string[];
   query?: HealthQuery;
   self?: string;
+  /** The question's words for BrokerHealth.java, for the host-only modes. */
+  hostWords?: string[];
   wait: number;
 }
 
@@ -57,6 +64,11 @@ export function validateRocketmqGate(raw: Vars, key: string, where: Where): Rock
   const namesrvs = splitNamesrvs(Array.isArray(raw.namesrv) ? raw.namesrv.map(String) : expectString(raw.namesrv, `${key}.namesrv`, where));
   const wait = raw.wait === undefined ? 0 : expectInt(raw.wait, `${key}.wait`, where, 0, 3600);
   if (mode === 'namesrv-caught-up') return { mode, namesrvs, self: expectString(raw.self, `${key}.self`, where), wait };
+  if (HOST_ONLY.includes(mode)) {
+    const words = ['--broker', expectString(raw.broker, `${key}.broker`, where), '--addr', expectString(raw.addr, `${key}.addr`, where)];
+    if (raw.members !== undefined) words.push('--members', members(raw.members, key, where).join(','));
+    return { mode, namesrvs, hostWords: words, wait };
+  }
   const query: HealthQuery = {
     mode: mode as HealthMode,
     broker: expectString(raw.broker, `${key}.broker`, where),
@@ -70,6 +82,9 @@ export function validateRocketmqGate(raw: Vars, key: string, where: Where): Rock
 
 /** The same question as argv words for the host-side command (BrokerHealth.java, or the name server script). */
 export function hostArgv(args: RocketmqGateArgs): string[] {
+  if (args.hostWords !== undefined) {
+    return [args.mode, '--namesrv', args.namesrvs.join(';'), ...args.hostWords, ...(args.wait > 0 ? ['--wait', String(args.wait)] : [])];
+  }
   if (args.query === undefined) return [args.self!, args.namesrvs.join(';')];
   const q = args.query;
   const opt = (name: string, value: string | undefined): string[] => (value === undefined ? [] : [`--${name}`, value]);
@@ -92,6 +107,9 @@ export function askRocketmq(args: RocketmqGateArgs): Promise<HealthVerdict> {
 export function parseRocketmqGate(raw: Vars, key: string, where: Where): GateSpec {
   const args = validateRocketmqGate(raw, key, where);
   const via = raw.via === undefined ? 'controller' : expectOneOf(raw.via, `${key}.via`, ['controller', 'host'], where);
+  if (via !== 'host' && HOST_ONLY.includes(args.mode)) {
+    throw new ValidationError(`service: "${key}" (rocketmq: ${args.mode}) is asked on the host only: set "via: host"`, where);
+  }
   if (via === 'host') {
     const prefix = raw.host_command === undefined ? [] : expectArgv(raw.host_command, `${key}.host_command`, where);
     if (prefix.length === 0) throw new ValidationError(`service: "${key}" with "via: host" needs "host_command" (argv)`, where);

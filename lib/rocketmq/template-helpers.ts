@@ -1,6 +1,7 @@
 // Template helpers that read the RocketMQ topology from the inventory: name server list and the brokers to expect.
+import { controllerAddr, controllerPeers, hostControllers } from './controllers.ts';
 import { escapePropertyKey, escapePropertyValue } from './properties.ts';
-import { brokerInstances, DEFAULT_NAMESRV_PORT } from './topology.ts';
+import { brokerInstances, DEFAULT_NAMESRV_PORT, isControllerMode } from './topology.ts';
 import { topicMembers } from './topics-members.ts';
 import type { Vars } from '../types.ts';
 
@@ -30,11 +31,12 @@ export function namesrvAddr(hostvars: unknown, hosts: unknown, defaultPort: unkn
  * Every broker instance of the given broker hosts that takes part in the topology, as rocketmq_verify expects them.
  * @example {{rocketmq_expected_brokers hostvars groups.brokers rocketmq_topology}} // => [{ broker: 'broker-a', id: 0, addr: '10.77.1.12:10911' }]
  */
-export function expectedBrokers(hostvars: unknown, hosts: unknown, topology: unknown): Array<{ broker: string; id: number; addr: string }> {
+export function expectedBrokers(hostvars: unknown, hosts: unknown, topology: unknown): Array<{ broker: string; id?: number; addr: string }> {
   return hostsOf(hosts)
     .flatMap((host) => brokerInstances(host, varsOf(hostvars, host)))
     .filter((i) => i.topologies === undefined || typeof topology !== 'string' || topology === '' || i.topologies.includes(topology))
-    .map((i) => ({ broker: i.brokerName, id: i.brokerId, addr: `${i.address}:${i.listenPort}` }));
+    // Controller mode: RocketMQ assigns the ids, so only the group and the address are expected.
+    .map((i) => (isControllerMode(String(topology ?? '')) ? { broker: i.brokerName, addr: `${i.address}:${i.listenPort}` } : { broker: i.brokerName, id: i.brokerId, addr: `${i.address}:${i.listenPort}` }));
 }
 
 /**
@@ -60,4 +62,8 @@ export const rocketmqHelpers: Record<string, Helper> = {
   prop_value: (...a) => escapePropertyValue(String(a[0])),
   prop_key: (...a) => escapePropertyKey(String(a[0])),
   rocketmq_topic_members: (...a) => topicMembers(a[0], a[1], a.length > 3 ? a[2] : undefined),
+  // Controller mode (controllers.ts): controllerDLegerPeers, the brokers' controllerAddr, one host's controllers.
+  rocketmq_controller_peers: (...a) => controllerPeers(a[0], a[1]),
+  rocketmq_controller_addr: (...a) => controllerAddr(a[0], a[1]),
+  rocketmq_host_controllers: (...a) => hostControllers(a[0], a[1], a[2]),
 };

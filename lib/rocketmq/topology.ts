@@ -5,7 +5,7 @@ import { originsOf } from '../var-origins.ts';
 import { machineOf } from './machine.ts';
 import { checkPortRanges } from './port-range.ts';
 
-export const TOPOLOGIES = ['single-master', 'multi-master', '2m2s-async', '2m2s-sync'] as const;
+export const TOPOLOGIES = ['single-master', 'multi-master', '2m2s-async', '2m2s-sync', '2m2s-controller'] as const;
 export type Topology = (typeof TOPOLOGIES)[number];
 export type BrokerRole = 'ASYNC_MASTER' | 'SYNC_MASTER' | 'SLAVE';
 
@@ -41,10 +41,13 @@ export const DEFAULT_LISTEN_PORT = 10911;
 export const DEFAULT_NAMESRV_PORT = 9876;
 export const DEFAULT_DATA_ROOT = '/var/lib/rocketmq';
 
-/** The brokerRole a master (brokerId 0) gets in a topology. */
+/** The brokerRole a master (brokerId 0) gets in a topology (the controller's elected master runs SYNC_MASTER). */
 export function masterRole(topology: Topology): BrokerRole {
-  return topology === '2m2s-sync' ? 'SYNC_MASTER' : 'ASYNC_MASTER';
+  return topology === '2m2s-sync' || topology === '2m2s-controller' ? 'SYNC_MASTER' : 'ASYNC_MASTER';
 }
+
+/** Controller mode: RocketMQ's controller elects the master and assigns broker ids; the inventory's ids only number instances. */
+export const isControllerMode = (topology: string): boolean => topology === '2m2s-controller';
 
 /** The three ports an instance binds: the "fast" port listenPort-2, listenPort and haListenPort. */
 export function portTriple(instance: BrokerInstance): number[] {
@@ -174,6 +177,10 @@ function checkRoles(topology: Topology, instances: BrokerInstance[], report: Top
   for (const i of instances) {
     const role = i.declaredRole;
     if (role === undefined) continue;
+    if (isControllerMode(topology)) {
+      report.errors.push(`${topology}: ${i.origin} has broker_role ${role}, which RocketMQ ignores in controller mode (the controller elects the master); remove broker_role${i.at}`);
+      continue;
+    }
     const expected = isMaster(i) ? masterRole(topology) : 'SLAVE';
     if (role !== expected) {
       report.errors.push(`${topology}: ${i.origin} has broker_role ${role} but broker_id ${i.brokerId} needs ${expected}; remove broker_role to derive it${i.at}`);
@@ -185,14 +192,17 @@ function checkGroups(topology: Topology, instances: BrokerInstance[], report: To
   const names = [...new Set(instances.map((i) => i.brokerName))];
   for (const name of names) {
     const members = instances.filter((i) => i.brokerName === name);
-    const masters = members.filter(isMaster);
+    const masters = isControllerMode(topology) ? [] : members.filter(isMaster);
+    if (isControllerMode(topology) && members.length < 2) {
+      report.errors.push(`${topology}: broker_name ${name} has ${members.length} replica (${members.map((m) => `${m.label} on host ${m.host}`).join(', ')}); failover needs at least 2: add an instance with broker_name ${name} and another broker_id`);
+    }
     if (masters.length > 1) {
       report.errors.push(`${topology}: broker_name ${name} has ${masters.length} masters (broker_id 0): ${masters.map((m) => `${m.label} on host ${m.host}`).join(', ')}; keep exactly one`);
     }
-    if (masters.length === 0) {
+    if (masters.length === 0 && !isControllerMode(topology)) {
       for (const s of members) report.errors.push(`${topology}: slave ${s.label} on host ${s.host} has broker_name ${name}, which has no master${s.at}`);
     }
-    const ids = members.map((m) => m.brokerId).filter((id, k, all) => id !== 0 && all.indexOf(id) !== k);
+    const ids = members.map((m) => m.brokerId).filter((id, k, all) => (id !== 0 || isControllerMode(topology)) && all.indexOf(id) !== k);
     for (const id of new Set(ids)) report.errors.push(`${topology}: broker_name ${name} has broker_id ${id} more than once`);
   }
 }
@@ -205,7 +215,10 @@ function checkCounts(topology: Topology, instances: BrokerInstance[], report: To
   };
   if (topology === 'single-master' && (masters.length !== 1 || slaves.length > 0)) fail('exactly 1 master and no slaves');
   if (topology === 'multi-master' && (masters.length < 2 || slaves.length > 0)) fail('at least 2 masters and no slaves');
-  if (topology.startsWith('2m2s')) {
+  if (isControllerMode(topology)) {
+    const groups = new Set(instances.map((i) => i.brokerName)).size;
+    if (groups < 2) report.errors.push(`${topology}: needs at least 2 broker groups (broker_name), the inventory declares ${groups}`);
+  } else if (topology.startsWith('2m2s')) {
     if (masters.length < 2) fail('at least 2 master/slave groups');
     for (const m of masters) {
       if (!slaves.some((s) => s.brokerName === m.brokerName)) {
@@ -238,7 +251,9 @@ function checkMachines(topology: Topology, instances: BrokerInstance[], namesrvP
     checkPaths(topology, here, report);
     for (const s of here.filter((i) => !isMaster(i))) {
       const master = here.find((m) => isMaster(m) && m.brokerName === s.brokerName);
-      if (master) report.warnings.push(`${topology}: slave ${s.label} and its master ${master.label} run on the same machine ${address}; one machine failure loses both`);
+      if (!master) continue;
+      const pair = isControllerMode(topology) ? `replicas ${s.label} and ${master.label}` : `slave ${s.label} and its master ${master.label}`;
+      report.warnings.push(`${topology}: ${pair} run on the same machine ${address}; one machine failure loses both`);
     }
   }
 }

@@ -3,6 +3,9 @@
 //      java -cp '<home>/lib/*' BrokerHealth.java partners-up --namesrv … --broker broker-a --id 0 --members 0,1
 //      java -cp '<home>/lib/*' BrokerHealth.java in-sync --namesrv … --broker broker-a --id 1
 //      java -cp '<home>/lib/*' BrokerHealth.java healthy --namesrv … --cluster C --broker broker-a --id 1 --addr ip:port (registered, and in-sync for a slave)
+// Controller mode (RocketMQ assigns ids and elects the master), a member is named by its address:
+//      java -cp '<home>/lib/*' BrokerHealth.java member-healthy --namesrv … --broker broker-a --addr ip:port (registered under any id, in sync unless master)
+//      java -cp '<home>/lib/*' BrokerHealth.java members-up --namesrv … --broker broker-a --addr ip:port --members 0,1 (all registered, slaves in sync if it is master)
 // Any mode takes --wait SECONDS (ask again until it passes or the time is up).
 // Prints one line saying why; exit codes: 0 healthy, 1 not (the line says what is missing), 2 usage or connection error.
 
@@ -54,6 +57,8 @@ public class BrokerHealth {
   /** Returns null when healthy, otherwise the reason. */
   static String check(DefaultMQAdminExt admin, String mode, Map<String, String> opts) throws Exception {
     String broker = require(opts, "broker");
+    if (mode.equals("member-healthy")) return memberHealthy(admin, broker, require(opts, "addr"));
+    if (mode.equals("members-up")) return membersUp(admin, broker, require(opts, "addr"), require(opts, "members"));
     long id = Long.parseLong(require(opts, "id"));
     switch (mode) {
       case "registered":
@@ -111,6 +116,30 @@ public class BrokerHealth {
     List<String> lagging = laggingSlaves(admin, up);
     if (lagging.isEmpty()) return null;
     return broker + "'s slave " + String.join(", ", lagging) + " is not in sync with the master; restarting " + label(broker, id) + " could lose acknowledged messages";
+  }
+
+  /** The id a member registered under (controller mode: 0 while master, its controller-assigned id as slave), or null. */
+  static Long idAt(DefaultMQAdminExt admin, String broker, String addr) throws Exception {
+    for (Map.Entry<Long, String> e : members(admin, broker).entrySet()) if (e.getValue().equals(addr)) return e.getKey();
+    return null;
+  }
+
+  static String memberHealthy(DefaultMQAdminExt admin, String broker, String addr) throws Exception {
+    Long id = idAt(admin, broker, addr);
+    if (id == null) return broker + " member at " + addr + " is not registered";
+    return id == 0 ? null : inSync(admin, broker, id);
+  }
+
+  static String membersUp(DefaultMQAdminExt admin, String broker, String addr, String declared) throws Exception {
+    Map<Long, String> up = members(admin, broker);
+    int want = declared.split(",").length;
+    if (up.size() < want) {
+      return broker + " has " + up.size() + " of " + want + " members registered " + up.values() + "; restarting " + addr + " would take the group down";
+    }
+    if (!Long.valueOf(0L).equals(idAt(admin, broker, addr))) return null;
+    List<String> lagging = laggingSlaves(admin, up);
+    if (lagging.isEmpty()) return null;
+    return broker + "'s slave " + String.join(", ", lagging) + " is not in sync with the master " + addr + "; restarting the master could lose acknowledged messages";
   }
 
   static String inSync(DefaultMQAdminExt admin, String broker, long id) throws Exception {

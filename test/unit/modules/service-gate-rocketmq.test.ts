@@ -113,15 +113,24 @@ G('via: host runs the same question with the host command (BrokerHealth.java), a
   assert.is(planOf(raw).actions[0]!.run, undefined, 'asked on the host');
 });
 
+G('controller mode: members-up names the member by address, asked on the host by BrokerHealth.java', () => {
+  const guard = { rocketmq: 'members-up', namesrv: 'a:9876', broker: 'broker-a', addr: '10.0.0.1:10911', members: '0,1', wait: 5 };
+  const raw = { name: 'x', command: ['x'], guard: { ...guard, via: 'host', host_command: ['java', 'BrokerHealth.java'] } };
+  const args = service.validate(raw, where, vctx) as ServiceArgs;
+  assert.is(args.guard, "java BrokerHealth.java members-up --namesrv a:9876 --broker broker-a --addr 10.0.0.1:10911 --members 0,1 --wait 5");
+});
+
 const V = suite('gate maps are validated before any host is touched');
 const INVALID: Array<[what: string, guard: Vars, message: string]> = [
-  ['no kind', { namesrv: 'a:9876' }, '"guard" as a map must name exactly one gate kind (rocketmq); got keys namesrv'],
+  ['no kind', { namesrv: 'a:9876' }, '"guard" as a map must name exactly one gate kind'],
   ['unknown mode', { rocketmq: 'partner-up' }, '"guard.rocketmq" must be one of'],
   ['missing members', { rocketmq: 'partners-up', namesrv: 'a:9876', broker: 'b', id: 0 }, '"guard" (rocketmq: partners-up) needs "members"'],
   ['missing namesrv', { rocketmq: 'in-sync', broker: 'b', id: 1 }, '"guard" (rocketmq: in-sync) needs "namesrv"'],
   ['unknown key', { rocketmq: 'in-sync', namesrv: 'a:9876', broker: 'b', id: 1, timeout: 3 }, 'timeout'],
   ['bad id', { rocketmq: 'in-sync', namesrv: 'a:9876', broker: 'b', id: 'x' }, '"guard.id" must be a whole number'],
   ['host without command', { rocketmq: 'in-sync', namesrv: 'a:9876', broker: 'b', id: 1, via: 'host' }, 'needs "host_command"'],
+  ['controller-mode question from the controller', { rocketmq: 'member-healthy', namesrv: 'a:9876', broker: 'b', addr: 'h:1' }, 'is asked on the host only: set "via: host"'],
+  ['members-up without addr', { rocketmq: 'members-up', namesrv: 'a:9876', broker: 'b', members: '0,1', via: 'host' }, 'needs "addr"'],
 ];
 for (const [what, guard, message] of INVALID) {
   V(what, () => {

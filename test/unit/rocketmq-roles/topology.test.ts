@@ -67,7 +67,8 @@ const ctx = (dir: string, topology: string) => {
 };
 P('inventory/local fits every topology (2m2s warns about co-located pairs)', () => {
   for (const t of ['single-master', 'multi-master']) assert.equal(preflightChecks['rocketmq_topology']!(ctx('inventory/local', t)), []);
-  for (const t of ['2m2s-async', '2m2s-sync']) assert.is(preflightChecks['rocketmq_topology']!(ctx('inventory/local', t)).length, 2);
+  for (const t of ['2m2s-async', '2m2s-sync', '2m2s-controller']) assert.is(preflightChecks['rocketmq_topology']!(ctx('inventory/local', t)).length, 2);
+  assert.equal(preflightChecks['rocketmq_controllers']!(ctx('inventory/local', '2m2s-controller')), []);
 });
 P('inventory/example-prod fits 2m2s-async but not single-master', () => {
   assert.equal(preflightChecks['rocketmq_topology']!(ctx('inventory/example-prod', '2m2s-async')), []);
@@ -75,6 +76,6 @@ P('inventory/example-prod fits 2m2s-async but not single-master', () => {
     (e: unknown) => e instanceof ValidationError && e.message.startsWith('playbooks/x.yaml:3:5: inventory inventory/example-prod does not fit topology single-master:\n  - single-master: needs exactly 1 master'));
 });
 P('an unknown topology argument is rejected', () => {
-  assert.throws(() => preflightChecks['rocketmq_topology']!(ctx('inventory/local', '3m')), /"topology" must be one of single-master, multi-master, 2m2s-async, 2m2s-sync, got "3m"/);
+  assert.throws(() => preflightChecks['rocketmq_topology']!(ctx('inventory/local', '3m')), /"topology" must be one of single-master, multi-master, 2m2s-async, 2m2s-sync, 2m2s-controller, got "3m"/);
 });
 P.run();
