@@ -3,6 +3,7 @@ import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
 import { TemplateError } from './errors.ts';
 import { rocketmqHelpers } from './rocketmq/template-helpers.ts';
 import { secretHelpers } from './secret-source.ts';
+import { aclHelpers } from './rocketmq/acl-helpers.ts';
 
 type Helper = (...args: unknown[]) => unknown;
 
@@ -72,4 +73,5 @@ export const templateHelpers: Record<string, Helper> = {
   ternary: (...a) => (truth(a[0], 'ternary') ? a[1] : a[2]),
   ...rocketmqHelpers,
   ...secretHelpers,
+  ...aclHelpers,
 };
