@@ -35,7 +35,7 @@ const all: AnyModule[] = [
   commandModule,
   rocketmqDistModule,
   rocketmqVerifyModule,
-  rocketmqTopicsModule(() => remotingTopicsAdmin()),
+  rocketmqTopicsModule((auth) => remotingTopicsAdmin(5000, auth)),
   rocketmqAclModule((admin) => remotingAclAdmin(admin)),
 ];
 
