@@ -55,6 +55,11 @@ export async function readAclMember(admin: AclAdmin, addr: string, users: Declar
     state.users[u.name] = { exists: found !== undefined, type: found?.userType, passwordMatches: found?.password === u.secret };
   }
   for (const subject of subjects) {
+    // The broker refuses AUTH_GET_ACL of a user it does not know ("The subject is not exist.", code 16).
+    if (state.users[subject.replace(/^User:/, '')]?.exists === false) {
+      state.acls[subject] = [];
+      continue;
+    }
     const acl = await admin.getAcl(addr, subject);
     state.acls[subject] = (acl?.policies ?? []).filter((p) => p.policyType === 'Custom').flatMap((p) => p.entries ?? []);
   }

@@ -47,7 +47,11 @@ function fakeBrokers(down: string[] = []) {
     return {
       getUser: async (addr, name) => structuredClone(at(addr).users.get(name)),
       listUsers: async (addr) => [...at(addr).users.values()].map((u) => structuredClone(u)),
-      getAcl: async (addr, subject) => structuredClone(at(addr).acls.get(subject)),
+      getAcl: async (addr, subject) => {
+        // As AuthorizationMetadataManagerImpl.getAcl: an unknown user is an error, not an empty ACL.
+        if (!at(addr).users.has(subject.replace(/^User:/, ''))) throw new Error('request code 3009 answered 16: The subject is not exist.');
+        return structuredClone(at(addr).acls.get(subject));
+      },
       apply: async (addr, op) => apply(addr, op),
       close: () => {},
     };
