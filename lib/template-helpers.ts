@@ -2,6 +2,8 @@
 import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
 import { TemplateError } from './errors.ts';
 import { rocketmqHelpers } from './rocketmq/template-helpers.ts';
+import { secretHelpers } from './secret-source.ts';
+import { aclHelpers } from './rocketmq/acl-helpers.ts';
 
 type Helper = (...args: unknown[]) => unknown;
 
@@ -70,4 +72,6 @@ export const templateHelpers: Record<string, Helper> = {
   // Ansible's `ternary`: the second value when the first is true, else the third (a lone call keeps its type).
   ternary: (...a) => (truth(a[0], 'ternary') ? a[1] : a[2]),
   ...rocketmqHelpers,
+  ...secretHelpers,
+  ...aclHelpers,
 };

@@ -8,6 +8,8 @@ import { fileModule } from './file.ts';
 import { hostnameModule } from './hostname.ts';
 import { lineinfileModule } from './lineinfile.ts';
 import { rocketmqDistModule } from './rocketmq-dist.ts';
+import { rocketmqAclModule } from './rocketmq-acl.ts';
+import { remotingAclAdmin } from '../rocketmq/acl-read.ts';
 import { rocketmqTopicsModule } from './rocketmq-topics.ts';
 import { remotingTopicsAdmin } from '../rocketmq/remoting/topic-admin.ts';
 import { rocketmqVerifyModule } from './rocketmq-verify.ts';
@@ -41,7 +43,8 @@ const all: AnyModule[] = [
   commandModule,
   rocketmqDistModule,
   rocketmqVerifyModule,
-  rocketmqTopicsModule(() => remotingTopicsAdmin()),
+  rocketmqTopicsModule((auth) => remotingTopicsAdmin(5000, auth)),
+  rocketmqAclModule((admin) => remotingAclAdmin(admin)),
 ];
 
 /** Every task module by the name a playbook uses for it. */

@@ -3,9 +3,11 @@
 import { EXIT } from '../exit-codes.ts';
 import { ValidationError } from '../errors.ts';
 import { ActionFailure } from '../host-session.ts';
+import { MASK } from '../redact.ts';
 import { parseDeclaration } from '../rocketmq/topics-decl.ts';
 import { readCluster, type ClusterRead, type DeclaredMember, type TopicsAdminFactory } from '../rocketmq/topics-admin.ts';
 import { planMember, type MemberOp, type MemberPlan } from '../rocketmq/topics-diff.ts';
+import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
 import type { Action, Change, Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
 import { expectBool, expectInt, expectMap, expectString, expectStringList, rejectUnknownKeys } from '../validate.ts';
 
@@ -15,9 +17,11 @@ export interface RocketmqTopicsArgs {
   members: DeclaredMember[];
   prune: boolean;
   ignore: string[];
+  /** The admin's credentials when ACL 2.0 is on: every request is signed with them. */
+  auth?: Credentials | undefined;
 }
 
-const KNOWN = ['namesrv', 'cluster', 'brokers', 'prune', 'ignore'] as const;
+const KNOWN = ['namesrv', 'cluster', 'brokers', 'prune', 'ignore', 'acl_enabled', 'admin_user', 'admin_secret'] as const;
 const PROBE = 'rocketmq_topics';
 
 function validateMember(raw: unknown, i: number, where: Where): DeclaredMember {
@@ -43,7 +47,16 @@ function validateTopics(raw: Vars, where: Where): RocketmqTopicsArgs {
     members: raw.brokers.map((b, i) => validateMember(b, i, where)).sort((a, b) => a.id - b.id || a.broker.localeCompare(b.broker)),
     prune: raw.prune === undefined ? false : expectBool(raw.prune, 'prune', where),
     ignore: expectStringList(raw.ignore, 'ignore', where),
+    auth: aclAuth(raw, where),
   };
+}
+
+/** The admin credentials with ACL on (acl_enabled, admin_user, admin_secret), else none. */
+function aclAuth(raw: Vars, where: Where): Credentials | undefined {
+  if (raw.acl_enabled === undefined || !expectBool(raw.acl_enabled, 'acl_enabled', where)) return undefined;
+  const password = raw.admin_secret === undefined ? '' : expectString(raw.admin_secret, 'admin_secret', where);
+  if (password === '') throw new ValidationError('rocketmq_topics: ACL is on but rocketmq_acl_admin_secret is empty', where);
+  return { username: expectString(raw.admin_user, 'admin_user', where), password };
 }
 
 const label = (m: { broker: string; id: number }): string => `${m.broker}-${m.id}`;
@@ -60,11 +73,11 @@ function describeOp(op: MemberOp): string {
 }
 
 /** One controller-side action per member: its ops in order. */
-function memberAction(factory: TopicsAdminFactory, member: DeclaredMember, ops: MemberOp[]): Action {
+function memberAction(factory: TopicsAdminFactory, args: RocketmqTopicsArgs, member: DeclaredMember, ops: MemberOp[]): Action {
   return {
     describe: `${label(member)} (${member.addr}): ${ops.map(describeOp).join(', ')}`, script: '',
     run: async () => {
-      const admin = factory();
+      const admin = factory(args.auth);
       try {
         for (const op of ops) await admin.apply(member.addr, op);
       } catch (error) {
@@ -81,7 +94,7 @@ function namesrvAction(factory: TopicsAdminFactory, args: RocketmqTopicsArgs, to
   return {
     describe: `remove topic route ${topics.join(', ')} from the name servers`, script: '',
     run: async () => {
-      const admin = factory();
+      const admin = factory(args.auth);
       try {
         for (const addr of args.namesrv) for (const t of topics) await admin.deleteTopicInNamesrv(addr, t, args.cluster);
       } finally {
@@ -119,7 +132,7 @@ function planFromRead(factory: TopicsAdminFactory, args: RocketmqTopicsArgs, rea
     plans.push(plan);
     changes.push(...plan.changes);
     plan.undeclared.forEach((u) => undeclared.add(u));
-    if (plan.ops.length > 0) actions.push(memberAction(factory, r.member, plan.ops));
+    if (plan.ops.length > 0) actions.push(memberAction(factory, args, r.member, plan.ops));
   }
   const gone = deletedEverywhere(plans);
   if (gone.length > 0) actions.push(namesrvAction(factory, args, gone));
@@ -139,9 +152,9 @@ export function rocketmqTopicsModule(factory: TopicsAdminFactory): Module<Rocket
     name: 'rocketmq_topics',
     validate: (raw, where) => validateTopics(raw, where),
     probes: (args) => idle(args) ? [] : [{
-      id: PROBE, script: `${PROBE} ${JSON.stringify(args)}`,
+      id: PROBE, script: `${PROBE} ${JSON.stringify({ ...args, auth: args.auth && { username: args.auth.username, password: MASK } })}`,
       read: async (): Promise<ProbeResult> => {
-        const admin = factory();
+        const admin = factory(args.auth);
         const brokers = [...new Set(args.members.map((m) => m.broker))];
         try {
           const read = await readCluster(admin, args.members, { cluster: args.cluster, brokers, prune: args.prune, ignore: args.ignore });

@@ -1,6 +1,7 @@
 // What topics-as-code asks of a running cluster, and the one read of every broker member that a plan starts from.
 import { matchesAny, topicsNeedingLag, type ActualGroup, type ActualTopic, type MemberOp, type MemberState } from './topics-diff.ts';
 import type { Declaration } from './topics-decl.ts';
+import type { Credentials } from './remoting/acl-sign.ts';
 
 /** Requests to broker and name server ports (implemented over the remoting client; faked in tests). */
 export interface TopicsAdmin {
@@ -14,7 +15,8 @@ export interface TopicsAdmin {
   close(): void;
 }
 
-export type TopicsAdminFactory = () => TopicsAdmin;
+/** Builds an admin; with credentials (ACL 2.0 on) every request is signed with them. */
+export type TopicsAdminFactory = (auth?: Credentials) => TopicsAdmin;
 
 /** One declared broker member and the topics and groups declared for it. */
 export interface DeclaredMember {

@@ -6,8 +6,8 @@ import { CLIENT_LANGUAGE, CLIENT_VERSION } from './codes.ts';
 import { encodeFrame, FLAG_RESPONSE, FrameReader, type RemotingCommand } from './frame.ts';
 
 /**
- * Changes a request just before it is sent. The hook for ACL 2.0: RocketMQ's AclClientRPCHook signs the
- * extFields and adds AccessKey/Signature there (not implemented yet; see issue 11).
+ * Changes a request just before it is sent. The hook for ACL 2.0: acl-sign.ts's aclHook signs the extFields
+ * and adds AccessKey/Signature there, as RocketMQ's AclClientRPCHook does.
  */
 export type RequestHook = (request: RemotingCommand) => void;
 

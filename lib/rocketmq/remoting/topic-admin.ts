@@ -7,6 +7,7 @@ import { Buffer } from 'node:buffer';
 import type { TopicsAdmin } from '../topics-admin.ts';
 import type { MemberOp } from '../topics-diff.ts';
 import { parseQueueTable, unconsumedPerQueue } from '../topics-lag.ts';
+import { aclHook, type Credentials } from './acl-sign.ts';
 import { getAllSubscriptionGroups, getAllTopicConfig } from './admin.ts';
 import { RemotingClient, RemotingError } from './client.ts';
 import { RequestCode, ResponseCode } from './codes.ts';
@@ -67,8 +68,8 @@ async function unconsumed(client: RemotingClient, addr: string, topic: string, s
  * TopicsAdmin over one remoting client (connections reused across requests until close()).
  * @example const admin = remotingTopicsAdmin(); await admin.topics('10.0.0.1:10911'); admin.close();
  */
-export function remotingTopicsAdmin(timeoutMs = 5000): TopicsAdmin {
-  const client = new RemotingClient({ timeoutMs });
+export function remotingTopicsAdmin(timeoutMs = 5000, auth?: Credentials): TopicsAdmin {
+  const client = new RemotingClient({ timeoutMs, hook: aclHook(auth) });
   return {
     topics: (addr) => getAllTopicConfig(client, addr),
     groups: (addr) => getAllSubscriptionGroups(client, addr),
