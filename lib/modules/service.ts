@@ -207,7 +207,7 @@ function planService(args: ServiceArgs, facts: ReadonlyMap<string, ProbeResult>,
   if (pending?.get(startedKey(args)) === 'running') {
     found = { ...found, running: true, configs: found.configs.map((c) => ({ ...c, recorded: c.now })) };
   }
-  if (found.supervisor === 'systemd') return systemdActions(args, found);
+  if (found.supervisor === 'systemd') return systemdActions(args, found, (force) => serviceTransition(args, found, force));
   const transition = serviceTransition(args, found);
   if (transition.kind === 'none') return { actions: [], changes: transition.pending ?? [], reason: transition.reason };
   const writes = transition.kind === 'stop' ? [] : [{ path: startedKey(args), sha256: 'running' }];
