@@ -13,7 +13,6 @@ export function labDir(): string {
 export const stateFile = (): string => join(labDir(), 'state.json');
 /** The lab's SSH key pair, made once and kept across `lab down` so operators' scripts can rely on the path. */
 export const keyFile = (): string => join(labDir(), 'id_ed25519');
-export const hostDir = (name: string): string => join(labDir(), 'hosts', name);
 
 /** One lab host as recorded; `pid` is set once its sshd process has been started. */
 export interface LabHostState {
