@@ -1,7 +1,7 @@
 // Command line entry: the ONLY place that prints and sets process.exitCode; dispatches `lab` to the lab tool.
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { CRON_COMMANDS, runCronCommand } from './cli-commands.ts';
+import { CRON_COMMANDS, runCronCommand } from './cli-cron.ts';
 import { parseCliOptions, HELP, type CliOptions } from './cli-options.ts';
 import { disabledReason } from './disabled.ts';
 import { formatWhere, UsageError } from './errors.ts';
