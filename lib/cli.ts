@@ -13,7 +13,8 @@ import { humanReporter } from './report.ts';
 import { jsonCollector, writeJsonReport, type JsonCollector } from './report-json.ts';
 import { planRun, run, type PlannedRun, type RunDeps } from './run.ts';
 import { splay, type SplayDeps } from './splay.ts';
-import { envNameOf, stateDirFor, writeFileAtomic } from './state-dir.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { envNameOf, stateDirFor } from './state-dir.ts';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIO {

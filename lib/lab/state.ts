@@ -1,7 +1,8 @@
 // The lab's record of what it created (bridge, namespaces, veths, PIDs, mountpoints): the only basis for tear-down.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
+import { writeFileAtomic } from '../atomic-write.ts';
 import { LabError } from './lab-error.ts';
 
 /** Where the lab keeps its state, keys and per-host files. Override with RMQD_LAB_DIR; lab N > 0 gets its own folder. */
@@ -78,9 +79,7 @@ export async function claimState(state: LabState): Promise<void> {
 /** Writes the state atomically (temp file + rename) so a crash mid-write never leaves half a record. */
 export async function writeState(state: LabState): Promise<void> {
   await mkdir(labDir(), { recursive: true, mode: 0o700 });
-  const temp = `${stateFile()}.tmp`;
-  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(temp, stateFile());
+  writeFileAtomic(stateFile(), `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }
 
 export async function removeState(): Promise<void> {
