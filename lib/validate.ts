@@ -9,8 +9,16 @@ const kind = (value: unknown): string =>
 
 /** Throws unless `value` is a mapping; returns it typed. */
 export function expectMap(value: unknown, key: string, where: Where): Vars {
+  return expectMapping(value, `"${key}"`, where);
+}
+
+/**
+ * The one mapping check: `what` starts the message (a quoted key, "a phase", `host "mq1"`).
+ * @example expectMapping([1], 'a phase', where) // throws "a phase must be a mapping (name: value lines), got a list"
+ */
+export function expectMapping(value: unknown, what: string, where: Where): Vars {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValidationError(`"${key}" must be a mapping, got ${kind(value)}`, where);
+    throw new ValidationError(`${what} must be a mapping (name: value lines), got ${kind(value)}`, where);
   }
   return value as Vars;
 }
@@ -111,8 +119,7 @@ export function expectListAt(y: LoadedYaml, value: unknown, path: YamlPath, what
 
 /** Accepts a YAML mapping at `path`; `what` starts the message ("a phase"). */
 export function expectMapAt(y: LoadedYaml, value: unknown, path: YamlPath, what: string): Vars {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError(`${what} must be a mapping, got ${kindOf(value)}`, y.locate(path));
-  return value as Vars;
+  return expectMapping(value, what, y.locate(path));
 }
 
 /** Throws at the first key of `map` outside `allowed`, located at that key. */
