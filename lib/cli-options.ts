@@ -143,26 +143,38 @@ export function optionNames(spec: Record<string, { type: string; short?: string 
   return Object.entries(spec).flatMap(([name, o]) => [`--${name}`, ...(o.short === undefined ? [] : [`-${o.short}`])]);
 }
 
-/** Rewrites parseArgs' errors into a UsageError that names the option and points at --help. */
-function parse(argv: string[]): ReturnType<typeof parseArgs<{ options: typeof SPEC; allowPositionals: true; strict: true }>> {
+/**
+ * node:util parseArgs with its errors rewritten into a UsageError that names the option (with "did you mean")
+ * and points at --help; `command` prefixes the message for subcommands ("disable: …").
+ */
+export function parseCommandLine<S extends Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }>>(
+  argv: string[], spec: S, command = '',
+): ReturnType<typeof parseArgs<{ options: S; allowPositionals: true; strict: true }>> {
   try {
-    return parseArgs({ args: argv, options: SPEC, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options: spec, allowPositionals: true, strict: true });
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
     const option = /'([^']+)'/.exec(text)?.[1];
-    const detail = /Unknown option/i.test(text) ? `unknown option "${option ?? text}"${didYouMean(option ?? '', optionNames(SPEC))}` : text.split('\n')[0] ?? text;
-    throw new UsageError(`${detail}; see --help`);
+    const detail = /Unknown option/i.test(text) ? `unknown option "${option ?? text}"${didYouMean(option ?? '', optionNames(spec))}` : text.split('\n')[0] ?? text;
+    throw new UsageError(`${command ? `${command}: ` : ''}${detail}; see --help`);
   }
 }
 
-function inventoryDir(values: { inventory?: string | undefined; env?: string | undefined }, projectRoot: string): string {
-  if (values.inventory !== undefined && values.env !== undefined) throw new UsageError('give either -i/--inventory or --env, not both');
+/**
+ * The one env → inventory folder rule: -i DIR as given, else inventory/<--env> (a plain folder name), else
+ * inventory/<fallback>; without a fallback one of the two is required.
+ * @example inventoryFolder({ env: 'prod' }, '/opt/rmqd') // => '/opt/rmqd/inventory/prod'
+ */
+export function inventoryFolder(
+  values: { inventory?: string | undefined; env?: string | undefined }, projectRoot: string, command = '', fallback?: string,
+): string {
+  const prefix = command ? `${command}: ` : '';
+  if (values.inventory !== undefined && values.env !== undefined) throw new UsageError(`${prefix}give either -i/--inventory or --env, not both`);
   if (values.inventory !== undefined) return values.inventory;
-  if (values.env !== undefined) {
-    if (!/^[\w.-]+$/.test(values.env) || values.env.startsWith('.')) throw new UsageError(`--env "${values.env}" must be a plain folder name under inventory/`);
-    return join(projectRoot, 'inventory', values.env);
-  }
-  return join(projectRoot, 'inventory', 'local');
+  const env = values.env ?? fallback;
+  if (env === undefined) throw new UsageError(`${prefix}give --env NAME or -i DIR; see --help`);
+  if (!/^[\w.-]+$/.test(env) || env.startsWith('.')) throw new UsageError(`${prefix}--env "${env}" must be a plain folder name under inventory/`);
+  return join(projectRoot, 'inventory', env);
 }
 
 function forksOf(text: string | undefined): number {
@@ -186,14 +198,14 @@ function splayOf(text: string | undefined): number {
  * @example parseCliOptions(['site.yaml', '--check', '--env', 'prod'], '/opt/rocketmq-deploy')
  */
 export function parseCliOptions(argv: string[], projectRoot: string): CliOptions {
-  const { values, positionals } = parse(argv);
+  const { values, positionals } = parseCommandLine(argv, SPEC);
   const help = values.help === true;
   const [playbook, ...extra] = positionals;
   if (!help && playbook === undefined) throw new UsageError('missing PLAYBOOK (e.g. npx zx run.mjs playbooks/site.yaml); see --help');
   if (extra.length > 0) throw new UsageError(`unexpected argument "${extra[0]}" (one PLAYBOOK only); see --help`);
   const run: RunOptions = {
     playbook: playbook ?? '',
-    inventory: help ? '' : inventoryDir(values, projectRoot),
+    inventory: help ? '' : inventoryFolder(values, projectRoot, '', 'local'),
     check: values.check === true,
     diff: values.diff === true,
     tags: list(values.tags),

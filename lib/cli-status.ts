@@ -1,12 +1,14 @@
 // `run.mjs status`: reads the cluster of one inventory (no JVM, no SSH) and prints it beside the declaration.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { inventoryFolder } from './cli-options.ts';
 import { UsageError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadInventory } from './inventory.ts';
 import { modules } from './modules/index.ts';
 import { loadRole } from './roles.ts';
-import { writeFileAtomic, envNameOf } from './state-dir.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { envNameOf } from './state-dir.ts';
 import { hostVars, parseExtraVars, resolveVars } from './vars.ts';
 import { parseDeclaration } from './rocketmq/topics-decl.ts';
 import { matchesAny } from './rocketmq/topics-diff.ts';
@@ -60,11 +62,10 @@ export function parseStatusOptions(argv: string[], projectRoot: string): StatusO
       help: { type: 'boolean', short: 'h' },
     },
   });
-  if (values.inventory !== undefined && values.env !== undefined) throw new UsageError('status: give -i DIR or --env NAME, not both');
   const watch = values.watch === undefined ? undefined : Number(values.watch);
   if (watch !== undefined && !(Number.isFinite(watch) && watch >= 1)) throw new UsageError(`status --watch: a number of seconds ≥ 1, got "${values.watch}"`);
   const options: StatusOptions = {
-    inventory: values.inventory ?? join(projectRoot, 'inventory', values.env ?? 'local'),
+    inventory: inventoryFolder(values, projectRoot, 'status', 'local'),
     json: values.json === true, topology: values.topology ?? '', extraVars: parseExtraVars(values['extra-vars'] ?? []),
     help: values.help === true,
   };

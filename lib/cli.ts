@@ -1,7 +1,7 @@
 // Command line entry: the ONLY place that prints and sets process.exitCode; dispatches `lab` to the lab tool.
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
-import { CRON_COMMANDS, runCronCommand } from './cli-commands.ts';
+import { CRON_COMMANDS, runCronCommand } from './cli-cron.ts';
 import { parseCliOptions, HELP, type CliOptions } from './cli-options.ts';
 import { disabledReason } from './disabled.ts';
 import { formatWhere, UsageError } from './errors.ts';
@@ -13,7 +13,8 @@ import { humanReporter } from './report.ts';
 import { jsonCollector, writeJsonReport, type JsonCollector } from './report-json.ts';
 import { planRun, run, type PlannedRun, type RunDeps } from './run.ts';
 import { splay, type SplayDeps } from './splay.ts';
-import { envNameOf, stateDirFor, writeFileAtomic } from './state-dir.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { envNameOf, stateDirFor } from './state-dir.ts';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIO {

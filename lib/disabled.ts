@@ -1,7 +1,7 @@
 // The disabled file: while it exists, runs of that inventory exit 0 without touching hosts (cron stays untouched).
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from './state-dir.ts';
+import { writeFileAtomic } from './atomic-write.ts';
 
 /** File name inside the inventory's state folder. */
 export const DISABLED_FILE = 'disabled';

@@ -44,18 +44,6 @@ export class UnreachableError extends Error {
   }
 }
 
-/** A task failed on a host. */
-export class TaskError extends Error {
-  readonly host: string;
-  readonly task: string;
-  constructor(host: string, task: string, message: string) {
-    super(`${host}: task "${task}" failed: ${message}`);
-    this.name = 'TaskError';
-    this.host = host;
-    this.task = task;
-  }
-}
-
 /** Command-line usage is wrong (unknown option, missing playbook). */
 export class UsageError extends Error {
   constructor(message: string) {

@@ -1,6 +1,7 @@
 // Runs planned phases: connections opened in parallel, phases in order (a barrier), hosts under one p-limit(forks) per phase.
 import pLimit from 'p-limit';
-import { factsNeedBecome, runHostPhase, type HostOutcome } from './host-run.ts';
+import { factsNeedBecome, runHostPhase } from './host-run.ts';
+import type { HostOutcome } from './host-step.ts';
 import type { AheadTasks } from './host-session.ts';
 import { machineOf, RunFacts } from './run-facts.ts';
 import type { PlannedPhase } from './planner.ts';

@@ -6,8 +6,6 @@ import { failureOf, runStep, type HostOutcome, type HostRunContext, type HostSta
 import type { HostPlan, PlannedTask } from './planner.ts';
 import type { PlanContext, RunEvent } from './types.ts';
 
-export type { HostOutcome, HostRunContext } from './host-step.ts';
-
 function emitTask(state: HostState, task: PlannedTask, result: StepResult): void {
   const { phase, plan, diff } = state.ctx;
   const event: RunEvent = {

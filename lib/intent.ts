@@ -3,7 +3,7 @@ import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { PlannedPhase } from './planner.ts';
-import { writeFileAtomic } from './state-dir.ts';
+import { writeFileAtomic } from './atomic-write.ts';
 
 /** Why a task changed a host: `corrective` = the host drifted from an unchanged declaration; `intended` = the declaration changed. */
 export type ChangeCause = 'corrective' | 'intended';

@@ -12,6 +12,7 @@ import { ConfigError, ValidationError } from './errors.ts';
 import { didYouMean } from './suggest.ts';
 import type { Group, Host, Inventory, Vars, Where } from './types.ts';
 import { readYaml } from './yaml.ts';
+import { expectMapAt } from './validate.ts';
 import type { LoadedYaml } from './yaml.ts';
 
 const GROUP_KEYS = ['hosts', 'vars', 'children'];
@@ -129,14 +130,6 @@ function readHost(y: LoadedYaml, tree: Tree, group: Group, host: string, value: 
   const vars = expectMapAt(y, value, path, `host "${host}" (its value holds its variables)`);
   const entry = tree.hostVars.get(host)!;
   mergeInto(entry.vars, entry.where, vars, (key) => y.locate([...path, key]));
-}
-
-function expectMapAt(y: LoadedYaml, value: unknown, path: Path, what: string): Vars {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    const got = Array.isArray(value) ? 'a list' : JSON.stringify(value);
-    throw new ValidationError(`${what} must be a mapping (name: value lines, one per entry), got ${got}`, y.locate(path));
-  }
-  return value as Vars;
 }
 
 function ensureGroup(tree: Tree, name: string, where: Where): Group {

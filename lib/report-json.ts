@@ -1,5 +1,5 @@
 // The --json report: every task result, warnings, the recap and the exit code, written atomically for cron and monitoring.
-import { writeFileAtomic } from './state-dir.ts';
+import { writeFileAtomic } from './atomic-write.ts';
 import type { Change, HostCounts, Proof, RunEvent, TaskStatus } from './types.ts';
 
 /** One task or handler result as it appears in the report. */

@@ -2,8 +2,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ValidationError } from './errors.ts';
-import { moduleNames, parseTaskList } from './playbook.ts';
-import type { ModuleNames } from './playbook.ts';
+import { knownModuleNames, parseTaskList } from './task-list.ts';
+import type { ModuleNames } from './task-list.ts';
 import type { TaskSpec, Vars, Where } from './types.ts';
 import { readYaml } from './yaml.ts';
 
@@ -74,7 +74,7 @@ function yamlFile(folder: string): string | undefined {
 function readTasks(file: string | undefined, modules: ModuleNames, role: string): TaskSpec[] {
   if (!file) return [];
   const y = readYaml(file);
-  return parseTaskList(y, y.data ?? [], [], moduleNames(modules), role);
+  return parseTaskList(y, y.data ?? [], [], knownModuleNames(modules), role);
 }
 
 function readDefaults(folder: string): Vars {

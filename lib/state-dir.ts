@@ -1,5 +1,5 @@
-// Where a run keeps its per-inventory state (lock, disabled file, declared digests) and how it writes files atomically.
-import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+// Where a run keeps its per-inventory state (lock, disabled file, declared digests).
+import { statSync } from 'node:fs';
 import process from 'node:process';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -29,16 +29,4 @@ export function envNameOf(inventoryDir: string): string {
 /** The inventory folder of a path that names either the folder or its hosts file. */
 function folderOf(path: string): string {
   return statSync(path, { throwIfNoEntry: false })?.isFile() === true ? dirname(path) : path;
-}
-
-/**
- * Writes a file atomically: a temporary file in the same folder, then a rename, so readers never see half a file.
- * Creates the folder when missing.
- * @example writeFileAtomic('/var/lib/node_exporter/textfile/rmq.prom', text)
- */
-export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  writeFileSync(temp, text);
-  renameSync(temp, file);
 }

@@ -1,7 +1,7 @@
 // Inventory variables that no role reads but that are one typo away from one that does ("broker_heep" → broker_heap).
 import { formatWhere } from './errors.ts';
 import { suggest } from './suggest.ts';
-import type { ModuleNames } from './playbook.ts';
+import type { ModuleNames } from './task-list.ts';
 import { loadRole } from './roles.ts';
 import type { Inventory, Playbook } from './types.ts';
 

@@ -1,7 +1,8 @@
 // The lab's record of what it created (bridge, namespaces, veths, PIDs, mountpoints): the only basis for tear-down.
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
+import { writeFileAtomic } from '../atomic-write.ts';
 import { LabError } from './lab-error.ts';
 
 /** Where the lab keeps its state, keys and per-host files. Override with RMQD_LAB_DIR; lab N > 0 gets its own folder. */
@@ -13,7 +14,6 @@ export function labDir(): string {
 export const stateFile = (): string => join(labDir(), 'state.json');
 /** The lab's SSH key pair, made once and kept across `lab down` so operators' scripts can rely on the path. */
 export const keyFile = (): string => join(labDir(), 'id_ed25519');
-export const hostDir = (name: string): string => join(labDir(), 'hosts', name);
 
 /** One lab host as recorded; `pid` is set once its sshd process has been started. */
 export interface LabHostState {
@@ -79,9 +79,7 @@ export async function claimState(state: LabState): Promise<void> {
 /** Writes the state atomically (temp file + rename) so a crash mid-write never leaves half a record. */
 export async function writeState(state: LabState): Promise<void> {
   await mkdir(labDir(), { recursive: true, mode: 0o700 });
-  const temp = `${stateFile()}.tmp`;
-  await writeFile(temp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await rename(temp, stateFile());
+  writeFileAtomic(stateFile(), `${JSON.stringify(state, null, 2)}\n`, 0o600);
 }
 
 export async function removeState(): Promise<void> {

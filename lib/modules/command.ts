@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { ValidationError } from '../errors.ts';
 import { cmd, globQuote, quote } from '../shell.ts';
 import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
-import { expectArgv, expectMap, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../validate.ts';
+import { expectArgv, expectMap, expectString, optionalString, rejectUnknownKeys } from '../validate.ts';
 import { change } from './content-changes.ts';
 
 export interface CommandArgs {

@@ -1,6 +1,5 @@
 // The module registry: task module name → module, as playbooks name them.
-import { ValidationError } from '../errors.ts';
-import type { Module, Where } from '../types.ts';
+import type { Module } from '../types.ts';
 import { blockinfileModule } from './blockinfile.ts';
 import { commandModule } from './command.ts';
 import { copyModule } from './copy.ts';
@@ -49,17 +48,3 @@ const all: AnyModule[] = [
 
 /** Every task module by the name a playbook uses for it. */
 export const modules: ReadonlyMap<string, AnyModule> = new Map(all.map((m) => [m.name, m]));
-
-/** Known module names, sorted, for "unknown module" messages. */
-export const moduleNames: readonly string[] = [...modules.keys()].sort();
-
-/**
- * The module a task names.
- * @throws ValidationError naming the known modules when there is no such module
- * @example getModule('copy', where).name // => 'copy'
- */
-export function getModule(name: string, where?: Where): AnyModule {
-  const found = modules.get(name);
-  if (!found) throw new ValidationError(`unknown module "${name}" (known: ${moduleNames.join(', ')})`, where);
-  return found;
-}

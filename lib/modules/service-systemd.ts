@@ -5,8 +5,7 @@ import { gateActions } from './service-gates.ts';
 import type { Action, Change, Plan } from '../types.ts';
 import { installProbeScript, installRecordScript } from './service-install.ts';
 import { configSumsScript, recordSumsScript, removeBeforeStartScript } from './service-pidfile.ts';
-import { serviceTransition } from './service.ts';
-import type { ServiceArgs, ServiceFacts } from './service.ts';
+import type { ServiceArgs, ServiceFacts, Transition } from './service.ts';
 
 export const unitPathOf = (name: string): string => `/etc/systemd/system/${name}.service`;
 /** Start-time config checksums live in /run so they vanish at reboot, like the process they describe. */
@@ -115,8 +114,9 @@ function processActions(args: ServiceArgs, kind: 'start' | 'stop' | 'restart'): 
 /**
  * Plans a systemd-supervised service: unit file first, then enable/disable, then the process transition.
  * A changed unit file restarts a running service (its ExecStart or Environment may have changed).
+ * @param decide service.ts's serviceTransition for these args and facts (passed in: service.ts imports this file)
  */
-export function systemdActions(args: ServiceArgs, facts: ServiceFacts): Plan {
+export function systemdActions(args: ServiceArgs, facts: ServiceFacts, decide: (forceRestart: Change[]) => Transition): Plan {
   const text = unitText(args);
   const want = sha256(text);
   const actions: Action[] = [];
@@ -128,7 +128,7 @@ export function systemdActions(args: ServiceArgs, facts: ServiceFacts): Plan {
   }
   const enable = enableAction(args, facts);
   if (enable) actions.push(enable.action);
-  const transition = serviceTransition(args, facts, facts.running ? unitChanges : []);
+  const transition = decide(facts.running ? unitChanges : []);
   if (transition.kind === 'none' && actions.length === 0) return { actions, changes: [], reason: transition.reason };
   if (transition.kind !== 'none') actions.push(...gateActions(args.name, args, transition.kind, processActions(args, transition.kind)));
   const processChanges = transition.kind === 'none' ? [] : transition.changes.filter((c) => !unitChanges.includes(c));

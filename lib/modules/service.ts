@@ -226,7 +226,7 @@ function planService(args: ServiceArgs, facts: ReadonlyMap<string, ProbeResult>,
       found.install = { ...found.install, recordedPath: args.install, recordedId: id, nowId: id, deleted: 0 };
     }
   }
-  if (found.supervisor === 'systemd') return systemdActions(args, found);
+  if (found.supervisor === 'systemd') return systemdActions(args, found, (force) => serviceTransition(args, found, force));
   const transition = serviceTransition(args, found);
   if (transition.kind === 'none') return { actions: [], changes: transition.pending ?? [], reason: transition.reason };
   const writes = transition.kind === 'stop' ? [] : [{ path: startedKey(args), sha256: 'running' }];

@@ -5,6 +5,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import process from 'node:process';
+import { writeFileAtomic } from '../atomic-write.ts';
 import { downloadToCache, sha256File, verifiedDownload } from './download.ts';
 
 export { sha256File } from './download.ts';
@@ -95,7 +96,7 @@ export async function resolveDistribution(source: string, opts: ResolveOptions =
     await packDeterministic(source, root, built);
     const sha256 = await sha256File(built);
     await rename(built, tarball);
-    await writeAtomic(join(cacheDir, `${name}.json`), JSON.stringify({ version: parsed.version, sha256, key } satisfies Cached, null, 2));
+    writeFileAtomic(join(cacheDir, `${name}.json`), JSON.stringify({ version: parsed.version, sha256, key } satisfies Cached, null, 2));
     return { version: parsed.version, tarball, sha256 };
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -238,12 +239,6 @@ async function packDeterministic(source: string, root: string, out: string): Pro
   ];
   const result = await run('tar', args, root);
   if (result.code !== 0) throw new DistributionError(source, `cannot pack the archive (GNU tar and gzip are needed): ${result.output.trim().slice(-400)}`);
-}
-
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  await writeFile(temp, text);
-  await rename(temp, path);
 }
 
 interface RunResult {

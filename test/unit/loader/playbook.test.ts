@@ -52,7 +52,7 @@ const BAD: Array<[string, string, string]> = [
   ['unknown phase key', '- hosts: all\n  task: []\n', 'p.yaml:2:3: phase: unknown key "task" (known: name, hosts, roles'],
   ['missing hosts', '- name: x\n  tasks: []\n', 'p.yaml:1:3: a phase needs "hosts:"'],
   ['tasks not a list', '- hosts: all\n  tasks:\n    file: {path: /a}\n', 'p.yaml:3:5: "tasks" must be a list'],
-  ['args not a map', '- hosts: all\n  tasks:\n    - file: /a\n', 'p.yaml:3:13: arguments of "file" must be a mapping, got "/a"'],
+  ['args not a map', '- hosts: all\n  tasks:\n    - file: /a\n', 'p.yaml:3:13: arguments of "file" must be a mapping (name: value lines), got string "/a"'],
   ['become not bool', '- hosts: all\n  tasks:\n    - file: {path: /a}\n      become: sure\n', 'p.yaml:4:15: "become" must be a boolean (true/false, yes/no'],
   ['serial zero', '- hosts: all\n  serial: 0\n', 'p.yaml:2:11: "serial" must be a whole number from 1'],
   ['max_fail over 100', '- hosts: all\n  max_fail_percentage: 101\n', 'p.yaml:2:24: "max_fail_percentage" must be a whole number from 0 to 100'],

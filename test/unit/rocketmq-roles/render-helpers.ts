@@ -2,14 +2,14 @@
 import { readYaml } from '../../../lib/yaml.ts';
 import { loadInventory } from '../../../lib/inventory.ts';
 import { modules } from '../../../lib/modules/index.ts';
-import { moduleNames } from '../../../lib/playbook.ts';
+import { knownModuleNames } from '../../../lib/task-list.ts';
 import { loadRole } from '../../../lib/roles.ts';
 import { hostVars, resolveVars } from '../../../lib/vars.ts';
 import type { Inventory, Vars } from '../../../lib/types.ts';
 
 /** A role's defaults as the runner sees them: its meta dependencies' defaults (roles/rocketmq-common) under its own. */
 export function roleDefaults(role: string): Vars {
-  return loadRole('roles', role, moduleNames(modules), { file: `roles/${role}`, line: 1, col: 1 }).defaults;
+  return loadRole('roles', role, knownModuleNames(modules), { file: `roles/${role}`, line: 1, col: 1 }).defaults;
 }
 
 /** Only the defaults written in the role's own defaults/main.yaml. */

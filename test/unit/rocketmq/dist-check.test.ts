@@ -6,7 +6,7 @@ import process from 'node:process';
 import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { cli } from '../../../lib/cli.ts';
-import { FakeTransport } from '../../../lib/transports/fake.ts';
+import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/transports/local.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'rmqd-dist-check-'));

@@ -6,7 +6,7 @@ import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { cli } from '../../../lib/cli.ts';
 import type { JsonReport } from '../../../lib/report-json.ts';
-import { FakeTransport } from '../../../lib/transports/fake.ts';
+import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/transports/local.ts';
 import { tempDir } from './fixtures.ts';
 

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cli } from '../../../lib/cli.ts';
-import { FakeTransport } from '../../../lib/transports/fake.ts';
+import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/transports/local.ts';
 import type { Host, Transport } from '../../../lib/types.ts';
 import { tempDir } from './fixtures.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execute, type ExecuteInput } from '../../../lib/executor.ts';
-import { FakeTransport } from '../../../lib/transports/fake.ts';
+import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/transports/local.ts';
 import type { PlannedPhase } from '../../../lib/planner.ts';
 import type { RunEvent } from '../../../lib/types.ts';

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execute, type ExecuteInput } from '../../../lib/executor.ts';
-import { FakeTransport } from '../../../lib/transports/fake.ts';
+import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/transports/local.ts';
 import type { PlannedPhase, PlannedTask } from '../../../lib/planner.ts';
-import type { Module, RunEvent, Vars } from '../../../lib/types.ts';
+import type { Module, RunEvent } from '../../../lib/types.ts';
 import { flagModule, inventoryOf, isFactScript, phase, task, tempDir } from './fixtures.ts';
 
 // The runner tells host-local probes from volatile ones by module name: these doubles carry the real modules' names.

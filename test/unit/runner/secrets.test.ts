@@ -5,7 +5,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cli } from '../../../lib/cli.ts';
 import { isSecretName, makeRedactor, MASK, secretValues } from '../../../lib/redact.ts';
-import { FakeTransport } from '../../../lib/transports/fake.ts';
+import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/transports/local.ts';
 import { shellCall } from '../../../lib/transports/local.ts';
 import { tempDir } from './fixtures.ts';

@@ -9,7 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ConfigError, TemplateError, UsageError, ValidationError } from '../../../lib/errors.ts';
 import { modules } from '../../../lib/modules/index.ts';
-import { moduleNames } from '../../../lib/playbook.ts';
+import { knownModuleNames } from '../../../lib/task-list.ts';
 import { loadRole } from '../../../lib/roles.ts';
 import { planRun } from '../../../lib/run.ts';
 import { loadInventory } from '../../../lib/inventory.ts';
@@ -27,7 +27,7 @@ function stringVariables(): Map<string, string> {
   const out = new Map<string, string>();
   const roles = readdirSync('roles');
   for (const role of roles) {
-    const defaults = loadRole('roles', role, moduleNames(modules), { file: `roles/${role}`, line: 1, col: 1 }).defaults;
+    const defaults = loadRole('roles', role, knownModuleNames(modules), { file: `roles/${role}`, line: 1, col: 1 }).defaults;
     for (const [k, v] of Object.entries(defaults)) if (typeof v === 'string') out.set(k, v);
   }
   for (const dir of INVENTORIES) {

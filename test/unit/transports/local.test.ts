@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { buildFactScript, parseFactOutput } from '../../../lib/facts.ts';
 import { quote } from '../../../lib/shell.ts';
-import { FakeTransport } from '../../../lib/transports/fake.ts';
+import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport, shellCall } from '../../../lib/transports/local.ts';
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');

@@ -1,10 +1,7 @@
 // Fake transport for unit tests: records and counts every call, answers from a handler or a real delegate transport.
-import { UnreachableError } from '../errors.ts';
-import { isFactScript } from '../facts.ts';
-import type { ExecOptions, ExecResult, Transport } from '../types.ts';
-
-// Re-exported because executor tests import it from here.
-export { isFactScript };
+import { UnreachableError } from '../../lib/errors.ts';
+import { isFactScript } from '../../lib/facts.ts';
+import type { ExecOptions, ExecResult, Transport } from '../../lib/types.ts';
 
 /** Answers one exec call; undefined passes the call on to the delegate (or to plain success). */
 export type FakeHandler = (script: string, opts: ExecOptions) => ExecResult | undefined | Promise<ExecResult | undefined>;

@@ -1,15 +1,12 @@
 // The cron subcommands of the CLI: `disable`, `enable` and `cron-line`; they parse their own options and return text.
 import { hostname, userInfo } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { cronLine } from './cron-line.ts';
 import { disableRuns, enableRuns } from './disabled.ts';
-import { optionNames } from './cli-options.ts';
+import { inventoryFolder, parseCommandLine } from './cli-options.ts';
 import { UsageError } from './errors.ts';
 import { locateInventory } from './inventory.ts';
 import { parseSplaySeconds } from './splay.ts';
 import { envNameOf, stateDirFor } from './state-dir.ts';
-import { didYouMean } from './suggest.ts';
 
 /** Names of the subcommands handled here. */
 export const CRON_COMMANDS = ['disable', 'enable', 'cron-line'] as const;
@@ -25,22 +22,6 @@ const SPEC = {
   project: { type: 'string' },
 } as const;
 
-function parse(command: string, argv: string[]): ReturnType<typeof parseArgs<{ options: typeof SPEC; allowPositionals: true; strict: true }>> {
-  try {
-    return parseArgs({ args: argv, options: SPEC, allowPositionals: true, strict: true });
-  } catch (error) {
-    const text = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
-    const option = /Unknown option '([^']+)'/i.exec(text)?.[1];
-    throw new UsageError(`${command}: ${text}${option === undefined ? '' : didYouMean(option, optionNames(SPEC))}; see --help`);
-  }
-}
-
-function inventoryOf(command: string, values: { inventory?: string | undefined; env?: string | undefined }, projectRoot: string): string {
-  if ((values.inventory === undefined) === (values.env === undefined)) throw new UsageError(`${command}: give exactly one of --env NAME or -i DIR; see --help`);
-  if (values.env !== undefined && (!/^[\w.-]+$/.test(values.env) || values.env.startsWith('.'))) throw new UsageError(`${command}: --env "${values.env}" must be a plain folder name under inventory/`);
-  return values.inventory ?? join(projectRoot, 'inventory', values.env as string);
-}
-
 const whoAmI = (): string => {
   try {
     return userInfo().username;
@@ -55,10 +36,10 @@ const whoAmI = (): string => {
  * @example runCronCommand('disable', ['--env', 'prod', '--reason', 'disk swap'], '/opt/rocketmq-deploy')
  */
 export function runCronCommand(command: string, argv: string[], projectRoot: string, now: () => Date = () => new Date()): string {
-  const { values, positionals } = parse(command, argv);
+  const { values, positionals } = parseCommandLine(argv, SPEC, command);
   if (command === 'cron-line') return cronLineOf(values, positionals, projectRoot);
   if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0]}"; see --help`);
-  const inventory = inventoryOf(command, values, projectRoot);
+  const inventory = inventoryFolder(values, projectRoot, command);
   locateInventory(inventory); // a mistyped name is an error, not a new state folder
   const stateDir = stateDirFor(inventory);
   if (command === 'enable') {
@@ -70,12 +51,12 @@ export function runCronCommand(command: string, argv: string[], projectRoot: str
   return `runs disabled for inventory ${envNameOf(inventory)} (${file}); undo with: npx zx run.mjs enable --env ${envNameOf(inventory)}\n`;
 }
 
-function cronLineOf(values: ReturnType<typeof parse>['values'], positionals: string[], projectRoot: string): string {
+function cronLineOf(values: ReturnType<typeof parseCommandLine<typeof SPEC>>['values'], positionals: string[], projectRoot: string): string {
   const [playbook, ...extra] = positionals;
   if (playbook === undefined) throw new UsageError('cron-line: missing PLAYBOOK, e.g. cron-line playbooks/2m2s-sync.yaml --env prod');
   if (extra.length > 0) throw new UsageError(`cron-line: unexpected argument "${extra[0]}"`);
   if (values.env === undefined) throw new UsageError('cron-line: --env NAME is required (the crontab line uses --env so it works from the project folder)');
-  inventoryOf('cron-line', { env: values.env }, projectRoot);
+  inventoryFolder({ env: values.env }, projectRoot, 'cron-line');
   const splaySeconds = parseSplaySeconds(values.splay ?? '60');
   if (splaySeconds === undefined) throw new UsageError(`cron-line: --splay "${values.splay}" must be whole seconds from 0 to 86400`);
   const line = cronLine({

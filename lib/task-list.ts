@@ -1,0 +1,95 @@
+// Parses task lists (a phase's tasks or handlers, a role's tasks/main.yaml) into TaskSpecs.
+import { ValidationError } from './errors.ts';
+import type { TaskSpec, Vars, Where } from './types.ts';
+import { expectBool, expectListAt, expectMapAt, expectString, expectStringList, rejectUnknownAt } from './validate.ts';
+import type { YamlPath } from './validate.ts';
+import type { LoadedYaml } from './yaml.ts';
+
+/** Known module names, as a list or as the module registry itself. */
+export type ModuleNames = readonly string[] | ReadonlyMap<string, unknown>;
+
+type Path = YamlPath;
+const TASK_KEYS = ['name', 'notify', 'tags', 'when', 'become', 'changed_when', 'loop', 'loop_control'];
+/** Where each task wrote `notify`, so an unknown handler is reported at that line. */
+const notifyWhereOf = new WeakMap<TaskSpec, Where>();
+
+/** The names in a module list or registry. */
+export function knownModuleNames(modules: ModuleNames): string[] {
+  return Array.isArray(modules) ? [...modules] : [...(modules as ReadonlyMap<string, unknown>).keys()];
+}
+
+/** Where `task` wrote `notify` (undefined for a task without one). */
+export const notifyWhere = (task: TaskSpec): Where | undefined => notifyWhereOf.get(task);
+
+/**
+ * Parses a list of tasks (a phase's tasks or handlers, or a role's tasks/main.yaml).
+ * @param value the list itself; `path` is where it sits in `y`
+ * @throws ValidationError at the offending key for unknown modules, unknown keys and wrong types
+ */
+export function parseTaskList(y: LoadedYaml, value: unknown, path: Path, names: readonly string[], role?: string): TaskSpec[] {
+  return expectListAt(y, value, path, 'tasks').map((item, i) => parseTask(y, item, [...path, i], names, role));
+}
+
+function parseTask(y: LoadedYaml, value: unknown, path: Path, names: readonly string[], role: string | undefined): TaskSpec {
+  const map = expectMapAt(y, value, path, 'a task');
+  const at = (key: string) => y.locate([...path, key]);
+  const module = moduleKeyOf(y, map, path, names);
+  const task: TaskSpec = {
+    name: map.name === undefined ? defaultName(module, map[module]) : expectString(map.name, 'name', at('name')),
+    module,
+    args: moduleArgs(y, module, map[module], [...path, module]),
+    where: y.locate(path),
+    notify: expectStringList(map.notify, 'notify', at('notify')),
+    tags: expectStringList(map.tags, 'tags', at('tags')),
+  };
+  if (role !== undefined) task.role = role;
+  if (map.when !== undefined) task.when = conditionText(map.when, 'when', at('when'));
+  if (map.become !== undefined) task.become = expectBool(map.become, 'become', at('become'));
+  if (map.changed_when !== undefined) task.changedWhen = conditionText(map.changed_when, 'changed_when', at('changed_when'));
+  if (map.loop !== undefined) task.loop = expectLoop(map.loop, at('loop'));
+  if (map.loop_control !== undefined) task.loopLabel = loopLabelOf(y, map, [...path, 'loop_control']);
+  if (map.notify !== undefined) notifyWhereOf.set(task, at('notify'));
+  return task;
+}
+
+/** Exactly one key of a task that is not a task keyword names its module. */
+function moduleKeyOf(y: LoadedYaml, map: Vars, path: Path, names: readonly string[]): string {
+  const candidates = Object.keys(map).filter((k) => !TASK_KEYS.includes(k));
+  const known = candidates.filter((k) => names.includes(k));
+  const unknown = candidates.find((k) => !names.includes(k));
+  const list = [...names].sort().join(', ');
+  if (unknown !== undefined && known.length === 0) throw new ValidationError(`unknown module "${unknown}" (known: ${list})`, y.locateKey([...path, unknown]));
+  if (unknown !== undefined) throw new ValidationError(`task: unknown key "${unknown}" (task keys: ${TASK_KEYS.join(', ')}, and one module)`, y.locateKey([...path, unknown]));
+  if (known.length === 0) throw new ValidationError(`task has no module; add one of: ${list}`, y.locate(path));
+  if (known.length > 1) throw new ValidationError(`task has two modules, "${known[0]}" and "${known[1]}"; split it into two tasks`, y.locateKey([...path, known[1]!]));
+  return known[0]!;
+}
+
+function moduleArgs(y: LoadedYaml, module: string, value: unknown, path: Path): Vars {
+  if (value === null || value === undefined) return {};
+  // `command: echo hi` is the one free-form shorthand, as in Ansible.
+  if (module === 'command' && typeof value === 'string') return { cmd: value };
+  return expectMapAt(y, value, path, `arguments of "${module}"`);
+}
+
+function defaultName(module: string, args: unknown): string {
+  const first = args !== null && typeof args === 'object' ? Object.values(args).find((v) => typeof v === 'string') : args;
+  return typeof first === 'string' ? `${module} ${first}` : module;
+}
+
+function conditionText(value: unknown, key: string, where: Where): string {
+  return typeof value === 'boolean' ? String(value) : expectString(value, key, where);
+}
+
+function expectLoop(value: unknown, where: Where): unknown {
+  if (typeof value === 'string' || Array.isArray(value)) return value;
+  throw new ValidationError(`"loop" must be a list or a template naming a list, such as "{{ broker_instances }}"`, where);
+}
+
+/** `loop_control: { label: TEMPLATE }`, the only loop_control key this runner knows; it needs a `loop`. */
+function loopLabelOf(y: LoadedYaml, task: Vars, path: Path): string {
+  const control = expectMapAt(y, task.loop_control, path, 'loop_control');
+  rejectUnknownAt(y, control, path, ['label'], 'loop_control');
+  if (task.loop === undefined) throw new ValidationError('"loop_control" needs a "loop" on the same task', y.locateKey(path));
+  return expectString(control.label, 'loop_control.label', y.locate([...path, 'label']));
+}
