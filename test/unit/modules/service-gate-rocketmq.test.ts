@@ -5,7 +5,7 @@ import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { EXIT } from '../../../lib/exit-codes.ts';
 import { ActionFailure } from '../../../lib/host-session.ts';
-import { getModule } from '../../../lib/modules/index.ts';
+import { modules } from '../../../lib/modules/index.ts';
 import type { ServiceArgs } from '../../../lib/modules/service.ts';
 import { namesrvCaughtUp } from '../../../lib/rocketmq/remoting/namesrv-health.ts';
 import type { Action, Plan, Vars } from '../../../lib/types.ts';
@@ -13,7 +13,7 @@ import { states } from '../rocketmq/remoting-health-states.ts';
 import { type Replay, replayServer, response } from '../rocketmq/remoting-recorded.ts';
 import { vctx, where } from './process-helpers.ts';
 
-const service = getModule('service');
+const service = modules.get('service')!;
 const pctx = { host: 'mq1', check: false, diff: false };
 /** The probe answer of a running broker whose broker.properties changed since it started: a restart is due. */
 const staleRunning = { stdout: 'supervisor=pidfile\nrunning=yes\npid=4242\nwhy=\nconfig0=aaaa bbbb\n', code: 0 };

@@ -9,7 +9,7 @@ import { execute } from '../../../lib/executor.ts';
 import { cheapOnly, rocketmqVerifyModuleWith, type RocketmqVerifyArgs, verifyProbeId } from '../../../lib/modules/rocketmq-verify.ts';
 import type { VerifyReader } from '../../../lib/modules/rocketmq-verify-read.ts';
 import type { ClusterInfo, HaRuntimeInfo } from '../../../lib/rocketmq/remoting/bodies.ts';
-import { FakeTransport } from '../../../lib/transports/fake.ts';
+import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/transports/local.ts';
 import type { Module, PlanContext, RunEvent } from '../../../lib/types.ts';
 import { inventoryOf, phase, task, taskSpec, tempDir } from '../runner/fixtures.ts';
