@@ -58,12 +58,7 @@ export function writeFileScript(opts: WriteFileOptions): string {
     // Unset attributes keep the old file's (best effort for the owner: only root may give files away);
     // a new file gets the usual 0666 minus umask instead of mktemp's 0600.
     // A link being replaced lends nothing: its target may be anywhere, or missing.
-    follow ? 'if [ -e "$dest" ]; then' : 'if [ -e "$dest" ] && [ ! -L "$dest" ]; then',
-    '  chmod "$(stat -c %a -- "$dest")" "$tmp"',
-    '  chown "$(stat -c %u:%g -- "$dest")" "$tmp" 2>/dev/null || :',
-    'else',
-    `  chmod "$(printf '%o' $((0666 & ~$(umask))))" "$tmp"`,
-    'fi',
+    ...lentAttributes(follow, opts.mode !== undefined),
     ...attributeCommands('"$tmp"', opts),
     // coreutils sync FILE fsyncs just this file; older or busybox sync without FILE syncs everything.
     'sync "$tmp" 2>/dev/null || sync',
@@ -99,4 +94,16 @@ export function attributesAction(path: string, attrs: FileAttributes): Action {
 /** Removes a path (recursively for folders). */
 export function removeAction(path: string): Action {
   return { describe: `remove ${path}`, script: cmd('rm', '-rf', '--', path) };
+}
+
+/**
+ * The lines that give the temp file the old file's mode and owner. With a declared mode the old mode is never lent:
+ * the content is already in the temp file, and a secret declared 0600 over an old 0644 file would be readable by
+ * anyone until the declared chmod ran.
+ */
+function lentAttributes(follow: boolean, modeDeclared: boolean): string[] {
+  const exists = follow ? 'if [ -e "$dest" ]; then' : 'if [ -e "$dest" ] && [ ! -L "$dest" ]; then';
+  const owner = '  chown "$(stat -c %u:%g -- "$dest")" "$tmp" 2>/dev/null || :';
+  if (modeDeclared) return [exists, owner, 'fi'];
+  return [exists, '  chmod "$(stat -c %a -- "$dest")" "$tmp"', owner, 'else', `  chmod "$(printf '%o' $((0666 & ~$(umask))))" "$tmp"`, 'fi'];
 }
