@@ -1,12 +1,12 @@
 // The rocketmq_acl module: ACL 2.0 users and permissions as declared, on every broker member (each keeps its own),
 // asked and set from the controller through the brokers' ports, signed as the tool's admin user (no JVM).
 import { ValidationError } from '../errors.ts';
-import { ActionFailure } from '../host-session.ts';
 import { MASK } from '../redact.ts';
 import { parseAclDeclaration, type DeclaredUser } from '../rocketmq/acl-decl.ts';
 import { planAclMember, type AclOp, type MemberAclState } from '../rocketmq/acl-diff.ts';
 import { readAclMember, type AclAdminFactory } from '../rocketmq/acl-read.ts';
 import type { AclInfo } from '../rocketmq/remoting/auth-admin.ts';
+import { memberAdminAction } from './member-admin-action.ts';
 import type { Action, Change, Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
 import { expectBool, expectInt, expectMap, expectString, rejectUnknownKeys } from '../validate.ts';
 
@@ -63,19 +63,7 @@ function describeOp(op: AclOp): string {
 }
 
 function memberAction(factory: AclAdminFactory, args: RocketmqAclArgs, member: Member, ops: AclOp[]): Action {
-  return {
-    describe: `${label(member)} (${member.addr}): ${ops.map(describeOp).join(', ')}`, script: '',
-    run: async () => {
-      const admin = factory(args.admin);
-      try {
-        for (const op of ops) await admin.apply(member.addr, op);
-      } catch (error) {
-        throw new ActionFailure(1, `${label(member)} at ${member.addr}: ${error instanceof Error ? error.message : String(error)}`);
-      } finally {
-        admin.close();
-      }
-    },
-  };
+  return memberAdminAction(label(member), member.addr, ops.map(describeOp).join(', '), () => factory(args.admin), ops);
 }
 
 function planFromRead(factory: AclAdminFactory, args: RocketmqAclArgs, reads: MemberRead[], ctx: PlanContext): Plan {

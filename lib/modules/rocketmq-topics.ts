@@ -8,6 +8,7 @@ import { parseDeclaration } from '../rocketmq/topics-decl.ts';
 import { readCluster, type ClusterRead, type DeclaredMember, type TopicsAdminFactory } from '../rocketmq/topics-admin.ts';
 import { planMember, type MemberOp, type MemberPlan } from '../rocketmq/topics-diff.ts';
 import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
+import { memberAdminAction } from './member-admin-action.ts';
 import type { Action, Change, Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
 import { expectBool, expectInt, expectMap, expectString, expectStringList, rejectUnknownKeys } from '../validate.ts';
 
@@ -74,19 +75,7 @@ function describeOp(op: MemberOp): string {
 
 /** One controller-side action per member: its ops in order. */
 function memberAction(factory: TopicsAdminFactory, args: RocketmqTopicsArgs, member: DeclaredMember, ops: MemberOp[]): Action {
-  return {
-    describe: `${label(member)} (${member.addr}): ${ops.map(describeOp).join(', ')}`, script: '',
-    run: async () => {
-      const admin = factory(args.auth);
-      try {
-        for (const op of ops) await admin.apply(member.addr, op);
-      } catch (error) {
-        throw new ActionFailure(1, `${label(member)} at ${member.addr}: ${error instanceof Error ? error.message : String(error)}`);
-      } finally {
-        admin.close();
-      }
-    },
-  };
+  return memberAdminAction(label(member), member.addr, ops.map(describeOp).join(', '), () => factory(args.auth), ops);
 }
 
 /** Topics deleted on every member that had them are removed from the name servers' routes too. */
