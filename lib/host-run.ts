@@ -14,6 +14,7 @@ function emitTask(state: HostState, task: PlannedTask, result: StepResult): void
   };
   if (diff && result.status === 'changed' && result.plan?.diff) event.diff = result.plan.diff;
   if (result.refused === true && event.kind === 'task') event.refused = true;
+  if (result.pending === true && event.kind === 'task') event.pending = result.plan?.changes ?? [];
   if (result.plan?.proof !== undefined && event.kind === 'task') event.proof = result.plan.proof;
   state.ctx.emit(event);
 }

@@ -38,7 +38,7 @@ export interface HostState {
 }
 
 /** What one task (or handler item) did. */
-export type StepResult = { status: 'ok' | 'changed' | 'failed'; message: string; plan?: Plan; refused?: boolean };
+export type StepResult = { status: 'ok' | 'changed' | 'failed'; message: string; plan?: Plan; refused?: boolean; pending?: boolean };
 
 /**
  * Plans one task from fresh facts and, unless in check mode, applies its actions.
@@ -53,8 +53,10 @@ export async function runStep(state: HostState, task: PlannedTask, remaining: Pl
   if (plan.failure !== undefined) return { status: 'failed', message: plan.failure, plan };
   if (plan.actions.length === 0) {
     // A check-mode plan may name drift it cannot act on itself (e.g. an unhealthy cluster): that is still "would change".
-    const drift = state.ctx.check && task.countsAsChange && plan.changes.length > 0;
-    return drift ? { status: 'changed', message: `would change: ${describeChanges(plan)}`, plan } : { status: 'ok', message: plan.reason ?? 'as declared', plan };
+    const drift = task.countsAsChange && plan.changes.length > 0;
+    if (drift && state.ctx.check) return { status: 'changed', message: `would change: ${describeChanges(plan)}`, plan };
+    // A real run changes nothing here, but the drift it saw stays in its report (as --check's does).
+    return { status: 'ok', message: plan.reason ?? 'as declared', plan, ...(drift ? { pending: true } : {}) };
   }
   const changing = task.countsAsChange && plan.actions.some((a) => a.changes !== false);
   const described = plan.actions.map((a) => a.describe).join('; ');

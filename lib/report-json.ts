@@ -19,6 +19,8 @@ export interface JsonTaskResult {
   proof?: Proof;
   /** A skip of a task that runs for another instance, phase or host (hidden from the human output without -v). */
   selection?: boolean;
+  /** A real run's drift left to a later task (reported as found items, like --check's). */
+  pending?: Change[];
 }
 
 /** One drift found or one change applied (or failed), flattened for monitoring. */
@@ -64,7 +66,8 @@ export interface JsonCollector {
 
 /** The flat items of one task result: one per change, one for a failure, none for ok/skipped. */
 export function itemsOf(result: JsonTaskResult, check: boolean): JsonItem[] {
-  if (result.status !== 'changed' && result.status !== 'failed') return [];
+  const pending = result.status === 'ok' && result.pending !== undefined && result.pending.length > 0;
+  if (result.status !== 'changed' && result.status !== 'failed' && !pending) return [];
   const base = { host: result.host, phase: result.phase, task: result.task };
   const extra = (item: JsonItem): JsonItem => {
     if (result.module !== undefined) item.module = result.module;
@@ -72,8 +75,8 @@ export function itemsOf(result: JsonTaskResult, check: boolean): JsonItem[] {
     return item;
   };
   if (result.status === 'failed') return [extra({ ...base, item: result.task, result: 'failed', message: result.message })];
-  const outcome = check ? 'found' : 'applied';
-  const changes = result.changes.length > 0 ? result.changes : [{ item: result.task }];
+  const outcome = check || pending ? 'found' : 'applied';
+  const changes = pending ? (result.pending ?? []) : result.changes.length > 0 ? result.changes : [{ item: result.task }];
   return changes.map((c) => {
     const item: JsonItem = { ...base, item: c.item, result: outcome, message: result.message };
     if (c.before !== undefined) item.before = c.before;
@@ -103,6 +106,7 @@ export function jsonCollector(playbook: string, now: () => Date = () => new Date
       if (event.kind === 'task' && event.module !== undefined) result.module = event.module;
       if (event.kind === 'task' && event.cause !== undefined) result.cause = event.cause;
       if (event.kind === 'task' && event.selection === true) result.selection = true;
+      if (event.kind === 'task' && event.pending !== undefined) result.pending = event.pending;
       if (event.kind === 'task' && event.proof !== undefined) {
         result.proof = event.proof;
         report.proofs.push({ host: event.host, phase: event.phase, task: event.task, ...event.proof });

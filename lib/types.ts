@@ -254,6 +254,11 @@ export type RunEvent =
      * host of this run (lib/skip-selection.ts). The terminal output and the recap show these with -v only.
      */
     selection?: boolean;
+    /**
+     * A real run's drift that this task saw and left to a later task (a service with `restart: never` running an
+     * old config): --check counts it as a change, so the run's report lists it as found, keeping both reports equal.
+     */
+    pending?: Change[];
   }
   | { kind: 'handler'; phase: string; host: string; task: string; status: TaskStatus; message?: string }
   | { kind: 'unreachable'; host: string; message: string }
