@@ -10,6 +10,8 @@ import { loadRole } from './roles.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { envNameOf } from './state-dir.ts';
 import { hostVars, parseExtraVars, resolveVars } from './vars.ts';
+import { aclCredentialsOfVars } from './rocketmq/acl-args.ts';
+import type { Credentials } from './rocketmq/remoting/acl-sign.ts';
 import { parseDeclaration } from './rocketmq/topics-decl.ts';
 import { matchesAny } from './rocketmq/topics-diff.ts';
 import type { MemberDeclaration } from './rocketmq/topics-members.ts';
@@ -75,7 +77,7 @@ export function parseStatusOptions(argv: string[], projectRoot: string): StatusO
 }
 
 /** The declaration as the rocketmq-topics role computes it, seen from the first name server host. */
-function declarationOf(options: StatusOptions, projectRoot: string): { decl: StatusDeclaration; namesrvs: string[] } {
+function declarationOf(options: StatusOptions, projectRoot: string): { decl: StatusDeclaration; namesrvs: string[]; auth?: Credentials } {
   const inventory = loadInventory(options.inventory);
   const where = { file: options.inventory, line: 1, col: 1 };
   const role = loadRole(join(projectRoot, 'roles'), 'rocketmq-topics', modules, where);
@@ -91,7 +93,10 @@ function declarationOf(options: StatusOptions, projectRoot: string): { decl: Sta
   });
   const ignore = Array.isArray(vars['rocketmq_topics_ignore']) ? (vars['rocketmq_topics_ignore'] as unknown[]).map(String) : [];
   const namesrvs = String(vars['topics_namesrv'] ?? '').split(';').map((a) => a.trim()).filter(Boolean);
-  return { decl: { env: envNameOf(options.inventory), cluster: String(vars['rocketmq_cluster_name']), members, ignore }, namesrvs };
+  // With ACL 2.0 on, every read is signed as the tool's admin (the secret from its secret_file / secret_env).
+  const auth = aclCredentialsOfVars(vars, 'status');
+  const decl = { env: envNameOf(options.inventory), cluster: String(vars['rocketmq_cluster_name']), members, ignore };
+  return auth === undefined ? { decl, namesrvs } : { decl, namesrvs, auth };
 }
 
 /**
@@ -99,9 +104,9 @@ function declarationOf(options: StatusOptions, projectRoot: string): { decl: Sta
  * @example const status = await statusOnce(options, root)
  */
 export async function statusOnce(options: StatusOptions, projectRoot: string): Promise<ClusterStatus> {
-  const { decl, namesrvs } = declarationOf(options, projectRoot);
+  const { decl, namesrvs, auth } = declarationOf(options, projectRoot);
   const groups = [...new Set(decl.members.flatMap((m) => m.declaration.groups.map((g) => g.name)))];
-  const read = await readStatus(namesrvs, decl.cluster, decl.members.map((m) => m.addr), groups, (n) => matchesAny(decl.ignore, n));
+  const read = await readStatus(namesrvs, decl.cluster, decl.members.map((m) => m.addr), groups, (n) => matchesAny(decl.ignore, n), 3000, auth);
   return buildStatus(read, decl, new Date());
 }
 

@@ -6,9 +6,11 @@ import { derivedKeyErrors } from './rocketmq/derived-keys.ts';
 import { allKnownKeys, lintEntries, lintInstance } from './rocketmq/broker-lint.ts';
 import { checkTopicDeclarations } from './rocketmq/topics-preflight.ts';
 import { checkControllers } from './rocketmq/controller-preflight.ts';
+import { aclVersionErrors } from './rocketmq/acl-preflight.ts';
 import { controllerInstances } from './rocketmq/controllers.ts';
 import { allBrokerInstances, checkTopology, DEFAULT_NAMESRV_PORT, groupHosts, TOPOLOGIES, type BrokerInstance, type Topology } from './rocketmq/topology.ts';
 import type { Inventory, Vars, Where } from './types.ts';
+import { originsOf } from './var-origins.ts';
 
 /** What every preflight check receives: the inventory, each host's fully resolved variables, its own arguments. */
 export interface PreflightContext {
@@ -58,6 +60,9 @@ function rocketmqTopology(ctx: PreflightContext): string[] {
   if (missing.length > 0) {
     fail(`${topology}: the inventory ${ctx.inventory.dir} needs hosts in the groups nameservers and brokers`, missing.map((g) => `group "${g}" is missing or has no hosts; add it to hosts.yaml`), ctx.where);
   }
+  // Every playbook runs this check: refuse ACL on an old RocketMQ before any host is touched.
+  const acl = aclVersionErrors([...ctx.hosts].map(([host, vars]) => ({ host, vars, at: (v: string) => sourceAt(ctx, host, v) })));
+  if (acl.length > 0) fail('ACL 2.0 (rocketmq_acl_enabled) needs RocketMQ 5.3 or later', acl, ctx.where);
   const report = checkTopology(topology, instancesFor(ctx, topology), namesrvPorts(ctx));
   if (report.errors.length > 0) fail(`inventory ${ctx.inventory.dir} does not fit topology ${topology}`, report.errors, ctx.where);
   return report.warnings;
@@ -105,6 +110,14 @@ function declaredControllerAddr(ctx: PreflightContext, broker: BrokerInstance): 
   if (fromGroup !== undefined) return { value: String(fromGroup), from: `broker_properties.controllerAddr${at('broker_properties')}` };
   if (vars['broker_controller_addr'] !== undefined) return { value: String(vars['broker_controller_addr']), from: `broker_controller_addr${at('broker_controller_addr')}` };
   return undefined;
+}
+
+/** Where a variable was set, for an error: an inventory file:line:col, or -e / a role default. */
+function sourceAt(ctx: PreflightContext, host: string, variable: string): string {
+  const where = ctx.inventory.hosts.get(host)?.sources[variable];
+  if (where) return ` (set in ${formatWhere(where)})`;
+  const origin = originsOf(ctx.hosts.get(host) ?? {})?.origin[variable];
+  return typeof origin === 'string' ? ` (${origin})` : origin ? ` (set in ${formatWhere(origin)})` : '';
 }
 
 function declaredAt(ctx: PreflightContext, host: string, variable: string): string {

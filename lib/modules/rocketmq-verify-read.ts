@@ -4,6 +4,7 @@ import type { ClusterBroker } from '../rocketmq/cluster-list.ts';
 import { getBrokerHaStatus, getBrokerRuntimeInfo, getClusterInfo } from '../rocketmq/remoting/admin.ts';
 import type { ClusterInfo, HaRuntimeInfo } from '../rocketmq/remoting/bodies.ts';
 import { splitNamesrvs } from '../rocketmq/remoting/broker-health.ts';
+import { aclHook, type Credentials } from '../rocketmq/remoting/acl-sign.ts';
 import { RemotingClient } from '../rocketmq/remoting/client.ts';
 import { laggingSlaves } from '../rocketmq/remoting/health.ts';
 
@@ -29,9 +30,9 @@ export interface CheapRead {
   problems: string[];
 }
 
-/** The remoting reader (5 s per request, as BrokerHealth.java). */
-export function remotingReader(timeoutMs = 5000): VerifyReader {
-  const client = new RemotingClient({ timeoutMs });
+/** The remoting reader (5 s per request, as BrokerHealth.java), signing as the admin when ACL 2.0 is on. */
+export function remotingReader(timeoutMs = 5000, auth?: Credentials): VerifyReader {
+  const client = new RemotingClient({ timeoutMs, hook: aclHook(auth) });
   return {
     clusterInfo: (ns) => getClusterInfo(client, ns),
     haStatus: (master) => getBrokerHaStatus(client, master),

@@ -2,9 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../errors.ts';
 import { clusterListFailure, parseClusterList, type ClusterBroker } from '../rocketmq/cluster-list.ts';
-import { cmd, quote } from '../shell.ts';
+import { ACL_ARG_KEYS, aclCredentials } from '../rocketmq/acl-args.ts';
+import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
 import type { Module, Plan, PlanContext, Probe, ProbeResult, Vars, Where } from '../types.ts';
 import { checkModeProof, clusterProof } from './rocketmq-verify-proof.ts';
+import { section, verifyScript } from './rocketmq-verify-script.ts';
 import { type CheapRead, cheapRead, remotingReader, type VerifyReader } from './rocketmq-verify-read.ts';
 import { expectInt, expectMap, expectOneOf, expectString, optionalString, rejectUnknownKeys } from '../validate.ts';
 
@@ -30,11 +32,14 @@ export interface RocketmqVerifyArgs {
    * health by the cheap read (no JVM, no message). `always`: every run sends them (the CLI's --verify-messages).
    */
   sendMessages: 'on_change' | 'always';
+  /** The admin's credentials when ACL 2.0 is on: the cheap read (from the controller) signs with them. */
+  auth?: Credentials | undefined;
+  /** With ACL on: the host folder of conf/tools.yml, which the JVMs of the full proof sign with (verify-script.ts). */
+  aclHome?: string | undefined;
 }
 
-const KNOWN = ['home', 'namesrv', 'cluster', 'expect', 'messages', 'topic', 'java_opts', 'wait', 'send_messages'] as const;
+const KNOWN = ['home', 'namesrv', 'cluster', 'expect', 'messages', 'topic', 'java_opts', 'wait', 'send_messages', 'acl_home', ...ACL_ARG_KEYS] as const;
 const CHECKER = new URL('../../roles/verify/files/MessageCheck.java', import.meta.url);
-const SECTION = '=== rmqd-verify';
 
 function validateExpect(value: unknown, where: Where): ExpectedBroker[] {
   if (!Array.isArray(value) || value.length === 0) throw new ValidationError('rocketmq_verify: "expect" must be a non-empty list of { broker, id, addr }', where);
@@ -62,52 +67,23 @@ function validateVerify(raw: Vars, where: Where): RocketmqVerifyArgs {
     javaOpts: (optionalString(raw.java_opts, 'java_opts', where) ?? '').split(/\s+/).filter(Boolean),
     wait: raw.wait === undefined ? 60 : expectInt(raw.wait, 'wait', where, 0, 3600),
     sendMessages: raw.send_messages === undefined ? 'on_change' : expectOneOf(raw.send_messages, 'send_messages', ['on_change', 'always'], where),
+    ...aclArgs(raw, where),
   };
 }
 
-/** One shell script: clusterList, then a message round trip with a new consumer group (never run in check mode). */
-export function verifyScript(args: RocketmqVerifyArgs, checkerSource: string): string {
-  // "$tmp" stays a shell expansion; every other word is quoted. JVM options must come before -cp and the main class.
-  const java = (jvm: string[], main: string): string => `"$java" ${cmd(...args.javaOpts, ...jvm)} -Duser.home="$tmp" ${main}`;
-  const classpath = `${args.home}/lib/*`;
-  const lines = [
-    'java=${JAVA_HOME:+$JAVA_HOME/bin/}java',
-    'tmp=$(mktemp -d) || exit 1; trap \'rm -rf "$tmp"\' EXIT',
-    // Ask again until every expected address is listed or `wait` seconds passed; the TS side judges the last listing.
-    `deadline=$(( $(date +%s) + ${Number(args.wait)} ))`,
-    'while :; do',
-    `  ${java(['-Drmq.logback.configurationFile=rmq.tools.logback.xml', `-Drocketmq.home.dir=${args.home}`], cmd('-cp', classpath, 'org.apache.rocketmq.tools.command.MQAdminStartup', 'clusterList', '-n', args.namesrv))} >"$tmp/clusterList" 2>&1`,
-    `  all=1; for addr in ${cmd(...args.expect.map((e) => e.addr))}; do grep -qF " $addr " "$tmp/clusterList" || all=0; done`,
-    '  if [ "$all" = 1 ] || [ "$(date +%s)" -ge "$deadline" ]; then break; fi',
-    '  sleep 2',
-    'done',
-    `echo ${quote(`${SECTION} clusterList`)}`,
-    'cat "$tmp/clusterList"',
-  ];
-  if (args.messages > 0) {
-    lines.push(
-      `cat > "$tmp/MessageCheck.java" <<'RMQD_MESSAGECHECK_EOF'`,
-      checkerSource.trimEnd(),
-      'RMQD_MESSAGECHECK_EOF',
-      `echo ${quote(`${SECTION} messages`)}`,
-      `${java(['-Drmq.logback.configurationFile=rmq.client.logback.xml'], `${cmd('-cp', classpath)} "$tmp/MessageCheck.java" ${cmd(
-        'roundtrip', '--namesrv', args.namesrv, '--topic', args.topic, '--cluster', args.cluster, '--count', args.messages, '--timeout', 60,
-      )}`)} 2>&1 | grep '^{'`,
-    );
-  }
-  lines.push('exit 0');
-  return lines.join('\n');
+/** With ACL on, the credentials of the cheap read and the folder of the host's tools.yml (both required). */
+function aclArgs(raw: Vars, where: Where): Pick<RocketmqVerifyArgs, 'auth' | 'aclHome'> {
+  const auth = aclCredentials(raw, where, 'rocketmq_verify');
+  if (auth === undefined) return {};
+  const aclHome = expectString(raw.acl_home, 'acl_home', where).replace(/\/+$/, '');
+  if (!aclHome.startsWith('/')) throw new ValidationError(`rocketmq_verify: "acl_home" must be an absolute path, got ${JSON.stringify(aclHome)}`, where);
+  return { auth, aclHome };
 }
+
+/** Builds the cheap read's reader, signing as the admin when ACL is on (tests pass a fake). */
+export type ReaderFactory = (auth?: Credentials) => VerifyReader;
 
 export const verifyProbeId = (args: RocketmqVerifyArgs): string => `rocketmq_verify:${args.namesrv}:${args.cluster}`;
-
-function section(stdout: string, name: string): string | undefined {
-  const start = stdout.indexOf(`${SECTION} ${name}\n`);
-  if (start < 0) return undefined;
-  const body = stdout.slice(start + SECTION.length + name.length + 2);
-  const next = body.indexOf(`${SECTION} `);
-  return next < 0 ? body : body.slice(0, next);
-}
 
 /**
  * Compares clusterList rows of the cluster with the declared brokers; returns one sentence per difference.
@@ -193,11 +169,11 @@ export function cheapOnly(args: RocketmqVerifyArgs, ctx: PlanContext): boolean {
   return ctx.changedBefore === false && args.sendMessages !== 'always';
 }
 
-function cheapProbe(args: RocketmqVerifyArgs, reader: () => VerifyReader): Probe {
+function cheapProbe(args: RocketmqVerifyArgs, reader: ReaderFactory): Probe {
   const problemsOf = (rows: ClusterBroker[]): string[] => brokerProblems(rows, args.cluster, args.expect);
   return {
     id: verifyProbeId(args), script: `rocketmq_verify cheap read ${args.namesrv} ${args.cluster}`,
-    read: async () => ({ stdout: JSON.stringify(await cheapRead(reader(), args, problemsOf, args.wait)), code: 0 }),
+    read: async () => ({ stdout: JSON.stringify(await cheapRead(reader(args.auth), args, problemsOf, args.wait)), code: 0 }),
   };
 }
 
@@ -244,7 +220,7 @@ function planVerify(args: RocketmqVerifyArgs, facts: ReadonlyMap<string, ProbeRe
  * The `rocketmq_verify` module with its reader of the cluster (tests pass a fake).
  * @example rocketmqVerifyModuleWith(() => remotingReader()).name // => 'rocketmq_verify'
  */
-export function rocketmqVerifyModuleWith(reader: () => VerifyReader): Module<RocketmqVerifyArgs> {
+export function rocketmqVerifyModuleWith(reader: ReaderFactory): Module<RocketmqVerifyArgs> {
   return {
     name: 'rocketmq_verify',
     validate: (raw, where) => validateVerify(raw, where),
@@ -262,4 +238,4 @@ export function rocketmqVerifyModuleWith(reader: () => VerifyReader): Module<Roc
  * The `rocketmq_verify` module (arguments: docs/modules.md). Read-only: it never plans an action.
  * @example rocketmqVerifyModule.validate({ home: '/opt/rocketmq', namesrv: '10.0.0.1:9876', cluster: 'C', expect: [{ broker: 'broker-a', id: 0, addr: '10.0.0.2:10911' }] }, where, ctx)
  */
-export const rocketmqVerifyModule: Module<RocketmqVerifyArgs> = rocketmqVerifyModuleWith(() => remotingReader());
+export const rocketmqVerifyModule: Module<RocketmqVerifyArgs> = rocketmqVerifyModuleWith((auth) => remotingReader(5000, auth));

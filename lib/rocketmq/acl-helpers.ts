@@ -25,4 +25,13 @@ export const aclHelpers: Record<string, (...args: unknown[]) => unknown> = {
     const { user, secret } = admin('rocketmq_acl_inner_credentials', a[0], a[1]);
     return JSON.stringify({ accessKey: user, secretKey: secret });
   },
+  /**
+   * RocketMQ's client credentials file (conf/tools.yml, read by AclUtils.getAclRPCHook: client/.../acl/common/
+   * AclUtils.java L250-287): JSON strings, which YAML reads as double-quoted scalars.
+   * @example {{rocketmq_acl_tools_yml rocketmq_acl_admin_user rocketmq_acl_admin_secret}} // => accessKey: "rmqd-admin"\nsecretKey: "…"
+   */
+  rocketmq_acl_tools_yml: (...a) => {
+    const { user, secret } = admin('rocketmq_acl_tools_yml', a[0], a[1]);
+    return `accessKey: ${JSON.stringify(user)}\nsecretKey: ${JSON.stringify(secret)}\n`;
+  },
 };

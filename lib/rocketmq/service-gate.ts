@@ -4,11 +4,15 @@
 //   guard: { rocketmq: partners-up, namesrv: "a:9876;b:9876", broker: broker-a, id: 0, members: "0,1", wait: 40 }
 //   health: { rocketmq: healthy, namesrv: ..., cluster: C, broker: broker-a, id: 1, addr: "10.0.0.3:10911" }
 //   health: { rocketmq: namesrv-caught-up, self: "10.0.0.1:9876", namesrv: "a:9876;b:9876" }
+// With ACL 2.0 on (acl_enabled, admin_user, admin_secret) the controller signs every request as the admin; a host
+// gate passes BrokerHealth.java `--acl-file <acl_file>` (the admin's root-only tools.yml), never the secret.
 import { ValidationError } from '../errors.ts';
 import type { GateSpec } from '../modules/service-gate-kinds.ts';
 import { cmd } from '../shell.ts';
 import type { Vars, Where } from '../types.ts';
 import { expectArgv, expectInt, expectOneOf, expectString, rejectUnknownKeys } from '../validate.ts';
+import { ACL_ARG_KEYS, aclCredentials } from './acl-args.ts';
+import { aclHook, type Credentials } from './remoting/acl-sign.ts';
 import { brokerHealth, type HealthVerdict, splitNamesrvs } from './remoting/broker-health.ts';
 import type { HealthMode, HealthQuery } from './remoting/health.ts';
 import { namesrvCaughtUp } from './remoting/namesrv-health.ts';
@@ -19,7 +23,7 @@ const MODES = ['registered', 'partners-up', 'in-sync', 'healthy', 'namesrv-caugh
 // the remoting client learns these two questions.
 const HOST_ONLY: readonly string[] = ['members-up', 'member-healthy'];
 type GateMode = (typeof MODES)[number];
-const KEYS = [GATE_KIND, 'namesrv', 'broker', 'id', 'members', 'cluster', 'addr', 'wait', 'self', 'via', 'host_command'];
+const KEYS = [GATE_KIND, 'namesrv', 'broker', 'id', 'members', 'cluster', 'addr', 'wait', 'self', 'via', 'host_command', 'acl_file', ...ACL_ARG_KEYS];
 /** The keys each mode needs besides `namesrv` (BrokerHealth.java's `require`, checked before any run). */
 const NEEDS: Record<GateMode, string[]> = {
   registered: ['broker', 'id', 'cluster', 'addr'],
@@ -40,6 +44,9 @@ export interface RocketmqGateArgs {
   /** The question's words for BrokerHealth.java, for the host-only modes. */
   hostWords?: string[];
   wait: number;
+  /** ACL on: the admin's credentials (controller) and the host's tools.yml for BrokerHealth.java (`via: host`). */
+  auth?: Credentials | undefined;
+  aclFile?: string | undefined;
 }
 
 function members(raw: unknown, key: string, where: Where): number[] {
@@ -63,11 +70,13 @@ export function validateRocketmqGate(raw: Vars, key: string, where: Where): Rock
   }
   const namesrvs = splitNamesrvs(Array.isArray(raw.namesrv) ? raw.namesrv.map(String) : expectString(raw.namesrv, `${key}.namesrv`, where));
   const wait = raw.wait === undefined ? 0 : expectInt(raw.wait, `${key}.wait`, where, 0, 3600);
-  if (mode === 'namesrv-caught-up') return { mode, namesrvs, self: expectString(raw.self, `${key}.self`, where), wait };
+  const auth = aclCredentials(raw, where, `service ${key} (rocketmq gate)`);
+  const acl = auth === undefined ? {} : { auth, aclFile: raw.acl_file === undefined ? undefined : expectString(raw.acl_file, `${key}.acl_file`, where) };
+  if (mode === 'namesrv-caught-up') return { mode, namesrvs, self: expectString(raw.self, `${key}.self`, where), wait, ...acl };
   if (HOST_ONLY.includes(mode)) {
     const words = ['--broker', expectString(raw.broker, `${key}.broker`, where), '--addr', expectString(raw.addr, `${key}.addr`, where)];
     if (raw.members !== undefined) words.push('--members', members(raw.members, key, where).join(','));
-    return { mode, namesrvs, hostWords: words, wait };
+    return { mode, namesrvs, hostWords: words, wait, ...acl };
   }
   const query: HealthQuery = {
     mode: mode as HealthMode,
@@ -77,27 +86,29 @@ export function validateRocketmqGate(raw: Vars, key: string, where: Where): Rock
   if (raw.cluster !== undefined) query.cluster = expectString(raw.cluster, `${key}.cluster`, where);
   if (raw.addr !== undefined) query.addr = expectString(raw.addr, `${key}.addr`, where);
   if (raw.members !== undefined) query.members = members(raw.members, key, where);
-  return { mode, namesrvs, query, wait };
+  return { mode, namesrvs, query, wait, ...acl };
 }
 
 /** The same question as argv words for the host-side command (BrokerHealth.java, or the name server script). */
 export function hostArgv(args: RocketmqGateArgs): string[] {
+  const acl = args.aclFile === undefined ? [] : ['--acl-file', args.aclFile];
   if (args.hostWords !== undefined) {
-    return [args.mode, '--namesrv', args.namesrvs.join(';'), ...args.hostWords, ...(args.wait > 0 ? ['--wait', String(args.wait)] : [])];
+    return [args.mode, '--namesrv', args.namesrvs.join(';'), ...args.hostWords, ...(args.wait > 0 ? ['--wait', String(args.wait)] : []), ...acl];
   }
   if (args.query === undefined) return [args.self!, args.namesrvs.join(';')];
   const q = args.query;
   const opt = (name: string, value: string | undefined): string[] => (value === undefined ? [] : [`--${name}`, value]);
   return [
     q.mode, '--namesrv', args.namesrvs.join(';'), '--broker', q.broker, '--id', String(q.id), ...opt('cluster', q.cluster),
-    ...opt('addr', q.addr), ...opt('members', q.members?.join(',')), ...(args.wait > 0 ? ['--wait', String(args.wait)] : []),
+    ...opt('addr', q.addr), ...opt('members', q.members?.join(',')), ...(args.wait > 0 ? ['--wait', String(args.wait)] : []), ...acl,
   ];
 }
 
 /** Asks RocketMQ from the controller: the verdict BrokerHealth.java (or the name server script) would give. */
 export function askRocketmq(args: RocketmqGateArgs): Promise<HealthVerdict> {
   if (args.query === undefined) return namesrvCaughtUp(args.self!, args.namesrvs);
-  return brokerHealth(args.namesrvs, args.query, { waitSeconds: args.wait });
+  const hook = aclHook(args.auth);
+  return brokerHealth(args.namesrvs, args.query, { waitSeconds: args.wait, ...(hook && { hook }) });
 }
 
 /**
@@ -111,6 +122,9 @@ export function parseRocketmqGate(raw: Vars, key: string, where: Where): GateSpe
     throw new ValidationError(`service: "${key}" (rocketmq: ${args.mode}) is asked on the host only: set "via: host"`, where);
   }
   if (via === 'host') {
+    if (args.auth !== undefined && args.aclFile === undefined && args.mode !== 'namesrv-caught-up') {
+      throw new ValidationError(`service: "${key}" with "via: host" and ACL on needs "acl_file" (the admin's tools.yml on the host)`, where);
+    }
     const prefix = raw.host_command === undefined ? [] : expectArgv(raw.host_command, `${key}.host_command`, where);
     if (prefix.length === 0) throw new ValidationError(`service: "${key}" with "via: host" needs "host_command" (argv)`, where);
     return { script: cmd(...prefix, ...hostArgv(args)) };

@@ -2,6 +2,7 @@
 // over the remoting client (no JVM). Errors are kept as text: a status read never throws for a down member.
 import { Buffer } from 'node:buffer';
 import { getAllSubscriptionGroups, getAllTopicConfig, getBrokerHaStatus, getBrokerRuntimeInfo, getClusterInfo } from './remoting/admin.ts';
+import { aclHook, type Credentials } from './remoting/acl-sign.ts';
 import { RemotingClient } from './remoting/client.ts';
 import { RequestCode } from './remoting/codes.ts';
 import { parseQueueTable } from './topics-lag.ts';
@@ -47,10 +48,11 @@ async function groupLag(client: RemotingClient, addr: string, group: string): Pr
  * Reads the cluster for `status`.
  * @param declared broker addresses from the inventory; registered ones are added
  * @param groups declared consumer groups (their lag is read; undeclared non-system groups too)
+ * @param auth the admin's credentials with ACL 2.0 on: every request is signed with them
  * @example const read = await readStatus(['10.0.0.1:9876'], 'C', ['10.0.0.1:10911'], ['orders-consumers'])
  */
-export async function readStatus(namesrvs: string[], cluster: string, declared: string[], groups: string[], ignored: (name: string) => boolean, timeoutMs = 3000): Promise<StatusRead> {
-  const client = new RemotingClient({ timeoutMs });
+export async function readStatus(namesrvs: string[], cluster: string, declared: string[], groups: string[], ignored: (name: string) => boolean, timeoutMs = 3000, auth?: Credentials): Promise<StatusRead> {
+  const client = new RemotingClient({ timeoutMs, hook: aclHook(auth) });
   try {
     const ns = await Promise.all(namesrvs.map(async (address) => {
       try {

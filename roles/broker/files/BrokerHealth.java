@@ -6,7 +6,8 @@
 // Controller mode (RocketMQ assigns ids and elects the master), a member is named by its address:
 //      java -cp '<home>/lib/*' BrokerHealth.java member-healthy --namesrv … --broker broker-a --addr ip:port (registered under any id, in sync unless master)
 //      java -cp '<home>/lib/*' BrokerHealth.java members-up --namesrv … --broker broker-a --addr ip:port --members 0,1 (all registered, slaves in sync if it is master)
-// Any mode takes --wait SECONDS (ask again until it passes or the time is up).
+// Any mode takes --wait SECONDS (ask again until it passes or the time is up), and with ACL 2.0 on --acl-file F: sign
+// as the user of F (RocketMQ's conf/tools.yml format: accessKey, secretKey; the secret is never a command-line word).
 // Prints one line saying why; exit codes: 0 healthy, 1 not (the line says what is missing), 2 usage or connection error.
 
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.apache.rocketmq.acl.common.AclUtils;
+import org.apache.rocketmq.remoting.RPCHook;
 import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
 import org.apache.rocketmq.remoting.protocol.body.HARuntimeInfo;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
@@ -28,7 +31,7 @@ public class BrokerHealth {
     int code;
     DefaultMQAdminExt admin = null;
     try {
-      admin = new DefaultMQAdminExt(5000);
+      admin = new DefaultMQAdminExt(aclHook(opts), 5000);
       admin.setNamesrvAddr(require(opts, "namesrv"));
       admin.setInstanceName("rmqd_health_" + UUID.randomUUID().toString().substring(0, 8));
       admin.start();
@@ -75,6 +78,15 @@ public class BrokerHealth {
       default:
         throw new IllegalArgumentException("usage: BrokerHealth registered|partners-up|in-sync|healthy --namesrv a:9876 --broker NAME --id N [--cluster C --addr ip:port] [--members 0,1]; got \"" + mode + "\"");
     }
+  }
+
+  /** AclUtils.getAclRPCHook (client/.../acl/common/AclUtils.java): what mqadmin makes of conf/tools.yml; null without. */
+  static RPCHook aclHook(Map<String, String> opts) {
+    String file = opts.get("acl-file");
+    if (file == null) return null;
+    RPCHook hook = AclUtils.getAclRPCHook(file);
+    if (hook == null) throw new IllegalArgumentException("cannot read accessKey and secretKey from " + file);
+    return hook;
   }
 
   static String require(Map<String, String> opts, String key) {

@@ -1,7 +1,8 @@
 // Proves a RocketMQ cluster stores and serves messages: sends N unique messages and reads them back (one JSON line per step).
 // Run: java -cp '<home>/lib/*' MessageCheck.java send|receive|roundtrip|read --namesrv a:9876;b:9876 --topic T
 //      [--count 1000] [--group G] [--timeout 60] [--cluster C (create the topic on C's masters first)] [--run-id R]
-//      [--pause-ms 0 (send: pause between sends)]
+//      [--pause-ms 0 (send: pause between sends)] [--acl-file F (ACL 2.0: sign with F's accessKey/secretKey, RocketMQ's
+//      conf/tools.yml format; a file, never the secret on the command line)]
 //      [--stop-file F (send: stop early once F exists)] [--count-file F (receive: once F exists, it holds how many of
 //      the run's messages to wait for; until then --count is the most)]: clients running throughout an operation
 // Exit codes: 0 all seen, 1 messages missing or not acknowledged, 2 usage or connection error.
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.rocketmq.acl.common.AclUtils;
 import org.apache.rocketmq.client.consumer.DefaultLitePullConsumer;
 import org.apache.rocketmq.client.producer.DefaultMQProducer;
 import org.apache.rocketmq.client.producer.SendResult;
@@ -21,12 +23,15 @@ import org.apache.rocketmq.common.TopicConfig;
 import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
+import org.apache.rocketmq.remoting.RPCHook;
 import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
 
 public class MessageCheck {
   static final String BODY_PREFIX = "rmqd ";
+  /** Signs every request (AclClientRPCHook) when --acl-file is given; null without ACL. */
+  static RPCHook hook;
 
   public static void main(String[] argv) {
     Map<String, String> opts = new HashMap<>();
@@ -54,6 +59,11 @@ public class MessageCheck {
     long timeoutMs = Long.parseLong(opts.getOrDefault("timeout", "60")) * 1000L;
     String runId = opts.getOrDefault("run-id", UUID.randomUUID().toString().substring(0, 8));
     String group = opts.getOrDefault("group", "rmqd_verify_" + UUID.randomUUID().toString().replace("-", ""));
+    if (opts.containsKey("acl-file")) {
+      // AclUtils.getAclRPCHook (client/.../acl/common/AclUtils.java) is what mqadmin uses for conf/tools.yml.
+      hook = AclUtils.getAclRPCHook(opts.get("acl-file"));
+      if (hook == null) throw new IllegalArgumentException("cannot read accessKey and secretKey from " + opts.get("acl-file"));
+    }
     if (opts.containsKey("cluster")) createTopic(namesrv, opts.get("cluster"), topic);
     switch (mode) {
       case "send":
@@ -80,7 +90,7 @@ public class MessageCheck {
 
   /** Same effect as `mqadmin updateTopic -c cluster -t topic`: production configs turn autoCreateTopicEnable off. */
   static void createTopic(String namesrv, String cluster, String topic) throws Exception {
-    DefaultMQAdminExt admin = new DefaultMQAdminExt();
+    DefaultMQAdminExt admin = new DefaultMQAdminExt(hook);
     admin.setNamesrvAddr(namesrv);
     admin.setInstanceName("rmqd_admin_" + UUID.randomUUID());
     admin.start();
@@ -107,7 +117,7 @@ public class MessageCheck {
    * appears; returns how many of those sent were not acknowledged with SEND_OK.
    */
   static int send(String namesrv, String topic, String runId, int count, long timeoutMs, long pauseMs, String stopFile) throws Exception {
-    DefaultMQProducer producer = new DefaultMQProducer("rmqd_verify_producer");
+    DefaultMQProducer producer = new DefaultMQProducer("rmqd_verify_producer", hook);
     producer.setNamesrvAddr(namesrv);
     producer.setInstanceName("rmqd_p_" + runId);
     producer.setSendMsgTimeout(10000);
@@ -156,7 +166,7 @@ public class MessageCheck {
   }
 
   static DefaultLitePullConsumer consumer(String namesrv, String topic, String group) throws Exception {
-    DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(group);
+    DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(group, hook);
     consumer.setNamesrvAddr(namesrv);
     consumer.setInstanceName("rmqd_c_" + group);
     // A new group with FIRST_OFFSET reads from the start of every queue; nothing is committed back.
