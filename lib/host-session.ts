@@ -1,4 +1,5 @@
 // One host's connection during a phase: gathers facts for planned tasks in one exec and applies a task's actions in one exec.
+import { actThenAsk, canRideAlong } from './action-trip.ts';
 import { AHEAD_LIMIT_CHARS, askHost, questionKey, type Question } from './fact-trip.ts';
 import { ASK_AHEAD_MODULES, HOST_LOCAL_MODULES, type HostFacts } from './run-facts.ts';
 import { becomeWrapIfNeeded as becomeWrap, quote } from './shell.ts';
@@ -14,8 +15,12 @@ export interface HostSession {
   gather(tasks: PlannedTask[]): Promise<void>;
   /** The facts of one task from the last gathering. */
   factsFor(task: PlannedTask): TaskFacts;
-  /** Runs a task's actions (one exec unless several actions carry stdin); throws ActionFailure. */
-  apply(actions: Action[], become: boolean): Promise<void>;
+  /**
+   * Runs a task's actions (one exec unless several actions carry stdin); throws ActionFailure. When `next` is given,
+   * its questions ride along in the last exec, asked after the actions succeeded.
+   * @returns true when `next`'s facts were gathered that way (no separate gathering needed)
+   */
+  apply(actions: Action[], become: boolean, next?: PlannedTask[]): Promise<boolean>;
 }
 
 /** An action script exited non-zero. */
@@ -130,6 +135,18 @@ async function readOnController(probes: Probe[]): Promise<Map<string, ProbeResul
 const controllerKey = (probe: Probe): string => `controller\0${probe.script}`;
 
 /**
+ * The questions of the tasks after a change, to ask in the action's own exec; undefined when some task's probe is not a
+ * cheap look (rocketmq_verify starts a JVM: it is asked only when its step comes, as before).
+ */
+function rideAlongQuestions(next: PlannedTask[], options: SessionOptions): Asked[] | undefined {
+  const asked = next.filter((t) => t.skipReason === undefined);
+  if (asked.length === 0 || asked.some((t) => !ASK_AHEAD_MODULES.has(t.module.name))) return undefined;
+  const questions = new Map<string, Asked>();
+  collect(asked, options.becomeFacts, options.planCtx, questions, true);
+  return questions.size > 0 ? [...questions.values()] : undefined;
+}
+
+/**
  * Opens a fact/apply session over a connected transport.
  * @example const session = hostSession(transport, { planCtx, becomeFacts: false }); await session.gather(tasks);
  */
@@ -176,22 +193,42 @@ export function hostSession(transport: Transport, options: SessionOptions): Host
       }
       return own;
     },
-    async apply(actions, become) {
+    async apply(actions, become, next = []) {
+      const groups = groupActions(actions);
+      const ride = rideAlongQuestions(next, options);
+      const stamp = facts?.stamp();
+      let fresh: Map<string, ProbeResult> | undefined;
       try {
-        for (const group of groupActions(actions)) {
+        for (const [index, group] of groups.entries()) {
           const [first] = group;
           if (first?.run) {
             await first.run();
             continue;
           }
           const script = ['set -u', ...group.map(guarded)].join('\n');
-          const result = await transport.exec(become ? becomeWrap(script) : script, execOptions(group));
+          const command = become ? becomeWrap(script) : script;
+          const opts = execOptions(group);
+          if (index === groups.length - 1 && ride !== undefined && canRideAlong(command, opts, ride)) {
+            const trip = await actThenAsk(transport, command, opts, ride);
+            if (trip.code !== 0) throw new ActionFailure(trip.code, trip.stderr);
+            fresh = trip.answers;
+            continue;
+          }
+          const result = await transport.exec(command, opts);
           if (result.code !== 0) throw new ActionFailure(result.code, result.stderr);
         }
       } finally {
         // Even a failed or cut-off action may have changed the host.
         facts?.applied();
       }
+      if (fresh === undefined || ride === undefined) return false;
+      // Asked after this host's own action: valid as long as no other action ran meanwhile (else void, asked again).
+      const after = stamp && { run: stamp.run + 1, machine: stamp.machine + 1 };
+      for (const question of ride) if (facts && after) facts.put(question.key, fresh.get(question.key)!, question.volatile, after);
+      const onController = probesOf(next).filter((p) => p.read).map((p) => ({ ...p, id: controllerKey(p) }));
+      for (const [key, result] of await readOnController(onController)) fresh.set(key, result);
+      answers = fresh;
+      return true;
     },
   };
 }
