@@ -107,8 +107,11 @@ function collect(tasks: PlannedTask[], become: boolean, planCtx: PlanContext, in
   }
 }
 
-/** Adds later phases' questions not answered yet, in order, while the command stays under AHEAD_LIMIT_CHARS. */
-function addAhead(options: SessionOptions, questions: Map<string, Asked>): void {
+/**
+ * Adds later phases' questions not answered yet, in order, while the command stays under AHEAD_LIMIT_CHARS.
+ * @param afterAction asked after an action of this host, which voids the answers held now: ask them all
+ */
+function addAhead(options: SessionOptions, questions: Map<string, Asked>, afterAction = false): void {
   const ahead = new Map<string, Asked>();
   for (const group of options.ahead ?? []) {
     const cheap = group.tasks.filter((t) => ASK_AHEAD_MODULES.has(t.module.name));
@@ -116,7 +119,7 @@ function addAhead(options: SessionOptions, questions: Map<string, Asked>): void 
   }
   let size = [...questions.values()].reduce((n, q) => n + q.script.length, 0);
   for (const [key, question] of ahead) {
-    if (questions.has(key) || options.facts?.get(key) !== undefined) continue;
+    if (questions.has(key) || (!afterAction && options.facts?.get(key) !== undefined)) continue;
     size += question.script.length + 100;
     if (size > AHEAD_LIMIT_CHARS) break;
     questions.set(key, question);
@@ -135,14 +138,16 @@ async function readOnController(probes: Probe[]): Promise<Map<string, ProbeResul
 const controllerKey = (probe: Probe): string => `controller\0${probe.script}`;
 
 /**
- * The questions of the tasks after a change, to ask in the action's own exec; undefined when some task's probe is not a
- * cheap look (rocketmq_verify starts a JVM: it is asked only when its step comes, as before).
+ * The questions of the tasks after a change (and of later phases, asked ahead) to ask in the action's own exec;
+ * undefined when some next task's probe is not a cheap look (rocketmq_verify starts a JVM: it is asked only when
+ * its step comes, as before).
  */
 function rideAlongQuestions(next: PlannedTask[], options: SessionOptions): Asked[] | undefined {
   const asked = next.filter((t) => t.skipReason === undefined);
-  if (asked.length === 0 || asked.some((t) => !ASK_AHEAD_MODULES.has(t.module.name))) return undefined;
+  if (asked.some((t) => !ASK_AHEAD_MODULES.has(t.module.name))) return undefined;
   const questions = new Map<string, Asked>();
   collect(asked, options.becomeFacts, options.planCtx, questions, true);
+  addAhead(options, questions, true);
   return questions.size > 0 ? [...questions.values()] : undefined;
 }
 
@@ -224,7 +229,10 @@ export function hostSession(transport: Transport, options: SessionOptions): Host
       if (fresh === undefined || ride === undefined) return false;
       // Asked after this host's own action: valid as long as no other action ran meanwhile (else void, asked again).
       const after = stamp && { run: stamp.run + 1, machine: stamp.machine + 1 };
-      for (const question of ride) if (facts && after) facts.put(question.key, fresh.get(question.key)!, question.volatile, after);
+      for (const question of ride) {
+        const answer = fresh.get(question.key);
+        if (facts && after && answer !== undefined) facts.put(question.key, answer, question.volatile, after);
+      }
       const onController = probesOf(next).filter((p) => p.read).map((p) => ({ ...p, id: controllerKey(p) }));
       for (const [key, result] of await readOnController(onController)) fresh.set(key, result);
       answers = fresh;

@@ -102,13 +102,14 @@ NoChange.run();
 
 const AfterChange = suite('after a change, a later phase asks again only for the answers the change could touch');
 
-AfterChange('a changes in phase 1: a asks again in phase 2; b (another machine, host-local probes) does not', async () => {
+AfterChange('a changes in every phase: its later phases are asked in each change\'s exec; b (another machine) asks once', async () => {
   const dir = tempDir();
   declared(dir, ['b'], 3);
   const phases = Array.from({ length: 3 }, (_, p) => phase(`p${p}`, ['a', 'b'], (h) => [flag(localFlag, `t${p}`, join(dir, `${h}-${p}`), 'v')]));
   const { transports, events } = await run(phases);
-  // p0: facts (with p1, p2 ahead), write a-0; p1: facts again (the write voided them, p2 ahead), write a-1; p2: same.
-  assert.equal(kinds(transports.get('a')), ['facts', 'action', 'facts', 'action', 'facts', 'action']);
+  // p0: facts (with p1, p2 ahead), then write a-0 and, in the same exec after it, ask p1's and p2's questions again
+  // (the write voided the first answers); p1 plans from those and writes a-1 the same way; p2 likewise.
+  assert.equal(kinds(transports.get('a')), ['facts', 'action', 'action', 'action']);
   assert.equal(kinds(transports.get('b')), ['facts']);
   assert.equal(statuses(events, 'a'), ['changed', 'changed', 'changed']);
   assert.is(readFileSync(join(dir, 'a-2'), 'utf8'), 'v');
