@@ -52,8 +52,9 @@ function storeSnapshot(root: string, takenMs: number, stamp = readFileSync(join(
   const snapshot = (statSnapshot(root) as string).replace(/^taken \d+/, `taken ${takenMs}`);
   writeFileSync(join(root, '.build', STATS), `${snapshot}\n${stamp}`);
 }
-const LATER = Date.now() + 60_000;
-const NOW = Date.now();
+// Read when used: the whole suite loads every file first and may run this one minutes later.
+const LATER = (): number => Date.now() + 60_000;
+const NOW = (): number => Date.now();
 
 const Snap = suite('the stat snapshot skips hashing only while no source was touched since it was taken');
 const snapCases: Array<[string, (root: string) => void, boolean]> = [
@@ -70,7 +71,7 @@ const snapCases: Array<[string, (root: string) => void, boolean]> = [
 for (const [name, edit, fresh] of snapCases) {
   Snap(name, () => {
     const root = stampedTree();
-    storeSnapshot(root, LATER);
+    storeSnapshot(root, LATER());
     edit(root);
     assert.is(freshBundle(root), fresh ? join(root, '.build/cli.js') : undefined);
   });
@@ -79,19 +80,19 @@ for (const [name, edit, fresh] of snapCases) {
 Snap('a snapshot taken well after the last change is trusted without hashing', () => {
   const root = stampedTree();
   writeFileSync(join(root, '.build', STAMP), 'made from other sources');
-  storeSnapshot(root, LATER, 'made from other sources');
+  storeSnapshot(root, LATER(), 'made from other sources');
   assert.is(freshBundle(root), join(root, '.build/cli.js'));
 });
 Snap('a racy snapshot (a source changed within 2 s before it) is not trusted: the sources are hashed', () => {
   const root = stampedTree();
   writeFileSync(join(root, '.build', STAMP), 'made from other sources');
-  storeSnapshot(root, NOW, 'made from other sources');
+  storeSnapshot(root, NOW(), 'made from other sources');
   assert.is(freshBundle(root), undefined);
 });
 Snap('a snapshot checked against another stamp (the bundle was rebuilt since) is not trusted', () => {
   const root = stampedTree();
   writeFileSync(join(root, '.build', STAMP), 'made from other sources');
-  storeSnapshot(root, LATER, fingerprint(root));
+  storeSnapshot(root, LATER(), fingerprint(root));
   assert.is(freshBundle(root), undefined);
 });
 Snap('a hashed match stores a snapshot for the next start', () => {
