@@ -1,4 +1,4 @@
-// Builds .build/cli.mjs (run by `npm install`/`npm ci` through `prepare`): the CLI as plain JS, so runs skip tsx.
+// Builds .build/cli.js (run by `npm install`/`npm ci` through `prepare`): the CLI as plain JS, so runs skip tsx.
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import process from 'node:process';

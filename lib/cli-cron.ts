@@ -8,9 +8,6 @@ import { locateInventory } from './inventory.ts';
 import { parseSplaySeconds } from './splay.ts';
 import { envNameOf, stateDirFor } from './state-dir.ts';
 
-/** Names of the subcommands handled here. */
-export const CRON_COMMANDS = ['disable', 'enable', 'cron-line'] as const;
-
 const SPEC = {
   inventory: { type: 'string', short: 'i' },
   env: { type: 'string' },

@@ -71,3 +71,12 @@ export class ExecTimeoutError extends Error {
     this.timeoutMs = timeoutMs;
   }
 }
+
+/** Operator-facing text of an error: where it is, what is wrong; the class name only for unexpected errors. */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const known = ['ConfigError', 'ValidationError', 'TemplateError', 'UsageError', 'FactError'];
+  if (known.includes(error.name)) return error.message;
+  const where = (error as { where?: { file: string; line: number; col: number } }).where;
+  return `${where ? `${formatWhere(where)}: ` : ''}${error.name}: ${error.message}`;
+}

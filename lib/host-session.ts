@@ -1,4 +1,5 @@
 // One host's connection during a phase: gathers facts for planned tasks in one exec and applies a task's actions in one exec.
+import { actThenAsk, canRideAlong } from './action-trip.ts';
 import { AHEAD_LIMIT_CHARS, askHost, questionKey, type Question } from './fact-trip.ts';
 import { ASK_AHEAD_MODULES, HOST_LOCAL_MODULES, type HostFacts } from './run-facts.ts';
 import { becomeWrapIfNeeded as becomeWrap, quote } from './shell.ts';
@@ -14,8 +15,12 @@ export interface HostSession {
   gather(tasks: PlannedTask[]): Promise<void>;
   /** The facts of one task from the last gathering. */
   factsFor(task: PlannedTask): TaskFacts;
-  /** Runs a task's actions (one exec unless several actions carry stdin); throws ActionFailure. */
-  apply(actions: Action[], become: boolean): Promise<void>;
+  /**
+   * Runs a task's actions (one exec unless several actions carry stdin); throws ActionFailure. When `next` is given,
+   * its questions ride along in the last exec, asked after the actions succeeded.
+   * @returns true when `next`'s facts were gathered that way (no separate gathering needed)
+   */
+  apply(actions: Action[], become: boolean, next?: PlannedTask[]): Promise<boolean>;
 }
 
 /** An action script exited non-zero. */
@@ -102,8 +107,11 @@ function collect(tasks: PlannedTask[], become: boolean, planCtx: PlanContext, in
   }
 }
 
-/** Adds later phases' questions not answered yet, in order, while the command stays under AHEAD_LIMIT_CHARS. */
-function addAhead(options: SessionOptions, questions: Map<string, Asked>): void {
+/**
+ * Adds later phases' questions not answered yet, in order, while the command stays under AHEAD_LIMIT_CHARS.
+ * @param afterAction asked after an action of this host, which voids the answers held now: ask them all
+ */
+function addAhead(options: SessionOptions, questions: Map<string, Asked>, afterAction = false): void {
   const ahead = new Map<string, Asked>();
   for (const group of options.ahead ?? []) {
     const cheap = group.tasks.filter((t) => ASK_AHEAD_MODULES.has(t.module.name));
@@ -111,7 +119,7 @@ function addAhead(options: SessionOptions, questions: Map<string, Asked>): void 
   }
   let size = [...questions.values()].reduce((n, q) => n + q.script.length, 0);
   for (const [key, question] of ahead) {
-    if (questions.has(key) || options.facts?.get(key) !== undefined) continue;
+    if (questions.has(key) || (!afterAction && options.facts?.get(key) !== undefined)) continue;
     size += question.script.length + 100;
     if (size > AHEAD_LIMIT_CHARS) break;
     questions.set(key, question);
@@ -128,6 +136,20 @@ async function readOnController(probes: Probe[]): Promise<Map<string, ProbeResul
 }
 
 const controllerKey = (probe: Probe): string => `controller\0${probe.script}`;
+
+/**
+ * The questions of the tasks after a change (and of later phases, asked ahead) to ask in the action's own exec;
+ * undefined when some next task's probe is not a cheap look (rocketmq_verify starts a JVM: it is asked only when
+ * its step comes, as before).
+ */
+function rideAlongQuestions(next: PlannedTask[], options: SessionOptions): Asked[] | undefined {
+  const asked = next.filter((t) => t.skipReason === undefined);
+  if (asked.some((t) => !ASK_AHEAD_MODULES.has(t.module.name))) return undefined;
+  const questions = new Map<string, Asked>();
+  collect(asked, options.becomeFacts, options.planCtx, questions, true);
+  addAhead(options, questions, true);
+  return questions.size > 0 ? [...questions.values()] : undefined;
+}
 
 /**
  * Opens a fact/apply session over a connected transport.
@@ -176,22 +198,45 @@ export function hostSession(transport: Transport, options: SessionOptions): Host
       }
       return own;
     },
-    async apply(actions, become) {
+    async apply(actions, become, next = []) {
+      const groups = groupActions(actions);
+      const ride = rideAlongQuestions(next, options);
+      const stamp = facts?.stamp();
+      let fresh: Map<string, ProbeResult> | undefined;
       try {
-        for (const group of groupActions(actions)) {
+        for (const [index, group] of groups.entries()) {
           const [first] = group;
           if (first?.run) {
             await first.run();
             continue;
           }
           const script = ['set -u', ...group.map(guarded)].join('\n');
-          const result = await transport.exec(become ? becomeWrap(script) : script, execOptions(group));
+          const command = become ? becomeWrap(script) : script;
+          const opts = execOptions(group);
+          if (index === groups.length - 1 && ride !== undefined && canRideAlong(command, opts, ride)) {
+            const trip = await actThenAsk(transport, command, opts, ride);
+            if (trip.code !== 0) throw new ActionFailure(trip.code, trip.stderr);
+            fresh = trip.answers;
+            continue;
+          }
+          const result = await transport.exec(command, opts);
           if (result.code !== 0) throw new ActionFailure(result.code, result.stderr);
         }
       } finally {
         // Even a failed or cut-off action may have changed the host.
         facts?.applied();
       }
+      if (fresh === undefined || ride === undefined) return false;
+      // Asked after this host's own action: valid as long as no other action ran meanwhile (else void, asked again).
+      const after = stamp && { run: stamp.run + 1, machine: stamp.machine + 1 };
+      for (const question of ride) {
+        const answer = fresh.get(question.key);
+        if (facts && after && answer !== undefined) facts.put(question.key, answer, question.volatile, after);
+      }
+      const onController = probesOf(next).filter((p) => p.read).map((p) => ({ ...p, id: controllerKey(p) }));
+      for (const [key, result] of await readOnController(onController)) fresh.set(key, result);
+      answers = fresh;
+      return true;
     },
   };
 }

@@ -65,8 +65,9 @@ export async function runStep(state: HostState, task: PlannedTask, remaining: Pl
     for (const w of plan.writes ?? []) (state.planCtx.pendingWrites ??= new Map()).set(w.path, w.sha256);
     return { status: changing ? 'changed' : 'ok', message: `would run: ${described}`, plan };
   }
-  await state.session.apply(plan.actions, task.spec.become === true);
-  state.stale = true;
+  // The next tasks' facts are asked in the same exec, after the actions: a change costs one trip, not two.
+  const gathered = await state.session.apply(plan.actions, task.spec.become === true, remaining.filter((t) => t !== task));
+  state.stale = !gathered;
   return { status: changing ? 'changed' : 'ok', message: described, plan };
 }
 

@@ -1,12 +1,12 @@
 // The prebuilt bundle: used only when it matches the sources exactly, and it reports what the sources report.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 // @ts-ignore -- plain JS helper of run.mjs, without type declarations
-import { fingerprint, freshBundle, STAMP } from '../../../build/fresh.mjs';
+import { fingerprint, freshBundle, STAMP, STATS, statSnapshot } from '../../../build/fresh.mjs';
 import { tempDir } from './fixtures.ts';
 
 const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../../..');
@@ -46,6 +46,62 @@ for (const [name, edit, fresh] of edits) {
   });
 }
 Fresh.run();
+
+/** Stores a stat snapshot of the tree as taken at `takenNs`, checked against `stamp` (default: the tree's stamp). */
+function storeSnapshot(root: string, takenMs: number, stamp = readFileSync(join(root, '.build', STAMP), 'utf8')): void {
+  const snapshot = (statSnapshot(root) as string).replace(/^taken \d+/, `taken ${takenMs}`);
+  writeFileSync(join(root, '.build', STATS), `${snapshot}\n${stamp}`);
+}
+// Read when used: the whole suite loads every file first and may run this one minutes later.
+const LATER = (): number => Date.now() + 60_000;
+const NOW = (): number => Date.now();
+
+const Snap = suite('the stat snapshot skips hashing only while no source was touched since it was taken');
+const snapCases: Array<[string, (root: string) => void, boolean]> = [
+  ['nothing touched → fresh', () => {}, true],
+  ['a source edited → stale', (r) => writeFileSync(join(r, 'lib/cli.ts'), 'changed'), false],
+  ['a source rewritten with the same bytes → fresh (by hashing)', (r) => writeFileSync(join(r, 'lib/cli.ts'), 'x'), true],
+  ['a source with its old time put back after an edit → stale (the ctime moved)', (r) => {
+    writeFileSync(join(r, 'lib/cli.ts'), 'y');
+    utimesSync(join(r, 'lib/cli.ts'), 1, 1);
+  }, false],
+  ['a source added → stale', (r) => writeFileSync(join(r, 'lib/new.ts'), 'x'), false],
+  ['a source removed → stale', (r) => rmSync(join(r, 'lib/modules/a.ts')), false],
+];
+for (const [name, edit, fresh] of snapCases) {
+  Snap(name, () => {
+    const root = stampedTree();
+    storeSnapshot(root, LATER());
+    edit(root);
+    assert.is(freshBundle(root), fresh ? join(root, '.build/cli.js') : undefined);
+  });
+}
+// The sources are made to differ from the stamp while a snapshot says "unchanged": only a skipped hashing says fresh.
+Snap('a snapshot taken well after the last change is trusted without hashing', () => {
+  const root = stampedTree();
+  writeFileSync(join(root, '.build', STAMP), 'made from other sources');
+  storeSnapshot(root, LATER(), 'made from other sources');
+  assert.is(freshBundle(root), join(root, '.build/cli.js'));
+});
+Snap('a racy snapshot (a source changed within 2 s before it) is not trusted: the sources are hashed', () => {
+  const root = stampedTree();
+  writeFileSync(join(root, '.build', STAMP), 'made from other sources');
+  storeSnapshot(root, NOW(), 'made from other sources');
+  assert.is(freshBundle(root), undefined);
+});
+Snap('a snapshot checked against another stamp (the bundle was rebuilt since) is not trusted', () => {
+  const root = stampedTree();
+  writeFileSync(join(root, '.build', STAMP), 'made from other sources');
+  storeSnapshot(root, LATER(), fingerprint(root));
+  assert.is(freshBundle(root), undefined);
+});
+Snap('a hashed match stores a snapshot for the next start', () => {
+  const root = stampedTree();
+  assert.not.ok(existsSync(join(root, '.build', STATS)));
+  assert.ok(freshBundle(root));
+  assert.match(readFileSync(join(root, '.build', STATS), 'utf8'), /^taken \d+\nbuild\/bundle\.mjs \d+ /);
+});
+Snap.run();
 
 let copy: string | undefined;
 

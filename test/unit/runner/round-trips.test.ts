@@ -8,6 +8,8 @@ import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/transports/local.ts';
 import type { PlannedPhase, PlannedTask } from '../../../lib/planner.ts';
 import type { Module, RunEvent } from '../../../lib/types.ts';
+import type { FakeHandler } from '../../helpers/fake-transport.ts';
+import { FACT_SCRIPT_MARKER } from '../../../lib/facts.ts';
 import { flagModule, inventoryOf, isFactScript, phase, task, tempDir } from './fixtures.ts';
 
 // The runner tells host-local probes from volatile ones by module name: these doubles carry the real modules' names.
@@ -21,7 +23,7 @@ const flag = (module: Module<unknown>, name: string, path: string, content: stri
 type Run = { transports: Map<string, FakeTransport>; events: RunEvent[] };
 
 /** Runs the phases over recording transports that really execute in a temp dir; `local` hosts share this machine. */
-async function run(phases: PlannedPhase[], options: { check?: boolean; local?: string[] } = {}): Promise<Run> {
+async function run(phases: PlannedPhase[], options: { check?: boolean; local?: string[]; failing?: boolean; handler?: FakeHandler } = {}): Promise<Run> {
   const transports = new Map<string, FakeTransport>();
   const events: RunEvent[] = [];
   const inventory = inventoryOf([...new Set(phases.flatMap((p) => p.hosts))]);
@@ -29,13 +31,13 @@ async function run(phases: PlannedPhase[], options: { check?: boolean; local?: s
   const input: ExecuteInput = {
     phases, inventory, forks: 10, check: options.check ?? false, diff: false, emit: (e) => events.push(e),
     makeTransport: (host) => {
-      const t = new FakeTransport({ delegate: new LocalTransport(), name: host.name });
+      const t = new FakeTransport({ delegate: new LocalTransport(), name: host.name, ...(options.handler ? { handler: options.handler } : {}) });
       transports.set(host.name, t);
       return t;
     },
   };
   const result = await execute(input);
-  assert.equal([...result.failed, ...result.unreachable], []);
+  if (!options.failing) assert.equal([...result.failed, ...result.unreachable], []);
   return { transports, events };
 }
 
@@ -100,13 +102,14 @@ NoChange.run();
 
 const AfterChange = suite('after a change, a later phase asks again only for the answers the change could touch');
 
-AfterChange('a changes in phase 1: a asks again in phase 2; b (another machine, host-local probes) does not', async () => {
+AfterChange('a changes in every phase: its later phases are asked in each change\'s exec; b (another machine) asks once', async () => {
   const dir = tempDir();
   declared(dir, ['b'], 3);
   const phases = Array.from({ length: 3 }, (_, p) => phase(`p${p}`, ['a', 'b'], (h) => [flag(localFlag, `t${p}`, join(dir, `${h}-${p}`), 'v')]));
   const { transports, events } = await run(phases);
-  // p0: facts (with p1, p2 ahead), write a-0; p1: facts again (the write voided them, p2 ahead), write a-1; p2: same.
-  assert.equal(kinds(transports.get('a')), ['facts', 'action', 'facts', 'action', 'facts', 'action']);
+  // p0: facts (with p1, p2 ahead), then write a-0 and, in the same exec after it, ask p1's and p2's questions again
+  // (the write voided the first answers); p1 plans from those and writes a-1 the same way; p2 likewise.
+  assert.equal(kinds(transports.get('a')), ['facts', 'action', 'action', 'action']);
   assert.equal(kinds(transports.get('b')), ['facts']);
   assert.equal(statuses(events, 'a'), ['changed', 'changed', 'changed']);
   assert.is(readFileSync(join(dir, 'a-2'), 'utf8'), 'v');
@@ -143,3 +146,55 @@ AfterChange('a later phase plans from the state the earlier phase left, not from
   assert.equal(statuses(events, 'a'), ['changed', 'ok']);
 });
 AfterChange.run();
+
+const InPhase = suite('a change inside a phase costs ONE trip: the next tasks\' facts ride along in the action\'s exec');
+/** True for an action exec that also asks facts (the combined trip). */
+const ridesAlong = (script: string): boolean => !isFactScript(script) && script.includes(FACT_SCRIPT_MARKER);
+
+InPhase('three changing tasks: facts, then one exec per change (was facts + action per change)', async () => {
+  const dir = tempDir();
+  const { transports, events } = await run([phase('p0', ['a'], () => [0, 1, 2].map((i) => flag(localFlag, `t${i}`, join(dir, `a-${i}`), 'v')))]);
+  assert.equal(kinds(transports.get('a')), ['facts', 'action', 'action', 'action']);
+  assert.equal(transports.get('a')!.calls.map((c) => ridesAlong(c.script)), [false, true, true, false]);
+  assert.equal(statuses(events, 'a'), ['changed', 'changed', 'changed']);
+  for (const i of [0, 1, 2]) assert.is(readFileSync(join(dir, `a-${i}`), 'utf8'), 'v');
+});
+
+InPhase('the next task plans from the facts asked AFTER the action (same file declared twice: changed, then ok)', async () => {
+  const path = join(tempDir(), 'shared');
+  writeFileSync(path, 'old');
+  const { transports, events } = await run([phase('p0', ['a'], () => [flag(localFlag, 'write', path, 'new'), flag(localFlag, 'again', path, 'new')])]);
+  assert.equal(statuses(events, 'a'), ['changed', 'ok']);
+  assert.equal(kinds(transports.get('a')), ['facts', 'action']);
+});
+
+InPhase('a failed action stops the host there: no facts asked after it, the next task does not run', async () => {
+  const dir = tempDir();
+  const tasks = () => [flag(localFlag, 'fails', join(dir, 'missing-dir', 'x'), 'v'), flag(localFlag, 'next', join(dir, 'b'), 'v')];
+  const { transports, events } = await run([phase('p0', ['a'], tasks)], { failing: true });
+  assert.equal(statuses(events, 'a'), ['failed']);
+  assert.equal(kinds(transports.get('a')), ['facts', 'action']);
+  assert.match(events.flatMap((e) => (e.kind === 'task' ? [e.message ?? ''] : [])).join('\n'), /action failed: write .*missing-dir/);
+});
+
+InPhase('a next task whose probe is not a cheap look (rocketmq_verify) is asked on its own, as before', async () => {
+  const dir = tempDir();
+  const tasks = () => [flag(localFlag, 't0', join(dir, 'a-0'), 'v'), flag(verifyFlag, 'verify', join(dir, 'a-1'), 'v')];
+  const { transports } = await run([phase('p0', ['a'], tasks)]);
+  assert.equal(kinds(transports.get('a')), ['facts', 'action', 'facts', 'action']);
+});
+
+InPhase('answers cut short in the combined exec: the action still counts, the next task asks again on its own', async () => {
+  const dir = tempDir();
+  const local = new LocalTransport();
+  const handler: FakeHandler = async (script, opts) => {
+    if (!ridesAlong(script)) return undefined;
+    const result = await local.exec(script, opts);
+    // Drop the closing frame: the answers no longer parse, as when the connection drops mid-output.
+    return { ...result, stdout: result.stdout.slice(0, -20) };
+  };
+  const { transports, events } = await run([phase('p0', ['a'], () => [0, 1].map((i) => flag(localFlag, `t${i}`, join(dir, `a-${i}`), 'v')))], { handler });
+  assert.equal(kinds(transports.get('a')), ['facts', 'action', 'facts', 'action']);
+  assert.equal(statuses(events, 'a'), ['changed', 'changed']);
+});
+InPhase.run();
