@@ -96,8 +96,8 @@ function startClients(runId: string): { finish: () => Promise<{ sent: CheckLine 
   const countFile = `/tmp/${runId}.count`;
   const ns = namesrvs().join(';');
   const settle = (p: Promise<CheckLine>) => p.catch((error: unknown) => ({ error: String(error) }) as CheckLine);
-  const sending = settle(messageCheck('mq2', ['send', '--namesrv', ns, '--topic', TOPIC, '--count', '200000', '--run-id', runId, '--timeout', '1500', '--pause-ms', '20', '--stop-file', stopFile], 1_560_000));
-  const reading = settle(messageCheck('mq4', ['receive', '--namesrv', ns, '--topic', TOPIC, '--group', READERS, '--commit', 'true', '--count', '200000', '--run-id', runId, '--timeout', '1500', '--count-file', countFile], 1_560_000));
+  const sending = settle(messageCheck('mq2', ['send', '--namesrv', ns, '--topic', TOPIC, '--count', '200000', '--run-id', runId, '--timeout', '2700', '--pause-ms', '20', '--stop-file', stopFile], 2_760_000));
+  const reading = settle(messageCheck('mq4', ['receive', '--namesrv', ns, '--topic', TOPIC, '--group', READERS, '--commit', 'true', '--count', '200000', '--run-id', runId, '--timeout', '2700', '--count-file', countFile], 2_760_000));
   return {
     finish: async () => {
       await ssh('mq2', `touch ${stopFile}`);
@@ -144,9 +144,9 @@ S('scale out: broker-c (master + slave on new hosts) is prepared, registered on 
 });
 
 S('a drain held back by a consumer group with lag is refused (32): broker-c stays running and read-only', async () => {
-  // Producers learn broker-c's queues within a route refresh (30 s); the stuck group reads for 10 s, then stops.
+  // Producers learn broker-c's queues within a route refresh (30 s); the stuck group reads (and commits) for 20 s, then stops.
   await pause(35);
-  const stuck = await stuckReads(10);
+  const stuck = await stuckReads(20);
   assert.ok((stuck.received ?? 0) >= 0 && stuck.error === undefined, JSON.stringify(stuck));
   await pause(10);
   writeInventory('absent');
