@@ -5,8 +5,15 @@
 import { EXIT } from '../exit-codes.ts';
 import { ValidationError } from '../errors.ts';
 import { ActionFailure } from '../host-session.ts';
-import { drainVerdict, goneChanges, PERM_WRITE, planDrain, type DrainFacts, type GoneFacts } from '../rocketmq/drain-plan.ts';
-import { readDrain, readGone, type DrainAdmin, type DrainTarget } from '../rocketmq/drain-read.ts';
+import {
+  type DrainFacts,
+  drainVerdict,
+  goneChanges,
+  type GoneFacts,
+  PERM_WRITE,
+  planDrain,
+} from '../rocketmq/drain-plan.ts';
+import { type DrainAdmin, type DrainTarget, readDrain, readGone } from '../rocketmq/drain-read.ts';
 import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
 import type { Action, Module, Plan, ProbeResult, Vars, Where } from '../types.ts';
 import { expectBool, expectInt, expectOneOf, expectString, expectStringList, rejectUnknownKeys } from '../validate.ts';
@@ -28,7 +35,19 @@ export interface Clock {
 
 const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
-const KNOWN = ['state', 'namesrv', 'cluster', 'broker', 'addr', 'timeout', 'poll', 'ignore', 'acl_enabled', 'admin_user', 'admin_secret'];
+const KNOWN = [
+  'state',
+  'namesrv',
+  'cluster',
+  'broker',
+  'addr',
+  'timeout',
+  'poll',
+  'ignore',
+  'acl_enabled',
+  'admin_user',
+  'admin_secret',
+];
 
 function validateDrain(raw: Vars, where: Where): RocketmqDrainArgs {
   rejectUnknownKeys(raw, KNOWN, 'rocketmq_drain', where);
@@ -46,7 +65,9 @@ function validateDrain(raw: Vars, where: Where): RocketmqDrainArgs {
   if (args.namesrvs.length === 0) throw new ValidationError('rocketmq_drain: "namesrv" lists no name server', where);
   if (raw.acl_enabled !== undefined && expectBool(raw.acl_enabled, 'acl_enabled', where)) {
     const password = raw.admin_secret === undefined ? '' : expectString(raw.admin_secret, 'admin_secret', where);
-    if (password === '') throw new ValidationError('rocketmq_drain: ACL is on but rocketmq_acl_admin_secret is empty', where);
+    if (password === '') {
+      throw new ValidationError('rocketmq_drain: ACL is on but rocketmq_acl_admin_secret is empty', where);
+    }
     args.auth = { username: expectString(raw.admin_user, 'admin_user', where), password };
   }
   return args;
@@ -55,7 +76,11 @@ function validateDrain(raw: Vars, where: Where): RocketmqDrainArgs {
 const probeId = (args: RocketmqDrainArgs): string => `rocketmq_drain:${args.state}:${args.broker}:${args.addr}`;
 
 /** Opens an admin, runs `body` with it, closes it. */
-async function withAdmin<T>(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, body: (a: DrainAdmin) => Promise<T>): Promise<T> {
+async function withAdmin<T>(
+  open: (auth?: Credentials) => DrainAdmin,
+  args: RocketmqDrainArgs,
+  body: (a: DrainAdmin) => Promise<T>,
+): Promise<T> {
   const admin = open(args.auth);
   try {
     return await body(admin);
@@ -69,7 +94,8 @@ const refuse = (line: string): ActionFailure => new ActionFailure(EXIT.refused, 
 function readOnlyAction(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, permission: number): Action {
   const value = String(permission & ~PERM_WRITE);
   return {
-    describe: `${args.broker} (${args.addr}): brokerPermission ${value} (read-only)`, script: '',
+    describe: `${args.broker} (${args.addr}): brokerPermission ${value} (read-only)`,
+    script: '',
     run: () => withAdmin(open, args, (admin) => admin.setBrokerConfig(args.addr, 'brokerPermission', value)),
   };
 }
@@ -78,37 +104,57 @@ function readOnlyAction(open: (auth?: Credentials) => DrainAdmin, args: Rocketmq
 function waitDrainedAction(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, clock: Clock): Action {
   return {
     describe: `wait until every consumer group has consumed what ${args.broker} holds (up to ${args.timeout} s)`,
-    script: '', changes: false,
-    run: () => withAdmin(open, args, async (admin) => {
-      const begin = clock.now();
-      for (;;) {
-        const verdict = drainVerdict(await readDrain(admin, args), args.broker, (clock.now() - begin) / 1000, args.timeout);
-        if (verdict.kind === 'drained') return;
-        if (verdict.kind === 'refuse') throw refuse(verdict.line);
-        await clock.sleep(args.poll * 1000);
-      }
-    }),
+    script: '',
+    changes: false,
+    run: () =>
+      withAdmin(open, args, async (admin) => {
+        const begin = clock.now();
+        for (;;) {
+          const verdict = drainVerdict(
+            await readDrain(admin, args),
+            args.broker,
+            (clock.now() - begin) / 1000,
+            args.timeout,
+          );
+          if (verdict.kind === 'drained') return;
+          if (verdict.kind === 'refuse') throw refuse(verdict.line);
+          await clock.sleep(args.poll * 1000);
+        }
+      }),
   };
 }
 
 function waitGoneAction(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, clock: Clock): Action {
   return {
-    describe: `wait until ${args.broker} ${args.addr} is on no name server (up to ${args.timeout} s)`, script: '', changes: false,
-    run: () => withAdmin(open, args, async (admin) => {
-      const begin = clock.now();
-      for (;;) {
-        const gone = await readGone(admin, args.namesrvs, args.broker, args.addr);
-        if (gone.listed.length === 0 && gone.namesrvErrors.length === 0) return;
-        if ((clock.now() - begin) / 1000 >= args.timeout) {
-          throw new ActionFailure(1, `${args.broker} ${args.addr} is still listed after ${args.timeout} s: ${[...gone.listed, ...gone.namesrvErrors].join('; ')}`);
+    describe: `wait until ${args.broker} ${args.addr} is on no name server (up to ${args.timeout} s)`,
+    script: '',
+    changes: false,
+    run: () =>
+      withAdmin(open, args, async (admin) => {
+        const begin = clock.now();
+        for (;;) {
+          const gone = await readGone(admin, args.namesrvs, args.broker, args.addr);
+          if (gone.listed.length === 0 && gone.namesrvErrors.length === 0) return;
+          if ((clock.now() - begin) / 1000 >= args.timeout) {
+            throw new ActionFailure(
+              1,
+              `${args.broker} ${args.addr} is still listed after ${args.timeout} s: ${
+                [...gone.listed, ...gone.namesrvErrors].join('; ')
+              }`,
+            );
+          }
+          await clock.sleep(args.poll * 1000);
         }
-        await clock.sleep(args.poll * 1000);
-      }
-    }),
+      }),
   };
 }
 
-function planDrained(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, facts: DrainFacts, clock: Clock): Plan {
+function planDrained(
+  open: (auth?: Credentials) => DrainAdmin,
+  args: RocketmqDrainArgs,
+  facts: DrainFacts,
+  clock: Clock,
+): Plan {
   const plan = planDrain(facts, args.broker, args.timeout);
   if (plan.refusal !== undefined) {
     return {
@@ -117,16 +163,31 @@ function planDrained(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDra
     };
   }
   if (plan.steps.length === 0) return { actions: [], changes: [], reason: plan.reason ?? 'drained' };
-  const actions = plan.steps.map((s) => (s === 'read-only' ? readOnlyAction(open, args, facts.permission!) : waitDrainedAction(open, args, clock)));
+  const actions = plan.steps.map((
+    s,
+  ) => (s === 'read-only' ? readOnlyAction(open, args, facts.permission!) : waitDrainedAction(open, args, clock)));
   return { actions, changes: plan.changes };
 }
 
-function planGone(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, facts: GoneFacts, clock: Clock): Plan {
+function planGone(
+  open: (auth?: Credentials) => DrainAdmin,
+  args: RocketmqDrainArgs,
+  facts: GoneFacts,
+  clock: Clock,
+): Plan {
   const changes = goneChanges(facts);
   if (changes.length === 0 && facts.namesrvErrors.length === 0) {
-    return { actions: [], changes: [], reason: `${args.broker} ${args.addr} is on none of ${args.namesrvs.length} name servers` };
+    return {
+      actions: [],
+      changes: [],
+      reason: `${args.broker} ${args.addr} is on none of ${args.namesrvs.length} name servers`,
+    };
   }
-  const unanswered = facts.namesrvErrors.map((e) => ({ item: 'registration', before: `unknown (${e})`, after: 'on no name server' }));
+  const unanswered = facts.namesrvErrors.map((e) => ({
+    item: 'registration',
+    before: `unknown (${e})`,
+    after: 'on no name server',
+  }));
   return { actions: [waitGoneAction(open, args, clock)], changes: [...changes, ...unanswered] };
 }
 
@@ -134,21 +195,35 @@ function planGone(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainA
  * The `rocketmq_drain` module (arguments: docs/modules.md) over a way to reach RocketMQ and a clock.
  * @example modulesByName.set('rocketmq_drain', rocketmqDrainModule((auth) => remotingDrainAdmin(5000, auth)))
  */
-export function rocketmqDrainModule(open: (auth?: Credentials) => DrainAdmin, clock: Clock = realClock): Module<RocketmqDrainArgs> {
+export function rocketmqDrainModule(
+  open: (auth?: Credentials) => DrainAdmin,
+  clock: Clock = realClock,
+): Module<RocketmqDrainArgs> {
   return {
     name: 'rocketmq_drain',
     validate: (raw, where) => validateDrain(raw, where),
     probes: (args) => [{
-      id: probeId(args), script: probeId(args),
+      id: probeId(args),
+      script: probeId(args),
       read: async (): Promise<ProbeResult> => {
-        const facts = await withAdmin<DrainFacts | GoneFacts>(open, args, (admin) =>
-          args.state === 'gone' ? readGone(admin, args.namesrvs, args.broker, args.addr) : readDrain(admin, args));
+        const facts = await withAdmin<DrainFacts | GoneFacts>(
+          open,
+          args,
+          (admin) =>
+            args.state === 'gone' ? readGone(admin, args.namesrvs, args.broker, args.addr) : readDrain(admin, args),
+        );
         return { stdout: JSON.stringify(facts), code: 0 };
       },
     }],
     plan: (args, facts) => {
       const found = facts.get(probeId(args));
-      if (!found || found.code !== 0) return { actions: [], changes: [], failure: `rocketmq_drain: cannot read ${args.broker}: ${found?.stdout ?? 'no answer'}` };
+      if (!found || found.code !== 0) {
+        return {
+          actions: [],
+          changes: [],
+          failure: `rocketmq_drain: cannot read ${args.broker}: ${found?.stdout ?? 'no answer'}`,
+        };
+      }
       return args.state === 'gone'
         ? planGone(open, args, JSON.parse(found.stdout) as GoneFacts, clock)
         : planDrained(open, args, JSON.parse(found.stdout) as DrainFacts, clock);

@@ -56,7 +56,9 @@ const total = (lag: readonly TopicLag[]): number => lag.reduce((n, t) => n + t.u
  * @example lagLine([{ topic: 'a', unconsumed: 3 }, { topic: 'b', unconsumed: 0 }]) // => '3 unconsumed (a: 3)'
  */
 export function lagLine(lag: readonly TopicLag[]): string {
-  const held = lag.filter((t) => t.unconsumed > 0).sort((a, b) => b.unconsumed - a.unconsumed || a.topic.localeCompare(b.topic));
+  const held = lag.filter((t) => t.unconsumed > 0).sort((a, b) =>
+    b.unconsumed - a.unconsumed || a.topic.localeCompare(b.topic)
+  );
   const named = held.slice(0, 5).map((t) => `${t.topic}: ${t.unconsumed}`).join(', ');
   const more = held.length > 5 ? `, ${held.length - 5} more topics` : '';
   return `${total(lag)} unconsumed (${named}${more})`;
@@ -72,24 +74,52 @@ export function lagLine(lag: readonly TopicLag[]): string {
 export function planDrain(facts: DrainFacts, broker: string, timeout: number): DrainPlan {
   if (facts.masterError !== undefined || facts.permission === undefined) {
     if (facts.registeredOn.length === 0 && facts.namesrvErrors.length === 0) {
-      return { steps: [], changes: [], reason: `broker group ${broker} is on no name server and its master does not answer: nothing to drain` };
+      return {
+        steps: [],
+        changes: [],
+        reason: `broker group ${broker} is on no name server and its master does not answer: nothing to drain`,
+      };
     }
-    const on = facts.registeredOn.length > 0 ? `still listed on ${facts.registeredOn.join(', ')}` : `name servers unreadable (${facts.namesrvErrors.join('; ')})`;
-    return { steps: [], changes: [], refusal: `cannot drain broker group ${broker}: its master does not answer (${facts.masterError ?? 'no permission read'}) and it is ${on}; a slave may hold unconsumed messages: start the master again or remove the group by hand` };
+    const on = facts.registeredOn.length > 0
+      ? `still listed on ${facts.registeredOn.join(', ')}`
+      : `name servers unreadable (${facts.namesrvErrors.join('; ')})`;
+    return {
+      steps: [],
+      changes: [],
+      refusal: `cannot drain broker group ${broker}: its master does not answer (${
+        facts.masterError ?? 'no permission read'
+      }) and it is ${on}; a slave may hold unconsumed messages: start the master again or remove the group by hand`,
+    };
   }
   const steps: DrainStep[] = [];
   const changes: Change[] = [];
   if ((facts.permission & PERM_WRITE) !== 0) {
     steps.push('read-only');
-    changes.push({ item: `${broker} write permission`, before: `brokerPermission ${facts.permission} (writable)`, after: `brokerPermission ${facts.permission & ~PERM_WRITE} (read-only: producers move to the other groups)` });
+    changes.push({
+      item: `${broker} write permission`,
+      before: `brokerPermission ${facts.permission} (writable)`,
+      after: `brokerPermission ${facts.permission & ~PERM_WRITE} (read-only: producers move to the other groups)`,
+    });
   }
   const held = total(facts.lag);
   if (held > 0 || facts.lagErrors.length > 0 || steps.length > 0) {
     steps.push('wait');
-    const now = facts.lagErrors.length > 0 ? `${lagLine(facts.lag)}; unreadable: ${facts.lagErrors.join('; ')}` : lagLine(facts.lag);
-    changes.push({ item: `${broker} unconsumed messages`, before: now, after: `0 (waits up to ${timeout} s, else refuses and leaves it read-only and running)` });
+    const now = facts.lagErrors.length > 0
+      ? `${lagLine(facts.lag)}; unreadable: ${facts.lagErrors.join('; ')}`
+      : lagLine(facts.lag);
+    changes.push({
+      item: `${broker} unconsumed messages`,
+      before: now,
+      after: `0 (waits up to ${timeout} s, else refuses and leaves it read-only and running)`,
+    });
   }
-  if (steps.length === 0) return { steps, changes, reason: `broker group ${broker} is read-only and every consumer group has consumed what it holds` };
+  if (steps.length === 0) {
+    return {
+      steps,
+      changes,
+      reason: `broker group ${broker} is read-only and every consumer group has consumed what it holds`,
+    };
+  }
   return { steps, changes };
 }
 
@@ -103,7 +133,11 @@ export function drainVerdict(facts: DrainFacts, broker: string, elapsed: number,
   if (unreadable === undefined && total(facts.lag) === 0) return { kind: 'drained' };
   const line = unreadable === undefined ? lagLine(facts.lag) : `lag unreadable: ${unreadable}`;
   if (elapsed >= timeout) {
-    return { kind: 'refuse', line: `broker group ${broker} not drained after ${timeout} s (broker_drain_timeout): ${line}; it stays read-only and running, nothing was removed` };
+    return {
+      kind: 'refuse',
+      line:
+        `broker group ${broker} not drained after ${timeout} s (broker_drain_timeout): ${line}; it stays read-only and running, nothing was removed`,
+    };
   }
   return { kind: 'wait', line };
 }

@@ -36,7 +36,12 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
  * design, so they would hold every drain back forever; they stay on disk with the rest unless purged.
  * @example drainTopics(['orders', '%RETRY%g', '%DLQ%g', 'TBW102'], 'C', ['broker-c'], []) // => ['%RETRY%g', 'orders']
  */
-export function drainTopics(topics: readonly string[], cluster: string, brokers: readonly string[], ignore: readonly string[]): string[] {
+export function drainTopics(
+  topics: readonly string[],
+  cluster: string,
+  brokers: readonly string[],
+  ignore: readonly string[],
+): string[] {
   return topics
     .filter((t) => t.startsWith('%RETRY%') || !isSystemTopic(t, cluster, brokers))
     .filter((t) => !matchesAny(ignore, t))
@@ -44,7 +49,10 @@ export function drainTopics(topics: readonly string[], cluster: string, brokers:
 }
 
 /** Name servers that list the group (any member), and those that did not answer. */
-async function registrations(admin: DrainAdmin, target: DrainTarget): Promise<Pick<DrainFacts, 'registeredOn' | 'namesrvErrors'>> {
+async function registrations(
+  admin: DrainAdmin,
+  target: DrainTarget,
+): Promise<Pick<DrainFacts, 'registeredOn' | 'namesrvErrors'>> {
   const registeredOn: string[] = [];
   const namesrvErrors: string[] = [];
   await Promise.all(target.namesrvs.map(async (ns) => {
@@ -59,7 +67,11 @@ async function registrations(admin: DrainAdmin, target: DrainTarget): Promise<Pi
 }
 
 /** Lag of every topic the master holds that counts (drainTopics); an unreadable topic is named in lagErrors. */
-async function readLag(admin: DrainAdmin, target: DrainTarget, topics: string[]): Promise<Pick<DrainFacts, 'lag' | 'lagErrors'>> {
+async function readLag(
+  admin: DrainAdmin,
+  target: DrainTarget,
+  topics: string[],
+): Promise<Pick<DrainFacts, 'lag' | 'lagErrors'>> {
   const lag: TopicLag[] = [];
   const lagErrors: string[] = [];
   for (const topic of drainTopics(topics, target.cluster, [target.broker], target.ignore)) {
@@ -92,7 +104,12 @@ export async function readDrain(admin: DrainAdmin, target: DrainTarget): Promise
  * Where a member (broker name and address) is still listed, per name server.
  * @example readGone(admin, ['n1:9876'], 'broker-c', '10.0.0.5:10911') // => { listed: ['n1:9876: broker-c:0 10.0.0.5:10911'], namesrvErrors: [] }
  */
-export async function readGone(admin: DrainAdmin, namesrvs: string[], broker: string, addr: string): Promise<GoneFacts> {
+export async function readGone(
+  admin: DrainAdmin,
+  namesrvs: string[],
+  broker: string,
+  addr: string,
+): Promise<GoneFacts> {
   const listed: string[] = [];
   const namesrvErrors: string[] = [];
   await Promise.all(namesrvs.map(async (ns) => {

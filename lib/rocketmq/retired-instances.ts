@@ -24,9 +24,15 @@ export function retiredInstances(hostvars: unknown, host: unknown, topology: unk
   const name = String(host ?? '');
   return brokerInstances(name, all[name] ?? {})
     .filter((i) => i.state === 'absent')
-    .filter((i) => i.topologies === undefined || typeof topology !== 'string' || topology === '' || i.topologies.includes(topology))
+    .filter((i) =>
+      i.topologies === undefined || typeof topology !== 'string' || topology === '' || i.topologies.includes(topology)
+    )
     .map((i) => ({
-      broker_name: i.brokerName, broker_id: i.brokerId, master: i.brokerId === 0, addr: `${i.address}:${i.listenPort}`,
-      store: i.storePathRootDir, purge: i.purge,
+      broker_name: i.brokerName,
+      broker_id: i.brokerId,
+      master: i.brokerId === 0,
+      addr: `${i.address}:${i.listenPort}`,
+      store: i.storePathRootDir,
+      purge: i.purge,
     }));
 }

@@ -13,7 +13,12 @@ import { remotingTopicsAdmin } from './topic-admin.ts';
  * UPDATE_BROKER_CONFIG (25): the body is properties text (MixAll.string2Properties on the broker), written with
  * the one properties escaper. The broker applies the key at once and persists its whole config to its -c file.
  */
-export async function updateBrokerConfig(client: RemotingClient, addr: string, key: string, value: string): Promise<void> {
+export async function updateBrokerConfig(
+  client: RemotingClient,
+  addr: string,
+  key: string,
+  value: string,
+): Promise<void> {
   const body = Buffer.from(`${escapePropertyKey(key)}=${escapePropertyValue(value)}\n`, 'utf8');
   await call(client, addr, RequestCode.UPDATE_BROKER_CONFIG, {}, body);
 }

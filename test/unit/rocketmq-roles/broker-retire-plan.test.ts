@@ -32,33 +32,56 @@ async function plannedTasks(): Promise<string[]> {
     mkdirSync(join(dir, 'group_vars'));
     writeFileSync(join(dir, 'hosts.yaml'), HOSTS);
     writeFileSync(join(dir, 'group_vars', 'all.yaml'), 'rocketmq_topics:\n  - { name: orders }\n');
-    const planned = await planRun({ playbook: 'playbooks/2m2s-sync.yaml', inventory: dir, check: true, diff: false, tags: [], skipTags: [], extraVars: {}, forks: 1 });
+    const planned = await planRun({
+      playbook: 'playbooks/2m2s-sync.yaml',
+      inventory: dir,
+      check: true,
+      diff: false,
+      tags: [],
+      skipTags: [],
+      extraVars: {},
+      forks: 1,
+    });
     const detail = (module: string, args: Args): string =>
-      module === 'rocketmq_drain' ? ` ${JSON.stringify([args.state, args.addr])}`
-      : module === 'rocketmq_topics' ? ` ${(args.members ?? []).map((m) => `${m.broker}-${m.id}`).join(',')}` : '';
-    return planned.phases.flatMap((phase) => [...phase.plans].flatMap(([host, plan]) => plan.tasks
-      .filter((t) => t.skipReason === undefined && /Drain removed|Remove drained|Masters|Slaves|Topics/.test(phase.spec.name))
-      .filter((t) => /Run the broker|Drain|Stop a removed|gone from|Delete a removed|Topics and consumer/.test(t.label))
-      .map((t) => `${phase.spec.name} | ${host} | ${t.label}${detail(t.module.name, t.args as Args)}`)));
+      module === 'rocketmq_drain'
+        ? ` ${JSON.stringify([args.state, args.addr])}`
+        : module === 'rocketmq_topics'
+        ? ` ${(args.members ?? []).map((m) => `${m.broker}-${m.id}`).join(',')}`
+        : '';
+    return planned.phases.flatMap((phase) =>
+      [...phase.plans].flatMap(([host, plan]) =>
+        plan.tasks
+          .filter((t) =>
+            t.skipReason === undefined && /Drain removed|Remove drained|Masters|Slaves|Topics/.test(phase.spec.name)
+          )
+          .filter((t) =>
+            /Run the broker|Drain|Stop a removed|gone from|Delete a removed|Topics and consumer/.test(t.label)
+          )
+          .map((t) => `${phase.spec.name} | ${host} | ${t.label}${detail(t.module.name, t.args as Args)}`)
+      )
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 const S = suite('2m2s-sync plans the removal of broker-c marked broker_state: absent');
-S('drain once on the master host, then stop, check gone and purge where asked; broker-c runs in no broker phase', async () => {
-  assert.equal(await plannedTasks(), [
-    'Masters | mq1 | Run the broker (broker-a-0)',
-    'Masters | mq2 | Run the broker (broker-b-0)',
-    'Slaves | mq3 | Run the broker (broker-a-1)',
-    'Slaves | mq4 | Run the broker (broker-b-1)',
-    'Topics and groups | mq1 | Topics and consumer groups as declared on every broker broker-a-0,broker-b-0,broker-a-1,broker-b-1',
-    'Drain removed brokers | mq5 | Drain a removed broker group (write permission off, wait until every consumer group has consumed it) (broker-c-0) ["drained","10.0.0.15:10911"]',
-    'Remove drained brokers | mq5 | Stop a removed broker (broker-c-0)',
-    'Remove drained brokers | mq5 | Check a removed broker is gone from every name server (broker-c-0) ["gone","10.0.0.15:10911"]',
-    'Remove drained brokers | mq6 | Stop a removed broker (broker-c-1)',
-    'Remove drained brokers | mq6 | Check a removed broker is gone from every name server (broker-c-1) ["gone","10.0.0.16:10911"]',
-    'Remove drained brokers | mq6 | Delete a removed broker\'s store (broker_purge) (broker-c-1)',
-  ]);
-});
+S(
+  'drain once on the master host, then stop, check gone and purge where asked; broker-c runs in no broker phase',
+  async () => {
+    assert.equal(await plannedTasks(), [
+      'Masters | mq1 | Run the broker (broker-a-0)',
+      'Masters | mq2 | Run the broker (broker-b-0)',
+      'Slaves | mq3 | Run the broker (broker-a-1)',
+      'Slaves | mq4 | Run the broker (broker-b-1)',
+      'Topics and groups | mq1 | Topics and consumer groups as declared on every broker broker-a-0,broker-b-0,broker-a-1,broker-b-1',
+      'Drain removed brokers | mq5 | Drain a removed broker group (write permission off, wait until every consumer group has consumed it) (broker-c-0) ["drained","10.0.0.15:10911"]',
+      'Remove drained brokers | mq5 | Stop a removed broker (broker-c-0)',
+      'Remove drained brokers | mq5 | Check a removed broker is gone from every name server (broker-c-0) ["gone","10.0.0.15:10911"]',
+      'Remove drained brokers | mq6 | Stop a removed broker (broker-c-1)',
+      'Remove drained brokers | mq6 | Check a removed broker is gone from every name server (broker-c-1) ["gone","10.0.0.16:10911"]',
+      "Remove drained brokers | mq6 | Delete a removed broker's store (broker_purge) (broker-c-1)",
+    ]);
+  },
+);
 S.run();
