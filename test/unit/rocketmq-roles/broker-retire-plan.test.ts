@@ -1,6 +1,6 @@
 // The playbooks plan a scale-in from broker_state: absent: broker-c leaves the broker phases and the topics, is
 // drained once on its master's host, then both members are stopped, checked gone, and purged only when asked.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
@@ -84,4 +84,14 @@ S(
     ]);
   },
 );
+S('a refused drain stops the run before anything is stopped: the drain phase has max_fail_percentage 0, in every playbook', async () => {
+  for (const playbook of ['2m2s-sync', '2m2s-async', 'multi-master']) {
+    const text = readFileSync(`playbooks/${playbook}.yaml`, 'utf8');
+    const drain = text.indexOf('- name: Drain removed brokers');
+    const remove = text.indexOf('- name: Remove drained brokers');
+    assert.ok(drain > 0 && remove > drain, `${playbook}: drain, then remove`);
+    assert.match(text.slice(drain, remove), /max_fail_percentage: 0\n/, playbook);
+    assert.ok(remove < text.indexOf('- name: Verify'), `${playbook}: before Verify`);
+  }
+});
 S.run();
