@@ -9,7 +9,10 @@ export const EXIT = {
   drift: 8,
   /** Another run holds the inventory's run lock; nothing was done. Never combined with other flags. */
   locked: 16,
-  /** A repair was refused for safety (a service guard said no, e.g. a replica partner is down); nothing was stopped. */
+  /**
+   * A repair was refused for safety (a service guard said no, e.g. a replica partner is down), or a scale-in drain
+   * timed out with messages unconsumed; nothing was stopped.
+   */
   refused: 32,
 } as const;
 
@@ -44,6 +47,7 @@ export const EXIT_HELP = [
   '  4  at least one host was unreachable',
   '  8  --check found drift: at least one task would change',
   '  16 another run of this inventory holds the run lock: nothing was done (the holder is printed)',
-  '  32 a repair was refused for safety (a guard, e.g. a broker\'s replica partner is down): that service was not stopped',
+  '  32 a repair was refused for safety (a guard, e.g. a broker\'s replica partner is down): that service was not stopped;',
+  '     or a scale-in drain timed out with messages unconsumed: that broker group stays read-only and running',
   '  Flags are added together: 6 = failed + unreachable, 12 = unreachable + drift.',
 ].join('\n');

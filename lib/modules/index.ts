@@ -9,6 +9,8 @@ import { lineinfileModule } from './lineinfile.ts';
 import { rocketmqDistModule } from './rocketmq-dist.ts';
 import { rocketmqAclModule } from './rocketmq-acl.ts';
 import { remotingAclAdmin } from '../rocketmq/acl-read.ts';
+import { rocketmqDrainModule } from './rocketmq-drain.ts';
+import { remotingDrainAdmin } from '../rocketmq/remoting/drain-admin.ts';
 import { rocketmqTopicsModule } from './rocketmq-topics.ts';
 import { remotingTopicsAdmin } from '../rocketmq/remoting/topic-admin.ts';
 import { rocketmqVerifyModule } from './rocketmq-verify.ts';
@@ -44,6 +46,7 @@ const all: AnyModule[] = [
   rocketmqVerifyModule,
   rocketmqTopicsModule((auth) => remotingTopicsAdmin(5000, auth)),
   rocketmqAclModule((admin) => remotingAclAdmin(admin)),
+  rocketmqDrainModule((auth) => remotingDrainAdmin(5000, auth)),
 ];
 
 /** Every task module by the name a playbook uses for it. */

@@ -121,7 +121,9 @@ export function systemdActions(args: ServiceArgs, facts: ServiceFacts, decide: (
   const want = sha256(text);
   const actions: Action[] = [];
   const unitChanges: Change[] = [];
-  if (facts.unit !== want) {
+  // A stop-only task (no command, e.g. a removed broker) names the service, it does not declare it: never
+  // replace its unit with one that has no ExecStart.
+  if (facts.unit !== want && args.command.length > 0) {
     actions.push(installUnitAction(args, text));
     const before = !facts.unit || facts.unit === 'missing' ? 'missing' : facts.unit.slice(0, 8);
     unitChanges.push({ item: `unit ${args.name}.service`, before, after: want.slice(0, 8) });

@@ -4,6 +4,7 @@
 //   guard: { rocketmq: partners-up, namesrv: "a:9876;b:9876", broker: broker-a, id: 0, members: "0,1", wait: 40 }
 //   health: { rocketmq: healthy, namesrv: ..., cluster: C, broker: broker-a, id: 1, addr: "10.0.0.3:10911" }
 //   health: { rocketmq: namesrv-caught-up, self: "10.0.0.1:9876", namesrv: "a:9876;b:9876" }
+//   health: { rocketmq: namesrv-up, self: "10.0.0.1:9876", namesrv: "a:9876;b:9876" }  (answers clusterList)
 // With ACL 2.0 on (acl_enabled, admin_user, admin_secret) the controller signs every request as the admin; a host
 // gate passes BrokerHealth.java `--acl-file <acl_file>` (the admin's root-only tools.yml), never the secret.
 import { ValidationError } from '../errors.ts';
@@ -18,7 +19,7 @@ import type { HealthMode, HealthQuery } from './remoting/health.ts';
 import { namesrvCaughtUp } from './remoting/namesrv-health.ts';
 
 export const GATE_KIND = 'rocketmq';
-const MODES = ['registered', 'partners-up', 'in-sync', 'healthy', 'namesrv-caught-up', 'members-up', 'member-healthy'] as const;
+const MODES = ['registered', 'partners-up', 'in-sync', 'healthy', 'namesrv-caught-up', 'namesrv-up', 'members-up', 'member-healthy'] as const;
 // Controller mode names a member by address (RocketMQ assigns ids): asked by BrokerHealth.java on the host only, until
 // the remoting client learns these two questions.
 const HOST_ONLY: readonly string[] = ['members-up', 'member-healthy'];
@@ -31,6 +32,7 @@ const NEEDS: Record<GateMode, string[]> = {
   'in-sync': ['broker', 'id'],
   healthy: ['broker', 'id', 'cluster', 'addr'],
   'namesrv-caught-up': ['self'],
+  'namesrv-up': ['self'],
   'members-up': ['broker', 'addr', 'members'],
   'member-healthy': ['broker', 'addr'],
 };
@@ -73,6 +75,12 @@ export function validateRocketmqGate(raw: Vars, key: string, where: Where): Rock
   const auth = aclCredentials(raw, where, `service ${key} (rocketmq gate)`);
   const acl = auth === undefined ? {} : { auth, aclFile: raw.acl_file === undefined ? undefined : expectString(raw.acl_file, `${key}.acl_file`, where) };
   if (mode === 'namesrv-caught-up') return { mode, namesrvs, self: expectString(raw.self, `${key}.self`, where), wait, ...acl };
+  // A name server new to a running cluster lists no broker until the brokers restart with it in namesrvAddr
+  // (later phases): it only has to answer. Asked as "caught up with no peer" (the same question, host or here).
+  if (mode === 'namesrv-up') {
+    const self = expectString(raw.self, `${key}.self`, where);
+    return { mode, namesrvs: [self], self, wait, ...acl };
+  }
   if (HOST_ONLY.includes(mode)) {
     const words = ['--broker', expectString(raw.broker, `${key}.broker`, where), '--addr', expectString(raw.addr, `${key}.addr`, where)];
     if (raw.members !== undefined) words.push('--members', members(raw.members, key, where).join(','));

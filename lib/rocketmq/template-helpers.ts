@@ -1,7 +1,8 @@
 // Template helpers that read the RocketMQ topology from the inventory: name server list and the brokers to expect.
 import { controllerAddr, controllerPeers, hostControllers } from './controllers.ts';
 import { escapePropertyKey, escapePropertyValue } from './properties.ts';
-import { brokerInstances, DEFAULT_NAMESRV_PORT, isControllerMode } from './topology.ts';
+import { brokerInstances, DEFAULT_NAMESRV_PORT, instanceState, isControllerMode } from './topology.ts';
+import { retiredInstances } from './retired-instances.ts';
 import { topicMembers } from './topics-members.ts';
 import type { Vars } from '../types.ts';
 
@@ -34,17 +35,20 @@ export function namesrvAddr(hostvars: unknown, hosts: unknown, defaultPort: unkn
 export function expectedBrokers(hostvars: unknown, hosts: unknown, topology: unknown): Array<{ broker: string; id?: number; addr: string }> {
   return hostsOf(hosts)
     .flatMap((host) => brokerInstances(host, varsOf(hostvars, host)))
+    .filter((i) => i.state === 'present')
     .filter((i) => i.topologies === undefined || typeof topology !== 'string' || topology === '' || i.topologies.includes(topology))
     // Controller mode: RocketMQ assigns the ids, so only the group and the address are expected.
     .map((i) => (isControllerMode(String(topology ?? '')) ? { broker: i.brokerName, addr: `${i.address}:${i.listenPort}` } : { broker: i.brokerName, id: i.brokerId, addr: `${i.address}:${i.listenPort}` }));
 }
 
 /**
- * Whether a phase runs a broker instance: `select` is `master` (broker_id 0), `slave` (id > 0) or `all`, and the
- * instance takes part in the topology (an instance without a `topologies` list takes part in every one).
- * @example {{#if (rocketmq_runs_instance item broker_select rocketmq_topology)}}…{{/if}}
+ * Whether a phase runs a broker instance: `select` is `master` (broker_id 0), `slave` (id > 0) or `all`, the
+ * instance takes part in the topology (an instance without a `topologies` list takes part in every one), and it
+ * is not being removed (`broker_state: absent`, its own or the host's `hostState`; the retire role handles those).
+ * @example {{#if (rocketmq_runs_instance item broker_select rocketmq_topology broker_state)}}…{{/if}}
  */
-export function runsInstance(instance: unknown, select: unknown, topology: unknown): boolean {
+export function runsInstance(instance: unknown, select: unknown, topology: unknown, hostState?: unknown): boolean {
+  if (instanceState(instance, hostState) === 'absent') return false;
   const fields = instance !== null && typeof instance === 'object' ? (instance as Vars) : {};
   const isMaster = String(fields['broker_id'] ?? '0').trim() === '0';
   const selected = select === 'all' || (select === 'master' ? isMaster : select === 'slave' ? !isMaster : false);
@@ -57,7 +61,9 @@ export function runsInstance(instance: unknown, select: unknown, topology: unkno
 export const rocketmqHelpers: Record<string, Helper> = {
   rocketmq_namesrv_addr: (...a) => namesrvAddr(a[0], a[1], a.length > 3 ? a[2] : undefined),
   rocketmq_expected_brokers: (...a) => expectedBrokers(a[0], a[1], a.length > 3 ? a[2] : undefined),
-  rocketmq_runs_instance: (...a) => runsInstance(a[0], a[1], a[2]),
+  rocketmq_runs_instance: (...a) => runsInstance(a[0], a[1], a[2], a.length > 4 ? a[3] : undefined),
+  // Scale in: the host's instances marked broker_state: absent (retired-instances.ts).
+  rocketmq_retired_instances: (...a) => retiredInstances(a[0], a[1], a.length > 3 ? a[2] : undefined),
   // The one properties escaper (properties.ts): every value and key a template writes into a .properties file.
   prop_value: (...a) => escapePropertyValue(String(a[0])),
   prop_key: (...a) => escapePropertyKey(String(a[0])),

@@ -25,6 +25,8 @@ export function topicMembers(hostvars: unknown, hosts: unknown, topology: unknow
   return names.flatMap((host) => {
     const vars = all[host] ?? {};
     return brokerInstances(host, vars)
+      // A group being removed (broker_state: absent) gets no new topics; its drain waits for what it holds.
+      .filter((i) => i.state === 'present')
       .filter((i) => i.topologies === undefined || typeof topology !== 'string' || topology === '' || i.topologies.includes(topology))
       .map((i) => ({
         broker: i.brokerName, id: i.brokerId, addr: `${i.address}:${i.listenPort}`,

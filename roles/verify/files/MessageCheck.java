@@ -4,7 +4,8 @@
 //      [--pause-ms 0 (send: pause between sends)] [--acl-file F (ACL 2.0: sign with F's accessKey/secretKey, RocketMQ's
 //      conf/tools.yml format; a file, never the secret on the command line)]
 //      [--stop-file F (send: stop early once F exists)] [--count-file F (receive: once F exists, it holds how many of
-//      the run's messages to wait for; until then --count is the most)]: clients running throughout an operation
+//      the run's messages to wait for; until then --count is the most)] [--commit true (receive: commit the group's
+//      progress to the brokers, as a real consumer does; by default nothing is committed)]: clients running throughout an operation
 // Exit codes: 0 all seen, 1 messages missing or not acknowledged, 2 usage or connection error.
 
 import java.nio.charset.StandardCharsets;
@@ -69,10 +70,10 @@ public class MessageCheck {
       case "send":
         return send(namesrv, topic, runId, count, timeoutMs, Long.parseLong(opts.getOrDefault("pause-ms", "0")), opts.get("stop-file")) == 0 ? 0 : 1;
       case "receive":
-        return receive(namesrv, topic, group, runId, count, timeoutMs, opts.get("count-file")) == 0 ? 0 : 1;
+        return receive(namesrv, topic, group, runId, count, timeoutMs, opts.get("count-file"), "true".equals(opts.get("commit"))) == 0 ? 0 : 1;
       case "roundtrip": {
         int notAcked = send(namesrv, topic, runId, count, timeoutMs, 0, null);
-        int missing = receive(namesrv, topic, group, runId, count, timeoutMs, null);
+        int missing = receive(namesrv, topic, group, runId, count, timeoutMs, null, false);
         return notAcked == 0 && missing == 0 ? 0 : 1;
       }
       case "read":
@@ -166,12 +167,17 @@ public class MessageCheck {
   }
 
   static DefaultLitePullConsumer consumer(String namesrv, String topic, String group) throws Exception {
+    return consumer(namesrv, topic, group, false);
+  }
+
+  /** With commit, the group's progress goes back to the brokers (every 5 s and at shutdown), as a real consumer's does. */
+  static DefaultLitePullConsumer consumer(String namesrv, String topic, String group, boolean commit) throws Exception {
     DefaultLitePullConsumer consumer = new DefaultLitePullConsumer(group, hook);
     consumer.setNamesrvAddr(namesrv);
     consumer.setInstanceName("rmqd_c_" + group);
     // A new group with FIRST_OFFSET reads from the start of every queue; nothing is committed back.
     consumer.setConsumeFromWhere(ConsumeFromWhere.CONSUME_FROM_FIRST_OFFSET);
-    consumer.setAutoCommit(false);
+    consumer.setAutoCommit(commit);
     consumer.setPollTimeoutMillis(1000);
     consumer.subscribe(topic, "*");
     consumer.start();
@@ -182,13 +188,13 @@ public class MessageCheck {
    * Reads the topic from the beginning until all count messages of runId are seen (count from countFile once it
    * exists, when given); returns how many are missing.
    */
-  static int receive(String namesrv, String topic, String group, String runId, int most, long timeoutMs, String countFile) throws Exception {
+  static int receive(String namesrv, String topic, String group, String runId, int most, long timeoutMs, String countFile, boolean commit) throws Exception {
     boolean[] seen = new boolean[most];
     int count = most;
     boolean known = countFile == null;
     String prefix = BODY_PREFIX + runId + " ";
     long deadline = System.currentTimeMillis() + timeoutMs;
-    DefaultLitePullConsumer consumer = consumer(namesrv, topic, group);
+    DefaultLitePullConsumer consumer = consumer(namesrv, topic, group, commit);
     try {
       while ((!known || seenBelow(seen, count) < count) && System.currentTimeMillis() < deadline) {
         if (!known && java.nio.file.Files.exists(java.nio.file.Paths.get(countFile))) {

@@ -158,6 +158,18 @@ N('caught up, behind, not answering, no peer answering', async () => {
   }
 });
 
+N('namesrv-up (a name server new to a running cluster): it only has to answer, however few brokers it lists', async () => {
+  const full = await serve('up');
+  const partial = await serve('slave-down');
+  try {
+    const gate = (self: string) => (service.validate({ name: 'rmq-namesrv', command: ['x'], health: { rocketmq: 'namesrv-up', self, namesrv: `${full.addr};${self}` } }, where, vctx) as ServiceArgs).health as { check(): Promise<{ ok: boolean; line: string }> };
+    assert.equal(await gate(partial.addr).check(), { ok: true, line: 'ok' });
+    assert.equal(await gate('127.0.0.1:1').check(), { ok: false, line: '127.0.0.1:1 does not answer clusterList yet' });
+  } finally {
+    await Promise.all([full.close(), partial.close()]);
+  }
+});
+
 G.run();
 V.run();
 N.run();
