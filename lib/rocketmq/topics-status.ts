@@ -125,7 +125,8 @@ function memberStatus(read: StatusRead, decl: StatusDeclaration, who: { broker: 
   const on = regs.get(who.addr)?.on ?? new Set<string>();
   const missingOn = answered.filter((a) => !on.has(a));
   const found = read.members.find((m) => m.addr === who.addr);
-  const declared = decl.members.some((m) => m.addr === who.addr && m.broker === who.broker && m.id === who.id);
+  const controllerMode = isControllerMode(read, who.addr);
+  const declared = decl.members.some((m) => m.addr === who.addr && m.broker === who.broker && (controllerMode || m.id === who.id));
   const role = found?.config?.['brokerRole'] ?? null;
   const masterAddr = [...regs].find(([, r]) => r.broker === who.broker && r.id === 0)?.[0] ??
     decl.members.find((m) => m.broker === who.broker && m.id === 0)?.addr;
@@ -190,6 +191,20 @@ function groupStatuses(read: StatusRead, decl: StatusDeclaration): GroupStatus[]
   });
 }
 
+/** Whether the member at addr runs in controller mode, as it reports its own config. */
+function isControllerMode(read: StatusRead, addr: string): boolean {
+  return read.members.find((m) => m.addr === addr)?.config?.['enableControllerMode'] === 'true';
+}
+
+/**
+ * The id a declared member is shown with: in controller mode RocketMQ assigns ids (0 is whoever the controllers
+ * elected master; a failover swaps them), so a registered member takes the id it registered with.
+ */
+function shownId(read: StatusRead, regs: Map<string, { id: number }>, m: { id: number; addr: string }): number {
+  const registered = regs.get(m.addr);
+  return registered !== undefined && isControllerMode(read, m.addr) ? registered.id : m.id;
+}
+
 /**
  * Puts a status read beside the declaration.
  * @returns the documented JSON object; `ok` is false when anything is unhealthy or not as declared
@@ -197,7 +212,7 @@ function groupStatuses(read: StatusRead, decl: StatusDeclaration): GroupStatus[]
  */
 export function buildStatus(read: StatusRead, decl: StatusDeclaration, now: Date): ClusterStatus {
   const regs = registrations(read, decl.cluster);
-  const who = new Map(decl.members.map((m) => [m.addr, { broker: m.broker, id: m.id, addr: m.addr }] as const));
+  const who = new Map(decl.members.map((m) => [m.addr, { broker: m.broker, id: shownId(read, regs, m), addr: m.addr }] as const));
   for (const [addr, r] of regs) if (!who.has(addr)) who.set(addr, { broker: r.broker, id: r.id, addr });
   const brokers = [...who.values()].sort((a, b) => a.broker.localeCompare(b.broker) || a.id - b.id).map((w) => memberStatus(read, decl, w));
   const nameservers = read.namesrvs.map((n) => (n.error === undefined ? { address: n.address, up: true } : { address: n.address, up: false, error: n.error }));

@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
+import { statusMain } from '../../lib/cli-status.ts';
 import { getClusterInfoFromAny } from '../../lib/rocketmq/remoting/admin.ts';
+import type { ClusterStatus } from '../../lib/rocketmq/topics-status.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { getControllerMetadata } from '../../lib/rocketmq/remoting/controller.ts';
 import { run } from '../../lib/run.ts';
@@ -40,6 +42,17 @@ async function play(check = false): Promise<Play> {
   const tasks = events.flatMap((e) => (e.kind === 'task' ? [e] : []));
   const failures = tasks.filter((e) => e.status === 'failed').map((e) => `${e.host} ${e.task}: ${e.message ?? ''}`).join('\n');
   return { code: summary.exitCode, tasks, seconds: (Date.now() - t0) / 1000, failures };
+}
+
+/** `run.mjs status --json` of the fixture inventory, as an operator would type it (with the lab's connection vars). */
+async function status(): Promise<{ code: number; json: ClusterStatus }> {
+  const fixtures = new URL('../fixtures/inventories/', import.meta.url).pathname;
+  const root = new URL('../../', import.meta.url).pathname;
+  let out = '';
+  const argv = ['-i', `${fixtures}${TOPOLOGY}`, '--json', '--topology', TOPOLOGY, '-e', `@${fixtures}lab-connection.yaml`,
+    '-e', `lab_prefix=${lab.prefix}`, '-e', `lab_key_file=${lab.keyFile}`];
+  const code = await statusMain(argv, { out: (t) => { out += t; }, tty: false }, root);
+  return { code, json: JSON.parse(out) as ClusterStatus };
 }
 
 const changed = (p: Play): string[] => p.tasks.filter((t) => t.status === 'changed').map((t) => `${t.host} ${t.task}: ${t.changes.map((c) => `${c.item} ${c.before ?? ''} → ${c.after ?? ''}`).join(', ')}`);
@@ -125,6 +138,15 @@ S('SIGKILL of a master: its group takes writes again, acknowledged = received, a
   assert.ok(Object.entries(after).some(([id, addr]) => id !== '0' && addr === master), `the killed member is back as slave: ${JSON.stringify(after)}`);
   const clean = await play(true);
   assert.is(clean.code, 0, `no drift after the failover (roles are RocketMQ's): ${changed(clean).join('\n')}${clean.failures}`);
+  // `status` shows the new roles and calls the failed-over cluster healthy and as declared.
+  const shown = await waitUntil(60, async () => (await status()).code === 0);
+  const { code, json } = await status();
+  assert.ok(shown && code === 0, `status healthy after the failover: ${json.problems.join('; ')}`);
+  const a = json.brokers.filter((b) => b.broker === 'broker-a');
+  const roles = a.map((b) => `${b.id} ${b.role} ${b.address}`).join(', ');
+  assert.ok(a.some((b) => b.id === 0 && /MASTER$/.test(b.role ?? '') && b.address === newMaster), `status: new master ${newMaster}: ${roles}`);
+  assert.ok(a.some((b) => b.id > 0 && b.role === 'SLAVE' && b.address === master && b.inSync === true), `status: ${master} slave: ${roles}`);
+  figures.push(`status after the failover: ${roles}`);
   figures.push(`repair run ${repair.seconds.toFixed(0)} s (1 start, 0 role repairs)`);
 });
 

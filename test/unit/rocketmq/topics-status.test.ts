@@ -70,6 +70,29 @@ B('a registered broker the inventory does not declare is a problem', () => {
   const s = buildStatus(read(), decl({ members: decl().members.filter((m) => m.broker === 'broker-a') }), NOW);
   assert.ok(s.problems.includes('broker-b-0: registered but not declared in the inventory'), s.problems.join('\n'));
 });
+/** broker-a after a controller-mode failover: the controllers elected .13 (declared id 1) master, .11 rejoined as slave. */
+function failedOver(controllerMode: boolean): StatusRead {
+  const r = read();
+  const [a0, , a1] = r.members;
+  for (const m of r.members) m.config!['enableControllerMode'] = String(controllerMode);
+  for (const ns of r.namesrvs) ns.info!.brokerAddrTable['broker-a']!.brokerAddrs = { 0: `${P}.13:10911`, 1: `${P}.11:10911` };
+  [a0!.config!['brokerRole'], a1!.config!['brokerRole']] = ['SLAVE', 'SYNC_MASTER'];
+  const [masterHa, slaveHa] = [a0!.ha!, a1!.ha!];
+  [a0!.ha, a1!.ha] = [slaveHa, { ...masterHa, haConnectionInfo: [{ ...masterHa.haConnectionInfo[0]!, addr: `${P}.11:40000` }] }];
+  return r;
+}
+B('controller mode: after a failover the roles and ids are RocketMQ\'s, and that is as declared', () => {
+  const s = buildStatus(failedOver(true), decl(), NOW);
+  assert.equal(s.problems, []);
+  assert.equal(s.brokers.filter((b) => b.broker === 'broker-a').map((b) => [b.id, b.role, b.address, b.declared, b.inSync]), [
+    [0, 'SYNC_MASTER', `${P}.13:10911`, true, null], [1, 'SLAVE', `${P}.11:10911`, true, true],
+  ]);
+});
+B('master/slave mode: the same swap is a problem (ids are declared there)', () => {
+  const s = buildStatus(failedOver(false), decl(), NOW);
+  assert.not.ok(s.ok);
+  assert.ok(s.problems.some((p) => p.includes('role SLAVE for broker id 0')), s.problems.join('\n'));
+});
 B.run();
 
 const F = suite('formatStatus() fits 100 columns, colours only on a TTY');
