@@ -155,6 +155,16 @@ U('--check with the new version lists every instance running the old install, an
   timings.push(`check ${check.seconds.toFixed(0)} s`);
 });
 
+/** The last lines of every broker's stdout and broker.log, so a failed rolling step can be read after the lab is gone. */
+async function brokerLogs(): Promise<string> {
+  const tails = await Promise.all(HOSTS.map(async (host) => {
+    const text = await ssh(host, 'for d in /var/log/rocketmq/broker-*; do echo "== $d"; tail -n 15 "$d/stdout.log"; ' +
+      'grep -E "WARN|ERROR|Exception" "$d/logs/rocketmqlogs/broker.log" 2>/dev/null | tail -n 25; done').catch((e: unknown) => String(e));
+    return `--- ${host}\n${text}`;
+  }));
+  return tails.join('\n');
+}
+
 /**
  * Changes rocketmq_version from → to on the running cluster with a producer and a consumer running throughout, and
  * asserts what the issue asks of an upgrade and of its rollback alike: every process restarted from the new folder,
@@ -170,7 +180,7 @@ async function rolling(from: string, to: string): Promise<Outcome> {
   const change = await play(to, false);
   const { sent, read } = await clients.finish();
   const samples = await sampler.stop();
-  assert.is(change.code, 0, change.failures);
+  assert.is(change.code, 0, `${change.failures}\n${change.code === 0 ? '' : await brokerLogs()}`);
   timings.push(`${from} → ${to} ${change.seconds.toFixed(0)} s`);
   // Every process runs from the new folder: all eight restarted.
   const after = await allPids();
