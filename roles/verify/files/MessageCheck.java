@@ -25,6 +25,7 @@ import org.apache.rocketmq.common.consumer.ConsumeFromWhere;
 import org.apache.rocketmq.common.message.Message;
 import org.apache.rocketmq.common.message.MessageExt;
 import org.apache.rocketmq.remoting.RPCHook;
+import org.apache.rocketmq.remoting.exception.RemotingException;
 import org.apache.rocketmq.remoting.protocol.body.ClusterInfo;
 import org.apache.rocketmq.remoting.protocol.route.BrokerData;
 import org.apache.rocketmq.tools.admin.DefaultMQAdminExt;
@@ -65,7 +66,7 @@ public class MessageCheck {
       hook = AclUtils.getAclRPCHook(opts.get("acl-file"));
       if (hook == null) throw new IllegalArgumentException("cannot read accessKey and secretKey from " + opts.get("acl-file"));
     }
-    if (opts.containsKey("cluster")) createTopic(namesrv, opts.get("cluster"), topic);
+    if (opts.containsKey("cluster")) createTopicRetrying(namesrv, opts.get("cluster"), topic);
     switch (mode) {
       case "send":
         return send(namesrv, topic, runId, count, timeoutMs, Long.parseLong(opts.getOrDefault("pause-ms", "0")), opts.get("stop-file")) == 0 ? 0 : 1;
@@ -87,6 +88,22 @@ public class MessageCheck {
     String value = opts.get(key);
     if (value == null || value.isEmpty()) throw new IllegalArgumentException("missing --" + key);
     return value;
+  }
+
+  /**
+   * createTopic, asked again (up to 5 times, 3 s apart) when a name server or broker does not answer in time: a
+   * loaded name server that misses one 3 s deadline must not fail a deploy whose cluster is fine. Other errors at once.
+   */
+  static void createTopicRetrying(String namesrv, String cluster, String topic) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        createTopic(namesrv, cluster, topic);
+        return;
+      } catch (RemotingException e) {
+        if (attempt >= 5) throw e;
+        Thread.sleep(3000);
+      }
+    }
   }
 
   /** Same effect as `mqadmin updateTopic -c cluster -t topic`: production configs turn autoCreateTopicEnable off. */
