@@ -1,67 +1,20 @@
 // The Java helpers' host script, run locally with sh on a fake JDK that logs each call: it compiles when the cache
 // key is missing, never when present, again for another source, install or JDK, and falls back or fails as designed.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { hostJavaScript, parseHostJava } from '../../../lib/rocketmq/java-helper.ts';
 import { suite } from '../../helpers/suite.ts';
-
-// javac (-m jdk.compiler/…) writes <Name>.class into -d, or prints a javac diagnostic for a source saying BROKEN, or
-// (FAKE_NO_COMPILER) fails as a JRE without jdk.compiler does; any other call "runs" and prints its -cp and main.
-const FAKE_JAVA = `#!/bin/sh
-printf '%s\\n' "$*" >> "$FAKE_LOG"
-case " $* " in
-  *" -m jdk.compiler/com.sun.tools.javac.Main "*)
-    [ -n "$FAKE_NO_COMPILER" ] && { echo 'java.lang.module.FindException: Module jdk.compiler not found'; exit 1; }
-    for a; do [ "$prev" = -d ] && d=$a; [ "$prev" = -classpath ] && cp=$a; prev=$a; src=$a; done
-    grep -q BROKEN "$src" && { echo "$src:3: error: ';' expected"; exit 1; }
-    # FAKE_BARRIER: wait (≤ 10 s) until two compiles run at once, so the race below always happens.
-    if [ -n "$FAKE_BARRIER" ]; then
-      : > "$FAKE_BARRIER/$$"; n=0
-      while [ "$(ls "$FAKE_BARRIER" | wc -l)" -lt 2 ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
-    fi
-    printf 'class of %s with %s\\n' "$src" "$cp" > "$d/$(basename "$src" .java).class"; exit 0 ;;
-esac
-for a; do [ "$prev" = -cp ] && cp=$a; [ "$prev" = "$cp" ] && [ -n "$cp" ] && { echo "ran main=$a cp=$cp"; exit 0; }; prev=$a; done
-`;
-
-interface Box {
-  dir: string;
-  home: string;
-  source: string;
-  log: string;
-  java: string;
-}
-
-function box(): Box {
-  const dir = mkdtempSync(join(tmpdir(), 'java-helper-'));
-  // A space and a quote in the install folder: every path reaches the shell through quote().
-  const home = join(dir, "rocket mq's home");
-  mkdirSync(join(home, 'lib'), { recursive: true });
-  mkdirSync(join(dir, 'jdk', 'bin'), { recursive: true });
-  for (const jar of ['rocketmq-client-5.5.0.jar', 'rocketmq-tools-5.5.0.jar']) writeFileSync(join(home, 'lib', jar), jar);
-  writeFileSync(join(dir, 'jdk', 'release'), 'JAVA_VERSION="17.0.15"\n');
-  const java = join(dir, 'jdk', 'bin', 'java');
-  writeFileSync(java, FAKE_JAVA);
-  chmodSync(java, 0o755);
-  const source = join(dir, 'BrokerHealth.java');
-  writeFileSync(source, 'public class BrokerHealth {}\n');
-  return { dir, home, source, log: join(dir, 'java.log'), java };
-}
+import { box, type Box, cache, compiles, entries, env, ranLine } from './fake-jdk.ts';
 
 const script = (b: Box): string => hostJavaScript({ java: b.java, options: ['-Xmx128m'], home: b.home, source: b.source }, ['healthy', '--id', '1']);
-const env = (b: Box, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, FAKE_LOG: b.log, ...extra });
 
 function run(b: Box, extra: Record<string, string> = {}): { code: number | null; out: string } {
   const r = spawnSync('sh', ['-c', script(b)], { env: env(b, extra), encoding: 'utf8' });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-const cache = (b: Box): string => join(b.home, '.rmqd-java');
-const entries = (b: Box): string[] => (existsSync(cache(b)) ? readdirSync(cache(b)).sort() : []);
-const compiles = (b: Box): number => (existsSync(b.log) ? readFileSync(b.log, 'utf8').split('\n').filter((l) => l.includes('jdk.compiler')).length : 0);
 
 const S = suite<{ b: Box }>('a Java helper compiles once per source, install and JDK, then runs the class');
 S.before.each((ctx) => void (ctx.b = box()));
@@ -74,7 +27,7 @@ S('the first call compiles into the cache and runs the class; the second only ru
   const [entry, ...more] = entries(b);
   assert.match(entry!, /^BrokerHealth-[0-9a-f]{64}$/);
   assert.equal(more, [], 'one entry, no temp folder left');
-  assert.is(first.out.trim(), `ran main=BrokerHealth cp=${join(cache(b), entry!)}:${b.home}/lib/*`);
+  assert.is(first.out.trim(), ranLine('BrokerHealth', `${join(cache(b), entry!)}:${b.home}/lib/*`));
   // javac got the jars one by one (`java -m` does not expand lib/*).
   assert.match(readFileSync(join(cache(b), entry!, 'BrokerHealth.class'), 'utf8'), `${b.home}/lib/rocketmq-client-5.5.0.jar:`);
   const second = run(b);
@@ -99,7 +52,7 @@ for (const [what, change] of CHANGES) {
     assert.is(compiles(b), 2);
     const fresh = entries(b).filter((e) => e !== old);
     assert.is(fresh.length, 1);
-    assert.match(after.out, `cp=${join(cache(b), fresh[0]!)}:`);
+    assert.match(after.out, `"cp":"${join(cache(b), fresh[0]!)}:`);
   });
 }
 
@@ -108,21 +61,21 @@ S('a source that does not compile: javac\'s text, exit 2, no cache entry and no 
   const r = run(b);
   assert.is(r.code, 2);
   assert.match(r.out, `cannot compile ${b.source} with ${b.java}: ${b.source}:3: error: ';' expected`);
-  assert.not.match(r.out, 'ran main', 'the JVM is not started');
+  assert.not.match(r.out, '"main"', 'the JVM is not started');
   assert.equal(entries(b), []);
 });
 
 S('no compiler on the host (a JRE): the source launch as before, nothing cached', ({ b }) => {
   const r = run(b, { FAKE_NO_COMPILER: '1' });
   assert.is(r.code, 0, r.out);
-  assert.is(r.out.trim(), `ran main=${b.source} cp=${b.home}/lib/*`);
+  assert.is(r.out.trim(), ranLine(b.source, `${b.home}/lib/*`));
   assert.equal(entries(b), []);
 });
 
 S('a cache that cannot be written (the install is not ours): the source launch, no compile attempted', ({ b }) => {
   writeFileSync(cache(b), 'a file where the cache folder would be');
   const r = run(b);
-  assert.is(r.out.trim(), `ran main=${b.source} cp=${b.home}/lib/*`);
+  assert.is(r.out.trim(), ranLine(b.source, `${b.home}/lib/*`));
   assert.is(compiles(b), 0);
 });
 
@@ -138,7 +91,7 @@ S('two concurrent first calls both run the class; one entry, no temp folder left
   const results = await Promise.all([call(), call()]);
   const [entry, ...more] = entries(b);
   assert.equal(more, []);
-  const expected = `0 ran main=BrokerHealth cp=${join(cache(b), entry!)}:${b.home}/lib/*`;
+  const expected = `0 ${ranLine('BrokerHealth', `${join(cache(b), entry!)}:${b.home}/lib/*`)}`;
   assert.equal(results, [expected, expected]);
   assert.is(compiles(b), 2, 'both compiled at once; one rename won, the other used its classes');
 });
