@@ -136,9 +136,13 @@ export function parseRocketmqGate(raw: Vars, key: string, where: Where): GateSpe
       throw new ValidationError(`service: "${key}" with "via: host" and ACL on needs "acl_file" (the admin's tools.yml on the host)`, where);
     }
     // host_java: BrokerHealth.java compiled once per source and install (java-helper.ts); host_command: any argv.
-    if (raw.host_java !== undefined) return { script: hostJavaScript(parseHostJava(raw.host_java, key, where), hostArgv(args)) };
+    if (raw.host_java !== undefined) {
+      return { script: hostJavaScript(parseHostJava(raw.host_java, key, where), hostArgv(args)) };
+    }
     const prefix = raw.host_command === undefined ? [] : expectArgv(raw.host_command, `${key}.host_command`, where);
-    if (prefix.length === 0) throw new ValidationError(`service: "${key}" with "via: host" needs "host_command" (argv) or "host_java"`, where);
+    if (prefix.length === 0) {
+      throw new ValidationError(`service: "${key}" with "via: host" needs "host_command" (argv) or "host_java"`, where);
+    }
     return { script: cmd(...prefix, ...hostArgv(args)) };
   }
   const who = args.query ? `${args.query.broker}:${args.query.id}` : args.self!;

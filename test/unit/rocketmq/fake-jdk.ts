@@ -22,7 +22,11 @@ case " $* " in
     printf 'class of %s with %s\\n' "$src" "$cp" > "$d/$(basename "$src" .java).class"; exit 0 ;;
 esac
 # A run prints one JSON line (Verify keeps only lines starting with "{"); MQAdminStartup's listing is not needed.
-for a; do [ "$prev" = -cp ] && cp=$a; [ "$prev" = "$cp" ] && [ -n "$cp" ] && { printf '{"main":"%s","cp":"%s"}\\n' "$a" "$cp"; exit 0; }; prev=$a; done
+for a; do
+  [ "$prev" = -cp ] && cp=$a
+  [ "$prev" = "$cp" ] && [ -n "$cp" ] && { printf '{"main":"%s","cp":"%s"}\\n' "$a" "$cp"; exit 0; }
+  prev=$a
+done
 `;
 
 export interface Box {
@@ -39,7 +43,9 @@ export function box(): Box {
   const home = join(dir, "rocket mq's home");
   mkdirSync(join(home, 'lib'), { recursive: true });
   mkdirSync(join(dir, 'jdk', 'bin'), { recursive: true });
-  for (const jar of ['rocketmq-client-5.5.0.jar', 'rocketmq-tools-5.5.0.jar']) writeFileSync(join(home, 'lib', jar), jar);
+  for (const jar of ['rocketmq-client-5.5.0.jar', 'rocketmq-tools-5.5.0.jar']) {
+    writeFileSync(join(home, 'lib', jar), jar);
+  }
   writeFileSync(join(dir, 'jdk', 'release'), 'JAVA_VERSION="17.0.15"\n');
   const java = join(dir, 'jdk', 'bin', 'java');
   writeFileSync(java, FAKE_JAVA);
@@ -51,7 +57,8 @@ export function box(): Box {
 
 /** The line the fake JVM prints when it runs `main` with classpath `cp`. */
 export const ranLine = (main: string, cp: string): string => JSON.stringify({ main, cp });
-export const env = (b: Box, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({ PATH: process.env.PATH, FAKE_LOG: b.log, ...extra });
+export const env = (b: Box, extra: Record<string, string> = {}): NodeJS.ProcessEnv =>
+  ({ PATH: process.env.PATH, FAKE_LOG: b.log, ...extra });
 export const cache = (b: Box): string => join(b.home, '.rmqd-java');
 export const entries = (b: Box): string[] => (existsSync(cache(b)) ? readdirSync(cache(b)).sort() : []);
 /** How many times javac ran. */

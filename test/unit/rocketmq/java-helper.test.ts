@@ -8,7 +8,8 @@ import { hostJavaScript, parseHostJava } from '../../../lib/rocketmq/java-helper
 import { suite } from '../../helpers/suite.ts';
 import { box, type Box, cache, compiles, entries, env, ranLine } from './fake-jdk.ts';
 
-const script = (b: Box): string => hostJavaScript({ java: b.java, options: ['-Xmx128m'], home: b.home, source: b.source }, ['healthy', '--id', '1']);
+const script = (b: Box): string =>
+  hostJavaScript({ java: b.java, options: ['-Xmx128m'], home: b.home, source: b.source }, ['healthy', '--id', '1']);
 
 function run(b: Box, extra: Record<string, string> = {}): { code: number | null; out: string } {
   const r = spawnSync('sh', ['-c', script(b)], { env: env(b, extra), encoding: 'utf8' });
@@ -29,7 +30,8 @@ S('the first call compiles into the cache and runs the class; the second only ru
   assert.equal(more, [], 'one entry, no temp folder left');
   assert.is(first.out.trim(), ranLine('BrokerHealth', `${join(cache(b), entry!)}:${b.home}/lib/*`));
   // javac got the jars one by one (`java -m` does not expand lib/*).
-  assert.match(readFileSync(join(cache(b), entry!, 'BrokerHealth.class'), 'utf8'), `${b.home}/lib/rocketmq-client-5.5.0.jar:`);
+  const cls = readFileSync(join(cache(b), entry!, 'BrokerHealth.class'), 'utf8');
+  assert.match(cls, `${b.home}/lib/rocketmq-client-5.5.0.jar:`);
   const second = run(b);
   assert.is(second.out, first.out);
   assert.is(compiles(b), 1, 'no javac run when the key is present');
@@ -38,7 +40,7 @@ S('the first call compiles into the cache and runs the class; the second only ru
 
 const CHANGES: Array<[string, (b: Box) => void]> = [
   ['a changed source', (b) => writeFileSync(b.source, 'public class BrokerHealth { int x; }\n')],
-  ['another RocketMQ install (a jar replaced)', (b) => writeFileSync(join(b.home, 'lib', 'rocketmq-client-5.5.0.jar'), 'patched jar')],
+  ['another install (a jar replaced)', (b) => writeFileSync(join(b.home, 'lib', 'rocketmq-client-5.5.0.jar'), 'patch')],
   ['a jar added to the install', (b) => writeFileSync(join(b.home, 'lib', 'rocketmq-acl-5.5.0.jar'), 'acl')],
   ['another JDK release', (b) => writeFileSync(join(b.dir, 'jdk', 'release'), 'JAVA_VERSION="21.0.7"\n')],
 ];
@@ -100,7 +102,9 @@ S.run();
 const where = { file: 'roles/broker/tasks/main.yaml', line: 1, col: 1 };
 const V = suite('host_java is validated before any run');
 const OK = { java: 'java', home: '/opt/rocketmq/5.5.0', source: '/etc/rocketmq/BrokerHealth.java' };
-V('a valid map', () => assert.equal(parseHostJava({ ...OK, options: ['-Xmx128m'] }, 'health', where), { ...OK, options: ['-Xmx128m'] }));
+V('a valid map', () => {
+  assert.equal(parseHostJava({ ...OK, options: ['-Xmx128m'] }, 'health', where), { ...OK, options: ['-Xmx128m'] });
+});
 const BAD: Array<[string, unknown, RegExp]> = [
   ['not a map', ['java'], /health\.host_java/],
   ['unknown key', { ...OK, cp: 'x' }, /cp/],
