@@ -2,6 +2,7 @@
 // With ACL 2.0 on, both JVMs sign as the tool's admin with RocketMQ's own client file <aclHome>/conf/tools.yml, written
 // by the rocketmq-admin-credentials role: only its path is in the script, never the secret (a become run puts a
 // script on sudo's command line, which `ps` shows).
+import { JAVA_HELPER_MAIN, javaHelperPrepare } from '../rocketmq/java-helper.ts';
 import { cmd, quote } from '../shell.ts';
 
 /** What the script needs of the module's arguments. */
@@ -54,7 +55,9 @@ export function verifyScript(args: VerifyScriptArgs, checkerSource: string): str
       checkerSource.trimEnd(),
       'RMQD_MESSAGECHECK_EOF',
       `echo ${quote(`${SECTION} messages`)}`,
-      `${java(['-Drmq.logback.configurationFile=rmq.client.logback.xml'], `${cmd('-cp', classpath)} "$tmp/MessageCheck.java" ${cmd(
+      // Compiled once per source and install (java-helper.ts); a source that does not compile prints javac's text here.
+      ...javaHelperPrepare({ java: '"$java"', home: args.home, source: '"$tmp/MessageCheck.java"' }),
+      `[ -z "$rmqd_jmain" ] || ${java(['-Drmq.logback.configurationFile=rmq.client.logback.xml'], `${JAVA_HELPER_MAIN} ${cmd(
         'roundtrip', '--namesrv', args.namesrv, '--topic', args.topic, '--cluster', args.cluster, '--count', args.messages, '--timeout', 60, ...acl,
       )}`)} 2>&1 | grep '^{'`,
     );

@@ -13,6 +13,7 @@ import { cmd } from '../shell.ts';
 import type { Vars, Where } from '../types.ts';
 import { expectArgv, expectInt, expectOneOf, expectString, rejectUnknownKeys } from '../validate.ts';
 import { ACL_ARG_KEYS, aclCredentials } from './acl-args.ts';
+import { hostJavaScript, parseHostJava } from './java-helper.ts';
 import { aclHook, type Credentials } from './remoting/acl-sign.ts';
 import { brokerHealth, type HealthVerdict, splitNamesrvs } from './remoting/broker-health.ts';
 import type { HealthMode, HealthQuery } from './remoting/health.ts';
@@ -24,7 +25,7 @@ const MODES = ['registered', 'partners-up', 'in-sync', 'healthy', 'namesrv-caugh
 // the remoting client learns these two questions.
 const HOST_ONLY: readonly string[] = ['members-up', 'member-healthy'];
 type GateMode = (typeof MODES)[number];
-const KEYS = [GATE_KIND, 'namesrv', 'broker', 'id', 'members', 'cluster', 'addr', 'wait', 'self', 'via', 'host_command', 'acl_file', ...ACL_ARG_KEYS];
+const KEYS = [GATE_KIND, 'namesrv', 'broker', 'id', 'members', 'cluster', 'addr', 'wait', 'self', 'via', 'host_command', 'host_java', 'acl_file', ...ACL_ARG_KEYS];
 /** The keys each mode needs besides `namesrv` (BrokerHealth.java's `require`, checked before any run). */
 const NEEDS: Record<GateMode, string[]> = {
   registered: ['broker', 'id', 'cluster', 'addr'],
@@ -121,7 +122,8 @@ export function askRocketmq(args: RocketmqGateArgs): Promise<HealthVerdict> {
 
 /**
  * The gate kind's parser (registered in lib/modules/index.ts): a controller gate, or with `via: host` the command
- * `host_command` + the question's words, run on the host as before.
+ * `host_java` (BrokerHealth.java, compiled once per source and install) or `host_command` + the question's words,
+ * run on the host.
  */
 export function parseRocketmqGate(raw: Vars, key: string, where: Where): GateSpec {
   const args = validateRocketmqGate(raw, key, where);
@@ -133,8 +135,14 @@ export function parseRocketmqGate(raw: Vars, key: string, where: Where): GateSpe
     if (args.auth !== undefined && args.aclFile === undefined && args.mode !== 'namesrv-caught-up') {
       throw new ValidationError(`service: "${key}" with "via: host" and ACL on needs "acl_file" (the admin's tools.yml on the host)`, where);
     }
+    // host_java: BrokerHealth.java compiled once per source and install (java-helper.ts); host_command: any argv.
+    if (raw.host_java !== undefined) {
+      return { script: hostJavaScript(parseHostJava(raw.host_java, key, where), hostArgv(args)) };
+    }
     const prefix = raw.host_command === undefined ? [] : expectArgv(raw.host_command, `${key}.host_command`, where);
-    if (prefix.length === 0) throw new ValidationError(`service: "${key}" with "via: host" needs "host_command" (argv)`, where);
+    if (prefix.length === 0) {
+      throw new ValidationError(`service: "${key}" with "via: host" needs "host_command" (argv) or "host_java"`, where);
+    }
     return { script: cmd(...prefix, ...hostArgv(args)) };
   }
   const who = args.query ? `${args.query.broker}:${args.query.id}` : args.self!;
