@@ -54,7 +54,8 @@ function checkMachines(input: ControllerCheckInput, report: ControllerReport): v
   for (const [k, c] of input.controllers.entries()) {
     const at = input.at(c.host, 'controller_instances') || input.at(c.host, 'controller_port');
     if (input.namesrvPorts.get(c.machine) === c.port) {
-      report.errors.push(`${where(c)}: port ${c.port} is the name server's port on that machine${at}; choose another controller port (RocketMQ's samples use 9878, 9868, 9858)`);
+      const set = at || input.at(c.host, 'namesrv_port');
+      report.errors.push(`${where(c)}: port ${c.port} is the name server's port on that machine${set}; choose another controller port (RocketMQ's samples use 9878, 9868, 9858)`);
     }
     for (const b of input.brokers.filter((i) => i.machine === c.machine)) {
       if (portTriple(b).includes(c.port)) {
