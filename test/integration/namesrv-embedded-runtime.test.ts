@@ -1,6 +1,6 @@
 // Real RocketMQ 5.5.0 on loopback: a name server started with the nameserver role's rendered namesrv.properties
 // (rocketmq_controllers_embedded) and its JVM options boots an embedded ControllerManager on its peer port.
-// Run (RMQD_FULL only, see test/run-all.mjs): nice -n 19 node_modules/.bin/tsx test/unit-runner.ts integration controller-embedded-runtime
+// Run (RMQD_FULL only, see test/run-all.mjs): nice -n 19 node_modules/.bin/tsx test/unit-runner.ts integration namesrv-embedded-runtime
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -22,7 +22,7 @@ const NAMESRV_PORT = 39876;
 const CONTROLLER_PORT = 39878;
 const root = mkdtempSync(join(tmpdir(), 'rmqd-embedded-'));
 const home = join(root, 'rocketmq');
-const where = { file: 'test/integration/controller-embedded-runtime.test.ts', line: 1, col: 1 };
+const where = { file: 'test/integration/namesrv-embedded-runtime.test.ts', line: 1, col: 1 };
 let jvm: ChildProcess | undefined;
 
 async function install(): Promise<void> {
