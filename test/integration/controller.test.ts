@@ -59,7 +59,7 @@ async function status(): Promise<{ code: number; json: ClusterStatus }> {
   const fixtures = new URL('../fixtures/inventories/', import.meta.url).pathname;
   const root = new URL('../../', import.meta.url).pathname;
   let out = '';
-  const argv = ['-i', `${fixtures}${TOPOLOGY}`, '--json', '--topology', TOPOLOGY, '-e', `@${fixtures}lab-connection.yaml`,
+  const argv = ['-i', `${fixtures}${INVENTORY}`, '--json', '--topology', TOPOLOGY, '-e', `@${fixtures}lab-connection.yaml`,
     '-e', `lab_prefix=${lab.prefix}`, '-e', `lab_key_file=${lab.keyFile}`];
   const code = await statusMain(argv, { out: (t) => { out += t; }, tty: false }, root);
   return { code, json: JSON.parse(out) as ClusterStatus };
