@@ -81,6 +81,13 @@ P('embedded: the Controllers phase has no host, the name servers wait for their 
     "mq3 Wait for the embedded controller's port (controller-n2)",
   ]);
 });
+P('a changed namesrv.properties (e.g. the shape switched) restarts the name servers one at a time, gated', async () => {
+  const run = await plan(`${FIXTURES}2m2s-controller-embedded`);
+  const phase = run.phases.find((p) => p.spec.name === 'Restart name servers');
+  assert.equal([phase?.hosts, phase?.spec.serial], [['mq1', 'mq2', 'mq3'], 1]);
+  const runs = [...phase!.plans.values()].flatMap((hp) => hp.tasks.filter((t) => t.label === 'Run the name server'));
+  assert.equal(runs.map((t) => (t.args as { restart?: string }).restart), ['on_config_change', 'on_config_change', 'on_config_change']);
+});
 P('standalone: the Controllers phase runs one controller per host of the group, the name servers embed none', async () => {
   const run = await plan(`${FIXTURES}2m2s-controller`);
   assert.equal(run.phases.find((p) => p.spec.name === 'Controllers')?.hosts, ['mq1', 'mq2', 'mq3']);
