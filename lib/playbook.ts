@@ -44,7 +44,9 @@ export function loadPlaybook(file: string, opts: LoadPlaybookOptions): Playbook 
     preflight: expectListAt(y, top.preflight ?? [], ['preflight'], 'preflight').map((item, i) => parsePreflight(y, item, ['preflight', i])),
     // Groups an inventory may leave out (a phase pattern naming one then matches no host from it), e.g. "controllers"
     // when the controllers are embedded in the name servers; any other unknown name in a pattern stays an error.
-    optionalGroups: top.optional_groups === undefined ? [] : expectStringList(top.optional_groups, 'optional_groups', y.locate(['optional_groups'])),
+    optionalGroups: top.optional_groups === undefined
+      ? []
+      : expectStringList(top.optional_groups, 'optional_groups', y.locate(['optional_groups'])),
     phases: phases.map((_, i) => parsePhase(y, [...phasesPath, i], names, opts.rolesDir)),
   };
 }

@@ -131,12 +131,17 @@ function controllersOf(ctx: PreflightContext): ControllerInstance[] {
   const declared = ctx.inventory.groups.get('controllers');
   const shape = checkShape({
     switches: [...ctx.hosts].map(([host, vars]) => ({
-      host, embedded: controllersEmbedded(vars['rocketmq_controllers_embedded']), at: sourceAt(ctx, host, 'rocketmq_controllers_embedded'),
+      host,
+      embedded: controllersEmbedded(vars['rocketmq_controllers_embedded']),
+      at: sourceAt(ctx, host, 'rocketmq_controllers_embedded'),
     })),
-    group: { hosts: groupHosts(ctx.inventory, 'controllers'), at: declared ? ` (declared in ${formatWhere(declared.where)})` : '' },
+    group: {
+      hosts: groupHosts(ctx.inventory, 'controllers'),
+      at: declared ? ` (declared in ${formatWhere(declared.where)})` : '',
+    },
   });
   if (shape.errors.length > 0) fail(title, shape.errors, ctx.where);
-  const groups = { nameservers: groupHosts(ctx.inventory, 'nameservers'), controllers: groupHosts(ctx.inventory, 'controllers') };
+  const groups = Object.fromEntries(['nameservers', 'controllers'].map((g) => [g, groupHosts(ctx.inventory, g)]));
   try {
     return groupControllers(Object.fromEntries(ctx.hosts), groups, shape.embedded);
   } catch (error) {
