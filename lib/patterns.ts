@@ -10,11 +10,12 @@ const GLOB_CHARS = /[*?[]/;
  * Terms are separated by ":" or ","; plain terms are unions, "&term" intersects, "!term" excludes.
  * As in Ansible, unions apply first, then intersections, then exclusions; with no plain term the start is "all".
  * @param where position of the pattern in the playbook, for the error message
+ * @param optional group names the inventory may lack (the playbook's optional_groups): such a term matches nothing
  * @returns host names in inventory order (possibly empty when an intersection leaves nothing)
  * @throws ValidationError when a term matches no group, no host and no glob
  * @example selectHosts(inv, 'brokers:&prod:!mq3')
  */
-export function selectHosts(inv: Inventory, pattern: string, where?: Where): string[] {
+export function selectHosts(inv: Inventory, pattern: string, where?: Where, optional: readonly string[] = []): string[] {
   const terms = pattern.split(/[:,]/).map((t) => t.trim()).filter((t) => t !== '');
   if (terms.length === 0) throw new ValidationError('empty hosts pattern; name a group, a host or "all"', where);
   if (inv.hosts.size === 0) throw new ValidationError(`the inventory ${inv.dir} has no hosts; add them to its hosts file under "all: hosts:" or a group's "hosts:"`, where);
@@ -22,20 +23,21 @@ export function selectHosts(inv: Inventory, pattern: string, where?: Where): str
   const intersections = terms.filter((t) => t.startsWith('&')).map((t) => t.slice(1));
   const exclusions = terms.filter((t) => t.startsWith('!')).map((t) => t.slice(1));
   const selected = new Set<string>();
-  for (const term of unions.length > 0 ? unions : ['all']) for (const host of matchTerm(inv, term, where)) selected.add(host);
+  for (const term of unions.length > 0 ? unions : ['all']) for (const host of matchTerm(inv, term, where, optional)) selected.add(host);
   for (const term of intersections) {
-    const keep = new Set(matchTerm(inv, term, where));
+    const keep = new Set(matchTerm(inv, term, where, optional));
     for (const host of [...selected]) if (!keep.has(host)) selected.delete(host);
   }
-  for (const term of exclusions) for (const host of matchTerm(inv, term, where)) selected.delete(host);
+  for (const term of exclusions) for (const host of matchTerm(inv, term, where, optional)) selected.delete(host);
   return [...inv.hosts.keys()].filter((host) => selected.has(host));
 }
 
 /** Hosts one term names: "all"/"*", a group (with its child groups), a host, or a glob over both. */
-function matchTerm(inv: Inventory, term: string, where: Where | undefined): string[] {
+function matchTerm(inv: Inventory, term: string, where: Where | undefined, optional: readonly string[]): string[] {
   if (term === 'all' || term === '*') return [...inv.hosts.keys()];
   if (inv.groups.has(term)) return hostsInGroup(inv, term);
   if (inv.hosts.has(term)) return [term];
+  if (optional.includes(term)) return [];
   if (GLOB_CHARS.test(term)) {
     const re = globToRegExp(term);
     const groups = [...inv.groups.keys()].filter((g) => re.test(g));

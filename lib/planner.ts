@@ -108,7 +108,7 @@ export function planPhases(input: PlanInput): PlannedPhase[] {
   };
   return input.playbook.phases.map((spec) => {
     const roles = spec.roles.map((ref) => roleOf(ref.name, ref.where));
-    const hosts = selectHosts(input.inventory, spec.hosts, spec.where).filter((h) => !allowed || allowed.has(h));
+    const hosts = selectHosts(input.inventory, spec.hosts, spec.where, input.playbook.optionalGroups).filter((h) => !allowed || allowed.has(h));
     const plans = new Map(hosts.map((host) => [host, planHost(host, spec, roles, input)] as const));
     return { spec, hosts, plans };
   });

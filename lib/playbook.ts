@@ -16,7 +16,7 @@ export interface LoadPlaybookOptions {
 }
 
 type Path = YamlPath;
-const TOP_KEYS = ['name', 'preflight', 'phases'];
+const TOP_KEYS = ['name', 'preflight', 'optional_groups', 'phases'];
 const PHASE_KEYS = ['name', 'hosts', 'roles', 'tasks', 'handlers', 'vars', 'tags', 'serial', 'forks', 'max_fail_percentage'];
 
 /**
@@ -42,6 +42,11 @@ export function loadPlaybook(file: string, opts: LoadPlaybookOptions): Playbook 
     file,
     name: top.name === undefined ? basename(file, extname(file)) : expectString(top.name, 'name', y.locate(['name'])),
     preflight: expectListAt(y, top.preflight ?? [], ['preflight'], 'preflight').map((item, i) => parsePreflight(y, item, ['preflight', i])),
+    // Groups an inventory may leave out (a phase pattern naming one then matches no host from it), e.g. "controllers"
+    // when the controllers are embedded in the name servers; any other unknown name in a pattern stays an error.
+    optionalGroups: top.optional_groups === undefined
+      ? []
+      : expectStringList(top.optional_groups, 'optional_groups', y.locate(['optional_groups'])),
     phases: phases.map((_, i) => parsePhase(y, [...phasesPath, i], names, opts.rolesDir)),
   };
 }

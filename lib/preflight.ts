@@ -5,9 +5,9 @@ import { machineOf } from './rocketmq/machine.ts';
 import { derivedKeyErrors } from './rocketmq/derived-keys.ts';
 import { allKnownKeys, lintEntries, lintInstance } from './rocketmq/broker-lint.ts';
 import { checkTopicDeclarations } from './rocketmq/topics-preflight.ts';
-import { checkControllers } from './rocketmq/controller-preflight.ts';
+import { checkControllers, checkShape } from './rocketmq/controller-preflight.ts';
 import { aclVersionErrors } from './rocketmq/acl-preflight.ts';
-import { controllerInstances } from './rocketmq/controllers.ts';
+import { controllersEmbedded, groupControllers, type ControllerInstance } from './rocketmq/controllers.ts';
 import { allBrokerInstances, checkTopology, DEFAULT_NAMESRV_PORT, groupHosts, TOPOLOGIES, type BrokerInstance, type Topology } from './rocketmq/topology.ts';
 import type { Inventory, Vars, Where } from './types.ts';
 import { originsOf } from './var-origins.ts';
@@ -125,12 +125,36 @@ function declaredAt(ctx: PreflightContext, host: string, variable: string): stri
   return where ? ` (set in ${formatWhere(where)})` : '';
 }
 
-/** Controller mode: the Raft group of the "controllers" group, and the brokers' controllerAddr against its peers. */
+/** The shape (standalone or embedded) all hosts agree on, then the instances controllers.ts derives for it. */
+function controllersOf(ctx: PreflightContext): ControllerInstance[] {
+  const title = `inventory ${ctx.inventory.dir}: the controllers (controller mode) would not work`;
+  const declared = ctx.inventory.groups.get('controllers');
+  const shape = checkShape({
+    switches: [...ctx.hosts].map(([host, vars]) => ({
+      host,
+      embedded: controllersEmbedded(vars['rocketmq_controllers_embedded']),
+      at: sourceAt(ctx, host, 'rocketmq_controllers_embedded'),
+    })),
+    group: {
+      hosts: groupHosts(ctx.inventory, 'controllers'),
+      at: declared ? ` (declared in ${formatWhere(declared.where)})` : '',
+    },
+  });
+  if (shape.errors.length > 0) fail(title, shape.errors, ctx.where);
+  const groups = Object.fromEntries(['nameservers', 'controllers'].map((g) => [g, groupHosts(ctx.inventory, g)]));
+  try {
+    return groupControllers(Object.fromEntries(ctx.hosts), groups, shape.embedded);
+  } catch (error) {
+    if (error instanceof ValidationError) fail(title, [error.message], ctx.where);
+    throw error;
+  }
+}
+
+/** Controller mode: the Raft group (standalone or embedded), and the brokers' controllerAddr against its peers. */
 function rocketmqControllers(ctx: PreflightContext): string[] {
   const topology = typeof ctx.args['topology'] === 'string' ? ctx.args['topology'] : undefined;
-  const hostvars = Object.fromEntries(ctx.hosts);
   const report = checkControllers({
-    controllers: controllerInstances(hostvars, groupHosts(ctx.inventory, 'controllers')),
+    controllers: controllersOf(ctx),
     brokers: instancesFor(ctx, topology),
     namesrvPorts: namesrvPorts(ctx),
     brokerControllerAddr: (b) => declaredControllerAddr(ctx, b),

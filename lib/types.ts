@@ -95,6 +95,8 @@ export interface Playbook {
   file: string;
   name: string;
   preflight: PreflightSpec[];
+  /** Groups the inventory may lack: a phase pattern naming one matches no host from it instead of failing. */
+  optionalGroups?: string[];
   phases: PhaseSpec[];
 }
 

@@ -1,5 +1,5 @@
-// Preflight rules of a controller-mode cluster: the Raft group (odd, distinct peers, free ports, own store paths)
-// and brokers that point at exactly the controllers' own peer list.
+// Preflight rules of a controller-mode cluster: one shape (standalone or embedded in the name servers), the Raft group
+// (odd, distinct peers, free ports, own store paths) and brokers that point at exactly the controllers' own peer list.
 import type { ControllerInstance } from './controllers.ts';
 import { portTriple, type BrokerInstance } from './topology.ts';
 
@@ -14,6 +14,14 @@ export interface ControllerCheckInput {
   at: (host: string, variable: string) => string;
 }
 
+/** The shape switch as each host of the inventory sees it, and the group "controllers" as declared. */
+export interface ControllerShapeInput {
+  /** Every host's rocketmq_controllers_embedded (resolved), with " (set in file:line:col)" or "". */
+  switches: Array<{ host: string; embedded: boolean; at: string }>;
+  /** Hosts of the group "controllers" and " (declared in file:line:col)" of the group, or "". */
+  group: { hosts: string[]; at: string };
+}
+
 export interface ControllerReport {
   errors: string[];
   warnings: string[];
@@ -25,7 +33,7 @@ function checkGroup(input: ControllerCheckInput, report: ControllerReport): void
   const { controllers } = input;
   const n = controllers.length;
   if (n === 0) {
-    report.errors.push('controller mode needs controllers: add hosts to the group "controllers" in hosts.yaml (3 is the usual size)');
+    report.errors.push('controller mode needs controllers: add hosts to the group "controllers" in hosts.yaml (3 is the usual size), or set rocketmq_controllers_embedded: true to run one in each name server');
     return;
   }
   if (n % 2 === 0) {
@@ -46,7 +54,8 @@ function checkMachines(input: ControllerCheckInput, report: ControllerReport): v
   for (const [k, c] of input.controllers.entries()) {
     const at = input.at(c.host, 'controller_instances') || input.at(c.host, 'controller_port');
     if (input.namesrvPorts.get(c.machine) === c.port) {
-      report.errors.push(`${where(c)}: port ${c.port} is the name server's port on that machine${at}; choose another controller port (RocketMQ's samples use 9878, 9868, 9858)`);
+      const set = at || input.at(c.host, 'namesrv_port');
+      report.errors.push(`${where(c)}: port ${c.port} is the name server's port on that machine${set}; choose another controller port (RocketMQ's samples use 9878, 9868, 9858)`);
     }
     for (const b of input.brokers.filter((i) => i.machine === c.machine)) {
       if (portTriple(b).includes(c.port)) {
@@ -76,8 +85,25 @@ function checkBrokerAddr(input: ControllerCheckInput, report: ControllerReport):
     const missing = peers.filter((p) => !given.includes(p));
     const extra = given.filter((g) => !peers.includes(g));
     const diff = [missing.length ? `misses ${missing.join(', ')}` : '', extra.length ? `lists ${extra.join(', ')}, which is no controller` : ''].filter(Boolean).join(' and ');
-    report.errors.push(`host ${b.host} broker ${b.label}: controllerAddr ${set.value} (from ${set.from}) ${diff}; the controllers' own peer list is ${peers.join(';')}: remove the override (the broker role derives it from the group "controllers")`);
+    report.errors.push(`host ${b.host} broker ${b.label}: controllerAddr ${set.value} (from ${set.from}) ${diff}; the controllers' own peer list is ${peers.join(';')}: remove the override (the broker role derives it from the controllers' hosts)`);
   }
+}
+
+/**
+ * One shape for the whole inventory: the switch the same on every host, and no group "controllers" beside embedded
+ * controllers (which hosts would run the Raft group is then ambiguous). Returns the shape, or errors.
+ * @example checkShape({ switches: [{ host: 'a', embedded: true, at: '' }], group: { hosts: ['c1'], at: '' } }).errors.length // => 1
+ */
+export function checkShape(input: ControllerShapeInput): { embedded: boolean; errors: string[] } {
+  const on = input.switches.filter((s) => s.embedded);
+  const off = input.switches.filter((s) => !s.embedded);
+  const list = (xs: typeof on): string => xs.map((s) => `${s.host}${s.at}`).join(', ');
+  if (on.length > 0 && off.length > 0) {
+    return { embedded: true, errors: [`rocketmq_controllers_embedded is true on ${list(on)} and false on ${list(off)}: the controllers run in one place for the whole cluster; set it once (group_vars/all.yaml)`] };
+  }
+  const embedded = on.length > 0;
+  if (!embedded || input.group.hosts.length === 0) return { embedded, errors: [] };
+  return { embedded, errors: [`rocketmq_controllers_embedded is true${on[0]!.at} and the group "controllers"${input.group.at} has hosts ${input.group.hosts.join(', ')}: which hosts run the controllers is ambiguous; remove the group "controllers" (each name server runs one controller) or set rocketmq_controllers_embedded: false (standalone controllers on that group)`] };
 }
 
 /**

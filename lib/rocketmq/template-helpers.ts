@@ -1,5 +1,5 @@
 // Template helpers that read the RocketMQ topology from the inventory: name server list and the brokers to expect.
-import { controllerAddr, controllerPeers, hostControllers } from './controllers.ts';
+import { controllerAddr, controllerPeers, hostControllers, namesrvControllers } from './controllers.ts';
 import { escapePropertyKey, escapePropertyValue } from './properties.ts';
 import { brokerInstances, DEFAULT_NAMESRV_PORT, instanceState, isControllerMode } from './topology.ts';
 import { retiredInstances } from './retired-instances.ts';
@@ -68,8 +68,10 @@ export const rocketmqHelpers: Record<string, Helper> = {
   prop_value: (...a) => escapePropertyValue(String(a[0])),
   prop_key: (...a) => escapePropertyKey(String(a[0])),
   rocketmq_topic_members: (...a) => topicMembers(a[0], a[1], a.length > 3 ? a[2] : undefined),
-  // Controller mode (controllers.ts): controllerDLegerPeers, the brokers' controllerAddr, one host's controllers.
-  rocketmq_controller_peers: (...a) => controllerPeers(a[0], a[1]),
-  rocketmq_controller_addr: (...a) => controllerAddr(a[0], a[1]),
-  rocketmq_host_controllers: (...a) => hostControllers(a[0], a[1], a[2]),
+  // Controller mode (controllers.ts), each `hostvars groups rocketmq_controllers_embedded`: controllerDLegerPeers,
+  // the brokers' controllerAddr, one host's standalone controllers, a name server's embedded controller.
+  rocketmq_controller_peers: (...a) => controllerPeers(a[0], a[1], a[2]),
+  rocketmq_controller_addr: (...a) => controllerAddr(a[0], a[1], a[2]),
+  rocketmq_host_controllers: (...a) => hostControllers(a[0], a[1], a[2], a[3]),
+  rocketmq_namesrv_controllers: (...a) => namesrvControllers(a[0], a[1], a[2], a[3]),
 };

@@ -1,10 +1,13 @@
 // Controller mode on lab hosts: a SIGKILLed master fails over while a producer and a consumer run (zero loss), the
 // next run restarts the killed member as a slave without repairing any role; a SIGKILLed controller leader is replaced.
-// Run: RMQD_LAB_ID=3 node_modules/.bin/tsx test/unit-runner.ts integration controller
+// Run: RMQD_LAB_ID=3 node_modules/.bin/tsx test/unit-runner.ts integration controller.test
+// Embedded shape (controllers inside the name servers of mq1..mq3, fixture 2m2s-controller-embedded):
+//      RMQD_CONTROLLER_SHAPE=embedded RMQD_LAB_ID=3 node_modules/.bin/tsx test/unit-runner.ts integration controller.test
 // Status: not yet run end to end (its master-SIGKILL case was run by hand on a deployed lab; figures in README).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
 import * as assert from 'uvu/assert';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { statusMain } from '../../lib/cli-status.ts';
@@ -19,6 +22,13 @@ import { suite } from '../helpers/suite.ts';
 import { type CheckLine, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';
 
 const TOPOLOGY = '2m2s-controller';
+// standalone (default): three rmq-controller-<id> services on mq1..mq3 and a name server on each of mq1..mq4.
+// embedded: name servers on mq1..mq3 only, each running one controller (the controller "process" is rmq-namesrv).
+const EMBEDDED = process.env['RMQD_CONTROLLER_SHAPE'] === 'embedded';
+if (!EMBEDDED && (process.env['RMQD_CONTROLLER_SHAPE'] ?? 'standalone') !== 'standalone') {
+  throw new Error(`RMQD_CONTROLLER_SHAPE must be standalone or embedded, got ${process.env['RMQD_CONTROLLER_SHAPE']}`);
+}
+const INVENTORY = EMBEDDED ? `${TOPOLOGY}-embedded` : TOPOLOGY;
 const TOPIC = 'RocketmqDeployVerify';
 const work = mkdtempSync(join(tmpdir(), 'rmqd-controller-'));
 const figures: string[] = [];
@@ -35,7 +45,7 @@ async function play(check = false): Promise<Play> {
   const t0 = Date.now();
   const summary = await run({
     playbook: new URL(`../../playbooks/${TOPOLOGY}.yaml`, import.meta.url).pathname,
-    inventory: `${fixtures}${TOPOLOGY}`,
+    inventory: `${fixtures}${INVENTORY}`,
     check, diff: false, tags: [], skipTags: [], forks: 10, stateDir: join(work, 'state'),
     extraVars: { ...parseExtraVars([`@${fixtures}lab-connection.yaml`]), lab_prefix: lab.prefix, lab_key_file: lab.keyFile },
   }, (event) => events.push(event));
@@ -49,14 +59,14 @@ async function status(): Promise<{ code: number; json: ClusterStatus }> {
   const fixtures = new URL('../fixtures/inventories/', import.meta.url).pathname;
   const root = new URL('../../', import.meta.url).pathname;
   let out = '';
-  const argv = ['-i', `${fixtures}${TOPOLOGY}`, '--json', '--topology', TOPOLOGY, '-e', `@${fixtures}lab-connection.yaml`,
+  const argv = ['-i', `${fixtures}${INVENTORY}`, '--json', '--topology', TOPOLOGY, '-e', `@${fixtures}lab-connection.yaml`,
     '-e', `lab_prefix=${lab.prefix}`, '-e', `lab_key_file=${lab.keyFile}`];
   const code = await statusMain(argv, { out: (t) => { out += t; }, tty: false }, root);
   return { code, json: JSON.parse(out) as ClusterStatus };
 }
 
 const changed = (p: Play): string[] => p.tasks.filter((t) => t.status === 'changed').map((t) => `${t.host} ${t.task}: ${t.changes.map((c) => `${c.item} ${c.before ?? ''} → ${c.after ?? ''}`).join(', ')}`);
-const namesrv = (): string => lab.hosts.map((h) => `${h.address}:9876`).join(';');
+const namesrv = (): string => lab.hosts.slice(0, EMBEDDED ? 3 : 4).map((h) => `${h.address}:9876`).join(';');
 const hostOf = (addr: string): string => `mq${Number(addr.split(':')[0]!.split('.').at(-1)) - 10}`;
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 
@@ -158,7 +168,8 @@ S('SIGKILL of the controller leader: the others elect a new leader and a master 
     assert.ok(controllers.includes(leader), `a leader among ${controllers.join(', ')}: ${leader}`);
     const host = hostOf(leader);
     const pids = await servicePids(host);
-    const service = Object.keys(pids).find((s) => s.startsWith('rmq-controller-'))!;
+    // Embedded: the leader is a name server process; its name server goes down with it (clients use the others).
+    const service = Object.keys(pids).find((s) => (EMBEDDED ? s === 'rmq-namesrv' : s.startsWith('rmq-controller-')))!;
     const killed = Date.now();
     await ssh(host, `kill -9 ${pids[service]}`);
     const others = controllers.filter((c) => c !== leader);
@@ -192,7 +203,7 @@ S('SIGKILL of the controller leader: the others elect a new leader and a master 
 });
 
 S.after(async () => {
-  console.log(`  controller figures: ${figures.join('; ')}; suite ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  console.log(`  controller figures (${EMBEDDED ? 'embedded' : 'standalone'}): ${figures.join('; ')}; suite ${((Date.now() - started) / 1000).toFixed(0)} s`);
   await labDown();
   rmSync(work, { recursive: true, force: true });
 });

@@ -56,6 +56,14 @@ Unknown('each bad pattern gives a ValidationError naming the term', () => {
   }
 });
 
+Unknown('a group the playbook lists in optional_groups matches no host when the inventory lacks it; a typo still fails', () => {
+  assert.equal(selectHosts(inv, 'controllers', where, ['controllers']), []);
+  assert.equal(selectHosts(inv, 'nameservers:controllers', where, ['controllers']), selectHosts(inv, 'nameservers', where));
+  assert.equal(selectHosts(inv, 'brokers:!controllers', where, ['controllers']), selectHosts(inv, 'brokers', where));
+  assert.ok(thrown(() => selectHosts(inv, 'controllers', where)).message.includes('unknown group or host "controllers"'));
+  assert.ok(thrown(() => selectHosts(inv, 'controlers', where, ['controllers'])).message.includes('unknown group or host "controlers"'));
+});
+
 Unknown.run();
 
 const Empty = suite('selectHosts() on an inventory without hosts says so, whatever the pattern');

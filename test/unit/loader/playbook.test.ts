@@ -60,7 +60,7 @@ const BAD: Array<[string, string, string]> = [
   ['unknown role', '- hosts: all\n  roles: [wbe]\n', 'p.yaml:2:11: unknown role "wbe" (known: empty-role, web'],
   ['role without tasks', '- hosts: all\n  roles: [empty-role]\n', 'p.yaml:2:11: role "empty-role" has no tasks: create'],
   ['role listed twice', '- hosts: all\n  roles: [web, {role: web}]\n', 'p.yaml:2:16: role "web" is listed twice'],
-  ['unknown top key', 'name: x\nphase: []\n', 'p.yaml:2:1: playbook: unknown key "phase" (known: name, preflight, phases)'],
+  ['unknown top key', 'name: x\nphase: []\n', 'p.yaml:2:1: playbook: unknown key "phase" (known: name, preflight, optional_groups, phases)'],
   ['no phases', 'name: x\n', 'p.yaml:1:1: the playbook has no phases'],
   ['preflight without check', 'preflight:\n  - strict: true\nphases:\n  - hosts: all\n', 'p.yaml:2:5: a preflight entry needs "check: <name>"'],
   ['scalar playbook', 'hello\n', 'p.yaml:1:1: a playbook must be a list of phases'],

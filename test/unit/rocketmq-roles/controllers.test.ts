@@ -24,14 +24,15 @@ const seed = [
 
 const D = suite('controller peers and addresses are derived from the group "controllers"');
 D('ids default to n<k>, ports to 9878, store paths to <data root>/controller-<id>', () => {
-  assert.is(controllerPeers(hv, ['c1', 'c2', 'c3']), 'n0-10.0.0.1:9878;n1-10.0.0.2:9878;x3-10.0.0.3:9900');
-  assert.is(controllerAddr(hv, ['c1', 'c2', 'c3']), '10.0.0.1:9878;10.0.0.2:9878;10.0.0.3:9900');
-  assert.equal(hostControllers(hv, ['c1', 'c2', 'c3'], 'c2'), [{ id: 'n1', port: 9878, store_path: '/var/lib/rocketmq/controller-n1' }]);
+  const groups = { controllers: ['c1', 'c2', 'c3'] };
+  assert.is(controllerPeers(hv, groups, false), 'n0-10.0.0.1:9878;n1-10.0.0.2:9878;x3-10.0.0.3:9900');
+  assert.is(controllerAddr(hv, groups, false), '10.0.0.1:9878;10.0.0.2:9878;10.0.0.3:9900');
+  assert.equal(hostControllers(hv, groups, false, 'c2'), [{ id: 'n1', port: 9878, store_path: '/var/lib/rocketmq/controller-n1' }]);
 });
 D('several instances on one host (inventory/local)', () => {
   const local = { localhost: { ansible_host: '127.0.0.1', rocketmq_data_root: '/d', controller_instances: [{ id: 'n0', port: 9878 }, { id: 'n1', port: 9868 }] } };
-  assert.is(controllerPeers(local, ['localhost']), 'n0-127.0.0.1:9878;n1-127.0.0.1:9868');
-  assert.equal(hostControllers(local, ['localhost'], 'localhost').map((c) => c.store_path), ['/d/controller-n0', '/d/controller-n1']);
+  assert.is(controllerPeers(local, { controllers: ['localhost'] }, false), 'n0-127.0.0.1:9878;n1-127.0.0.1:9868');
+  assert.equal(hostControllers(local, { controllers: ['localhost'] }, false, 'localhost').map((c) => c.store_path), ['/d/controller-n0', '/d/controller-n1']);
 });
 D('a bad port is refused with the declaration named', () => {
   assert.throws(() => controllerInstances({ c1: { controller_port: 70000 } }, ['c1']), /host c1: controller "port" must be a port number 1\.\.65535, got 70000/);
@@ -48,7 +49,7 @@ const cases: Array<[string, Partial<ControllerCheckInput>, string[]]> = [
   ['an even group', { controllers: three.slice(0, 2) },
     ['the controllers form a Raft group of 2 (n0 on host c1, n1 on host c2): an even group tolerates no more failures than 1 members and can split in two halves; use 1 or 3 controllers']],
   ['no controllers at all', { controllers: [] },
-    ['controller mode needs controllers: add hosts to the group "controllers" in hosts.yaml (3 is the usual size)']],
+    ['controller mode needs controllers: add hosts to the group "controllers" in hosts.yaml (3 is the usual size), or set rocketmq_controllers_embedded: true to run one in each name server']],
   ['two controllers with one id', { controllers: [...three.slice(0, 2), ...on('c9', { controller_id: 'n0' })], at: (h) => (h === 'c9' ? ' (set in inv/hosts.yaml:7:9)' : '') },
     ['host c9 (controller n0 at c9:9878) has the same id as host c1 (controller n0 at 10.0.0.1:9878) (set in inv/hosts.yaml:7:9): give each controller its own id (controllerDLegerSelfId)']],
   ['one machine, one port twice', { controllers: controllerInstances({ h: { ansible_host: '127.0.0.1', controller_instances: [{ id: 'a', port: 9878 }, { id: 'b', port: 9878 }, { id: 'c', port: 9858 }] } }, ['h']) },
@@ -62,9 +63,9 @@ const cases: Array<[string, Partial<ControllerCheckInput>, string[]]> = [
   ['two controllers sharing a store on one machine', { controllers: controllerInstances({ h: { ansible_host: 'h', controller_instances: [{ id: 'a', port: 1, store_path: '/s' }, { id: 'b', port: 2, store_path: '/s' }, { id: 'c', port: 3 }] } }, ['h']) },
     ['host h: controller_instances[1] (controller b at h:2) and host h: controller_instances[0] (controller a at h:1) share the store path /s on one machine: give each controller its own store_path']],
   ['a broker whose controllerAddr misses a peer', { brokerControllerAddr: (x) => (x.host === 'mq3' ? { value: '10.0.0.1:9878;10.0.0.2:9878', from: 'broker_controller_addr (set in inv/host_vars/mq3.yaml:2:1)' } : undefined) },
-    ["host mq3 broker broker-a-1: controllerAddr 10.0.0.1:9878;10.0.0.2:9878 (from broker_controller_addr (set in inv/host_vars/mq3.yaml:2:1)) misses 10.0.0.3:9900; the controllers' own peer list is 10.0.0.1:9878;10.0.0.2:9878;10.0.0.3:9900: remove the override (the broker role derives it from the group \"controllers\")"]],
+    ["host mq3 broker broker-a-1: controllerAddr 10.0.0.1:9878;10.0.0.2:9878 (from broker_controller_addr (set in inv/host_vars/mq3.yaml:2:1)) misses 10.0.0.3:9900; the controllers' own peer list is 10.0.0.1:9878;10.0.0.2:9878;10.0.0.3:9900: remove the override (the broker role derives it from the controllers' hosts)"]],
   ['a broker whose controllerAddr names a stranger', { brokerControllerAddr: (x) => (x.host === 'mq1' ? { value: '10.0.0.3:9900;10.0.0.2:9878;10.0.0.9:9878', from: 'x' } : undefined) },
-    ["host mq1 broker broker-a-0: controllerAddr 10.0.0.3:9900;10.0.0.2:9878;10.0.0.9:9878 (from x) misses 10.0.0.1:9878 and lists 10.0.0.9:9878, which is no controller; the controllers' own peer list is 10.0.0.1:9878;10.0.0.2:9878;10.0.0.3:9900: remove the override (the broker role derives it from the group \"controllers\")"]],
+    ["host mq1 broker broker-a-0: controllerAddr 10.0.0.3:9900;10.0.0.2:9878;10.0.0.9:9878 (from x) misses 10.0.0.1:9878 and lists 10.0.0.9:9878, which is no controller; the controllers' own peer list is 10.0.0.1:9878;10.0.0.2:9878;10.0.0.3:9900: remove the override (the broker role derives it from the controllers' hosts)"]],
 ];
 
 const C = suite('checkControllers() names each problem of the Raft group and of the brokers pointing at it');
