@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { statusMain } from '../../lib/cli-status.ts';
-import { getClusterInfoFromAny } from '../../lib/rocketmq/remoting/admin.ts';
+import { getAllTopicConfig, getClusterInfoFromAny } from '../../lib/rocketmq/remoting/admin.ts';
 import type { ClusterStatus } from '../../lib/rocketmq/topics-status.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { getControllerMetadata } from '../../lib/rocketmq/remoting/controller.ts';
@@ -127,6 +127,15 @@ S('SIGKILL of a master: its group takes writes again, acknowledged = received, a
   assert.is(traffic.sent.notAcked, 0, `every send acknowledged: ${JSON.stringify(traffic.sent)}`);
   assert.is(traffic.read.missingCount, 0, `every acknowledged message received: ${JSON.stringify(traffic.read)}`);
   const newMaster = (await members('broker-a'))['0'];
+  // Trap 1 of issue 11: the fixture declares topic orders; topics as code put it on every replica, so the new master
+  // (a slave until the kill) serves it without any run in between.
+  const reader = new RemotingClient({ timeoutMs: 3000 });
+  try {
+    const held = await getAllTopicConfig(reader, newMaster!);
+    assert.is(held['orders']?.writeQueueNums, 4, `the new master ${newMaster} holds topic orders: ${Object.keys(held).join(', ')}`);
+  } finally {
+    reader.close();
+  }
   // The next run (as cron would) starts the killed member; it rejoins as slave, and no role is "repaired".
   const repair = await play();
   assert.is(repair.code, 0, repair.failures);
