@@ -25,9 +25,10 @@ export interface NoMasterQuestion {
 export async function explainNoMaster(q: NoMasterQuestion): Promise<string> {
   const client = new RemotingClient({ timeoutMs: q.timeoutMs ?? 3000, hook: q.hook });
   try {
-    const info = await getClusterInfoFromAny(client, q.namesrvs);
-    const registered = info.brokerAddrTable[q.broker]?.brokerAddrs ?? {};
-    if (registered['0'] !== undefined) return '';
+    // Name servers that do not answer are said by the caller already (the gate's line, status' own problems).
+    const info = await getClusterInfoFromAny(client, q.namesrvs).catch(() => undefined);
+    const registered = info?.brokerAddrTable[q.broker]?.brokerAddrs ?? {};
+    if (info === undefined || registered['0'] !== undefined) return '';
     const { leader, groups } = await readReplicas(client, q.controllers, [q.broker]);
     return diagnoseGroup({ broker: q.broker, cluster: q.cluster, declared: q.declared, registered, replicas: groups[q.broker], leader }) ?? '';
   } catch (err) {
