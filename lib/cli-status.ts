@@ -11,7 +11,8 @@ import { writeFileAtomic } from './atomic-write.ts';
 import { envNameOf } from './state-dir.ts';
 import { hostVars, parseExtraVars, resolveVars } from './vars.ts';
 import { aclCredentialsOfVars } from './rocketmq/acl-args.ts';
-import type { Credentials } from './rocketmq/remoting/acl-sign.ts';
+import { aclHook, type Credentials } from './rocketmq/remoting/acl-sign.ts';
+import { controllerModeMembers, controllerProblems, statusControllers, withControllerProblems } from './rocketmq/controller-status.ts';
 import { parseDeclaration } from './rocketmq/topics-decl.ts';
 import { matchesAny } from './rocketmq/topics-diff.ts';
 import type { MemberDeclaration } from './rocketmq/topics-members.ts';
@@ -107,7 +108,11 @@ export async function statusOnce(options: StatusOptions, projectRoot: string): P
   const { decl, namesrvs, auth } = declarationOf(options, projectRoot);
   const groups = [...new Set(decl.members.flatMap((m) => m.declaration.groups.map((g) => g.name)))];
   const read = await readStatus(namesrvs, decl.cluster, decl.members.map((m) => m.addr), groups, (n) => matchesAny(decl.ignore, n), 3000, auth);
-  return buildStatus(read, decl, new Date());
+  // Controller mode: a group left without master by stale controller metadata says so (issue 11, trap 2).
+  const members = controllerModeMembers(read, decl.members);
+  const controllers = members.length === 0 ? [] : statusControllers(options.inventory, projectRoot, options.extraVars);
+  const problems = await controllerProblems({ namesrvs, controllers, cluster: decl.cluster, members, hook: aclHook(auth) });
+  return withControllerProblems(buildStatus(read, decl, new Date()), problems);
 }
 
 /**

@@ -17,6 +17,8 @@ export interface ControllerGate {
   /** What is asked, for messages: e.g. "RocketMQ partners-up broker-a:0 via 10.0.0.1:9876". */
   describe: string;
   check(): Promise<GateVerdict>;
+  /** Said after the last verdict when a health poll times out (why it never passed), or '' when nothing more is known. */
+  explain?: () => Promise<string>;
 }
 
 /**

@@ -134,7 +134,10 @@ async function pollHealth(name: string, gate: ControllerGate, timeout: number): 
   for (;;) {
     const verdict = await gate.check();
     if (verdict.ok) return;
-    if (Date.now() >= deadline) throw new ActionFailure(1, `${name} is not healthy after ${timeout} s: ${verdict.line}`);
+    if (Date.now() >= deadline) {
+      const why = gate.explain ? await gate.explain() : '';
+      throw new ActionFailure(1, `${name} is not healthy after ${timeout} s: ${verdict.line}${why ? `; ${why}` : ''}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_SECONDS * 1000));
   }
 }

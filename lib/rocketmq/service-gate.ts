@@ -5,6 +5,9 @@
 //   health: { rocketmq: healthy, namesrv: ..., cluster: C, broker: broker-a, id: 1, addr: "10.0.0.3:10911" }
 //   health: { rocketmq: namesrv-caught-up, self: "10.0.0.1:9876", namesrv: "a:9876;b:9876" }
 //   health: { rocketmq: namesrv-up, self: "10.0.0.1:9876", namesrv: "a:9876;b:9876" }  (answers clusterList)
+//   health: { rocketmq: member-healthy, namesrv: ..., broker: broker-b, addr: "10.0.0.2:10911",
+//             controllers: "c1:9878;c2:9878;c3:9878", declared: [{ broker, addr }, …] }  (controller mode; at the
+//             timeout a group without master is explained: stale controller metadata, controller-explain.ts)
 // With ACL 2.0 on (acl_enabled, admin_user, admin_secret) the controller signs every request as the admin; a host
 // gate passes BrokerHealth.java `--acl-file <acl_file>` (the admin's root-only tools.yml), never the secret.
 import { ValidationError } from '../errors.ts';
@@ -18,14 +21,15 @@ import { aclHook, type Credentials } from './remoting/acl-sign.ts';
 import { brokerHealth, type HealthVerdict, splitNamesrvs } from './remoting/broker-health.ts';
 import type { HealthMode, HealthQuery } from './remoting/health.ts';
 import { namesrvCaughtUp } from './remoting/namesrv-health.ts';
+import { explainNoMaster } from './controller-explain.ts';
 
 export const GATE_KIND = 'rocketmq';
 const MODES = ['registered', 'partners-up', 'in-sync', 'healthy', 'namesrv-caught-up', 'namesrv-up', 'members-up', 'member-healthy'] as const;
-// Controller mode names a member by address (RocketMQ assigns ids): asked by BrokerHealth.java on the host only, until
-// the remoting client learns these two questions.
-const HOST_ONLY: readonly string[] = ['members-up', 'member-healthy'];
+// Controller mode names a member by address (RocketMQ assigns ids): members-up is asked by BrokerHealth.java on the
+// host only, until the remoting client learns it (member-healthy it knows: health.ts).
+const HOST_ONLY: readonly string[] = ['members-up'];
 type GateMode = (typeof MODES)[number];
-const KEYS = [GATE_KIND, 'namesrv', 'broker', 'id', 'members', 'cluster', 'addr', 'wait', 'self', 'via', 'host_command', 'host_java', 'acl_file', ...ACL_ARG_KEYS];
+const KEYS = [GATE_KIND, 'namesrv', 'broker', 'id', 'members', 'cluster', 'addr', 'wait', 'self', 'via', 'host_command', 'host_java', 'acl_file', 'controllers', 'declared', ...ACL_ARG_KEYS];
 /** The keys each mode needs besides `namesrv` (BrokerHealth.java's `require`, checked before any run). */
 const NEEDS: Record<GateMode, string[]> = {
   registered: ['broker', 'id', 'cluster', 'addr'],
@@ -50,6 +54,8 @@ export interface RocketmqGateArgs {
   /** ACL on: the admin's credentials (controller) and the host's tools.yml for BrokerHealth.java (`via: host`). */
   auth?: Credentials | undefined;
   aclFile?: string | undefined;
+  /** member-healthy with `controllers`: at the health timeout, why the group has no master (controller-explain.ts). */
+  explain?: { controllers: string[]; declared: string[] } | undefined;
 }
 
 function members(raw: unknown, key: string, where: Where): number[] {
@@ -82,6 +88,7 @@ export function validateRocketmqGate(raw: Vars, key: string, where: Where): Rock
     const self = expectString(raw.self, `${key}.self`, where);
     return { mode, namesrvs: [self], self, wait, ...acl };
   }
+  const explain = noMasterArgs(raw, key, where);
   if (HOST_ONLY.includes(mode)) {
     const words = ['--broker', expectString(raw.broker, `${key}.broker`, where), '--addr', expectString(raw.addr, `${key}.addr`, where)];
     if (raw.members !== undefined) words.push('--members', members(raw.members, key, where).join(','));
@@ -90,12 +97,27 @@ export function validateRocketmqGate(raw: Vars, key: string, where: Where): Rock
   const query: HealthQuery = {
     mode: mode as HealthMode,
     broker: expectString(raw.broker, `${key}.broker`, where),
-    id: expectInt(raw.id, `${key}.id`, where, 0, 1_000_000),
+    // member-healthy names the member by address (RocketMQ assigns ids): its id is not asked.
+    id: raw.id === undefined ? 0 : expectInt(raw.id, `${key}.id`, where, 0, 1_000_000),
   };
   if (raw.cluster !== undefined) query.cluster = expectString(raw.cluster, `${key}.cluster`, where);
   if (raw.addr !== undefined) query.addr = expectString(raw.addr, `${key}.addr`, where);
   if (raw.members !== undefined) query.members = members(raw.members, key, where);
-  return { mode, namesrvs, query, wait, ...acl };
+  // BrokerHealth.java on the host is asked member-healthy with --broker and --addr only, as before.
+  const hostWords = mode === 'member-healthy' ? ['--broker', query.broker, '--addr', query.addr!] : undefined;
+  return { mode, namesrvs, query, wait, ...acl, ...(hostWords && { hostWords }), ...(explain && { explain }) };
+}
+
+/** `controllers` (controllerAddr) and `declared` ([{ broker, addr }] of the inventory) of a member-healthy gate. */
+function noMasterArgs(raw: Vars, key: string, where: Where): RocketmqGateArgs['explain'] {
+  if (raw.controllers === undefined || raw.controllers === '' || raw[GATE_KIND] !== 'member-healthy') return undefined;
+  const controllers = splitNamesrvs(expectString(raw.controllers, `${key}.controllers`, where));
+  const list = Array.isArray(raw.declared) ? raw.declared : [];
+  const declared = list.flatMap((d) => {
+    const m = d !== null && typeof d === 'object' ? (d as Vars) : {};
+    return m.broker === raw.broker && typeof m.addr === 'string' ? [m.addr] : [];
+  });
+  return controllers.length === 0 ? undefined : { controllers, declared };
 }
 
 /** The same question as argv words for the host-side command (BrokerHealth.java, or the name server script). */
@@ -145,12 +167,17 @@ export function parseRocketmqGate(raw: Vars, key: string, where: Where): GateSpe
     }
     return { script: cmd(...prefix, ...hostArgv(args)) };
   }
-  const who = args.query ? `${args.query.broker}:${args.query.id}` : args.self!;
+  const q = args.query;
+  const who = q ? (q.mode === 'member-healthy' ? `${q.broker} ${q.addr}` : `${q.broker}:${q.id}`) : args.self!;
+  const explain = args.explain;
   return {
     describe: `RocketMQ ${args.mode} ${who} (name servers ${args.namesrvs.join(';')})`,
     check: async () => {
       const verdict = await askRocketmq(args);
       return { ok: verdict.code === 0, line: verdict.line };
     },
+    ...(explain && q && {
+      explain: () => explainNoMaster({ namesrvs: args.namesrvs, controllers: explain.controllers, cluster: q.cluster ?? '', broker: q.broker, declared: explain.declared, hook: aclHook(args.auth) }),
+    }),
   };
 }

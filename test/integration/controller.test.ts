@@ -11,7 +11,7 @@ import process from 'node:process';
 import * as assert from 'uvu/assert';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { statusMain } from '../../lib/cli-status.ts';
-import { getClusterInfoFromAny } from '../../lib/rocketmq/remoting/admin.ts';
+import { call, getAllTopicConfig, getClusterInfoFromAny } from '../../lib/rocketmq/remoting/admin.ts';
 import type { ClusterStatus } from '../../lib/rocketmq/topics-status.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { getControllerMetadata } from '../../lib/rocketmq/remoting/controller.ts';
@@ -137,6 +137,15 @@ S('SIGKILL of a master: its group takes writes again, acknowledged = received, a
   assert.is(traffic.sent.notAcked, 0, `every send acknowledged: ${JSON.stringify(traffic.sent)}`);
   assert.is(traffic.read.missingCount, 0, `every acknowledged message received: ${JSON.stringify(traffic.read)}`);
   const newMaster = (await members('broker-a'))['0'];
+  // Trap 1 of issue 11: the fixture declares topic orders; topics as code put it on every replica, so the new master
+  // (a slave until the kill) serves it without any run in between.
+  const reader = new RemotingClient({ timeoutMs: 3000 });
+  try {
+    const held = await getAllTopicConfig(reader, newMaster!);
+    assert.is(held['orders']?.writeQueueNums, 4, `the new master ${newMaster} holds topic orders: ${Object.keys(held).join(', ')}`);
+  } finally {
+    reader.close();
+  }
   // The next run (as cron would) starts the killed member; it rejoins as slave, and no role is "repaired".
   const repair = await play();
   assert.is(repair.code, 0, repair.failures);
@@ -200,6 +209,52 @@ S('SIGKILL of the controller leader: the others elect a new leader and a master 
   } finally {
     client.close();
   }
+});
+
+// Trap 2 of issue 11 (last: it wipes broker-b). Both replicas lose their stores while the controllers keep their record:
+// the fresh members get new ids outside the recorded SyncStateSet and stay fenced. The run fails at broker-b's health
+// gate with the stale-metadata diagnosis and the command; the cleanup it names (done here as mqadmin would, through
+// the controller leader) and a new run give broker-b a master again, and a --check run is clean.
+const BROKER_B: Array<[host: string, store: string]> = [['mq2', '/var/lib/rocketmq/broker-b-0/store'], ['mq4', '/var/lib/rocketmq/broker-b-1/store']];
+
+/** Stops broker-b's members (SIGTERM, then SIGKILL after 60 s) and waits until each process is gone. */
+async function stopBrokerB(): Promise<void> {
+  for (const [host] of BROKER_B) {
+    const pids = Object.entries(await servicePids(host)).filter(([s]) => s.startsWith('rmq-broker-broker-b-')).map(([, pid]) => pid);
+    for (const pid of pids) {
+      await ssh(host, `kill ${pid} 2>/dev/null; for i in $(seq 60); do kill -0 ${pid} 2>/dev/null || exit 0; sleep 1; done; kill -9 ${pid}; true`, 90_000);
+    }
+  }
+}
+
+S('stale controller metadata: wiped broker-b stores fail the health gate with the diagnosis; its cleanup restores a master', async () => {
+  await stopBrokerB();
+  const stamp = Date.now();
+  for (const [host, store] of BROKER_B) await ssh(host, `mv ${store} ${store}.wiped-${stamp}`);
+  const stale = await play();
+  figures.push(`stale-metadata run failed in ${stale.seconds.toFixed(0)} s`);
+  assert.is.not(stale.code, 0, 'the run fails: broker-b cannot get a master');
+  assert.match(stale.failures, /rmq-broker-broker-b-\d is not healthy after \d+ s: .*stale controller metadata for broker-b/, stale.failures);
+  const command = /`mqadmin cleanBrokerMetadata -a (\S+) -bn broker-b -c TestCluster( -l)?`/.exec(stale.failures);
+  assert.ok(command, `the failure names the cleanup command: ${stale.failures}`);
+  assert.ok((await members('broker-b'))['0'] === undefined, 'broker-b has no master');
+  // The cleanup as the message says: stop the members, clean the record (CLEAN_BROKER_DATA, 1011, what mqadmin
+  // cleanBrokerMetadata sends: CleanControllerBrokerDataRequestHeader), delete brokerIdentity, run again.
+  await stopBrokerB();
+  const client = new RemotingClient({ timeoutMs: 10_000 });
+  try {
+    await call(client, command![1]!, 1011, { clusterName: 'TestCluster', brokerName: 'broker-b', isCleanLivingBroker: String(command![2] !== undefined), invokeTime: String(Date.now()) });
+  } finally {
+    client.close();
+  }
+  for (const [host, store] of BROKER_B) await ssh(host, `rm -f ${store}/brokerIdentity ${store}/brokerIdentity-temp`);
+  const healed = await play();
+  assert.is(healed.code, 0, healed.failures);
+  const b = await members('broker-b');
+  assert.is(b['0'], `${lab.prefix}.12:10911`, `broker_id 0 (started first) is elected: ${JSON.stringify(b)}`);
+  const clean = await play(true);
+  assert.is(clean.code, 0, `clean after the cleanup: ${changed(clean).join('\n')}${clean.failures}`);
+  figures.push(`after the cleanup: run ${healed.seconds.toFixed(0)} s, broker-b master ${b['0']}, --check exit 0`);
 });
 
 S.after(async () => {

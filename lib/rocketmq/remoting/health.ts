@@ -1,9 +1,10 @@
 // The guard and health checks of one broker instance as pure functions over cluster info and the master's HA state.
-// A line-for-line port of roles/broker/files/BrokerHealth.java (registered, partners-up, in-sync, healthy): the same
+// A line-for-line port of roles/broker/files/BrokerHealth.java (registered, partners-up, in-sync, healthy, and controller
+// mode's member-healthy): the same
 // questions, the same verdicts and the same reason texts; only the fetching lives elsewhere (broker-health.ts).
 import type { ClusterInfo, HaRuntimeInfo } from './bodies.ts';
 
-export type HealthMode = 'registered' | 'partners-up' | 'in-sync' | 'healthy';
+export type HealthMode = 'registered' | 'partners-up' | 'in-sync' | 'healthy' | 'member-healthy';
 
 /** What BrokerHealth.java takes on its command line (--namesrv aside). */
 export interface HealthQuery {
@@ -12,7 +13,7 @@ export interface HealthQuery {
   id: number;
   /** registered, healthy: the cluster the group must be in. */
   cluster?: string | undefined;
-  /** registered, healthy: the address the member must be registered at. */
+  /** registered, healthy: the address the member must be registered at; member-healthy: the member (any id). */
   addr?: string | undefined;
   /** partners-up: the declared member ids of the group. */
   members?: number[] | undefined;
@@ -58,6 +59,10 @@ export function needsMasterHa(q: HealthQuery, info: ClusterInfo): boolean {
       return up.has(q.id);
     case 'healthy':
       return q.id !== 0 && registered(info, need(q.cluster, 'cluster'), q.broker, q.id, need(q.addr, 'addr')) === null;
+    case 'member-healthy': {
+      const id = idAt(info, q.broker, need(q.addr, 'addr'));
+      return id !== undefined && id !== 0;
+    }
   }
 }
 
@@ -75,9 +80,11 @@ export function check(q: HealthQuery, info: ClusterInfo, masterHa?: HaRuntimeInf
       const missing = registered(info, need(q.cluster, 'cluster'), q.broker, q.id, need(q.addr, 'addr'));
       return missing !== null || q.id === 0 ? missing : inSync(info, masterHa, q.broker, q.id);
     }
+    case 'member-healthy':
+      return memberHealthy(info, masterHa, q.broker, need(q.addr, 'addr'));
     default:
       throw new HealthUsageError(
-        `usage: registered|partners-up|in-sync|healthy; got "${String((q as HealthQuery).mode)}"`,
+        `usage: registered|partners-up|in-sync|healthy|member-healthy; got "${String((q as HealthQuery).mode)}"`,
       );
   }
 }
@@ -118,6 +125,19 @@ export function partnersUp(
   if (lagging.length === 0) return null;
   return `${broker}'s slave ${lagging.join(', ')} is not in sync with the master; restarting ${label(broker, id)} ` +
     'could lose acknowledged messages';
+}
+
+/** The id a member is registered under (controller mode: 0 while master, its controller-assigned id as slave). */
+export function idAt(info: ClusterInfo, broker: string, addr: string): number | undefined {
+  for (const [id, a] of members(info, broker)) if (a === addr) return id;
+  return undefined;
+}
+
+/** Controller mode (BrokerHealth.memberHealthy): registered under any id, and in sync unless it is the master. */
+export function memberHealthy(info: ClusterInfo, ha: HaRuntimeInfo | undefined, broker: string, addr: string): string | null {
+  const id = idAt(info, broker, addr);
+  if (id === undefined) return `${broker} member at ${addr} is not registered`;
+  return id === 0 ? null : inSync(info, ha, broker, id);
 }
 
 export function inSync(info: ClusterInfo, ha: HaRuntimeInfo | undefined, broker: string, id: number): string | null {

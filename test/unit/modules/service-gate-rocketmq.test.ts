@@ -129,7 +129,7 @@ const INVALID: Array<[what: string, guard: Vars, message: string]> = [
   ['unknown key', { rocketmq: 'in-sync', namesrv: 'a:9876', broker: 'b', id: 1, timeout: 3 }, 'timeout'],
   ['bad id', { rocketmq: 'in-sync', namesrv: 'a:9876', broker: 'b', id: 'x' }, '"guard.id" must be a whole number'],
   ['host without command', { rocketmq: 'in-sync', namesrv: 'a:9876', broker: 'b', id: 1, via: 'host' }, 'needs "host_command"'],
-  ['controller-mode question from the controller', { rocketmq: 'member-healthy', namesrv: 'a:9876', broker: 'b', addr: 'h:1' }, 'is asked on the host only: set "via: host"'],
+  ['controller-mode guard from the controller', { rocketmq: 'members-up', namesrv: 'a:9876', broker: 'b', addr: 'h:1', members: '0,1' }, 'is asked on the host only: set "via: host"'],
   ['members-up without addr', { rocketmq: 'members-up', namesrv: 'a:9876', broker: 'b', members: '0,1', via: 'host' }, 'needs "addr"'],
 ];
 for (const [what, guard, message] of INVALID) {
