@@ -56,7 +56,7 @@ S('health and guard: the cache of /opt/rocketmq/5.5.0, the source in /etc/rocket
     const question = `healthy ${NAMESRV} --broker broker-a --id 1 --cluster TestCluster --addr 10.0.0.13:10911`;
     assert.match(script, `\nexec "$rmqd_jbin" ${JVM} ${MAIN} ${question} 2>/dev/null`);
     assert.type(guard, 'string');
-    assert.match(guard as string, `${MAIN} partners-up ${NAMESRV} --broker broker-a --id 1 --members 0,1`);
+    assert.match(guard as string, `${MAIN} partners-up ${NAMESRV} --broker broker-a --id 1 --addr 10.0.0.13:10911 --members 0,1`);
   }
 });
 S('the default (controller) asks RocketMQ from the controller: no JVM on the host', async () => {
