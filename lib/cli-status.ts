@@ -1,7 +1,6 @@
 // `run.mjs status`: reads the cluster of one inventory (no JVM, no SSH) and prints it beside the declaration.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { inventoryFolder } from './cli-options.ts';
+import { inventoryFolder, parseCommandLine } from './cli-options.ts';
 import { UsageError } from './errors.ts';
 import { EXIT } from './exit-codes.ts';
 import { loadInventory } from './inventory.ts';
@@ -51,19 +50,20 @@ export interface StatusIO {
   sleep?: (ms: number) => Promise<boolean>;
 }
 
+// The options of `status` (node:util parseArgs spec).
+const STATUS_SPEC = {
+  inventory: { type: 'string', short: 'i' }, env: { type: 'string' }, json: { type: 'boolean' }, watch: { type: 'string' },
+  metrics: { type: 'string' }, topology: { type: 'string' }, 'extra-vars': { type: 'string', short: 'e', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /**
  * Parses the arguments after `status`.
  * @throws UsageError for unknown options or a bad --watch
  */
 export function parseStatusOptions(argv: string[], projectRoot: string): StatusOptions {
-  const { values } = parseArgs({
-    args: argv, allowPositionals: false, strict: true,
-    options: {
-      inventory: { type: 'string', short: 'i' }, env: { type: 'string' }, json: { type: 'boolean' }, watch: { type: 'string' },
-      metrics: { type: 'string' }, topology: { type: 'string' }, 'extra-vars': { type: 'string', short: 'e', multiple: true },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseCommandLine(argv, STATUS_SPEC, 'status');
+  if (positionals.length > 0) throw new UsageError(`status: unexpected argument "${positionals[0]}"; see --help`);
   const watch = values.watch === undefined ? undefined : Number(values.watch);
   if (watch !== undefined && !(Number.isFinite(watch) && watch >= 1)) throw new UsageError(`status --watch: a number of seconds ≥ 1, got "${values.watch}"`);
   const options: StatusOptions = {

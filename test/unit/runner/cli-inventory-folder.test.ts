@@ -26,4 +26,8 @@ S('a subcommand\'s unknown option says which subcommand, with did-you-mean', () 
   const spec = { reason: { type: 'string' } } as const;
   assert.throws(() => parseCommandLine(['--reasn', 'x'], spec, 'disable'), /^disable: unknown option "--reasn"; did you mean --reason\?/);
 });
+S('status goes through the same wrapper: an unknown option is a UsageError with did-you-mean', () => {
+  assert.throws(() => parseStatusOptions(['--jsn'], '/p'), /^status: unknown option "--jsn"; did you mean --json\?/);
+  assert.throws(() => parseStatusOptions(['extra'], '/p'), /^status: unexpected argument "extra"; see --help/);
+});
 S.run();
