@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../errors.ts';
 import type { Change, FileDiff, Module, Plan, PlanContext, ProbeResult, ValidateContext, Vars, Where } from '../types.ts';
-import { expectAbsolutePath, expectMode, expectOneOf, expectString, optionalString, rejectUnknownKeys, requireKeys } from '../validate.ts';
+import { expectAbsolutePath, expectMode, expectOneOf, expectString, rejectUnknownKeys, requireKeys } from '../validate.ts';
 import { change, contentChanges } from './content-changes.ts';
-import { attributeDiff, declaredAttributes, fileProbe, parseFileFacts, planSafely, sha256Text } from './file-facts.ts';
+import { attributeDiff, declaredAttributes, ownershipArgs } from './file-attributes.ts';
+import { fileProbe, parseFileFacts, planSafely, sha256Text } from './file-facts.ts';
 import type { FileFacts } from './file-facts.ts';
 import { brokerConfigChanges } from './properties-drift.ts';
 import { attributesAction, writeFileAction } from './write-file.ts';
@@ -31,11 +32,8 @@ export function copyArgs(raw: Vars, content: string, where: Where): CopyArgs {
     dest: expectAbsolutePath(raw.dest, 'dest', where),
     content,
     mode: raw.mode === undefined ? '0644' : expectMode(raw.mode, 'mode', where),
+    ...ownershipArgs(raw, where),
   };
-  const owner = optionalString(raw.owner, 'owner', where);
-  const group = optionalString(raw.group, 'group', where);
-  if (owner !== undefined) args.owner = owner;
-  if (group !== undefined) args.group = group;
   if (raw.compare !== undefined) args.compare = expectOneOf(raw.compare, 'compare', ['text', 'rocketmq_broker'], where);
   return args;
 }
