@@ -17,6 +17,18 @@ hb.registerHelper('__capture', (value: unknown) => {
   return '';
 });
 
+/**
+ * Adds a plugin's helpers (RocketMQ's: lib/modules/index.ts installs them at start-up).
+ * @throws Error when a name is already another helper
+ */
+export function addTemplateHelpers(helpers: Record<string, (...args: unknown[]) => unknown>): void {
+  for (const [name, helper] of Object.entries(helpers)) {
+    if (templateHelpers[name] !== undefined && templateHelpers[name] !== helper) throw new Error(`template helper "${name}" is registered twice`);
+    templateHelpers[name] = helper;
+    hb.registerHelper(name, helper);
+  }
+}
+
 const cache = new Map<string, Compiled>();
 const SINGLE = /^\s*\{\{\s*([^{}#/^!>&~\s][^{}]*?)\s*\}\}\s*$/;
 const SIMPLE_PATH = /^[A-Za-z_@][\w-]*(?:\.(?:[\w-]+|\[[^\]]+\]))*$/;

@@ -1,5 +1,5 @@
 // What differs between a file's current and declared text, as Change items: per key for .properties, per line otherwise.
-import { parseProperties, propertiesToMap } from '../rocketmq/properties.ts';
+import { parseProperties, propertiesToMap } from '../java-properties.ts';
 import type { Change } from '../types.ts';
 import { sha256Text } from './file-facts.ts';
 

@@ -1,10 +1,9 @@
 // The rocketmq_drain module: scale-in of a broker group, asked and done from the controller over RocketMQ's ports.
 //   state: drained  the master is made read-only (brokerPermission), then the run waits until every consumer group
-//                   has consumed what it holds, or refuses (EXIT.refused) after `timeout` s, leaving it read-only.
+//                   has consumed what it holds, or refuses (REFUSED_STATUS) after `timeout` s, leaving it read-only.
 //   state: gone     a member that was stopped is listed on no name server (waits up to `timeout` s).
-import { EXIT } from '../exit-codes.ts';
 import { ValidationError } from '../errors.ts';
-import { ActionFailure } from '../host-session.ts';
+import { ActionFailure, REFUSED_STATUS } from '../host-session.ts';
 import {
   type DrainFacts,
   drainVerdict,
@@ -89,7 +88,7 @@ async function withAdmin<T>(
   }
 }
 
-const refuse = (line: string): ActionFailure => new ActionFailure(EXIT.refused, `refused: ${line}`);
+const refuse = (line: string): ActionFailure => new ActionFailure(REFUSED_STATUS, `refused: ${line}`);
 
 function readOnlyAction(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, permission: number): Action {
   const value = String(permission & ~PERM_WRITE);

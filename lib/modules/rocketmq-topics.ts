@@ -1,8 +1,7 @@
 // The rocketmq_topics module: declared topics and consumer groups on every broker member, asked and set through
 // the brokers' own ports from the controller (no JVM); deletions and queue shrinks only once drained.
-import { EXIT } from '../exit-codes.ts';
 import { ValidationError } from '../errors.ts';
-import { ActionFailure } from '../host-session.ts';
+import { ActionFailure, REFUSED_STATUS } from '../host-session.ts';
 import { MASK } from '../redact.ts';
 import { ACL_ARG_KEYS, aclCredentials } from '../rocketmq/acl-args.ts';
 import { parseDeclaration } from '../rocketmq/topics-decl.ts';
@@ -89,7 +88,7 @@ function namesrvAction(factory: TopicsAdminFactory, args: RocketmqTopicsArgs, to
 function refusalAction(refusals: string[]): Action {
   return {
     describe: `refuse: ${refusals.join('; ')}`, script: '',
-    run: () => Promise.reject(new ActionFailure(EXIT.refused, `refused: ${refusals.join('; ')}`)),
+    run: () => Promise.reject(new ActionFailure(REFUSED_STATUS, `refused: ${refusals.join('; ')}`)),
   };
 }
 

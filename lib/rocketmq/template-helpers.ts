@@ -1,6 +1,6 @@
 // Template helpers that read the RocketMQ topology from the inventory: name server list and the brokers to expect.
 import { controllerAddr, controllerPeers, hostControllers } from './controllers.ts';
-import { escapePropertyKey, escapePropertyValue } from './properties.ts';
+import { escapePropertyKey, escapePropertyValue } from '../java-properties.ts';
 import { brokerInstances, DEFAULT_NAMESRV_PORT, instanceState, isControllerMode } from './topology.ts';
 import { retiredInstances } from './retired-instances.ts';
 import { topicMembers } from './topics-members.ts';

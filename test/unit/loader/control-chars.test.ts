@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError, ValidationError } from '../../../lib/errors.ts';
 import { loadInventory } from '../../../lib/inventory.ts';
-import { parseProperties, propertiesToMap } from '../../../lib/rocketmq/properties.ts';
+import { parseProperties, propertiesToMap } from '../../../lib/java-properties.ts';
 import { planRun } from '../../../lib/run.ts';
 import { renderTemplateFile } from '../../../lib/template.ts';
 import { parseExtraVars } from '../../../lib/vars.ts';

@@ -5,7 +5,7 @@ import process from 'node:process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadInventory } from '../../../lib/inventory.ts';
-import { parseProperties } from '../../../lib/rocketmq/properties.ts';
+import { parseProperties } from '../../../lib/java-properties.ts';
 import { renderTemplateFile } from '../../../lib/template.ts';
 import { resolveVars } from '../../../lib/vars.ts';
 import { phaseVars } from './render-helpers.ts';

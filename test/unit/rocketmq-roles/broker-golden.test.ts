@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { renderTemplateFile } from '../../../lib/template.ts';
 import { loadInventory } from '../../../lib/inventory.ts';
 import { brokerInstances } from '../../../lib/rocketmq/topology.ts';
-import { parseProperties } from '../../../lib/rocketmq/properties.ts';
+import { parseProperties } from '../../../lib/java-properties.ts';
 import { phaseVars } from './render-helpers.ts';
 
 const TEMPLATE = 'roles/broker/templates/broker.properties.hbs';

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadInventory } from '../../../lib/inventory.ts';
-import { parseProperties } from '../../../lib/rocketmq/properties.ts';
+import { parseProperties } from '../../../lib/java-properties.ts';
 import { renderTemplateFile } from '../../../lib/template.ts';
 import { parseExtraVars } from '../../../lib/vars.ts';
 import { hostVars, resolveVars } from '../../../lib/vars.ts';

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderString, renderValue } from '../../../lib/template.ts';
 import { readYaml } from '../../../lib/yaml.ts';
-import { parseProperties, formatProperties } from '../../../lib/rocketmq/properties.ts';
+import { parseProperties, formatProperties } from '../../../lib/java-properties.ts';
 import { ownDefaults, phaseVars, roleDefaults } from './render-helpers.ts';
 import type { Vars } from '../../../lib/types.ts';
 

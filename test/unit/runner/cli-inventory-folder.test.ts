@@ -1,7 +1,7 @@
 // The one env → inventory folder rule and the one parseArgs wrapper, shared by the run, cron and status commands.
 import * as assert from 'uvu/assert';
 import { inventoryFolder, parseCommandLine } from '../../../lib/cli-options.ts';
-import { parseStatusOptions } from '../../../lib/cli-status.ts';
+import { parseStatusOptions } from '../../../lib/rocketmq/cli-status.ts';
 import { suite } from '../../helpers/suite.ts';
 
 const S = suite('inventoryFolder and parseCommandLine');

@@ -1,23 +1,23 @@
 // `run.mjs status`: reads the cluster of one inventory (no JVM, no SSH) and prints it beside the declaration.
 import { join } from 'node:path';
-import { inventoryFolder, parseCommandLine } from './cli-options.ts';
-import { UsageError } from './errors.ts';
-import { EXIT } from './exit-codes.ts';
-import { loadInventory } from './inventory.ts';
-import { modules } from './modules/index.ts';
-import { loadRole } from './roles.ts';
-import { writeFileAtomic } from './atomic-write.ts';
-import { envNameOf } from './state-dir.ts';
-import { hostVars, parseExtraVars, resolveVars } from './vars.ts';
-import { aclCredentialsOfVars } from './rocketmq/acl-args.ts';
-import type { Credentials } from './rocketmq/remoting/acl-sign.ts';
-import { parseDeclaration } from './rocketmq/topics-decl.ts';
-import { matchesAny } from './rocketmq/topics-diff.ts';
-import type { MemberDeclaration } from './rocketmq/topics-members.ts';
-import { buildStatus, type ClusterStatus, type StatusDeclaration } from './rocketmq/topics-status.ts';
-import { formatStatus, formatStatusMetrics } from './rocketmq/topics-status-format.ts';
-import { readStatus } from './rocketmq/topics-status-read.ts';
-import type { Vars } from './types.ts';
+import { inventoryFolder, parseCommandLine } from '../cli-options.ts';
+import { UsageError } from '../errors.ts';
+import { EXIT } from '../exit-codes.ts';
+import { loadInventory } from '../inventory.ts';
+import { modules } from '../modules/index.ts';
+import { loadRole } from '../roles.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
+import { envNameOf } from '../state-dir.ts';
+import { hostVars, parseExtraVars, resolveVars } from '../vars.ts';
+import { aclCredentialsOfVars } from './acl-args.ts';
+import type { Credentials } from './remoting/acl-sign.ts';
+import { parseDeclaration } from './topics-decl.ts';
+import { matchesAny } from './topics-diff.ts';
+import type { MemberDeclaration } from './topics-members.ts';
+import { buildStatus, type ClusterStatus, type StatusDeclaration } from './topics-status.ts';
+import { formatStatus, formatStatusMetrics } from './topics-status-format.ts';
+import { readStatus } from './topics-status-read.ts';
+import type { Vars } from '../types.ts';
 
 export const STATUS_HELP = `Usage: npx zx run.mjs status [-i DIR | --env NAME] [--json] [--watch SECONDS] [--metrics FILE]
                             [--topology NAME] [-e key=value]
