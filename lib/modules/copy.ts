@@ -5,8 +5,8 @@ import type { Change, FileDiff, Module, Plan, PlanContext, ProbeResult, Validate
 import { expectAbsolutePath, expectMode, expectOneOf, expectString, rejectUnknownKeys, requireKeys } from '../validate.ts';
 import { change, contentChanges } from './content-changes.ts';
 import { attributeDiff, declaredAttributes, ownershipArgs } from './file-attributes.ts';
-import { fileProbe, parseFileFacts, planSafely, sha256Text } from './file-facts.ts';
-import type { FileFacts } from './file-facts.ts';
+import { fileProbe, parseFileFacts, planSafely, sha256Text } from './file-probe.ts';
+import type { FileFacts } from './file-probe.ts';
 import { compareKind, compareKindNames } from './compare-kinds.ts';
 import { attributesAction, writeFileAction } from './write-file.ts';
 

@@ -5,8 +5,8 @@ import type { Action, Module, Plan, PlanContext, ProbeResult } from '../types.ts
 import { expectAbsolutePath, expectMode, expectOneOf, rejectUnknownKeys, requireKeys } from '../validate.ts';
 import { change } from './content-changes.ts';
 import { attributeCommands, attributeDiff, declaredAttributes, ownershipArgs, type FileAttributes } from './file-attributes.ts';
-import { fileProbe, parseFileFacts, planSafely } from './file-facts.ts';
-import type { FileType } from './file-facts.ts';
+import { fileProbe, parseFileFacts, planSafely } from './file-probe.ts';
+import type { FileType } from './file-probe.ts';
 import { attributesAction, removeAction } from './write-file.ts';
 
 const STATES = ['directory', 'file', 'absent', 'touch'] as const;

@@ -22,11 +22,11 @@ import { NAMESRV_GATE_KIND, parseNamesrvGate } from '../rocketmq/namesrv-guard.t
 import { templateModule } from './template.ts';
 import { registerCompareKind } from './compare-kinds.ts';
 import { brokerConfigChanges } from '../rocketmq/broker-config-drift.ts';
-import { rocketmqHelpers } from '../rocketmq/template-helpers.ts';
+import { rocketmqHelpers } from '../rocketmq/topology-helpers.ts';
 import { aclHelpers } from '../rocketmq/acl-helpers.ts';
 import { rocketmqPreflightChecks } from '../rocketmq/preflight-checks.ts';
 import { registerPreflightChecks } from '../preflight.ts';
-import { addTemplateHelpers } from '../template.ts';
+import { addTemplateHelpers } from '../render.ts';
 import { setLabRouteGuard } from '../transports/connect.ts';
 import { unarchiveModule } from './unarchive.ts';
 import { waitForModule } from './wait-for.ts';

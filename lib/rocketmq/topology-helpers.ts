@@ -57,7 +57,7 @@ export function runsInstance(instance: unknown, select: unknown, topology: unkno
   return selected && inTopology;
 }
 
-/** Registered by lib/template-helpers.ts; Handlebars passes its options object last, which these ignore. */
+/** Installed by lib/modules/index.ts (render.ts addTemplateHelpers); Handlebars passes its options object last, which these ignore. */
 export const rocketmqHelpers: Record<string, Helper> = {
   rocketmq_namesrv_addr: (...a) => namesrvAddr(a[0], a[1], a.length > 3 ? a[2] : undefined),
   rocketmq_expected_brokers: (...a) => expectedBrokers(a[0], a[1], a.length > 3 ? a[2] : undefined),

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { formatWhere, TemplateError } from './errors.ts';
-import { templateHelpers } from './template-helpers.ts';
+import { templateHelpers } from './render-helpers.ts';
 import type { Vars, Where } from './types.ts';
 
 type Compiled = (context: unknown) => string;
