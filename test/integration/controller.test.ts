@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
-import { statusMain } from '../../lib/cli-status.ts';
+import { statusMain } from '../../lib/rocketmq/cli-status.ts';
 import { getClusterInfoFromAny } from '../../lib/rocketmq/remoting/admin.ts';
 import type { ClusterStatus } from '../../lib/rocketmq/topics-status.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
