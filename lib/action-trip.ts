@@ -23,7 +23,7 @@ export function canRideAlong(actionCommand: string, opts: ExecOptions, questions
 
 /**
  * Runs the action command in a subshell; only when it exits 0 does the host print a random "done" line and then
- * answer the questions (framed as in facts.ts, so anything the actions printed is ignored).
+ * answer the questions (framed as in fact-script.ts, so anything the actions printed is ignored).
  * @example const trip = await actThenAsk(transport, script, {}, questions); if (trip.code !== 0) throw …
  */
 export async function actThenAsk(transport: Transport, actionCommand: string, opts: ExecOptions, questions: Question[]): Promise<ActionTrip> {

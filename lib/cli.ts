@@ -40,7 +40,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       return await lab.labMain(argv.slice(1));
     }
     if (argv[0] === 'status') {
-      const status = (await import('./cli-status.ts')) as typeof import('./cli-status.ts');
+      const status = (await import('./rocketmq/cli-status.ts')) as typeof import('./rocketmq/cli-status.ts');
       return await status.statusMain(argv.slice(1), { out: io.out, tty: io.tty }, PROJECT_ROOT);
     }
     const command = argv[0] ?? '';

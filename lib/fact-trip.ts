@@ -1,5 +1,5 @@
 // One fact round trip that may cover several phases: plain probes and sudo probes framed in one exec.
-import { buildFactScript, parseFactOutput } from './facts.ts';
+import { buildFactScript, parseFactOutput } from './fact-script.ts';
 import { becomeWrapIfNeeded as becomeWrap } from './shell.ts';
 import type { ProbeResult, Transport } from './types.ts';
 

@@ -23,9 +23,15 @@ export interface HostSession {
   apply(actions: Action[], become: boolean, next?: PlannedTask[]): Promise<boolean>;
 }
 
+/**
+ * The exit status that says "a safety guard refused" (a guard script's, or a controller-side refusal's): the task
+ * counts as refused, not only failed; the CLI then sets its own refused flag on the run's exit code (exit-codes.ts).
+ */
+export const REFUSED_STATUS = 32;
+
 /** An action script exited non-zero. */
 export class ActionFailure extends Error {
-  /** The script's exit code (EXIT.refused when a safety guard refused). */
+  /** The script's exit code (REFUSED_STATUS when a safety guard refused). */
   readonly code: number;
   constructor(code: number, stderr: string) {
     const tail = stderr.trim().split('\n').slice(-5).join('\n');

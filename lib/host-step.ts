@@ -1,7 +1,6 @@
 // One step of a host's phase: plan a task (or handler item) from fresh facts and apply it unless in check mode.
 import { UnreachableError } from './errors.ts';
-import { EXIT } from './exit-codes.ts';
-import { ActionFailure, type AheadTasks, type HostSession } from './host-session.ts';
+import { ActionFailure, type AheadTasks, type HostSession, REFUSED_STATUS } from './host-session.ts';
 import type { HostPlan, PlannedTask } from './planner.ts';
 import type { HostFacts } from './run-facts.ts';
 import type { Plan, PlanContext, RunEvent, Transport } from './types.ts';
@@ -77,7 +76,7 @@ const describeChanges = (plan: Plan): string => plan.changes.map((c) => `${c.ite
 export function failureOf(error: unknown): StepResult {
   if (error instanceof UnreachableError) throw error;
   const result: StepResult = { status: 'failed', message: error instanceof Error ? error.message : String(error) };
-  // A safety guard exits EXIT.refused: the run's exit code must say "refused", not only "failed".
-  if (error instanceof ActionFailure && error.code === EXIT.refused) result.refused = true;
+  // A safety guard exits REFUSED_STATUS: the run's exit code must say "refused", not only "failed".
+  if (error instanceof ActionFailure && error.code === REFUSED_STATUS) result.refused = true;
   return result;
 }

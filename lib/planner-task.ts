@@ -5,7 +5,7 @@ import { ValidationError } from './errors.ts';
 import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
 import { refuseTemplatedShell } from './shell-literal.ts';
 import { describeOrigin } from './var-origins.ts';
-import { renderString, renderTemplateFile, renderValue } from './template.ts';
+import { renderString, renderTemplateFile, renderValue } from './render.ts';
 import type { Module, TaskSpec, ValidateContext, Vars, Where } from './types.ts';
 
 /** One task ready for a host: arguments rendered and validated, or a reason it is skipped there. */

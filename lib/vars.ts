@@ -1,7 +1,7 @@
 // A host's variables: layers merged by precedence, magic variables, `{{ }}` references resolved, and -e parsing.
 import { TemplateError, UsageError, ValidationError } from './errors.ts';
 import { formatWhere } from './errors.ts';
-import { renderValue } from './template.ts';
+import { renderValue } from './render.ts';
 import type { Inventory, Vars, Where } from './types.ts';
 import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
 import { controlProblem, controlProblems } from './control-chars.ts';

@@ -1,7 +1,7 @@
 // The `lab` command: up, down, status, ssh, exec — the only lab file that prints; returns the exit code.
 import { spawn } from 'node:child_process';
 import process from 'node:process';
-import { parseArgs } from 'node:util';
+import { parseCommandLine } from '../cli-options.ts';
 import { UsageError } from '../errors.ts';
 import { findLabHost, labExec, labSshArgs } from './exec.ts';
 import { labDown, labStatus, labUp } from './lab.ts';
@@ -44,11 +44,12 @@ function parseGroups(values: string[]): Record<string, string[]> {
   return groups;
 }
 
+const UP_SPEC = {
+  names: { type: 'string' }, prefix: { type: 'string' }, group: { type: 'string', multiple: true }, inventory: { type: 'string' },
+} as const;
+
 function upOptions(argv: string[]): LabOptions {
-  const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true, strict: true,
-    options: { names: { type: 'string' }, prefix: { type: 'string' }, group: { type: 'string', multiple: true }, inventory: { type: 'string' } },
-  });
+  const { values, positionals } = parseCommandLine(argv, UP_SPEC, 'lab up');
   if (positionals.length > 1) throw new UsageError(`lab up takes one host count, got "${positionals.join(' ')}"`);
   const count = positionals[0] === undefined ? undefined : Number(positionals[0]);
   if (count !== undefined && !Number.isInteger(count)) throw new UsageError(`lab up: "${positionals[0]}" is not a host count`);
@@ -100,7 +101,8 @@ async function exec(argv: string[]): Promise<number> {
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   up, status, ssh, exec,
   down: async (argv) => {
-    const { values } = parseArgs({ args: argv, strict: true, options: { force: { type: 'boolean' } } });
+    const { values, positionals } = parseCommandLine(argv, { force: { type: 'boolean' } } as const, 'lab down');
+    if (positionals.length > 0) throw new UsageError(`lab down: unexpected argument "${positionals[0]}"`);
     console.log((await labDown({ force: values.force === true })) ? 'lab down: everything removed' : 'lab down: nothing was up');
     return 0;
   },

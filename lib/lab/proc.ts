@@ -1,15 +1,11 @@
 // Runs local commands for the lab without a shell and stops processes by PID, waiting until they are gone.
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import process from 'node:process';
+import { runCommand, type CommandResult } from '../transports/spawn.ts';
 import { LabError } from './lab-error.ts';
 
 /** What a finished command returned. */
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type RunResult = Pick<CommandResult, 'code' | 'stdout' | 'stderr'>;
 
 /**
  * Runs `file args…` directly (no shell, so no value is ever parsed as shell code).
@@ -17,12 +13,7 @@ export interface RunResult {
  * @example await run('ip', ['netns', 'list'])
  */
 export function run(file: string, args: readonly string[], timeoutMs = 30_000): Promise<RunResult> {
-  return new Promise((resolve) => {
-    execFile(file, [...args], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 127) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr || (error && code === 127 ? error.message : '')) });
-    });
-  });
+  return runCommand([file, ...args], { timeoutMs });
 }
 
 /**

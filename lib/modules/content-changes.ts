@@ -1,7 +1,7 @@
 // What differs between a file's current and declared text, as Change items: per key for .properties, per line otherwise.
-import { parseProperties, propertiesToMap } from '../rocketmq/properties.ts';
+import { parseProperties, propertiesToMap } from '../java-properties.ts';
 import type { Change } from '../types.ts';
-import { sha256Text } from './file-facts.ts';
+import { sha256Text } from './file-probe.ts';
 
 /** Builds a Change leaving out the sides that do not exist (an added item has no `before`). */
 export function change(item: string, before: string | undefined, after: string | undefined): Change {

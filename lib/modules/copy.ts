@@ -2,11 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../errors.ts';
 import type { Change, FileDiff, Module, Plan, PlanContext, ProbeResult, ValidateContext, Vars, Where } from '../types.ts';
-import { expectAbsolutePath, expectMode, expectOneOf, expectString, optionalString, rejectUnknownKeys, requireKeys } from '../validate.ts';
+import { expectAbsolutePath, expectMode, expectOneOf, expectString, rejectUnknownKeys, requireKeys } from '../validate.ts';
 import { change, contentChanges } from './content-changes.ts';
-import { attributeDiff, declaredAttributes, fileProbe, parseFileFacts, planSafely, sha256Text } from './file-facts.ts';
-import type { FileFacts } from './file-facts.ts';
-import { brokerConfigChanges } from './properties-drift.ts';
+import { attributeDiff, declaredAttributes, ownershipArgs } from './file-attributes.ts';
+import { fileProbe, parseFileFacts, planSafely, sha256Text } from './file-probe.ts';
+import type { FileFacts } from './file-probe.ts';
+import { compareKind, compareKindNames } from './compare-kinds.ts';
 import { attributesAction, writeFileAction } from './write-file.ts';
 
 export interface CopyArgs {
@@ -15,9 +16,9 @@ export interface CopyArgs {
   mode: string;
   owner?: string;
   group?: string;
-  /** How differing content is reported: `text` (per key for .properties, per line otherwise) or `rocketmq_broker`
-   * (key by key against RocketMQ's defaults, runtime changes labelled; properties-drift.ts). @default 'text' */
-  compare?: 'text' | 'rocketmq_broker';
+  /** How differing content is reported: `text` (per key for .properties, per line otherwise) or a kind a plugin
+   * registered (compare-kinds.ts; RocketMQ's `rocketmq_broker`: key by key against its defaults). @default 'text' */
+  compare?: string;
 }
 
 const KNOWN = ['dest', 'content', 'src', 'mode', 'owner', 'group', 'compare'] as const;
@@ -31,28 +32,26 @@ export function copyArgs(raw: Vars, content: string, where: Where): CopyArgs {
     dest: expectAbsolutePath(raw.dest, 'dest', where),
     content,
     mode: raw.mode === undefined ? '0644' : expectMode(raw.mode, 'mode', where),
+    ...ownershipArgs(raw, where),
   };
-  const owner = optionalString(raw.owner, 'owner', where);
-  const group = optionalString(raw.group, 'group', where);
-  if (owner !== undefined) args.owner = owner;
-  if (group !== undefined) args.group = group;
-  if (raw.compare !== undefined) args.compare = expectOneOf(raw.compare, 'compare', ['text', 'rocketmq_broker'], where);
+  if (raw.compare !== undefined) args.compare = expectOneOf(raw.compare, 'compare', compareKindNames(), where);
   return args;
 }
 
 /** The probe copy and template need: content is fetched only when a check or diff will show it. */
 export function copyProbes(args: CopyArgs, ctx: PlanContext) {
-  // A broker config is always fetched: its key-by-key report is the point, also in the JSON of a repair run.
-  return [fileProbe('file', args.dest, ctx.check || ctx.diff || args.compare === 'rocketmq_broker')];
+  // A registered kind's file (a broker config) is always fetched: its report is the point, also in a repair's JSON.
+  return [fileProbe('file', args.dest, ctx.check || ctx.diff || compareKind(args.compare) !== undefined)];
 }
 
 /** Shown instead of the old text when it was not fetched (binary, over 256 KiB, or not asked for). */
 const unknownText = (facts: FileFacts): string =>
   facts.exists && facts.sha256 ? `(content not shown: sha256 ${facts.sha256})` : '';
 
-/** The content changes, key by key against RocketMQ's defaults for a broker config when its text is known. */
+/** The content changes, by the declared compare kind when its text is known (e.g. a broker config key by key). */
 function describeContent(args: CopyArgs, found: Extract<FileFacts, { exists: true }>): Change[] {
-  if (args.compare === 'rocketmq_broker' && found.content !== undefined) return brokerConfigChanges(found.content, args.content);
+  const kind = compareKind(args.compare);
+  if (kind !== undefined && found.content !== undefined) return kind(found.content, args.content);
   return contentChanges(args.dest, found.content, args.content, found.sha256);
 }
 

@@ -1,7 +1,8 @@
 // Planning an in-place edit of a text file (blockinfile, lineinfile, hostname): pure text edit, then an atomic write.
 import type { Change, Plan, PlanContext, ProbeResult } from '../types.ts';
 import { change } from './content-changes.ts';
-import { attributeDiff, declaredAttributes, parseFileFacts, planSafely } from './file-facts.ts';
+import { attributeDiff, declaredAttributes } from './file-attributes.ts';
+import { parseFileFacts, planSafely } from './file-probe.ts';
 import { attributesAction, writeFileAction } from './write-file.ts';
 
 /** The text after an edit and what the edit changed; no changes means the text is as declared. */

@@ -2,16 +2,17 @@
 import { ValidationError } from '../errors.ts';
 import { cmd, quote } from '../shell.ts';
 import type { Action, Module, Plan, PlanContext, ProbeResult } from '../types.ts';
-import { expectAbsolutePath, expectMode, expectOneOf, optionalString, rejectUnknownKeys, requireKeys } from '../validate.ts';
+import { expectAbsolutePath, expectMode, expectOneOf, rejectUnknownKeys, requireKeys } from '../validate.ts';
 import { change } from './content-changes.ts';
-import { attributeDiff, declaredAttributes, fileProbe, parseFileFacts, planSafely } from './file-facts.ts';
-import type { DeclaredAttributes, FileType } from './file-facts.ts';
-import { attributeCommands, attributesAction, removeAction } from './write-file.ts';
+import { attributeCommands, attributeDiff, declaredAttributes, ownershipArgs, type FileAttributes } from './file-attributes.ts';
+import { fileProbe, parseFileFacts, planSafely } from './file-probe.ts';
+import type { FileType } from './file-probe.ts';
+import { attributesAction, removeAction } from './write-file.ts';
 
 const STATES = ['directory', 'file', 'absent', 'touch'] as const;
 type FileState = (typeof STATES)[number];
 
-export interface FileArgs extends DeclaredAttributes {
+export interface FileArgs extends FileAttributes {
   path: string;
   state: FileState;
 }
@@ -63,12 +64,9 @@ export const fileModule: Module<FileArgs> = {
     const args: FileArgs = {
       path: expectAbsolutePath(raw.path, 'path', where),
       state: raw.state === undefined ? 'directory' : expectOneOf(raw.state, 'state', STATES, where),
+      ...ownershipArgs(raw, where),
     };
     if (raw.mode !== undefined) args.mode = expectMode(raw.mode, 'mode', where);
-    const owner = optionalString(raw.owner, 'owner', where);
-    const group = optionalString(raw.group, 'group', where);
-    if (owner !== undefined) args.owner = owner;
-    if (group !== undefined) args.group = group;
     if (args.state === 'absent' && /^\/+$/.test(args.path)) throw new ValidationError('file: refusing to remove "/"', where);
     if (args.state === 'absent' && (args.mode ?? args.owner ?? args.group) !== undefined) {
       throw new ValidationError('file: "mode", "owner" and "group" do not apply to state "absent": remove them', where);

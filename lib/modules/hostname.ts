@@ -5,7 +5,7 @@ import type { Change, Module, Plan, PlanContext, ProbeResult } from '../types.ts
 import { expectString, rejectUnknownKeys, requireKeys } from '../validate.ts';
 import { change } from './content-changes.ts';
 import { planEdit } from './edit-plan.ts';
-import { fileProbe, parseFileFacts, planSafely } from './file-facts.ts';
+import { fileProbe, parseFileFacts, planSafely } from './file-probe.ts';
 import { applyLine } from './lineinfile.ts';
 
 export interface HostnameArgs {

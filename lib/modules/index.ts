@@ -1,4 +1,5 @@
-// The module registry: task module name → module, as playbooks name them.
+// The module registry (task module name → module) and the one place plugins are wired in: RocketMQ's modules,
+// gate kinds, template helpers, compare kinds and preflight checks, and the lab's route check, installed at start-up.
 import type { Module } from '../types.ts';
 import { blockinfileModule } from './blockinfile.ts';
 import { commandModule } from './command.ts';
@@ -19,6 +20,14 @@ import { registerGateKind } from './service-gate-kinds.ts';
 import { GATE_KIND as ROCKETMQ_GATE, parseRocketmqGate } from '../rocketmq/service-gate.ts';
 import { NAMESRV_GATE_KIND, parseNamesrvGate } from '../rocketmq/namesrv-guard.ts';
 import { templateModule } from './template.ts';
+import { registerCompareKind } from './compare-kinds.ts';
+import { brokerConfigChanges } from '../rocketmq/broker-config-drift.ts';
+import { rocketmqHelpers } from '../rocketmq/topology-helpers.ts';
+import { aclHelpers } from '../rocketmq/acl-helpers.ts';
+import { rocketmqPreflightChecks } from '../rocketmq/preflight-checks.ts';
+import { registerPreflightChecks } from '../preflight.ts';
+import { addTemplateHelpers } from '../render.ts';
+import { setLabRouteGuard } from '../transports/connect.ts';
 import { unarchiveModule } from './unarchive.ts';
 import { waitForModule } from './wait-for.ts';
 
@@ -26,6 +35,12 @@ import { waitForModule } from './wait-for.ts';
 registerGateKind(ROCKETMQ_GATE, parseRocketmqGate);
 // The name server's restart guard asks RocketMQ from the controller (`guard: { rocketmq_namesrv: peers-up, ... }`).
 registerGateKind(NAMESRV_GATE_KIND, parseNamesrvGate);
+addTemplateHelpers({ ...rocketmqHelpers, ...aclHelpers });
+// `compare: rocketmq_broker`: a broker config key by key against RocketMQ's defaults, runtime rewrites labelled.
+registerCompareKind('rocketmq_broker', brokerConfigChanges);
+registerPreflightChecks(rocketmqPreflightChecks);
+// Lab hosts are connected to only through the lab bridge; the lab code loads only when a lab host is connected to.
+setLabRouteGuard(async (address) => (await import('../lab/net.ts')).assertLabRoute(address));
 
 // Each module fixes its own argument type; the registry only needs the common contract.
 // deno-lint-ignore no-explicit-any

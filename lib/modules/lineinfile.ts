@@ -5,7 +5,7 @@ import { expectAbsolutePath, expectBool, expectOneOf, expectString, optionalStri
 import { change } from './content-changes.ts';
 import { joinLines, planEdit, splitLines } from './edit-plan.ts';
 import type { EditResult } from './edit-plan.ts';
-import { fileProbe } from './file-facts.ts';
+import { fileProbe } from './file-probe.ts';
 
 export interface LineSpec {
   line?: string;

@@ -3,7 +3,8 @@ import { ValidationError } from '../errors.ts';
 import { cachedDistribution, fetchesFor, parseSource, resolveDistribution } from '../rocketmq/distribution.ts';
 import { quote } from '../shell.ts';
 import type { Module, Plan, ProbeResult, Vars, Where } from '../types.ts';
-import { expectString, optionalString, rejectUnknownKeys } from '../validate.ts';
+import { expectString, rejectUnknownKeys } from '../validate.ts';
+import { ownershipArgs, treeOwnerCommand } from './file-attributes.ts';
 
 export interface RocketmqDistArgs {
   source: string;
@@ -35,7 +36,7 @@ function validateDist(raw: Vars, where: Where): RocketmqDistArgs {
     throw new ValidationError(`rocketmq_dist: "dest" must be an absolute folder other than /, got ${JSON.stringify(dest)}`, where);
   }
   const args: RocketmqDistArgs = { source, dest: dest.replace(/\/+$/, ''), where };
-  const owner = optionalString(raw.owner, 'owner', where);
+  const { owner } = ownershipArgs(raw, where);
   if (owner !== undefined) args.owner = owner;
   return args;
 }
@@ -62,7 +63,7 @@ export function distExtractScript(dest: string, sha256: string, owner?: string):
     'old="$tmp.old"; trap \'rm -rf "$tmp" "$old"\' EXIT',
     'tar -xzf - -C "$tmp" || { echo "Cannot extract the RocketMQ archive into $parent: see the tar error above" >&2; exit 1; }',
     `printf '%s\\n' ${quote(sha256)} > "$tmp/${DIST_MARKER}" && chmod 0755 "$tmp" || exit 1`,
-    owner ? `chown -R ${quote(owner)} "$tmp" || exit 1` : '',
+    treeOwnerCommand('"$tmp"', owner),
     // Two renames: dest is missing only between them, never partly written.
     '{ [ ! -e "$dest" ] || mv -T "$dest" "$old"; } && mv -T "$tmp" "$dest" || exit 1',
     'echo "extracted into $dest"',

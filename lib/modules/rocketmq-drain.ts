@@ -1,10 +1,9 @@
 // The rocketmq_drain module: scale-in of a broker group, asked and done from the controller over RocketMQ's ports.
 //   state: drained  the master is made read-only (brokerPermission), then the run waits until every consumer group
-//                   has consumed what it holds, or refuses (EXIT.refused) after `timeout` s, leaving it read-only.
+//                   has consumed what it holds, or refuses (REFUSED_STATUS) after `timeout` s, leaving it read-only.
 //   state: gone     a member that was stopped is listed on no name server (waits up to `timeout` s).
-import { EXIT } from '../exit-codes.ts';
 import { ValidationError } from '../errors.ts';
-import { ActionFailure } from '../host-session.ts';
+import { ActionFailure, REFUSED_STATUS } from '../host-session.ts';
 import {
   type DrainFacts,
   drainVerdict,
@@ -89,7 +88,7 @@ async function withAdmin<T>(
   }
 }
 
-const refuse = (line: string): ActionFailure => new ActionFailure(EXIT.refused, `refused: ${line}`);
+const refuse = (line: string): ActionFailure => new ActionFailure(REFUSED_STATUS, `refused: ${line}`);
 
 function readOnlyAction(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, permission: number): Action {
   const value = String(permission & ~PERM_WRITE);
@@ -100,6 +99,16 @@ function readOnlyAction(open: (auth?: Credentials) => DrainAdmin, args: Rocketmq
   };
 }
 
+/**
+ * Calls `check` every `pollS` seconds until it says done; it throws to give up. `elapsed()` is the seconds since
+ * the wait began, read when the check asks (after its read, so a slow read counts against the timeout).
+ */
+async function pollUntil(clock: Clock, pollS: number, check: (elapsed: () => number) => Promise<boolean>): Promise<void> {
+  const begin = clock.now();
+  const elapsed = (): number => (clock.now() - begin) / 1000;
+  while (!(await check(elapsed))) await clock.sleep(pollS * 1000);
+}
+
 /** Looks every `poll` s until drained, or refuses once `timeout` s have passed since the wait began. */
 function waitDrainedAction(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, clock: Clock): Action {
   return {
@@ -107,45 +116,30 @@ function waitDrainedAction(open: (auth?: Credentials) => DrainAdmin, args: Rocke
     script: '',
     changes: false,
     run: () =>
-      withAdmin(open, args, async (admin) => {
-        const begin = clock.now();
-        for (;;) {
-          const verdict = drainVerdict(
-            await readDrain(admin, args),
-            args.broker,
-            (clock.now() - begin) / 1000,
-            args.timeout,
-          );
-          if (verdict.kind === 'drained') return;
+      withAdmin(open, args, (admin) =>
+        pollUntil(clock, args.poll, async (elapsed) => {
+          const verdict = drainVerdict(await readDrain(admin, args), args.broker, elapsed(), args.timeout);
           if (verdict.kind === 'refuse') throw refuse(verdict.line);
-          await clock.sleep(args.poll * 1000);
-        }
-      }),
+          return verdict.kind === 'drained';
+        })),
   };
 }
 
+/** Looks every `poll` s until no name server lists the broker, or fails once `timeout` s have passed. */
 function waitGoneAction(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, clock: Clock): Action {
   return {
     describe: `wait until ${args.broker} ${args.addr} is on no name server (up to ${args.timeout} s)`,
     script: '',
     changes: false,
     run: () =>
-      withAdmin(open, args, async (admin) => {
-        const begin = clock.now();
-        for (;;) {
+      withAdmin(open, args, (admin) =>
+        pollUntil(clock, args.poll, async (elapsed) => {
           const gone = await readGone(admin, args.namesrvs, args.broker, args.addr);
-          if (gone.listed.length === 0 && gone.namesrvErrors.length === 0) return;
-          if ((clock.now() - begin) / 1000 >= args.timeout) {
-            throw new ActionFailure(
-              1,
-              `${args.broker} ${args.addr} is still listed after ${args.timeout} s: ${
-                [...gone.listed, ...gone.namesrvErrors].join('; ')
-              }`,
-            );
-          }
-          await clock.sleep(args.poll * 1000);
-        }
-      }),
+          if (gone.listed.length === 0 && gone.namesrvErrors.length === 0) return true;
+          if (elapsed() < args.timeout) return false;
+          const still = [...gone.listed, ...gone.namesrvErrors].join('; ');
+          throw new ActionFailure(1, `${args.broker} ${args.addr} is still listed after ${args.timeout} s: ${still}`);
+        })),
   };
 }
 

@@ -1,9 +1,9 @@
 // The rocketmq_topics module: declared topics and consumer groups on every broker member, asked and set through
 // the brokers' own ports from the controller (no JVM); deletions and queue shrinks only once drained.
-import { EXIT } from '../exit-codes.ts';
 import { ValidationError } from '../errors.ts';
-import { ActionFailure } from '../host-session.ts';
+import { ActionFailure, REFUSED_STATUS } from '../host-session.ts';
 import { MASK } from '../redact.ts';
+import { ACL_ARG_KEYS, aclCredentials } from '../rocketmq/acl-args.ts';
 import { parseDeclaration } from '../rocketmq/topics-decl.ts';
 import { readCluster, type ClusterRead, type DeclaredMember, type TopicsAdminFactory } from '../rocketmq/topics-admin.ts';
 import { planMember, type MemberOp, type MemberPlan } from '../rocketmq/topics-diff.ts';
@@ -22,7 +22,7 @@ export interface RocketmqTopicsArgs {
   auth?: Credentials | undefined;
 }
 
-const KNOWN = ['namesrv', 'cluster', 'brokers', 'prune', 'ignore', 'acl_enabled', 'admin_user', 'admin_secret'] as const;
+const KNOWN = ['namesrv', 'cluster', 'brokers', 'prune', 'ignore', ...ACL_ARG_KEYS] as const;
 const PROBE = 'rocketmq_topics';
 
 function validateMember(raw: unknown, i: number, where: Where): DeclaredMember {
@@ -48,16 +48,8 @@ function validateTopics(raw: Vars, where: Where): RocketmqTopicsArgs {
     members: raw.brokers.map((b, i) => validateMember(b, i, where)).sort((a, b) => a.id - b.id || a.broker.localeCompare(b.broker)),
     prune: raw.prune === undefined ? false : expectBool(raw.prune, 'prune', where),
     ignore: expectStringList(raw.ignore, 'ignore', where),
-    auth: aclAuth(raw, where),
+    auth: aclCredentials(raw, where, 'rocketmq_topics'),
   };
-}
-
-/** The admin credentials with ACL on (acl_enabled, admin_user, admin_secret), else none. */
-function aclAuth(raw: Vars, where: Where): Credentials | undefined {
-  if (raw.acl_enabled === undefined || !expectBool(raw.acl_enabled, 'acl_enabled', where)) return undefined;
-  const password = raw.admin_secret === undefined ? '' : expectString(raw.admin_secret, 'admin_secret', where);
-  if (password === '') throw new ValidationError('rocketmq_topics: ACL is on but rocketmq_acl_admin_secret is empty', where);
-  return { username: expectString(raw.admin_user, 'admin_user', where), password };
 }
 
 const label = (m: { broker: string; id: number }): string => `${m.broker}-${m.id}`;
@@ -96,7 +88,7 @@ function namesrvAction(factory: TopicsAdminFactory, args: RocketmqTopicsArgs, to
 function refusalAction(refusals: string[]): Action {
   return {
     describe: `refuse: ${refusals.join('; ')}`, script: '',
-    run: () => Promise.reject(new ActionFailure(EXIT.refused, `refused: ${refusals.join('; ')}`)),
+    run: () => Promise.reject(new ActionFailure(REFUSED_STATUS, `refused: ${refusals.join('; ')}`)),
   };
 }
 

@@ -2,10 +2,9 @@
 //
 // Why: an unattended repair must never take down the last healthy member of a replicated pair. The guard is
 // asked on the host right before the stop (facts gathered earlier may be stale); a refusal exits with
-// EXIT.refused so the run's exit code tells "refused for safety" apart from an ordinary failure.
-import { EXIT } from '../exit-codes.ts';
+// REFUSED_STATUS so the run's exit code tells "refused for safety" apart from an ordinary failure.
 import { ValidationError } from '../errors.ts';
-import { ActionFailure } from '../host-session.ts';
+import { ActionFailure, REFUSED_STATUS } from '../host-session.ts';
 import { cmd, quote } from '../shell.ts';
 import type { Action, Change, Vars, Where } from '../types.ts';
 import { expectArgv, expectInt, expectOneOf, optionalString } from '../validate.ts';
@@ -83,7 +82,7 @@ export function oldConfigChanges(stale: Change[]): Change[] {
 const RUN_FN = `rmqd_run() { rmqd_o=$( { sh -c "$1" </dev/null 2>&1; echo " rc=$?"; } | tr '\\n' ' ' ); rc=\${rmqd_o##*rc=}; rc=\${rc%% *}; out=\${rmqd_o% rc=*}; }`;
 
 /**
- * The action run right before stopping a running process: exits EXIT.refused with "refused: <output>" when the guard fails.
+ * The action run right before stopping a running process: exits REFUSED_STATUS with "refused: <output>" when the guard fails.
  * @example guardAction('broker-a-0', 'test -f /tmp/ok').script // runs the guard through sh -c
  */
 export function guardAction(name: string, guard: Gate): Action {
@@ -93,14 +92,14 @@ export function guardAction(name: string, guard: Gate): Action {
       describe, script: '', changes: false,
       run: async () => {
         const verdict = await guard.check();
-        if (!verdict.ok) throw new ActionFailure(EXIT.refused, `refused: ${verdict.line}`);
+        if (!verdict.ok) throw new ActionFailure(REFUSED_STATUS, `refused: ${verdict.line}`);
       },
     };
   }
   const script = [
     RUN_FN,
     `rmqd_run ${quote(guard)}`,
-    `if [ "$rc" != 0 ]; then printf 'refused: %s\\n' "$out" >&2; exit ${EXIT.refused}; fi`,
+    `if [ "$rc" != 0 ]; then printf 'refused: %s\\n' "$out" >&2; exit ${REFUSED_STATUS}; fi`,
     `printf '%s\\n' ${quote(`guard passed for ${name}`)}`,
   ].join('\n');
   return { describe, script, changes: false, timeoutMs: 120_000 };

@@ -6,7 +6,7 @@ import type { CopyArgs } from './copy.ts';
 
 const KNOWN = ['src', 'dest', 'mode', 'owner', 'group', 'compare'] as const;
 
-/** template: `src` (in the role's templates/), `dest`, `mode` (default 0644), `owner`, `group`, `compare` (text | rocketmq_broker). */
+/** template: `src` (in the role's templates/), `dest`, `mode` (default 0644), `owner`, `group`, `compare` (as copy). */
 export const templateModule: Module<CopyArgs> = {
   name: 'template',
   validate(raw, where, ctx) {

@@ -6,6 +6,7 @@ import { ValidationError } from '../errors.ts';
 import type { Module, Plan, ProbeResult, Vars, Where } from '../types.ts';
 import { expectInt, expectString, optionalString, rejectUnknownKeys } from '../validate.ts';
 import { quote } from '../shell.ts';
+import { ownershipArgs, treeOwnerCommand } from './file-attributes.ts';
 
 export interface UnarchiveArgs {
   /** Absolute path of the archive on the controller. */
@@ -37,7 +38,7 @@ function validateUnarchive(raw: Vars, where: Where, resolveFile: (src: string) =
     stripComponents: raw.strip_components === undefined ? 0 : expectInt(raw.strip_components, 'strip_components', where, 0, 10),
     where,
   };
-  const owner = optionalString(raw.owner, 'owner', where);
+  const { owner } = ownershipArgs(raw, where);
   if (owner !== undefined) args.owner = owner;
   const checksum = optionalString(raw.checksum, 'checksum', where);
   if (checksum !== undefined) {
@@ -82,7 +83,7 @@ function extractScript(args: UnarchiveArgs, sha256: string): string {
     'old="$tmp.old"; trap \'rm -rf "$tmp" "$old"\' EXIT',
     `tar -xzf -${strip} -C "$tmp" || { echo "Cannot extract the archive into $parent: see the tar error above" >&2; exit 1; }`,
     `printf '%s\\n' ${sha256} > "$tmp/${MARKER}" && chmod 0755 "$tmp" || exit 1`,
-    args.owner ? `chown -R ${quote(args.owner)} "$tmp" || exit 1` : '',
+    treeOwnerCommand('"$tmp"', args.owner),
     // mv --exchange swaps both names in one step (coreutils 9.5+); else two renames, a moment without dest.
     'if [ -d "$dest" ] && mv --exchange -T "$tmp" "$dest" 2>/dev/null; then :',
     'else { [ ! -e "$dest" ] || mv -T "$dest" "$old"; } && mv -T "$tmp" "$dest" || exit 1; fi',

@@ -1,13 +1,7 @@
 // The atomic file write: temp file beside the destination, content from stdin, attributes, fsync, rename.
 import { cmd, quote } from '../shell.ts';
 import type { Action } from '../types.ts';
-
-/** Who owns a file and how it may be used; unset fields keep the existing file's value. */
-export interface FileAttributes {
-  mode?: string;
-  owner?: string;
-  group?: string;
-}
+import { attributeCommands, type FileAttributes } from './file-attributes.ts';
 
 export interface WriteFileOptions extends FileAttributes {
   path: string;
@@ -18,22 +12,6 @@ export interface WriteFileOptions extends FileAttributes {
    * a regular file, never touching the target (copy and template, as Ansible's `follow: no`). @default true
    */
   follow?: boolean;
-}
-
-/**
- * The chown/chmod commands that give `target` (a shell word, already quoted or a "$var") its attributes.
- * chown comes first because it clears setuid/setgid bits that chmod must then set.
- * @example attributeCommands('/etc/x', { mode: '0644', owner: 'rocketmq' }) // => ['chown rocketmq /etc/x', 'chmod 0644 /etc/x']
- */
-export function attributeCommands(target: string, attrs: FileAttributes): string[] {
-  const lines: string[] = [];
-  if (attrs.owner !== undefined) {
-    lines.push(`chown ${quote(attrs.group === undefined ? attrs.owner : `${attrs.owner}:${attrs.group}`)} ${target}`);
-  } else if (attrs.group !== undefined) {
-    lines.push(`chgrp ${quote(attrs.group)} ${target}`);
-  }
-  if (attrs.mode !== undefined) lines.push(`chmod ${quote(attrs.mode)} ${target}`);
-  return lines;
 }
 
 /**

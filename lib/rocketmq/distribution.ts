@@ -1,11 +1,11 @@
 // Resolves a RocketMQ distribution (maven:<v>, official bin-release zip, or its URL) into a cached, deterministic tar.gz.
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import process from 'node:process';
 import { writeFileAtomic } from '../atomic-write.ts';
+import { runCommand } from '../transports/spawn.ts';
 import { downloadToCache, sha256File, verifiedDownload } from './download.ts';
 
 export { sha256File } from './download.ts';
@@ -241,17 +241,6 @@ async function packDeterministic(source: string, root: string, out: string): Pro
   if (result.code !== 0) throw new DistributionError(source, `cannot pack the archive (GNU tar and gzip are needed): ${result.output.trim().slice(-400)}`);
 }
 
-interface RunResult {
-  code: number;
-  output: string;
-  missing: boolean;
-}
-
-function run(command: string, args: string[], cwd: string): Promise<RunResult> {
-  return new Promise((done) => {
-    execFile(command, args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      done({ code, output: `${stdout}${stderr}`, missing: error?.code === 'ENOENT' });
-    });
-  });
+function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string; missing: boolean }> {
+  return runCommand([command, ...args], { cwd }).then((r) => ({ code: r.code, output: `${r.stdout}${r.stderr}`, missing: r.missing }));
 }

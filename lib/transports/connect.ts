@@ -95,15 +95,26 @@ export function describeConnection(host: Host): string {
   return describeSsh(sshSettings(host));
 }
 
+/** Checks that an address is reached only through the lab's bridge; throws (naming why) when it is not. */
+export type LabRouteGuard = (address: string) => Promise<void>;
+
+let labRouteGuard: LabRouteGuard | undefined;
+
+/** Installs the lab's route check (lib/modules/index.ts, at start-up); undefined uninstalls it (tests). */
+export function setLabRouteGuard(guard: LabRouteGuard | undefined): void {
+  labRouteGuard = guard;
+}
+
 /**
  * Lab hosts (inventory var `lab_host: true`, written by the lab tool) are connected to only after checking that the
  * route to their address goes through the lab bridge, so a wrong inventory can never send traffic elsewhere.
+ * Without an installed check a lab host is refused, never connected to unchecked.
  */
 function labGuarded(ssh: SshTransport, address: string): Transport {
   return {
     connect: async () => {
-      const { assertLabRoute } = await import('../lab/net.ts');
-      await assertLabRoute(address);
+      if (labRouteGuard === undefined) throw new Error(`Refusing to connect to lab host ${address}: no lab route check is installed`);
+      await labRouteGuard(address);
       await ssh.connect();
     },
     exec: (script, opts) => ssh.exec(script, opts),

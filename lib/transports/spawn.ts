@@ -1,7 +1,8 @@
-// Starts one local process without a shell (argv as given), feeds its stdin, collects its output, enforces a time limit.
+// The one local process runner: starts argv without a shell, feeds stdin, collects output, enforces a time limit.
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
+import { constants } from 'node:os';
 import process from 'node:process';
 import type { ExecOptions } from '../types.ts';
 
@@ -12,6 +13,12 @@ export interface SpawnResult {
   code: number | null;
   signal: NodeJS.Signals | null;
   timedOut: boolean;
+}
+
+/** How to start a process: what ExecOptions say, plus the working directory. */
+export interface SpawnOptions extends ExecOptions {
+  /** @default the runner's own working directory */
+  cwd?: string;
 }
 
 /** Kills the child's whole process group (ssh, sh and what they started), not just the child. */
@@ -38,11 +45,11 @@ function feedStdin(stdin: NodeJS.WritableStream & { on(event: 'error', fn: () =>
  * is what keeps a no-change run over many hosts cheap on a small controller).
  * @example await spawnProcess(['ssh', '-O', 'check', 'mq1'], { timeoutMs: 5000 })
  */
-export function spawnProcess(argv: readonly string[], opts: ExecOptions): Promise<SpawnResult> {
+export function spawnProcess(argv: readonly string[], opts: SpawnOptions): Promise<SpawnResult> {
   const [command, ...args] = argv;
   return new Promise((resolve, reject) => {
     // detached: the child leads its own process group, so a timeout can stop everything it started.
-    const child = spawn(command ?? 'false', args, { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command ?? 'false', args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -62,4 +69,29 @@ export function spawnProcess(argv: readonly string[], opts: ExecOptions): Promis
     });
     feedStdin(child.stdin, opts);
   });
+}
+
+/** A finished command as runCommand reports it: a command that cannot start is exit 127, never a throw. */
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+  /** The command is not installed (ENOENT), so a caller can try another one. */
+  missing: boolean;
+}
+
+/**
+ * spawnProcess for callers that want an exit code and no exception: a start failure is code 127 with the error
+ * as stderr; a process ended by a signal (or the time limit) is 128 + the signal's number, as a shell says.
+ * @example (await runCommand(['ip', 'netns', 'list'], { timeoutMs: 30_000 })).code // => 0
+ */
+export async function runCommand(argv: readonly string[], opts: SpawnOptions = {}): Promise<CommandResult> {
+  try {
+    const out = await spawnProcess(argv, opts);
+    const signalled = 128 + (out.signal ? (constants.signals[out.signal] ?? 0) : 0);
+    return { code: out.code ?? signalled, stdout: out.stdout, stderr: out.stderr, missing: false };
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return { code: 127, stdout: '', stderr: (error as Error).message, missing };
+  }
 }

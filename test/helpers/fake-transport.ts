@@ -1,6 +1,6 @@
 // Fake transport for unit tests: records and counts every call, answers from a handler or a real delegate transport.
 import { UnreachableError } from '../../lib/errors.ts';
-import { isFactScript } from '../../lib/facts.ts';
+import { isFactScript } from '../../lib/fact-script.ts';
 import type { ExecOptions, ExecResult, Transport } from '../../lib/types.ts';
 
 /** Answers one exec call; undefined passes the call on to the delegate (or to plain success). */

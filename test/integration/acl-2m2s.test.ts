@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { suite } from '../helpers/suite.ts';
 import * as assert from 'uvu/assert';
-import { statusOnce } from '../../lib/cli-status.ts';
+import { statusOnce } from '../../lib/rocketmq/cli-status.ts';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { aclHook, type Credentials } from '../../lib/rocketmq/remoting/acl-sign.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import * as assert from 'uvu/assert';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
-import { statusMain } from '../../lib/cli-status.ts';
+import { statusMain } from '../../lib/rocketmq/cli-status.ts';
 import { call, getAllTopicConfig, getClusterInfoFromAny } from '../../lib/rocketmq/remoting/admin.ts';
 import type { ClusterStatus } from '../../lib/rocketmq/topics-status.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';

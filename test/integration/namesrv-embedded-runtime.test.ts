@@ -12,10 +12,10 @@ import { loadInventory } from '../../lib/inventory.ts';
 import { rocketmqDistModule } from '../../lib/modules/rocketmq-dist.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { getControllerMetadata } from '../../lib/rocketmq/remoting/controller.ts';
-import { renderTemplateFile } from '../../lib/template.ts';
+import { renderTemplateFile } from '../../lib/render.ts';
 import type { Plan } from '../../lib/types.ts';
 import { suite } from '../helpers/suite.ts';
-import { phaseVars } from '../unit/rocketmq-roles/render-helpers.ts';
+import { phaseVars } from '../unit/rocketmq-roles/phase-vars.ts';
 
 // Loopback ports no other suite uses (the runtime suite takes 19876/199xx, inventory/local 9876/98x8/109xx).
 const NAMESRV_PORT = 39876;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { suite } from '../helpers/suite.ts';
 import * as assert from 'uvu/assert';
-import { statusMain } from '../../lib/cli-status.ts';
+import { statusMain } from '../../lib/rocketmq/cli-status.ts';
 import { EXIT } from '../../lib/exit-codes.ts';
 import { labDown, labStatus, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';

@@ -73,7 +73,7 @@ D('--force is an option of lab down, not a host count; anything else is a usage 
   writeFileSync(stateFile, JSON.stringify(state(user.pid!)));
   const { code, err } = await lab(['down', '--forse']);
   assert.is(code, 1);
-  assert.match(err, /Unknown option '--forse'/);
+  assert.match(err, /lab down: unknown option "--forse"; did you mean --force\?/);
   assert.ok(existsSync(stateFile));
 });
 

@@ -7,12 +7,12 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError, ValidationError } from '../../../lib/errors.ts';
 import { loadInventory } from '../../../lib/inventory.ts';
-import { parseProperties, propertiesToMap } from '../../../lib/rocketmq/properties.ts';
+import { parseProperties, propertiesToMap } from '../../../lib/java-properties.ts';
 import { planRun } from '../../../lib/run.ts';
-import { renderTemplateFile } from '../../../lib/template.ts';
+import { renderTemplateFile } from '../../../lib/render.ts';
 import { parseExtraVars } from '../../../lib/vars.ts';
 import type { Vars } from '../../../lib/types.ts';
-import { phaseVars } from '../rocketmq-roles/render-helpers.ts';
+import { phaseVars } from '../rocketmq-roles/phase-vars.ts';
 
 function localCopy(extra: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'control-chars-'));

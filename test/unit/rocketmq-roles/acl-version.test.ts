@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadInventory } from '../../../lib/inventory.ts';
-import { preflightChecks } from '../../../lib/preflight.ts';
+import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
 
 function inventory(all: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'rmqd-acl-version-'));

@@ -5,10 +5,10 @@ import process from 'node:process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadInventory } from '../../../lib/inventory.ts';
-import { parseProperties } from '../../../lib/rocketmq/properties.ts';
-import { renderTemplateFile } from '../../../lib/template.ts';
+import { parseProperties } from '../../../lib/java-properties.ts';
+import { renderTemplateFile } from '../../../lib/render.ts';
 import { resolveVars } from '../../../lib/vars.ts';
-import { phaseVars } from './render-helpers.ts';
+import { phaseVars } from './phase-vars.ts';
 
 const TEMPLATE = 'roles/broker/templates/broker.properties.hbs';
 const inventory = loadInventory('inventory/example-prod');

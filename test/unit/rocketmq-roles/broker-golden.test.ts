@@ -2,11 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderTemplateFile } from '../../../lib/template.ts';
+import { renderTemplateFile } from '../../../lib/render.ts';
 import { loadInventory } from '../../../lib/inventory.ts';
 import { brokerInstances } from '../../../lib/rocketmq/topology.ts';
-import { parseProperties } from '../../../lib/rocketmq/properties.ts';
-import { phaseVars } from './render-helpers.ts';
+import { parseProperties } from '../../../lib/java-properties.ts';
+import { phaseVars } from './phase-vars.ts';
 
 const TEMPLATE = 'roles/broker/templates/broker.properties.hbs';
 const inventory = loadInventory('inventory/example-prod');

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { ValidationError } from '../../../lib/errors.ts';
 import { lintEntries, lintInstance, localKnownKeys, valueProblem } from '../../../lib/rocketmq/broker-lint.ts';
 import { brokerInstances } from '../../../lib/rocketmq/topology.ts';
-import { preflightChecks } from '../../../lib/preflight.ts';
+import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
 import { loadInventory } from '../../../lib/inventory.ts';
 import type { Vars } from '../../../lib/types.ts';
 

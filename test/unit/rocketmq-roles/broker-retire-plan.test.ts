@@ -1,68 +1,33 @@
 // The playbooks plan a scale-in from broker_state: absent: broker-c leaves the broker phases and the topics, is
 // drained once on its master's host, then both members are stopped, checked gone, and purged only when asked.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { planRun } from '../../../lib/run.ts';
+import { planScale, scaleHosts } from './scale-plan-fixture.ts';
 
-const HOSTS = `all:
-  vars: { rocketmq_cluster_name: C }
-  children:
-    nameservers:
-      hosts:
-        mq1: { ansible_host: 10.0.0.11 }
-        mq2: { ansible_host: 10.0.0.12 }
-    brokers:
-      hosts:
-        mq1: { broker_name: broker-a, broker_id: 0 }
-        mq2: { broker_name: broker-b, broker_id: 0 }
-        mq3: { ansible_host: 10.0.0.13, broker_name: broker-a, broker_id: 1 }
-        mq4: { ansible_host: 10.0.0.14, broker_name: broker-b, broker_id: 1 }
-        mq5: { ansible_host: 10.0.0.15, broker_name: broker-c, broker_id: 0, broker_state: absent }
-        mq6: { ansible_host: 10.0.0.16, broker_name: broker-c, broker_id: 1, broker_state: absent, broker_purge: true }
-`;
+const HOSTS = scaleHosts({
+  vars: '{ rocketmq_cluster_name: C }',
+  brokers: [
+    'mq5: { ansible_host: 10.0.0.15, broker_name: broker-c, broker_id: 0, broker_state: absent }',
+    'mq6: { ansible_host: 10.0.0.16, broker_name: broker-c, broker_id: 1, broker_state: absent, broker_purge: true }',
+  ],
+});
 
 type Args = { state?: string; addr?: string; members?: Array<{ broker: string; id: number }> };
 
+const detail = (module: string, args: Args): string =>
+  module === 'rocketmq_drain'
+    ? ` ${JSON.stringify([args.state, args.addr])}`
+    : module === 'rocketmq_topics'
+    ? ` ${(args.members ?? []).map((m) => `${m.broker}-${m.id}`).join(',')}`
+    : '';
+
 async function plannedTasks(): Promise<string[]> {
-  const dir = mkdtempSync(join(tmpdir(), 'retire-plan-'));
-  try {
-    mkdirSync(join(dir, 'group_vars'));
-    writeFileSync(join(dir, 'hosts.yaml'), HOSTS);
-    writeFileSync(join(dir, 'group_vars', 'all.yaml'), 'rocketmq_topics:\n  - { name: orders }\n');
-    const planned = await planRun({
-      playbook: 'playbooks/2m2s-sync.yaml',
-      inventory: dir,
-      check: true,
-      diff: false,
-      tags: [],
-      skipTags: [],
-      extraVars: {},
-      forks: 1,
-    });
-    const detail = (module: string, args: Args): string =>
-      module === 'rocketmq_drain'
-        ? ` ${JSON.stringify([args.state, args.addr])}`
-        : module === 'rocketmq_topics'
-        ? ` ${(args.members ?? []).map((m) => `${m.broker}-${m.id}`).join(',')}`
-        : '';
-    return planned.phases.flatMap((phase) =>
-      [...phase.plans].flatMap(([host, plan]) =>
-        plan.tasks
-          .filter((t) =>
-            t.skipReason === undefined && /Drain removed|Remove drained|Masters|Slaves|Topics/.test(phase.spec.name)
-          )
-          .filter((t) =>
-            /Run the broker|Drain|Stop a removed|gone from|Delete a removed|Topics and consumer/.test(t.label)
-          )
-          .map((t) => `${phase.spec.name} | ${host} | ${t.label}${detail(t.module.name, t.args as Args)}`)
-      )
-    );
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const rows = await planScale({ 'hosts.yaml': HOSTS, 'group_vars/all.yaml': 'rocketmq_topics:\n  - { name: orders }\n' });
+  return rows
+    .filter(({ phase, task }) => task.skipReason === undefined && /Drain removed|Remove drained|Masters|Slaves|Topics/.test(phase))
+    .filter(({ task }) => /Run the broker|Drain|Stop a removed|gone from|Delete a removed|Topics and consumer/.test(task.label))
+    .map(({ phase, host, task }) => `${phase} | ${host} | ${task.label}${detail(task.module.name, task.args as Args)}`);
 }
 
 const S = suite('2m2s-sync plans the removal of broker-c marked broker_state: absent');

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { retiredInstances } from '../../../lib/rocketmq/retired-instances.ts';
-import { expectedBrokers, runsInstance } from '../../../lib/rocketmq/template-helpers.ts';
+import { expectedBrokers, runsInstance } from '../../../lib/rocketmq/topology-helpers.ts';
 import { topicMembers } from '../../../lib/rocketmq/topics-members.ts';
 import { brokerInstances, checkTopology } from '../../../lib/rocketmq/topology.ts';
 

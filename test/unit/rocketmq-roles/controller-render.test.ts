@@ -3,11 +3,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadInventory } from '../../../lib/inventory.ts';
-import { parseProperties } from '../../../lib/rocketmq/properties.ts';
-import { renderTemplateFile } from '../../../lib/template.ts';
+import { parseProperties } from '../../../lib/java-properties.ts';
+import { renderTemplateFile } from '../../../lib/render.ts';
 import { parseExtraVars } from '../../../lib/vars.ts';
 import { hostVars, resolveVars } from '../../../lib/vars.ts';
-import { roleDefaults } from './render-helpers.ts';
+import { roleDefaults } from './phase-vars.ts';
 import type { Vars } from '../../../lib/types.ts';
 
 const FIXTURES = 'test/fixtures/inventories/';

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ValidationError } from '../../../lib/errors.ts';
 import { loadInventory } from '../../../lib/inventory.ts';
-import { preflightChecks } from '../../../lib/preflight.ts';
+import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
 import { checkControllers, type ControllerCheckInput } from '../../../lib/rocketmq/controller-preflight.ts';
 import { controllerAddr, controllerInstances, controllerPeers, hostControllers } from '../../../lib/rocketmq/controllers.ts';
 import { brokerInstances, checkTopology } from '../../../lib/rocketmq/topology.ts';

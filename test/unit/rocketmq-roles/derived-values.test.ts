@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadInventory } from '../../../lib/inventory.ts';
-import { preflightChecks } from '../../../lib/preflight.ts';
+import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
 import { planRun } from '../../../lib/run.ts';
 import { hostVars, resolveVars } from '../../../lib/vars.ts';
 import type { Vars } from '../../../lib/types.ts';

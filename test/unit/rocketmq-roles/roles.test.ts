@@ -1,10 +1,10 @@
 // Cluster-wide defaults live in one role, and the role templates render what the phases need for each shipped inventory.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderString, renderValue } from '../../../lib/template.ts';
+import { renderString, renderValue } from '../../../lib/render.ts';
 import { readYaml } from '../../../lib/yaml.ts';
-import { parseProperties, formatProperties } from '../../../lib/rocketmq/properties.ts';
-import { ownDefaults, phaseVars, roleDefaults } from './render-helpers.ts';
+import { parseProperties, formatProperties } from '../../../lib/java-properties.ts';
+import { ownDefaults, phaseVars, roleDefaults } from './phase-vars.ts';
 import type { Vars } from '../../../lib/types.ts';
 
 const D = suite('cluster-wide defaults live once, in roles/rocketmq-common');

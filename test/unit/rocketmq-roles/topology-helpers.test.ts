@@ -1,8 +1,8 @@
 // rocketmq_namesrv_addr and rocketmq_expected_brokers: the inventory's name servers and brokers as templates see them.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { expectedBrokers, namesrvAddr, runsInstance } from '../../../lib/rocketmq/template-helpers.ts';
-import { renderString } from '../../../lib/template.ts';
+import { expectedBrokers, namesrvAddr, runsInstance } from '../../../lib/rocketmq/topology-helpers.ts';
+import { renderString } from '../../../lib/render.ts';
 
 const hostvars = {
   mq1: { ansible_host: '10.0.0.1', broker_name: 'broker-a', broker_id: 0 },

@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ValidationError } from '../../../lib/errors.ts';
 import { brokerInstances, checkTopology, type Topology } from '../../../lib/rocketmq/topology.ts';
-import { preflightChecks } from '../../../lib/preflight.ts';
+import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
 import { loadInventory } from '../../../lib/inventory.ts';
 import type { Vars } from '../../../lib/types.ts';
 

@@ -35,6 +35,6 @@ for (const [name, acl, expected] of cases) {
 }
 S('ACL on without a secret is refused while validating', () => {
   const module = rocketmqTopicsModule(() => { throw new Error('never built'); });
-  assert.throws(() => module.validate(raw({ acl_enabled: true, admin_user: 'rmqd-admin', admin_secret: '' }), where, vctx), /ACL is on but rocketmq_acl_admin_secret is empty/);
+  assert.throws(() => module.validate(raw({ acl_enabled: true, admin_user: 'rmqd-admin', admin_secret: '' }), where, vctx), /rocketmq_topics: ACL is on \(rocketmq_acl_enabled\) but rocketmq_acl_admin_secret is empty; set it to/);
 });
 S.run();

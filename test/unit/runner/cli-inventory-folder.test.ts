@@ -1,7 +1,7 @@
 // The one env → inventory folder rule and the one parseArgs wrapper, shared by the run, cron and status commands.
 import * as assert from 'uvu/assert';
 import { inventoryFolder, parseCommandLine } from '../../../lib/cli-options.ts';
-import { parseStatusOptions } from '../../../lib/cli-status.ts';
+import { parseStatusOptions } from '../../../lib/rocketmq/cli-status.ts';
 import { suite } from '../../helpers/suite.ts';
 
 const S = suite('inventoryFolder and parseCommandLine');
@@ -25,5 +25,9 @@ S('status uses the same rule: --env ../etc is refused, not read', () => {
 S('a subcommand\'s unknown option says which subcommand, with did-you-mean', () => {
   const spec = { reason: { type: 'string' } } as const;
   assert.throws(() => parseCommandLine(['--reasn', 'x'], spec, 'disable'), /^disable: unknown option "--reasn"; did you mean --reason\?/);
+});
+S('status goes through the same wrapper: an unknown option is a UsageError with did-you-mean', () => {
+  assert.throws(() => parseStatusOptions(['--jsn'], '/p'), /^status: unknown option "--jsn"; did you mean --json\?/);
+  assert.throws(() => parseStatusOptions(['extra'], '/p'), /^status: unexpected argument "extra"; see --help/);
 });
 S.run();

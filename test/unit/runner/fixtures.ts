@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FACT_SCRIPT_MARKER } from '../../../lib/facts.ts';
+import { FACT_SCRIPT_MARKER } from '../../../lib/fact-script.ts';
 import { cmd, quote } from '../../../lib/shell.ts';
 import type { PlannedPhase, PlannedTask } from '../../../lib/planner.ts';
 import type { Host, Inventory, Module, PhaseSpec, TaskSpec, Vars, Where } from '../../../lib/types.ts';

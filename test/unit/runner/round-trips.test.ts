@@ -9,7 +9,7 @@ import { LocalTransport } from '../../../lib/transports/local.ts';
 import type { PlannedPhase, PlannedTask } from '../../../lib/planner.ts';
 import type { Module, RunEvent } from '../../../lib/types.ts';
 import type { FakeHandler } from '../../helpers/fake-transport.ts';
-import { FACT_SCRIPT_MARKER } from '../../../lib/facts.ts';
+import { FACT_SCRIPT_MARKER } from '../../../lib/fact-script.ts';
 import { flagModule, inventoryOf, isFactScript, phase, task, tempDir } from './fixtures.ts';
 
 // The runner tells host-local probes from volatile ones by module name: these doubles carry the real modules' names.

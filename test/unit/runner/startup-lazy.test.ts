@@ -1,4 +1,4 @@
-// `run.mjs --help` loads neither YAML, templates nor the runner: proven on a copy whose yaml.ts and template.ts throw when loaded.
+// `run.mjs --help` loads neither YAML, templates nor the runner: proven on a copy whose yaml.ts and render.ts throw when loaded.
 import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,7 +10,7 @@ import { EXIT } from '../../../lib/exit-codes.ts';
 import { tempDir } from './fixtures.ts';
 
 const ROOT = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '../../..');
-const POISONED = ['lib/yaml.ts', 'lib/template.ts'];
+const POISONED = ['lib/yaml.ts', 'lib/render.ts'];
 
 /** A project copy whose poisoned files throw on load, with its bundle built from them (so both entry paths are tried). */
 function poisonedCopy(): string {
@@ -43,7 +43,7 @@ for (const [entry, env] of ENTRIES) {
   }
   Lazy(`a playbook run through ${entry} does load them (the poison works)`, () => {
     const child = runIn(['playbook.yaml', '-i', root], env);
-    assert.match(child.stderr, /POISON: lib\/(yaml|template)\.ts was loaded/);
+    assert.match(child.stderr, /POISON: lib\/(yaml|render)\.ts was loaded/);
   });
 }
 Lazy('--help beside other arguments is still checked in full, as before (an unknown option is refused)', async () => {

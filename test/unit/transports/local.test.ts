@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { buildFactScript, parseFactOutput } from '../../../lib/facts.ts';
+import { buildFactScript, parseFactOutput } from '../../../lib/fact-script.ts';
 import { quote } from '../../../lib/shell.ts';
 import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport, shellCall } from '../../../lib/transports/local.ts';

@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { knownBrokerKeys } from '../../../lib/rocketmq/broker-keys.ts';
-import { brokerPropertyChanges, RUNTIME_NOTE } from '../../../lib/modules/properties-drift.ts';
+import { brokerPropertyChanges, RUNTIME_NOTE } from '../../../lib/rocketmq/broker-config-drift.ts';
 
 const declared = (controller: boolean): string => [
   'brokerName=broker-a', 'brokerId=-1', 'brokerRole=SLAVE', ...(controller ? ['enableControllerMode=true', 'controllerAddr=10.0.0.1:9878'] : []),

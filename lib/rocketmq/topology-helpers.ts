@@ -1,6 +1,6 @@
 // Template helpers that read the RocketMQ topology from the inventory: name server list and the brokers to expect.
 import { controllerAddr, controllerPeers, hostControllers, namesrvControllers } from './controllers.ts';
-import { escapePropertyKey, escapePropertyValue } from './properties.ts';
+import { escapePropertyKey, escapePropertyValue } from '../java-properties.ts';
 import { brokerInstances, DEFAULT_NAMESRV_PORT, instanceState, isControllerMode } from './topology.ts';
 import { retiredInstances } from './retired-instances.ts';
 import { topicMembers } from './topics-members.ts';
@@ -57,7 +57,7 @@ export function runsInstance(instance: unknown, select: unknown, topology: unkno
   return selected && inTopology;
 }
 
-/** Registered by lib/template-helpers.ts; Handlebars passes its options object last, which these ignore. */
+/** Installed by lib/modules/index.ts (render.ts addTemplateHelpers); Handlebars passes its options object last, which these ignore. */
 export const rocketmqHelpers: Record<string, Helper> = {
   rocketmq_namesrv_addr: (...a) => namesrvAddr(a[0], a[1], a.length > 3 ? a[2] : undefined),
   rocketmq_expected_brokers: (...a) => expectedBrokers(a[0], a[1], a.length > 3 ? a[2] : undefined),

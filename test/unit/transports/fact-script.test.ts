@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { buildFactScript, FACT_SCRIPT_MARKER, parseFactOutput } from '../../../lib/facts.ts';
+import { buildFactScript, FACT_SCRIPT_MARKER, parseFactOutput } from '../../../lib/fact-script.ts';
 import type { Probe, ProbeResult } from '../../../lib/types.ts';
 
 /** Runs a script with the system sh (dash on Debian) and returns stdout and stderr. */

@@ -3,10 +3,10 @@
 // Why: `mqadmin updateBrokerConfig` makes the broker rewrite its `-c` file with every key it knows (487 in
 // 5.5.0, sorted). A plain comparison would report ~460 "removed" keys; what the operator needs is the few
 // keys whose value differs from the declared one or, for undeclared keys, from RocketMQ's default.
-import { knownBrokerKeys, LEGACY_BROKER_KEYS } from '../rocketmq/broker-keys.ts';
-import { parseProperties, propertiesToMap } from '../rocketmq/properties.ts';
+import { knownBrokerKeys, LEGACY_BROKER_KEYS } from './broker-keys.ts';
+import { parseProperties, propertiesToMap } from '../java-properties.ts';
 import type { Change } from '../types.ts';
-import { change } from './content-changes.ts';
+import { change } from '../modules/content-changes.ts';
 
 /** Share of the known keys a file must hold to count as written by the broker (hand-written files hold ~30). */
 const BROKER_WRITTEN_SHARE = 0.9;

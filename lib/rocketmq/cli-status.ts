@@ -1,25 +1,24 @@
 // `run.mjs status`: reads the cluster of one inventory (no JVM, no SSH) and prints it beside the declaration.
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { inventoryFolder } from './cli-options.ts';
-import { UsageError } from './errors.ts';
-import { EXIT } from './exit-codes.ts';
-import { loadInventory } from './inventory.ts';
-import { modules } from './modules/index.ts';
-import { loadRole } from './roles.ts';
-import { writeFileAtomic } from './atomic-write.ts';
-import { envNameOf } from './state-dir.ts';
-import { hostVars, parseExtraVars, resolveVars } from './vars.ts';
-import { aclCredentialsOfVars } from './rocketmq/acl-args.ts';
-import { aclHook, type Credentials } from './rocketmq/remoting/acl-sign.ts';
-import { controllerModeMembers, controllerProblems, statusControllers, withControllerProblems } from './rocketmq/controller-status.ts';
-import { parseDeclaration } from './rocketmq/topics-decl.ts';
-import { matchesAny } from './rocketmq/topics-diff.ts';
-import type { MemberDeclaration } from './rocketmq/topics-members.ts';
-import { buildStatus, type ClusterStatus, type StatusDeclaration } from './rocketmq/topics-status.ts';
-import { formatStatus, formatStatusMetrics } from './rocketmq/topics-status-format.ts';
-import { readStatus } from './rocketmq/topics-status-read.ts';
-import type { Vars } from './types.ts';
+import { inventoryFolder, parseCommandLine } from '../cli-options.ts';
+import { UsageError } from '../errors.ts';
+import { EXIT } from '../exit-codes.ts';
+import { loadInventory } from '../inventory.ts';
+import { modules } from '../modules/index.ts';
+import { loadRole } from '../roles.ts';
+import { writeFileAtomic } from '../atomic-write.ts';
+import { envNameOf } from '../state-dir.ts';
+import { hostVars, parseExtraVars, resolveVars } from '../vars.ts';
+import { aclCredentialsOfVars } from './acl-args.ts';
+import { aclHook, type Credentials } from './remoting/acl-sign.ts';
+import { controllerModeMembers, controllerProblems, statusControllers, withControllerProblems } from './controller-status.ts';
+import { parseDeclaration } from './topics-decl.ts';
+import { matchesAny } from './topics-diff.ts';
+import type { MemberDeclaration } from './topics-members.ts';
+import { buildStatus, type ClusterStatus, type StatusDeclaration } from './topics-status.ts';
+import { formatStatus, formatStatusMetrics } from './topics-status-format.ts';
+import { readStatus } from './topics-status-read.ts';
+import type { Vars } from '../types.ts';
 
 export const STATUS_HELP = `Usage: npx zx run.mjs status [-i DIR | --env NAME] [--json] [--watch SECONDS] [--metrics FILE]
                             [--topology NAME] [-e key=value]
@@ -52,19 +51,20 @@ export interface StatusIO {
   sleep?: (ms: number) => Promise<boolean>;
 }
 
+// The options of `status` (node:util parseArgs spec).
+const STATUS_SPEC = {
+  inventory: { type: 'string', short: 'i' }, env: { type: 'string' }, json: { type: 'boolean' }, watch: { type: 'string' },
+  metrics: { type: 'string' }, topology: { type: 'string' }, 'extra-vars': { type: 'string', short: 'e', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /**
  * Parses the arguments after `status`.
  * @throws UsageError for unknown options or a bad --watch
  */
 export function parseStatusOptions(argv: string[], projectRoot: string): StatusOptions {
-  const { values } = parseArgs({
-    args: argv, allowPositionals: false, strict: true,
-    options: {
-      inventory: { type: 'string', short: 'i' }, env: { type: 'string' }, json: { type: 'boolean' }, watch: { type: 'string' },
-      metrics: { type: 'string' }, topology: { type: 'string' }, 'extra-vars': { type: 'string', short: 'e', multiple: true },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values, positionals } = parseCommandLine(argv, STATUS_SPEC, 'status');
+  if (positionals.length > 0) throw new UsageError(`status: unexpected argument "${positionals[0]}"; see --help`);
   const watch = values.watch === undefined ? undefined : Number(values.watch);
   if (watch !== undefined && !(Number.isFinite(watch) && watch >= 1)) throw new UsageError(`status --watch: a number of seconds ≥ 1, got "${values.watch}"`);
   const options: StatusOptions = {

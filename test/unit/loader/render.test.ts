@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TemplateError } from '../../../lib/errors.ts';
-import { renderString, renderTemplateFile, renderValue } from '../../../lib/template.ts';
+import { renderString, renderTemplateFile, renderValue } from '../../../lib/render.ts';
 import type { Vars } from '../../../lib/types.ts';
 import { FIXTURES, thrown } from './tmp-tree.ts';
 

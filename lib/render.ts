@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { formatWhere, TemplateError } from './errors.ts';
-import { templateHelpers } from './template-helpers.ts';
+import { templateHelpers } from './render-helpers.ts';
 import type { Vars, Where } from './types.ts';
 
 type Compiled = (context: unknown) => string;
@@ -16,6 +16,18 @@ hb.registerHelper('__capture', (value: unknown) => {
   captured = value;
   return '';
 });
+
+/**
+ * Adds a plugin's helpers (RocketMQ's: lib/modules/index.ts installs them at start-up).
+ * @throws Error when a name is already another helper
+ */
+export function addTemplateHelpers(helpers: Record<string, (...args: unknown[]) => unknown>): void {
+  for (const [name, helper] of Object.entries(helpers)) {
+    if (templateHelpers[name] !== undefined && templateHelpers[name] !== helper) throw new Error(`template helper "${name}" is registered twice`);
+    templateHelpers[name] = helper;
+    hb.registerHelper(name, helper);
+  }
+}
 
 const cache = new Map<string, Compiled>();
 const SINGLE = /^\s*\{\{\s*([^{}#/^!>&~\s][^{}]*?)\s*\}\}\s*$/;

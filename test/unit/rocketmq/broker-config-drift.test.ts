@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { knownBrokerKeys } from '../../../lib/rocketmq/broker-keys.ts';
-import { brokerConfigChanges, brokerPropertyChanges, isBrokerWritten, RUNTIME_NOTE } from '../../../lib/modules/properties-drift.ts';
+import { brokerConfigChanges, brokerPropertyChanges, isBrokerWritten, RUNTIME_NOTE } from '../../../lib/rocketmq/broker-config-drift.ts';
 import { copyModule } from '../../../lib/modules/copy.ts';
 
 const DECLARED = [

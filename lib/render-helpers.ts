@@ -1,9 +1,7 @@
 // The Handlebars helpers templates may use: comparisons, logic, defaults, list, string and number tools.
 import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
 import { TemplateError } from './errors.ts';
-import { rocketmqHelpers } from './rocketmq/template-helpers.ts';
 import { secretHelpers } from './secret-source.ts';
-import { aclHelpers } from './rocketmq/acl-helpers.ts';
 
 type Helper = (...args: unknown[]) => unknown;
 
@@ -45,7 +43,7 @@ function length(value: unknown): number {
   throw new TemplateError(`helper "len": expected a list, a string or a mapping, got ${JSON.stringify(value) ?? 'undefined'}`);
 }
 
-/** Name → helper; each receives the template's values followed by Handlebars' options object. */
+/** Name → helper; each receives the template's values followed by Handlebars' options object (plugins add theirs). */
 export const templateHelpers: Record<string, Helper> = {
   eq: (...a) => sameValue(a[0], a[1]),
   ne: (...a) => !sameValue(a[0], a[1]),
@@ -71,7 +69,5 @@ export const templateHelpers: Record<string, Helper> = {
   indent: (...a) => indent(a[0], a.length > 2 ? a[1] : undefined),
   // Ansible's `ternary`: the second value when the first is true, else the third (a lone call keeps its type).
   ternary: (...a) => (truth(a[0], 'ternary') ? a[1] : a[2]),
-  ...rocketmqHelpers,
   ...secretHelpers,
-  ...aclHelpers,
 };

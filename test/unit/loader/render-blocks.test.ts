@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TemplateError } from '../../../lib/errors.ts';
-import { renderString, renderTemplateFile } from '../../../lib/template.ts';
+import { renderString, renderTemplateFile } from '../../../lib/render.ts';
 
 const where = { file: 'roles/x/tasks/main.yaml', line: 4, col: 9 };
 const vars = { on: true, off: false, list: [{ q: 1 }], map: {}, empty: '', zero: 0 };
