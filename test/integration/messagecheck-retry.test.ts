@@ -1,26 +1,20 @@
 // MessageCheck.java (Verify's message round trip) against a name server that never answers: it asks again, five
 // times in all, then reports the timeout as its JSON error, instead of failing a deploy on one missed deadline.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { defaultCacheDir } from '../../lib/rocketmq/distribution.ts';
 import { testIf } from '../helpers/skip.ts';
+import { newestRocketmqArchive } from '../helpers/rocketmq-archive.ts';
 import { suite } from '../helpers/suite.ts';
 
 const CHECKER = new URL('../../roles/verify/files/MessageCheck.java', import.meta.url).pathname;
 const GET_BROKER_CLUSTER_INFO = 106;
 
-/** The newest RocketMQ archive in the controller's cache (rocketmq-<version>-maven.tar.gz holds lib/*.jar). */
-function archive(): string | undefined {
-  const dir = defaultCacheDir();
-  if (!existsSync(dir)) return undefined;
-  const names = readdirSync(dir).filter((n) => /^rocketmq-[\d.]+-maven\.tar\.gz$/.test(n)).sort();
-  return names.length === 0 ? undefined : join(dir, names[names.length - 1]!);
-}
-const tarball = archive();
+const tarball = newestRocketmqArchive();
 const reason = spawnSync('java', ['-version']).status !== 0 ? 'needs java (a JDK 17+) on PATH'
   : tarball === undefined ? `needs a RocketMQ archive in ${defaultCacheDir()} (.ci/run or any run with maven:<version> makes it)` : undefined;
 

@@ -13,17 +13,11 @@ import { defaultCacheDir } from '../../../lib/rocketmq/distribution.ts';
 import { hostJavaScript, javaHelperPrepare } from '../../../lib/rocketmq/java-helper.ts';
 import { quote } from '../../../lib/shell.ts';
 import { testIf } from '../../helpers/skip.ts';
+import { newestRocketmqArchive } from '../../helpers/rocketmq-archive.ts';
 import { suite } from '../../helpers/suite.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
-/** The newest RocketMQ archive the controller built (rocketmq-<version>-maven.tar.gz holds lib/*.jar). */
-function archive(): string | undefined {
-  const dir = defaultCacheDir();
-  if (!existsSync(dir)) return undefined;
-  const names = readdirSync(dir).filter((n) => /^rocketmq-[\d.]+-maven\.tar\.gz$/.test(n)).sort();
-  return names.length === 0 ? undefined : join(dir, names[names.length - 1]!);
-}
-const tarball = archive();
+const tarball = newestRocketmqArchive();
 const hasJava = spawnSync('java', ['-version']).status === 0;
 const reason = !hasJava ? 'needs java (a JDK 17+) on PATH' : tarball === undefined
   ? `needs a RocketMQ archive in ${defaultCacheDir()} (a run with maven:<version> builds it)` : undefined;
