@@ -42,7 +42,8 @@ const COMPILE = [
   // javac's diagnostics say "error:"; anything else (a JRE without jdk.compiler, a java without -m) means no
   // compiler here: the source launch below then runs, or the no-compiler check names what to install.
   '  elif grep -q "error:" "$rmqd_jtmp.out"; then',
-  '    printf \'cannot compile %s with %s: \' "$rmqd_jsrc" "${rmqd_jc:-$rmqd_jbin}"; head -n 30 "$rmqd_jtmp.out"; rmqd_jmain=',
+  '    printf \'cannot compile %s with %s: \' "$rmqd_jsrc" "${rmqd_jc:-$rmqd_jbin}"',
+  '    head -n 30 "$rmqd_jtmp.out"; rmqd_jmain=',
   '  fi',
   '  rm -rf "$rmqd_jtmp" "$rmqd_jtmp.out"',
 ];

@@ -3,8 +3,8 @@
 // Why: RocketMQ 5.x writes Map<Integer, …> keys bare. A broker reads them in the fields it knows, but fastjson2
 // 2.0.43 (RocketMQ 5.4.x) fails to skip a field it does not know when that field holds bare keys; 5.5.0 adds one
 // such field to consumerOffset.json (pullOffsetTable), so 5.4.x cannot start on a store 5.5.0 wrote. Quoted keys are
-// read by every version (README "Version upgrade"). This is the specification of the awk program that does it on the hosts
-// (store-compat.ts), which the unit tests hold to the same outputs.
+// read by every version (README "Version upgrade"). This is the specification of the awk program that does it on
+// the hosts (store-compat.ts), which the unit tests hold to the same outputs.
 
 /** What quoteNumericKeys made of a text. */
 export interface QuotedKeys {

@@ -29,12 +29,14 @@ function install(name: string): string {
 }
 
 // The hook writes whether the PID in the pidfile (the old process) is still alive when it runs.
-const HOOK = 'p=$(cat "$1" 2>/dev/null); if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then echo alive; else echo stopped; fi >> "$2"';
+const HOOK = 'p=$(cat "$1" 2>/dev/null); if [ -n "$p" ] && kill -0 "$p" 2>/dev/null; then echo alive; ' +
+  'else echo stopped; fi >> "$2"';
 
 function plan(home: string, extra: Vars = {}): Plan {
   const raw = {
     name: 'svc', command: ['tail', '-f', join(home, 'lib', 'core.jar')], pidfile, log: join(dir, 'svc.log'),
-    supervisor: 'pidfile', match: `${dir}/`, install: home, before_start: ['sh', '-c', HOOK, 'hook', pidfile, marker], ...extra,
+    supervisor: 'pidfile', match: `${dir}/`, install: home,
+    before_start: ['sh', '-c', HOOK, 'hook', pidfile, marker], ...extra,
   };
   const a = serviceModule.validate(raw, where, vctx);
   const [probe] = serviceModule.probes(a, pctx);
@@ -80,23 +82,27 @@ R('a failing before_start cancels the start: the process stays stopped and the e
 });
 
 R('a map of a controller gate kind is refused: before_start runs on the host', () => {
-  const raw = { name: 'svc', command: ['x'], before_start: { rocketmq: 'healthy', namesrv: 'a:9876', broker: 'b', id: 0, cluster: 'C', addr: 'a:1' } };
+  const gate = { rocketmq: 'healthy', namesrv: 'a:9876', broker: 'b', id: 0, cluster: 'C', addr: 'a:1' };
+  const raw = { name: 'svc', command: ['x'], before_start: gate };
   assert.throws(() => serviceModule.validate(raw, where, vctx), /before_start.*host script|gate kind/);
 });
 R.run();
 
 const D = suite('systemd: a restart with before_start is stop, before_start, start');
 D('the restart script stops the unit before the hook and starts it after', () => {
-  const a = serviceModule.validate({ name: 'svc', command: ['x'], supervisor: 'systemd', before_start: ['touch', '/tmp/hook'] }, where, vctx);
-  const facts = { supervisor: 'systemd' as const, running: true, pid: '7', why: '', configs: [], unit: 'missing', enabled: 'enabled' };
+  const raw = { name: 'svc', command: ['x'], supervisor: 'systemd', before_start: ['touch', '/tmp/hook'] };
+  const a = serviceModule.validate(raw, where, vctx);
+  const facts = {
+    supervisor: 'systemd' as const, running: true, pid: '7', why: '', configs: [], unit: 'missing', enabled: 'enabled',
+  };
   const p = systemdActions(a, facts, () => ({ kind: 'restart', changes: [{ item: 'process' }] }));
   const script = p.actions.at(-1)!.script;
   const at = (s: string): number => script.indexOf(s);
-  const [stop, hook, start] = [at('systemctl stop svc.service'), at('touch /tmp/hook'), at('systemctl start svc.service')];
+  const [stop, hook, start] = [at('systemctl stop svc.service'), at('touch /tmp/hook'), at('systemctl start svc')];
   assert.ok(stop >= 0 && stop < hook && hook < start, script);
   assert.not.match(script, /systemctl restart/);
   const { beforeStart: _, ...without } = a;
-  const plain = systemdActions(without, facts, () => serviceTransition(a, { ...facts, running: true }, [{ item: 'x' }]));
+  const plain = systemdActions(without, facts, () => serviceTransition(a, facts, [{ item: 'x' }]));
   assert.match(plain.actions.at(-1)!.script, /systemctl restart svc\.service/, 'without before_start, as before');
 });
 D.run();

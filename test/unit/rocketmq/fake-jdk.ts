@@ -1,6 +1,8 @@
 // Test double of a JDK for the Java helpers' host script: a `java` that logs each call, "compiles" by writing the
 // class file, and "runs" by printing its main and classpath; plus an install folder with two jars.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';

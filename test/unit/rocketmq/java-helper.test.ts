@@ -74,7 +74,10 @@ S('no compiler on the host (a JRE): the source launch as before, nothing cached'
   assert.equal(entries(b), []);
 });
 
-const JDKS: Array<[string, boolean]> = [['a JDK 11+ (javac beside java)', false], ['a JDK 8 (java in jre/bin, javac in bin)', true]];
+const JDKS: Array<[string, boolean]> = [
+  ['a JDK 11+ (javac beside java)', false],
+  ['a JDK 8 (java in jre/bin, javac in bin)', true],
+];
 for (const [what, jdk8] of JDKS) {
   S(`${what}: its javac compiles once, \`java -m\` is never tried`, ({ b }) => {
     const jdk = withJavac(b, jdk8);

@@ -13,8 +13,10 @@ import {
 import { suite } from '../../helpers/suite.ts';
 
 const CASES: Array<[string, string, string]> = [
-  ['an offset table (5.5.0, compact)', '{"offsetTable":{"T@G":{0:12,1:7}}}', '{"offsetTable":{"T@G":{"0":12,"1":7}}}'],
-  ['pretty-printed, keys on their own lines', '{\n\t"t":{\n\t\t0:12,\n\t\t1:7\n\t}\n}', '{\n\t"t":{\n\t\t"0":12,\n\t\t"1":7\n\t}\n}'],
+  ['an offset table (5.5.0, compact)', '{"offsetTable":{"T@G":{0:12,1:7}}}',
+    '{"offsetTable":{"T@G":{"0":12,"1":7}}}'],
+  ['pretty-printed, keys on their own lines', '{\n\t"t":{\n\t\t0:12,\n\t\t1:7\n\t}\n}',
+    '{\n\t"t":{\n\t\t"0":12,\n\t\t"1":7\n\t}\n}'],
   ['a negative key and blanks before the colon', '{-1 :5, 2\t:6}', '{"-1" :5, "2"\t:6}'],
   ['a key after a quoted one', '{"a":1,2:3}', '{"a":1,"2":3}'],
   ['objects inside arrays', '{"a":[1,2,{3:4}],"b":[{0:1},5]}', '{"a":[1,2,{"3":4}],"b":[{"0":1},5]}'],
@@ -41,7 +43,8 @@ Q('a cut-off file is not complete', () => {
 // Keys RocketMQ's topics and groups may hold, with the pieces that would fool a text substitution.
 const tricky = fc.constantFrom('{1:', ',2:3', '"', '\\', '}', '[0:', ' ', '\t', 'é');
 const name = fc.array(fc.oneof(fc.string({ maxLength: 4 }), tricky), { maxLength: 5 }).map((p) => p.join(''));
-const table = fc.dictionary(name, fc.dictionary(fc.integer({ min: -1, max: 4096 }).map(String), fc.nat()), { maxKeys: 6 });
+const queues = fc.dictionary(fc.integer({ min: -1, max: 4096 }).map(String), fc.nat());
+const table = fc.dictionary(name, queues, { maxKeys: 6 });
 const file = fc.record({ offsetTable: table, pullOffsetTable: table, note: name, list: fc.array(fc.integer()) });
 
 /** fastjson2's output: integer-looking keys bare, everything else as JSON; tabs and newlines when `pretty`. */
@@ -68,7 +71,8 @@ Q('random offset files written bare come back equal to the original through JSON
 Q.run();
 
 function awk(text: string): { code: number | null; out: string } {
-  const r = spawnSync('awk', [QUOTE_KEYS_AWK], { input: text, encoding: 'utf8', env: { LC_ALL: 'C', PATH: '/usr/bin:/bin' } });
+  const env = { LC_ALL: 'C', PATH: '/usr/bin:/bin' };
+  const r = spawnSync('awk', [QUOTE_KEYS_AWK], { input: text, encoding: 'utf8', env });
   return { code: r.status, out: r.stdout };
 }
 
@@ -77,7 +81,8 @@ A('the table above, compact and pretty', () => {
   for (const [, input, output] of CASES) assert.is(awk(input).out, output);
 });
 A('random offset files and random text give the same output and verdict', () => {
-  const noise = fc.array(fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '\\', ' ', '\t', '\n', '1', '-', 'a'), { maxLength: 40 });
+  const chars = fc.constantFrom('{', '}', '[', ']', ',', ':', '"', '\\', ' ', '\t', '\n', '1', '-', 'a');
+  const noise = fc.array(chars, { maxLength: 40 });
   const text = fc.oneof(fc.tuple(file, fc.boolean()).map(([f, p]) => fastjson(f, p)), noise.map((c) => c.join('')));
   fc.assert(fc.property(text.map((t) => t.replace(/\n+$/, '')), (input) => {
     const want = quoteNumericKeys(input);
@@ -94,7 +99,9 @@ const VERSIONS: Array<[string, string[]]> = [
   ['5.4.0', ['pullOffsetTable']], ['4.9.8', ['pullOffsetTable']], ['5.5.0', []], ['5.5.1', []], ['6.0.0', []],
   ['nightly', ['pullOffsetTable']],
 ];
-for (const [version, fields] of VERSIONS) V(`${version} does not know ${fields.join(', ') || 'no field'}`, () => assert.equal(unknownFields(version), fields));
+for (const [version, fields] of VERSIONS) {
+  V(`${version} does not know ${fields.join(', ') || 'no field'}`, () => assert.equal(unknownFields(version), fields));
+}
 const where = { file: 'roles/broker/tasks/main.yaml', line: 1, col: 1 };
 V('5.4.0 gets the script over the store\'s four offset files; 5.5.0 none', () => {
   const spec = parseStoreCompat({ rocketmq_store: STORE, version: '5.4.0' }, 'before_start', where);
@@ -103,13 +110,16 @@ V('5.4.0 gets the script over the store\'s four offset files; 5.5.0 none', () =>
   assert.equal(parseStoreCompat({ rocketmq_store: STORE, version: '5.5.0' }, 'before_start', where), { script: '' });
 });
 V('a relative store, a missing version or an unknown key is refused', () => {
-  assert.throws(() => parseStoreCompat({ rocketmq_store: 'store', version: '5.4.0' }, 'before_start', where), /absolute/);
+  const relative = { rocketmq_store: 'store', version: '5.4.0' };
+  assert.throws(() => parseStoreCompat(relative, 'before_start', where), /absolute/);
   assert.throws(() => parseStoreCompat({ rocketmq_store: STORE }, 'before_start', where), /version/);
-  assert.throws(() => parseStoreCompat({ rocketmq_store: STORE, version: '5.4.0', x: 1 }, 'before_start', where), /x/);
+  const extra = { rocketmq_store: STORE, version: '5.4.0', x: 1 };
+  assert.throws(() => parseStoreCompat(extra, 'before_start', where), /x/);
 });
 V.run();
 
-const BARE = '{\n\t"offsetTable":{\n\t\t"T@G":{\n\t\t\t0:12\n\t\t}\n\t},\n\t"pullOffsetTable":{\n\t\t"T@G":{\n\t\t\t0:13\n\t\t}\n\t}\n}';
+const BARE = '{\n\t"offsetTable":{\n\t\t"T@G":{\n\t\t\t0:12\n\t\t}\n\t},\n' +
+  '\t"pullOffsetTable":{\n\t\t"T@G":{\n\t\t\t0:13\n\t\t}\n\t}\n}';
 const S = suite<{ dir: string; store: string }>('the host script rewrites offset files atomically, once');
 S.before.each((ctx) => {
   ctx.dir = mkdtempSync(join(tmpdir(), "store $(x) 'q' "));
