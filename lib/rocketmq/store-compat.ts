@@ -86,6 +86,7 @@ export function quoteKeysScript(files: readonly string[], fields: readonly strin
   if (files.length === 0 || fields.length === 0) return '';
   const grep = fields.map((f) => `-e ${quote(`"${f}"`)}`).join(' ');
   return [
+    restoreScript(files.filter((f) => files.includes(`${f}.bak`)), grep),
     `rmqd_awk=${quote(QUOTE_KEYS_AWK)}`,
     `for rmqd_f in ${files.map(quote).join(' ')}; do`,
     `  [ -f "$rmqd_f" ] && grep -q -F ${grep} "$rmqd_f" || continue`,
@@ -100,6 +101,30 @@ export function quoteKeysScript(files: readonly string[], fields: readonly strin
     '    3) rm -f "$rmqd_t" ;;',
     '    *) rm -f "$rmqd_t"; echo "left $rmqd_f as it is: not complete JSON (awk exit $rmqd_rc)" ;;',
     '  esac',
+    'done',
+  ].join('\n');
+}
+
+/**
+ * sh text that undoes what a failed start of an older RocketMQ did before this rewrite existed: it could not load the
+ * file nor its .bak, and its shutdown persisted an empty table over the file, moving the good one to .bak (measured
+ * with 5.4.0 on a 5.5.0 store). Its next start would load the empty file and lose every consumer offset. So a file
+ * without the newer fields and with an empty offsetTable, beside a .bak that has both, gets the .bak back (then
+ * quoted below). RocketMQ's own writes never leave that pair: 5.5.0 always writes the field, 5.4.x never does.
+ */
+function restoreScript(mains: readonly string[], grep: string): string {
+  if (mains.length === 0) return '';
+  const emptyTable = `tr -d ' \\t\\r\\n' < "$1" | grep -q -F '"offsetTable":{}'`;
+  return [
+    `rmqd_empty() { ${emptyTable}; }`,
+    `for rmqd_f in ${mains.map(quote).join(' ')}; do`,
+    `  [ -f "$rmqd_f.bak" ] && grep -q -F ${grep} "$rmqd_f.bak" || continue`,
+    `  ! grep -q -F ${grep} "$rmqd_f" 2>/dev/null || continue`,
+    '  rmqd_empty "$rmqd_f" && ! rmqd_empty "$rmqd_f.bak" || continue',
+    '  rmqd_t=$(mktemp "$rmqd_f.rmqd.XXXXXX") && cp -p "$rmqd_f.bak" "$rmqd_t" &&',
+    '    { sync -- "$rmqd_t" 2>/dev/null || sync; } && mv -f "$rmqd_t" "$rmqd_f" ||',
+    '    { rm -f "$rmqd_t"; echo "cannot restore $rmqd_f from its .bak" >&2; exit 1; }',
+    '  echo "restored $rmqd_f from its .bak (an older RocketMQ that failed to start had emptied it)"',
     'done',
   ].join('\n');
 }

@@ -164,6 +164,24 @@ S('a cut-off file is left as it is, said, and the others are still done', ({ sto
   assert.is(readFileSync(main, 'utf8'), '{"pullOffsetTable":{"T@G":{0:1');
   assert.equal(JSON.parse(readFileSync(bak, 'utf8')).offsetTable, { 'T@G': { 0: 12 } });
 });
+S('a file a failed 5.4.0 start emptied gets its 5.5.0 .bak back, quoted; RocketMQ\'s own pairs stay', ({ store }) => {
+  const [main, bak] = offsetFiles(store) as [string, string];
+  // What 5.4.0's shutdown after the failed load leaves (measured): an empty table, the 5.5.0 file moved to .bak.
+  const emptied = '{\n\t"dataVersion":{\n\t\t"counter":0\n\t},\n\t"groupTopicMap":{\n\t\t\n\t},\n' +
+    '\t"offsetTable":{\n\t\t\n\t}\n}';
+  writeFileSync(main, emptied);
+  writeFileSync(bak, BARE);
+  const r = sh(script(store));
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /restored .*consumerOffset\.json from its \.bak/);
+  for (const f of [main, bak]) assert.equal(JSON.parse(readFileSync(f, 'utf8')).offsetTable, { 'T@G': { 0: 12 } });
+  assert.is(sh(script(store)).stdout, '', 'a second run changes nothing');
+  // 5.4.0 running on the converted store: its own file (no field) beside the quoted .bak, offsets in both: stays.
+  const own = '{"offsetTable":{"T@G":{0:14}}}';
+  writeFileSync(main, own);
+  assert.is(sh(script(store)).stdout, '');
+  assert.is(readFileSync(main, 'utf8'), own);
+});
 S('no file to rewrite, or a version that knows every field: nothing runs', ({ store }) => {
   assert.is(sh(script(store)).status, 0);
   assert.is(quoteKeysScript(offsetFiles(store), unknownFields('5.5.1')), '');
