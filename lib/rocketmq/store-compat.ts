@@ -92,7 +92,8 @@ export function quoteKeysScript(files: readonly string[], fields: readonly strin
     `  [ -f "$rmqd_f" ] && grep -q -F ${grep} "$rmqd_f" || continue`,
     '  rmqd_t=$(mktemp "$rmqd_f.rmqd.XXXXXX") || { echo "cannot create a temp file beside $rmqd_f" >&2; exit 1; }',
     '  cp -p "$rmqd_f" "$rmqd_t" || { rm -f "$rmqd_t"; echo "cannot copy $rmqd_f" >&2; exit 1; }',
-    '  LC_ALL=C awk "$rmqd_awk" "$rmqd_f" > "$rmqd_t"; rmqd_rc=$?',
+    // Under `sh -e` (as actions run) a bare non-zero awk would end the script: its code is read through ||.
+    '  rmqd_rc=0; LC_ALL=C awk "$rmqd_awk" "$rmqd_f" > "$rmqd_t" || rmqd_rc=$?',
     '  case $rmqd_rc in',
     '    0) { sync -- "$rmqd_t" 2>/dev/null || sync; } && mv -f "$rmqd_t" "$rmqd_f" &&',
     '       { sync -- "${rmqd_f%/*}" 2>/dev/null || sync; } ||',

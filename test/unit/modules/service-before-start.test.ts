@@ -46,7 +46,7 @@ function plan(home: string, extra: Vars = {}): Plan {
 
 function apply(p: Plan): { code: number; err: string } {
   for (const action of p.actions) {
-    const r = spawnSync('sh', ['-c', action.script], { encoding: 'utf8' });
+    const r = spawnSync('sh', ['-ec', action.script], { encoding: 'utf8' }); // as lib/host-session.ts runs it
     if (r.status !== 0) return { code: r.status ?? 1, err: r.stderr };
   }
   return { code: 0, err: '' };

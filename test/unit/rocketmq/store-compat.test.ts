@@ -127,7 +127,8 @@ S.before.each((ctx) => {
   mkdirSync(join(ctx.store, 'config'), { recursive: true });
 });
 S.after.each((ctx) => rmSync(ctx.dir, { recursive: true, force: true }));
-const sh = (script: string) => spawnSync('sh', ['-c', script], { encoding: 'utf8' });
+// As the executor runs an action: sh -e.
+const sh = (script: string) => spawnSync('sh', ['-ec', script], { encoding: 'utf8' });
 const script = (store: string) => quoteKeysScript(offsetFiles(store), unknownFields('5.4.0'));
 
 S('a 5.5.0 file and its .bak are quoted, keep their mode, and a second run touches nothing', ({ store }) => {
