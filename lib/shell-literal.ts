@@ -4,9 +4,9 @@ import { ValidationError } from './errors.ts';
 import type { Vars, Where } from './types.ts';
 
 /** Arguments that hold shell text when they are strings (command `cmd`, service `guard`/`health`). */
-const SHELL_TEXT_KEYS = ['cmd', 'guard', 'health'] as const;
+const SHELL_TEXT_KEYS = ['cmd', 'guard', 'health', 'before_start'] as const;
 /** Arguments that hold argv lists; `sh -c <script>` inside one makes <script> shell text. */
-const ARGV_KEYS = ['argv', 'command', 'guard', 'health'] as const;
+const ARGV_KEYS = ['argv', 'command', 'guard', 'health', 'before_start'] as const;
 const SHELLS = /(^|\/)(sh|bash|dash|ash|ksh|zsh)$/;
 
 const templated = (value: unknown): boolean => typeof value === 'string' && value.includes('{{');

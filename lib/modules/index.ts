@@ -19,6 +19,7 @@ import { serviceModule } from './service.ts';
 import { registerGateKind } from './service-gate-kinds.ts';
 import { GATE_KIND as ROCKETMQ_GATE, parseRocketmqGate } from '../rocketmq/service-gate.ts';
 import { NAMESRV_GATE_KIND, parseNamesrvGate } from '../rocketmq/namesrv-guard.ts';
+import { parseStoreCompat, STORE_KIND } from '../rocketmq/store-compat.ts';
 import { templateModule } from './template.ts';
 import { registerCompareKind } from './compare-kinds.ts';
 import { brokerConfigChanges } from '../rocketmq/broker-config-drift.ts';
@@ -35,6 +36,8 @@ import { waitForModule } from './wait-for.ts';
 registerGateKind(ROCKETMQ_GATE, parseRocketmqGate);
 // The name server's restart guard asks RocketMQ from the controller (`guard: { rocketmq_namesrv: peers-up, ... }`).
 registerGateKind(NAMESRV_GATE_KIND, parseNamesrvGate);
+// before_start of a broker: a store a newer RocketMQ wrote made readable by the older one about to start (rollback).
+registerGateKind(STORE_KIND, parseStoreCompat);
 addTemplateHelpers({ ...rocketmqHelpers, ...aclHelpers });
 // `compare: rocketmq_broker`: a broker config key by key against RocketMQ's defaults, runtime rewrites labelled.
 registerCompareKind('rocketmq_broker', brokerConfigChanges);

@@ -28,9 +28,15 @@ export interface ServiceGates {
   health?: Gate;
   /** Seconds to wait for `health`. @default 120 */
   healthTimeout: number;
+  /**
+   * sh text run on the host right before each start, after any stop (e.g. adapting data files to the version about to
+   * start: lib/rocketmq/store-compat.ts); failing cancels the start. An argv list, a literal, or a map of a kind that
+   * makes a host script.
+   */
+  beforeStart?: string;
 }
 
-export const GATE_KEYS = ['restart', 'guard', 'health', 'health_timeout'] as const;
+export const GATE_KEYS = ['restart', 'guard', 'health', 'health_timeout', 'before_start'] as const;
 
 /** Seconds between two health polls (a host-side RocketMQ check starts a JVM: 1–7 s each). */
 const HEALTH_POLL_SECONDS = 2;
@@ -52,6 +58,11 @@ export function validateGates(raw: Vars, state: string, where: Where): ServiceGa
   const health = gateCommand(raw.health, 'health', where);
   if (guard !== undefined) gates.guard = guard;
   if (health !== undefined) gates.health = health;
+  const before = gateCommand(raw.before_start, 'before_start', where);
+  if (before !== undefined && typeof before !== 'string') {
+    throw new ValidationError('service: "before_start" runs on the host: its kind must make a host script', where);
+  }
+  if (before) gates.beforeStart = before;
   return gates;
 }
 

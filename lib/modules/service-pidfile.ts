@@ -59,6 +59,13 @@ export function removeBeforeStartScript(paths: readonly string[]): string {
   return paths.length === 0 ? '' : `${cmd('rm', '-f', '--', ...paths)} || exit 1`;
 }
 
+/** Runs the service's before_start text in a subshell (its `exit` ends only it); its failure cancels the start. */
+export function beforeStartScript(args: ServiceArgs): string {
+  if (!args.beforeStart) return '';
+  const why = `Cannot start ${args.name}: its before_start failed (above); the process stays stopped`;
+  return `(\n${args.beforeStart}\n) || { echo ${quote(why)} >&2; exit 1; }`;
+}
+
 export function recordSumsScript(configFiles: readonly string[]): string {
   return configFiles
     .map((path) => `rmqd_p=${quote(path)}; rmqd_n=$( { sha256sum < "$rmqd_p"; } 2>/dev/null | cut -c1-64); printf 'sum %s %s\\n' "\${rmqd_n:-missing}" "$rmqd_p"`)
@@ -115,6 +122,7 @@ export function pidfileStartScript(args: ServiceArgs): string {
     'if [ "$running" = yes ]; then echo "$name already runs (PID $pid)"; exit 0; fi',
     'mkdir -p "$(dirname -- "$pidfile")" "$(dirname -- "$log")" || exit 1',
     removeBeforeStartScript(args.removeBeforeStart),
+    beforeStartScript(args),
     `{ ${recordSumsScript(args.configFiles) || ':'}\n} > "$state.new" || exit 1`,
     installRecordScript(args.install, '"$state.new"'),
     'rm -f "$pidfile"',

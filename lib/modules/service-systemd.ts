@@ -4,7 +4,7 @@ import { cmd, quote } from '../shell.ts';
 import { gateActions } from './service-gates.ts';
 import type { Action, Change, Plan } from '../types.ts';
 import { installProbeScript, installRecordScript } from './service-install.ts';
-import { configSumsScript, recordSumsScript, removeBeforeStartScript } from './service-pidfile.ts';
+import { beforeStartScript, configSumsScript, recordSumsScript, removeBeforeStartScript } from './service-pidfile.ts';
 import type { ServiceArgs, ServiceFacts, Transition } from './service.ts';
 
 export const unitPathOf = (name: string): string => `/etc/systemd/system/${name}.service`;
@@ -70,11 +70,16 @@ export function systemdProbeScript(args: ServiceArgs): string {
 function recordAround(args: ServiceArgs, verb: 'start' | 'restart'): string {
   const unit = quote(`${args.name}.service`);
   const state = quote(systemdStateOf(args.name));
+  // before_start needs the process stopped: a restart becomes stop, before_start, start.
+  const hook = beforeStartScript(args);
+  const split = hook !== '' && verb === 'restart';
   return [
+    split ? `systemctl stop ${unit} || exit 1` : '',
     removeBeforeStartScript(args.removeBeforeStart),
+    hook,
     `mkdir -p /run/rocketmq-deploy && { ${recordSumsScript(args.configFiles) || ':'}\n} > ${state}.new || exit 1`,
     installRecordScript(args.install, `${state}.new`),
-    `systemctl ${verb} ${unit} || { journalctl -u ${unit} -n 20 --no-pager >&2; exit 1; }`,
+    `systemctl ${split ? 'start' : verb} ${unit} || { journalctl -u ${unit} -n 20 --no-pager >&2; exit 1; }`,
     `mv -f ${state}.new ${state}`,
     'sleep 1',
     `systemctl is-active --quiet ${unit} || { echo ${quote(`Cannot start ${args.name}: it exited within 1 s; last 20 lines of ${args.log}:`)} >&2; tail -n 20 ${quote(args.log)} >&2; exit 1; }`,

@@ -26,21 +26,36 @@ export const cacheDir = (home: string): string => `${home.replace(/\/+$/, '')}/.
 /** How to start the helper after javaHelperPrepare: classpath and main (a class name, or the source as before). */
 export const JAVA_HELPER_MAIN = '-cp "$rmqd_jcp" "$rmqd_jmain"';
 
-// javac in the java binary's own jdk.compiler module, the module a source launch compiles with: it needs nothing a
-// source launch does not, and makes classes this very JVM runs. -classpath gets the jars one by one (javac's own
-// launcher expands lib/*, `java -m` does not); UTF-8 because the sources' comments are, whatever the host's locale.
+// The compiler of the java binary's own JDK, so the classes suit the JVM that runs them: the javac beside it (any JDK
+// 8+; a JDK 8's java may sit in <jdk>/jre/bin), else its jdk.compiler module (`java -m`, 9+: a runtime image without
+// the javac launcher). -classpath gets the jars one by one (`java -m` does not expand lib/*); UTF-8 because the
+// sources' comments are, whatever the host's locale. The sources keep to Java 8 (test: javac --release 8).
 const COMPILE = [
   '  rmqd_jjars=$(for j in "$rmqd_jlib"/*.jar; do printf \'%s:\' "$j"; done)',
-  '  if "$rmqd_jbin" -Xmx256m -XX:TieredStopAtLevel=1 -m jdk.compiler/com.sun.tools.javac.Main \\',
-  '    -nowarn -proc:none -encoding UTF-8 -classpath "$rmqd_jjars" -d "$rmqd_jtmp" "$rmqd_jsrc" \\',
+  '  rmqd_jc=${rmqd_jreal%/bin/*}/bin/javac; [ -x "$rmqd_jc" ] || rmqd_jc=${rmqd_jreal%/jre/bin/*}/bin/javac',
+  '  [ -n "$rmqd_jreal" ] && [ -x "$rmqd_jc" ] || rmqd_jc=',
+  '  rmqd_javac() { if [ -n "$rmqd_jc" ]; then "$rmqd_jc" -J-Xmx256m -J-XX:TieredStopAtLevel=1 "$@"',
+  '    else "$rmqd_jbin" -Xmx256m -XX:TieredStopAtLevel=1 -m jdk.compiler/com.sun.tools.javac.Main "$@"; fi; }',
+  '  if rmqd_javac -nowarn -proc:none -encoding UTF-8 -classpath "$rmqd_jjars" -d "$rmqd_jtmp" "$rmqd_jsrc" \\',
   '    >"$rmqd_jtmp.out" 2>&1; then',
   '    chmod 0755 "$rmqd_jtmp" && mv -T "$rmqd_jtmp" "$rmqd_jdir" 2>/dev/null',
   // javac's diagnostics say "error:"; anything else (a JRE without jdk.compiler, a java without -m) means no
-  // compiler here: the source launch below then runs as before, with its own message if it cannot either.
+  // compiler here: the source launch below then runs, or the no-compiler check names what to install.
   '  elif grep -q "error:" "$rmqd_jtmp.out"; then',
-  '    printf \'cannot compile %s with %s: \' "$rmqd_jsrc" "$rmqd_jbin"; head -n 30 "$rmqd_jtmp.out"; rmqd_jmain=',
+  '    printf \'cannot compile %s with %s: \' "$rmqd_jsrc" "${rmqd_jc:-$rmqd_jbin}"',
+  '    head -n 30 "$rmqd_jtmp.out"; rmqd_jmain=',
   '  fi',
   '  rm -rf "$rmqd_jtmp" "$rmqd_jtmp.out"',
+];
+
+// No class and no compiler: a source launch needs Java 11+; a Java 8 (or older) runtime gets a message naming the
+// host and what to install instead of a "could not find main class" from the JVM.
+const NO_COMPILER = [
+  'if [ "$rmqd_jmain" = "$rmqd_jsrc" ] && "$rmqd_jbin" -version 2>&1 | head -n 1 | grep -q \'"1\\.\'; then',
+  '  printf \'cannot run %s on %s: %s is a Java 8 runtime without javac (a source launch needs Java 11+); \' \\',
+  '    "$rmqd_jsrc" "$(uname -n)" "$rmqd_jbin"',
+  '  echo "install a JDK 8 (its javac) or Java 11+ there, or set rocketmq_java to one"; rmqd_jmain=',
+  'fi',
 ];
 
 /**
@@ -66,6 +81,7 @@ export function javaHelperPrepare(h: JavaHelper): string[] {
     ...COMPILE,
     'fi',
     'if [ -f "$rmqd_jdir/$rmqd_jname.class" ]; then rmqd_jcp="$rmqd_jdir:$rmqd_jcp"; rmqd_jmain=$rmqd_jname; fi',
+    ...NO_COMPILER,
   ];
 }
 

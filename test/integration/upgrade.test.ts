@@ -226,8 +226,29 @@ U('the install folder replaced under running processes (deleted and extracted ag
   assert.ok(check.lines.every((l) => l.startsWith('mq4: running an old install')), `only mq4's processes: ${check.lines.join('\n')}`);
 });
 
+/**
+ * Each broker store of a host with what its consumerOffset.json (and .bak) holds of 5.5.0's `pullOffsetTable`: "bare"
+ * (entries with bare keys: 5.4.x cannot load it), "quoted", "empty", or "none" (no such field: 5.4.x and 5.5.1 write
+ * none). README "Version upgrade".
+ */
+async function pullOffsetState(host: string): Promise<string[]> {
+  const out = await ssh(host, 'for f in /var/lib/rocketmq/broker-*/store/config/consumerOffset.json*; do ' +
+    't=$(tr -d " \t\r\n" < "$f"); case $t in *\"pullOffsetTable\":{}*) s=empty ;; ' +
+    '*\"pullOffsetTable\":{*[{,][0-9]*) s=bare ;; *\"pullOffsetTable\"*) s=quoted ;; *) s=none ;; esac; ' +
+    'echo "${f#/var/lib/rocketmq/} $s"; done');
+  return out.trim().split('\n').map((l) => `${host} ${l}`);
+}
+
 U('rolling back to 5.4.0 is the same rolling change (zero loss, a member always up) and reuses the folder kept on the hosts', async () => {
+  // 5.5.0 wrote pull offsets with bare keys, which 5.4.0 cannot load: the broker role quotes them right before each
+  // 5.4.0 start (before_start, lib/rocketmq/store-compat.ts). Without a bare one here the case would prove nothing.
+  const before = (await Promise.all(HOSTS.map(pullOffsetState))).flat();
+  assert.ok(before.some((l) => l.endsWith(' bare')), `5.5.0 left bare pull offsets to convert:\n${before.join('\n')}`);
   const back = await rolling(NEW, OLD);
+  // Every 5.4.0 broker started (rolling() asserts all four report V5_4_0) and has since written its own files,
+  // which hold no pullOffsetTable at all; a .bak not rewritten yet holds the quoted one.
+  const after = (await Promise.all(HOSTS.map(pullOffsetState))).flat();
+  for (const line of after) assert.match(line, /\.json (none|quoted)$|\.bak (none|quoted)$/, after.join('\n'));
   const installs = back.tasks.filter((t) => t.task.startsWith('Install the RocketMQ distribution'));
   assert.equal(installs.map((t) => `${t.host} ${t.status}`).sort(), HOSTS.map((h) => `${h} ok`), 'nothing pushed to any host');
   for (const t of installs) assert.match(t.message ?? '', `${home(OLD)} already holds RocketMQ ${OLD}`);

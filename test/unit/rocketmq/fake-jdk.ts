@@ -1,6 +1,8 @@
 // Test double of a JDK for the Java helpers' host script: a `java` that logs each call, "compiles" by writing the
 // class file, and "runs" by printing its main and classpath; plus an install folder with two jars.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -9,6 +11,7 @@ import process from 'node:process';
 // (FAKE_NO_COMPILER) fails as a JRE without jdk.compiler does; any other call "runs" and prints its -cp and main.
 const FAKE_JAVA = `#!/bin/sh
 printf '%s\\n' "$*" >> "$FAKE_LOG"
+[ "$1" = -version ] && { echo "openjdk version \\"\${FAKE_VERSION:-17.0.15}\\" 2025-04-15" >&2; exit 0; }
 case " $* " in
   *" -m jdk.compiler/com.sun.tools.javac.Main "*)
     [ -n "$FAKE_NO_COMPILER" ] && { echo 'java.lang.module.FindException: Module jdk.compiler not found'; exit 1; }
@@ -64,3 +67,26 @@ export const entries = (b: Box): string[] => (existsSync(cache(b)) ? readdirSync
 /** How many times javac ran. */
 export const compiles = (b: Box): number =>
   existsSync(b.log) ? readFileSync(b.log, 'utf8').split('\n').filter((l) => l.includes('jdk.compiler')).length : 0;
+
+// A JDK's javac launcher: logs "javac <args>" and writes <Name>.class into -d.
+const FAKE_JAVAC = `#!/bin/sh
+printf 'javac %s\\n' "$*" >> "$FAKE_LOG"
+for a; do [ "$prev" = -d ] && d=$a; [ "$prev" = -classpath ] && cp=$a; prev=$a; src=$a; done
+printf 'class of %s with %s\\n' "$src" "$cp" > "$d/$(basename "$src" .java).class"
+`;
+
+/** The box with a javac beside its java; `jdk8` moves java into <jdk>/jre/bin as a JDK 8 has it. */
+export function withJavac(b: Box, jdk8: boolean): Box {
+  const javac = join(b.dir, 'jdk', 'bin', 'javac');
+  writeFileSync(javac, FAKE_JAVAC);
+  chmodSync(javac, 0o755);
+  if (!jdk8) return b;
+  mkdirSync(join(b.dir, 'jdk', 'jre', 'bin'), { recursive: true });
+  const java = join(b.dir, 'jdk', 'jre', 'bin', 'java');
+  renameSync(b.java, java);
+  return { ...b, java };
+}
+
+/** How many times the javac launcher ran. */
+export const javacRuns = (b: Box): number =>
+  existsSync(b.log) ? readFileSync(b.log, 'utf8').split('\n').filter((l) => l.startsWith('javac ')).length : 0;

@@ -105,4 +105,12 @@ testIf(S, reason, 'MessageCheck.java (UTF-8 comments) compiles against the same 
   const [entry] = entries('MessageCheck');
   assert.ok(existsSync(join(ctx.home, '.rmqd-java', entry!, 'MessageCheck.class')));
 });
+testIf(S, reason, 'both sources keep to Java 8 (javac --release 8), so a JDK 8 host compiles them', () => {
+  for (const file of ['BrokerHealth.java', 'MessageCheck.java']) {
+    const out = join(ctx.dir, `release8-${file}`);
+    const r = spawnSync('nice', ['-n', '19', 'javac', '--release', '8', '-nowarn', '-proc:none', '-encoding', 'UTF-8',
+      '-cp', `${ctx.home}/lib/*`, '-d', out, join(ctx.dir, file)], { encoding: 'utf8', timeout: 300_000 });
+    assert.is(r.status, 0, `${file}: ${r.stderr}`);
+  }
+});
 S.run();

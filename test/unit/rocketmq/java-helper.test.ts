@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { hostJavaScript, parseHostJava } from '../../../lib/rocketmq/java-helper.ts';
 import { suite } from '../../helpers/suite.ts';
-import { box, type Box, cache, compiles, entries, env, ranLine } from './fake-jdk.ts';
+import { box, type Box, cache, compiles, entries, env, javacRuns, ranLine, withJavac } from './fake-jdk.ts';
 
 const script = (b: Box): string =>
   hostJavaScript({ java: b.java, options: ['-Xmx128m'], home: b.home, source: b.source }, ['healthy', '--id', '1']);
@@ -72,6 +72,32 @@ S('no compiler on the host (a JRE): the source launch as before, nothing cached'
   assert.is(r.code, 0, r.out);
   assert.is(r.out.trim(), ranLine(b.source, `${b.home}/lib/*`));
   assert.equal(entries(b), []);
+});
+
+const JDKS: Array<[string, boolean]> = [
+  ['a JDK 11+ (javac beside java)', false],
+  ['a JDK 8 (java in jre/bin, javac in bin)', true],
+];
+for (const [what, jdk8] of JDKS) {
+  S(`${what}: its javac compiles once, \`java -m\` is never tried`, ({ b }) => {
+    const jdk = withJavac(b, jdk8);
+    const first = run(jdk, { FAKE_VERSION: jdk8 ? '1.8.0_412' : '17.0.15' });
+    assert.is(first.code, 0, first.out);
+    const [entry] = entries(jdk);
+    assert.is(first.out.trim(), ranLine('BrokerHealth', `${join(cache(jdk), entry!)}:${jdk.home}/lib/*`));
+    run(jdk);
+    assert.equal([javacRuns(jdk), compiles(jdk)], [1, 0]);
+    assert.match(readFileSync(jdk.log, 'utf8'), /^javac -J-Xmx256m .*-classpath .*rocketmq-client-5\.5\.0\.jar:/m);
+  });
+}
+
+S('a Java 8 runtime without javac: a message naming the host and what to install, exit 2, no JVM started', ({ b }) => {
+  const r = run(b, { FAKE_NO_COMPILER: '1', FAKE_VERSION: '1.8.0_412' });
+  assert.is(r.code, 2);
+  const host = spawnSync('uname', ['-n'], { encoding: 'utf8' }).stdout.trim();
+  assert.match(r.out, `cannot run ${b.source} on ${host}: ${b.java} is a Java 8 runtime without javac`);
+  assert.match(r.out, 'install a JDK 8 (its javac) or Java 11+ there');
+  assert.not.match(r.out, '"main"');
 });
 
 S('a cache that cannot be written (the install is not ours): the source launch, no compile attempted', ({ b }) => {
