@@ -34,6 +34,10 @@ interface Spec {
     reason?: string;
     failure?: string;
     diff?: { before: string; after: string };
+    /** Per action, in order: the exact script, its key lines (whole lines, in order), or null to skip it. */
+    scripts?: Array<string | { lines: string[] } | null>;
+    /** Per action, in order: the exact text it sends on stdin (a written file's content), or null to skip it. */
+    stdin?: Array<string | null>;
   };
 }
 
@@ -75,6 +79,23 @@ const validateContext = (spec: Spec): ValidateContext => ({
   resolveFile: (src) => src,
 });
 
+/** Asserts what a plan would run on the host, as pyinfra's operation tests do: exact text or key lines in order. */
+function assertScripts(scripts: string[], expected: NonNullable<Spec['expect']['scripts']>): void {
+  assert.is(scripts.length, expected.length, `one expected script per action: ${JSON.stringify(scripts)}`);
+  expected.forEach((want, i) => {
+    const got = scripts[i] as string;
+    if (want === null) return;
+    if (typeof want === 'string') return assert.fixture(got, want, `script of action ${i + 1}`);
+    const lines = got.split('\n');
+    let at = 0;
+    for (const line of want.lines) {
+      const found = lines.indexOf(line, at);
+      assert.ok(found >= 0, `script of action ${i + 1} lacks the line ${JSON.stringify(line)} after line ${at}:\n${got}`);
+      at = found + 1;
+    }
+  });
+}
+
 function runSpec(moduleName: string, spec: Spec): void {
   const module = modules.get(moduleName);
   assert.ok(module, `no module "${moduleName}"`);
@@ -96,6 +117,12 @@ function runSpec(moduleName: string, spec: Spec): void {
   if (expect.reason !== undefined) assert.match(plan.reason ?? '', expect.reason);
   if (expect.failure !== undefined) assert.match(plan.failure ?? '', expect.failure);
   else assert.is(plan.failure, undefined, 'no failure');
+  if (expect.scripts) assertScripts(plan.actions.map((a) => a.script), expect.scripts);
+  if (expect.stdin) {
+    const sent = plan.actions.map((a) => (a.stdin instanceof Uint8Array ? Buffer.from(a.stdin).toString('utf8') : a.stdin));
+    assert.is(sent.length, expect.stdin.length, 'one expected stdin per action');
+    expect.stdin.forEach((want, i) => want === null || assert.fixture(sent[i] ?? '(no stdin)', want, `stdin of action ${i + 1}`));
+  }
   if (expect.diff) assert.equal(plan.diff && { before: plan.diff.before, after: plan.diff.after }, expect.diff);
   // A plan that does nothing must say why (style rule 11).
   if (plan.actions.length === 0 && !plan.failure) assert.ok(plan.reason, 'a no-action plan has a reason');
