@@ -28,7 +28,8 @@ function editScript(a: string[], b: string[]): Op[] | undefined {
 
 /** One `@@ -old +new @@` header; as diff -u, an empty side is numbered from line 0. */
 function hunkHeader(oldStart: number, oldLen: number, newStart: number, newLen: number): string {
-  return `@@ -${oldLen === 0 ? oldStart - 1 : oldStart},${oldLen} +${newLen === 0 ? newStart - 1 : newStart},${newLen} @@`;
+  const from = (start: number, len: number): string => `${len === 0 ? start - 1 : start},${len}`;
+  return `@@ -${from(oldStart, oldLen)} +${from(newStart, newLen)} @@`;
 }
 
 /** Groups changed lines with CONTEXT lines around them into hunks, in one pass over the ops. */

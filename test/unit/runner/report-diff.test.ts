@@ -7,6 +7,8 @@ import { unifiedDiff } from '../../../lib/report-diff.ts';
 const HEAD = '--- f (before)\n+++ f (after)';
 const lines = (n: number, tag = 'line'): string[] => Array.from({ length: n }, (_, i) => `${tag} ${i + 1}`);
 const text = (ls: string[]): string => ls.map((l) => `${l}\n`).join('');
+const marked = (n: number, at: number[]): string[] => lines(n).map((l, i) => (at.includes(i) ? `${l}!` : l));
+const hunk = (...body: string[]): string => [HEAD, ...body].join('\n');
 
 /** Applies the hunks of a unifiedDiff() to before's lines: what an operator reads must turn before into after. */
 function applyHunks(before: string[], diff: string): string[] {
@@ -32,15 +34,22 @@ const CASES: Array<[string, string, string, string]> = [
   ['empty after numbered from 0', 'x\ny\n', '', `${HEAD}\n@@ -1,2 +0,0 @@\n-x\n-y`],
   ['equal texts', 'same', 'same', ''],
   ['only the final newline differs: no line changed', 'a', 'a\n', HEAD],
-  ['changes 6 lines apart share one hunk', text(lines(10)), text(lines(10).map((l, i) => (i === 1 || i === 7 ? `${l}!` : l))),
-    `${HEAD}\n@@ -1,10 +1,10 @@\n line 1\n-line 2\n+line 2!\n line 3\n line 4\n line 5\n line 6\n line 7\n-line 8\n+line 8!\n line 9\n line 10`],
-  ['changes 8 lines apart get two hunks', text(lines(12)), text(lines(12).map((l, i) => (i === 0 || i === 11 ? `${l}!` : l))),
-    `${HEAD}\n@@ -1,4 +1,4 @@\n-line 1\n+line 1!\n line 2\n line 3\n line 4\n@@ -9,4 +9,4 @@\n line 9\n line 10\n line 11\n-line 12\n+line 12!`],
-  ['an inserted line numbers the later hunk on both sides', text(lines(20)), text([...lines(2), 'new', ...lines(20).slice(2, 17), 'x', ...lines(20).slice(18)]),
-    `${HEAD}\n@@ -1,5 +1,6 @@\n line 1\n line 2\n+new\n line 3\n line 4\n line 5\n@@ -15,6 +16,6 @@\n line 15\n line 16\n line 17\n-line 18\n+x\n line 19\n line 20`],
+  ['changes 6 lines apart share one hunk', text(lines(10)), text(marked(10, [1, 7])), hunk(
+    '@@ -1,10 +1,10 @@', ' line 1', '-line 2', '+line 2!', ' line 3', ' line 4', ' line 5', ' line 6', ' line 7',
+    '-line 8', '+line 8!', ' line 9', ' line 10',
+  )],
+  ['changes 11 lines apart get two hunks', text(lines(12)), text(marked(12, [0, 11])), hunk(
+    '@@ -1,4 +1,4 @@', '-line 1', '+line 1!', ' line 2', ' line 3', ' line 4',
+    '@@ -9,4 +9,4 @@', ' line 9', ' line 10', ' line 11', '-line 12', '+line 12!',
+  )],
+  ['an inserted line numbers the later hunk on both sides', text(lines(20)),
+    text([...lines(2), 'new', ...lines(20).slice(2, 17), 'x', ...lines(20).slice(18)]), hunk(
+      '@@ -1,5 +1,6 @@', ' line 1', ' line 2', '+new', ' line 3', ' line 4', ' line 5',
+      '@@ -15,6 +16,6 @@', ' line 15', ' line 16', ' line 17', '-line 18', '+x', ' line 19', ' line 20',
+    )],
 ];
 Format('table', () => {
-  for (const [name, before, after, expected] of CASES) assert.is(unifiedDiff({ path: 'f', before, after }), expected, name);
+  for (const [name, before, after, want] of CASES) assert.is(unifiedDiff({ path: 'f', before, after }), want, name);
 });
 Format('the hunks turn before into after (property)', () => {
   const file = fc.array(fc.constantFrom('a', 'b', 'c', '', 'x y'), { maxLength: 30 });
@@ -62,7 +71,8 @@ Large('a 50,000-line file with three changed lines diffs without the old "too la
   const diff = unifiedDiff({ path: 'f', before: text(before), after: text(after) });
   const ms = performance.now() - started;
   assert.not.match(diff, /too large/);
-  assert.equal(diff.split('\n').filter((l) => l.startsWith('@@')), ['@@ -7,7 +7,7 @@', '@@ -29998,7 +29998,7 @@', '@@ -44998,6 +44998,7 @@']);
+  const headers = diff.split('\n').filter((l) => l.startsWith('@@'));
+  assert.equal(headers, ['@@ -7,7 +7,7 @@', '@@ -29998,7 +29998,7 @@', '@@ -44998,6 +44998,7 @@']);
   assert.equal(applyHunks(before, diff), after);
   assert.ok(ms < 1_500, `took ${Math.round(ms)} ms`);
 });
