@@ -1,10 +1,12 @@
 // Unified text diff (before → after of a file) for --diff output, bounded so huge files never stall a run; visible values.
+import { diffArrays } from 'diff';
 import type { FileDiff } from './types.ts';
 
 type Op = { tag: ' ' | '-' | '+'; line: string };
 
-// Beyond this many cells the LCS table costs too much memory; such diffs are summarized instead.
-const MAX_CELLS = 4_000_000;
+// jsdiff's Myers search costs O((n+m)·d): past this many changed lines, or this long, the diff is summarized.
+const MAX_EDIT_LENGTH = 10_000;
+const TIME_LIMIT_MS = 2_000;
 const CONTEXT = 3;
 
 function splitLines(text: string): string[] {
@@ -14,59 +16,51 @@ function splitLines(text: string): string[] {
   return lines;
 }
 
-/** Line edit script by longest common subsequence. */
-function editScript(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  const table = new Uint32Array((n + 1) * (m + 1));
-  const at = (i: number, j: number): number => table[i * (m + 1) + j] ?? 0;
-  for (let i = n - 1; i >= 0; i--) {
-    for (let j = m - 1; j >= 0; j--) {
-      table[i * (m + 1) + j] = a[i] === b[j] ? at(i + 1, j + 1) + 1 : Math.max(at(i + 1, j), at(i, j + 1));
-    }
-  }
-  const ops: Op[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] === b[j]) {
-      ops.push({ tag: ' ', line: a[i] as string });
-      i++;
-      j++;
-    } else if (i < n && (j >= m || at(i + 1, j) >= at(i, j + 1))) {
-      ops.push({ tag: '-', line: a[i++] as string });
-    } else {
-      ops.push({ tag: '+', line: b[j++] as string });
-    }
-  }
-  return ops;
+/** Line edit script (Myers, via the `diff` package); undefined when it passes the bounds above. */
+function editScript(a: string[], b: string[]): Op[] | undefined {
+  const changes = diffArrays(a, b, { maxEditLength: MAX_EDIT_LENGTH, timeout: TIME_LIMIT_MS });
+  if (changes === undefined) return undefined;
+  return changes.flatMap((c) => {
+    const tag = c.added ? '+' : c.removed ? '-' : ' ';
+    return c.value.map((line) => ({ tag, line }));
+  });
 }
 
-/** Groups changed lines with CONTEXT lines around them into hunks. */
+/** One `@@ -old +new @@` header; as diff -u, an empty side is numbered from line 0. */
+function hunkHeader(oldStart: number, oldLen: number, newStart: number, newLen: number): string {
+  const from = (start: number, len: number): string => `${len === 0 ? start - 1 : start},${len}`;
+  return `@@ -${from(oldStart, oldLen)} +${from(newStart, newLen)} @@`;
+}
+
+/** Groups changed lines with CONTEXT lines around them into hunks, in one pass over the ops. */
 function hunks(ops: Op[]): string[] {
   const out: string[] = [];
   const changed = ops.map((op, k) => (op.tag === ' ' ? -1 : k)).filter((k) => k >= 0);
+  let oldLine = 1; // line numbers at ops[done]
+  let newLine = 1;
+  let done = 0;
   let k = 0;
   while (k < changed.length) {
     let end = changed[k] as number;
     const start = Math.max(0, end - CONTEXT);
     while (k + 1 < changed.length && (changed[k + 1] as number) - end <= 2 * CONTEXT) end = changed[++k] as number;
     const stop = Math.min(ops.length, end + CONTEXT + 1);
-    const before = ops.slice(0, start);
-    const oldStart = before.filter((o) => o.tag !== '+').length + 1;
-    const newStart = before.filter((o) => o.tag !== '-').length + 1;
+    for (; done < start; done++) {
+      if (ops[done]?.tag !== '+') oldLine++;
+      if (ops[done]?.tag !== '-') newLine++;
+    }
     const slice = ops.slice(start, stop);
     const oldLen = slice.filter((o) => o.tag !== '+').length;
     const newLen = slice.filter((o) => o.tag !== '-').length;
-    // As diff -u: an empty side is numbered from line 0.
-    out.push(`@@ -${oldLen === 0 ? oldStart - 1 : oldStart},${oldLen} +${newLen === 0 ? newStart - 1 : newStart},${newLen} @@`, ...slice.map((o) => `${o.tag}${o.line}`));
+    out.push(hunkHeader(oldLine, oldLen, newLine, newLen), ...slice.map((o) => `${o.tag}${o.line}`));
     k++;
   }
   return out;
 }
 
 /**
- * Formats a unified diff of one file, as `diff -u` would (3 lines of context).
+ * Formats a unified diff of one file, as `diff -u` would (3 lines of context); a diff past the bounds
+ * (MAX_EDIT_LENGTH changed lines, TIME_LIMIT_MS) is one summary line instead.
  * @returns the diff text without a final newline; empty when before and after are equal
  * @example unifiedDiff({ path: '/etc/hosts', before: 'a\n', after: 'b\n' })
  */
@@ -75,10 +69,11 @@ export function unifiedDiff(diff: FileDiff): string {
   const a = splitLines(diff.before);
   const b = splitLines(diff.after);
   const header = [`--- ${diff.path} (before)`, `+++ ${diff.path} (after)`];
-  if ((a.length + 1) * (b.length + 1) > MAX_CELLS) {
+  const ops = editScript(a, b);
+  if (ops === undefined) {
     return [...header, `@@ too large to diff: ${a.length} lines → ${b.length} lines @@`].join('\n');
   }
-  return [...header, ...hunks(editScript(a, b))].join('\n');
+  return [...header, ...hunks(ops)].join('\n');
 }
 
 // Characters a terminal shows as nothing or as a plain space: controls, NBSP, zero-width and bidi marks, BOM.

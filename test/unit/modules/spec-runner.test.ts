@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { TemplateError } from '../../../lib/errors.ts';
 import { modules } from '../../../lib/modules/index.ts';
-import type { PlanContext, ProbeResult, ValidateContext, Vars } from '../../../lib/types.ts';
+import type { PlanContext, Probe, ProbeResult, ValidateContext, Vars } from '../../../lib/types.ts';
 
 /** A file as a spec describes it; turned into what fileProbe() would print. */
 interface FileShorthand {
@@ -26,6 +26,8 @@ interface Spec {
   args: Vars;
   ctx?: { check?: boolean; diff?: boolean };
   templates?: Record<string, string>;
+  /** What the module's prepare() fills in on the controller (it reads files or the network), merged into the args. */
+  prepared?: Vars;
   facts?: Record<string, ProbeResult | { file: FileShorthand }>;
   expect: {
     error?: string;
@@ -34,6 +36,12 @@ interface Spec {
     reason?: string;
     failure?: string;
     diff?: { before: string; after: string };
+    /** Per probe id: the exact script the fact round trip runs, or its key lines (whole lines, in order). */
+    probes?: Record<string, string | { lines: string[] }>;
+    /** Per action, in order: the exact script, its key lines (whole lines, in order), or null to skip it. */
+    scripts?: Array<string | { lines: string[] } | null>;
+    /** Per action, in order: the exact text it sends on stdin (a written file's content), or null to skip it. */
+    stdin?: Array<string | null>;
   };
 }
 
@@ -75,6 +83,32 @@ const validateContext = (spec: Spec): ValidateContext => ({
   resolveFile: (src) => src,
 });
 
+/** Asserts one script a module would run: the exact text, or key lines (whole lines) found in order. */
+function assertScript(got: string, want: string | { lines: string[] }, what: string): void {
+  if (typeof want === 'string') return assert.fixture(got, want, what);
+  const lines = got.split('\n');
+  let at = 0;
+  for (const line of want.lines) {
+    const found = lines.indexOf(line, at);
+    assert.ok(found >= 0, `${what} lacks the line ${JSON.stringify(line)} after line ${at}:\n${got}`);
+    at = found + 1;
+  }
+}
+
+/** Asserts what a plan would run on the host, as pyinfra's operation tests do: one entry per action, null skips one. */
+function assertScripts(scripts: string[], expected: NonNullable<Spec['expect']['scripts']>): void {
+  assert.is(scripts.length, expected.length, `one expected script per action: ${JSON.stringify(scripts)}`);
+  expected.forEach((want, i) => want === null || assertScript(scripts[i] as string, want, `script of action ${i + 1}`));
+}
+
+function assertProbes(probes: Probe[], expected: NonNullable<Spec['expect']['probes']>): void {
+  for (const [id, want] of Object.entries(expected)) {
+    const probe = probes.find((p) => p.id === id);
+    assert.ok(probe, `no probe "${id}" (probes: ${probes.map((p) => p.id).join(', ')})`);
+    assertScript(probe.script, want, `probe "${id}"`);
+  }
+}
+
 function runSpec(moduleName: string, spec: Spec): void {
   const module = modules.get(moduleName);
   assert.ok(module, `no module "${moduleName}"`);
@@ -85,8 +119,9 @@ function runSpec(moduleName: string, spec: Spec): void {
     return;
   }
   const ctx: PlanContext = { host: 'h1', check: spec.ctx?.check ?? false, diff: spec.ctx?.diff ?? false };
-  const args = module.validate(spec.args, where, validateContext(spec));
+  const args = { ...module.validate(spec.args, where, validateContext(spec)), ...spec.prepared };
   const probes = module.probes(args, ctx);
+  if (spec.expect.probes) assertProbes(probes, spec.expect.probes);
   assert.is(new Set(probes.map((p) => p.id)).size, probes.length, 'probe ids are unique');
   const plan = module.plan(args, factsFor(spec, new Map(probes.map((p) => [p.id, p.script]))), ctx);
   const { expect } = spec;
@@ -96,6 +131,15 @@ function runSpec(moduleName: string, spec: Spec): void {
   if (expect.reason !== undefined) assert.match(plan.reason ?? '', expect.reason);
   if (expect.failure !== undefined) assert.match(plan.failure ?? '', expect.failure);
   else assert.is(plan.failure, undefined, 'no failure');
+  if (expect.scripts) assertScripts(plan.actions.map((a) => a.script), expect.scripts);
+  if (expect.stdin) {
+    const text = (s?: string | Uint8Array) => (s instanceof Uint8Array ? Buffer.from(s).toString('utf8') : s);
+    const sent = plan.actions.map((a) => text(a.stdin));
+    assert.is(sent.length, expect.stdin.length, 'one expected stdin per action');
+    expect.stdin.forEach((want, i) => {
+      if (want !== null) assert.fixture(sent[i] ?? '(no stdin)', want, `stdin of action ${i + 1}`);
+    });
+  }
   if (expect.diff) assert.equal(plan.diff && { before: plan.diff.before, after: plan.diff.after }, expect.diff);
   // A plan that does nothing must say why (style rule 11).
   if (plan.actions.length === 0 && !plan.failure) assert.ok(plan.reason, 'a no-action plan has a reason');
