@@ -24,6 +24,7 @@ import { registerCompareKind } from './compare-kinds.ts';
 import { brokerConfigChanges } from '../rocketmq/broker-config-drift.ts';
 import { rocketmqHelpers } from '../rocketmq/topology-helpers.ts';
 import { aclHelpers } from '../rocketmq/acl-helpers.ts';
+import { brokerPhaseHelper } from '../rocketmq/broker-phase.ts';
 import { rocketmqPreflightChecks } from '../rocketmq/preflight-checks.ts';
 import { registerPreflightChecks } from '../preflight.ts';
 import { addTemplateHelpers } from '../render.ts';
@@ -35,7 +36,7 @@ import { waitForModule } from './wait-for.ts';
 registerGateKind(ROCKETMQ_GATE, parseRocketmqGate);
 // The name server's restart guard asks RocketMQ from the controller (`guard: { rocketmq_namesrv: peers-up, ... }`).
 registerGateKind(NAMESRV_GATE_KIND, parseNamesrvGate);
-addTemplateHelpers({ ...rocketmqHelpers, ...aclHelpers });
+addTemplateHelpers({ ...rocketmqHelpers, ...aclHelpers, rocketmq_broker_phase: brokerPhaseHelper });
 // `compare: rocketmq_broker`: a broker config key by key against RocketMQ's defaults, runtime rewrites labelled.
 registerCompareKind('rocketmq_broker', brokerConfigChanges);
 registerPreflightChecks(rocketmqPreflightChecks);
