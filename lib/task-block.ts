@@ -21,12 +21,14 @@ export interface BlockScope {
 export const NO_SCOPE: BlockScope = { when: [], tags: [] };
 
 /** A task list entry with a `block:` key is a block, anything else a task. */
-export const isBlock = (item: unknown): boolean => item !== null && typeof item === 'object' && !Array.isArray(item) && 'block' in item;
+export const isBlock = (item: unknown): boolean =>
+  item !== null && typeof item === 'object' && !Array.isArray(item) && 'block' in item;
 
 /**
  * The tasks of a block, each with the block's `when` ANDed before its own, the block's tags added to its own,
  * the block's `become` unless it sets one, and the block's `loop` (an error when it has a loop of its own).
- * @param parseList parses the task list under `block:` with the block's scope (task-list.ts, passed in: no import cycle)
+ * @param parseList parses the task list under `block:` with the block's scope (task-list.ts; passed in, so no
+ *   import cycle)
  * @throws ValidationError at the offending key: unknown keys (with a suggestion), a module on the block, no tasks
  */
 export function parseBlock<T>(
@@ -37,7 +39,9 @@ export function parseBlock<T>(
   rejectBlockKeys(y, map, path, names);
   const at = (key: string) => y.locate([...path, key]);
   const scope: BlockScope = {
-    when: map.when === undefined ? outer.when : [...outer.when, { text: condition(map.when, at('when')), where: at('when') }],
+    when: map.when === undefined
+      ? outer.when
+      : [...outer.when, { text: condition(map.when, at('when')), where: at('when') }],
     tags: [...outer.tags, ...expectStringList(map.tags, 'tags', at('tags'))],
   };
   const become = map.become === undefined ? outer.become : expectBool(map.become, 'become', at('become'));
@@ -45,10 +49,14 @@ export function parseBlock<T>(
   const loop = map.loop === undefined ? outer.loop : blockLoop(y, map, path, outer);
   if (loop !== undefined) scope.loop = loop;
   if (map.loop_control !== undefined && map.loop === undefined) {
-    throw new ValidationError('"loop_control" needs a "loop" on the same block', y.locateKey([...path, 'loop_control']));
+    const where = y.locateKey([...path, 'loop_control']);
+    throw new ValidationError('"loop_control" needs a "loop" on the same block', where);
   }
   const tasks = expectListAt(y, map.block, [...path, 'block'], 'block');
-  if (tasks.length === 0) throw new ValidationError('block has no tasks; list them under "block:" (or remove the block)', y.locateKey([...path, 'block']));
+  if (tasks.length === 0) {
+    const where = y.locateKey([...path, 'block']);
+    throw new ValidationError('block has no tasks; list them under "block:" (or remove the block)', where);
+  }
   return parseList(map.block, [...path, 'block'], scope);
 }
 
@@ -57,16 +65,19 @@ function rejectBlockKeys(y: LoadedYaml, map: Vars, path: YamlPath, names: readon
   if (unknown === undefined) return;
   const where = y.locateKey([...path, unknown]);
   if (names.includes(unknown)) {
-    throw new ValidationError(`block: "${unknown}" is a module; a block holds only tasks, under "block:" (move "${unknown}" into a task there)`, where);
+    const what = `block: "${unknown}" is a module; a block holds only tasks, under "block:"`;
+    throw new ValidationError(`${what} (move "${unknown}" into a task there)`, where);
   }
-  throw new ValidationError(`block: unknown key "${unknown}" (block keys: ${BLOCK_KEYS.join(', ')})${didYouMean(unknown, BLOCK_KEYS)}`, where);
+  const known = `block keys: ${BLOCK_KEYS.join(', ')}`;
+  throw new ValidationError(`block: unknown key "${unknown}" (${known})${didYouMean(unknown, BLOCK_KEYS)}`, where);
 }
 
 function blockLoop(y: LoadedYaml, map: Vars, path: YamlPath, outer: BlockScope): BlockScope['loop'] {
   const where = y.locateKey([...path, 'loop']);
   if (outer.loop !== undefined) throw loopConflict(where, outer.loop.where);
   if (typeof map.loop !== 'string' && !Array.isArray(map.loop)) {
-    throw new ValidationError('"loop" must be a list or a template naming a list, such as "{{ broker_instances }}"', y.locate([...path, 'loop']));
+    const what = '"loop" must be a list or a template naming a list, such as "{{ broker_instances }}"';
+    throw new ValidationError(what, y.locate([...path, 'loop']));
   }
   const loop: NonNullable<BlockScope['loop']> = { value: map.loop, where };
   if (map.loop_control !== undefined) loop.label = loopLabel(y, map.loop_control, [...path, 'loop_control']);
@@ -76,8 +87,8 @@ function blockLoop(y: LoadedYaml, map: Vars, path: YamlPath, outer: BlockScope):
 /** A loop inside a looping block: one loop per task is all this runner (and Ansible) knows. */
 export function loopConflict(where: Where, blockLoop: Where): ValidationError {
   return new ValidationError(
-    `"loop" inside a block that loops (its loop is at ${formatWhere(blockLoop)}): a task runs once per item of one loop; ` +
-      'move this task out of the block, or drop one of the two loops',
+    `"loop" inside a block that loops (its loop is at ${formatWhere(blockLoop)}): a task runs once per item of ` +
+      'one loop; move this task out of the block, or drop one of the two loops',
     where,
   );
 }
@@ -86,7 +97,9 @@ export function loopConflict(where: Where, blockLoop: Where): ValidationError {
 export function loopLabel(y: LoadedYaml, value: unknown, path: YamlPath): string {
   const control = expectMapAt(y, value, path, 'loop_control');
   const unknown = Object.keys(control).find((k) => k !== 'label');
-  if (unknown !== undefined) throw new ValidationError(`loop_control: unknown key "${unknown}" (known: label)`, y.locateKey([...path, unknown]));
+  if (unknown !== undefined) {
+    throw new ValidationError(`loop_control: unknown key "${unknown}" (known: label)`, y.locateKey([...path, unknown]));
+  }
   return expectString(control.label, 'loop_control.label', y.locate([...path, 'label']));
 }
 

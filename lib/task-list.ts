@@ -29,15 +29,18 @@ export const notifyWhere = (task: TaskSpec): Where | undefined => notifyWhereOf.
  * @param value the list itself; `path` is where it sits in `y`
  * @throws ValidationError at the offending key for unknown modules, unknown keys and wrong types
  */
-export function parseTaskList(y: LoadedYaml, value: unknown, path: Path, names: readonly string[], role?: string, scope: BlockScope = NO_SCOPE): TaskSpec[] {
+export function parseTaskList(
+  y: LoadedYaml, value: unknown, path: Path, names: readonly string[], role?: string, scope: BlockScope = NO_SCOPE,
+): TaskSpec[] {
   return expectListAt(y, value, path, 'tasks').flatMap((item, i) =>
     isBlock(item)
-      ? parseBlock(y, item, [...path, i], scope, names, (list, at, inner) => parseTaskList(y, list, at, names, role, inner))
+      ? parseBlock(y, item, [...path, i], scope, names, (list, at, inner) =>
+        parseTaskList(y, list, at, names, role, inner))
       : [withScope(y, parseTask(y, item, [...path, i], names, role), [...path, i], scope)],
   );
 }
 
-/** A task inside blocks: their conditions first, their tags before its own, their become and loop unless it sets its own. */
+/** A task inside blocks: their conditions first, their tags before its own, their become and loop unless its own. */
 function withScope(y: LoadedYaml, task: TaskSpec, path: Path, scope: BlockScope): TaskSpec {
   if (scope.when.length > 0) task.blockWhen = scope.when;
   if (scope.tags.length > 0) task.tags = [...new Set([...scope.tags, ...task.tags])];

@@ -22,7 +22,9 @@ const or = (value: unknown, fallback: unknown): unknown => (isEmpty(value) ? fal
  * @example phaseInstances([{ broker_name: 'broker-a', broker_id: 0 }], 'all', '', 'present', layout)[0].conf_file
  *   // => "/etc/rocketmq/broker-broker-a-0.properties"
  */
-export function phaseInstances(instances: unknown, select: unknown, topology: unknown, state: unknown, layout: PhaseLayout): Vars[] {
+export function phaseInstances(
+  instances: unknown, select: unknown, topology: unknown, state: unknown, layout: PhaseLayout,
+): Vars[] {
   const list = Array.isArray(instances) ? instances : [];
   return list.filter((i) => runsInstance(i, select, topology, state)).map((raw) => {
     const item = raw as Vars;
@@ -42,12 +44,16 @@ export function phaseInstances(instances: unknown, select: unknown, topology: un
   });
 }
 
-/** `{{rocketmq_broker_phase instances select topology state conf_dir=… data_root=… log_root=… run_dir=… heap=… direct_memory=…}}` */
+/**
+ * The template helper: `{{rocketmq_broker_phase instances select topology state conf_dir=… data_root=… log_root=…
+ * run_dir=… heap=… direct_memory=…}}` (the folders and JVM defaults as named arguments).
+ */
 export function brokerPhaseHelper(...a: unknown[]): Vars[] {
   const options = a[a.length - 1] as { hash?: Partial<PhaseLayout> } | undefined;
   const hash = options?.hash ?? {};
   const layout: PhaseLayout = {
-    conf_dir: hash.conf_dir, data_root: hash.data_root, log_root: hash.log_root, run_dir: hash.run_dir, heap: hash.heap, direct_memory: hash.direct_memory,
+    conf_dir: hash.conf_dir, data_root: hash.data_root, log_root: hash.log_root, run_dir: hash.run_dir,
+    heap: hash.heap, direct_memory: hash.direct_memory,
   };
   const missing = Object.entries(layout).find(([, v]) => v === undefined)?.[0];
   if (missing !== undefined) throw new Error(`rocketmq_broker_phase needs ${missing}=… (the role's variable)`);
