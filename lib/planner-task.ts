@@ -102,8 +102,10 @@ function validateContext(host: string, vars: Vars, folders: TaskFolders): Valida
 
 /** Renders, validates and condition-checks one expansion (one loop item or the task itself). */
 function planOne(spec: TaskSpec, module: Module<unknown>, vars: Vars, label: string, host: string, folders: TaskFolders): PlannedTask {
-  if (spec.when !== undefined && !evaluateCondition(spec.when, vars, 'when', spec.where, host)) {
-    return { spec, label, module, args: undefined, skipReason: `condition "${spec.when}" is false`, countsAsChange: false };
+  const conditions = [...(spec.blockWhen ?? []), ...(spec.when === undefined ? [] : [{ text: spec.when, where: spec.where }])];
+  const failed = conditions.find((c) => !evaluateCondition(c.text, vars, 'when', c.where, host));
+  if (failed !== undefined) {
+    return { spec, label, module, args: undefined, skipReason: `condition "${failed.text}" is false`, countsAsChange: false };
   }
   const rendered = renderValue(spec.args, vars, spec.where, host);
   refuseTemplatedShell(spec.args, rendered, spec.name, spec.where);

@@ -1,7 +1,9 @@
 // Parses task lists (a phase's tasks or handlers, a role's tasks/main.yaml) into TaskSpecs.
 import { ValidationError } from './errors.ts';
+import { isBlock, loopConflict, loopLabel, NO_SCOPE, parseBlock } from './task-block.ts';
+import type { BlockScope } from './task-block.ts';
 import type { TaskSpec, Vars, Where } from './types.ts';
-import { expectBool, expectListAt, expectMapAt, expectString, expectStringList, rejectUnknownAt } from './validate.ts';
+import { expectBool, expectListAt, expectMapAt, expectString, expectStringList } from './validate.ts';
 import type { YamlPath } from './validate.ts';
 import type { LoadedYaml } from './yaml.ts';
 
@@ -22,12 +24,32 @@ export function knownModuleNames(modules: ModuleNames): string[] {
 export const notifyWhere = (task: TaskSpec): Where | undefined => notifyWhereOf.get(task);
 
 /**
- * Parses a list of tasks (a phase's tasks or handlers, or a role's tasks/main.yaml).
+ * Parses a list of tasks (a phase's tasks or handlers, or a role's tasks/main.yaml); a `block:` entry gives its
+ * tasks, each carrying the block's when/loop/tags/become (task-block.ts).
  * @param value the list itself; `path` is where it sits in `y`
  * @throws ValidationError at the offending key for unknown modules, unknown keys and wrong types
  */
-export function parseTaskList(y: LoadedYaml, value: unknown, path: Path, names: readonly string[], role?: string): TaskSpec[] {
-  return expectListAt(y, value, path, 'tasks').map((item, i) => parseTask(y, item, [...path, i], names, role));
+export function parseTaskList(
+  y: LoadedYaml, value: unknown, path: Path, names: readonly string[], role?: string, scope: BlockScope = NO_SCOPE,
+): TaskSpec[] {
+  return expectListAt(y, value, path, 'tasks').flatMap((item, i) =>
+    isBlock(item)
+      ? parseBlock(y, item, [...path, i], scope, names, (list, at, inner) =>
+        parseTaskList(y, list, at, names, role, inner))
+      : [withScope(y, parseTask(y, item, [...path, i], names, role), [...path, i], scope)],
+  );
+}
+
+/** A task inside blocks: their conditions first, their tags before its own, their become and loop unless its own. */
+function withScope(y: LoadedYaml, task: TaskSpec, path: Path, scope: BlockScope): TaskSpec {
+  if (scope.when.length > 0) task.blockWhen = scope.when;
+  if (scope.tags.length > 0) task.tags = [...new Set([...scope.tags, ...task.tags])];
+  if (task.become === undefined && scope.become !== undefined) task.become = scope.become;
+  if (scope.loop === undefined) return task;
+  if (task.loop !== undefined) throw loopConflict(y.locateKey([...path, 'loop']), scope.loop.where);
+  task.loop = scope.loop.value;
+  if (scope.loop.label !== undefined) task.loopLabel = scope.loop.label;
+  return task;
 }
 
 function parseTask(y: LoadedYaml, value: unknown, path: Path, names: readonly string[], role: string | undefined): TaskSpec {
@@ -86,10 +108,8 @@ function expectLoop(value: unknown, where: Where): unknown {
   throw new ValidationError(`"loop" must be a list or a template naming a list, such as "{{ broker_instances }}"`, where);
 }
 
-/** `loop_control: { label: TEMPLATE }`, the only loop_control key this runner knows; it needs a `loop`. */
+/** `loop_control: { label: TEMPLATE }`; it needs a `loop` on the same task. */
 function loopLabelOf(y: LoadedYaml, task: Vars, path: Path): string {
-  const control = expectMapAt(y, task.loop_control, path, 'loop_control');
-  rejectUnknownAt(y, control, path, ['label'], 'loop_control');
   if (task.loop === undefined) throw new ValidationError('"loop_control" needs a "loop" on the same task', y.locateKey(path));
-  return expectString(control.label, 'loop_control.label', y.locate([...path, 'label']));
+  return loopLabel(y, task.loop_control, path);
 }

@@ -48,6 +48,8 @@ export interface TaskSpec {
   tags: string[];
   /** Variable name (or "!name") that must be truthy (falsy) for the task to run on a host. */
   when?: string;
+  /** The `when` of each enclosing `block:`, outermost first (task-block.ts): all hold, then `when`, or it is skipped. */
+  blockWhen?: Array<{ text: string; where: Where }>;
   /** Role the task came from; its defaults and templates folder apply. */
   role?: string;
   become?: boolean;

@@ -25,6 +25,7 @@ import { registerCompareKind } from './compare-kinds.ts';
 import { brokerConfigChanges } from '../rocketmq/broker-config-drift.ts';
 import { rocketmqHelpers } from '../rocketmq/topology-helpers.ts';
 import { aclHelpers } from '../rocketmq/acl-helpers.ts';
+import { brokerPhaseHelper } from '../rocketmq/broker-phase.ts';
 import { rocketmqPreflightChecks } from '../rocketmq/preflight-checks.ts';
 import { registerPreflightChecks } from '../preflight.ts';
 import { addTemplateHelpers } from '../render.ts';
@@ -38,7 +39,7 @@ registerGateKind(ROCKETMQ_GATE, parseRocketmqGate);
 registerGateKind(NAMESRV_GATE_KIND, parseNamesrvGate);
 // before_start of a broker: a store a newer RocketMQ wrote made readable by the older one about to start (rollback).
 registerGateKind(STORE_KIND, parseStoreCompat);
-addTemplateHelpers({ ...rocketmqHelpers, ...aclHelpers });
+addTemplateHelpers({ ...rocketmqHelpers, ...aclHelpers, rocketmq_broker_phase: brokerPhaseHelper });
 // `compare: rocketmq_broker`: a broker config key by key against RocketMQ's defaults, runtime rewrites labelled.
 registerCompareKind('rocketmq_broker', brokerConfigChanges);
 registerPreflightChecks(rocketmqPreflightChecks);

@@ -24,11 +24,15 @@ const where = { file: 'test', line: 1, col: 1 };
 
 const R = suite('role tasks render for the shipped inventories');
 R('broker tasks keep only the instances of the phase and topology', () => {
-  const when = String(taskOf('broker', 2)['when']);
+  // The broker role's looped tasks all loop over broker_phase_instances (asserted below), labelled by instance.
   const run = (select: string, topology: string): string[] => {
     const vars = phaseVars('inventory/local', 'localhost', 'broker', { rocketmq_topology: topology, broker_select: select });
-    return (vars['broker_instances'] as Vars[]).filter((item) => renderString(when, { ...vars, item }, where) === 'true').map((i) => `${i['broker_name']}-${i['broker_id']}`);
+    return (vars['broker_phase_instances'] as Vars[]).map((item) => renderString('{{item.label}}', { ...vars, item }, where));
   };
+  const looped = (readYaml('roles/broker/tasks/main.yaml').data as Vars[]).filter((t) => t['loop'] !== undefined);
+  assert.equal(looped.map((t) => [t['loop'], t['loop_control']]), [
+    ['{{broker_phase_instances}}', { label: '{{item.label}}' }], ['{{broker_phase_instances}}', { label: '{{item.label}}' }],
+  ]);
   assert.equal(run('master', 'single-master'), ['broker-a-0']);
   assert.equal(run('slave', 'single-master'), []);
   assert.equal(run('master', 'multi-master'), ['broker-a-0', 'broker-b-0']);

@@ -74,7 +74,9 @@ events.push({ kind: 'recap', counts: countEvents(events, ['localhost']) });
 const S = suite('a clean 2m2s-sync run on inventory/local: the recap counts only the skips an operator chose');
 S('per-phase instance selection is not counted (nor shown) without -v; the operator\'s own skips are', () => {
   const selection = skips.filter((e) => e.kind === 'task' && e.selection === true);
-  assert.ok(selection.length >= 40, `most skips are selection: ${selection.length} of ${skips.length}`);
+  // The broker role loops only over its phase's instances (broker_phase_instances), so what is left is mostly the
+  // rolling phases' config tasks, which ran in the Masters/Slaves phases (76 skips, 54 selection, before it did; 36 and 14 now).
+  assert.ok(selection.length >= 10, `most skips are selection: ${selection.length} of ${skips.length}`);
   const out = human(events, true);
   assert.match(out, new RegExp(`localhost : ok=\\d+ +changed=0 +unreachable=0 +failed=0 +skipped=${skips.length - selection.length}\\n`));
   assert.match(out, `(${selection.length} skips not counted: tasks that run for another instance, phase or host of this run; -v shows them)`);
