@@ -1,13 +1,11 @@
 // Public API: load → preflight → plan → prepare → execute → recap; returns a RunSummary and never prints.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ValidationError } from './errors.ts';
 import { execute } from './executor.ts';
 import { exitCodeOf } from './exit-codes.ts';
 import { causeOf, declaredState, DECLARED_FILE, loadDeclared, saveDeclared, taskKey, type DeclaredState } from './intent.ts';
-import { loadInventory } from './inventory.ts';
+import { loadRun } from './load-run.ts';
 import { modules as registry } from './modules/index.ts';
-import { loadPlaybook } from './playbook.ts';
 import { planPhases, type PlannedPhase } from './planner.ts';
 import { selectionSkips } from './skip-selection.ts';
 import { preflightChecks } from './preflight.ts';
@@ -61,12 +59,6 @@ export interface PlannedRun {
   redact: Redactor;
 }
 
-function rolesDirFor(options: RunOptions): string {
-  if (options.rolesDir) return options.rolesDir;
-  const beside = join(dirname(options.playbook), 'roles');
-  return existsSync(beside) ? beside : join(dirname(options.playbook), '..', 'roles');
-}
-
 /** Runs every `preflight:` check of the playbook over the whole inventory; returns their warnings. */
 function runPreflight(inventory: Inventory, playbook: Playbook, extraVars: Vars): string[] {
   if (playbook.preflight.length === 0) return [];
@@ -91,14 +83,13 @@ function redactorOf(phases: PlannedPhase[], extraVars: Vars): Redactor {
  */
 export async function planRun(options: RunOptions, deps: RunDeps = {}): Promise<PlannedRun> {
   const modules = deps.modules ?? registry;
-  const rolesDir = rolesDirFor(options);
-  const inventory = loadInventory(options.inventory);
-  const playbook = loadPlaybook(options.playbook, { rolesDir, modules });
-  const input = { inventory, playbook, modules, rolesDir, tags: options.tags, skipTags: options.skipTags, extraVars: options.extraVars };
-  // Whole-inventory checks first: their errors name the inventory variable, not a role task that uses it.
+  // Load: every file planning needs is read here, once; planning below works on this data alone.
+  const { inventory, playbook, roles, files } = loadRun(options, modules);
+  // Check: whole-inventory preflight before planning, so its errors name the inventory variable, not a role task.
   const preflight = runPreflight(inventory, playbook, options.extraVars);
+  const input = { inventory, playbook, modules, roles, files, tags: options.tags, skipTags: options.skipTags, extraVars: options.extraVars };
   const phases = planPhases(options.limit === undefined ? input : { ...input, limit: options.limit });
-  const typos = nearMissWarnings(inventory, playbookVariables(playbook, rolesDir, modules));
+  const typos = nearMissWarnings(inventory, playbookVariables(playbook, roles));
   const warnings = [...typos, ...preflight];
   return { inventory, playbook, phases, warnings, redact: redactorOf(phases, options.extraVars) };
 }
