@@ -6,7 +6,7 @@ import { exitCodeOf } from './exit-codes.ts';
 import { causeOf, declaredState, DECLARED_FILE, loadDeclared, saveDeclared, taskKey, type DeclaredState } from './intent.ts';
 import { loadRun } from './load-run.ts';
 import { modules as registry } from './modules/index.ts';
-import { planPhases, type PlannedPhase } from './planner.ts';
+import { planPhases, type HostPlan, type PlannedHandler, type PlannedPhase, type PlannedTask } from './planner.ts';
 import { selectionSkips } from './skip-selection.ts';
 import { preflightChecks } from './preflight.ts';
 import { makeRedactor, redactError, secretValues, type Redactor } from './redact.ts';
@@ -94,20 +94,35 @@ export async function planRun(options: RunOptions, deps: RunDeps = {}): Promise<
   return { inventory, playbook, phases, warnings, redact: redactorOf(phases, options.extraVars) };
 }
 
-/** Runs module.prepare() once per distinct arguments (controller-side work such as fetching a distribution). */
-async function prepareModules(phases: PlannedPhase[], check: boolean): Promise<void> {
+/**
+ * Runs module.prepare() once per distinct arguments (controller-side work such as fetching a distribution) and
+ * returns the phases with the prepared arguments; the planned phases stay as planned (intent digests read those).
+ */
+async function prepareModules(phases: PlannedPhase[], check: boolean): Promise<PlannedPhase[]> {
   const prepared = new Map<string, Promise<unknown>>();
+  const prepareTask = async (task: PlannedTask): Promise<PlannedTask> => {
+    const prepare = task.module.prepare;
+    if (!prepare || task.skipReason !== undefined) return task;
+    const key = `${task.module.name}\0${JSON.stringify(task.args)}`;
+    if (!prepared.has(key)) prepared.set(key, prepare.call(task.module, task.args, { check }));
+    return { ...task, args: await prepared.get(key) };
+  };
+  const prepareAll = async (tasks: PlannedTask[]): Promise<PlannedTask[]> => {
+    const out: PlannedTask[] = [];
+    for (const task of tasks) out.push(await prepareTask(task));
+    return out;
+  };
+  const out: PlannedPhase[] = [];
   for (const phase of phases) {
-    for (const plan of phase.plans.values()) {
-      for (const task of [...plan.tasks, ...plan.handlers.flatMap((h) => h.tasks)]) {
-        const prepare = task.module.prepare;
-        if (!prepare || task.skipReason !== undefined) continue;
-        const key = `${task.module.name}\0${JSON.stringify(task.args)}`;
-        if (!prepared.has(key)) prepared.set(key, prepare.call(task.module, task.args, { check }));
-        task.args = await prepared.get(key);
-      }
+    const plans = new Map<string, HostPlan>();
+    for (const [host, plan] of phase.plans) {
+      const handlers: PlannedHandler[] = [];
+      for (const h of plan.handlers) handlers.push({ ...h, tasks: await prepareAll(h.tasks) });
+      plans.set(host, { ...plan, tasks: await prepareAll(plan.tasks), handlers });
     }
+    out.push({ ...phase, plans });
   }
+  return out;
 }
 
 /** Puts module and cause on task events; saves the declared digests after a clean run. */
@@ -179,9 +194,9 @@ async function executePlanned(planned: PlannedRun, options: RunOptions, sink: (e
   const hosts = [...new Set(planned.phases.flatMap((p) => p.hosts))];
   emit({ kind: 'start', playbook: options.playbook, check: options.check, diff: options.diff, hosts });
   planned.warnings.forEach((message) => emit({ kind: 'warning', message }));
-  await prepareModules(planned.phases, options.check);
+  const phases = await prepareModules(planned.phases, options.check);
   const result = await execute({
-    phases: planned.phases, inventory: planned.inventory, makeTransport: withResolvedVars(planned.inventory, options.extraVars, deps.makeTransport ?? makeTransport),
+    phases, inventory: planned.inventory, makeTransport: withResolvedVars(planned.inventory, options.extraVars, deps.makeTransport ?? makeTransport),
     forks: options.forks, check: options.check, diff: options.diff, emit,
   });
   const counts = countEvents(events, hosts);
