@@ -29,7 +29,8 @@ const ARCHIVE = /\.(tar\.gz|tgz|zip|jar)$/;
 function readEntry(path: string): LoadedFile {
   try {
     if (ARCHIVE.test(path) && statSync(path).isFile()) return { exists: true, error: 'an archive, not text' };
-    if (statSync(path).size > MAX_TEXT) return { exists: true, error: `larger than ${MAX_TEXT} bytes, too large for copy or template` };
+    const tooLarge = `larger than ${MAX_TEXT} bytes, too large for copy or template`;
+    if (statSync(path).size > MAX_TEXT) return { exists: true, error: tooLarge };
     return { exists: true, text: readFileSync(path, 'utf8') };
   } catch (error) {
     return { exists: existsSync(path), error: (error as Error).message };
@@ -73,7 +74,8 @@ export function loadFiles(playbookFile: string, roles: Iterable<RoleFolders>, ta
     walk(role.filesDir, out);
   }
   for (const task of tasks) {
-    const candidates = srcCandidates(task, task.role === undefined ? undefined : byName.get(task.role), dirname(playbookFile));
+    const role = task.role === undefined ? undefined : byName.get(task.role);
+    const candidates = srcCandidates(task, role, dirname(playbookFile));
     const found = candidates.find((c) => out.get(c)?.exists ?? existsSync(c)) ?? candidates[0];
     if (found !== undefined && !out.has(found)) out.set(found, readEntry(found));
   }

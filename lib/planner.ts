@@ -99,8 +99,8 @@ function planHost(host: string, phase: PhaseSpec, roles: Role[], input: PlanInpu
 /** The loaded role a phase names; the load stage loaded them all, so a miss is a caller's mistake. */
 function roleOf(roles: ReadonlyMap<string, Role>, name: string, where: PhaseSpec['where']): Role {
   const role = roles.get(name);
-  if (!role) throw new ValidationError(`role "${name}" was not loaded (loaded: ${[...roles.keys()].join(', ') || 'none'})`, where);
-  return role;
+  if (role) return role;
+  throw new ValidationError(`role "${name}" was not loaded (loaded: ${[...roles.keys()].join(', ') || 'none'})`, where);
 }
 
 /**

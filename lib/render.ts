@@ -29,7 +29,7 @@ export function addTemplateHelpers(helpers: Record<string, (...args: unknown[]) 
   }
 }
 
-/** Compiled templates by source text. A run's planner owns one (newTemplateCache); without one, each call compiles. */
+/** Compiled templates by source text: a run's planner owns one (newTemplateCache); without one, each call compiles. */
 export type TemplateCache = Map<string, Compiled>;
 export const newTemplateCache = (): TemplateCache => new Map();
 const SINGLE = /^\s*\{\{\s*([^{}#/^!>&~\s][^{}]*?)\s*\}\}\s*$/;
@@ -121,19 +121,14 @@ function compiled(source: string, cache: TemplateCache | undefined): Compiled {
  * @example renderTemplateFile('roles/broker/templates/broker.properties.hbs', vars, 'mq1')
  */
 export function renderTemplateFile(path: string, context: Vars, host?: string): string {
-  let source: string | undefined;
-  try {
-    source = readFileSync(path, 'utf8');
-  } catch {
-    source = undefined;
-  }
-  return renderTemplateText(path, source, context, host);
+  return renderTemplateText(path, readOrNone(path), context, host);
 }
 
-/**
- * Renders the text of template file `path` as loaded beforehand (undefined: the file was not found).
- * @throws TemplateError as renderTemplateFile
- */
+function readOrNone(path: string): string | undefined {
+  try { return readFileSync(path, 'utf8'); } catch { return undefined; }
+}
+
+/** Renders template file `path` from its text, loaded beforehand (undefined: not found); throws as renderTemplateFile. */
 export function renderTemplateText(path: string, source: string | undefined, context: Vars, host?: string, cache?: TemplateCache): string {
   if (source === undefined) throw new TemplateError(`${path}: template not found; check "src" and the role's templates/ folder${onHost(host)}`);
   return renderString(source, context, { file: path, line: 1, col: 1 }, host, cache);

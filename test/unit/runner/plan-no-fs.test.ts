@@ -50,7 +50,8 @@ const guardBinds = (() => {
 })();
 
 /** Arguments as text; a closure (a service gate's check) by its source, since each planning makes its own. */
-const text = (args: unknown): string => JSON.stringify(args, (_, v) => (typeof v === 'function' ? `fn ${String(v)}` : v)) ?? 'undefined';
+const text = (args: unknown): string =>
+  JSON.stringify(args, (_, v) => (typeof v === 'function' ? `fn ${String(v)}` : v)) ?? 'undefined';
 
 /** What a plan says, with modules by name: the form the two plannings are compared in. */
 const shape = (phases: PlannedPhase[]) => phases.map((p) => ({
@@ -67,7 +68,7 @@ const planOf = (loaded: LoadedRun) => planPhases({ ...loaded, modules, tags: [],
 
 const P = suite('planPhases() plans real roles given as data, with no file system');
 
-P('2m2s-sync (hosts-file, java, nameserver, broker, verify…): same plans from an empty folder with node:fs refused', () => {
+P('2m2s-sync (hosts-file, java, nameserver, broker…): same plans from an empty folder, node:fs refused', () => {
   // Relative paths, as the CLI loads them: from an empty working folder any file the planner opened would be missing.
   const loaded = loadRun({ playbook: 'playbooks/2m2s-sync.yaml', inventory: 'inventory/local' }, modules);
   const expected = shape(planOf(loaded));
@@ -86,9 +87,12 @@ P('2m2s-sync (hosts-file, java, nameserver, broker, verify…): same plans from 
   }
 });
 
-const noGuard = guardBinds ? undefined : 'this runtime does not re-bind named node:fs imports (Deno); the empty folder still proves it';
+const noGuard = guardBinds
+  ? undefined
+  : 'this runtime does not re-bind named node:fs imports (Deno); the empty folder still proves it';
 testIf(P, noGuard, 'the guard is real: a named node:fs import throws inside it', () => {
-  const { calls } = withoutFs(() => assert.throws(() => readFileSync('package.json'), /planning called fs\.readFileSync/));
+  const refused = /planning called fs\.readFileSync/;
+  const { calls } = withoutFs(() => assert.throws(() => readFileSync('package.json'), refused));
   assert.equal(calls, ['readFileSync(package.json)']);
 }, { ci: false });
 P.run();
@@ -99,11 +103,15 @@ Pre('an unknown preflight check fails before the task that would fail planning, 
   const dir = mkdtempSync(join(tmpdir(), 'rmqd-preflight-first-'));
   try {
     writeFileSync(join(dir, 'hosts.yaml'), 'all:\n  hosts:\n    h1: { ansible_host: 127.0.0.1 }\n');
-    const book = 'preflight:\n  - check: nosuch\nphases:\n  - hosts: all\n    tasks:\n      - command: echo hi\n        when: not_defined_anywhere\n';
+    const book = 'preflight:\n  - check: nosuch\nphases:\n  - hosts: all\n    tasks:\n'
+      + '      - command: echo hi\n        when: not_defined_anywhere\n';
     writeFileSync(join(dir, 'site.yaml'), book);
     const events: RunEvent[] = [];
     let transports = 0;
-    const options = { playbook: join(dir, 'site.yaml'), inventory: dir, rolesDir: dir, check: false, diff: false, tags: [], skipTags: [], extraVars: {}, forks: 1 };
+    const options = {
+      playbook: join(dir, 'site.yaml'), inventory: dir, rolesDir: dir,
+      check: false, diff: false, tags: [], skipTags: [], extraVars: {}, forks: 1,
+    };
     const makeTransport = () => {
       transports += 1;
       throw new Error('no host may be touched');
