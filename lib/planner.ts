@@ -1,9 +1,12 @@
 // Pure planning: inventory × playbook × options → ordered phases, each with its hosts and their rendered, validated tasks.
+// Data in, plans out: roles and files arrive loaded (roles.ts, load-files.ts); nothing here reads a file.
 import { dirname } from 'node:path';
-import { UsageError } from './errors.ts';
+import { UsageError, ValidationError } from './errors.ts';
+import type { LoadedFiles } from './load-files.ts';
 import { selectHosts } from './patterns.ts';
-import { planTask, type PlannedTask, type TaskFolders } from './planner-task.ts';
-import { loadRole } from './roles.ts';
+import { planTask, type PlannedTask, type TaskFolders, type TaskScope } from './planner-task.ts';
+import { newTemplateCache, type TemplateCache } from './render.ts';
+import type { Role } from './roles.ts';
 import { hostVars, resolveVars } from './vars.ts';
 import type { Inventory, Module, PhaseSpec, Playbook, TaskSpec, Vars } from './types.ts';
 
@@ -36,14 +39,15 @@ export interface PlanInput {
   inventory: Inventory;
   playbook: Playbook;
   modules: ReadonlyMap<string, Module<unknown>>;
-  rolesDir: string;
+  /** Every role the playbook names, by name, as loaded (loadPlaybook's `roles`). */
+  roles: ReadonlyMap<string, Role>;
+  /** The templates and `src` files the tasks may read (loadFiles). */
+  files: LoadedFiles;
   limit?: string;
   tags: string[];
   skipTags: string[];
   extraVars: Vars;
 }
-
-type Role = ReturnType<typeof loadRole>;
 
 /**
  * True when a task survives --tags/--skip-tags; phase tags count as the task's own, `always` ignores --tags.
@@ -76,19 +80,27 @@ function phaseVars(phase: PhaseSpec, roles: Role[]): { roleDefaults: Vars; playV
 }
 
 /** Plans one host of one phase: variables, then every selected task and every handler. */
-function planHost(host: string, phase: PhaseSpec, roles: Role[], input: PlanInput): HostPlan {
+function planHost(host: string, phase: PhaseSpec, roles: Role[], input: PlanInput, templates: TemplateCache): HostPlan {
   const { roleDefaults, playVars } = phaseVars(phase, roles);
   const merged = hostVars(input.inventory, host, { roleDefaults, playVars, extraVars: input.extraVars });
-  const vars = resolveVars(merged, phase.where, input.inventory.hosts.get(host)?.sources);
+  const vars = resolveVars(merged, phase.where, input.inventory.hosts.get(host)?.sources, templates);
   const playbookDir = dirname(input.playbook.file);
-  const folders = (spec: TaskSpec): TaskFolders => {
+  const scope = (spec: TaskSpec): TaskScope => {
     const role = roles.find((r) => r.name === spec.role);
-    return role ? { templatesDir: role.templatesDir, filesDir: role.filesDir, playbookDir } : { playbookDir };
+    const folders: TaskFolders = role ? { templatesDir: role.templatesDir, filesDir: role.filesDir, playbookDir } : { playbookDir };
+    return { host, vars, folders, files: input.files, templates };
   };
   const selected = phase.tasks.filter((t) => taskSelected(t.tags, phase.tags, input.tags, input.skipTags));
-  const tasks = selected.flatMap((spec) => planTask(spec, input.modules, vars, host, folders(spec)));
-  const handlers = phase.handlers.map((spec) => ({ name: spec.name, tasks: planTask(spec, input.modules, vars, host, folders(spec)) }));
+  const tasks = selected.flatMap((spec) => planTask(spec, input.modules, scope(spec)));
+  const handlers = phase.handlers.map((spec) => ({ name: spec.name, tasks: planTask(spec, input.modules, scope(spec)) }));
   return { host, vars, tasks, handlers };
+}
+
+/** The loaded role a phase names; the load stage loaded them all, so a miss is a caller's mistake. */
+function roleOf(roles: ReadonlyMap<string, Role>, name: string, where: PhaseSpec['where']): Role {
+  const role = roles.get(name);
+  if (role) return role;
+  throw new ValidationError(`role "${name}" was not loaded (loaded: ${[...roles.keys()].join(', ') || 'none'})`, where);
 }
 
 /**
@@ -96,20 +108,16 @@ function planHost(host: string, phase: PhaseSpec, roles: Role[], input: PlanInpu
  * All configuration errors surface here, before any connection is opened.
  * @returns phases in playbook order
  * @throws ValidationError, TemplateError, ConfigError or UsageError naming file:line:col and host
- * @example planPhases({ inventory, playbook, modules, rolesDir: 'roles', tags: [], skipTags: [], extraVars: {} })
+ * @example planPhases({ inventory, playbook, modules, roles, files, tags: [], skipTags: [], extraVars: {} })
  */
 export function planPhases(input: PlanInput): PlannedPhase[] {
   const allowed = limitedHosts(input.inventory, input.limit);
-  const roleCache = new Map<string, Role>();
-  const roleOf = (name: string, where: PhaseSpec['where']): Role => {
-    const role = roleCache.get(name) ?? loadRole(input.rolesDir, name, input.modules, where);
-    roleCache.set(name, role);
-    return role;
-  };
+  // Compiled templates live as long as this call: the same text renders for every host and phase.
+  const templates = newTemplateCache();
   return input.playbook.phases.map((spec) => {
-    const roles = spec.roles.map((ref) => roleOf(ref.name, ref.where));
+    const roles = spec.roles.map((ref) => roleOf(input.roles, ref.name, ref.where));
     const hosts = selectHosts(input.inventory, spec.hosts, spec.where, input.playbook.optionalGroups).filter((h) => !allowed || allowed.has(h));
-    const plans = new Map(hosts.map((host) => [host, planHost(host, spec, roles, input)] as const));
+    const plans = new Map(hosts.map((host) => [host, planHost(host, spec, roles, input, templates)] as const));
     return { spec, hosts, plans };
   });
 }

@@ -1,8 +1,8 @@
 // Loads and validates a playbook: preflight checks and phases, with role tasks and handlers expanded in.
 import { basename, extname } from 'node:path';
 import { ValidationError } from './errors.ts';
-import { loadRole } from './roles.ts';
-import { knownModuleNames, notifyWhere, parseTaskList } from './task-list.ts';
+import { loadRole, type RoleCache } from './roles.ts';
+import { knownModuleNames, parseTaskList } from './task-list.ts';
 import type { ModuleNames } from './task-list.ts';
 import type { PhaseSpec, Playbook, PreflightSpec, RoleRef, Vars } from './types.ts';
 import { expectInt, expectListAt, expectMapAt, expectString, expectStringList, rejectUnknownAt } from './validate.ts';
@@ -13,6 +13,8 @@ import type { LoadedYaml } from './yaml.ts';
 export interface LoadPlaybookOptions {
   rolesDir: string;
   modules: ModuleNames;
+  /** Receives every role the playbook loads (the caller hands them to the planner as data). */
+  roles?: RoleCache;
 }
 
 type Path = YamlPath;
@@ -29,6 +31,7 @@ const PHASE_KEYS = ['name', 'hosts', 'roles', 'tasks', 'handlers', 'vars', 'tags
 export function loadPlaybook(file: string, opts: LoadPlaybookOptions): Playbook {
   const y = readYaml(file);
   const names = knownModuleNames(opts.modules);
+  const roleCache = opts.roles ?? new Map();
   const data = y.data;
   const top: Vars = Array.isArray(data) ? { phases: data } : data !== null && typeof data === 'object' ? (data as Vars) : {};
   if (!Array.isArray(data)) {
@@ -47,7 +50,7 @@ export function loadPlaybook(file: string, opts: LoadPlaybookOptions): Playbook 
     optionalGroups: top.optional_groups === undefined
       ? []
       : expectStringList(top.optional_groups, 'optional_groups', y.locate(['optional_groups'])),
-    phases: phases.map((_, i) => parsePhase(y, [...phasesPath, i], names, opts.rolesDir)),
+    phases: phases.map((_, i) => parsePhase(y, [...phasesPath, i], names, opts.rolesDir, roleCache)),
   };
 }
 
@@ -58,14 +61,14 @@ function parsePreflight(y: LoadedYaml, value: unknown, path: Path): PreflightSpe
   return { check: expectString(check, 'check', y.locate([...path, 'check'])), args, where: y.locate(path) };
 }
 
-function parsePhase(y: LoadedYaml, path: Path, names: string[], rolesDir: string): PhaseSpec {
+function parsePhase(y: LoadedYaml, path: Path, names: string[], rolesDir: string, cache: RoleCache): PhaseSpec {
   const map = expectMapAt(y, valueAt(y, path), path, 'a phase');
   rejectUnknownAt(y, map, path, PHASE_KEYS, 'phase');
   const at = (key: string) => y.locate([...path, key]);
   if (map.hosts === undefined) throw new ValidationError('a phase needs "hosts:" (a group, a host or a pattern such as "brokers:!mq3")', y.locate(path));
   const hosts = expectString(map.hosts, 'hosts', at('hosts'));
   const roles = expectListAt(y, map.roles ?? [], [...path, 'roles'], 'roles').map((_, i) => parseRoleRef(y, [...path, 'roles', i]));
-  const loaded = roles.map((ref) => loadRole(rolesDir, ref.name, names, ref.where));
+  const loaded = roles.map((ref) => loadRole(rolesDir, ref.name, names, ref.where, cache));
   const phase: PhaseSpec = {
     name: map.name === undefined ? hosts : expectString(map.name, 'name', at('name')),
     hosts,
@@ -108,7 +111,7 @@ function rejectUnknownHandlers(phase: PhaseSpec): void {
     if (unknown !== undefined) {
       throw new ValidationError(
         `task "${task.name}" notifies "${unknown}", which is not a handler of phase "${phase.name}" (handlers: ${[...handlers].join(', ') || 'none'})`,
-        notifyWhere(task) ?? task.where,
+        task.notifyWhere ?? task.where,
       );
     }
   }

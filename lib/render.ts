@@ -29,7 +29,9 @@ export function addTemplateHelpers(helpers: Record<string, (...args: unknown[]) 
   }
 }
 
-const cache = new Map<string, Compiled>();
+/** Compiled templates by source text: a run's planner owns one (newTemplateCache); without one, each call compiles. */
+export type TemplateCache = Map<string, Compiled>;
+export const newTemplateCache = (): TemplateCache => new Map();
 const SINGLE = /^\s*\{\{\s*([^{}#/^!>&~\s][^{}]*?)\s*\}\}\s*$/;
 const SIMPLE_PATH = /^[A-Za-z_@][\w-]*(?:\.(?:[\w-]+|\[[^\]]+\]))*$/;
 
@@ -96,8 +98,8 @@ function checkBlockRefs(refs: readonly BlockRef[], context: unknown): void {
   }
 }
 
-function compiled(source: string): Compiled {
-  let fn = cache.get(source);
+function compiled(source: string, cache: TemplateCache | undefined): Compiled {
+  let fn = cache?.get(source);
   if (!fn) {
     const ast = hb.parse(source);
     const refs = blockRefs(ast as AstNode);
@@ -108,7 +110,7 @@ function compiled(source: string): Compiled {
       checkBlockRefs(refs, context);
       return template(context).replaceAll(MARK, '');
     };
-    cache.set(source, fn);
+    cache?.set(source, fn);
   }
   return fn;
 }
@@ -119,23 +121,27 @@ function compiled(source: string): Compiled {
  * @example renderTemplateFile('roles/broker/templates/broker.properties.hbs', vars, 'mq1')
  */
 export function renderTemplateFile(path: string, context: Vars, host?: string): string {
-  let source: string;
-  try {
-    source = readFileSync(path, 'utf8');
-  } catch {
-    throw new TemplateError(`${path}: template not found; check "src" and the role's templates/ folder${onHost(host)}`);
-  }
-  return renderString(source, context, { file: path, line: 1, col: 1 }, host);
+  return renderTemplateText(path, readOrNone(path), context, host);
+}
+
+function readOrNone(path: string): string | undefined {
+  try { return readFileSync(path, 'utf8'); } catch { return undefined; }
+}
+
+/** Renders template file `path` from its text, loaded beforehand (undefined: not found); throws as renderTemplateFile. */
+export function renderTemplateText(path: string, source: string | undefined, context: Vars, host?: string, cache?: TemplateCache): string {
+  if (source === undefined) throw new TemplateError(`${path}: template not found; check "src" and the role's templates/ folder${onHost(host)}`);
+  return renderString(source, context, { file: path, line: 1, col: 1 }, host, cache);
 }
 
 /**
  * Renders a template held in a string; `where` is the string's own position (in a YAML file, say).
  * @throws TemplateError naming the position, the problem and the host
  */
-export function renderString(text: string, context: Vars, where: Where, host?: string): string {
+export function renderString(text: string, context: Vars, where: Where, host?: string, cache?: TemplateCache): string {
   if (!text.includes('{{')) return text;
   try {
-    return compiled(text)(context);
+    return compiled(text, cache)(context);
   } catch (err) {
     throw explain(err, text, where, host);
   }
@@ -146,22 +152,22 @@ export function renderString(text: string, context: Vars, where: Where, host?: s
  * `{{ expr }}` yields the expression's raw value, so numbers, booleans, lists and mappings keep their type.
  * @example renderValue('{{ ports }}', { ports: [1, 2] }, where) // => [1, 2]
  */
-export function renderValue(value: unknown, context: Vars, where: Where, host?: string): unknown {
-  if (typeof value === 'string') return renderScalar(value, context, where, host);
-  if (Array.isArray(value)) return value.map((item) => renderValue(item, context, where, host));
+export function renderValue(value: unknown, context: Vars, where: Where, host?: string, cache?: TemplateCache): unknown {
+  if (typeof value === 'string') return renderScalar(value, context, where, host, cache);
+  if (Array.isArray(value)) return value.map((item) => renderValue(item, context, where, host, cache));
   if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, context, where, host)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, context, where, host, cache)]));
   }
   return value;
 }
 
-function renderScalar(text: string, context: Vars, where: Where, host: string | undefined): unknown {
+function renderScalar(text: string, context: Vars, where: Where, host: string | undefined, cache: TemplateCache | undefined): unknown {
   const expr = SINGLE.exec(text)?.[1];
-  if (expr === undefined) return renderString(text, context, where, host);
+  if (expr === undefined) return renderString(text, context, where, host, cache);
   if (SIMPLE_PATH.test(expr) && !expr.startsWith('@')) return lookupPath(context, expr, where, host);
-  if (!/\s/.test(expr)) return renderString(text, context, where, host);
+  if (!/\s/.test(expr)) return renderString(text, context, where, host, cache);
   captured = undefined;
-  renderString(`{{__capture (${expr})}}`, context, where, host);
+  renderString(`{{__capture (${expr})}}`, context, where, host, cache);
   return captured;
 }
 

@@ -18,22 +18,18 @@ export interface Role {
   filesDir: string;
 }
 
-/** Roles do not change during a run; one cache keyed by folder and name saves re-reading them per phase. */
-const cache = new Map<string, Role>();
-
-/** Forgets loaded roles (for long-lived processes and tests that rewrite role files). */
-export function clearRoleCache(): void {
-  cache.clear();
-}
+/** Roles loaded so far by one load (a playbook's phases share them): folder and name → role. Owned by the caller. */
+export type RoleCache = Map<string, Role>;
 
 /**
  * Loads a role from `<rolesDir>/<name>/`: tasks/main.yaml (required), handlers/main.yaml and defaults/main.yaml (optional),
  * meta/main.yaml `dependencies:` (optional: roles whose defaults apply under this role's and whose tasks run first).
  * @param where the place that names the role (a phase's `roles:` entry), for errors
+ * @param cache the roles this load already read (each is read once per load; nothing outlives the caller's map)
  * @throws ValidationError for an unknown role (listing the known ones), a bad task or a dependency cycle; ConfigError for bad YAML
  * @example loadRole('roles', 'broker', ['template', 'service'], phase.where).defaults
  */
-export function loadRole(rolesDir: string, name: string, modules: ModuleNames, where: Where, parents: string[] = []): Role {
+export function loadRole(rolesDir: string, name: string, modules: ModuleNames, where: Where, cache: RoleCache = new Map(), parents: string[] = []): Role {
   const key = `${resolve(rolesDir)}\u0000${name}`;
   const cached = cache.get(key);
   if (cached) return cached;
@@ -43,7 +39,7 @@ export function loadRole(rolesDir: string, name: string, modules: ModuleNames, w
   }
   const tasksFile = yamlFile(join(dir, 'tasks'));
   if (!tasksFile) throw new ValidationError(`role "${name}" has no tasks: create ${join(dir, 'tasks', 'main.yaml')}`, where);
-  const deps = readDependencies(dir, [...parents, name]).map((dep) => loadRole(rolesDir, dep, modules, where, [...parents, name]));
+  const deps = readDependencies(dir, [...parents, name]).map((dep) => loadRole(rolesDir, dep, modules, where, cache, [...parents, name]));
   const role: Role = {
     name,
     dir,

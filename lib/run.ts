@@ -1,14 +1,12 @@
 // Public API: load → preflight → plan → prepare → execute → recap; returns a RunSummary and never prints.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { ValidationError } from './errors.ts';
 import { execute } from './executor.ts';
 import { exitCodeOf } from './exit-codes.ts';
 import { causeOf, declaredState, DECLARED_FILE, loadDeclared, saveDeclared, taskKey, type DeclaredState } from './intent.ts';
-import { loadInventory } from './inventory.ts';
+import { loadRun } from './load-run.ts';
 import { modules as registry } from './modules/index.ts';
-import { loadPlaybook } from './playbook.ts';
-import { planPhases, type PlannedPhase } from './planner.ts';
+import { planPhases, type HostPlan, type PlannedHandler, type PlannedPhase, type PlannedTask } from './planner.ts';
 import { selectionSkips } from './skip-selection.ts';
 import { preflightChecks } from './preflight.ts';
 import { makeRedactor, redactError, secretValues, type Redactor } from './redact.ts';
@@ -61,12 +59,6 @@ export interface PlannedRun {
   redact: Redactor;
 }
 
-function rolesDirFor(options: RunOptions): string {
-  if (options.rolesDir) return options.rolesDir;
-  const beside = join(dirname(options.playbook), 'roles');
-  return existsSync(beside) ? beside : join(dirname(options.playbook), '..', 'roles');
-}
-
 /** Runs every `preflight:` check of the playbook over the whole inventory; returns their warnings. */
 function runPreflight(inventory: Inventory, playbook: Playbook, extraVars: Vars): string[] {
   if (playbook.preflight.length === 0) return [];
@@ -91,32 +83,46 @@ function redactorOf(phases: PlannedPhase[], extraVars: Vars): Redactor {
  */
 export async function planRun(options: RunOptions, deps: RunDeps = {}): Promise<PlannedRun> {
   const modules = deps.modules ?? registry;
-  const rolesDir = rolesDirFor(options);
-  const inventory = loadInventory(options.inventory);
-  const playbook = loadPlaybook(options.playbook, { rolesDir, modules });
-  const input = { inventory, playbook, modules, rolesDir, tags: options.tags, skipTags: options.skipTags, extraVars: options.extraVars };
-  // Whole-inventory checks first: their errors name the inventory variable, not a role task that uses it.
+  // Load: every file planning needs is read here, once; planning below works on this data alone.
+  const { inventory, playbook, roles, files } = loadRun(options, modules);
+  // Check: whole-inventory preflight before planning, so its errors name the inventory variable, not a role task.
   const preflight = runPreflight(inventory, playbook, options.extraVars);
+  const input = { inventory, playbook, modules, roles, files, tags: options.tags, skipTags: options.skipTags, extraVars: options.extraVars };
   const phases = planPhases(options.limit === undefined ? input : { ...input, limit: options.limit });
-  const typos = nearMissWarnings(inventory, playbookVariables(playbook, rolesDir, modules));
+  const typos = nearMissWarnings(inventory, playbookVariables(playbook, roles));
   const warnings = [...typos, ...preflight];
   return { inventory, playbook, phases, warnings, redact: redactorOf(phases, options.extraVars) };
 }
 
-/** Runs module.prepare() once per distinct arguments (controller-side work such as fetching a distribution). */
-async function prepareModules(phases: PlannedPhase[], check: boolean): Promise<void> {
+/**
+ * Runs module.prepare() once per distinct arguments (controller-side work such as fetching a distribution) and
+ * returns the phases with the prepared arguments; the planned phases stay as planned (intent digests read those).
+ */
+async function prepareModules(phases: PlannedPhase[], check: boolean): Promise<PlannedPhase[]> {
   const prepared = new Map<string, Promise<unknown>>();
+  const prepareTask = async (task: PlannedTask): Promise<PlannedTask> => {
+    const prepare = task.module.prepare;
+    if (!prepare || task.skipReason !== undefined) return task;
+    const key = `${task.module.name}\0${JSON.stringify(task.args)}`;
+    if (!prepared.has(key)) prepared.set(key, prepare.call(task.module, task.args, { check }));
+    return { ...task, args: await prepared.get(key) };
+  };
+  const prepareAll = async (tasks: PlannedTask[]): Promise<PlannedTask[]> => {
+    const out: PlannedTask[] = [];
+    for (const task of tasks) out.push(await prepareTask(task));
+    return out;
+  };
+  const out: PlannedPhase[] = [];
   for (const phase of phases) {
-    for (const plan of phase.plans.values()) {
-      for (const task of [...plan.tasks, ...plan.handlers.flatMap((h) => h.tasks)]) {
-        const prepare = task.module.prepare;
-        if (!prepare || task.skipReason !== undefined) continue;
-        const key = `${task.module.name}\0${JSON.stringify(task.args)}`;
-        if (!prepared.has(key)) prepared.set(key, prepare.call(task.module, task.args, { check }));
-        task.args = await prepared.get(key);
-      }
+    const plans = new Map<string, HostPlan>();
+    for (const [host, plan] of phase.plans) {
+      const handlers: PlannedHandler[] = [];
+      for (const h of plan.handlers) handlers.push({ ...h, tasks: await prepareAll(h.tasks) });
+      plans.set(host, { ...plan, tasks: await prepareAll(plan.tasks), handlers });
     }
+    out.push({ ...phase, plans });
   }
+  return out;
 }
 
 /** Puts module and cause on task events; saves the declared digests after a clean run. */
@@ -188,9 +194,9 @@ async function executePlanned(planned: PlannedRun, options: RunOptions, sink: (e
   const hosts = [...new Set(planned.phases.flatMap((p) => p.hosts))];
   emit({ kind: 'start', playbook: options.playbook, check: options.check, diff: options.diff, hosts });
   planned.warnings.forEach((message) => emit({ kind: 'warning', message }));
-  await prepareModules(planned.phases, options.check);
+  const phases = await prepareModules(planned.phases, options.check);
   const result = await execute({
-    phases: planned.phases, inventory: planned.inventory, makeTransport: withResolvedVars(planned.inventory, options.extraVars, deps.makeTransport ?? makeTransport),
+    phases, inventory: planned.inventory, makeTransport: withResolvedVars(planned.inventory, options.extraVars, deps.makeTransport ?? makeTransport),
     forks: options.forks, check: options.check, diff: options.diff, emit,
   });
   const counts = countEvents(events, hosts);

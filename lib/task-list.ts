@@ -12,16 +12,11 @@ export type ModuleNames = readonly string[] | ReadonlyMap<string, unknown>;
 
 type Path = YamlPath;
 const TASK_KEYS = ['name', 'notify', 'tags', 'when', 'become', 'changed_when', 'loop', 'loop_control'];
-/** Where each task wrote `notify`, so an unknown handler is reported at that line. */
-const notifyWhereOf = new WeakMap<TaskSpec, Where>();
 
 /** The names in a module list or registry. */
 export function knownModuleNames(modules: ModuleNames): string[] {
   return Array.isArray(modules) ? [...modules] : [...(modules as ReadonlyMap<string, unknown>).keys()];
 }
-
-/** Where `task` wrote `notify` (undefined for a task without one). */
-export const notifyWhere = (task: TaskSpec): Where | undefined => notifyWhereOf.get(task);
 
 /**
  * Parses a list of tasks (a phase's tasks or handlers, or a role's tasks/main.yaml); a `block:` entry gives its
@@ -70,7 +65,7 @@ function parseTask(y: LoadedYaml, value: unknown, path: Path, names: readonly st
   if (map.changed_when !== undefined) task.changedWhen = conditionText(map.changed_when, 'changed_when', at('changed_when'));
   if (map.loop !== undefined) task.loop = expectLoop(map.loop, at('loop'));
   if (map.loop_control !== undefined) task.loopLabel = loopLabelOf(y, map, [...path, 'loop_control']);
-  if (map.notify !== undefined) notifyWhereOf.set(task, at('notify'));
+  if (map.notify !== undefined) task.notifyWhere = at('notify');
   return task;
 }
 

@@ -45,6 +45,8 @@ export interface TaskSpec {
   args: Vars;
   where: Where;
   notify: string[];
+  /** Where `notify` is written, so an unknown handler is reported at that line. */
+  notifyWhere?: Where;
   tags: string[];
   /** Variable name (or "!name") that must be truthy (falsy) for the task to run on a host. */
   when?: string;
@@ -192,6 +194,11 @@ export interface ValidateContext {
   renderFile(src: string): string;
   /** Resolves a file shipped with the task's role (roles/<role>/files/<src>) or relative to the playbook. */
   resolveFile(src: string): string;
+  /**
+   * The text of a path resolveFile gave, as the load stage read it; throws an Error saying why it cannot be read.
+   * The planner always gives it; module tests that only pass `content` may leave it out.
+   */
+  readFile?(path: string): string;
 }
 
 /** A task module: validates arguments, names the facts it needs, and plans from them without I/O. */

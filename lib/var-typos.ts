@@ -1,8 +1,7 @@
 // Inventory variables that no role reads but that are one typo away from one that does ("broker_heep" → broker_heap).
 import { formatWhere } from './errors.ts';
 import { suggest } from './suggest.ts';
-import type { ModuleNames } from './task-list.ts';
-import { loadRole } from './roles.ts';
+import type { Role } from './roles.ts';
 import type { Inventory, Playbook } from './types.ts';
 
 /**
@@ -33,14 +32,14 @@ export function nearMissWarnings(inventory: Inventory, known: ReadonlySet<string
 
 /**
  * Variables the playbook declares: its roles' defaults, role-scoped vars and play vars.
- * @example playbookVariables(playbook, 'roles', modules).has('broker_heap') // => true
+ * @example playbookVariables(playbook, roles).has('broker_heap') // => true
  */
-export function playbookVariables(playbook: Playbook, rolesDir: string, modules: ModuleNames): Set<string> {
+export function playbookVariables(playbook: Playbook, roles: ReadonlyMap<string, Pick<Role, 'defaults'>>): Set<string> {
   const names = new Set<string>();
   for (const phase of playbook.phases) {
     Object.keys(phase.vars).forEach((n) => names.add(n));
     for (const ref of phase.roles) {
-      Object.keys(loadRole(rolesDir, ref.name, modules, ref.where).defaults).forEach((n) => names.add(n));
+      Object.keys(roles.get(ref.name)?.defaults ?? {}).forEach((n) => names.add(n));
       Object.keys(ref.vars).forEach((n) => names.add(n));
     }
   }

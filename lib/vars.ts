@@ -1,7 +1,7 @@
 // A host's variables: layers merged by precedence, magic variables, `{{ }}` references resolved, and -e parsing.
 import { TemplateError, UsageError, ValidationError } from './errors.ts';
 import { formatWhere } from './errors.ts';
-import { renderValue } from './render.ts';
+import { renderValue, type TemplateCache } from './render.ts';
 import type { Inventory, Vars, Where } from './types.ts';
 import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
 import { controlProblem, controlProblems } from './control-chars.ts';
@@ -133,10 +133,11 @@ function tryResolve(vars: Vars, sources: Record<string, Where> | undefined): Var
  * Renders every variable whose value holds `{{`, against the whole variable set, so variables may refer
  * to each other (`store_root: "{{ base_dir }}/store"`) in any order. A lone `{{ x }}` keeps x's type.
  * @param where fallback position for errors; `sources` (Host.sources) gives each variable's own file
+ * @param cache compiled templates to reuse (the planner's, one per run)
  * @throws TemplateError for a reference cycle (naming the variables) or an undefined variable
  * @example resolveVars(hostVars(inv, 'mq1'), undefined, inv.hosts.get('mq1')?.sources)
  */
-export function resolveVars(vars: Vars, where?: Where, sources?: Record<string, Where>): Vars {
+export function resolveVars(vars: Vars, where?: Where, sources?: Record<string, Where>, cache?: TemplateCache): Vars {
   const done = new Map<string, unknown>();
   const active: string[] = [];
   const placeOf = (key: string): Where => sources?.[key] ?? where ?? { file: `variable "${key}"`, line: 1, col: 1 };
@@ -152,7 +153,7 @@ export function resolveVars(vars: Vars, where?: Where, sources?: Record<string, 
       return raw;
     }
     active.push(key);
-    const value = renderValue(raw, context, placeOf(key), typeof vars.inventory_hostname === 'string' ? vars.inventory_hostname : undefined);
+    const value = renderValue(raw, context, placeOf(key), typeof vars.inventory_hostname === 'string' ? vars.inventory_hostname : undefined, cache);
     active.pop();
     done.set(key, value);
     return value;

@@ -1,5 +1,4 @@
 // copy: a file with declared content and attributes; compared by sha256, written atomically only when it differs.
-import { readFileSync } from 'node:fs';
 import { ValidationError } from '../errors.ts';
 import type { Change, FileDiff, Module, Plan, PlanContext, ProbeResult, ValidateContext, Vars, Where } from '../types.ts';
 import { expectAbsolutePath, expectMode, expectOneOf, expectString, rejectUnknownKeys, requireKeys } from '../validate.ts';
@@ -116,7 +115,8 @@ function declaredContent(raw: Vars, where: Where, ctx: ValidateContext): string 
   if (raw.content !== undefined) return expectString(raw.content, 'content', where);
   const path = ctx.resolveFile(expectString(raw.src, 'src', where));
   try {
-    return readFileSync(path, 'utf8');
+    if (!ctx.readFile) throw new Error('no file reader in this context');
+    return ctx.readFile(path);
   } catch (error) {
     throw new ValidationError(`copy: cannot read src "${String(raw.src)}" (${path}): ${(error as Error).message}`, where);
   }

@@ -1,7 +1,7 @@
 // loadRole() with meta/main.yaml dependencies: dependency defaults rank below the role's own, dependency tasks run first.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { clearRoleCache, loadRole } from '../../../lib/roles.ts';
+import { loadRole } from '../../../lib/roles.ts';
 import { thrown, writeTree } from './tmp-tree.ts';
 
 const where = { file: 'playbook.yaml', line: 3, col: 5 };
@@ -23,14 +23,12 @@ const dir = writeTree({
 const S = suite('loadRole() applies meta dependencies like Ansible');
 
 S('defaults: dependency first, the role own values win', () => {
-  clearRoleCache();
   const role = loadRole(dir, 'app', ['command'], where);
   assert.equal(role.defaults, { shared: 'from-common', overridden: 'from-app' });
   assert.equal(role.tasks.map((t) => t.name), ['common task', 'app task']);
 });
 
 S('a cycle and an unknown dependency are errors naming the roles', () => {
-  clearRoleCache();
   assert.match(thrown(() => loadRole(dir, 'loop-a', ['command'], where)).message, 'role dependency cycle: loop-a → loop-b → loop-a');
   assert.match(thrown(() => loadRole(dir, 'bad', ['command'], where)).message, 'unknown role "missing-role"');
 });

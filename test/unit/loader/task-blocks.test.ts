@@ -81,12 +81,15 @@ Bad('table', () => {
 });
 Bad.run();
 
+/** A host's scope for planTask(): no role folders, no loaded files, a fresh template cache. */
+const scope = (vars: Record<string, unknown>) => ({ host: 'h', vars, folders: { playbookDir: '.' }, files: new Map(), templates: new Map() });
+
 const Plan = suite("planTask(): a block's when false skips all its tasks, true runs them");
 Plan('per host and item, with the task\'s own when ANDed after the block\'s', () => {
   const { tasks } = roleTasks(BLOCK);
   const instances = [{ name: 'a', on: true }, { name: 'b', on: false }];
   const plan = (vars: Record<string, unknown>) =>
-    tasks.flatMap((t) => planTask(t, testModules, { instances, ...vars }, 'h', { playbookDir: '.' }))
+    tasks.flatMap((t) => planTask(t, testModules, scope({ instances, ...vars })))
       .map((p) => `${p.label}:${p.skipReason === undefined ? 'run' : p.skipReason}`);
   assert.equal(plan({ gated: true, deep: true }), [
     'before:run',
@@ -101,7 +104,7 @@ Plan('per host and item, with the task\'s own when ANDed after the block\'s', ()
 });
 Plan('a block condition on an undefined variable is an error at the block\'s when', () => {
   const { tasks, file } = roleTasks('- when: missing\n  block:\n    - flag: { path: /x, content: x }\n');
-  const err = thrown(() => planTask(tasks[0]!, testModules, {}, 'h', { playbookDir: '.' }));
+  const err = thrown(() => planTask(tasks[0]!, testModules, scope({})));
   assert.match(err.message, `${file}:1:9: h: "when: missing" uses variable "missing"`);
 });
 Plan.run();

@@ -1,6 +1,7 @@
 // brokerPropertyChanges(): key-by-key drift of a broker config, hand edits and broker-written runtime changes, table-driven.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
 import { knownBrokerKeys } from '../../../lib/rocketmq/broker-keys.ts';
 import { brokerConfigChanges, brokerPropertyChanges, isBrokerWritten, RUNTIME_NOTE } from '../../../lib/rocketmq/broker-config-drift.ts';
 import { copyModule } from '../../../lib/modules/copy.ts';
@@ -97,7 +98,11 @@ const Src = suite("copyModule.validate() takes the declared text from src (the r
 Src('reads the resolved file; a missing one names src and its path', () => {
   const where = { file: 'p.yaml', line: 1, col: 1 };
   const file = new URL('../../../lib/rocketmq/broker-keys.json', import.meta.url).pathname;
-  const ctx = { host: 'h', vars: {}, renderFile: (s: string) => s, resolveFile: (s: string) => (s === 'keys.json' ? file : `/nowhere/${s}`) };
+  const ctx = {
+    host: 'h', vars: {}, renderFile: (s: string) => s, resolveFile: (s: string) => (s === 'keys.json' ? file : `/nowhere/${s}`),
+    // As the planner's: the text the load stage read, or the read error it met.
+    readFile: (path: string) => readFileSync(path, 'utf8'),
+  };
   const args = copyModule.validate({ dest: '/opt/x/keys.json', src: 'keys.json' }, where, ctx);
   assert.match(args.content, '"rocketmqVersion": "5.5.0"');
   assert.throws(() => copyModule.validate({ dest: '/opt/x/y', src: 'gone.java' }, where, ctx), /cannot read src "gone.java" \(\/nowhere\/gone.java\)/);

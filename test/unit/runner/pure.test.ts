@@ -13,6 +13,9 @@ import { formatRecap } from '../../../lib/report.ts';
 import { unifiedDiff } from '../../../lib/report-diff.ts';
 import { taskSpec, testModules, where } from './fixtures.ts';
 
+/** A host's scope for planTask(): no role folders, no loaded files, a fresh template cache. */
+const scope = (vars: Record<string, unknown>) => ({ host: 'h', vars, folders: { playbookDir: '.' }, files: new Map(), templates: new Map() });
+
 const Tags = suite('taskSelected() applies --tags and --skip-tags');
 const TAG_CASES: Array<[string[], string[], string[], string[], boolean]> = [
   [[], [], [], [], true],
@@ -46,7 +49,7 @@ Conditions.run();
 const Loops = suite('planTask() expands loops, skips by `when` and renders arguments per item');
 Loops('one planned task per item, labelled with the item; when evaluated per item', () => {
   const spec = taskSpec('write', 'flag', { args: { path: '/tmp/{{ item }}', content: 'x' }, loop: '{{ names }}', when: '{{#if (eq item "b")}}false{{else}}true{{/if}}' });
-  const planned = planTask(spec, testModules, { names: ['a', 'b'] }, 'h', { playbookDir: '.' });
+  const planned = planTask(spec, testModules, scope({ names: ['a', 'b'] }));
   assert.equal(planned.map((t) => [t.label, t.skipReason === undefined, t.args]), [
     ['write (a)', true, { path: '/tmp/a', content: 'x' }],
     ['write (b)', false, undefined],
@@ -54,11 +57,11 @@ Loops('one planned task per item, labelled with the item; when evaluated per ite
 });
 Loops('a loop that is not a list is an error at the task', () => {
   const spec = taskSpec('write', 'flag', { args: { path: '/x', content: 'x' }, loop: '{{ n }}' });
-  assert.throws(() => planTask(spec, testModules, { n: 1 }, 'h', { playbookDir: '.' }), /test\.yaml:1:1: h: task "write": "loop" must be a list/);
+  assert.throws(() => planTask(spec, testModules, scope({ n: 1 })), /test\.yaml:1:1: h: task "write": "loop" must be a list/);
 });
 Loops('changed_when: false makes a task never count as a change', () => {
   const spec = taskSpec('w', 'flag', { args: { path: '/x', content: 'x' }, changedWhen: 'false' });
-  assert.is(planTask(spec, testModules, {}, 'h', { playbookDir: '.' })[0]?.countsAsChange, false);
+  assert.is(planTask(spec, testModules, scope({}))[0]?.countsAsChange, false);
 });
 Loops.run();
 
