@@ -4,7 +4,7 @@
 const argv = globalThis.Deno ? Deno.args : process.argv.slice(2).filter((a, i) => !(i === 0 && /run\.mjs$/.test(a)));
 let cli;
 if (globalThis.Deno) {
-  cli = await import('./lib/cli.ts');
+  cli = await import('./lib/cli/main.ts');
 } else {
   const { freshBundle } = await import('./build/fresh.mjs');
   const bundle = process.env.RMQD_NO_BUNDLE ? undefined : freshBundle(new URL('.', import.meta.url));
@@ -13,7 +13,7 @@ if (globalThis.Deno) {
   } else {
     const { register } = await import('tsx/esm/api');
     register();
-    cli = await import('./lib/cli.ts');
+    cli = await import('./lib/cli/main.ts');
   }
 }
 await cli.main(argv);

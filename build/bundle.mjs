@@ -37,7 +37,7 @@ export async function bundle() {
   await rm(temp, { recursive: true, force: true });
   await mkdir(temp, { recursive: true });
   await build({
-    entryPoints: { cli: join(ROOT, 'lib', 'cli.ts') }, outdir: temp, bundle: true, splitting: true, format: 'esm',
+    entryPoints: { cli: join(ROOT, 'lib', 'cli', 'main.ts') }, outdir: temp, bundle: true, splitting: true, format: 'esm',
     platform: 'node', target: 'node20', plugins: [keepSourcePaths], logLevel: 'warning',
     // Bundled CommonJS packages (handlebars) call require() for Node built-ins.
     banner: { js: "import { createRequire as __rmqdRequire } from 'node:module'; const require = __rmqdRequire(import.meta.url);" },

@@ -1,19 +1,19 @@
 // Public API: load → preflight → plan → prepare → execute → recap; returns a RunSummary and never prints.
 import { join } from 'node:path';
-import { ValidationError } from './errors.ts';
-import { execute } from './executor.ts';
-import { exitCodeOf } from './exit-codes.ts';
-import { causeOf, declaredState, DECLARED_FILE, loadDeclared, saveDeclared, taskKey, type DeclaredState } from './intent.ts';
-import { loadRun } from './load-run.ts';
+import { ValidationError } from './shared/errors.ts';
+import { execute } from './execute/executor.ts';
+import { exitCodeOf } from './cli/exit-codes.ts';
+import { causeOf, declaredState, DECLARED_FILE, loadDeclared, saveDeclared, taskKey, type DeclaredState } from './cron/intent.ts';
+import { loadRun } from './load/load-run.ts';
 import { modules as registry } from './modules/index.ts';
-import { planPhases, type HostPlan, type PlannedHandler, type PlannedPhase, type PlannedTask } from './planner.ts';
-import { selectionSkips } from './skip-selection.ts';
-import { preflightChecks } from './preflight.ts';
-import { makeRedactor, redactError, secretValues, type Redactor } from './redact.ts';
-import { makeTransport } from './transports/connect.ts';
-import { hostVars, resolveVars } from './vars.ts';
-import { nearMissWarnings, playbookVariables } from './var-typos.ts';
-import type { Host, HostCounts, Inventory, Module, Playbook, RunEvent, Transport, Vars } from './types.ts';
+import { planPhases, type HostPlan, type PlannedHandler, type PlannedPhase, type PlannedTask } from './plan/planner.ts';
+import { selectionSkips } from './plan/skip-selection.ts';
+import { preflightChecks } from './check/preflight.ts';
+import { makeRedactor, redactError, secretValues, type Redactor } from './report/redact.ts';
+import { makeTransport } from './execute/transports/connect.ts';
+import { hostVars, resolveVars } from './load/vars.ts';
+import { nearMissWarnings, playbookVariables } from './check/var-typos.ts';
+import type { Host, HostCounts, Inventory, Module, Playbook, RunEvent, Transport, Vars } from './shared/types.ts';
 
 /** Everything a run is told by its caller (the CLI builds this from argv). */
 export interface RunOptions {

@@ -1,8 +1,8 @@
 // The `lab` command: up, down, status, ssh, exec — the only lab file that prints; returns the exit code.
 import { spawn } from 'node:child_process';
 import process from 'node:process';
-import { parseCommandLine } from '../cli-options.ts';
-import { UsageError } from '../errors.ts';
+import { parseCommandLine } from '../cli/options.ts';
+import { UsageError } from '../shared/errors.ts';
 import { findLabHost, labExec, labSshArgs } from './exec.ts';
 import { labDown, labStatus, labUp } from './lab.ts';
 import type { LabOptions } from './lab.ts';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { cmd } from '../shell.ts';
+import { cmd } from '../shared/shell.ts';
 import { LabError } from './lab-error.ts';
 import { commandLine, isAlive, runOk, sleep, stopPids } from './proc.ts';
 import type { LabHostState } from './state.ts';

@@ -1,7 +1,7 @@
 // Runs local commands for the lab without a shell and stops processes by PID, waiting until they are gone.
 import { readFile } from 'node:fs/promises';
 import process from 'node:process';
-import { runCommand, type CommandResult } from '../transports/spawn.ts';
+import { runCommand, type CommandResult } from '../execute/transports/spawn.ts';
 import { LabError } from './lab-error.ts';
 
 /** What a finished command returned. */

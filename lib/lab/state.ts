@@ -2,7 +2,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
-import { writeFileAtomic } from '../atomic-write.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { LabError } from './lab-error.ts';
 
 /** Where the lab keeps its state, keys and per-host files. Override with RMQD_LAB_DIR; lab N > 0 gets its own folder. */

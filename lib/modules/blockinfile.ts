@@ -1,7 +1,7 @@
 // blockinfile: manages only the lines between two marker lines of a text file; every other line is left as it is.
-import { ValidationError } from '../errors.ts';
-import type { Module } from '../types.ts';
-import { expectAbsolutePath, expectBool, expectMode, expectString, rejectUnknownKeys, requireKeys } from '../validate.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { Module } from '../shared/types.ts';
+import { expectAbsolutePath, expectBool, expectMode, expectString, rejectUnknownKeys, requireKeys } from '../shared/validate.ts';
 import { change, lineChanges } from './content-changes.ts';
 import { joinLines, planEdit, splitLines } from './edit-plan.ts';
 import type { EditResult } from './edit-plan.ts';

@@ -1,9 +1,9 @@
 // command: runs a shell command or an argv list, unless its `creates` path exists or its `removes` path is missing.
 import { posix } from 'node:path';
-import { ValidationError } from '../errors.ts';
-import { cmd, globQuote, quote } from '../shell.ts';
-import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
-import { expectArgv, expectMap, expectString, optionalString, rejectUnknownKeys } from '../validate.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { cmd, globQuote, quote } from '../shared/shell.ts';
+import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../shared/types.ts';
+import { expectArgv, expectMap, expectString, optionalString, rejectUnknownKeys } from '../shared/validate.ts';
 import { change } from './content-changes.ts';
 
 export interface CommandArgs {

@@ -1,5 +1,5 @@
 // How copy/template report differing content (`compare:`): `text` is built in; plugins register others at start-up.
-import type { Change } from '../types.ts';
+import type { Change } from '../shared/types.ts';
 
 /** Describes what differs between a file's current and declared text, as Change items. */
 export type CompareKind = (foundText: string, declaredText: string) => Change[];

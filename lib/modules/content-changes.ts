@@ -1,6 +1,6 @@
 // What differs between a file's current and declared text, as Change items: per key for .properties, per line otherwise.
-import { parseProperties, propertiesToMap } from '../java-properties.ts';
-import type { Change } from '../types.ts';
+import { parseProperties, propertiesToMap } from '../shared/java-properties.ts';
+import type { Change } from '../shared/types.ts';
 import { sha256Text } from './file-probe.ts';
 
 /** Builds a Change leaving out the sides that do not exist (an added item has no `before`). */

@@ -1,7 +1,7 @@
 // copy: a file with declared content and attributes; compared by sha256, written atomically only when it differs.
-import { ValidationError } from '../errors.ts';
-import type { Change, FileDiff, Module, Plan, PlanContext, ProbeResult, ValidateContext, Vars, Where } from '../types.ts';
-import { expectAbsolutePath, expectMode, expectOneOf, expectString, rejectUnknownKeys, requireKeys } from '../validate.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { Change, FileDiff, Module, Plan, PlanContext, ProbeResult, ValidateContext, Vars, Where } from '../shared/types.ts';
+import { expectAbsolutePath, expectMode, expectOneOf, expectString, rejectUnknownKeys, requireKeys } from '../shared/validate.ts';
 import { change, contentChanges } from './content-changes.ts';
 import { attributeDiff, declaredAttributes, ownershipArgs } from './file-attributes.ts';
 import { fileProbe, parseFileFacts, planSafely, sha256Text } from './file-probe.ts';

@@ -1,5 +1,5 @@
 // Planning an in-place edit of a text file (blockinfile, lineinfile, hostname): pure text edit, then an atomic write.
-import type { Change, Plan, PlanContext, ProbeResult } from '../types.ts';
+import type { Change, Plan, PlanContext, ProbeResult } from '../shared/types.ts';
 import { change } from './content-changes.ts';
 import { attributeDiff, declaredAttributes } from './file-attributes.ts';
 import { parseFileFacts, planSafely } from './file-probe.ts';

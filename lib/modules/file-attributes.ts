@@ -1,7 +1,7 @@
 // A file's declared mode/owner/group: read from task args once, compared with a host's, turned into chown/chmod.
-import { quote } from '../shell.ts';
-import type { Vars, Where } from '../types.ts';
-import { optionalString } from '../validate.ts';
+import { quote } from '../shared/shell.ts';
+import type { Vars, Where } from '../shared/types.ts';
+import { optionalString } from '../shared/validate.ts';
 
 /** Who owns a file and how it may be used; unset fields are not managed (they keep the existing file's value). */
 export interface FileAttributes {

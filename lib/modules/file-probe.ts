@@ -1,8 +1,8 @@
 // One probe and its parser for what a path is on a host: type, mode, owner, size, sha256 and (small text) content.
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
-import { quote } from '../shell.ts';
-import type { Plan, Probe, ProbeResult } from '../types.ts';
+import { quote } from '../shared/shell.ts';
+import type { Plan, Probe, ProbeResult } from '../shared/types.ts';
 
 /** The facts of a path could not be read; a plan turns it into a task failure rather than a crash. */
 export class FactsError extends Error {

@@ -1,8 +1,8 @@
 // file: a folder, an existing file, an empty file or nothing at a path, with declared mode/owner/group.
-import { ValidationError } from '../errors.ts';
-import { cmd, quote } from '../shell.ts';
-import type { Action, Module, Plan, PlanContext, ProbeResult } from '../types.ts';
-import { expectAbsolutePath, expectMode, expectOneOf, rejectUnknownKeys, requireKeys } from '../validate.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { cmd, quote } from '../shared/shell.ts';
+import type { Action, Module, Plan, PlanContext, ProbeResult } from '../shared/types.ts';
+import { expectAbsolutePath, expectMode, expectOneOf, rejectUnknownKeys, requireKeys } from '../shared/validate.ts';
 import { change } from './content-changes.ts';
 import { attributeCommands, attributeDiff, declaredAttributes, ownershipArgs, type FileAttributes } from './file-attributes.ts';
 import { fileProbe, parseFileFacts, planSafely } from './file-probe.ts';

@@ -1,8 +1,8 @@
 // hostname: the running host name, /etc/hostname, and HOSTNAME= of /etc/sysconfig/network when that file exists.
-import { ValidationError } from '../errors.ts';
-import { cmd } from '../shell.ts';
-import type { Change, Module, Plan, PlanContext, ProbeResult } from '../types.ts';
-import { expectString, rejectUnknownKeys, requireKeys } from '../validate.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { cmd } from '../shared/shell.ts';
+import type { Change, Module, Plan, PlanContext, ProbeResult } from '../shared/types.ts';
+import { expectString, rejectUnknownKeys, requireKeys } from '../shared/validate.ts';
 import { change } from './content-changes.ts';
 import { planEdit } from './edit-plan.ts';
 import { fileProbe, parseFileFacts, planSafely } from './file-probe.ts';

@@ -1,6 +1,6 @@
 // The module registry (task module name → module) and the one place plugins are wired in: RocketMQ's modules,
 // gate kinds, template helpers, compare kinds and preflight checks, and the lab's route check, installed at start-up.
-import type { Module } from '../types.ts';
+import type { Module } from '../shared/types.ts';
 import { blockinfileModule } from './blockinfile.ts';
 import { commandModule } from './command.ts';
 import { copyModule } from './copy.ts';
@@ -27,9 +27,9 @@ import { rocketmqHelpers } from '../rocketmq/topology-helpers.ts';
 import { aclHelpers } from '../rocketmq/acl-helpers.ts';
 import { brokerPhaseHelper } from '../rocketmq/broker-phase.ts';
 import { rocketmqPreflightChecks } from '../rocketmq/preflight-checks.ts';
-import { registerPreflightChecks } from '../preflight.ts';
-import { addTemplateHelpers } from '../render.ts';
-import { setLabRouteGuard } from '../transports/connect.ts';
+import { registerPreflightChecks } from '../check/preflight.ts';
+import { addTemplateHelpers } from '../load/render.ts';
+import { setLabRouteGuard } from '../execute/transports/connect.ts';
 import { unarchiveModule } from './unarchive.ts';
 import { waitForModule } from './wait-for.ts';
 

@@ -1,7 +1,7 @@
 // lineinfile: one line of a text file present (replacing the last line a regexp matches) or absent.
-import { ValidationError } from '../errors.ts';
-import type { Module, Where } from '../types.ts';
-import { expectAbsolutePath, expectBool, expectOneOf, expectString, optionalString, rejectUnknownKeys, requireKeys } from '../validate.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { Module, Where } from '../shared/types.ts';
+import { expectAbsolutePath, expectBool, expectOneOf, expectString, optionalString, rejectUnknownKeys, requireKeys } from '../shared/validate.ts';
 import { change } from './content-changes.ts';
 import { joinLines, planEdit, splitLines } from './edit-plan.ts';
 import type { EditResult } from './edit-plan.ts';

@@ -1,6 +1,6 @@
 // One controller-side action per broker member: apply its admin ops in order over one admin connection, then close it.
-import { ActionFailure } from '../host-session.ts';
-import type { Action } from '../types.ts';
+import { ActionFailure } from '../execute/host-session.ts';
+import type { Action } from '../shared/types.ts';
 
 /** An admin connection that applies one kind of op to a broker address (topics, ACL). */
 export interface MemberAdmin<Op> {

@@ -1,14 +1,14 @@
 // The rocketmq_acl module: ACL 2.0 users and permissions as declared, on every broker member (each keeps its own),
 // asked and set from the controller through the brokers' ports, signed as the tool's admin user (no JVM).
-import { ValidationError } from '../errors.ts';
-import { MASK } from '../redact.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { MASK } from '../report/redact.ts';
 import { parseAclDeclaration, type DeclaredUser } from '../rocketmq/acl-decl.ts';
 import { planAclMember, type AclOp, type MemberAclState } from '../rocketmq/acl-diff.ts';
 import { readAclMember, type AclAdminFactory } from '../rocketmq/acl-read.ts';
 import type { AclInfo } from '../rocketmq/remoting/auth-admin.ts';
 import { memberAdminAction } from './member-admin-action.ts';
-import type { Action, Change, Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
-import { expectBool, expectInt, expectMap, expectString, rejectUnknownKeys } from '../validate.ts';
+import type { Action, Change, Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../shared/types.ts';
+import { expectBool, expectInt, expectMap, expectString, rejectUnknownKeys } from '../shared/validate.ts';
 
 interface Member {
   broker: string;

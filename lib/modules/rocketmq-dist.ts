@@ -1,9 +1,9 @@
 // The rocketmq_dist module: resolves a RocketMQ distribution on the controller once, then puts it into dest on each host once per sha256.
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../shared/errors.ts';
 import { cachedDistribution, fetchesFor, parseSource, resolveDistribution } from '../rocketmq/distribution.ts';
-import { quote } from '../shell.ts';
-import type { Module, Plan, ProbeResult, Vars, Where } from '../types.ts';
-import { expectString, rejectUnknownKeys } from '../validate.ts';
+import { quote } from '../shared/shell.ts';
+import type { Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
+import { expectString, rejectUnknownKeys } from '../shared/validate.ts';
 import { ownershipArgs, treeOwnerCommand } from './file-attributes.ts';
 
 export interface RocketmqDistArgs {

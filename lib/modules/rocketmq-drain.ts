@@ -2,8 +2,8 @@
 //   state: drained  the master is made read-only (brokerPermission), then the run waits until every consumer group
 //                   has consumed what it holds, or refuses (REFUSED_STATUS) after `timeout` s, leaving it read-only.
 //   state: gone     a member that was stopped is listed on no name server (waits up to `timeout` s).
-import { ValidationError } from '../errors.ts';
-import { ActionFailure, REFUSED_STATUS } from '../host-session.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { ActionFailure, REFUSED_STATUS } from '../execute/host-session.ts';
 import {
   type DrainFacts,
   drainVerdict,
@@ -14,8 +14,8 @@ import {
 } from '../rocketmq/drain-plan.ts';
 import { type DrainAdmin, type DrainTarget, readDrain, readGone } from '../rocketmq/drain-read.ts';
 import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
-import type { Action, Module, Plan, ProbeResult, Vars, Where } from '../types.ts';
-import { expectBool, expectInt, expectOneOf, expectString, expectStringList, rejectUnknownKeys } from '../validate.ts';
+import type { Action, Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
+import { expectBool, expectInt, expectOneOf, expectString, expectStringList, rejectUnknownKeys } from '../shared/validate.ts';
 
 export interface RocketmqDrainArgs extends DrainTarget {
   state: 'drained' | 'gone';

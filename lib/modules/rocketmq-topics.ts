@@ -1,16 +1,16 @@
 // The rocketmq_topics module: declared topics and consumer groups on every broker member, asked and set through
 // the brokers' own ports from the controller (no JVM); deletions and queue shrinks only once drained.
-import { ValidationError } from '../errors.ts';
-import { ActionFailure, REFUSED_STATUS } from '../host-session.ts';
-import { MASK } from '../redact.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { ActionFailure, REFUSED_STATUS } from '../execute/host-session.ts';
+import { MASK } from '../report/redact.ts';
 import { ACL_ARG_KEYS, aclCredentials } from '../rocketmq/acl-args.ts';
 import { parseDeclaration } from '../rocketmq/topics-decl.ts';
 import { readCluster, type ClusterRead, type DeclaredMember, type TopicsAdminFactory } from '../rocketmq/topics-admin.ts';
 import { planMember, type MemberOp, type MemberPlan } from '../rocketmq/topics-diff.ts';
 import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
 import { memberAdminAction } from './member-admin-action.ts';
-import type { Action, Change, Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../types.ts';
-import { expectBool, expectInt, expectMap, expectString, expectStringList, rejectUnknownKeys } from '../validate.ts';
+import type { Action, Change, Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../shared/types.ts';
+import { expectBool, expectInt, expectMap, expectString, expectStringList, rejectUnknownKeys } from '../shared/validate.ts';
 
 export interface RocketmqTopicsArgs {
   namesrv: string[];

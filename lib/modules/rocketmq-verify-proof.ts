@@ -1,6 +1,6 @@
 // What Verify proved, as a Proof: the brokers clusterList listed (role, address, version) and the message round trip.
 import type { ClusterBroker } from '../rocketmq/cluster-list.ts';
-import type { Proof } from '../types.ts';
+import type { Proof } from '../shared/types.ts';
 
 /** What a verify run is about: the cluster, the name servers it asks, the brokers it expects, the messages it sends. */
 export interface VerifyTarget {

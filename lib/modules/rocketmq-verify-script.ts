@@ -3,7 +3,7 @@
 // by the rocketmq-admin-credentials role: only its path is in the script, never the secret (a become run puts a
 // script on sudo's command line, which `ps` shows).
 import { JAVA_HELPER_MAIN, javaHelperPrepare } from '../rocketmq/java-helper.ts';
-import { cmd, quote } from '../shell.ts';
+import { cmd, quote } from '../shared/shell.ts';
 
 /** What the script needs of the module's arguments. */
 export interface VerifyScriptArgs {

@@ -1,14 +1,14 @@
 // The rocketmq_verify module: read-only proof that a cluster is as declared (clusterList) and stores and serves real messages.
 import { readFileSync } from 'node:fs';
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../shared/errors.ts';
 import { clusterListFailure, parseClusterList, type ClusterBroker } from '../rocketmq/cluster-list.ts';
 import { ACL_ARG_KEYS, aclCredentials } from '../rocketmq/acl-args.ts';
 import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
-import type { Module, Plan, PlanContext, Probe, ProbeResult, Vars, Where } from '../types.ts';
+import type { Module, Plan, PlanContext, Probe, ProbeResult, Vars, Where } from '../shared/types.ts';
 import { checkModeProof, clusterProof } from './rocketmq-verify-proof.ts';
 import { section, verifyScript } from './rocketmq-verify-script.ts';
 import { type CheapRead, cheapRead, remotingReader, type VerifyReader } from './rocketmq-verify-read.ts';
-import { expectInt, expectMap, expectOneOf, expectString, optionalString, rejectUnknownKeys } from '../validate.ts';
+import { expectInt, expectMap, expectOneOf, expectString, optionalString, rejectUnknownKeys } from '../shared/validate.ts';
 
 export interface ExpectedBroker {
   broker: string;

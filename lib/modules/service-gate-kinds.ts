@@ -3,8 +3,8 @@
 // Why: a gate that asks a service over its own protocol (RocketMQ's remoting port) is answered on the controller in
 // milliseconds instead of a JVM per question on the host. The service module stays free of RocketMQ code: the
 // RocketMQ side registers its kind (lib/modules/index.ts wires it), and a gate map names one registered kind.
-import { ValidationError } from '../errors.ts';
-import type { Vars, Where } from '../types.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { Vars, Where } from '../shared/types.ts';
 
 /** One look at a gate: ok, or why not (one line, as the shell gates print it). */
 export interface GateVerdict {

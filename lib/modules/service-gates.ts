@@ -3,11 +3,11 @@
 // Why: an unattended repair must never take down the last healthy member of a replicated pair. The guard is
 // asked on the host right before the stop (facts gathered earlier may be stale); a refusal exits with
 // REFUSED_STATUS so the run's exit code tells "refused for safety" apart from an ordinary failure.
-import { ValidationError } from '../errors.ts';
-import { ActionFailure, REFUSED_STATUS } from '../host-session.ts';
-import { cmd, quote } from '../shell.ts';
-import type { Action, Change, Vars, Where } from '../types.ts';
-import { expectArgv, expectInt, expectOneOf, optionalString } from '../validate.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { ActionFailure, REFUSED_STATUS } from '../execute/host-session.ts';
+import { cmd, quote } from '../shared/shell.ts';
+import type { Action, Change, Vars, Where } from '../shared/types.ts';
+import { expectArgv, expectInt, expectOneOf, optionalString } from '../shared/validate.ts';
 import { type ControllerGate, parseGateMap } from './service-gate-kinds.ts';
 
 /** A gate: a script run on the host through sh, or a check asked on the controller (service-gate-kinds.ts). */
@@ -68,7 +68,7 @@ export function validateGates(raw: Vars, state: string, where: Where): ServiceGa
 
 /**
  * A gate: an argv list quoted word by word (values never meet the shell), a literal string (the planner refuses a
- * templated one, lib/shell-literal.ts), or a map naming a registered gate kind. Empty means none.
+ * templated one, lib/plan/shell-literal.ts), or a map naming a registered gate kind. Empty means none.
  */
 function gateCommand(raw: unknown, key: string, where: Where): Gate | undefined {
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {

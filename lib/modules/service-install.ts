@@ -6,10 +6,10 @@
 // holds the deleted jars. So the start records the folder's identity (device:inode; every extraction makes a new
 // folder) and the probe also counts files under the folder's parent (where versions live side by side) that the
 // process holds open or mapped although they are deleted ("(deleted)" in /proc/<pid>/fd and /proc/<pid>/maps).
-import { ValidationError } from '../errors.ts';
-import { quote } from '../shell.ts';
-import type { Change, Vars, Where } from '../types.ts';
-import { optionalString } from '../validate.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { quote } from '../shared/shell.ts';
+import type { Change, Vars, Where } from '../shared/types.ts';
+import { optionalString } from '../shared/validate.ts';
 
 export const INSTALL_KEYS = ['install'] as const;
 

@@ -8,7 +8,7 @@
 //      `command`, e.g. the broker's config path), so a foreign pidfile is never trusted.
 // Stop signals only that PID. The launcher execs all the way down (setsid → sh → setpriv → env →
 // command), so the recorded PID is the real process (the JVM when the command is java itself).
-import { cmd, quote } from '../shell.ts';
+import { cmd, quote } from '../shared/shell.ts';
 import { installProbeScript, installRecordScript } from './service-install.ts';
 import type { ServiceArgs } from './service.ts';
 

@@ -1,8 +1,8 @@
 // The systemd supervisor of the service module: unit file text, probe, and start/stop/restart/enable actions.
 import { createHash } from 'node:crypto';
-import { cmd, quote } from '../shell.ts';
+import { cmd, quote } from '../shared/shell.ts';
 import { gateActions } from './service-gates.ts';
-import type { Action, Change, Plan } from '../types.ts';
+import type { Action, Change, Plan } from '../shared/types.ts';
 import { installProbeScript, installRecordScript } from './service-install.ts';
 import { beforeStartScript, configSumsScript, recordSumsScript, removeBeforeStartScript } from './service-pidfile.ts';
 import type { ServiceArgs, ServiceFacts, Transition } from './service.ts';

@@ -1,7 +1,7 @@
 // The service module: keeps one long-running process (name server, broker) started, stopped or restarted.
-import { ValidationError } from '../errors.ts';
-import type { Action, Change, Module, Plan, PlanContext, Probe, ProbeResult, Vars, Where } from '../types.ts';
-import { expectArgv, expectBool, expectInt, expectMap, expectOneOf, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../validate.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { Action, Change, Module, Plan, PlanContext, Probe, ProbeResult, Vars, Where } from '../shared/types.ts';
+import { expectArgv, expectBool, expectInt, expectMap, expectOneOf, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../shared/validate.ts';
 import { GATE_KEYS, gateActions, oldConfigChanges, validateGates } from './service-gates.ts';
 import type { ServiceGates } from './service-gates.ts';
 import { INSTALL_KEYS, parseInstallFacts, staleInstall, validateInstall } from './service-install.ts';

@@ -1,6 +1,6 @@
 // template: renders a Handlebars file on the controller, then is exactly copy (one idempotency path).
-import type { Module } from '../types.ts';
-import { expectString, rejectUnknownKeys, requireKeys } from '../validate.ts';
+import type { Module } from '../shared/types.ts';
+import { expectString, rejectUnknownKeys, requireKeys } from '../shared/validate.ts';
 import { copyArgs, copyProbes, planCopy } from './copy.ts';
 import type { CopyArgs } from './copy.ts';
 

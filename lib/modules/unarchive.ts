@@ -2,10 +2,10 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { ValidationError } from '../errors.ts';
-import type { Module, Plan, ProbeResult, Vars, Where } from '../types.ts';
-import { expectInt, expectString, optionalString, rejectUnknownKeys } from '../validate.ts';
-import { quote } from '../shell.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
+import { expectInt, expectString, optionalString, rejectUnknownKeys } from '../shared/validate.ts';
+import { quote } from '../shared/shell.ts';
 import { ownershipArgs, treeOwnerCommand } from './file-attributes.ts';
 
 export interface UnarchiveArgs {

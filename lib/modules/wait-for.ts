@@ -1,8 +1,8 @@
 // The wait_for module: waits until a port listens inside the host and/or a file contains a text; never a change.
-import { ValidationError } from '../errors.ts';
-import type { Module, Plan, ProbeResult, Vars, Where } from '../types.ts';
-import { expectInt, optionalString, rejectUnknownKeys } from '../validate.ts';
-import { quote } from '../shell.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
+import { expectInt, optionalString, rejectUnknownKeys } from '../shared/validate.ts';
+import { quote } from '../shared/shell.ts';
 
 export interface WaitForArgs {
   port?: number;

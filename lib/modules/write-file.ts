@@ -1,6 +1,6 @@
 // The atomic file write: temp file beside the destination, content from stdin, attributes, fsync, rename.
-import { cmd, quote } from '../shell.ts';
-import type { Action } from '../types.ts';
+import { cmd, quote } from '../shared/shell.ts';
+import type { Action } from '../shared/types.ts';
 import { attributeCommands, type FileAttributes } from './file-attributes.ts';
 
 export interface WriteFileOptions extends FileAttributes {

@@ -1,9 +1,9 @@
 // The admin credentials a RocketMQ-facing task signs with when ACL 2.0 is on: the arguments acl_enabled, admin_user
 // and admin_secret of a module or a gate map, or the inventory's rocketmq_acl_* variables (for `status`).
-import { toBoolean } from '../booleans.ts';
-import { UsageError, ValidationError } from '../errors.ts';
-import type { Vars, Where } from '../types.ts';
-import { expectBool, expectString } from '../validate.ts';
+import { toBoolean } from '../shared/booleans.ts';
+import { UsageError, ValidationError } from '../shared/errors.ts';
+import type { Vars, Where } from '../shared/types.ts';
+import { expectBool, expectString } from '../shared/validate.ts';
 import type { Credentials } from './remoting/acl-sign.ts';
 
 /** The argument names, for rejectUnknownKeys lists. */

@@ -1,8 +1,8 @@
 // rocketmq_users and rocketmq_acls as declared in the inventory, checked before any host is touched, and turned into
 // the UserInfo/AclInfo shapes the broker speaks (remoting/.../protocol/body/UserInfo.java, AclInfo.java).
-import { ValidationError } from '../errors.ts';
-import type { Where } from '../types.ts';
-import { expectMap, expectString, expectStringList, rejectUnknownKeys } from '../validate.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { Where } from '../shared/types.ts';
+import { expectMap, expectString, expectStringList, rejectUnknownKeys } from '../shared/validate.ts';
 import type { AclInfo, PolicyEntryInfo } from './remoting/auth-admin.ts';
 
 export interface DeclaredUser {

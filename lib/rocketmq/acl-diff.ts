@@ -1,6 +1,6 @@
 // What one broker holds of the declared users and ACLs, and the requests that make it match the declaration.
 // Passwords never leave the read: a member's state says only whether each stored password equals the declared one.
-import type { Change } from '../types.ts';
+import type { Change } from '../shared/types.ts';
 import type { DeclaredUser } from './acl-decl.ts';
 import type { AclInfo, PolicyEntryInfo } from './remoting/auth-admin.ts';
 
@@ -47,7 +47,7 @@ function planUser(user: DeclaredUser, state: UserState | undefined, ops: AclOp[]
     changes.push({ item, after: `${user.type} user` });
     return;
   }
-  // The wording avoids "password: x" shapes: lib/redact.ts would take the word after it for a secret.
+  // The wording avoids "password: x" shapes: lib/report/redact.ts would take the word after it for a secret.
   const typeDiffers = state.type !== user.type;
   if (typeDiffers || !state.passwordMatches) {
     ops.push({ kind: 'update-user', user, password: !state.passwordMatches });

@@ -1,7 +1,7 @@
 // Template helpers for ACL 2.0 broker keys: the JSON values of initAuthenticationUser and
 // innerClientAuthenticationCredentials (auth/.../manager/AuthenticationMetadataManagerImpl.java initUser: parsed
 // as User {username, password} and SessionCredentials {accessKey, secretKey}; both become Super users if absent).
-import { TemplateError } from '../errors.ts';
+import { TemplateError } from '../shared/errors.ts';
 
 function admin(helper: string, user: unknown, secret: unknown): { user: string; secret: string } {
   if (typeof user !== 'string' || user.trim() === '') {

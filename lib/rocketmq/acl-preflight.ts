@@ -1,7 +1,7 @@
 // Preflight of ACL 2.0: rocketmq_acl_enabled needs RocketMQ 5.3 or later (the auth module with users and ACLs as
 // brokers store them first shipped in rocketmq-all-5.3.0); an older broker would ignore the AuthConfig keys and run open.
-import type { Vars } from '../types.ts';
-import { toBoolean } from '../booleans.ts';
+import type { Vars } from '../shared/types.ts';
+import { toBoolean } from '../shared/booleans.ts';
 
 /** What the check needs of one host: its resolved variables and where a variable was set (", set in f:l:c" or ''). */
 export interface AclVersionHost {

@@ -4,8 +4,8 @@
 // 5.5.0, sorted). A plain comparison would report ~460 "removed" keys; what the operator needs is the few
 // keys whose value differs from the declared one or, for undeclared keys, from RocketMQ's default.
 import { knownBrokerKeys, LEGACY_BROKER_KEYS } from './broker-keys.ts';
-import { parseProperties, propertiesToMap } from '../java-properties.ts';
-import type { Change } from '../types.ts';
+import { parseProperties, propertiesToMap } from '../shared/java-properties.ts';
+import type { Change } from '../shared/types.ts';
 import { change } from '../modules/content-changes.ts';
 
 /** Share of the known keys a file must hold to count as written by the broker (hand-written files hold ~30). */

@@ -1,6 +1,6 @@
 // Lint of broker.properties values before any host is touched: legacy, unknown, wrong-case, mistyped and padded values.
-import { suggest } from '../suggest.ts';
-import type { Vars } from '../types.ts';
+import { suggest } from '../shared/suggest.ts';
+import type { Vars } from '../shared/types.ts';
 import { knownBrokerKeys } from './broker-keys.ts';
 import type { BrokerInstance } from './topology.ts';
 

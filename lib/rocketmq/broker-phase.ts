@@ -1,6 +1,6 @@
 // The broker instances one phase works on, each with its names and paths: the broker role loops over these.
 import { runsInstance } from './topology-helpers.ts';
-import type { Vars } from '../types.ts';
+import type { Vars } from '../shared/types.ts';
 
 /** Folders and JVM defaults the names and paths are built from (the role's variables). */
 export interface PhaseLayout {

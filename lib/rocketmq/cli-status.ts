@@ -1,14 +1,14 @@
 // `run.mjs status`: reads the cluster of one inventory (no JVM, no SSH) and prints it beside the declaration.
 import { join } from 'node:path';
-import { inventoryFolder, parseCommandLine } from '../cli-options.ts';
-import { UsageError } from '../errors.ts';
-import { EXIT } from '../exit-codes.ts';
-import { loadInventory } from '../inventory.ts';
+import { inventoryFolder, parseCommandLine } from '../cli/options.ts';
+import { UsageError } from '../shared/errors.ts';
+import { EXIT } from '../cli/exit-codes.ts';
+import { loadInventory } from '../load/inventory.ts';
 import { modules } from '../modules/index.ts';
-import { loadRole } from '../roles.ts';
-import { writeFileAtomic } from '../atomic-write.ts';
-import { envNameOf } from '../state-dir.ts';
-import { hostVars, parseExtraVars, resolveVars } from '../vars.ts';
+import { loadRole } from '../load/roles.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
+import { envNameOf } from '../cron/state-dir.ts';
+import { hostVars, parseExtraVars, resolveVars } from '../load/vars.ts';
 import { aclCredentialsOfVars } from './acl-args.ts';
 import { aclHook, type Credentials } from './remoting/acl-sign.ts';
 import { controllerModeMembers, controllerProblems, statusControllers, withControllerProblems } from './controller-status.ts';
@@ -18,7 +18,7 @@ import type { MemberDeclaration } from './topics-members.ts';
 import { buildStatus, type ClusterStatus, type StatusDeclaration } from './topics-status.ts';
 import { formatStatus, formatStatusMetrics } from './topics-status-format.ts';
 import { readStatus } from './topics-status-read.ts';
-import type { Vars } from '../types.ts';
+import type { Vars } from '../shared/types.ts';
 
 export const STATUS_HELP = `Usage: npx zx run.mjs status [-i DIR | --env NAME] [--json] [--watch SECONDS] [--metrics FILE]
                             [--topology NAME] [-e key=value]

@@ -1,11 +1,11 @@
 // `status` in controller mode: a group without master gets a problem line saying why when the controllers' record is
 // stale (controller-explain.ts); the controllers are the ones the broker role gives the brokers (controllerAddr).
 import { join } from 'node:path';
-import { loadInventory } from '../inventory.ts';
+import { loadInventory } from '../load/inventory.ts';
 import { modules } from '../modules/index.ts';
-import { loadRole } from '../roles.ts';
-import type { Vars } from '../types.ts';
-import { hostVars, resolveVars } from '../vars.ts';
+import { loadRole } from '../load/roles.ts';
+import type { Vars } from '../shared/types.ts';
+import { hostVars, resolveVars } from '../load/vars.ts';
 import { explainNoMaster } from './controller-explain.ts';
 import type { RequestHook } from './remoting/client.ts';
 import type { ClusterStatus, StatusRead } from './topics-status.ts';

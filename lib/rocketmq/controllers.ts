@@ -1,9 +1,9 @@
 // The RocketMQ controller Raft group of an inventory: each host's controller instances, their peer list and address list.
 // Two shapes (rocketmq_controllers_embedded): standalone controllers (the group "controllers"), or one controller
 // embedded in each name server. Every role and the preflight pick the hosts through controllerHosts(): one answer.
-import { toBoolean } from '../booleans.ts';
-import { ValidationError } from '../errors.ts';
-import type { Vars } from '../types.ts';
+import { toBoolean } from '../shared/booleans.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { Vars } from '../shared/types.ts';
 import { machineOf } from './machine.ts';
 
 /** One controller JVM (ControllerStartup) on one machine, with the controller role's defaults made explicit. */

@@ -1,6 +1,6 @@
 // broker.properties keys the broker role derives from the topology and the instance: broker_properties (or an
 // instance's properties) may not set them, since the later line would win (two masters in one group, say).
-import type { Vars } from '../types.ts';
+import type { Vars } from '../shared/types.ts';
 import type { BrokerInstance } from './topology.ts';
 
 /** Derived key → the variable that decides it. RocketMQ reads keys case-sensitively, so exact names suffice. */

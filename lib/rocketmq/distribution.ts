@@ -4,8 +4,8 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import process from 'node:process';
-import { writeFileAtomic } from '../atomic-write.ts';
-import { runCommand } from '../transports/spawn.ts';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
+import { runCommand } from '../execute/transports/spawn.ts';
 import { downloadToCache, sha256File, verifiedDownload } from './download.ts';
 
 export { sha256File } from './download.ts';

@@ -7,7 +7,7 @@
 // file, so the switch survives a name server restart, a new name server and a broker restart. wipeWritePerm edits
 // one name server's routes only, is lost when that name server restarts, and is undone as soon as the broker's topic
 // config version changes (a topic created by topics as code re-registers full permissions).
-import type { Change } from '../types.ts';
+import type { Change } from '../shared/types.ts';
 
 /** PermName.PERM_READ: what a draining broker keeps (reads go on until every group has consumed). */
 export const PERM_READ = 4;

@@ -5,10 +5,10 @@
 // the install's jars (name, size, mtime): any change compiles again and an old key is never read. javac writes into
 // a temp folder renamed into place, so no half-written class is ever cached; of two concurrent first calls one
 // rename wins and the other runs the winner's classes. The cache is not state: runs report no change for it.
-import { ValidationError } from '../errors.ts';
-import { cmd, quote } from '../shell.ts';
-import type { Where } from '../types.ts';
-import { expectArgv, expectMap, expectString, rejectUnknownKeys } from '../validate.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { cmd, quote } from '../shared/shell.ts';
+import type { Where } from '../shared/types.ts';
+import { expectArgv, expectMap, expectString, rejectUnknownKeys } from '../shared/validate.ts';
 
 /** One Java helper as the host sees it. */
 export interface JavaHelper {

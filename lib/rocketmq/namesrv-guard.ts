@@ -10,10 +10,10 @@
 // as many brokers as the first peer that answers (the two mqadmin JVMs per poll it replaces took over 90 s to answer
 // while four name servers started on a loaded 2-core lab).
 //   health: { rocketmq_namesrv: caught-up, self: "10.0.0.1:9876", namesrv: "10.0.0.1:9876;10.0.0.2:9876" }
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../shared/errors.ts';
 import type { ControllerGate, GateVerdict } from '../modules/service-gate-kinds.ts';
-import type { Vars, Where } from '../types.ts';
-import { expectInt, expectOneOf, expectString, rejectUnknownKeys } from '../validate.ts';
+import type { Vars, Where } from '../shared/types.ts';
+import { expectInt, expectOneOf, expectString, rejectUnknownKeys } from '../shared/validate.ts';
 import { getClusterInfo } from './remoting/admin.ts';
 import { splitNamesrvs } from './remoting/broker-health.ts';
 import { RemotingClient } from './remoting/client.ts';

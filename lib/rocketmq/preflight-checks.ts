@@ -1,6 +1,6 @@
 // RocketMQ's preflight checks (topology rules, broker.properties lint, topics, controllers), run before any host.
-import { ValidationError } from '../errors.ts';
-import { formatWhere } from '../errors.ts';
+import { ValidationError } from '../shared/errors.ts';
+import { formatWhere } from '../shared/errors.ts';
 import { machineOf } from './machine.ts';
 import { derivedKeyErrors } from './derived-keys.ts';
 import { allKnownKeys, lintEntries, lintInstance } from './broker-lint.ts';
@@ -9,9 +9,9 @@ import { checkControllers, checkShape } from './controller-preflight.ts';
 import { aclVersionErrors } from './acl-preflight.ts';
 import { controllersEmbedded, groupControllers, type ControllerInstance } from './controllers.ts';
 import { allBrokerInstances, checkTopology, DEFAULT_NAMESRV_PORT, groupHosts, TOPOLOGIES, type BrokerInstance, type Topology } from './topology.ts';
-import type { PreflightCheck, PreflightContext } from '../preflight.ts';
-import type { Vars, Where } from '../types.ts';
-import { originsOf } from '../var-origins.ts';
+import type { PreflightCheck, PreflightContext } from '../check/preflight.ts';
+import type { Vars, Where } from '../shared/types.ts';
+import { originsOf } from '../load/var-origins.ts';
 
 // Every key a 5.x broker reads (broker-keys.json) plus the template's own: read once, checks stay synchronous.
 const knownKeys: ReadonlySet<string> = allKnownKeys();

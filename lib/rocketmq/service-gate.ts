@@ -10,11 +10,11 @@
 //             timeout a group without master is explained: stale controller metadata, controller-explain.ts)
 // With ACL 2.0 on (acl_enabled, admin_user, admin_secret) the controller signs every request as the admin; a host
 // gate passes BrokerHealth.java `--acl-file <acl_file>` (the admin's root-only tools.yml), never the secret.
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../shared/errors.ts';
 import type { GateSpec } from '../modules/service-gate-kinds.ts';
-import { cmd } from '../shell.ts';
-import type { Vars, Where } from '../types.ts';
-import { expectArgv, expectInt, expectOneOf, expectString, rejectUnknownKeys } from '../validate.ts';
+import { cmd } from '../shared/shell.ts';
+import type { Vars, Where } from '../shared/types.ts';
+import { expectArgv, expectInt, expectOneOf, expectString, rejectUnknownKeys } from '../shared/validate.ts';
 import { ACL_ARG_KEYS, aclCredentials } from './acl-args.ts';
 import { hostJavaScript, parseHostJava } from './java-helper.ts';
 import { aclHook, type Credentials } from './remoting/acl-sign.ts';

@@ -10,11 +10,11 @@
 // fsynced and renamed into place, so a crash leaves the old file or the new one, never half of either.
 // Why awk: every host script of this tool already needs it (the PID-file supervisor), it streams, and it starts in
 // milliseconds; a Java helper would start a JVM per broker start. json-keys.ts is its specification (unit tests).
-import { ValidationError } from '../errors.ts';
+import { ValidationError } from '../shared/errors.ts';
 import type { GateSpec } from '../modules/service-gate-kinds.ts';
-import { quote } from '../shell.ts';
-import type { Vars, Where } from '../types.ts';
-import { expectString, rejectUnknownKeys } from '../validate.ts';
+import { quote } from '../shared/shell.ts';
+import type { Vars, Where } from '../shared/types.ts';
+import { expectString, rejectUnknownKeys } from '../shared/validate.ts';
 
 export const STORE_KIND = 'rocketmq_store';
 

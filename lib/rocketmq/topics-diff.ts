@@ -1,5 +1,5 @@
 // Declared topics and groups against what one broker holds: the writes, deletes and refusals needed, key by key.
-import type { Change } from '../types.ts';
+import type { Change } from '../shared/types.ts';
 import { isSystemGroup, isSystemTopic } from './names.ts';
 import type { Declaration, GroupDecl, TopicDecl } from './topics-decl.ts';
 

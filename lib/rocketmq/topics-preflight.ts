@@ -1,9 +1,9 @@
 // Preflight of topics-as-code: every declared name and attribute as RocketMQ would accept it, before any host
 // is touched; masters and slaves of a group declare the same; a warning when clients may create topics anyway.
-import { formatWhere } from '../errors.ts';
+import { formatWhere } from '../shared/errors.ts';
 import { parseDeclaration } from './topics-decl.ts';
 import type { BrokerInstance } from './topology.ts';
-import type { Host, Vars } from '../types.ts';
+import type { Host, Vars } from '../shared/types.ts';
 
 /** What the check needs per broker instance: its host's resolved variables and where they were set. */
 export interface TopicsPreflightInput {

@@ -1,10 +1,10 @@
 // Template helpers that read the RocketMQ topology from the inventory: name server list and the brokers to expect.
 import { controllerAddr, controllerPeers, hostControllers, namesrvControllers } from './controllers.ts';
-import { escapePropertyKey, escapePropertyValue } from '../java-properties.ts';
+import { escapePropertyKey, escapePropertyValue } from '../shared/java-properties.ts';
 import { brokerInstances, DEFAULT_NAMESRV_PORT, instanceState, isControllerMode } from './topology.ts';
 import { retiredInstances } from './retired-instances.ts';
 import { topicMembers } from './topics-members.ts';
-import type { Vars } from '../types.ts';
+import type { Vars } from '../shared/types.ts';
 
 type Helper = (...args: unknown[]) => unknown;
 

@@ -1,8 +1,8 @@
 // RocketMQ topology over a whole inventory: each host's broker instances, and the rules a topology imposes on them.
-import { BOOLEAN_WORDS, toBoolean } from '../booleans.ts';
-import { formatWhere, ValidationError } from '../errors.ts';
-import type { Host, Inventory, Vars, Where } from '../types.ts';
-import { originsOf } from '../var-origins.ts';
+import { BOOLEAN_WORDS, toBoolean } from '../shared/booleans.ts';
+import { formatWhere, ValidationError } from '../shared/errors.ts';
+import type { Host, Inventory, Vars, Where } from '../shared/types.ts';
+import { originsOf } from '../load/var-origins.ts';
 import { machineOf } from './machine.ts';
 import { checkPortRanges } from './port-range.ts';
 

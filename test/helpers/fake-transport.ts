@@ -1,7 +1,7 @@
 // Fake transport for unit tests: records and counts every call, answers from a handler or a real delegate transport.
-import { UnreachableError } from '../../lib/errors.ts';
-import { isFactScript } from '../../lib/fact-script.ts';
-import type { ExecOptions, ExecResult, Transport } from '../../lib/types.ts';
+import { UnreachableError } from '../../lib/shared/errors.ts';
+import { isFactScript } from '../../lib/execute/fact-script.ts';
+import type { ExecOptions, ExecResult, Transport } from '../../lib/shared/types.ts';
 
 /** Answers one exec call; undefined passes the call on to the delegate (or to plain success). */
 export type FakeHandler = (script: string, opts: ExecOptions) => ExecResult | undefined | Promise<ExecResult | undefined>;

@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { suite } from '../helpers/suite.ts';
 import * as assert from 'uvu/assert';
-import { EXIT } from '../../lib/exit-codes.ts';
+import { EXIT } from '../../lib/cli/exit-codes.ts';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
-import { jsonCollector } from '../../lib/report-json.ts';
+import { jsonCollector } from '../../lib/report/json.ts';
 import { run } from '../../lib/run.ts';
-import type { RunEvent } from '../../lib/types.ts';
-import { parseExtraVars } from '../../lib/vars.ts';
+import type { RunEvent } from '../../lib/shared/types.ts';
+import { parseExtraVars } from '../../lib/load/vars.ts';
 import { type CheckLine, HOME, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';
 
 const TOPOLOGY = '2m2s-sync';

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import { labSsh } from '../../lib/lab/exec.ts';
 import type { LabInfo } from '../../lib/lab/lab.ts';
 import { run, type RunSummary } from '../../lib/run.ts';
-import { quote } from '../../lib/shell.ts';
-import { parseExtraVars } from '../../lib/vars.ts';
-import type { RunEvent } from '../../lib/types.ts';
+import { quote } from '../../lib/shared/shell.ts';
+import { parseExtraVars } from '../../lib/load/vars.ts';
+import type { RunEvent } from '../../lib/shared/types.ts';
 
 export const HOME = '/opt/rocketmq/5.5.0';
 const CHECKER = readFileSync(new URL('../../roles/verify/files/MessageCheck.java', import.meta.url), 'utf8');

@@ -2,9 +2,9 @@
 // the run sends, to tell which of them could start a JVM.
 import type { LabInfo } from '../../lib/lab/lab.ts';
 import { run } from '../../lib/run.ts';
-import { makeTransport } from '../../lib/transports/connect.ts';
-import type { Host, RunEvent, Transport, Vars } from '../../lib/types.ts';
-import { parseExtraVars } from '../../lib/vars.ts';
+import { makeTransport } from '../../lib/execute/transports/connect.ts';
+import type { Host, RunEvent, Transport, Vars } from '../../lib/shared/types.ts';
+import { parseExtraVars } from '../../lib/load/vars.ts';
 
 export { servicePids, ssh } from './lab-cluster.ts';
 

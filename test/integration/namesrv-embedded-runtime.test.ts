@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import * as assert from 'uvu/assert';
-import { loadInventory } from '../../lib/inventory.ts';
+import { loadInventory } from '../../lib/load/inventory.ts';
 import { rocketmqDistModule } from '../../lib/modules/rocketmq-dist.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { getControllerMetadata } from '../../lib/rocketmq/remoting/controller.ts';
-import { renderTemplateFile } from '../../lib/render.ts';
-import type { Plan } from '../../lib/types.ts';
+import { renderTemplateFile } from '../../lib/load/render.ts';
+import type { Plan } from '../../lib/shared/types.ts';
 import { suite } from '../helpers/suite.ts';
 import { phaseVars } from '../unit/rocketmq-roles/phase-vars.ts';
 

@@ -18,7 +18,7 @@ import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import type { HealthQuery } from '../../lib/rocketmq/remoting/health.ts';
 import { updateAndCreateSubscriptionGroup, updateAndCreateTopic } from '../../lib/rocketmq/remoting/writes.ts';
 import { CLUSTER, LoopbackCluster, MASTER, missingPrerequisite, NAMESRV, SLAVE, waitFor } from './remoting-cluster.ts';
-import { EXIT } from '../../lib/exit-codes.ts';
+import { EXIT } from '../../lib/cli/exit-codes.ts';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { playLab, servicePids, ssh } from './lab-gates.ts';
 

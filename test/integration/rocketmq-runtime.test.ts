@@ -9,7 +9,7 @@ import { rocketmqDistModule } from '../../lib/modules/rocketmq-dist.ts';
 import { rocketmqVerifyModule } from '../../lib/modules/rocketmq-verify.ts';
 import { parseClusterList } from '../../lib/rocketmq/cluster-list.ts';
 import { parseHaStatus } from '../../lib/rocketmq/ha-status.ts';
-import type { Plan, PlanContext, ProbeResult, Vars } from '../../lib/types.ts';
+import type { Plan, PlanContext, ProbeResult, Vars } from '../../lib/shared/types.ts';
 
 const NAMESRV = '127.0.0.1:19876';
 const where = { file: 'test/integration/rocketmq-runtime.test.ts', line: 1, col: 1 };

@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../helpers/suite.ts';
 import * as assert from 'uvu/assert';
-import { EXIT } from '../../lib/exit-codes.ts';
+import { EXIT } from '../../lib/cli/exit-codes.ts';
 import { labDown, type LabInfo, labUp } from '../../lib/lab/lab.ts';
 import { getAllTopicConfig, getBrokerConfig, getClusterInfo } from '../../lib/rocketmq/remoting/admin.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { run } from '../../lib/run.ts';
-import type { RunEvent } from '../../lib/types.ts';
-import { parseExtraVars } from '../../lib/vars.ts';
+import type { RunEvent } from '../../lib/shared/types.ts';
+import { parseExtraVars } from '../../lib/load/vars.ts';
 import { type CheckLine, messageCheck, servicePids, ssh } from './lab-cluster.ts';
 
 const TOPIC = 'ScaleOrders';

@@ -11,15 +11,15 @@ import process from 'node:process';
 import { suite } from '../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { statusMain } from '../../lib/rocketmq/cli-status.ts';
-import { EXIT } from '../../lib/exit-codes.ts';
+import { EXIT } from '../../lib/cli/exit-codes.ts';
 import { labDown, labStatus, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { remotingTopicsAdmin } from '../../lib/rocketmq/remoting/topic-admin.ts';
 import { parseQueueTable } from '../../lib/rocketmq/topics-lag.ts';
 import type { ClusterStatus } from '../../lib/rocketmq/topics-status.ts';
 import { run } from '../../lib/run.ts';
-import type { RunEvent, Vars } from '../../lib/types.ts';
-import { parseExtraVars } from '../../lib/vars.ts';
+import type { RunEvent, Vars } from '../../lib/shared/types.ts';
+import { parseExtraVars } from '../../lib/load/vars.ts';
 import { messageCheck, ssh, waitUntil } from './lab-cluster.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;

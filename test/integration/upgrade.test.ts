@@ -6,14 +6,14 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { suite } from '../helpers/suite.ts';
 import * as assert from 'uvu/assert';
-import { EXIT } from '../../lib/exit-codes.ts';
+import { EXIT } from '../../lib/cli/exit-codes.ts';
 import { labExec } from '../../lib/lab/exec.ts';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { getBrokerRuntimeInfo, getClusterInfoFromAny } from '../../lib/rocketmq/remoting/admin.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { run } from '../../lib/run.ts';
-import type { RunEvent } from '../../lib/types.ts';
-import { parseExtraVars } from '../../lib/vars.ts';
+import type { RunEvent } from '../../lib/shared/types.ts';
+import { parseExtraVars } from '../../lib/load/vars.ts';
 import { type CheckLine, messageCheck, servicePids, ssh } from './lab-cluster.ts';
 
 const TOPOLOGY = '2m2s-sync';

@@ -2,7 +2,7 @@
 // consumerProgress send, for a scale-in (lib/rocketmq/drain-read.ts).
 import { Buffer } from 'node:buffer';
 import type { DrainAdmin } from '../drain-read.ts';
-import { escapePropertyKey, escapePropertyValue } from '../../java-properties.ts';
+import { escapePropertyKey, escapePropertyValue } from '../../shared/java-properties.ts';
 import { aclHook, type Credentials } from './acl-sign.ts';
 import { call, getAllTopicConfig, getBrokerConfig, getClusterInfo } from './admin.ts';
 import { RemotingClient } from './client.ts';

@@ -10,7 +10,7 @@ import { classifySsh } from '../../../bench/ssh-count.ts';
 import { formatTable, median, ratio } from '../../../bench/table.ts';
 import { parseAnsibleRecap } from '../../../bench/tools.ts';
 import type { ToolRun } from '../../../bench/tools.ts';
-import { cli } from '../../../lib/cli.ts';
+import { cli } from '../../../lib/cli/main.ts';
 
 const M = suite('median() returns the middle value of unsorted input');
 const MEDIANS: Array<[number[], number]> = [[[3], 3], [[5, 1, 3], 3], [[4, 1, 3, 2], 2.5], [[0.9, 0.7, 0.8], 0.8]];

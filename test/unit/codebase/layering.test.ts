@@ -10,7 +10,7 @@ const root = new URL('../../..', import.meta.url).pathname;
 /** Files allowed to import RocketMQ or lab code: they install the plugin into the generic registries at start-up. */
 const WIRING: Record<string, string> = {
   'lib/modules/index.ts': 'the registries the RocketMQ plugin and the lab guard fill (modules, gates, helpers, checks)',
-  'lib/cli.ts': 'the entry: dispatches to the lab and status commands',
+  'lib/cli/main.ts': 'the entry: dispatches to the lab and status commands',
 };
 
 const isPlugin = (file: string): boolean => /^lib\/(rocketmq|lab)\/|^lib\/modules\/rocketmq-[^/]+\.ts$/.test(file);
@@ -58,7 +58,7 @@ const SPECS: Array<[string, string, string[]]> = [
 for (const [what, text, want] of SPECS) S(`imports seen: ${what}`, () => assert.equal(specifiers(text), want));
 S('the CLI\'s exit-code table stays in the CLI: no module, transport or runner step imports it', () => {
   const users = sources(join(root, 'lib')).map((f) => relative(root, f))
-    .filter((f) => importsOf(join(root, f)).includes('lib/exit-codes.ts'));
-  assert.equal(users.filter((f) => !/^lib\/(cli[^/]*|run|rocketmq\/cli-status)\.ts$/.test(f)), []);
+    .filter((f) => importsOf(join(root, f)).includes('lib/cli/exit-codes.ts'));
+  assert.equal(users.filter((f) => !/^lib\/(cli\/[^/]+|run|rocketmq\/cli-status)\.ts$/.test(f)), []);
 });
 S.run();

@@ -6,8 +6,8 @@ import process from 'node:process';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cli, type CliIO } from '../../../lib/cli.ts';
-import { tempDir } from '../runner/fixtures.ts';
+import { cli, type CliIO } from '../../../lib/cli/main.ts';
+import { tempDir } from '../../helpers/runner-fixtures.ts';
 
 /** A copy of the e2e fixture in a temp folder, so the state folder lands there. */
 function project(): string {

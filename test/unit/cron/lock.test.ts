@@ -6,8 +6,8 @@ import process from 'node:process';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { acquireRunLock, describeHolder, LockHeldError } from '../../../lib/lock.ts';
-import { tempDir } from '../runner/fixtures.ts';
+import { acquireRunLock, describeHolder, LockHeldError } from '../../../lib/cron/lock.ts';
+import { tempDir } from '../../helpers/runner-fixtures.ts';
 
 const S = suite('acquireRunLock() takes, refuses and takes over the run lock');
 

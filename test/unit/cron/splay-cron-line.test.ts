@@ -1,8 +1,8 @@
 // splay() sleeps through the injected sleep; scheduleOf()/cronLine() build a ready crontab line.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cronLine, scheduleOf } from '../../../lib/cron-line.ts';
-import { parseSplaySeconds, splay } from '../../../lib/splay.ts';
+import { cronLine, scheduleOf } from '../../../lib/cron/cron-line.ts';
+import { parseSplaySeconds, splay } from '../../../lib/cron/splay.ts';
 
 const S = suite('splay() waits a random 0..SECONDS through the injected sleep');
 

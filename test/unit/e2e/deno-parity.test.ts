@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { tempDir } from '../runner/fixtures.ts';
+import { tempDir } from '../../helpers/runner-fixtures.ts';
 
 const FIXTURE = 'test/fixtures/e2e/local';
 const RUNTIMES = {

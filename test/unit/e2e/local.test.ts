@@ -4,8 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cli } from '../../../lib/cli.ts';
-import { tempDir } from '../runner/fixtures.ts';
+import { cli } from '../../../lib/cli/main.ts';
+import { tempDir } from '../../helpers/runner-fixtures.ts';
 
 const FIXTURE = 'test/fixtures/e2e/local';
 const SECRET = 'hunter2-very-secret';

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { modules } from '../../../lib/modules/index.ts';
-import { quote } from '../../../lib/shell.ts';
-import type { Action, Plan, PlanContext, ProbeResult, Vars } from '../../../lib/types.ts';
+import { quote } from '../../../lib/shared/shell.ts';
+import type { Action, Plan, PlanContext, ProbeResult, Vars } from '../../../lib/shared/types.ts';
 
 const where = { file: 'playbooks/apply.yaml', line: 1, col: 1 };
 const validateCtx = { host: 'local', vars: {}, renderFile: (src: string) => src, resolveFile: (src: string) => src };

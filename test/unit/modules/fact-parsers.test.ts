@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FACT_SCRIPT_MARKER, parseFactOutput } from '../../../lib/fact-script.ts';
+import { FACT_SCRIPT_MARKER, parseFactOutput } from '../../../lib/execute/fact-script.ts';
 import { parseFileFacts } from '../../../lib/modules/file-probe.ts';
 import { serviceModule, parseServiceFacts } from '../../../lib/modules/service.ts';
-import type { ProbeResult, Vars } from '../../../lib/types.ts';
+import type { ProbeResult, Vars } from '../../../lib/shared/types.ts';
 
 /** One row: the input, then either the parsed facts or a substring of the error. */
 interface Row { name: string; result?: ProbeResult | null; facts?: unknown; error?: string }
@@ -45,7 +45,7 @@ Frames('table', () => {
   }
 });
 Frames('the fixed header is the one buildFactScript() writes (same marker and line prefixes)', async () => {
-  const { buildFactScript } = await import('../../../lib/fact-script.ts');
+  const { buildFactScript } = await import('../../../lib/execute/fact-script.ts');
   const lines = buildFactScript([{ id: 'a', script: 'true' }]).split('\n');
   const built = [lines[0], lines[1]?.replace(/rdf[0-9a-f]{32}/, TOKEN), lines[2]];
   assert.equal(built, header(['a']).split('\n').slice(0, 3));

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { serviceModule } from '../../../lib/modules/service.ts';
 import { unarchiveModule } from '../../../lib/modules/unarchive.ts';
 import { waitForModule } from '../../../lib/modules/wait-for.ts';
-import type { Action, Module, Plan, Vars } from '../../../lib/types.ts';
+import type { Action, Module, Plan, Vars } from '../../../lib/shared/types.ts';
 import { alive, pidOf, vctx, where } from './process-helpers.ts';
 import { missing, testIf } from '../../helpers/skip.ts';
 import { suite } from '../../helpers/suite.ts';

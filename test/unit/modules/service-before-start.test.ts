@@ -8,7 +8,7 @@ import process from 'node:process';
 import * as assert from 'uvu/assert';
 import { systemdActions } from '../../../lib/modules/service-systemd.ts';
 import { serviceModule, serviceTransition } from '../../../lib/modules/service.ts';
-import type { Plan, Vars } from '../../../lib/types.ts';
+import type { Plan, Vars } from '../../../lib/shared/types.ts';
 import { suite } from '../../helpers/suite.ts';
 import { alive, pidOf, vctx, where } from './process-helpers.ts';
 
@@ -46,7 +46,7 @@ function plan(home: string, extra: Vars = {}): Plan {
 
 function apply(p: Plan): { code: number; err: string } {
   for (const action of p.actions) {
-    const r = spawnSync('sh', ['-ec', action.script], { encoding: 'utf8' }); // as lib/host-session.ts runs it
+    const r = spawnSync('sh', ['-ec', action.script], { encoding: 'utf8' }); // as lib/execute/host-session.ts runs it
     if (r.status !== 0) return { code: r.status ?? 1, err: r.stderr };
   }
   return { code: 0, err: '' };

@@ -2,11 +2,11 @@
 // unsigned requests answers), a host gate hands BrokerHealth.java the admin's tools.yml by path, never the secret.
 import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
-import { EXIT } from '../../../lib/exit-codes.ts';
-import { ActionFailure } from '../../../lib/host-session.ts';
+import { EXIT } from '../../../lib/cli/exit-codes.ts';
+import { ActionFailure } from '../../../lib/execute/host-session.ts';
 import { modules } from '../../../lib/modules/index.ts';
 import type { ServiceArgs } from '../../../lib/modules/service.ts';
-import type { Action, Vars } from '../../../lib/types.ts';
+import type { Action, Vars } from '../../../lib/shared/types.ts';
 import { aclReplay, type AclReplay } from '../rocketmq/acl-replay.ts';
 import { edited } from '../rocketmq/remoting-recorded.ts';
 import { vctx, where } from './process-helpers.ts';

@@ -3,14 +3,14 @@
 import { Buffer } from 'node:buffer';
 import * as assert from 'uvu/assert';
 import { suite } from '../../helpers/suite.ts';
-import { ActionFailure } from '../../../lib/host-session.ts';
+import { ActionFailure } from '../../../lib/execute/host-session.ts';
 import type { ControllerGate } from '../../../lib/modules/service-gate-kinds.ts';
 import { healthAction } from '../../../lib/modules/service-gates.ts';
 import type { ServiceArgs } from '../../../lib/modules/service.ts';
 import { modules } from '../../../lib/modules/index.ts';
 import { planRun } from '../../../lib/run.ts';
-import type { Vars } from '../../../lib/types.ts';
-import { parseExtraVars } from '../../../lib/vars.ts';
+import type { Vars } from '../../../lib/shared/types.ts';
+import { parseExtraVars } from '../../../lib/load/vars.ts';
 import { states } from '../rocketmq/remoting-health-states.ts';
 import { type Replay, replayServer, response } from '../rocketmq/remoting-recorded.ts';
 import { vctx, where } from './process-helpers.ts';

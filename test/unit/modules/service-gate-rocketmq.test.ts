@@ -3,12 +3,12 @@
 import { Buffer } from 'node:buffer';
 import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
-import { EXIT } from '../../../lib/exit-codes.ts';
-import { ActionFailure } from '../../../lib/host-session.ts';
+import { EXIT } from '../../../lib/cli/exit-codes.ts';
+import { ActionFailure } from '../../../lib/execute/host-session.ts';
 import { modules } from '../../../lib/modules/index.ts';
 import type { ServiceArgs } from '../../../lib/modules/service.ts';
 import { namesrvCaughtUp } from '../../../lib/rocketmq/remoting/namesrv-health.ts';
-import type { Action, Plan, Vars } from '../../../lib/types.ts';
+import type { Action, Plan, Vars } from '../../../lib/shared/types.ts';
 import { states } from '../rocketmq/remoting-health-states.ts';
 import { type Replay, replayServer, response } from '../rocketmq/remoting-recorded.ts';
 import { vctx, where } from './process-helpers.ts';

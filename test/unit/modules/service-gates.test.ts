@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
-import { EXIT, exitCodeOf } from '../../../lib/exit-codes.ts';
-import { ActionFailure } from '../../../lib/host-session.ts';
-import { failureOf } from '../../../lib/host-step.ts';
+import { EXIT, exitCodeOf } from '../../../lib/cli/exit-codes.ts';
+import { ActionFailure } from '../../../lib/execute/host-session.ts';
+import { failureOf } from '../../../lib/execute/host-step.ts';
 import { guardAction, healthAction } from '../../../lib/modules/service-gates.ts';
 import { serviceModule } from '../../../lib/modules/service.ts';
-import type { Plan, Vars } from '../../../lib/types.ts';
+import type { Plan, Vars } from '../../../lib/shared/types.ts';
 import { alive, pidOf, vctx, where } from './process-helpers.ts';
 
 const pctx = { host: 'local', check: false, diff: false };

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type ServiceFacts, serviceModule, serviceTransition } from '../../../lib/modules/service.ts';
 import { systemdActions } from '../../../lib/modules/service-systemd.ts';
-import type { ValidateContext } from '../../../lib/types.ts';
+import type { ValidateContext } from '../../../lib/shared/types.ts';
 
 const where = { file: 'roles/broker-retire/tasks/main.yaml', line: 20, col: 3 };
 const vctx = { host: 'mq5', vars: {}, renderFile: () => '', resolveFile: (s: string) => s } as ValidateContext;

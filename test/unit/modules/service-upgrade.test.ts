@@ -11,7 +11,7 @@ import { parseInstallFacts, staleInstall } from '../../../lib/modules/service-in
 import type { InstallFacts } from '../../../lib/modules/service-install.ts';
 import { stateFileOf } from '../../../lib/modules/service-pidfile.ts';
 import { serviceModule } from '../../../lib/modules/service.ts';
-import type { Plan, Vars } from '../../../lib/types.ts';
+import type { Plan, Vars } from '../../../lib/shared/types.ts';
 import { alive, pidOf, vctx, where } from './process-helpers.ts';
 
 const pctx = { host: 'local', check: false, diff: false };

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { TemplateError } from '../../../lib/errors.ts';
+import { TemplateError } from '../../../lib/shared/errors.ts';
 import { modules } from '../../../lib/modules/index.ts';
-import type { PlanContext, Probe, ProbeResult, ValidateContext, Vars } from '../../../lib/types.ts';
+import type { PlanContext, Probe, ProbeResult, ValidateContext, Vars } from '../../../lib/shared/types.ts';
 
 /** A file as a spec describes it; turned into what fileProbe() would print. */
 interface FileShorthand {

@@ -4,10 +4,10 @@ import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadInventory } from '../../../lib/inventory.ts';
-import { parseProperties } from '../../../lib/java-properties.ts';
-import { renderTemplateFile } from '../../../lib/render.ts';
-import { resolveVars } from '../../../lib/vars.ts';
+import { loadInventory } from '../../../lib/load/inventory.ts';
+import { parseProperties } from '../../../lib/shared/java-properties.ts';
+import { renderTemplateFile } from '../../../lib/load/render.ts';
+import { resolveVars } from '../../../lib/load/vars.ts';
 import { phaseVars } from './phase-vars.ts';
 
 const TEMPLATE = 'roles/broker/templates/broker.properties.hbs';

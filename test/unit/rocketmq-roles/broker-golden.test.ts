@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderTemplateFile } from '../../../lib/render.ts';
-import { loadInventory } from '../../../lib/inventory.ts';
+import { renderTemplateFile } from '../../../lib/load/render.ts';
+import { loadInventory } from '../../../lib/load/inventory.ts';
 import { brokerInstances } from '../../../lib/rocketmq/topology.ts';
-import { parseProperties } from '../../../lib/java-properties.ts';
+import { parseProperties } from '../../../lib/shared/java-properties.ts';
 import { phaseVars } from './phase-vars.ts';
 
 const TEMPLATE = 'roles/broker/templates/broker.properties.hbs';

@@ -1,12 +1,12 @@
 // broker_lint: each bad broker value (as data) → the exact message naming host, variable, file and fix.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ValidationError } from '../../../lib/errors.ts';
+import { ValidationError } from '../../../lib/shared/errors.ts';
 import { lintEntries, lintInstance, localKnownKeys, valueProblem } from '../../../lib/rocketmq/broker-lint.ts';
 import { brokerInstances } from '../../../lib/rocketmq/topology.ts';
 import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
-import { loadInventory } from '../../../lib/inventory.ts';
-import type { Vars } from '../../../lib/types.ts';
+import { loadInventory } from '../../../lib/load/inventory.ts';
+import type { Vars } from '../../../lib/shared/types.ts';
 
 const at = (v: string) => ` (set in inventory/prod/group_vars/brokers.yaml:${v.length}:3)`;
 const lint = (vars: Vars, translate = false) => {

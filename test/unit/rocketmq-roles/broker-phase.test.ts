@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { phaseInstances } from '../../../lib/rocketmq/broker-phase.ts';
-import type { Vars } from '../../../lib/types.ts';
+import type { Vars } from '../../../lib/shared/types.ts';
 import { phaseVars } from './phase-vars.ts';
 
 const layout = { conf_dir: '/etc/rmq', data_root: '/data', log_root: '/log', run_dir: '/run/rmq', heap: '256m', direct_memory: '128m' };

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadInventory } from '../../../lib/inventory.ts';
-import { preflightChecks } from '../../../lib/preflight.ts';
-import { hostVars, resolveVars } from '../../../lib/vars.ts';
+import { loadInventory } from '../../../lib/load/inventory.ts';
+import { preflightChecks } from '../../../lib/check/preflight.ts';
+import { hostVars, resolveVars } from '../../../lib/load/vars.ts';
 
 const FIXTURE = readFileSync('test/fixtures/inventories/2m2s-controller/hosts.yaml', 'utf8');
 const PEERS = '10.77.0.11:9878;10.77.0.12:9878;10.77.0.13:9878';

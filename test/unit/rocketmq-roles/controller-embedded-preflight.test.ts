@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
-import { ValidationError } from '../../../lib/errors.ts';
-import { loadInventory } from '../../../lib/inventory.ts';
-import { preflightChecks } from '../../../lib/preflight.ts';
+import { ValidationError } from '../../../lib/shared/errors.ts';
+import { loadInventory } from '../../../lib/load/inventory.ts';
+import { preflightChecks } from '../../../lib/check/preflight.ts';
 
 const where = { file: 'playbooks/2m2s-controller.yaml', line: 9, col: 5 };
 const check = (dir: string): string[] => {

@@ -2,13 +2,13 @@
 // brokers' controllerAddr from the name servers, and the 2m2s-controller playbook planning no standalone controller.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadInventory } from '../../../lib/inventory.ts';
-import { parseProperties } from '../../../lib/java-properties.ts';
+import { loadInventory } from '../../../lib/load/inventory.ts';
+import { parseProperties } from '../../../lib/shared/java-properties.ts';
 import { planRun } from '../../../lib/run.ts';
-import { renderTemplateFile } from '../../../lib/render.ts';
-import { hostVars, parseExtraVars, resolveVars } from '../../../lib/vars.ts';
+import { renderTemplateFile } from '../../../lib/load/render.ts';
+import { hostVars, parseExtraVars, resolveVars } from '../../../lib/load/vars.ts';
 import { roleDefaults } from './phase-vars.ts';
-import type { Vars } from '../../../lib/types.ts';
+import type { Vars } from '../../../lib/shared/types.ts';
 
 const FIXTURES = 'test/fixtures/inventories/';
 const standalone = loadInventory(`${FIXTURES}2m2s-controller`);

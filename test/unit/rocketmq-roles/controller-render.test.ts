@@ -2,13 +2,13 @@
 // lab fixture (one controller per host) and inventory/local (three controllers on one machine).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadInventory } from '../../../lib/inventory.ts';
-import { parseProperties } from '../../../lib/java-properties.ts';
-import { renderTemplateFile } from '../../../lib/render.ts';
-import { parseExtraVars } from '../../../lib/vars.ts';
-import { hostVars, resolveVars } from '../../../lib/vars.ts';
+import { loadInventory } from '../../../lib/load/inventory.ts';
+import { parseProperties } from '../../../lib/shared/java-properties.ts';
+import { renderTemplateFile } from '../../../lib/load/render.ts';
+import { parseExtraVars } from '../../../lib/load/vars.ts';
+import { hostVars, resolveVars } from '../../../lib/load/vars.ts';
 import { roleDefaults } from './phase-vars.ts';
-import type { Vars } from '../../../lib/types.ts';
+import type { Vars } from '../../../lib/shared/types.ts';
 
 const FIXTURES = 'test/fixtures/inventories/';
 const lab = loadInventory(`${FIXTURES}2m2s-controller`);

@@ -7,7 +7,7 @@ import { rocketmqTopicsModule } from '../../../lib/modules/rocketmq-topics.ts';
 import type { TopicsAdmin } from '../../../lib/rocketmq/topics-admin.ts';
 import type { ActualTopic, MemberOp } from '../../../lib/rocketmq/topics-diff.ts';
 import type { MemberDeclaration } from '../../../lib/rocketmq/topics-members.ts';
-import type { ProbeResult, ValidateContext } from '../../../lib/types.ts';
+import type { ProbeResult, ValidateContext } from '../../../lib/shared/types.ts';
 import { phaseVars } from './phase-vars.ts';
 
 const FIXTURE = 'test/fixtures/inventories/2m2s-controller';

@@ -1,13 +1,13 @@
 // Controller mode: the Raft group and broker rules (each bad inventory, as data → the exact error), and the derived lists.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ValidationError } from '../../../lib/errors.ts';
-import { loadInventory } from '../../../lib/inventory.ts';
+import { ValidationError } from '../../../lib/shared/errors.ts';
+import { loadInventory } from '../../../lib/load/inventory.ts';
 import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
 import { checkControllers, type ControllerCheckInput } from '../../../lib/rocketmq/controller-preflight.ts';
 import { controllerAddr, controllerInstances, controllerPeers, hostControllers } from '../../../lib/rocketmq/controllers.ts';
 import { brokerInstances, checkTopology } from '../../../lib/rocketmq/topology.ts';
-import type { Vars } from '../../../lib/types.ts';
+import type { Vars } from '../../../lib/shared/types.ts';
 
 const hv: Record<string, Vars> = {
   c1: { ansible_host: '10.0.0.1' },

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadInventory } from '../../../lib/inventory.ts';
+import { loadInventory } from '../../../lib/load/inventory.ts';
 import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
 import { planRun } from '../../../lib/run.ts';
-import { hostVars, resolveVars } from '../../../lib/vars.ts';
-import type { Vars } from '../../../lib/types.ts';
+import { hostVars, resolveVars } from '../../../lib/load/vars.ts';
+import type { Vars } from '../../../lib/shared/types.ts';
 
 function tree(files: Record<string, string>): string {
   const root = mkdtempSync(join(tmpdir(), 'derived-'));

@@ -1,11 +1,11 @@
 // Test helper: a host's variables as the broker phase sees them (role defaults < inventory < play vars), resolved.
-import { readYaml } from '../../../lib/yaml.ts';
-import { loadInventory } from '../../../lib/inventory.ts';
+import { readYaml } from '../../../lib/load/yaml.ts';
+import { loadInventory } from '../../../lib/load/inventory.ts';
 import { modules } from '../../../lib/modules/index.ts';
-import { knownModuleNames } from '../../../lib/task-list.ts';
-import { loadRole } from '../../../lib/roles.ts';
-import { hostVars, resolveVars } from '../../../lib/vars.ts';
-import type { Inventory, Vars } from '../../../lib/types.ts';
+import { knownModuleNames } from '../../../lib/load/task-list.ts';
+import { loadRole } from '../../../lib/load/roles.ts';
+import { hostVars, resolveVars } from '../../../lib/load/vars.ts';
+import type { Inventory, Vars } from '../../../lib/shared/types.ts';
 
 /** A role's defaults as the runner sees them: its meta dependencies' defaults (roles/rocketmq-common) under its own. */
 export function roleDefaults(role: string): Vars {

@@ -1,11 +1,11 @@
 // Cluster-wide defaults live in one role, and the role templates render what the phases need for each shipped inventory.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderString, renderValue } from '../../../lib/render.ts';
-import { readYaml } from '../../../lib/yaml.ts';
-import { parseProperties, formatProperties } from '../../../lib/java-properties.ts';
+import { renderString, renderValue } from '../../../lib/load/render.ts';
+import { readYaml } from '../../../lib/load/yaml.ts';
+import { parseProperties, formatProperties } from '../../../lib/shared/java-properties.ts';
 import { ownDefaults, phaseVars, roleDefaults } from './phase-vars.ts';
-import type { Vars } from '../../../lib/types.ts';
+import type { Vars } from '../../../lib/shared/types.ts';
 
 const D = suite('cluster-wide defaults live once, in roles/rocketmq-common');
 D('no role repeats a rocketmq-common default, and every RocketMQ role sees them through its meta dependency', () => {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { planRun } from '../../../lib/run.ts';
-import type { PlannedTask } from '../../../lib/planner.ts';
+import type { PlannedTask } from '../../../lib/plan/planner.ts';
 
 /** What a 2m2s inventory adds to the base: inventory-wide vars and extra host lines per group. */
 export interface ScaleHosts {

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { planRun } from '../../../lib/run.ts';
-import { parseExtraVars } from '../../../lib/vars.ts';
+import { parseExtraVars } from '../../../lib/load/vars.ts';
 
 const FIXTURES = 'test/fixtures/inventories/';
 const extraVars = { ...parseExtraVars([`@${FIXTURES}lab-connection.yaml`]), lab_prefix: '10.77.3', lab_key_file: '/tmp/k' };

@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { expectedBrokers, namesrvAddr, runsInstance } from '../../../lib/rocketmq/topology-helpers.ts';
-import { renderString } from '../../../lib/render.ts';
+import { renderString } from '../../../lib/load/render.ts';
 
 const hostvars = {
   mq1: { ansible_host: '10.0.0.1', broker_name: 'broker-a', broker_id: 0 },

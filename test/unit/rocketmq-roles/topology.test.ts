@@ -1,11 +1,11 @@
 // Topology rules: each bad inventory (as data) → the exact error or warning an operator sees.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ValidationError } from '../../../lib/errors.ts';
+import { ValidationError } from '../../../lib/shared/errors.ts';
 import { brokerInstances, checkTopology, type Topology } from '../../../lib/rocketmq/topology.ts';
 import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
-import { loadInventory } from '../../../lib/inventory.ts';
-import type { Vars } from '../../../lib/types.ts';
+import { loadInventory } from '../../../lib/load/inventory.ts';
+import type { Vars } from '../../../lib/shared/types.ts';
 
 const b = (host: string, vars: Vars) => brokerInstances(host, { ansible_host: vars['ansible_host'] ?? host, ...vars });
 const seed = [

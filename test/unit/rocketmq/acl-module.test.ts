@@ -8,7 +8,7 @@ import type { AclAdmin } from '../../../lib/rocketmq/acl-read.ts';
 import type { AclOp } from '../../../lib/rocketmq/acl-diff.ts';
 import type { AclInfo, PolicyEntryInfo, UserInfo } from '../../../lib/rocketmq/remoting/auth-admin.ts';
 import type { Credentials } from '../../../lib/rocketmq/remoting/acl-sign.ts';
-import type { ProbeResult, ValidateContext } from '../../../lib/types.ts';
+import type { ProbeResult, ValidateContext } from '../../../lib/shared/types.ts';
 
 const where = { file: 'roles/rocketmq-acl/tasks/main.yaml', line: 2, col: 3 };
 const vctx = { host: 'mq1', vars: {}, renderFile: () => '', resolveFile: (s: string) => s } as ValidateContext;

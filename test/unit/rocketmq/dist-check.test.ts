@@ -5,9 +5,9 @@ import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
-import { cli } from '../../../lib/cli.ts';
+import { cli } from '../../../lib/cli/main.ts';
 import { FakeTransport } from '../../helpers/fake-transport.ts';
-import { LocalTransport } from '../../../lib/transports/local.ts';
+import { LocalTransport } from '../../../lib/execute/transports/local.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'rmqd-dist-check-'));
 const bin = join(root, 'bin');

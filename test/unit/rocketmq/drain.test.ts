@@ -3,15 +3,15 @@
 import { Buffer } from 'node:buffer';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EXIT } from '../../../lib/exit-codes.ts';
-import { ActionFailure } from '../../../lib/host-session.ts';
+import { EXIT } from '../../../lib/cli/exit-codes.ts';
+import { ActionFailure } from '../../../lib/execute/host-session.ts';
 import { type Clock, type RocketmqDrainArgs, rocketmqDrainModule } from '../../../lib/modules/rocketmq-drain.ts';
 import { type DrainFacts, drainVerdict, planDrain } from '../../../lib/rocketmq/drain-plan.ts';
 import { type DrainAdmin, drainTopics, readDrain } from '../../../lib/rocketmq/drain-read.ts';
 import { remotingDrainAdmin } from '../../../lib/rocketmq/remoting/drain-admin.ts';
 import type { ClusterInfo } from '../../../lib/rocketmq/remoting/bodies.ts';
 import type { RemotingCommand } from '../../../lib/rocketmq/remoting/frame.ts';
-import type { ProbeResult, ValidateContext } from '../../../lib/types.ts';
+import type { ProbeResult, ValidateContext } from '../../../lib/shared/types.ts';
 import { edited, replayServer, response } from './remoting-recorded.ts';
 
 const facts = (over: Partial<DrainFacts>): DrainFacts => ({

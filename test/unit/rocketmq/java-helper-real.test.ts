@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { defaultCacheDir } from '../../../lib/rocketmq/distribution.ts';
 import { hostJavaScript, javaHelperPrepare } from '../../../lib/rocketmq/java-helper.ts';
-import { quote } from '../../../lib/shell.ts';
+import { quote } from '../../../lib/shared/shell.ts';
 import { testIf } from '../../helpers/skip.ts';
 import { newestRocketmqArchive } from '../../helpers/rocketmq-archive.ts';
 import { suite } from '../../helpers/suite.ts';

@@ -3,7 +3,7 @@
 import { createServer } from 'node:net';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ValidationError } from '../../../lib/errors.ts';
+import { ValidationError } from '../../../lib/shared/errors.ts';
 import { guardAction } from '../../../lib/modules/service-gates.ts';
 import { validateGates } from '../../../lib/modules/service-gates.ts';
 import '../../../lib/modules/index.ts';

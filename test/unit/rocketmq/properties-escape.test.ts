@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { escapePropertyKey, escapePropertyValue, formatProperties, parseProperties } from '../../../lib/java-properties.ts';
+import { escapePropertyKey, escapePropertyValue, formatProperties, parseProperties } from '../../../lib/shared/java-properties.ts';
 
 const hex = (s: string): string => s.split('').map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('');
 const javaVersion = spawnSync('java', ['-version'], { encoding: 'utf8' });

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import { rocketmqTopicsModule } from '../../../lib/modules/rocketmq-topics.ts';
 import type { Credentials } from '../../../lib/rocketmq/remoting/acl-sign.ts';
 import type { TopicsAdmin } from '../../../lib/rocketmq/topics-admin.ts';
-import type { ValidateContext } from '../../../lib/types.ts';
+import type { ValidateContext } from '../../../lib/shared/types.ts';
 
 const where = { file: 'roles/rocketmq-topics/tasks/main.yaml', line: 2, col: 3 };
 const vctx = {} as ValidateContext;

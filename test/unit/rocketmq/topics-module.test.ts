@@ -2,12 +2,12 @@
 // (second plan: no action), refusals exit 32, unreadable brokers fail (or are drift in check mode).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EXIT } from '../../../lib/exit-codes.ts';
-import { ActionFailure } from '../../../lib/host-session.ts';
+import { EXIT } from '../../../lib/cli/exit-codes.ts';
+import { ActionFailure } from '../../../lib/execute/host-session.ts';
 import { rocketmqTopicsModule, type RocketmqTopicsArgs } from '../../../lib/modules/rocketmq-topics.ts';
 import type { TopicsAdmin } from '../../../lib/rocketmq/topics-admin.ts';
 import type { ActualGroup, ActualTopic, MemberOp } from '../../../lib/rocketmq/topics-diff.ts';
-import type { ProbeResult, ValidateContext } from '../../../lib/types.ts';
+import type { ProbeResult, ValidateContext } from '../../../lib/shared/types.ts';
 
 const where = { file: 'roles/rocketmq-topics/tasks/main.yaml', line: 2, col: 3 };
 const vctx = { host: 'mq1', vars: {}, renderFile: () => '', resolveFile: (s: string) => s } as ValidateContext;

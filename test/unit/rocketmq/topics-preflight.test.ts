@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkTopicDeclarations } from '../../../lib/rocketmq/topics-preflight.ts';
 import { brokerInstances } from '../../../lib/rocketmq/topology.ts';
-import type { Host, Vars } from '../../../lib/types.ts';
+import type { Host, Vars } from '../../../lib/shared/types.ts';
 
 const hosts: Record<string, Vars> = {
   mq1: { broker_name: 'broker-a', broker_id: 0 },

@@ -1,9 +1,9 @@
 // The runner's controller-side hooks that the topics module uses: probes with `read` and actions with `run`.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hostSession, groupActions } from '../../../lib/host-session.ts';
-import type { PlannedTask } from '../../../lib/planner.ts';
-import type { Action, ExecResult, Module, Vars } from '../../../lib/types.ts';
+import { hostSession, groupActions } from '../../../lib/execute/host-session.ts';
+import type { PlannedTask } from '../../../lib/plan/planner.ts';
+import type { Action, ExecResult, Module, Vars } from '../../../lib/shared/types.ts';
 
 const where = { file: 't.yaml', line: 1, col: 1 };
 const execs: string[] = [];

@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { rocketmqVerifyModule, type RocketmqVerifyArgs, verifyProbeId } from '../../../lib/modules/rocketmq-verify.ts';
-import type { PlanContext, ValidateContext } from '../../../lib/types.ts';
+import type { PlanContext, ValidateContext } from '../../../lib/shared/types.ts';
 import { aclReplay, type AclReplay } from './acl-replay.ts';
 import { edited } from './remoting-recorded.ts';
 

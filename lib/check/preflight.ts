@@ -1,0 +1,27 @@
+// Whole-inventory checks a playbook names under `preflight:`: their contract and the registry plugins fill at start-up.
+import type { Inventory, Vars, Where } from '../shared/types.ts';
+
+/** What every preflight check receives: the inventory, each host's fully resolved variables, its own arguments. */
+export interface PreflightContext {
+  inventory: Inventory;
+  hosts: Map<string, Vars>;
+  args: Vars;
+  where: Where;
+}
+
+/** A check throws ValidationError listing every problem, or returns warnings. */
+export type PreflightCheck = (ctx: PreflightContext) => string[];
+
+/** Checks by name, as playbooks list them under `preflight:` (filled by registerPreflightChecks). */
+export const preflightChecks: Record<string, PreflightCheck> = {};
+
+/**
+ * Adds a plugin's checks (the RocketMQ plugin: lib/modules/index.ts installs it).
+ * @throws Error when a name is taken: two plugins must not answer to one name
+ */
+export function registerPreflightChecks(checks: Record<string, PreflightCheck>): void {
+  for (const [name, check] of Object.entries(checks)) {
+    if (preflightChecks[name] !== undefined && preflightChecks[name] !== check) throw new Error(`preflight check "${name}" is registered twice`);
+    preflightChecks[name] = check;
+  }
+}

@@ -1,0 +1,73 @@
+// Per-host work of one phase: one fact gathering, plan each task in order, apply changes, re-gather, then handlers.
+import { UnreachableError } from '../shared/errors.ts';
+import { runHandlers } from './handlers.ts';
+import { hostSession, type SessionOptions } from './host-session.ts';
+import { failureOf, runStep, type HostOutcome, type HostRunContext, type HostState, type StepResult } from './host-step.ts';
+import type { HostPlan, PlannedTask } from '../plan/planner.ts';
+import type { PlanContext, RunEvent } from '../shared/types.ts';
+
+function emitTask(state: HostState, task: PlannedTask, result: StepResult): void {
+  const { phase, plan, diff } = state.ctx;
+  const event: RunEvent = {
+    kind: 'task', phase, host: plan.host, task: task.label, status: result.status,
+    changes: result.status === 'changed' ? (result.plan?.changes ?? []) : [], message: result.message, where: task.spec.where,
+  };
+  if (diff && result.status === 'changed' && result.plan?.diff) event.diff = result.plan.diff;
+  if (result.refused === true && event.kind === 'task') event.refused = true;
+  if (result.pending === true && event.kind === 'task') event.pending = result.plan?.changes ?? [];
+  if (result.plan?.proof !== undefined && event.kind === 'task') event.proof = result.plan.proof;
+  state.ctx.emit(event);
+}
+
+/** Everything whose facts a re-gathering must cover from task `index` on. */
+function remainingWork(state: HostState, index: number): PlannedTask[] {
+  const handlerTasks = state.ctx.plan.handlers.flatMap((h) => h.tasks);
+  return [...state.ctx.plan.tasks.slice(index), ...handlerTasks];
+}
+
+/** Runs the tasks in order; returns false at the first failure (the host stops there). */
+async function runTasks(state: HostState): Promise<boolean> {
+  const tasks = state.ctx.plan.tasks;
+  for (const [index, task] of tasks.entries()) {
+    if (task.skipReason !== undefined) {
+      state.ctx.emit({ kind: 'task', phase: state.ctx.phase, host: state.ctx.plan.host, task: task.label, status: 'skipped', changes: [], message: task.skipReason, where: task.spec.where });
+      continue;
+    }
+    const result = await runStep(state, task, remainingWork(state, index)).catch((error: unknown) => failureOf(error));
+    emitTask(state, task, result);
+    if (result.status === 'failed') return false;
+    if (result.status === 'changed') task.spec.notify.forEach((name) => state.notified.add(name));
+  }
+  return true;
+}
+
+/** A phase gathers its facts through sudo when any of its tasks or handlers uses `become`. */
+export function factsNeedBecome(plan: HostPlan): boolean {
+  return [...plan.tasks, ...plan.handlers.flatMap((h) => h.tasks)].some((t) => t.spec.become === true);
+}
+
+function sessionOptions(ctx: HostRunContext, planCtx: PlanContext, becomeFacts: boolean): SessionOptions {
+  return { planCtx, becomeFacts, ...(ctx.facts ? { facts: ctx.facts } : {}), ...(ctx.ahead ? { ahead: ctx.ahead } : {}) };
+}
+
+/**
+ * Runs one phase on one host: at most ONE fact exec when nothing changes (none when the run's facts still hold every
+ * answer); +1 action exec and +1 re-gather per change.
+ * @returns the host's outcome; never throws for task failures (they become events)
+ * @example await runHostPhase({ phase: 'brokers', plan, transport, check: false, diff: false, emit })
+ */
+export async function runHostPhase(ctx: HostRunContext): Promise<HostOutcome> {
+  const planCtx: PlanContext = { host: ctx.plan.host, check: ctx.check, diff: ctx.diff };
+  if (ctx.check && ctx.pendingWrites) planCtx.pendingWrites = ctx.pendingWrites;
+  if (ctx.changedBefore !== undefined) planCtx.changedBefore = ctx.changedBefore;
+  const becomeFacts = factsNeedBecome(ctx.plan);
+  const state: HostState = { ctx, session: hostSession(ctx.transport, sessionOptions(ctx, planCtx, becomeFacts)), planCtx, stale: true, notified: new Set() };
+  try {
+    if (!(await runTasks(state))) return 'failed';
+    return (await runHandlers(state)) ? 'ok' : 'failed';
+  } catch (error) {
+    if (!(error instanceof UnreachableError)) throw error;
+    ctx.emit({ kind: 'unreachable', host: ctx.plan.host, message: error.message });
+    return 'unreachable';
+  }
+}
