@@ -40,7 +40,7 @@ function stringVariables(): Map<string, string> {
 const FACTS = ['', 'supervisor=pidfile\nrunning=no\n', 'supervisor=pidfile\nrunning=yes\npid=1\nconfig0=aaaa bbbb\nconfig1=none missing\n',
   'supervisor=systemd\nunit=missing\nrunning=yes\npid=1\nenabled=disabled\nconfig0=aaaa bbbb\n'];
 
-/** Every script the planned run could send: each task's probes and its actions under each set of facts. */
+/** Every script the planned run could send to a host: each task's probes and its actions under each set of facts. */
 function scriptsOf(planned: PlannedRun): string[] {
   const scripts: string[] = [];
   for (const phase of planned.phases) {
@@ -49,11 +49,12 @@ function scriptsOf(planned: PlannedRun): string[] {
         if (task.skipReason !== undefined) continue;
         const ctx = { host: plan.host, check: false, diff: false };
         const probes = task.module.probes(task.args, ctx);
-        scripts.push(...probes.map((p) => p.script));
+        // A controller-side probe (`read`) or action (`run`) never reaches a host shell: its script is only a key.
+        scripts.push(...probes.filter((p) => p.read === undefined).map((p) => p.script));
         for (const stdout of FACTS) {
           const facts = new Map<string, ProbeResult>(probes.map((p) => [p.id, { stdout, stderr: '', code: 0 }]));
           try {
-            scripts.push(...task.module.plan(task.args, facts, ctx).actions.map((a) => a.script));
+            scripts.push(...task.module.plan(task.args, facts, ctx).actions.filter((a) => a.run === undefined).map((a) => a.script));
           } catch {
             // Facts this module cannot read: it fails the task, and sends nothing.
           }
@@ -108,6 +109,11 @@ S('every string variable in every playbook: one hostile value each', async () =>
   }
   assert.ok(reached > 20, `hostile values reached only ${reached} plans: the test checks nothing`);
   assert.equal(leaks.slice(0, 5), []);
+});
+S('a controller-side probe is not a host script (its key may hold any value): the rocketmq_topics sweep case', async () => {
+  // fast-check found this once: topics_namesrv reaches the key of rocketmq_topics' controller-side read, never a shell.
+  const planned = await plan('playbooks/2m2s-async.yaml', 'test/fixtures/inventories/2m2s-controller-embedded', { topics_namesrv: SENTINEL });
+  assert.equal(exposed(planned, SENTINEL), []);
 });
 S('generated hostile values (fast-check) in any variable, playbook and inventory', async () => {
   await fc.assert(fc.asyncProperty(fc.constantFrom(...VARIABLES.keys()), fc.constantFrom(...PLAYBOOKS), fc.constantFrom(...INVENTORIES), hostile,
