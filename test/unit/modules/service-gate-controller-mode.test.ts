@@ -11,28 +11,13 @@ import { modules } from '../../../lib/modules/index.ts';
 import { planRun } from '../../../lib/run.ts';
 import type { Vars } from '../../../lib/shared/types.ts';
 import { parseExtraVars } from '../../../lib/load/vars.ts';
-import { states } from '../rocketmq/remoting-health-states.ts';
-import { type Replay, replayServer, response } from '../rocketmq/remoting-recorded.ts';
+import { replayState } from '../rocketmq/remoting-health-states.ts';
+import { replayServer } from '../rocketmq/remoting-recorded.ts';
 import { vctx, where } from './process-helpers.ts';
 
 const service = modules.get('service')!;
 const ok = { code: 0, language: 'JAVA', version: 479, opaque: 0, flag: 1 };
 
-/** One replay server as name server and master (the recorded master 127.0.0.1:30911 moved to it), or answering `body`. */
-async function namesrv(state: string, body?: string): Promise<Replay> {
-  let addr = '';
-  const replay = await replayServer((req) => {
-    if (req.code === 106 && body !== undefined) return { ...ok, body: Buffer.from(body) };
-    if (req.code === 106) {
-      const text = Buffer.from(states[state]!.clusterInfo.body ?? []).toString('utf8').replaceAll('127.0.0.1:30911', addr);
-      return { ...states[state]!.clusterInfo, body: Buffer.from(text) };
-    }
-    if (req.code === 907) return states[state]!.masterHa;
-    return response('namesrv-unsupported');
-  });
-  addr = replay.addr;
-  return replay;
-}
 
 function healthGate(health: Vars): ControllerGate {
   const args = service.validate({ name: 'rmq-broker-broker-a-1', command: ['java'], health, health_timeout: 1 }, where, vctx) as ServiceArgs;
@@ -50,7 +35,7 @@ const CASES: Array<[state: string, addr: string, line: string]> = [
 ];
 for (const [state, addr, line] of CASES) {
   H(`${state}, ${addr}: ${line}`, async () => {
-    const ns = await namesrv(state);
+    const ns = await replayState(state);
     try {
       const at = (text: string): string => text.replace('MASTER', ns.addr);
       const gate = healthGate({ rocketmq: 'member-healthy', namesrv: ns.addr, cluster: 'RemotingCluster', broker: 'broker-a', addr: at(addr) });
@@ -68,7 +53,7 @@ const STALE = '{"replicasInfoTable":{"broker-a":{"inSyncReplicas":[{"alive":fals
 
 H('at the timeout, a group without master is explained: stale controller metadata and the command (the gate fails as before)', async () => {
   // The wiped member is fenced: the name servers do not list the group at all.
-  const ns = await namesrv('up', '{"brokerAddrTable":{},"clusterAddrTable":{}}');
+  const ns = await replayState('up', '{"brokerAddrTable":{},"clusterAddrTable":{}}');
   let leader = '';
   const controller = await replayServer((req) => (req.code === 1005
     ? { ...ok, extFields: { controllerLeaderAddress: leader, controllerLeaderId: 'n0', isLeader: 'true', group: 'g', peers: '' } }
@@ -91,7 +76,7 @@ H('at the timeout, a group without master is explained: stale controller metadat
   }
 });
 H('a group with a master is not explained (the gate\'s own line says what is missing)', async () => {
-  const ns = await namesrv('slave-lagging');
+  const ns = await replayState('slave-lagging');
   try {
     const gate = healthGate({ rocketmq: 'member-healthy', namesrv: ns.addr, broker: 'broker-a', addr: '127.0.0.1:30921', controllers: '127.0.0.1:1' });
     assert.is(await gate.explain!(), '');

@@ -1,6 +1,5 @@
 // `guard`/`health` maps of kind rocketmq are asked on the controller (no JVM), over replayed RocketMQ 5.5.0 frames,
 // with BrokerHealth.java's verdicts: a partner down or a lagging slave refuses the stop with exit flag 32.
-import { Buffer } from 'node:buffer';
 import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { EXIT } from '../../../lib/cli/exit-codes.ts';
@@ -9,8 +8,7 @@ import { modules } from '../../../lib/modules/index.ts';
 import type { ServiceArgs } from '../../../lib/modules/service.ts';
 import { namesrvCaughtUp } from '../../../lib/rocketmq/remoting/namesrv-health.ts';
 import type { Action, Plan, Vars } from '../../../lib/shared/types.ts';
-import { states } from '../rocketmq/remoting-health-states.ts';
-import { type Replay, replayServer, response } from '../rocketmq/remoting-recorded.ts';
+import { replayState } from '../rocketmq/remoting-health-states.ts';
 import { vctx, where } from './process-helpers.ts';
 
 const service = modules.get('service')!;
@@ -18,20 +16,6 @@ const pctx = { host: 'mq1', check: false, diff: false };
 /** The probe answer of a running broker whose broker.properties changed since it started: a restart is due. */
 const staleRunning = { stdout: 'supervisor=pidfile\nrunning=yes\npid=4242\nwhy=\nconfig0=aaaa bbbb\n', code: 0 };
 
-/** One replay server as name server and master: the recorded cluster info points the master at the server. */
-async function serve(state: string): Promise<Replay> {
-  let addr = '';
-  const replay = await replayServer((req) => {
-    if (req.code === 106) {
-      const text = Buffer.from(states[state]!.clusterInfo.body ?? []).toString('utf8').replaceAll('127.0.0.1:30911', addr);
-      return { ...states[state]!.clusterInfo, body: Buffer.from(text) };
-    }
-    if (req.code === 907) return states[state]!.masterHa;
-    return response('namesrv-unsupported');
-  });
-  addr = replay.addr;
-  return replay;
-}
 
 function brokerTask(namesrv: string, guard: Vars = {}): Vars {
   return {
@@ -64,7 +48,7 @@ const GUARD: Array<[state: string, refusal: string | null]> = [
 
 for (const [state, refusal] of GUARD) {
   G(`${state}: ${refusal ?? 'the guard passes and the restart goes on'}`, async () => {
-    const replay = await serve(state);
+    const replay = await replayState(state);
     try {
       const plan = planOf(brokerTask(replay.addr));
       assert.equal(plan.actions.map((a) => a.describe.split(' (')[0]), [
@@ -93,7 +77,7 @@ G('a name server that does not answer refuses too (BrokerHealth exit 2 is a refu
 });
 
 G('health: passes when registered; otherwise fails with the last reason after health_timeout', async () => {
-  const replay = await serve('up');
+  const replay = await replayState('up');
   try {
     assert.is(await outcome(planOf(brokerTask(replay.addr)).actions[3]!), 'passed');
     const wrong = planOf({ ...brokerTask(replay.addr), health: { rocketmq: 'healthy', namesrv: replay.addr, cluster: 'Other', broker: 'broker-a', id: 0, addr: replay.addr } });
@@ -144,8 +128,8 @@ V('plain argv and string gates still work (other users of the service module)', 
 
 const N = suite("the name server's health: it lists at least as many brokers as the first peer that answers");
 N('caught up, behind, not answering, no peer answering', async () => {
-  const full = await serve('up'); // 2 brokers
-  const partial = await serve('slave-down'); // 1 broker
+  const full = await replayState('up'); // 2 brokers
+  const partial = await replayState('slave-down'); // 1 broker
   try {
     assert.equal(await namesrvCaughtUp(full.addr, [full.addr, partial.addr]), { code: 0, line: 'ok' });
     assert.equal(await namesrvCaughtUp(partial.addr, [full.addr, partial.addr]), {
@@ -159,8 +143,8 @@ N('caught up, behind, not answering, no peer answering', async () => {
 });
 
 N('namesrv-up (a name server new to a running cluster): it only has to answer, however few brokers it lists', async () => {
-  const full = await serve('up');
-  const partial = await serve('slave-down');
+  const full = await replayState('up');
+  const partial = await replayState('slave-down');
   try {
     const gate = (self: string) => (service.validate({ name: 'rmq-namesrv', command: ['x'], health: { rocketmq: 'namesrv-up', self, namesrv: `${full.addr};${self}` } }, where, vctx) as ServiceArgs).health as { check(): Promise<{ ok: boolean; line: string }> };
     assert.equal(await gate(partial.addr).check(), { ok: true, line: 'ok' });

@@ -2,7 +2,8 @@
 // cannot be produced on demand: a lagging slave, a dead master). Shared by the pure and the replayed tests.
 import type { RemotingCommand } from '../../../lib/rocketmq/remoting/frame.ts';
 import type { HealthQuery } from '../../../lib/rocketmq/remoting/health.ts';
-import { edited, response } from './remoting-recorded.ts';
+import { Buffer } from 'node:buffer';
+import { edited, type Replay, replayServer, response } from './remoting-recorded.ts';
 
 export interface State {
   clusterInfo: RemotingCommand;
@@ -28,6 +29,25 @@ export const states: Record<string, State> = {
     masterHa: response('master-ha-status-slave-down'),
   },
 };
+
+/**
+ * One replay server as name server and master of a state: the recorded master 127.0.0.1:30911 is moved to the
+ * server itself; `clusterBody`, when given, replaces the cluster info's body (e.g. an empty cluster).
+ */
+export async function replayState(state: string, clusterBody?: string): Promise<Replay> {
+  let addr = '';
+  const replay = await replayServer((req) => {
+    if (req.code === 106 && clusterBody !== undefined) return { ...states[state]!.clusterInfo, body: Buffer.from(clusterBody) };
+    if (req.code === 106) {
+      const text = Buffer.from(states[state]!.clusterInfo.body ?? []).toString('utf8').replaceAll('127.0.0.1:30911', addr);
+      return { ...states[state]!.clusterInfo, body: Buffer.from(text) };
+    }
+    if (req.code === 907) return states[state]!.masterHa;
+    return response('namesrv-unsupported');
+  });
+  addr = replay.addr;
+  return replay;
+}
 
 const C = 'RemotingCluster';
 export const M = '127.0.0.1:30911';
