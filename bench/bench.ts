@@ -28,29 +28,66 @@ bench/ansible/playbook.yaml; prints first-run, no-change (median of --runs) and 
 floor and to Ansible, changed counts, memory, SSH sessions.`;
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-const log = (text: string): void => { process.stderr.write(`[bench] ${text}\n`); };
+const log = (text: string): void => {
+  process.stderr.write(`[bench] ${text}\n`);
+};
 
-interface BenchOptions { hosts: number[]; runs: number; forks: number; ansible: boolean; entry: Entry; json?: string }
+interface BenchOptions {
+  hosts: number[];
+  runs: number;
+  forks: number;
+  ansible: boolean;
+  entry: Entry;
+  json?: string;
+}
 
 function options(): BenchOptions {
-  const { values } = parseArgs({ options: { hosts: { type: 'string' }, runs: { type: 'string' }, forks: { type: 'string' },
-    'no-ansible': { type: 'boolean' }, entry: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  if (values.help) { process.stdout.write(`${USAGE}\n`); process.exit(0); }
+  const { values } = parseArgs({
+    options: {
+      hosts: { type: 'string' },
+      runs: { type: 'string' },
+      forks: { type: 'string' },
+      'no-ansible': { type: 'boolean' },
+      entry: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(0);
+  }
   const hosts = (values.hosts ?? '4,24').split(',').map(Number);
   const runs = Number(values.runs ?? 3);
   const forks = Number(values.forks ?? 32);
   const entry = values.entry ?? 'zx';
-  if (hosts.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_HOSTS) || !(runs >= 1) || !(forks >= 1) || (entry !== 'zx' && entry !== 'node')) {
+  if (
+    hosts.some((n) => !Number.isInteger(n) || n < 1 || n > MAX_HOSTS) ||
+    !(runs >= 1) ||
+    !(forks >= 1) ||
+    (entry !== 'zx' && entry !== 'node')
+  ) {
     throw new Error(`bad options; ${USAGE}`);
   }
-  return { hosts, runs, forks, ansible: !values['no-ansible'], entry, ...(values.json ? { json: values.json } : {}) };
+  return {
+    hosts,
+    runs,
+    forks,
+    ansible: !values['no-ansible'],
+    entry,
+    ...(values.json ? { json: values.json } : {}),
+  };
 }
 
 /** Says what a run did in one line, and warns when it failed or a quiet run was not quiet. */
 function note(tool: Tool, hosts: number, label: string, run: ToolRun, expectQuiet: boolean): void {
-  log(`${tool} ${hosts} hosts ${label}: ${run.seconds.toFixed(2)} s, exit ${run.code}, changed ${run.changed}, failed ${run.failed}, ssh sessions ${run.sshSessions}`);
+  log(
+    `${tool} ${hosts} hosts ${label}: ${run.seconds.toFixed(2)} s, exit ${run.code}, changed ${run.changed}, failed ${run.failed}, ssh sessions ${run.sshSessions}`,
+  );
   if (run.failed > 0 || (expectQuiet && run.changed > 0) || (run.code !== 0 && run.code !== 8)) {
-    log(`  WARNING: unexpected result; output tail:\n${(run.stdout + run.stderr).split('\n').slice(-15).join('\n')}`);
+    log(
+      `  WARNING: unexpected result; output tail:\n${(run.stdout + run.stderr).split('\n').slice(-15).join('\n')}`,
+    );
   }
 }
 
@@ -91,7 +128,11 @@ async function benchAnsible(ctx: RunContext, hosts: number, runs: number): Promi
 }
 
 /** Both tools at one host count, each on its own fresh lab; says whether they left the same state on the first host. */
-async function benchHostCount(base: Omit<RunContext, 'inventoryDir'>, hosts: number, opts: BenchOptions): Promise<BenchRow[]> {
+async function benchHostCount(
+  base: Omit<RunContext, 'inventoryDir'>,
+  hosts: number,
+  opts: BenchOptions,
+): Promise<BenchRow[]> {
   const ctx: RunContext = { ...base, inventoryDir: join(base.workDir, 'inventory') };
   const waiting = (why: string): void => log(`lab busy, retrying in 20 s: ${why}`);
   const rows: BenchRow[] = [];
@@ -100,12 +141,20 @@ async function benchHostCount(base: Omit<RunContext, 'inventoryDir'>, hosts: num
     await withBenchLab(hosts, base.workDir, waiting, async (lab) => {
       log(`lab of ${hosts} hosts up in ${(lab.elapsedMs / 1000).toFixed(1)} s for ${tool}`);
       if (tool === 'ours') rows.push(await benchFloor(lab, hosts, opts));
-      rows.push(tool === 'ours' ? await benchOurs(ctx, hosts, opts.runs) : await benchAnsible(ctx, hosts, opts.runs));
+      rows.push(
+        tool === 'ours'
+          ? await benchOurs(ctx, hosts, opts.runs)
+          : await benchAnsible(ctx, hosts, opts.runs),
+      );
       digests.push(hostDigest(lab, hosts - 1));
     });
   }
   if (digests.length === 2) {
-    log(digests[0] === digests[1] ? `same state left by both tools on mq${hosts}` : `STATE DIFFERS on mq${hosts}:\n--- ours\n${digests[0]}--- ansible\n${digests[1]}`);
+    log(
+      digests[0] === digests[1]
+        ? `same state left by both tools on mq${hosts}`
+        : `STATE DIFFERS on mq${hosts}:\n--- ours\n${digests[0]}--- ansible\n${digests[1]}`,
+    );
   }
   return rows;
 }
@@ -113,14 +162,21 @@ async function benchHostCount(base: Omit<RunContext, 'inventoryDir'>, hosts: num
 /** Runs are measured as operators run them: from the prebuilt bundle, rebuilt first when the sources changed. */
 async function ensureBundle(): Promise<void> {
   if (freshBundle(ROOT) === undefined) await bundle();
-  log(freshBundle(ROOT) ? 'runner starts from the prebuilt bundle (.build/)' : 'WARNING: no fresh bundle; the runner starts through tsx');
+  log(
+    freshBundle(ROOT)
+      ? 'runner starts from the prebuilt bundle (.build/)'
+      : 'WARNING: no fresh bundle; the runner starts through tsx',
+  );
 }
 
 async function main(): Promise<void> {
   const opts = options();
-  const loadAtStart = loadavg().map((l) => l.toFixed(1)).join(' ');
+  const loadAtStart = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   const version = opts.ansible ? ansibleVersion() : undefined;
-  if (opts.ansible && version === undefined) log('ansible-playbook not found (apt-get install -y ansible-core): Ansible is skipped');
+  if (opts.ansible && version === undefined)
+    log('ansible-playbook not found (apt-get install -y ansible-core): Ansible is skipped');
   const ssh = await makeSshCounter();
   const workDir = await mkdtemp(join(tmpdir(), 'rmqd-bench-'));
   const base = { root: ROOT, forks: opts.forks, workDir, ssh, entry: opts.entry };
@@ -128,7 +184,9 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = [];
   try {
     for (const hosts of opts.hosts) {
-      rows.push(...(await benchHostCount(base, hosts, { ...opts, ansible: version !== undefined })));
+      rows.push(
+        ...(await benchHostCount(base, hosts, { ...opts, ansible: version !== undefined })),
+      );
       // The table so far, so that a long bench cut short still leaves its figures.
       log(`after ${hosts} hosts:\n${formatTable(rows)}`);
     }
@@ -136,10 +194,18 @@ async function main(): Promise<void> {
     await ssh.dispose();
     await rm(workDir, { recursive: true, force: true });
   }
-  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}, ${version ?? 'no Ansible'}, entry ${opts.entry}, load at end ${load} (at start ${loadAtStart})`;
-  process.stdout.write(`\n${new Date().toISOString()} — ${machine}, forks ${opts.forks}\n\n${formatTable(rows)}\n`);
-  if (opts.json) await writeFile(opts.json, `${JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2)}\n`);
+  process.stdout.write(
+    `\n${new Date().toISOString()} — ${machine}, forks ${opts.forks}\n\n${formatTable(rows)}\n`,
+  );
+  if (opts.json)
+    await writeFile(
+      opts.json,
+      `${JSON.stringify({ date: new Date().toISOString(), machine, rows }, null, 2)}\n`,
+    );
 }
 
 /** A lab this process built must go even when the bench is interrupted; a lab another process owns is left alone. */
@@ -148,7 +214,10 @@ async function tearDownOwnLab(): Promise<void> {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => { log(`${signal}: tearing down the lab if this bench built it`); void tearDownOwnLab().finally(() => process.exit(130)); });
+  process.once(signal, () => {
+    log(`${signal}: tearing down the lab if this bench built it`);
+    void tearDownOwnLab().finally(() => process.exit(130));
+  });
 }
 
 main().catch((error: unknown) => {

@@ -7,8 +7,27 @@ import type { ToolRun } from './tools.ts';
 
 /** The ssh options of a lab host, as this runner uses them (no ControlMaster: every connection is a fresh handshake). */
 export function floorArgs(lab: Pick<LabInfo, 'keyFile'>, address: string): string[] {
-  return ['-i', lab.keyFile, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
-    '-o', 'LogLevel=ERROR', '-o', 'ControlMaster=no', '-o', 'ControlPath=none', '-l', 'root', '--', address, 'true'];
+  return [
+    '-i',
+    lab.keyFile,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-o',
+    'ControlMaster=no',
+    '-o',
+    'ControlPath=none',
+    '-l',
+    'root',
+    '--',
+    address,
+    'true',
+  ];
 }
 
 /** Exit code of one `ssh … true` (255 when ssh itself failed); /usr/bin/ssh so the session counter never sees it. */
@@ -34,10 +53,23 @@ export async function runFloor(lab: LabInfo, hosts: number, forks: number): Prom
   const limit = pLimit(forks);
   const cpuBefore = childCpuSeconds();
   const started = performance.now();
-  const codes = await Promise.all(lab.hosts.slice(0, hosts).map((h) => limit(() => sshTrue(floorArgs(lab, h.address)))));
+  const codes = await Promise.all(
+    lab.hosts.slice(0, hosts).map((h) => limit(() => sshTrue(floorArgs(lab, h.address)))),
+  );
   const seconds = (performance.now() - started) / 1000;
   const cpuSeconds = childCpuSeconds() - cpuBefore;
   const failed = codes.filter((c) => c !== 0).length;
-  return { seconds, code: failed > 0 ? 1 : 0, stdout: '', stderr: '', maxProcessRssMb: undefined, treePeakRssMb: 0,
-    changed: 0, failed, sshSessions: hosts, sshMasters: 0, cpuSeconds };
+  return {
+    seconds,
+    code: failed > 0 ? 1 : 0,
+    stdout: '',
+    stderr: '',
+    maxProcessRssMb: undefined,
+    treePeakRssMb: 0,
+    changed: 0,
+    failed,
+    sshSessions: hosts,
+    sshMasters: 0,
+    cpuSeconds,
+  };
 }

@@ -37,7 +37,9 @@ function parentMap(): Map<number, number> {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       parents.set(Number(entry), Number(fields[1]));
-    } catch { /* the process ended while we looked */ }
+    } catch {
+      /* the process ended while we looked */
+    }
   }
   return parents;
 }
@@ -49,11 +51,19 @@ export function treeRssBytes(root: number): number {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const [pid, ppid] of parents) if (tree.has(ppid) && !tree.has(pid)) { tree.add(pid); grew = true; }
+    for (const [pid, ppid] of parents)
+      if (tree.has(ppid) && !tree.has(pid)) {
+        tree.add(pid);
+        grew = true;
+      }
   }
   let total = 0;
   for (const pid of tree) {
-    try { total += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE; } catch { /* gone */ }
+    try {
+      total += Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * PAGE;
+    } catch {
+      /* gone */
+    }
   }
   return total;
 }
@@ -80,13 +90,23 @@ export async function measure(argv: string[], opts: MeasureOptions = {}): Promis
   const timeFile = join(dir, 'time.txt');
   const withTime = existsSync(TIME) ? [TIME, '-v', '-o', timeFile, ...argv] : argv;
   const started = performance.now();
-  const child = spawn(withTime[0]!, withTime.slice(1), { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(withTime[0]!, withTime.slice(1), {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   let peak = 0;
-  const timer = setInterval(() => { if (child.pid) peak = Math.max(peak, treeRssBytes(child.pid)); }, SAMPLE_MS);
+  const timer = setInterval(() => {
+    if (child.pid) peak = Math.max(peak, treeRssBytes(child.pid));
+  }, SAMPLE_MS);
   const code = await new Promise<number>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (c) => resolve(c ?? 128));
@@ -95,5 +115,13 @@ export async function measure(argv: string[], opts: MeasureOptions = {}): Promis
   const report = await readFile(timeFile, 'utf8').catch(() => '');
   await rm(dir, { recursive: true, force: true });
   const cpu = parseTimeCpu(report);
-  return { seconds, code, stdout, stderr, maxProcessRssMb: parseTimeMaxRss(report), treePeakRssMb: peak / 2 ** 20, ...(cpu === undefined ? {} : { cpuSeconds: cpu }) };
+  return {
+    seconds,
+    code,
+    stdout,
+    stderr,
+    maxProcessRssMb: parseTimeMaxRss(report),
+    treePeakRssMb: peak / 2 ** 20,
+    ...(cpu === undefined ? {} : { cpuSeconds: cpu }),
+  };
 }

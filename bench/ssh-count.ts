@@ -52,7 +52,8 @@ export async function makeSshCounter(): Promise<SshCounter> {
   const log = (name: string): string => join(dir, `${name}.log`);
   return {
     env: (name) => ({ PATH: `${bin}:${process.env.PATH ?? ''}`, RMQD_BENCH_SSH_LOG: log(name) }),
-    count: async (name) => classifySsh((await readFile(log(name), 'utf8').catch(() => '')).split('\n')),
+    count: async (name) =>
+      classifySsh((await readFile(log(name), 'utf8').catch(() => '')).split('\n')),
     dispose: () => rm(dir, { recursive: true, force: true }),
   };
 }

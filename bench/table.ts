@@ -29,20 +29,29 @@ function peakMemory(row: BenchRow): string {
 }
 
 /** True when any run exited with anything but 0 (an error makes every figure of the row meaningless). */
-const badExit = (row: BenchRow): boolean => [row.first, ...row.noChange, ...(row.check ? [row.check] : [])].some((r) => r.code !== 0);
+const badExit = (row: BenchRow): boolean =>
+  [row.first, ...row.noChange, ...(row.check ? [row.check] : [])].some((r) => r.code !== 0);
 
 /**
  * A ratio in words: `2.10× floor` when larger, `1/12.4 Ansible` when smaller.
  * @example ratio(0.5, 6, 'Ansible') // => '1/12.0 Ansible'
  */
-export function ratio(value: number, reference: number | undefined, name: string): string | undefined {
+export function ratio(
+  value: number,
+  reference: number | undefined,
+  name: string,
+): string | undefined {
   if (reference === undefined || !(reference > 0)) return undefined;
   const r = value / reference;
   return r >= 1 ? `${r.toFixed(2)}× ${name}` : `1/${(1 / r).toFixed(1)} ${name}`;
 }
 
 /** What a row's figures are compared with: the floor's median and Ansible's first and no-change figures, same hosts. */
-interface References { floor?: number; ansibleFirst?: number; ansibleQuiet?: number }
+interface References {
+  floor?: number;
+  ansibleFirst?: number;
+  ansibleQuiet?: number;
+}
 
 function referencesFor(rows: readonly BenchRow[], hosts: number): References {
   const floor = rows.find((r) => r.tool === 'floor' && r.hosts === hosts);
@@ -57,9 +66,20 @@ function referencesFor(rows: readonly BenchRow[], hosts: number): References {
 }
 
 /** Seconds with their ratios, e.g. `1.20 (2.40× floor, 1/8.0 Ansible)`; the floor row and Ansible get no self-ratio. */
-function timed(value: number | undefined, row: BenchRow, refs: References, ansibleRef: number | undefined): string {
+function timed(
+  value: number | undefined,
+  row: BenchRow,
+  refs: References,
+  ansibleRef: number | undefined,
+): string {
   if (value === undefined) return '–';
-  const parts = row.tool === 'floor' ? [] : [ratio(value, refs.floor, 'floor'), row.tool === 'ansible' ? undefined : ratio(value, ansibleRef, 'Ansible')];
+  const parts =
+    row.tool === 'floor'
+      ? []
+      : [
+          ratio(value, refs.floor, 'floor'),
+          row.tool === 'ansible' ? undefined : ratio(value, ansibleRef, 'Ansible'),
+        ];
   const shown = parts.filter((p): p is string => p !== undefined);
   return shown.length > 0 ? `${secs(value)} (${shown.join(', ')})` : secs(value);
 }
@@ -72,22 +92,52 @@ function cells(row: BenchRow, refs: References): string[] {
   const cpu = row.noChange.map((r) => r.cpuSeconds).filter((s): s is number => s !== undefined);
   const cpuCell = cpu.length > 0 ? secs(median(cpu)) : '–';
   if (row.tool === 'floor') {
-    return [row.tool, String(row.hosts), '–', timed(median(quiet), row, refs, undefined), '–', '–',
-      second.failed > 0 ? `(${second.failed} ssh failed)` : '–', '–', sessions.toFixed(1), cpuCell];
+    return [
+      row.tool,
+      String(row.hosts),
+      '–',
+      timed(median(quiet), row, refs, undefined),
+      '–',
+      '–',
+      second.failed > 0 ? `(${second.failed} ssh failed)` : '–',
+      '–',
+      sessions.toFixed(1),
+      cpuCell,
+    ];
   }
   return [
-    row.tool, String(row.hosts), timed(row.first.seconds, row, refs, refs.ansibleFirst), timed(median(quiet), row, refs, refs.ansibleQuiet),
-    inner.length > 0 ? timed(median(inner), row, refs, refs.ansibleQuiet) : '–', timed(row.check?.seconds, row, refs, refs.ansibleQuiet),
+    row.tool,
+    String(row.hosts),
+    timed(row.first.seconds, row, refs, refs.ansibleFirst),
+    timed(median(quiet), row, refs, refs.ansibleQuiet),
+    inner.length > 0 ? timed(median(inner), row, refs, refs.ansibleQuiet) : '–',
+    timed(row.check?.seconds, row, refs, refs.ansibleQuiet),
     `${second.changed}${second.failed > 0 ? ` (${second.failed} failed)` : ''}${badExit(row) ? ' (a run exited non-zero)' : ''}`,
-    peakMemory(row), sessions.toFixed(1), cpuCell,
+    peakMemory(row),
+    sessions.toFixed(1),
+    cpuCell,
   ];
 }
 
-const HEADER = ['tool', 'hosts', 'first run s', 'no-change s (median)', 'no-change in-run s', 'check s',
-  'changed (2nd run)', 'peak RSS MB (largest process / tree)', 'ssh sessions per host (no-change)', 'no-change CPU s (user+sys)'];
+const HEADER = [
+  'tool',
+  'hosts',
+  'first run s',
+  'no-change s (median)',
+  'no-change in-run s',
+  'check s',
+  'changed (2nd run)',
+  'peak RSS MB (largest process / tree)',
+  'ssh sessions per host (no-change)',
+  'no-change CPU s (user+sys)',
+];
 
 /** The results as a Markdown table, one line per tool and host count; times carry ratios to the floor and Ansible. */
 export function formatTable(rows: readonly BenchRow[]): string {
-  const lines = [HEADER, HEADER.map(() => '---'), ...rows.map((row) => cells(row, referencesFor(rows, row.hosts)))];
+  const lines = [
+    HEADER,
+    HEADER.map(() => '---'),
+    ...rows.map((row) => cells(row, referencesFor(rows, row.hosts))),
+  ];
   return lines.map((cols) => `| ${cols.join(' | ')} |`).join('\n');
 }

@@ -19,7 +19,10 @@ const keepSourcePaths = {
     build.onLoad({ filter: /\/lib\/.*\.ts$/ }, async (args) => {
       let text = await readFile(args.path, 'utf8');
       const fromBundle = relative(OUT_DIR, args.path).split('\\').join('/');
-      text = text.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`);
+      text = text.replaceAll(
+        'import.meta.url',
+        `new URL(${JSON.stringify(fromBundle)}, import.meta.url).href`,
+      );
       for (const [, name, target] of text.matchAll(/const (\w+) = '(\.{1,2}\/[^']+\.ts)';/g)) {
         text = text.replaceAll(`import(${name})`, `import(${JSON.stringify(target)})`);
       }
@@ -37,10 +40,19 @@ export async function bundle() {
   await rm(temp, { recursive: true, force: true });
   await mkdir(temp, { recursive: true });
   await build({
-    entryPoints: { cli: join(ROOT, 'lib', 'cli', 'main.ts') }, outdir: temp, bundle: true, splitting: true, format: 'esm',
-    platform: 'node', target: 'node20', plugins: [keepSourcePaths], logLevel: 'warning',
+    entryPoints: { cli: join(ROOT, 'lib', 'cli', 'main.ts') },
+    outdir: temp,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    plugins: [keepSourcePaths],
+    logLevel: 'warning',
     // Bundled CommonJS packages (handlebars) call require() for Node built-ins.
-    banner: { js: "import { createRequire as __rmqdRequire } from 'node:module'; const require = __rmqdRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __rmqdRequire } from 'node:module'; const require = __rmqdRequire(import.meta.url);",
+    },
   });
   await writeFile(join(temp, 'package.json'), '{ "type": "module" }\n');
   await writeFile(join(temp, STAMP), sources);
@@ -51,6 +63,8 @@ export async function bundle() {
 // `npm install` must not fail over the bundle: without it run.mjs runs the sources through tsx (slower start).
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await bundle().catch((error) => {
-    process.stderr.write(`rocketmq-deploy: no prebuilt bundle (runs will use tsx): ${error?.message ?? error}\n`);
+    process.stderr.write(
+      `rocketmq-deploy: no prebuilt bundle (runs will use tsx): ${error?.message ?? error}\n`,
+    );
   });
 }

@@ -37,13 +37,17 @@ const sourceFiles = (root) => {
 export function fingerprint(root) {
   // Loaded here, not at the top: a start whose stat snapshot holds never pays for node:crypto.
   const { createHash } = createRequire(import.meta.url)('node:crypto');
-  return sourceFiles(root).map((rel) => {
-    try {
-      return `${rel} ${createHash('sha1').update(readFileSync(join(root, rel))).digest('hex')}`;
-    } catch {
-      return `${rel} missing`;
-    }
-  }).join('\n');
+  return sourceFiles(root)
+    .map((rel) => {
+      try {
+        return `${rel} ${createHash('sha1')
+          .update(readFileSync(join(root, rel)))
+          .digest('hex')}`;
+      } catch {
+        return `${rel} missing`;
+      }
+    })
+    .join('\n');
 }
 
 /** Size, mtime, ctime and inode of one file: any write or rename sets a new ctime, which no tool can set back. */
@@ -63,7 +67,10 @@ function signature(path) {
  */
 export function statSnapshot(root) {
   const taken = Date.now();
-  return [`taken ${taken}`, ...sourceFiles(root).map((rel) => `${rel} ${signature(join(root, rel))}`)].join('\n');
+  return [
+    `taken ${taken}`,
+    ...sourceFiles(root).map((rel) => `${rel} ${signature(join(root, rel))}`),
+  ].join('\n');
 }
 
 /**
@@ -90,7 +97,9 @@ function storeSnapshot(outDir, text) {
   try {
     writeFileSync(temp, text);
     renameSync(temp, join(outDir, STATS));
-  } catch { /* not writable: nothing lost but speed */ }
+  } catch {
+    /* not writable: nothing lost but speed */
+  }
 }
 
 /**
@@ -107,7 +116,11 @@ export function freshBundle(rootPathOrUrl, outDir) {
     statSync(entry);
     const stamp = readFileSync(join(outDir, STAMP), 'utf8');
     let stored = '';
-    try { stored = readFileSync(join(outDir, STATS), 'utf8'); } catch { /* none yet */ }
+    try {
+      stored = readFileSync(join(outDir, STATS), 'utf8');
+    } catch {
+      /* none yet */
+    }
     if (stored !== '' && unchangedSince(root, stored, stamp)) return entry;
     const snapshot = statSnapshot(root);
     if (fingerprint(root) !== stamp) return undefined;

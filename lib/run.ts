@@ -3,17 +3,40 @@ import { join } from 'node:path';
 import { ValidationError } from './shared/errors.ts';
 import { execute } from './execute/executor.ts';
 import { exitCodeOf } from './cli/exit-codes.ts';
-import { causeOf, declaredState, DECLARED_FILE, loadDeclared, saveDeclared, taskKey, type DeclaredState } from './cron/intent.ts';
+import {
+  causeOf,
+  declaredState,
+  DECLARED_FILE,
+  loadDeclared,
+  saveDeclared,
+  taskKey,
+  type DeclaredState,
+} from './cron/intent.ts';
 import { loadRun } from './load/load-run.ts';
 import { modules as registry } from './modules/index.ts';
-import { planPhases, type HostPlan, type PlannedHandler, type PlannedPhase, type PlannedTask } from './plan/planner.ts';
+import {
+  planPhases,
+  type HostPlan,
+  type PlannedHandler,
+  type PlannedPhase,
+  type PlannedTask,
+} from './plan/planner.ts';
 import { selectionSkips } from './plan/skip-selection.ts';
 import { preflightChecks } from './check/preflight.ts';
 import { makeRedactor, redactError, secretValues, type Redactor } from './report/redact.ts';
 import { makeTransport } from './execute/transports/connect.ts';
 import { hostVars, resolveVars } from './load/vars.ts';
 import { nearMissWarnings, playbookVariables } from './check/var-typos.ts';
-import type { Host, HostCounts, Inventory, Module, Playbook, RunEvent, Transport, Vars } from './shared/types.ts';
+import type {
+  Host,
+  HostCounts,
+  Inventory,
+  Module,
+  Playbook,
+  RunEvent,
+  Transport,
+  Vars,
+} from './shared/types.ts';
 
 /** Everything a run is told by its caller (the CLI builds this from argv). */
 export interface RunOptions {
@@ -62,17 +85,31 @@ export interface PlannedRun {
 /** Runs every `preflight:` check of the playbook over the whole inventory; returns their warnings. */
 function runPreflight(inventory: Inventory, playbook: Playbook, extraVars: Vars): string[] {
   if (playbook.preflight.length === 0) return [];
-  const hosts = new Map([...inventory.hosts.values()].map((h) => [h.name, resolveVars(hostVars(inventory, h.name, { extraVars }), undefined, h.sources)] as const));
+  const hosts = new Map(
+    [...inventory.hosts.values()].map(
+      (h) =>
+        [
+          h.name,
+          resolveVars(hostVars(inventory, h.name, { extraVars }), undefined, h.sources),
+        ] as const,
+    ),
+  );
   return playbook.preflight.flatMap((spec) => {
     const check = preflightChecks[spec.check];
-    if (!check) throw new ValidationError(`unknown preflight check "${spec.check}" (known: ${Object.keys(preflightChecks).join(', ')})`, spec.where);
+    if (!check)
+      throw new ValidationError(
+        `unknown preflight check "${spec.check}" (known: ${Object.keys(preflightChecks).join(', ')})`,
+        spec.where,
+      );
     return check({ inventory, hosts, args: spec.args, where: spec.where });
   });
 }
 
 /** Secrets of every planned host and of -e, masked in every event. */
 function redactorOf(phases: PlannedPhase[], extraVars: Vars): Redactor {
-  const secrets = phases.flatMap((p) => [...p.plans.values()].flatMap((plan) => secretValues(plan.vars)));
+  const secrets = phases.flatMap((p) =>
+    [...p.plans.values()].flatMap((plan) => secretValues(plan.vars)),
+  );
   return makeRedactor([...secrets, ...secretValues(extraVars)]);
 }
 
@@ -87,8 +124,19 @@ export async function planRun(options: RunOptions, deps: RunDeps = {}): Promise<
   const { inventory, playbook, roles, files } = loadRun(options, modules);
   // Check: whole-inventory preflight before planning, so its errors name the inventory variable, not a role task.
   const preflight = runPreflight(inventory, playbook, options.extraVars);
-  const input = { inventory, playbook, modules, roles, files, tags: options.tags, skipTags: options.skipTags, extraVars: options.extraVars };
-  const phases = planPhases(options.limit === undefined ? input : { ...input, limit: options.limit });
+  const input = {
+    inventory,
+    playbook,
+    modules,
+    roles,
+    files,
+    tags: options.tags,
+    skipTags: options.skipTags,
+    extraVars: options.extraVars,
+  };
+  const phases = planPhases(
+    options.limit === undefined ? input : { ...input, limit: options.limit },
+  );
   const typos = nearMissWarnings(inventory, playbookVariables(playbook, roles));
   const warnings = [...typos, ...preflight];
   return { inventory, playbook, phases, warnings, redact: redactorOf(phases, options.extraVars) };
@@ -126,22 +174,35 @@ async function prepareModules(phases: PlannedPhase[], check: boolean): Promise<P
 }
 
 /** Puts module and cause on task events; saves the declared digests after a clean run. */
-function intentTracker(phases: PlannedPhase[], stateDir: string | undefined): { annotate(event: RunEvent): RunEvent; save(): void } {
+function intentTracker(
+  phases: PlannedPhase[],
+  stateDir: string | undefined,
+): { annotate(event: RunEvent): RunEvent; save(): void } {
   const current = declaredState(phases);
   const file = stateDir === undefined ? undefined : join(stateDir, DECLARED_FILE);
   const previous: DeclaredState = file === undefined ? {} : loadDeclared(file);
   const modules = new Map<string, string>();
   for (const phase of phases) {
-    for (const plan of phase.plans.values()) plan.tasks.forEach((t) => modules.set(`${plan.host}\0${taskKey(phase.spec.name, t.label)}`, t.module.name));
+    for (const plan of phase.plans.values())
+      plan.tasks.forEach((t) =>
+        modules.set(`${plan.host}\0${taskKey(phase.spec.name, t.label)}`, t.module.name),
+      );
   }
   const annotate = (event: RunEvent): RunEvent => {
     if (event.kind !== 'task') return event;
     const key = taskKey(event.phase, event.task);
     const module = modules.get(`${event.host}\0${key}`);
     const withModule = module === undefined ? event : { ...event, module };
-    return event.status === 'changed' && file !== undefined ? { ...withModule, cause: causeOf(previous, current, event.host, key) } : withModule;
+    return event.status === 'changed' && file !== undefined
+      ? { ...withModule, cause: causeOf(previous, current, event.host, key) }
+      : withModule;
   };
-  return { annotate, save: () => { if (file !== undefined) saveDeclared(file, previous, current); } };
+  return {
+    annotate,
+    save: () => {
+      if (file !== undefined) saveDeclared(file, previous, current);
+    },
+  };
 }
 
 const zero = (): HostCounts => ({ ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0 });
@@ -150,14 +211,19 @@ const zero = (): HostCounts => ({ ok: 0, changed: 0, failed: 0, skipped: 0, unre
 export function countEvents(events: RunEvent[], hosts: string[]): Record<string, HostCounts> {
   const counts: Record<string, HostCounts> = Object.fromEntries(hosts.map((h) => [h, zero()]));
   for (const event of events) {
-    if (event.kind === 'task' || event.kind === 'handler') (counts[event.host] ??= zero())[event.status] += 1;
+    if (event.kind === 'task' || event.kind === 'handler')
+      (counts[event.host] ??= zero())[event.status] += 1;
     if (event.kind === 'unreachable') (counts[event.host] ??= zero()).unreachable += 1;
   }
   return counts;
 }
 
 /** Connection vars as the tasks see them: -e applied and `{{ }}` resolved (`ansible_host: "{{lab_prefix}}.11"`). */
-function withResolvedVars(inventory: Inventory, extraVars: Vars, make: (host: Host) => Transport): (host: Host) => Transport {
+function withResolvedVars(
+  inventory: Inventory,
+  extraVars: Vars,
+  make: (host: Host) => Transport,
+): (host: Host) => Transport {
   return (host) => {
     const resolved = hostVars(inventory, host.name, { extraVars }).hostvars as Record<string, Vars>;
     return make({ ...host, vars: resolved[host.name] ?? host.vars });
@@ -172,8 +238,13 @@ function withResolvedVars(inventory: Inventory, extraVars: Vars, make: (host: Ho
  * @throws the planning errors of planRun (nothing was touched)
  * @example const summary = await run(options, humanReporter({ tty: true, diff: false, write }))
  */
-export async function run(options: RunOptions, sink: (event: RunEvent) => void, deps: RunDeps = {}, plan?: PlannedRun): Promise<RunSummary> {
-  const planned = plan ?? await planRun(options, deps);
+export async function run(
+  options: RunOptions,
+  sink: (event: RunEvent) => void,
+  deps: RunDeps = {},
+  plan?: PlannedRun,
+): Promise<RunSummary> {
+  const planned = plan ?? (await planRun(options, deps));
   try {
     return await executePlanned(planned, options, sink, deps);
   } catch (error) {
@@ -181,31 +252,64 @@ export async function run(options: RunOptions, sink: (event: RunEvent) => void, 
   }
 }
 
-async function executePlanned(planned: PlannedRun, options: RunOptions, sink: (event: RunEvent) => void, deps: RunDeps): Promise<RunSummary> {
+async function executePlanned(
+  planned: PlannedRun,
+  options: RunOptions,
+  sink: (event: RunEvent) => void,
+  deps: RunDeps,
+): Promise<RunSummary> {
   const events: RunEvent[] = [];
   const intent = intentTracker(planned.phases, options.stateDir);
   const isSelection = selectionSkips(planned.phases);
   const emit = (event: RunEvent): void => {
     const annotated = intent.annotate(event);
-    const masked = planned.redact(isSelection(annotated) ? { ...annotated, selection: true } : annotated);
+    const masked = planned.redact(
+      isSelection(annotated) ? { ...annotated, selection: true } : annotated,
+    );
     events.push(masked);
     sink(masked);
   };
   const hosts = [...new Set(planned.phases.flatMap((p) => p.hosts))];
-  emit({ kind: 'start', playbook: options.playbook, check: options.check, diff: options.diff, hosts });
+  emit({
+    kind: 'start',
+    playbook: options.playbook,
+    check: options.check,
+    diff: options.diff,
+    hosts,
+  });
   planned.warnings.forEach((message) => emit({ kind: 'warning', message }));
   const phases = await prepareModules(planned.phases, options.check);
   const result = await execute({
-    phases, inventory: planned.inventory, makeTransport: withResolvedVars(planned.inventory, options.extraVars, deps.makeTransport ?? makeTransport),
-    forks: options.forks, check: options.check, diff: options.diff, emit,
+    phases,
+    inventory: planned.inventory,
+    makeTransport: withResolvedVars(
+      planned.inventory,
+      options.extraVars,
+      deps.makeTransport ?? makeTransport,
+    ),
+    forks: options.forks,
+    check: options.check,
+    diff: options.diff,
+    emit,
   });
   const counts = countEvents(events, hosts);
   emit({ kind: 'recap', counts });
   const drift = options.check && events.some((e) => e.kind === 'task' && e.status === 'changed');
-  const summary: RunSummary = { counts, failedHosts: [...result.failed], unreachableHosts: [...result.unreachable], drift, exitCode: 0 };
+  const summary: RunSummary = {
+    counts,
+    failedHosts: [...result.failed],
+    unreachableHosts: [...result.unreachable],
+    drift,
+    exitCode: 0,
+  };
   if (result.aborted !== undefined) summary.aborted = result.aborted;
   const refused = events.some((e) => e.kind === 'task' && e.refused === true);
-  summary.exitCode = exitCodeOf({ failedHosts: summary.failedHosts, unreachableHosts: summary.unreachableHosts, drift, refused });
+  summary.exitCode = exitCodeOf({
+    failedHosts: summary.failedHosts,
+    unreachableHosts: summary.unreachableHosts,
+    drift,
+    refused,
+  });
   if (!options.check && summary.exitCode === 0 && result.aborted === undefined) intent.save();
   return summary;
 }

@@ -19,7 +19,10 @@ function findTests(dir: string): string[] {
 type RunResult = [errors: string | true, passed: number, skipped: number, total: number];
 type Group = [name: string | null, ...runs: Array<() => Promise<RunResult>>];
 
-const root = resolve(import.meta.dirname ?? new URL('.', import.meta.url).pathname, process.argv[2] ?? 'unit');
+const root = resolve(
+  import.meta.dirname ?? new URL('.', import.meta.url).pathname,
+  process.argv[2] ?? 'unit',
+);
 const only = process.argv[3];
 (globalThis as { UVU_DEFER?: number }).UVU_DEFER = 1;
 const uvu = await import('uvu');
@@ -40,23 +43,30 @@ for (const file of findTests(root)) {
 // Count what each suite ran (uvu's own summary does not say how many failed), and tell helpers which file runs.
 for (const group of queue) {
   const [name, ...runs] = group;
-  group.splice(1, runs.length, ...runs.map((run) => async (): Promise<RunResult> => {
-    harness().file = name ?? '';
-    const seen = harness().hookErrors.length;
-    const result = await run();
-    // A failed `before` already failed every test of its suite (test/helpers/suite.ts): count those, not it again.
-    for (const e of harness().hookErrors.slice(seen)) if (e.hook === 'before' && result[3] > 0) e.counted = true;
-    counts.total += result[3];
-    counts.passed += result[1];
-    return result;
-  }));
+  group.splice(
+    1,
+    runs.length,
+    ...runs.map((run) => async (): Promise<RunResult> => {
+      harness().file = name ?? '';
+      const seen = harness().hookErrors.length;
+      const result = await run();
+      // A failed `before` already failed every test of its suite (test/helpers/suite.ts): count those, not it again.
+      for (const e of harness().hookErrors.slice(seen))
+        if (e.hook === 'before' && result[3] > 0) e.counted = true;
+      counts.total += result[3];
+      counts.passed += result[1];
+      return result;
+    }),
+  );
 }
 await uvu.exec(false);
 
 const { skips, hookErrors } = harness();
-for (const e of hookErrors) problems.push(`${e.file}: ${e.hook} hook of suite "${e.suite}" threw: ${e.message}`);
+for (const e of hookErrors)
+  problems.push(`${e.file}: ${e.hook} hook of suite "${e.suite}" threw: ${e.message}`);
 const ciSkips = onCi() ? skips.filter((s) => s.ciRequired) : [];
-for (const s of ciSkips) problems.push(`${s.file}: ${s.what} was skipped on CI, which must run it: ${s.reason}`);
+for (const s of ciSkips)
+  problems.push(`${s.file}: ${s.what} was skipped on CI, which must run it: ${s.reason}`);
 if (skips.length > 0) {
   console.log(`  Skipped suites and tests (${skips.length}):`);
   for (const s of skips) console.log(`    SKIPPED ${s.file}: ${s.what}: ${s.reason}`);
@@ -65,6 +75,7 @@ if (problems.length > 0) {
   console.log(`  Harness failures (${problems.length}):`);
   for (const p of problems) console.log(`    FAILED ${p}`);
 }
-const failed = counts.total - counts.passed + problems.length - hookErrors.filter((e) => e.counted).length;
+const failed =
+  counts.total - counts.passed + problems.length - hookErrors.filter((e) => e.counted).length;
 console.log(`  Failed:    ${failed}`);
 if (failed > 0) process.exitCode = 1;

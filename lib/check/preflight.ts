@@ -21,7 +21,8 @@ export const preflightChecks: Record<string, PreflightCheck> = {};
  */
 export function registerPreflightChecks(checks: Record<string, PreflightCheck>): void {
   for (const [name, check] of Object.entries(checks)) {
-    if (preflightChecks[name] !== undefined && preflightChecks[name] !== check) throw new Error(`preflight check "${name}" is registered twice`);
+    if (preflightChecks[name] !== undefined && preflightChecks[name] !== check)
+      throw new Error(`preflight check "${name}" is registered twice`);
     preflightChecks[name] = check;
   }
 }

@@ -24,7 +24,9 @@ export function nearMissWarnings(inventory: Inventory, known: ReadonlySet<string
       const place = formatWhere(where);
       if (warned.has(`${place}\0${name}`)) continue;
       warned.add(`${place}\0${name}`);
-      warnings.push(`${place}: variable ${name} is not used by any role of this playbook (the role keeps its default); did you mean ${near}?`);
+      warnings.push(
+        `${place}: variable ${name} is not used by any role of this playbook (the role keeps its default); did you mean ${near}?`,
+      );
     }
   }
   return warnings;
@@ -34,7 +36,10 @@ export function nearMissWarnings(inventory: Inventory, known: ReadonlySet<string
  * Variables the playbook declares: its roles' defaults, role-scoped vars and play vars.
  * @example playbookVariables(playbook, roles).has('broker_heap') // => true
  */
-export function playbookVariables(playbook: Playbook, roles: ReadonlyMap<string, Pick<Role, 'defaults'>>): Set<string> {
+export function playbookVariables(
+  playbook: Playbook,
+  roles: ReadonlyMap<string, Pick<Role, 'defaults'>>,
+): Set<string> {
   const names = new Set<string>();
   for (const phase of playbook.phases) {
     Object.keys(phase.vars).forEach((n) => names.add(n));

@@ -47,7 +47,7 @@ export const EXIT_HELP = [
   '  4  at least one host was unreachable',
   '  8  --check found drift: at least one task would change',
   '  16 another run of this inventory holds the run lock: nothing was done (the holder is printed)',
-  '  32 a repair was refused for safety (a guard, e.g. a broker\'s replica partner is down): that service was not stopped;',
+  "  32 a repair was refused for safety (a guard, e.g. a broker's replica partner is down): that service was not stopped;",
   '     or a scale-in drain timed out with messages unconsumed: that broker group stays read-only and running',
   '  Flags are added together: 6 = failed + unreachable, 12 = unreachable + drift.',
 ].join('\n');

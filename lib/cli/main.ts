@@ -40,7 +40,9 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       return await lab.labMain(argv.slice(1));
     }
     if (argv[0] === 'status') {
-      const status = (await import('../rocketmq/cli-status.ts')) as typeof import('../rocketmq/cli-status.ts');
+      const status = (await import(
+        '../rocketmq/cli-status.ts'
+      )) as typeof import('../rocketmq/cli-status.ts');
       return await status.statusMain(argv.slice(1), { out: io.out, tty: io.tty }, PROJECT_ROOT);
     }
     const command = argv[0] ?? '';
@@ -54,7 +56,9 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
       io.out(HELP);
       return EXIT.ok;
     }
-    const playbook = (await import('./playbook-command.ts')) as typeof import('./playbook-command.ts');
+    const playbook = (await import(
+      './playbook-command.ts'
+    )) as typeof import('./playbook-command.ts');
     return await playbook.runPlaybook(argv, io, PROJECT_ROOT);
   } catch (error) {
     io.err(`ERROR: ${describeError(error)}\n`);

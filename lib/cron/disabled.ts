@@ -31,7 +31,10 @@ export interface DisabledBy {
  */
 export function disableRuns(stateDir: string, reason: string, by: DisabledBy): string {
   const file = join(stateDir, DISABLED_FILE);
-  writeFileAtomic(file, `${reason.trim()} (by ${by.user}@${by.hostname} at ${by.at.toISOString()})\n`);
+  writeFileAtomic(
+    file,
+    `${reason.trim()} (by ${by.user}@${by.hostname} at ${by.at.toISOString()})\n`,
+  );
   return file;
 }
 

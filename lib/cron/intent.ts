@@ -25,7 +25,9 @@ function stableJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
   if (value instanceof Uint8Array) return JSON.stringify(Buffer.from(value).toString('base64'));
   if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -42,19 +44,32 @@ export function declaredState(phases: PlannedPhase[]): DeclaredState {
       const host = (texts[plan.host] ??= {});
       for (const task of [...plan.tasks, ...plan.handlers.flatMap((h) => h.tasks)]) {
         if (task.skipReason !== undefined) continue;
-        (host[taskKey(phase.spec.name, task.label)] ??= []).push(`${task.module.name}:${stableJson(task.args)}`);
+        (host[taskKey(phase.spec.name, task.label)] ??= []).push(
+          `${task.module.name}:${stableJson(task.args)}`,
+        );
       }
     }
   }
-  const digest = (parts: string[]): string => createHash('sha256').update(parts.join('\n')).digest('hex');
-  return Object.fromEntries(Object.entries(texts).map(([host, keys]) => [host, Object.fromEntries(Object.entries(keys).map(([k, parts]) => [k, digest(parts)]))]));
+  const digest = (parts: string[]): string =>
+    createHash('sha256').update(parts.join('\n')).digest('hex');
+  return Object.fromEntries(
+    Object.entries(texts).map(([host, keys]) => [
+      host,
+      Object.fromEntries(Object.entries(keys).map(([k, parts]) => [k, digest(parts)])),
+    ]),
+  );
 }
 
 /**
  * Classifies a change: corrective when the task's declared digest equals the one of the last successful run.
  * @example causeOf(previous, current, 'broker-a', 'brokers / broker.properties') // => 'corrective'
  */
-export function causeOf(previous: DeclaredState, current: DeclaredState, host: string, key: string): ChangeCause {
+export function causeOf(
+  previous: DeclaredState,
+  current: DeclaredState,
+  host: string,
+  key: string,
+): ChangeCause {
   const before = previous[host]?.[key];
   return before !== undefined && before === current[host]?.[key] ? 'corrective' : 'intended';
 }
@@ -77,8 +92,17 @@ export function loadDeclared(file: string): DeclaredState {
  * Merges this run's digests over the previous ones (hosts and tasks outside --limit/--tags keep theirs) and writes atomically.
  * Call only after a run that applied changes without failures.
  */
-export function saveDeclared(file: string, previous: DeclaredState, current: DeclaredState, now: Date = new Date()): void {
+export function saveDeclared(
+  file: string,
+  previous: DeclaredState,
+  current: DeclaredState,
+  now: Date = new Date(),
+): void {
   const merged: DeclaredState = { ...previous };
-  for (const [host, keys] of Object.entries(current)) merged[host] = { ...(previous[host] ?? {}), ...keys };
-  writeFileAtomic(file, `${JSON.stringify({ savedAt: now.toISOString(), hosts: merged }, null, 2)}\n`);
+  for (const [host, keys] of Object.entries(current))
+    merged[host] = { ...(previous[host] ?? {}), ...keys };
+  writeFileAtomic(
+    file,
+    `${JSON.stringify({ savedAt: now.toISOString(), hosts: merged }, null, 2)}\n`,
+  );
 }

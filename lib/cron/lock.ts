@@ -19,7 +19,9 @@ export class LockHeldError extends Error {
   holder: LockHolder | undefined;
   file: string;
   constructor(file: string, holder: LockHolder | undefined) {
-    super(`another run holds the lock ${file}: ${describeHolder(holder)}; wait for it to finish (a lock left by a dead process on this host is taken over automatically)`);
+    super(
+      `another run holds the lock ${file}: ${describeHolder(holder)}; wait for it to finish (a lock left by a dead process on this host is taken over automatically)`,
+    );
     this.name = 'LockHeldError';
     this.file = file;
     this.holder = holder;
@@ -46,7 +48,8 @@ export interface LockDeps {
  * @example describeHolder({ pid: 1, hostname: 'h', since: 't', command: 'c' }) // => 'locked by pid 1 on h since t running `c`'
  */
 export function describeHolder(holder: LockHolder | undefined): string {
-  if (!holder) return 'locked, but the lock file cannot be read (if no run is going, delete it by hand)';
+  if (!holder)
+    return 'locked, but the lock file cannot be read (if no run is going, delete it by hand)';
   return `locked by pid ${holder.pid} on ${holder.hostname} since ${holder.since} running \`${holder.command}\``;
 }
 
@@ -64,7 +67,12 @@ function readHolder(file: string): LockHolder | undefined {
   try {
     const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<LockHolder>;
     if (typeof parsed.pid !== 'number' || typeof parsed.hostname !== 'string') return undefined;
-    return { pid: parsed.pid, hostname: parsed.hostname, since: String(parsed.since), command: String(parsed.command) };
+    return {
+      pid: parsed.pid,
+      hostname: parsed.hostname,
+      since: String(parsed.since),
+      command: String(parsed.command),
+    };
   } catch {
     return undefined;
   }
@@ -100,7 +108,11 @@ function removeStale(file: string, stale: string): boolean {
     unlinkSync(aside);
     return true;
   }
-  try { linkSync(aside, file); } catch { /* a third run locked meanwhile; its lock stands */ }
+  try {
+    linkSync(aside, file);
+  } catch {
+    /* a third run locked meanwhile; its lock stands */
+  }
   unlinkSync(aside);
   return false;
 }
@@ -110,17 +122,29 @@ function removeStale(file: string, stale: string): boolean {
  * and taken over (the returned lock carries a warning). Locks of other hosts are never judged stale.
  * @example const lock = acquireRunLock('inventory/prod/.rocketmq-deploy/run.lock', 'run.mjs site.yaml'); try { … } finally { lock.release(); }
  */
-export function acquireRunLock(file: string, command: string, deps: LockDeps = {}, now: () => Date = () => new Date()): RunLock {
+export function acquireRunLock(
+  file: string,
+  command: string,
+  deps: LockDeps = {},
+  now: () => Date = () => new Date(),
+): RunLock {
   const alive = deps.alive ?? processAlive;
-  const me: LockHolder = { pid: process.pid, hostname: deps.hostname ?? hostname(), since: now().toISOString(), command };
+  const me: LockHolder = {
+    pid: process.pid,
+    hostname: deps.hostname ?? hostname(),
+    since: now().toISOString(),
+    command,
+  };
   const text = `${JSON.stringify(me)}\n`;
   let takeover: string | undefined;
   for (let attempt = 0; attempt < 3; attempt += 1) {
     if (writableTry(file, text)) return heldLock(file, text, takeover);
     const stale = safeRead(file);
     const holder = readHolder(file);
-    if (!holder || holder.hostname !== me.hostname || alive(holder.pid)) throw new LockHeldError(file, holder);
-    if (removeStale(file, stale)) takeover = `took over a stale lock (${describeHolder(holder)}; that process no longer exists)`;
+    if (!holder || holder.hostname !== me.hostname || alive(holder.pid))
+      throw new LockHeldError(file, holder);
+    if (removeStale(file, stale))
+      takeover = `took over a stale lock (${describeHolder(holder)}; that process no longer exists)`;
   }
   throw new LockHeldError(file, readHolder(file));
 }
@@ -133,7 +157,9 @@ function writableTry(file: string, text: string): boolean {
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code !== 'EACCES' && code !== 'EROFS' && code !== 'EPERM') throw error;
-    throw new Error(`cannot create the run lock ${file} (${code}); make that folder writable, or set RMQD_STATE_DIR to a writable folder (state goes to $RMQD_STATE_DIR/<env>/)`);
+    throw new Error(
+      `cannot create the run lock ${file} (${code}); make that folder writable, or set RMQD_STATE_DIR to a writable folder (state goes to $RMQD_STATE_DIR/<env>/)`,
+    );
   }
 }
 

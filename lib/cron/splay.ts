@@ -13,7 +13,11 @@ export interface SplayDeps {
  * @param announce called with the chosen delay before sleeping (the CLI prints it on a terminal only)
  * @example const waited = await splay(60, (s) => out(`splay: waiting ${s}s\n`))
  */
-export async function splay(seconds: number, announce: (seconds: number) => void = () => {}, deps: SplayDeps = {}): Promise<number> {
+export async function splay(
+  seconds: number,
+  announce: (seconds: number) => void = () => {},
+  deps: SplayDeps = {},
+): Promise<number> {
   if (seconds <= 0) return 0;
   const random = deps.random ?? Math.random;
   const sleep = deps.sleep ?? ((ms: number) => sleepMs(ms).then(() => undefined));

@@ -12,7 +12,10 @@ export const STATE_DIR_VARIABLE = 'RMQD_STATE_DIR';
  * inventory (`-i inventory/prod/hosts.yaml`) stands for its folder. Nothing is created here.
  * @example stateDirFor('inventory/prod', {}) // => 'inventory/prod/.rocketmq-deploy'
  */
-export function stateDirFor(inventoryDir: string, env: Record<string, string | undefined> = process.env): string {
+export function stateDirFor(
+  inventoryDir: string,
+  env: Record<string, string | undefined> = process.env,
+): string {
   const override = env[STATE_DIR_VARIABLE];
   if (override !== undefined && override !== '') return join(override, envNameOf(inventoryDir));
   return join(folderOf(inventoryDir), '.rocketmq-deploy');

@@ -13,10 +13,17 @@ export interface ActionTrip {
   answers?: Map<string, ProbeResult>;
 }
 
-const randomHex = (): string => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+const randomHex = (): string =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
 
 /** Whether the questions may ride along with this action command (no time limit to share, small enough). */
-export function canRideAlong(actionCommand: string, opts: ExecOptions, questions: Question[]): boolean {
+export function canRideAlong(
+  actionCommand: string,
+  opts: ExecOptions,
+  questions: Question[],
+): boolean {
   const size = actionCommand.length + questions.reduce((n, q) => n + q.script.length + 100, 0);
   return questions.length > 0 && opts.timeoutMs === undefined && size <= ACTION_TRIP_LIMIT_CHARS;
 }
@@ -26,7 +33,12 @@ export function canRideAlong(actionCommand: string, opts: ExecOptions, questions
  * answer the questions (framed as in fact-script.ts, so anything the actions printed is ignored).
  * @example const trip = await actThenAsk(transport, script, {}, questions); if (trip.code !== 0) throw …
  */
-export async function actThenAsk(transport: Transport, actionCommand: string, opts: ExecOptions, questions: Question[]): Promise<ActionTrip> {
+export async function actThenAsk(
+  transport: Transport,
+  actionCommand: string,
+  opts: ExecOptions,
+  questions: Question[],
+): Promise<ActionTrip> {
   const facts = factCommand(questions);
   const done = `rda${randomHex()}`;
   const command = `( ${actionCommand}\n) || exit "$?"\nprintf '\\n%s\\n' ${done}\n${facts.command}`;

@@ -25,24 +25,33 @@ export interface ExecuteResult {
   aborted?: string;
 }
 
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const errorText = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
 
 /** Opens every connection at once (bounded by forks); an unreachable host is reported and left out. */
-async function connectAll(input: ExecuteInput, hosts: string[], unreachable: Set<string>): Promise<Map<string, Transport>> {
+async function connectAll(
+  input: ExecuteInput,
+  hosts: string[],
+  unreachable: Set<string>,
+): Promise<Map<string, Transport>> {
   const limit = pLimit(input.forks);
   const open = new Map<string, Transport>();
-  await Promise.all(hosts.map((name) => limit(async () => {
-    try {
-      const host = input.inventory.hosts.get(name);
-      if (!host) throw new Error(`host "${name}" is not in inventory ${input.inventory.dir}`);
-      const transport = input.makeTransport(host);
-      await transport.connect();
-      open.set(name, transport);
-    } catch (error) {
-      unreachable.add(name);
-      input.emit({ kind: 'unreachable', host: name, message: errorText(error) });
-    }
-  })));
+  await Promise.all(
+    hosts.map((name) =>
+      limit(async () => {
+        try {
+          const host = input.inventory.hosts.get(name);
+          if (!host) throw new Error(`host "${name}" is not in inventory ${input.inventory.dir}`);
+          const transport = input.makeTransport(host);
+          await transport.connect();
+          open.set(name, transport);
+        } catch (error) {
+          unreachable.add(name);
+          input.emit({ kind: 'unreachable', host: name, message: errorText(error) });
+        }
+      }),
+    ),
+  );
   return open;
 }
 
@@ -74,17 +83,44 @@ function aheadOf(later: PlannedPhase[], host: string): AheadTasks[] {
 }
 
 /** Runs one host of a phase; a bug inside is reported as a failure of that host, never of the others. */
-async function runOne(input: ExecuteInput, run: PhaseRun, host: string, transport: Transport): Promise<HostOutcome> {
+async function runOne(
+  input: ExecuteInput,
+  run: PhaseRun,
+  host: string,
+  transport: Transport,
+): Promise<HostOutcome> {
   const { phase } = run;
   const plan = phase.plans.get(host);
   if (!plan) return 'ok';
   try {
     const pendingWrites = run.pending.get(host) ?? new Map<string, string>();
     run.pending.set(host, pendingWrites);
-    const shared = { facts: run.facts.forHost(host), ahead: aheadOf(run.later, host), pendingWrites, changedBefore: run.changedBefore };
-    return await runHostPhase({ phase: phase.spec.name, plan, transport, check: input.check, diff: input.diff, emit: input.emit, ...shared });
+    const shared = {
+      facts: run.facts.forHost(host),
+      ahead: aheadOf(run.later, host),
+      pendingWrites,
+      changedBefore: run.changedBefore,
+    };
+    return await runHostPhase({
+      phase: phase.spec.name,
+      plan,
+      transport,
+      check: input.check,
+      diff: input.diff,
+      emit: input.emit,
+      ...shared,
+    });
   } catch (error) {
-    input.emit({ kind: 'task', phase: phase.spec.name, host, task: '(runner)', status: 'failed', changes: [], message: `internal error: ${errorText(error)}`, where: phase.spec.where });
+    input.emit({
+      kind: 'task',
+      phase: phase.spec.name,
+      host,
+      task: '(runner)',
+      status: 'failed',
+      changes: [],
+      message: `internal error: ${errorText(error)}`,
+      where: phase.spec.where,
+    });
     return 'failed';
   }
 }
@@ -96,13 +132,22 @@ function exceedsMaxFail(phase: PlannedPhase, failedInBatch: number, batchSize: n
 }
 
 /** Runs one phase batch by batch; returns an abort reason when max_fail_percentage is exceeded. */
-async function runPhase(input: ExecuteInput, run: PhaseRun, open: Map<string, Transport>, result: ExecuteResult): Promise<string | undefined> {
+async function runPhase(
+  input: ExecuteInput,
+  run: PhaseRun,
+  open: Map<string, Transport>,
+  result: ExecuteResult,
+): Promise<string | undefined> {
   const { phase } = run;
-  const active = phase.hosts.filter((h) => open.has(h) && !result.failed.has(h) && !result.unreachable.has(h));
+  const active = phase.hosts.filter(
+    (h) => open.has(h) && !result.failed.has(h) && !result.unreachable.has(h),
+  );
   input.emit({ kind: 'phase', phase: phase.spec.name, hosts: active });
   const limit = pLimit(phase.spec.forks ?? input.forks);
   for (const batch of batches(active, phase.spec.serial)) {
-    const outcomes = await Promise.all(batch.map((host) => limit(() => runOne(input, run, host, open.get(host) as Transport))));
+    const outcomes = await Promise.all(
+      batch.map((host) => limit(() => runOne(input, run, host, open.get(host) as Transport))),
+    );
     outcomes.forEach((outcome, i) => {
       const host = batch[i] as string;
       if (outcome === 'failed') result.failed.add(host);
@@ -131,13 +176,22 @@ export async function execute(input: ExecuteInput): Promise<ExecuteResult> {
   const facts = new RunFacts((name) => machineOf(input.inventory.hosts.get(name)));
   // Whether anything changed so far, known at each phase's start (phases are barriers).
   let changed = false;
-  const watched: ExecuteInput = { ...input, emit: (event) => {
-    if (event.kind === 'task' && event.status === 'changed') changed = true;
-    input.emit(event);
-  } };
+  const watched: ExecuteInput = {
+    ...input,
+    emit: (event) => {
+      if (event.kind === 'task' && event.status === 'changed') changed = true;
+      input.emit(event);
+    },
+  };
   try {
     for (const [index, phase] of input.phases.entries()) {
-      const run = { phase, later: input.phases.slice(index + 1), facts, pending, changedBefore: changed };
+      const run = {
+        phase,
+        later: input.phases.slice(index + 1),
+        facts,
+        pending,
+        changedBefore: changed,
+      };
       const aborted = await runPhase(watched, run, open, result);
       if (aborted !== undefined) {
         input.emit({ kind: 'abort', phase: phase.spec.name, message: aborted });

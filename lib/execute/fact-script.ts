@@ -26,7 +26,9 @@ function uniqueProbes(probes: Probe[]): Probe[] {
   for (const probe of probes) {
     const seen = byId.get(probe.id);
     if (seen && seen.script !== probe.script) {
-      throw new FactError(`Cannot build the fact script: probe id "${probe.id}" is used by two different probes (give each probe its own id)`);
+      throw new FactError(
+        `Cannot build the fact script: probe id "${probe.id}" is used by two different probes (give each probe its own id)`,
+      );
     }
     byId.set(probe.id, probe);
   }
@@ -46,7 +48,11 @@ function uniqueProbes(probes: Probe[]): Probe[] {
 export function buildFactScript(probes: Probe[]): string {
   const unique = uniqueProbes(probes);
   const token = newToken();
-  const lines = [FACT_SCRIPT_MARKER, `${TOKEN_LINE}${token}`, `${PROBES_LINE}${JSON.stringify(unique.map((p) => p.id))}`];
+  const lines = [
+    FACT_SCRIPT_MARKER,
+    `${TOKEN_LINE}${token}`,
+    `${PROBES_LINE}${JSON.stringify(unique.map((p) => p.id))}`,
+  ];
   unique.forEach((probe, index) => {
     // The leading newline of every frame line lets a probe end without one; the parser removes exactly that byte.
     lines.push(`printf '\\n%s B %s\\n' ${token} ${index}`);
@@ -63,7 +69,9 @@ function readHeader(script: string): { token: string; ids: string[] } {
   const token = lines[1]?.startsWith(TOKEN_LINE) ? lines[1].slice(TOKEN_LINE.length) : '';
   const idsText = lines[2]?.startsWith(PROBES_LINE) ? lines[2].slice(PROBES_LINE.length) : '';
   if (lines[0] !== FACT_SCRIPT_MARKER || !/^rdf[0-9a-f]{32}$/.test(token) || idsText === '') {
-    throw new FactError('Cannot parse fact output: the script given is not one made by buildFactScript()');
+    throw new FactError(
+      'Cannot parse fact output: the script given is not one made by buildFactScript()',
+    );
   }
   return { token, ids: JSON.parse(idsText) as string[] };
 }
@@ -96,9 +104,13 @@ export function parseFactOutput(script: string, stdout: string): Map<string, Pro
     const codeStart = endAt + `\n${token} E ${index} `.length;
     const codeEnd = stdout.indexOf('\n', codeStart);
     if (endAt < 0 || codeEnd < 0) throw missingFrame(id, 'the end');
-    results.set(id, { stdout: stdout.slice(bodyStart, endAt), code: Number(stdout.slice(codeStart, codeEnd)) });
+    results.set(id, {
+      stdout: stdout.slice(bodyStart, endAt),
+      code: Number(stdout.slice(codeStart, codeEnd)),
+    });
     position = codeEnd;
   });
-  if (!stdout.includes(`\n${token} END\n`, position)) throw missingFrame(ids.at(-1) ?? '(none)', 'the closing line after the last probe');
+  if (!stdout.includes(`\n${token} END\n`, position))
+    throw missingFrame(ids.at(-1) ?? '(none)', 'the closing line after the last probe');
   return results;
 }

@@ -16,7 +16,8 @@ export interface Question {
 export const AHEAD_LIMIT_CHARS = 64 * 1024;
 
 /** The key a probe's answer is kept under: the same script asked with or without sudo are different questions. */
-export const questionKey = (script: string, become: boolean): string => `${become ? 'b' : 'u'}:${script}`;
+export const questionKey = (script: string, become: boolean): string =>
+  `${become ? 'b' : 'u'}:${script}`;
 
 /** The command asking some questions, and how to read their answers back from its stdout. */
 export interface FactCommand {
@@ -30,9 +31,15 @@ export interface FactCommand {
 
 /** Frames the questions into one command: the plain fact script first, then the sudo one (it ends the command with exec). */
 export function factCommand(questions: Question[]): FactCommand {
-  const parts = [false, true].map((become) => questions.filter((q) => q.become === become)).filter((part) => part.length > 0);
-  const scripts = parts.map((part) => buildFactScript(part.map((q, i) => ({ id: `p${i}`, script: q.script }))));
-  const command = scripts.map((script, i) => (parts[i]![0]!.become ? becomeWrap(script) : script)).join('');
+  const parts = [false, true]
+    .map((become) => questions.filter((q) => q.become === become))
+    .filter((part) => part.length > 0);
+  const scripts = parts.map((part) =>
+    buildFactScript(part.map((q, i) => ({ id: `p${i}`, script: q.script }))),
+  );
+  const command = scripts
+    .map((script, i) => (parts[i]![0]!.become ? becomeWrap(script) : script))
+    .join('');
   const parse = (stdout: string): Map<string, ProbeResult> => {
     const answers = new Map<string, ProbeResult>();
     parts.forEach((part, i) => {
@@ -43,7 +50,9 @@ export function factCommand(questions: Question[]): FactCommand {
         if (part.some((q) => q.needed)) throw error;
         return;
       }
-      part.forEach((q, index) => answers.set(q.key, parsed.get(`p${index}`) ?? { stdout: '', code: 127 }));
+      part.forEach((q, index) =>
+        answers.set(q.key, parsed.get(`p${index}`) ?? { stdout: '', code: 127 }),
+      );
     });
     return answers;
   };
@@ -54,7 +63,10 @@ export function factCommand(questions: Question[]): FactCommand {
  * Asks every question in ONE exec (see factCommand).
  * @throws FactError when a part holding a needed question is cut short
  */
-export async function askHost(transport: Transport, questions: Question[]): Promise<Map<string, ProbeResult>> {
+export async function askHost(
+  transport: Transport,
+  questions: Question[],
+): Promise<Map<string, ProbeResult>> {
   const { command, parse } = factCommand(questions);
   return parse((await transport.exec(command)).stdout);
 }

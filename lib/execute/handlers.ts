@@ -12,7 +12,12 @@ export async function runHandlers(state: HostState): Promise<boolean> {
   for (const [index, handler] of notified.entries()) {
     const later = notified.slice(index).flatMap((h) => h.tasks);
     for (const task of handler.tasks) {
-      const base = { kind: 'handler' as const, phase: ctx.phase, host: ctx.plan.host, task: task.label };
+      const base = {
+        kind: 'handler' as const,
+        phase: ctx.phase,
+        host: ctx.plan.host,
+        task: task.label,
+      };
       if (task.skipReason !== undefined) {
         ctx.emit({ ...base, status: 'skipped', message: task.skipReason });
         continue;
@@ -21,7 +26,9 @@ export async function runHandlers(state: HostState): Promise<boolean> {
         ctx.emit({ ...base, status: 'skipped', message: 'would run (check mode)' });
         continue;
       }
-      const result: StepResult = await runStep(state, task, later).catch((error: unknown) => failureOf(error));
+      const result: StepResult = await runStep(state, task, later).catch((error: unknown) =>
+        failureOf(error),
+      );
       ctx.emit({ ...base, status: result.status, message: result.message });
       if (result.status === 'failed') return false;
     }

@@ -2,15 +2,28 @@
 import { UnreachableError } from '../shared/errors.ts';
 import { runHandlers } from './handlers.ts';
 import { hostSession, type SessionOptions } from './host-session.ts';
-import { failureOf, runStep, type HostOutcome, type HostRunContext, type HostState, type StepResult } from './host-step.ts';
+import {
+  failureOf,
+  runStep,
+  type HostOutcome,
+  type HostRunContext,
+  type HostState,
+  type StepResult,
+} from './host-step.ts';
 import type { HostPlan, PlannedTask } from '../plan/planner.ts';
 import type { PlanContext, RunEvent } from '../shared/types.ts';
 
 function emitTask(state: HostState, task: PlannedTask, result: StepResult): void {
   const { phase, plan, diff } = state.ctx;
   const event: RunEvent = {
-    kind: 'task', phase, host: plan.host, task: task.label, status: result.status,
-    changes: result.status === 'changed' ? (result.plan?.changes ?? []) : [], message: result.message, where: task.spec.where,
+    kind: 'task',
+    phase,
+    host: plan.host,
+    task: task.label,
+    status: result.status,
+    changes: result.status === 'changed' ? (result.plan?.changes ?? []) : [],
+    message: result.message,
+    where: task.spec.where,
   };
   if (diff && result.status === 'changed' && result.plan?.diff) event.diff = result.plan.diff;
   if (result.refused === true && event.kind === 'task') event.refused = true;
@@ -30,10 +43,21 @@ async function runTasks(state: HostState): Promise<boolean> {
   const tasks = state.ctx.plan.tasks;
   for (const [index, task] of tasks.entries()) {
     if (task.skipReason !== undefined) {
-      state.ctx.emit({ kind: 'task', phase: state.ctx.phase, host: state.ctx.plan.host, task: task.label, status: 'skipped', changes: [], message: task.skipReason, where: task.spec.where });
+      state.ctx.emit({
+        kind: 'task',
+        phase: state.ctx.phase,
+        host: state.ctx.plan.host,
+        task: task.label,
+        status: 'skipped',
+        changes: [],
+        message: task.skipReason,
+        where: task.spec.where,
+      });
       continue;
     }
-    const result = await runStep(state, task, remainingWork(state, index)).catch((error: unknown) => failureOf(error));
+    const result = await runStep(state, task, remainingWork(state, index)).catch((error: unknown) =>
+      failureOf(error),
+    );
     emitTask(state, task, result);
     if (result.status === 'failed') return false;
     if (result.status === 'changed') task.spec.notify.forEach((name) => state.notified.add(name));
@@ -43,11 +67,22 @@ async function runTasks(state: HostState): Promise<boolean> {
 
 /** A phase gathers its facts through sudo when any of its tasks or handlers uses `become`. */
 export function factsNeedBecome(plan: HostPlan): boolean {
-  return [...plan.tasks, ...plan.handlers.flatMap((h) => h.tasks)].some((t) => t.spec.become === true);
+  return [...plan.tasks, ...plan.handlers.flatMap((h) => h.tasks)].some(
+    (t) => t.spec.become === true,
+  );
 }
 
-function sessionOptions(ctx: HostRunContext, planCtx: PlanContext, becomeFacts: boolean): SessionOptions {
-  return { planCtx, becomeFacts, ...(ctx.facts ? { facts: ctx.facts } : {}), ...(ctx.ahead ? { ahead: ctx.ahead } : {}) };
+function sessionOptions(
+  ctx: HostRunContext,
+  planCtx: PlanContext,
+  becomeFacts: boolean,
+): SessionOptions {
+  return {
+    planCtx,
+    becomeFacts,
+    ...(ctx.facts ? { facts: ctx.facts } : {}),
+    ...(ctx.ahead ? { ahead: ctx.ahead } : {}),
+  };
 }
 
 /**
@@ -61,7 +96,13 @@ export async function runHostPhase(ctx: HostRunContext): Promise<HostOutcome> {
   if (ctx.check && ctx.pendingWrites) planCtx.pendingWrites = ctx.pendingWrites;
   if (ctx.changedBefore !== undefined) planCtx.changedBefore = ctx.changedBefore;
   const becomeFacts = factsNeedBecome(ctx.plan);
-  const state: HostState = { ctx, session: hostSession(ctx.transport, sessionOptions(ctx, planCtx, becomeFacts)), planCtx, stale: true, notified: new Set() };
+  const state: HostState = {
+    ctx,
+    session: hostSession(ctx.transport, sessionOptions(ctx, planCtx, becomeFacts)),
+    planCtx,
+    stale: true,
+    notified: new Set(),
+  };
   try {
     if (!(await runTasks(state))) return 'failed';
     return (await runHandlers(state)) ? 'ok' : 'failed';

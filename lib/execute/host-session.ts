@@ -3,7 +3,14 @@ import { actThenAsk, canRideAlong } from './action-trip.ts';
 import { AHEAD_LIMIT_CHARS, askHost, questionKey, type Question } from './fact-trip.ts';
 import { ASK_AHEAD_MODULES, HOST_LOCAL_MODULES, type HostFacts } from './run-facts.ts';
 import { becomeWrapIfNeeded as becomeWrap, quote } from '../shared/shell.ts';
-import type { Action, ExecOptions, PlanContext, Probe, ProbeResult, Transport } from '../shared/types.ts';
+import type {
+  Action,
+  ExecOptions,
+  PlanContext,
+  Probe,
+  ProbeResult,
+  Transport,
+} from '../shared/types.ts';
 import type { PlannedTask } from '../plan/planner-task.ts';
 
 /** Facts as one task's module sees them: its own probe ids. */
@@ -98,7 +105,13 @@ export interface SessionOptions {
 type Asked = Question & { volatile: boolean };
 
 /** Collects the questions of some tasks, one per distinct (script, sudo) pair; volatile when any asking module is. */
-function collect(tasks: PlannedTask[], become: boolean, planCtx: PlanContext, into: Map<string, Asked>, needed: boolean): void {
+function collect(
+  tasks: PlannedTask[],
+  become: boolean,
+  planCtx: PlanContext,
+  into: Map<string, Asked>,
+  needed: boolean,
+): void {
   for (const task of tasks) {
     if (task.skipReason !== undefined) continue;
     const volatile = !HOST_LOCAL_MODULES.has(task.module.name);
@@ -107,7 +120,11 @@ function collect(tasks: PlannedTask[], become: boolean, planCtx: PlanContext, in
       const key = questionKey(probe.script, become);
       const seen = into.get(key);
       into.set(key, {
-        key, script: probe.script, become, needed: needed || (seen?.needed ?? false), volatile: volatile || (seen?.volatile ?? false),
+        key,
+        script: probe.script,
+        become,
+        needed: needed || (seen?.needed ?? false),
+        volatile: volatile || (seen?.volatile ?? false),
       });
     }
   }
@@ -117,7 +134,11 @@ function collect(tasks: PlannedTask[], become: boolean, planCtx: PlanContext, in
  * Adds later phases' questions not answered yet, in order, while the command stays under AHEAD_LIMIT_CHARS.
  * @param afterAction asked after an action of this host, which voids the answers held now: ask them all
  */
-function addAhead(options: SessionOptions, questions: Map<string, Asked>, afterAction = false): void {
+function addAhead(
+  options: SessionOptions,
+  questions: Map<string, Asked>,
+  afterAction = false,
+): void {
   const ahead = new Map<string, Asked>();
   for (const group of options.ahead ?? []) {
     const cheap = group.tasks.filter((t) => ASK_AHEAD_MODULES.has(t.module.name));
@@ -134,10 +155,17 @@ function addAhead(options: SessionOptions, questions: Map<string, Asked>, afterA
 
 /** Asks every controller-side probe at once; a probe that throws answers code 1 with the error as its output. */
 async function readOnController(probes: Probe[]): Promise<Map<string, ProbeResult>> {
-  const own = [...new Map(probes.filter((p) => p.read !== undefined).map((p) => [p.id, p])).values()];
-  const answers = await Promise.all(own.map((p) => p.read!().catch((error: unknown) => ({
-    stdout: error instanceof Error ? error.message : String(error), code: 1,
-  }))));
+  const own = [
+    ...new Map(probes.filter((p) => p.read !== undefined).map((p) => [p.id, p])).values(),
+  ];
+  const answers = await Promise.all(
+    own.map((p) =>
+      p.read!().catch((error: unknown) => ({
+        stdout: error instanceof Error ? error.message : String(error),
+        code: 1,
+      })),
+    ),
+  );
   return new Map(own.map((p, i) => [p.id, answers[i]!]));
 }
 
@@ -166,13 +194,17 @@ export function hostSession(transport: Transport, options: SessionOptions): Host
   let answers = new Map<string, ProbeResult>();
   let first = true;
   const probesOf = (tasks: PlannedTask[]): Probe[] =>
-    tasks.filter((t) => t.skipReason === undefined).flatMap((t) => t.module.probes(t.args, planCtx));
+    tasks
+      .filter((t) => t.skipReason === undefined)
+      .flatMap((t) => t.module.probes(t.args, planCtx));
 
   return {
     async gather(tasks) {
       // Controller-side probes (requests to RocketMQ's ports) are asked while the host answers the shell ones,
       // every time: they are volatile and never cached.
-      const onController = probesOf(tasks).filter((p) => p.read).map((p) => ({ ...p, id: controllerKey(p) }));
+      const onController = probesOf(tasks)
+        .filter((p) => p.read)
+        .map((p) => ({ ...p, id: controllerKey(p) }));
       const read = readOnController(onController);
       const questions = new Map<string, Asked>();
       collect(tasks, becomeFacts, planCtx, questions, true);
@@ -219,7 +251,11 @@ export function hostSession(transport: Transport, options: SessionOptions): Host
           const script = ['set -u', ...group.map(guarded)].join('\n');
           const command = become ? becomeWrap(script) : script;
           const opts = execOptions(group);
-          if (index === groups.length - 1 && ride !== undefined && canRideAlong(command, opts, ride)) {
+          if (
+            index === groups.length - 1 &&
+            ride !== undefined &&
+            canRideAlong(command, opts, ride)
+          ) {
             const trip = await actThenAsk(transport, command, opts, ride);
             if (trip.code !== 0) throw new ActionFailure(trip.code, trip.stderr);
             fresh = trip.answers;
@@ -237,9 +273,12 @@ export function hostSession(transport: Transport, options: SessionOptions): Host
       const after = stamp && { run: stamp.run + 1, machine: stamp.machine + 1 };
       for (const question of ride) {
         const answer = fresh.get(question.key);
-        if (facts && after && answer !== undefined) facts.put(question.key, answer, question.volatile, after);
+        if (facts && after && answer !== undefined)
+          facts.put(question.key, answer, question.volatile, after);
       }
-      const onController = probesOf(next).filter((p) => p.read).map((p) => ({ ...p, id: controllerKey(p) }));
+      const onController = probesOf(next)
+        .filter((p) => p.read)
+        .map((p) => ({ ...p, id: controllerKey(p) }));
       for (const [key, result] of await readOnController(onController)) fresh.set(key, result);
       answers = fresh;
       return true;

@@ -1,6 +1,11 @@
 // One step of a host's phase: plan a task (or handler item) from fresh facts and apply it unless in check mode.
 import { UnreachableError } from '../shared/errors.ts';
-import { ActionFailure, type AheadTasks, type HostSession, REFUSED_STATUS } from './host-session.ts';
+import {
+  ActionFailure,
+  type AheadTasks,
+  type HostSession,
+  REFUSED_STATUS,
+} from './host-session.ts';
 import type { HostPlan, PlannedTask } from '../plan/planner.ts';
 import type { HostFacts } from './run-facts.ts';
 import type { Plan, PlanContext, RunEvent, Transport } from '../shared/types.ts';
@@ -37,13 +42,23 @@ export interface HostState {
 }
 
 /** What one task (or handler item) did. */
-export type StepResult = { status: 'ok' | 'changed' | 'failed'; message: string; plan?: Plan; refused?: boolean; pending?: boolean };
+export type StepResult = {
+  status: 'ok' | 'changed' | 'failed';
+  message: string;
+  plan?: Plan;
+  refused?: boolean;
+  pending?: boolean;
+};
 
 /**
  * Plans one task from fresh facts and, unless in check mode, applies its actions.
  * @param remaining this task and every task after it (re-gathered together when facts are stale)
  */
-export async function runStep(state: HostState, task: PlannedTask, remaining: PlannedTask[]): Promise<StepResult> {
+export async function runStep(
+  state: HostState,
+  task: PlannedTask,
+  remaining: PlannedTask[],
+): Promise<StepResult> {
   if (state.stale) {
     await state.session.gather(remaining);
     state.stale = false;
@@ -53,29 +68,46 @@ export async function runStep(state: HostState, task: PlannedTask, remaining: Pl
   if (plan.actions.length === 0) {
     // A check-mode plan may name drift it cannot act on itself (e.g. an unhealthy cluster): that is still "would change".
     const drift = task.countsAsChange && plan.changes.length > 0;
-    if (drift && state.ctx.check) return { status: 'changed', message: `would change: ${describeChanges(plan)}`, plan };
+    if (drift && state.ctx.check)
+      return { status: 'changed', message: `would change: ${describeChanges(plan)}`, plan };
     // A real run changes nothing here, but the drift it saw stays in its report (as --check's does).
-    return { status: 'ok', message: plan.reason ?? 'as declared', plan, ...(drift ? { pending: true } : {}) };
+    return {
+      status: 'ok',
+      message: plan.reason ?? 'as declared',
+      plan,
+      ...(drift ? { pending: true } : {}),
+    };
   }
   const changing = task.countsAsChange && plan.actions.some((a) => a.changes !== false);
   const described = plan.actions.map((a) => a.describe).join('; ');
   if (state.ctx.check) {
     // Later tasks must plan as after this one (a service compares its config file with the one it started with).
-    for (const w of plan.writes ?? []) (state.planCtx.pendingWrites ??= new Map()).set(w.path, w.sha256);
+    for (const w of plan.writes ?? [])
+      (state.planCtx.pendingWrites ??= new Map()).set(w.path, w.sha256);
     return { status: changing ? 'changed' : 'ok', message: `would run: ${described}`, plan };
   }
   // The next tasks' facts are asked in the same exec, after the actions: a change costs one trip, not two.
-  const gathered = await state.session.apply(plan.actions, task.spec.become === true, remaining.filter((t) => t !== task));
+  const gathered = await state.session.apply(
+    plan.actions,
+    task.spec.become === true,
+    remaining.filter((t) => t !== task),
+  );
   state.stale = !gathered;
   return { status: changing ? 'changed' : 'ok', message: described, plan };
 }
 
-const describeChanges = (plan: Plan): string => plan.changes.map((c) => `${c.item}: ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`).join('; ');
+const describeChanges = (plan: Plan): string =>
+  plan.changes
+    .map((c) => `${c.item}: ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`)
+    .join('; ');
 
 /** Turns an exception into a failed step; unreachable hosts are rethrown so the whole host is marked. */
 export function failureOf(error: unknown): StepResult {
   if (error instanceof UnreachableError) throw error;
-  const result: StepResult = { status: 'failed', message: error instanceof Error ? error.message : String(error) };
+  const result: StepResult = {
+    status: 'failed',
+    message: error instanceof Error ? error.message : String(error),
+  };
   // A safety guard exits REFUSED_STATUS: the run's exit code must say "refused", not only "failed".
   if (error instanceof ActionFailure && error.code === REFUSED_STATUS) result.refused = true;
   return result;

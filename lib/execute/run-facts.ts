@@ -9,7 +9,15 @@ import type { Host, ProbeResult } from '../shared/types.ts';
  * (a broker's health needs its name server; a port waits for a process another phase started).
  */
 export const HOST_LOCAL_MODULES: ReadonlySet<string> = new Set([
-  'file', 'copy', 'template', 'blockinfile', 'lineinfile', 'hostname', 'unarchive', 'rocketmq_dist', 'command',
+  'file',
+  'copy',
+  'template',
+  'blockinfile',
+  'lineinfile',
+  'hostname',
+  'unarchive',
+  'rocketmq_dist',
+  'command',
 ]);
 
 /**
@@ -17,7 +25,11 @@ export const HOST_LOCAL_MODULES: ReadonlySet<string> = new Set([
  * questions can ride along with the first trip. rocketmq_verify is not one: its probe starts a JVM, may wait for the
  * cluster and sends test messages, so it is asked only by its own phase, when the cluster is meant to be up.
  */
-export const ASK_AHEAD_MODULES: ReadonlySet<string> = new Set([...HOST_LOCAL_MODULES, 'service', 'wait_for']);
+export const ASK_AHEAD_MODULES: ReadonlySet<string> = new Set([
+  ...HOST_LOCAL_MODULES,
+  'service',
+  'wait_for',
+]);
 
 /** The moment an answer was asked for: the run's and the machine's action counters then. */
 export interface FactStamp {
@@ -71,11 +83,14 @@ export class RunFacts {
         const entry = entries.get(key);
         if (entry === undefined) return undefined;
         const now = stamp();
-        const valid = entry.stamp.machine === now.machine && (!entry.volatile || entry.stamp.run === now.run);
+        const valid =
+          entry.stamp.machine === now.machine && (!entry.volatile || entry.stamp.run === now.run);
         if (!valid) entries.delete(key);
         return valid ? entry.result : undefined;
       },
-      put: (key, result, volatile, at) => { entries.set(key, { result, volatile, stamp: at }); },
+      put: (key, result, volatile, at) => {
+        entries.set(key, { result, volatile, stamp: at });
+      },
       applied: () => {
         this.#run += 1;
         this.#machines.set(machine, (this.#machines.get(machine) ?? 0) + 1);

@@ -38,23 +38,30 @@ function parseGroups(values: string[]): Record<string, string[]> {
   const groups: Record<string, string[]> = {};
   for (const value of values) {
     const [name, members] = value.split('=');
-    if (!name || members === undefined) throw new UsageError(`--group "${value}": write it as NAME=host1,host2`);
+    if (!name || members === undefined)
+      throw new UsageError(`--group "${value}": write it as NAME=host1,host2`);
     groups[name] = members.split(',').filter(Boolean);
   }
   return groups;
 }
 
 const UP_SPEC = {
-  names: { type: 'string' }, prefix: { type: 'string' }, group: { type: 'string', multiple: true }, inventory: { type: 'string' },
+  names: { type: 'string' },
+  prefix: { type: 'string' },
+  group: { type: 'string', multiple: true },
+  inventory: { type: 'string' },
 } as const;
 
 function upOptions(argv: string[]): LabOptions {
   const { values, positionals } = parseCommandLine(argv, UP_SPEC, 'lab up');
-  if (positionals.length > 1) throw new UsageError(`lab up takes one host count, got "${positionals.join(' ')}"`);
+  if (positionals.length > 1)
+    throw new UsageError(`lab up takes one host count, got "${positionals.join(' ')}"`);
   const count = positionals[0] === undefined ? undefined : Number(positionals[0]);
-  if (count !== undefined && !Number.isInteger(count)) throw new UsageError(`lab up: "${positionals[0]}" is not a host count`);
+  if (count !== undefined && !Number.isInteger(count))
+    throw new UsageError(`lab up: "${positionals[0]}" is not a host count`);
   const names = values.names?.split(',').filter(Boolean);
-  if (names && count !== undefined && names.length !== count) throw new UsageError(`lab up ${count} --names gives ${names.length} names`);
+  if (names && count !== undefined && names.length !== count)
+    throw new UsageError(`lab up ${count} --names gives ${names.length} names`);
   return {
     hosts: names ?? count ?? 3,
     ...(values.prefix ? { prefix: values.prefix } : {}),
@@ -66,8 +73,11 @@ function upOptions(argv: string[]): LabOptions {
 
 async function up(argv: string[]): Promise<number> {
   const lab = await labUp(upOptions(argv));
-  for (const host of lab.hosts) console.log(`${host.name.padEnd(12)} ${host.address.padEnd(15)} sshd pid ${host.pid}`);
-  console.log(`lab up: ${lab.hosts.length} hosts in ${(lab.elapsedMs / 1000).toFixed(2)} s; inventory ${lab.inventory}; key ${lab.keyFile}`);
+  for (const host of lab.hosts)
+    console.log(`${host.name.padEnd(12)} ${host.address.padEnd(15)} sshd pid ${host.pid}`);
+  console.log(
+    `lab up: ${lab.hosts.length} hosts in ${(lab.elapsedMs / 1000).toFixed(2)} s; inventory ${lab.inventory}; key ${lab.keyFile}`,
+  );
   return 0;
 }
 
@@ -76,7 +86,11 @@ async function status(argv: string[]): Promise<number> {
   const lab = await labStatus();
   if (json) console.log(JSON.stringify(lab ?? null, null, 2));
   else if (!lab) console.log('lab: not up');
-  else for (const host of lab.hosts) console.log(`${host.name.padEnd(12)} ${host.address.padEnd(15)} ${lab.running[host.name] ? 'running' : 'NOT RUNNING'} (pid ${host.pid})`);
+  else
+    for (const host of lab.hosts)
+      console.log(
+        `${host.name.padEnd(12)} ${host.address.padEnd(15)} ${lab.running[host.name] ? 'running' : 'NOT RUNNING'} (pid ${host.pid})`,
+      );
   return lab && Object.values(lab.running).some((ok) => !ok) ? 1 : 0;
 }
 
@@ -85,13 +99,20 @@ async function ssh(argv: string[]): Promise<number> {
   if (!name) throw new UsageError('lab ssh needs a host name');
   const { state, host } = await findLabHost(name);
   await assertLabRoute(host.address);
-  const args = [...(command.length ? [] : ['-t']), ...labSshArgs(state.keyFile, host.address), ...(command.length ? [command.join(' ')] : [])];
-  return await new Promise((resolve) => spawn('ssh', args, { stdio: 'inherit' }).on('close', (code) => resolve(code ?? 1)));
+  const args = [
+    ...(command.length ? [] : ['-t']),
+    ...labSshArgs(state.keyFile, host.address),
+    ...(command.length ? [command.join(' ')] : []),
+  ];
+  return await new Promise((resolve) =>
+    spawn('ssh', args, { stdio: 'inherit' }).on('close', (code) => resolve(code ?? 1)),
+  );
 }
 
 async function exec(argv: string[]): Promise<number> {
   const [name, ...command] = argv;
-  if (!name || command.length === 0) throw new UsageError('lab exec needs a host name and a command');
+  if (!name || command.length === 0)
+    throw new UsageError('lab exec needs a host name and a command');
   const result = await labExec(name, command.join(' '));
   process.stdout.write(result.stdout);
   process.stderr.write(result.stderr);
@@ -99,11 +120,23 @@ async function exec(argv: string[]): Promise<number> {
 }
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
-  up, status, ssh, exec,
+  up,
+  status,
+  ssh,
+  exec,
   down: async (argv) => {
-    const { values, positionals } = parseCommandLine(argv, { force: { type: 'boolean' } } as const, 'lab down');
-    if (positionals.length > 0) throw new UsageError(`lab down: unexpected argument "${positionals[0]}"`);
-    console.log((await labDown({ force: values.force === true })) ? 'lab down: everything removed' : 'lab down: nothing was up');
+    const { values, positionals } = parseCommandLine(
+      argv,
+      { force: { type: 'boolean' } } as const,
+      'lab down',
+    );
+    if (positionals.length > 0)
+      throw new UsageError(`lab down: unexpected argument "${positionals[0]}"`);
+    console.log(
+      (await labDown({ force: values.force === true }))
+        ? 'lab down: everything removed'
+        : 'lab down: nothing was up',
+    );
     return 0;
   },
 };

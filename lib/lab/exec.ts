@@ -14,15 +14,29 @@ export async function findLabHost(name: string): Promise<{ state: LabState; host
   const state = await readState();
   if (!state) throw new LabError('The lab is not up: run "lab up N" first');
   const host = state.hosts.find((h) => h.name === name);
-  if (!host) throw new LabError(`No lab host "${name}" (hosts: ${state.hosts.map((h) => h.name).join(', ')})`);
+  if (!host)
+    throw new LabError(
+      `No lab host "${name}" (hosts: ${state.hosts.map((h) => h.name).join(', ')})`,
+    );
   return { state, host };
 }
 
 /** ssh options for a lab host: lab key, no host key checks (keys change at every `lab up`), no prompts. */
 export function labSshArgs(keyFile: string, address: string): string[] {
   return [
-    '-i', keyFile, '-o', 'BatchMode=yes', '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null',
-    '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=5', `root@${address}`,
+    '-i',
+    keyFile,
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'StrictHostKeyChecking=no',
+    '-o',
+    'UserKnownHostsFile=/dev/null',
+    '-o',
+    'LogLevel=ERROR',
+    '-o',
+    'ConnectTimeout=5',
+    `root@${address}`,
   ];
 }
 
@@ -31,7 +45,11 @@ export function labSshArgs(keyFile: string, address: string): string[] {
  * @param timeoutMs the ssh process is killed after this long (a background producer in a test runs for minutes)
  * @example await labSsh('mq1', 'hostname') // => { code: 0, stdout: 'mq1\n', stderr: '' }
  */
-export async function labSsh(name: string, command: string, timeoutMs = 30_000): Promise<RunResult> {
+export async function labSsh(
+  name: string,
+  command: string,
+  timeoutMs = 30_000,
+): Promise<RunResult> {
   const { state, host } = await findLabHost(name);
   await assertLabRoute(host.address);
   return run('ssh', [...labSshArgs(state.keyFile, host.address), command], timeoutMs);
@@ -46,7 +64,9 @@ export async function labExec(name: string, command: string): Promise<RunResult>
   const { host } = await findLabHost(name);
   // A recorded PID is only trusted while it is still this host's sshd: PIDs get reused.
   if (!host.pid || !(await commandLine(host.pid)).includes(host.dir)) {
-    throw new LabError(`Lab host "${name}" is not running (its sshd is gone): run "lab down" and "lab up" again`);
+    throw new LabError(
+      `Lab host "${name}" is not running (its sshd is gone): run "lab down" and "lab up" again`,
+    );
   }
   return run('nsenter', ['-t', String(host.pid), '-n', '-m', '-u', 'sh', '-c', command]);
 }

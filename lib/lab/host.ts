@@ -14,16 +14,30 @@ import type { LabHostState } from './state.ts';
  * which must not be shared because all lab hosts share one PID space.
  */
 const PRIVATE_DIRS: ReadonlyArray<readonly [string, number]> = [
-  ['/opt/rocketmq', 0o755], ['/etc/rocketmq', 0o755], ['/var/lib/rocketmq', 0o755], ['/var/log/rocketmq', 0o755], ['/etc/sysconfig', 0o755],
-  ['/root', 0o700], ['/tmp', 0o1777], ['/var/tmp', 0o1777], ['/run', 0o755],
+  ['/opt/rocketmq', 0o755],
+  ['/etc/rocketmq', 0o755],
+  ['/var/lib/rocketmq', 0o755],
+  ['/var/log/rocketmq', 0o755],
+  ['/etc/sysconfig', 0o755],
+  ['/root', 0o700],
+  ['/tmp', 0o1777],
+  ['/var/tmp', 0o1777],
+  ['/run', 0o755],
 ];
 /** Mountpoints the lab may create on this machine when missing (empty folders); any other missing path is skipped. */
-export const CREATABLE_MOUNTPOINTS = ['/opt/rocketmq', '/etc/rocketmq', '/var/lib/rocketmq', '/var/log/rocketmq'];
+export const CREATABLE_MOUNTPOINTS = [
+  '/opt/rocketmq',
+  '/etc/rocketmq',
+  '/var/lib/rocketmq',
+  '/var/log/rocketmq',
+];
 const PRIVATE_FILES = ['/etc/hosts', '/etc/hostname'];
 
 /** The paths that will be private on every lab host, given which mountpoints exist on this machine. */
 export function privatePaths(): string[] {
-  return [...PRIVATE_FILES, ...PRIVATE_DIRS.map(([path]) => path)].filter((path) => existsSync(path));
+  return [...PRIVATE_FILES, ...PRIVATE_DIRS.map(([path]) => path)].filter((path) =>
+    existsSync(path),
+  );
 }
 
 const copyOf = (host: LabHostState, path: string): string => join(host.dir, 'fs', path);
@@ -34,10 +48,20 @@ function sshdConfig(host: LabHostState, authorizedKey: string): string {
     `HostKey ${join(host.dir, 'ssh_host_ed25519_key')}`,
     `PidFile ${join(host.dir, 'sshd.pid')}`,
     `AuthorizedKeysFile ${authorizedKey}`,
-    'PermitRootLogin prohibit-password', 'PubkeyAuthentication yes', 'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no', 'UsePAM no', 'StrictModes no', 'UseDNS no', 'PrintMotd no', 'PrintLastLog no',
+    'PermitRootLogin prohibit-password',
+    'PubkeyAuthentication yes',
+    'PasswordAuthentication no',
+    'KbdInteractiveAuthentication no',
+    'UsePAM no',
+    'StrictModes no',
+    'UseDNS no',
+    'PrintMotd no',
+    'PrintLastLog no',
     // The runner multiplexes many sessions over one connection per host and opens hosts in parallel.
-    'MaxSessions 64', 'MaxStartups 100:30:200', 'Subsystem sftp internal-sftp', '',
+    'MaxSessions 64',
+    'MaxStartups 100:30:200',
+    'Subsystem sftp internal-sftp',
+    '',
   ].join('\n');
 }
 
@@ -51,10 +75,17 @@ export async function prepareHost(host: LabHostState, authorizedKey: string): Pr
   await mkdir(copyOf(host, '/run/sshd'), { recursive: true, mode: 0o755 });
   await mkdir(copyOf(host, '/etc'), { recursive: true });
   await writeFile(copyOf(host, '/etc/hostname'), `${host.name}\n`);
-  await writeFile(copyOf(host, '/etc/hosts'), `127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n${host.address} ${host.name}\n`);
+  await writeFile(
+    copyOf(host, '/etc/hosts'),
+    `127.0.0.1 localhost\n::1 localhost ip6-localhost ip6-loopback\n${host.address} ${host.name}\n`,
+  );
   await writeFile(join(host.dir, 'sshd_config'), sshdConfig(host, authorizedKey));
   const hostKey = join(host.dir, 'ssh_host_ed25519_key');
-  await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', `lab-${host.name}`, '-f', hostKey], `make the host key of ${host.name}`);
+  await runOk(
+    'ssh-keygen',
+    ['-q', '-t', 'ed25519', '-N', '', '-C', `lab-${host.name}`, '-f', hostKey],
+    `make the host key of ${host.name}`,
+  );
 }
 
 /** The script the host's process runs inside its new mount and UTS namespaces before it becomes sshd. */
@@ -75,12 +106,25 @@ function hostScript(host: LabHostState, paths: readonly string[]): string {
  */
 export async function startHost(host: LabHostState, paths: readonly string[]): Promise<number> {
   const log = await open(join(host.dir, 'sshd.log'), 'a');
-  const args = ['netns', 'exec', host.netns, 'unshare', '--mount', '--uts', '--propagation', 'private', 'sh', '-c', hostScript(host, paths)];
+  const args = [
+    'netns',
+    'exec',
+    host.netns,
+    'unshare',
+    '--mount',
+    '--uts',
+    '--propagation',
+    'private',
+    'sh',
+    '-c',
+    hostScript(host, paths),
+  ];
   const child = spawn('ip', args, { detached: true, stdio: ['ignore', log.fd, log.fd] });
   await log.close();
   child.unref();
   const pid = child.pid;
-  if (pid === undefined) throw new LabError(`Cannot start lab host ${host.name}: "ip netns exec" did not start`);
+  if (pid === undefined)
+    throw new LabError(`Cannot start lab host ${host.name}: "ip netns exec" did not start`);
   await waitListening(host, pid);
   return pid;
 }
@@ -93,8 +137,14 @@ async function waitListening(host: LabHostState, pid: number): Promise<void> {
     if (!(await isAlive(pid))) break;
     await sleep(10);
   }
-  const tail = (await readFile(join(host.dir, 'sshd.log'), 'utf8').catch(() => '')).trim().split('\n').slice(-5).join(' | ');
-  throw new LabError(`Cannot start sshd of lab host ${host.name} at ${host.address}: ${tail || 'no output'} (log: ${join(host.dir, 'sshd.log')})`);
+  const tail = (await readFile(join(host.dir, 'sshd.log'), 'utf8').catch(() => ''))
+    .trim()
+    .split('\n')
+    .slice(-5)
+    .join(' | ');
+  throw new LabError(
+    `Cannot start sshd of lab host ${host.name} at ${host.address}: ${tail || 'no output'} (log: ${join(host.dir, 'sshd.log')})`,
+  );
 }
 
 /**

@@ -26,7 +26,11 @@ export interface InventoryHost {
  * off (lab host keys change at every `lab up`). Groups are optional: topology fixtures usually bring their own.
  * @example renderInventory([{ name: 'mq1', address: '10.77.0.11' }], '/k', {})
  */
-export function renderInventory(hosts: readonly InventoryHost[], keyFile: string, groups: Record<string, string[]>): string {
+export function renderInventory(
+  hosts: readonly InventoryHost[],
+  keyFile: string,
+  groups: Record<string, string[]>,
+): string {
   const vars = {
     ansible_user: 'root',
     ansible_ssh_private_key_file: keyFile,
@@ -36,7 +40,10 @@ export function renderInventory(hosts: readonly InventoryHost[], keyFile: string
     lab_host: true,
   };
   const children = Object.fromEntries(
-    Object.entries(groups).map(([group, members]) => [group, { hosts: Object.fromEntries(members.map((m) => [m, null])) }]),
+    Object.entries(groups).map(([group, members]) => [
+      group,
+      { hosts: Object.fromEntries(members.map((m) => [m, null])) },
+    ]),
   );
   const all = {
     vars,
@@ -53,7 +60,10 @@ export function renderInventory(hosts: readonly InventoryHost[], keyFile: string
 export function checkGroups(groups: Record<string, string[]>, names: readonly string[]): void {
   for (const [group, members] of Object.entries(groups)) {
     const unknown = members.find((m) => !names.includes(m));
-    if (unknown) throw new LabError(`Cannot put "${unknown}" in lab group "${group}": it is not a lab host (hosts: ${names.join(', ')})`);
+    if (unknown)
+      throw new LabError(
+        `Cannot put "${unknown}" in lab group "${group}": it is not a lab host (hosts: ${names.join(', ')})`,
+      );
   }
 }
 

@@ -5,12 +5,35 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { LabError } from './lab-error.ts';
 import { CREATABLE_MOUNTPOINTS, prepareHost, privatePaths, startHost, stopHost } from './host.ts';
-import { checkGroups, defaultInventoryFile, removeInventory, renderInventory, writeInventory } from './inventory.ts';
-import { assertNetworkFree, createBridge, createHostNetwork, deleteBridge, deleteHostNetwork, linkExists, netnsExists, netnsPids } from './net.ts';
+import {
+  checkGroups,
+  defaultInventoryFile,
+  removeInventory,
+  renderInventory,
+  writeInventory,
+} from './inventory.ts';
+import {
+  assertNetworkFree,
+  createBridge,
+  createHostNetwork,
+  deleteBridge,
+  deleteHostNetwork,
+  linkExists,
+  netnsExists,
+  netnsPids,
+} from './net.ts';
 import { commandLine, isAlive, runOk, stopPids } from './proc.ts';
 import { claimState, keyFile, labDir, readState, removeState, writeState } from './state.ts';
 import type { LabHostState, LabState } from './state.ts';
-import { BRIDGE, DEFAULT_PREFIX, hostAddress, hostNames, netnsName, validatePrefix, vethName } from './subnet.ts';
+import {
+  BRIDGE,
+  DEFAULT_PREFIX,
+  hostAddress,
+  hostNames,
+  netnsName,
+  validatePrefix,
+  vethName,
+} from './subnet.ts';
 
 /** What to build. */
 export interface LabOptions {
@@ -45,9 +68,15 @@ export interface LabInfo {
 }
 
 function refuseUnsafeSetup(): void {
-  if (process.getuid?.() !== 0) throw new LabError('Cannot start the lab: it needs root (network namespaces, bind mounts); run it as root');
+  if (process.getuid?.() !== 0)
+    throw new LabError(
+      'Cannot start the lab: it needs root (network namespaces, bind mounts); run it as root',
+    );
   const hidden = privatePaths().find((path) => labDir().startsWith(`${path}/`));
-  if (hidden) throw new LabError(`Cannot keep lab state in ${labDir()}: ${hidden} is private on each lab host, so sshd would not see its files; set RMQD_LAB_DIR elsewhere`);
+  if (hidden)
+    throw new LabError(
+      `Cannot keep lab state in ${labDir()}: ${hidden} is private on each lab host, so sshd would not see its files; set RMQD_LAB_DIR elsewhere`,
+    );
 }
 
 /**
@@ -58,7 +87,9 @@ function refuseUnsafeSetup(): void {
 export async function refuseLiveOwner(state: LabState, what: string, force = false): Promise<void> {
   if (force || state.owner === process.pid || !(await isAlive(state.owner))) return;
   const command = await commandLine(state.owner);
-  throw new LabError(`Cannot ${what}: process ${state.owner}${command ? ` (${command.slice(0, 120)})` : ''} is using it (hosts ${state.hosts.map((h) => h.name).join(', ')}); wait for it or stop it, or add --force to tear it down under it`);
+  throw new LabError(
+    `Cannot ${what}: process ${state.owner}${command ? ` (${command.slice(0, 120)})` : ''} is using it (hosts ${state.hosts.map((h) => h.name).join(', ')}); wait for it or stop it, or add --force to tear it down under it`,
+  );
 }
 
 /** Tears down a previous lab only when it is a leftover: its builder is gone and it is not an operator's lab kept for use. */
@@ -66,26 +97,54 @@ async function clearPreviousLab(persistent: boolean): Promise<void> {
   const previous = await readState();
   if (!previous) return;
   if (previous.owner !== process.pid && (await isAlive(previous.owner))) {
-    throw new LabError(`Cannot start the lab: process ${previous.owner} is using it (hosts ${previous.hosts.map((h) => h.name).join(', ')}); wait for it or stop it`);
+    throw new LabError(
+      `Cannot start the lab: process ${previous.owner} is using it (hosts ${previous.hosts.map((h) => h.name).join(', ')}); wait for it or stop it`,
+    );
   }
   if (previous.persistent && !persistent) {
-    throw new LabError(`Cannot start the lab: one started with "lab up" is running (hosts ${previous.hosts.map((h) => h.name).join(', ')}); run "lab down" first`);
+    throw new LabError(
+      `Cannot start the lab: one started with "lab up" is running (hosts ${previous.hosts.map((h) => h.name).join(', ')}); run "lab down" first`,
+    );
   }
   await labDown();
 }
 
 async function ensureLabKey(): Promise<void> {
   await mkdir(labDir(), { recursive: true, mode: 0o700 });
-  if (!existsSync(keyFile())) await runOk('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'rocketmq-deploy-lab', '-f', keyFile()], 'make the lab SSH key');
+  if (!existsSync(keyFile()))
+    await runOk(
+      'ssh-keygen',
+      ['-q', '-t', 'ed25519', '-N', '', '-C', 'rocketmq-deploy-lab', '-f', keyFile()],
+      'make the lab SSH key',
+    );
 }
 
-function planState(names: string[], prefix: string, inventory: string, persistent: boolean): LabState {
+function planState(
+  names: string[],
+  prefix: string,
+  inventory: string,
+  persistent: boolean,
+): LabState {
   const hosts: LabHostState[] = names.map((name, i) => ({
-    name, address: hostAddress(prefix, i), netns: netnsName(name), veth: vethName(i), dir: join(labDir(), 'hosts', name),
+    name,
+    address: hostAddress(prefix, i),
+    netns: netnsName(name),
+    veth: vethName(i),
+    dir: join(labDir(), 'hosts', name),
   }));
   const mountpoints = CREATABLE_MOUNTPOINTS.filter((path) => !existsSync(path));
-  return { version: 1, prefix, bridge: BRIDGE, hosts, mountpoints, inventory, keyFile: keyFile(),
-    startedAt: new Date().toISOString(), owner: process.pid, persistent };
+  return {
+    version: 1,
+    prefix,
+    bridge: BRIDGE,
+    hosts,
+    mountpoints,
+    inventory,
+    keyFile: keyFile(),
+    startedAt: new Date().toISOString(),
+    owner: process.pid,
+    persistent,
+  };
 }
 
 async function buildHost(host: LabHostState): Promise<void> {
@@ -110,7 +169,12 @@ export async function labUp(options: LabOptions): Promise<LabInfo> {
   await clearPreviousLab(options.persistent ?? false);
   await assertNetworkFree(prefix);
   await ensureLabKey();
-  const state = planState(names, prefix, options.inventory ?? defaultInventoryFile(), options.persistent ?? false);
+  const state = planState(
+    names,
+    prefix,
+    options.inventory ?? defaultInventoryFile(),
+    options.persistent ?? false,
+  );
   await claimState(state);
   try {
     for (const path of state.mountpoints) await mkdir(path);
@@ -129,8 +193,16 @@ export async function labUp(options: LabOptions): Promise<LabInfo> {
 
 function toInfo(state: LabState): Omit<LabInfo, 'elapsedMs'> {
   return {
-    hosts: state.hosts.map((h) => ({ name: h.name, address: h.address, netns: h.netns, pid: h.pid ?? 0 })),
-    prefix: state.prefix, bridge: state.bridge, keyFile: state.keyFile, inventory: state.inventory,
+    hosts: state.hosts.map((h) => ({
+      name: h.name,
+      address: h.address,
+      netns: h.netns,
+      pid: h.pid ?? 0,
+    })),
+    prefix: state.prefix,
+    bridge: state.bridge,
+    keyFile: state.keyFile,
+    inventory: state.inventory,
   };
 }
 
@@ -165,11 +237,19 @@ export async function labDown(options: { force?: boolean } = {}): Promise<boolea
   if (!state) return false;
   await refuseLiveOwner(state, 'tear the lab down', options.force);
   const results = await Promise.allSettled(state.hosts.map(tearDownHost));
-  const bridge = await deleteBridge().then(() => undefined, (error: unknown) => error);
+  const bridge = await deleteBridge().then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   const left = await leftovers(state);
   if (left.length > 0) {
-    const why = [...results.map((r) => (r.status === 'rejected' ? String(r.reason) : '')), bridge ? String(bridge) : ''].filter(Boolean);
-    throw new LabError(`Cannot tear the lab down completely: ${left.join(', ')} remain${why.length ? ` (${why.join('; ')})` : ''}; run "lab down" again or remove them with ip`);
+    const why = [
+      ...results.map((r) => (r.status === 'rejected' ? String(r.reason) : '')),
+      bridge ? String(bridge) : '',
+    ].filter(Boolean);
+    throw new LabError(
+      `Cannot tear the lab down completely: ${left.join(', ')} remain${why.length ? ` (${why.join('; ')})` : ''}; run "lab down" again or remove them with ip`,
+    );
   }
   for (const path of state.mountpoints) await rmdir(path).catch(() => undefined); // only empty ones go: never data
   await rm(join(labDir(), 'hosts'), { recursive: true, force: true });
@@ -182,7 +262,10 @@ export async function labDown(options: { force?: boolean } = {}): Promise<boolea
  * Runs `fn` with a fresh lab and tears it down afterwards, also when `fn` throws.
  * @example await withLab({ hosts: 2 }, async (lab) => { … });
  */
-export async function withLab<T>(options: LabOptions, fn: (lab: LabInfo) => Promise<T>): Promise<T> {
+export async function withLab<T>(
+  options: LabOptions,
+  fn: (lab: LabInfo) => Promise<T>,
+): Promise<T> {
   const lab = await labUp(options);
   try {
     return await fn(lab);
@@ -192,10 +275,13 @@ export async function withLab<T>(options: LabOptions, fn: (lab: LabInfo) => Prom
 }
 
 /** The recorded lab, if any, with whether each host's sshd is still running. */
-export async function labStatus(): Promise<(Omit<LabInfo, 'elapsedMs'> & { running: Record<string, boolean>; startedAt: string }) | undefined> {
+export async function labStatus(): Promise<
+  (Omit<LabInfo, 'elapsedMs'> & { running: Record<string, boolean>; startedAt: string }) | undefined
+> {
   const state = await readState();
   if (!state) return undefined;
   const running: Record<string, boolean> = {};
-  for (const host of state.hosts) running[host.name] = (await netnsPids(host.netns)).includes(host.pid ?? -1);
+  for (const host of state.hosts)
+    running[host.name] = (await netnsPids(host.netns)).includes(host.pid ?? -1);
   return { ...toInfo(state), running, startedAt: state.startedAt };
 }

@@ -20,28 +20,41 @@ export async function netnsExists(name: string): Promise<boolean> {
  */
 export async function assertNetworkFree(prefix: string): Promise<void> {
   if (await linkExists(BRIDGE)) {
-    throw new LabError(`Cannot start the lab: interface "${BRIDGE}" exists but the lab has no state file, so it was not created by the lab; remove it yourself (ip link del ${BRIDGE}) if it is a leftover`);
+    throw new LabError(
+      `Cannot start the lab: interface "${BRIDGE}" exists but the lab has no state file, so it was not created by the lab; remove it yourself (ip link del ${BRIDGE}) if it is a leftover`,
+    );
   }
   const routes = await runOk('ip', ['-4', 'route', 'show', 'table', 'all'], 'list routes');
   const clash = overlappingRoutes(routes, prefix);
   if (clash.length > 0) {
-    throw new LabError(`Cannot use lab prefix ${prefix}.0/24: this machine already routes it ("${clash[0]?.trim()}"); choose another with --prefix`);
+    throw new LabError(
+      `Cannot use lab prefix ${prefix}.0/24: this machine already routes it ("${clash[0]?.trim()}"); choose another with --prefix`,
+    );
   }
 }
 
 /** Creates the lab bridge with the gateway address; touches no other interface. */
 export async function createBridge(prefix: string): Promise<void> {
   await runOk('ip', ['link', 'add', BRIDGE, 'type', 'bridge'], `create bridge ${BRIDGE}`);
-  await runOk('ip', ['addr', 'add', `${gatewayAddress(prefix)}/24`, 'dev', BRIDGE], `address bridge ${BRIDGE}`);
+  await runOk(
+    'ip',
+    ['addr', 'add', `${gatewayAddress(prefix)}/24`, 'dev', BRIDGE],
+    `address bridge ${BRIDGE}`,
+  );
   await runOk('ip', ['link', 'set', BRIDGE, 'up'], `bring up bridge ${BRIDGE}`);
 }
 
 /** Creates the host's namespace and veth pair: one end on the bridge, the other as eth0 inside with the host address. */
 export async function createHostNetwork(host: LabHostState): Promise<void> {
   const what = `set up the network of lab host ${host.name}`;
-  const inside = (...args: string[]) => runOk('ip', ['netns', 'exec', host.netns, 'ip', ...args], what);
+  const inside = (...args: string[]) =>
+    runOk('ip', ['netns', 'exec', host.netns, 'ip', ...args], what);
   await runOk('ip', ['netns', 'add', host.netns], what);
-  await runOk('ip', ['link', 'add', host.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', host.netns], what);
+  await runOk(
+    'ip',
+    ['link', 'add', host.veth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', host.netns],
+    what,
+  );
   await runOk('ip', ['link', 'set', host.veth, 'master', BRIDGE], what);
   await runOk('ip', ['link', 'set', host.veth, 'up'], what);
   await inside('addr', 'add', `${host.address}/24`, 'dev', 'eth0');
@@ -57,12 +70,15 @@ export async function netnsPids(netns: string): Promise<number[]> {
 
 /** Deletes the host's veth (its peer goes with it) and namespace; absent ones are skipped, so this is idempotent. */
 export async function deleteHostNetwork(host: LabHostState): Promise<void> {
-  if (await linkExists(host.veth)) await runOk('ip', ['link', 'del', host.veth], `delete veth ${host.veth}`);
-  if (await netnsExists(host.netns)) await runOk('ip', ['netns', 'del', host.netns], `delete netns ${host.netns}`);
+  if (await linkExists(host.veth))
+    await runOk('ip', ['link', 'del', host.veth], `delete veth ${host.veth}`);
+  if (await netnsExists(host.netns))
+    await runOk('ip', ['netns', 'del', host.netns], `delete netns ${host.netns}`);
 }
 
 export async function deleteBridge(): Promise<void> {
-  if (await linkExists(BRIDGE)) await runOk('ip', ['link', 'del', BRIDGE], `delete bridge ${BRIDGE}`);
+  if (await linkExists(BRIDGE))
+    await runOk('ip', ['link', 'del', BRIDGE], `delete bridge ${BRIDGE}`);
 }
 
 /**
@@ -73,14 +89,19 @@ export async function deleteBridge(): Promise<void> {
  */
 export async function assertLabRoute(address: string): Promise<void> {
   const state = await readState();
-  if (!state) throw new LabError(`Refusing to connect to ${address}: the lab is not up (run "lab up" first)`);
+  if (!state)
+    throw new LabError(`Refusing to connect to ${address}: the lab is not up (run "lab up" first)`);
   const known = [gatewayAddress(state.prefix), ...state.hosts.map((h) => h.address)];
   if (!known.includes(address)) {
-    throw new LabError(`Refusing to connect to ${address}: it is not a lab address (lab hosts: ${known.slice(1).join(', ')})`);
+    throw new LabError(
+      `Refusing to connect to ${address}: it is not a lab address (lab hosts: ${known.slice(1).join(', ')})`,
+    );
   }
   const route = await runOk('ip', ['route', 'get', address], `look up the route to ${address}`);
   const device = /\bdev (\S+)/.exec(route)?.[1];
   if (device !== BRIDGE || /\bvia\b/.test(route)) {
-    throw new LabError(`Refusing to connect to ${address}: its route is "${route.split('\n')[0]?.trim()}", not directly through ${BRIDGE}; run "lab down" and "lab up" again`);
+    throw new LabError(
+      `Refusing to connect to ${address}: its route is "${route.split('\n')[0]?.trim()}", not directly through ${BRIDGE}; run "lab down" and "lab up" again`,
+    );
   }
 }

@@ -23,12 +23,15 @@ export function run(file: string, args: readonly string[], timeoutMs = 30_000): 
 export async function runOk(file: string, args: readonly string[], what: string): Promise<string> {
   const result = await run(file, args);
   if (result.code !== 0) {
-    throw new LabError(`Cannot ${what}: "${[file, ...args].join(' ')}" exited ${result.code}: ${result.stderr.trim()}`);
+    throw new LabError(
+      `Cannot ${what}: "${[file, ...args].join(' ')}" exited ${result.code}: ${result.stderr.trim()}`,
+    );
   }
   return result.stdout;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
 
 /** True while a process with this PID exists (zombies count as gone: they hold no resources but a slot). */
 export async function isAlive(pid: number): Promise<boolean> {
@@ -74,7 +77,9 @@ async function waitGone(pids: readonly number[], ms: number): Promise<number[]> 
   const deadline = Date.now() + ms;
   let alive = [...pids];
   while (true) {
-    alive = (await Promise.all(alive.map(async (pid) => ((await isAlive(pid)) ? pid : 0)))).filter((pid) => pid > 0);
+    alive = (await Promise.all(alive.map(async (pid) => ((await isAlive(pid)) ? pid : 0)))).filter(
+      (pid) => pid > 0,
+    );
     if (alive.length === 0 || Date.now() >= deadline) return alive;
     await sleep(25);
   }

@@ -8,7 +8,10 @@ import { LabError } from './lab-error.ts';
 /** Where the lab keeps its state, keys and per-host files. Override with RMQD_LAB_DIR; lab N > 0 gets its own folder. */
 export function labDir(): string {
   const id = process.env.RMQD_LAB_ID;
-  return process.env.RMQD_LAB_DIR || (id && id !== '0' ? `/var/lib/rocketmq-deploy-lab-${id}` : '/var/lib/rocketmq-deploy-lab');
+  return (
+    process.env.RMQD_LAB_DIR ||
+    (id && id !== '0' ? `/var/lib/rocketmq-deploy-lab-${id}` : '/var/lib/rocketmq-deploy-lab')
+  );
 }
 
 export const stateFile = (): string => join(labDir(), 'state.json');
@@ -59,7 +62,9 @@ export async function readState(): Promise<LabState | undefined> {
     if (state.version !== 1 || !Array.isArray(state.hosts)) throw new Error('unknown layout');
     return state;
   } catch (error) {
-    throw new LabError(`Cannot read lab state ${stateFile()}: ${(error as Error).message}; inspect it, clean up by hand (ip netns list, ip link), then delete it`);
+    throw new LabError(
+      `Cannot read lab state ${stateFile()}: ${(error as Error).message}; inspect it, clean up by hand (ip netns list, ip link), then delete it`,
+    );
   }
 }
 
@@ -70,9 +75,14 @@ export async function readState(): Promise<LabState | undefined> {
 export async function claimState(state: LabState): Promise<void> {
   await mkdir(labDir(), { recursive: true, mode: 0o700 });
   try {
-    await writeFile(stateFile(), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    await writeFile(stateFile(), `${JSON.stringify(state, null, 2)}\n`, {
+      mode: 0o600,
+      flag: 'wx',
+    });
   } catch {
-    throw new LabError(`Cannot start the lab: another process started one at the same time (${stateFile()} appeared); try again later`);
+    throw new LabError(
+      `Cannot start the lab: another process started one at the same time (${stateFile()} appeared); try again later`,
+    );
   }
 }
 

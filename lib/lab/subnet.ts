@@ -10,7 +10,8 @@ export const LAB_ID = labId(process.env.RMQD_LAB_ID);
 
 function labId(text: string | undefined): number {
   if (text === undefined || text === '') return 0;
-  if (!/^\d$/.test(text)) throw new LabError(`RMQD_LAB_ID must be one digit from 0 to 9, got "${text}"`);
+  if (!/^\d$/.test(text))
+    throw new LabError(`RMQD_LAB_ID must be one digit from 0 to 9, got "${text}"`);
   return Number(text);
 }
 
@@ -35,14 +36,18 @@ export function validatePrefix(prefix: string): string {
   const [a, b] = numbers;
   const isPrivate = a === 10 || (a === 192 && b === 168);
   if (!wellFormed || !isPrivate) {
-    throw new LabError(`Cannot use lab prefix "${prefix}": give the first three octets of a private /24, such as 10.77.0 (10.X.Y or 192.168.Y)`);
+    throw new LabError(
+      `Cannot use lab prefix "${prefix}": give the first three octets of a private /24, such as 10.77.0 (10.X.Y or 192.168.Y)`,
+    );
   }
   return numbers.join('.');
 }
 
 export const gatewayAddress = (prefix: string): string => `${prefix}.1`;
-export const hostAddress = (prefix: string, index: number): string => `${prefix}.${FIRST_HOST_OCTET + index}`;
-export const netnsName = (host: string): string => (LAB_ID === 0 ? `rmqlab-${host}` : `rmqlab${LAB_ID}-${host}`);
+export const hostAddress = (prefix: string, index: number): string =>
+  `${prefix}.${FIRST_HOST_OCTET + index}`;
+export const netnsName = (host: string): string =>
+  LAB_ID === 0 ? `rmqlab-${host}` : `rmqlab${LAB_ID}-${host}`;
 /** Interface names are limited to 15 bytes, so the root-side veth end is named by index, not host name. */
 export const vethName = (index: number): string => `${BRIDGE}v${index}`;
 
@@ -54,15 +59,20 @@ export const vethName = (index: number): string => `${BRIDGE}v${index}`;
 export function hostNames(hosts: number | readonly string[]): string[] {
   if (typeof hosts === 'number') {
     if (!Number.isInteger(hosts) || hosts < 1 || hosts > MAX_HOSTS) {
-      throw new LabError(`Cannot create ${hosts} lab hosts: give a whole number from 1 to ${MAX_HOSTS}`);
+      throw new LabError(
+        `Cannot create ${hosts} lab hosts: give a whole number from 1 to ${MAX_HOSTS}`,
+      );
     }
     return Array.from({ length: hosts }, (_, i) => `mq${i + 1}`);
   }
-  if (hosts.length < 1 || hosts.length > MAX_HOSTS) throw new LabError(`Cannot create ${hosts.length} lab hosts: give 1 to ${MAX_HOSTS} names`);
+  if (hosts.length < 1 || hosts.length > MAX_HOSTS)
+    throw new LabError(`Cannot create ${hosts.length} lab hosts: give 1 to ${MAX_HOSTS} names`);
   const seen = new Set<string>();
   for (const name of hosts) {
     if (!NAME.test(name)) {
-      throw new LabError(`Cannot use lab host name "${name}": use lowercase letters, digits and "-", starting with a letter, at most 30 characters`);
+      throw new LabError(
+        `Cannot use lab host name "${name}": use lowercase letters, digits and "-", starting with a letter, at most 30 characters`,
+      );
     }
     if (seen.has(name)) throw new LabError(`Cannot use lab host name "${name}" twice`);
     seen.add(name);

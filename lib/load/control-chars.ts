@@ -10,7 +10,11 @@ const MULTILINE_NAME = /_(content|block)$/;
 const MULTILINE_OK = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
 /** The first control character inside a value (lists and mappings deeply, keys included), with its path. */
-function firstControl(value: unknown, path: string, pattern: RegExp): { path: string; char: string } | undefined {
+function firstControl(
+  value: unknown,
+  path: string,
+  pattern: RegExp,
+): { path: string; char: string } | undefined {
   if (typeof value === 'string') {
     const m = pattern.exec(value);
     return m ? { path, char: m[0] } : undefined;
@@ -22,7 +26,8 @@ function firstControl(value: unknown, path: string, pattern: RegExp): { path: st
     }
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (pattern.test(key)) return { path: `${path} (key ${JSON.stringify(key)})`, char: pattern.exec(key)![0] };
+      if (pattern.test(key))
+        return { path: `${path} (key ${JSON.stringify(key)})`, char: pattern.exec(key)![0] };
       const found = firstControl(item, `${path}.${key}`, pattern);
       if (found) return found;
     }
@@ -30,7 +35,8 @@ function firstControl(value: unknown, path: string, pattern: RegExp): { path: st
   return undefined;
 }
 
-const codeOf = (c: string): string => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+const codeOf = (c: string): string =>
+  `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
  * The problem with one variable's value, or undefined when it holds no control character (TAB is allowed; newlines
@@ -38,16 +44,25 @@ const codeOf = (c: string): string => `U+${c.charCodeAt(0).toString(16).toUpperC
  * @param from where the value was set ("-e", or an inventory file's position)
  * @example controlProblem('rocketmq_cluster_name', 'a\nb', '-e') // => '"rocketmq_cluster_name" holds control character U+000A …'
  */
-export function controlProblem(name: string, value: unknown, from: string | Where): string | undefined {
+export function controlProblem(
+  name: string,
+  value: unknown,
+  from: string | Where,
+): string | undefined {
   const found = firstControl(value, name, MULTILINE_NAME.test(name) ? MULTILINE_OK : CONTROL);
   if (!found) return undefined;
   const source = typeof from === 'string' ? from : formatWhere(from);
-  return `"${found.path}" (set in ${source}) holds the control character ${codeOf(found.char)}${found.char === '\n' ? ' (a newline)' : ''}: ` +
-    'values must be one line of text (multi-line text belongs in a template, or a variable named *_content / *_block)';
+  return (
+    `"${found.path}" (set in ${source}) holds the control character ${codeOf(found.char)}${found.char === '\n' ? ' (a newline)' : ''}: ` +
+    'values must be one line of text (multi-line text belongs in a template, or a variable named *_content / *_block)'
+  );
 }
 
 /** The first problem among a mapping of variables (file:line:col from `sources` when known). */
-export function controlProblems(vars: Vars, from: (key: string) => string | Where): string | undefined {
+export function controlProblems(
+  vars: Vars,
+  from: (key: string) => string | Where,
+): string | undefined {
   for (const [key, value] of Object.entries(vars)) {
     const problem = controlProblem(key, value, from(key));
     if (problem) return problem;

@@ -41,14 +41,26 @@ interface Tree {
  */
 export function loadInventory(path: string): Inventory {
   const { dir, file } = locateInventory(path);
-  const tree: Tree = { groups: new Map(), groupVarWhere: new Map(), parents: new Map(), edgeWhere: new Map(), hostOrder: [], hostVars: new Map(), memberOf: new Map() };
+  const tree: Tree = {
+    groups: new Map(),
+    groupVarWhere: new Map(),
+    parents: new Map(),
+    edgeWhere: new Map(),
+    hostOrder: [],
+    hostVars: new Map(),
+    memberOf: new Map(),
+  };
   const y = readYaml(file);
   readTop(y, tree);
   rejectCycles(tree);
   rejectHostGroupClash(tree);
   addUngrouped(tree, y);
-  loadVarsFiles(dir, 'group_vars', tree, (name, vars, where) => mergeInto(groupOf(tree, name).vars, tree.groupVarWhere.get(name)!, vars, where));
-  loadVarsFiles(dir, 'host_vars', tree, (name, vars, where) => mergeInto(tree.hostVars.get(name)!.vars, tree.hostVars.get(name)!.where, vars, where));
+  loadVarsFiles(dir, 'group_vars', tree, (name, vars, where) =>
+    mergeInto(groupOf(tree, name).vars, tree.groupVarWhere.get(name)!, vars, where),
+  );
+  loadVarsFiles(dir, 'host_vars', tree, (name, vars, where) =>
+    mergeInto(tree.hostVars.get(name)!.vars, tree.hostVars.get(name)!.where, vars, where),
+  );
   return { dir, env: basename(dir), groups: tree.groups, hosts: buildHosts(tree) };
 }
 
@@ -62,14 +74,28 @@ export function locateInventory(path: string): { dir: string; file: string } {
   const stats = statSync(path, { throwIfNoEntry: false });
   if (stats === undefined) {
     const siblings = inventoriesIn(dirname(path));
-    const listed = siblings.length > 0 ? ` (inventories in ${dirname(path)}: ${siblings.join(', ')})` : '';
-    throw new ConfigError(`no inventory "${path}": no such folder${didYouMean(basename(path), siblings)}${listed}`);
+    const listed =
+      siblings.length > 0 ? ` (inventories in ${dirname(path)}: ${siblings.join(', ')})` : '';
+    throw new ConfigError(
+      `no inventory "${path}": no such folder${didYouMean(basename(path), siblings)}${listed}`,
+    );
   }
   if (stats.isFile()) return { dir: dirname(path), file: path };
-  if (!stats.isDirectory()) throw new ConfigError(`inventory "${path}" is neither a folder nor a hosts file; give the inventory folder (hosts.yaml, group_vars/, host_vars/)`);
-  const found = ['hosts.yaml', 'hosts.yml'].map((name) => join(path, name)).filter((file) => existsSync(file));
-  if (found.length === 0) throw new ConfigError(`no inventory in "${path}": create ${join(path, 'hosts.yaml')} (with "all: hosts: …")`);
-  if (found.length > 1) throw new ConfigError(`ambiguous inventory: both ${found.join(' and ')} exist and only one would be read; merge them into one and delete the other`);
+  if (!stats.isDirectory())
+    throw new ConfigError(
+      `inventory "${path}" is neither a folder nor a hosts file; give the inventory folder (hosts.yaml, group_vars/, host_vars/)`,
+    );
+  const found = ['hosts.yaml', 'hosts.yml']
+    .map((name) => join(path, name))
+    .filter((file) => existsSync(file));
+  if (found.length === 0)
+    throw new ConfigError(
+      `no inventory in "${path}": create ${join(path, 'hosts.yaml')} (with "all: hosts: …")`,
+    );
+  if (found.length > 1)
+    throw new ConfigError(
+      `ambiguous inventory: both ${found.join(' and ')} exist and only one would be read; merge them into one and delete the other`,
+    );
   return { dir: path, file: found[0]! };
 }
 
@@ -77,8 +103,14 @@ export function locateInventory(path: string): { dir: string; file: string } {
 function inventoriesIn(parent: string): string[] {
   try {
     return readdirSync(parent, { withFileTypes: true })
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.') && ['hosts.yaml', 'hosts.yml'].some((f) => existsSync(join(parent, e.name, f))))
-      .map((e) => e.name).sort();
+      .filter(
+        (e) =>
+          e.isDirectory() &&
+          !e.name.startsWith('.') &&
+          ['hosts.yaml', 'hosts.yml'].some((f) => existsSync(join(parent, e.name, f))),
+      )
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }
@@ -87,35 +119,67 @@ function inventoriesIn(parent: string): string[] {
 function readTop(y: LoadedYaml, tree: Tree): void {
   const top = y.data ?? {};
   if (typeof top !== 'object' || Array.isArray(top)) {
-    throw new ValidationError('an inventory must be a mapping of groups, starting with "all:"', y.locate([]));
+    throw new ValidationError(
+      'an inventory must be a mapping of groups, starting with "all:"',
+      y.locate([]),
+    );
   }
   ensureGroup(tree, 'all', y.locate([]));
-  for (const [name, value] of Object.entries(top as Vars)) readGroup(y, tree, name, value, [name], name === 'all' ? undefined : 'all');
+  for (const [name, value] of Object.entries(top as Vars))
+    readGroup(y, tree, name, value, [name], name === 'all' ? undefined : 'all');
 }
 
-function readGroup(y: LoadedYaml, tree: Tree, name: string, value: unknown, path: Path, parent: string | undefined): void {
+function readGroup(
+  y: LoadedYaml,
+  tree: Tree,
+  name: string,
+  value: unknown,
+  path: Path,
+  parent: string | undefined,
+): void {
   const group = ensureGroup(tree, name, y.locateKey(path));
   if (parent) linkChild(tree, parent, name, y.locateKey(path));
   if (value === null || value === undefined) return;
   const map = expectMapAt(y, value, path, `group "${name}"`);
   const unknown = Object.keys(map).find((key) => !GROUP_KEYS.includes(key));
-  if (unknown) throw new ValidationError(`group "${name}": unknown key "${unknown}" (known: ${GROUP_KEYS.join(', ')})`, y.locateKey([...path, unknown]));
+  if (unknown)
+    throw new ValidationError(
+      `group "${name}": unknown key "${unknown}" (known: ${GROUP_KEYS.join(', ')})`,
+      y.locateKey([...path, unknown]),
+    );
   if (map.hosts != null) {
-    for (const [host, hostValue] of Object.entries(expectMapAt(y, map.hosts, [...path, 'hosts'], `"hosts" of group "${name}"`))) {
+    for (const [host, hostValue] of Object.entries(
+      expectMapAt(y, map.hosts, [...path, 'hosts'], `"hosts" of group "${name}"`),
+    )) {
       readHost(y, tree, group, host, hostValue, [...path, 'hosts', host]);
     }
   }
   if (map.vars != null) {
     const vars = expectMapAt(y, map.vars, [...path, 'vars'], `"vars" of group "${name}"`);
-    mergeInto(group.vars, tree.groupVarWhere.get(name)!, vars, (key) => y.locate([...path, 'vars', key]));
+    mergeInto(group.vars, tree.groupVarWhere.get(name)!, vars, (key) =>
+      y.locate([...path, 'vars', key]),
+    );
   }
   if (map.children != null) {
-    const children = expectMapAt(y, map.children, [...path, 'children'], `"children" of group "${name}"`);
-    for (const [child, childValue] of Object.entries(children)) readGroup(y, tree, child, childValue, [...path, 'children', child], name);
+    const children = expectMapAt(
+      y,
+      map.children,
+      [...path, 'children'],
+      `"children" of group "${name}"`,
+    );
+    for (const [child, childValue] of Object.entries(children))
+      readGroup(y, tree, child, childValue, [...path, 'children', child], name);
   }
 }
 
-function readHost(y: LoadedYaml, tree: Tree, group: Group, host: string, value: unknown, path: Path): void {
+function readHost(
+  y: LoadedYaml,
+  tree: Tree,
+  group: Group,
+  host: string,
+  value: unknown,
+  path: Path,
+): void {
   if (!tree.hostVars.has(host)) {
     tree.hostOrder.push(host);
     tree.hostVars.set(host, { vars: {}, where: {} });
@@ -155,7 +219,12 @@ function linkChild(tree: Tree, parent: string, child: string, where: Where): voi
   tree.edgeWhere.set(edge, where);
 }
 
-function mergeInto(target: Vars, targetWhere: Record<string, Where>, vars: Vars, where: (key: string) => Where): void {
+function mergeInto(
+  target: Vars,
+  targetWhere: Record<string, Where>,
+  vars: Vars,
+  where: (key: string) => Where,
+): void {
   for (const [key, value] of Object.entries(vars)) {
     target[key] = value;
     targetWhere[key] = where(key);
@@ -170,7 +239,10 @@ function rejectCycles(tree: Tree): void {
     for (const child of groupOf(tree, name).children) {
       if (path.includes(child)) {
         const cycle = [...path.slice(path.indexOf(child)), child].join(' → ');
-        throw new ValidationError(`cyclic group children: ${cycle}; remove one of these "children" entries`, tree.edgeWhere.get(`${name}\u0000${child}`));
+        throw new ValidationError(
+          `cyclic group children: ${cycle}; remove one of these "children" entries`,
+          tree.edgeWhere.get(`${name}\u0000${child}`),
+        );
       }
       visit(child, [...path, child]);
     }
@@ -181,7 +253,11 @@ function rejectCycles(tree: Tree): void {
 
 function rejectHostGroupClash(tree: Tree): void {
   const clash = tree.hostOrder.find((host) => tree.groups.has(host));
-  if (clash) throw new ValidationError(`"${clash}" is both a host and a group; rename one so host patterns stay unambiguous`, groupOf(tree, clash).where);
+  if (clash)
+    throw new ValidationError(
+      `"${clash}" is both a host and a group; rename one so host patterns stay unambiguous`,
+      groupOf(tree, clash).where,
+    );
 }
 
 /** Hosts that belong to no group except "all" form the implicit group "ungrouped", as in Ansible. */
@@ -191,7 +267,10 @@ function addUngrouped(tree: Tree, y: LoadedYaml): void {
   const ungrouped = groupOf(tree, 'ungrouped');
   for (const host of tree.hostOrder) {
     const memberOf = tree.memberOf.get(host)!;
-    if (memberOf.every((g) => g === 'all' || g === 'ungrouped') && !memberOf.includes('ungrouped')) {
+    if (
+      memberOf.every((g) => g === 'all' || g === 'ungrouped') &&
+      !memberOf.includes('ungrouped')
+    ) {
       ungrouped.hosts.push(host);
       memberOf.push('ungrouped');
     }
@@ -202,7 +281,12 @@ function addUngrouped(tree: Tree, y: LoadedYaml): void {
  * Reads group_vars/<name>.yaml and group_vars/<name>/*.yaml (name order); same for host_vars. Entries are stat()ed,
  * never opened blind: readYaml refuses FIFOs, sockets, devices and dangling links by name.
  */
-function loadVarsFiles(dir: string, kind: 'group_vars' | 'host_vars', tree: Tree, apply: (name: string, vars: Vars, where: (key: string) => Where) => void): void {
+function loadVarsFiles(
+  dir: string,
+  kind: 'group_vars' | 'host_vars',
+  tree: Tree,
+  apply: (name: string, vars: Vars, where: (key: string) => Where) => void,
+): void {
   const root = join(dir, kind);
   if (!existsSync(root)) return;
   const entries = yamlEntries(root, true);
@@ -225,25 +309,47 @@ function loadVarsFiles(dir: string, kind: 'group_vars' | 'host_vars', tree: Tree
  * beside name.yml would be read both, one silently overriding the other: refused, naming both.
  */
 function yamlEntries(folder: string, folders: boolean): string[] {
-  const entries = readdirSync(folder).filter((e) => !e.startsWith('.')).sort();
+  const entries = readdirSync(folder)
+    .filter((e) => !e.startsWith('.'))
+    .sort();
   const yaml = entries.filter((e) => /\.ya?ml$/.test(e));
   const stems = new Map<string, string>();
   for (const entry of yaml) {
     const stem = entry.replace(/\.ya?ml$/, '');
     const other = stems.get(stem);
-    if (other !== undefined) throw new ConfigError(`ambiguous vars files: both ${join(folder, other)} and ${join(folder, entry)} exist; merge them into one and delete the other`);
+    if (other !== undefined)
+      throw new ConfigError(
+        `ambiguous vars files: both ${join(folder, other)} and ${join(folder, entry)} exist; merge them into one and delete the other`,
+      );
     stems.set(stem, entry);
   }
-  const subfolders = folders ? entries.filter((e) => !/\.ya?ml$/.test(e) && statSync(join(folder, e), { throwIfNoEntry: false })?.isDirectory() === true) : [];
+  const subfolders = folders
+    ? entries.filter(
+        (e) =>
+          !/\.ya?ml$/.test(e) &&
+          statSync(join(folder, e), { throwIfNoEntry: false })?.isDirectory() === true,
+      )
+    : [];
   return [...yaml, ...subfolders].sort();
 }
 
-function rejectUnknownOwner(kind: 'group_vars' | 'host_vars', name: string, tree: Tree, y: LoadedYaml): void {
+function rejectUnknownOwner(
+  kind: 'group_vars' | 'host_vars',
+  name: string,
+  tree: Tree,
+  y: LoadedYaml,
+): void {
   if (kind === 'group_vars' && !tree.groups.has(name)) {
-    throw new ValidationError(`unknown group "${name}" (groups: ${[...tree.groups.keys()].join(', ')}); rename the file or add the group to hosts.yaml`, y.locate([]));
+    throw new ValidationError(
+      `unknown group "${name}" (groups: ${[...tree.groups.keys()].join(', ')}); rename the file or add the group to hosts.yaml`,
+      y.locate([]),
+    );
   }
   if (kind === 'host_vars' && !tree.hostVars.has(name)) {
-    throw new ValidationError(`unknown host "${name}" (hosts: ${tree.hostOrder.join(', ')}); rename the file or add the host to hosts.yaml`, y.locate([]));
+    throw new ValidationError(
+      `unknown host "${name}" (hosts: ${tree.hostOrder.join(', ')}); rename the file or add the host to hosts.yaml`,
+      y.locate([]),
+    );
   }
 }
 
@@ -252,20 +358,23 @@ function depthOf(tree: Tree, name: string, memo: Map<string, number>): number {
   const known = memo.get(name);
   if (known !== undefined) return known;
   const parents = tree.parents.get(name) ?? [];
-  const depth = parents.length === 0 ? 0 : 1 + Math.max(...parents.map((p) => depthOf(tree, p, memo)));
+  const depth =
+    parents.length === 0 ? 0 : 1 + Math.max(...parents.map((p) => depthOf(tree, p, memo)));
   memo.set(name, depth);
   return depth;
 }
 
 function ancestorsOf(tree: Tree, name: string, into: Set<string>): Set<string> {
   into.add(name);
-  for (const parent of tree.parents.get(name) ?? []) if (!into.has(parent)) ancestorsOf(tree, parent, into);
+  for (const parent of tree.parents.get(name) ?? [])
+    if (!into.has(parent)) ancestorsOf(tree, parent, into);
   return into;
 }
 
 function buildHosts(tree: Tree): Map<string, Host> {
   const memo = new Map<string, number>();
-  const byPrecedence = (a: string, b: string) => depthOf(tree, a, memo) - depthOf(tree, b, memo) || (a < b ? -1 : a > b ? 1 : 0);
+  const byPrecedence = (a: string, b: string) =>
+    depthOf(tree, a, memo) - depthOf(tree, b, memo) || (a < b ? -1 : a > b ? 1 : 0);
   const hosts = new Map<string, Host>();
   for (const name of tree.hostOrder) {
     const member = new Set<string>(['all']);
@@ -273,7 +382,13 @@ function buildHosts(tree: Tree): Map<string, Host> {
     const groups = [...member].sort(byPrecedence);
     const vars: Vars = {};
     const sources: Record<string, Where> = {};
-    for (const group of groups) mergeInto(vars, sources, groupOf(tree, group).vars, (key) => tree.groupVarWhere.get(group)![key]!);
+    for (const group of groups)
+      mergeInto(
+        vars,
+        sources,
+        groupOf(tree, group).vars,
+        (key) => tree.groupVarWhere.get(group)![key]!,
+      );
     const own = tree.hostVars.get(name)!;
     mergeInto(vars, sources, own.vars, (key) => own.where[key]!);
     hosts.set(name, { name, groups, vars, sources });

@@ -28,7 +28,8 @@ const ARCHIVE = /\.(tar\.gz|tgz|zip|jar)$/;
 
 function readEntry(path: string): LoadedFile {
   try {
-    if (ARCHIVE.test(path) && statSync(path).isFile()) return { exists: true, error: 'an archive, not text' };
+    if (ARCHIVE.test(path) && statSync(path).isFile())
+      return { exists: true, error: 'an archive, not text' };
     const tooLarge = `larger than ${MAX_TEXT} bytes, too large for copy or template`;
     if (statSync(path).size > MAX_TEXT) return { exists: true, error: tooLarge };
     return { exists: true, text: readFileSync(path, 'utf8') };
@@ -51,7 +52,11 @@ function walk(dir: string, out: Map<string, LoadedFile>): void {
  * The candidates of a literal `src` (no `{{`), as the planner will try them: the role's folder, then the playbook's.
  * A templated `src` is only found inside the role's folders, which are read whole.
  */
-function srcCandidates(task: TaskSpec, role: RoleFolders | undefined, playbookDir: string): string[] {
+function srcCandidates(
+  task: TaskSpec,
+  role: RoleFolders | undefined,
+  playbookDir: string,
+): string[] {
   const src = task.args.src;
   if (typeof src !== 'string' || src.includes('{{')) return [];
   if (isAbsolute(src)) return [src];
@@ -65,7 +70,11 @@ function srcCandidates(task: TaskSpec, role: RoleFolders | undefined, playbookDi
  * one the operator would have seen.
  * @example loadFiles('playbooks/site.yaml', roles, playbook.phases.flatMap((p) => [...p.tasks, ...p.handlers]))
  */
-export function loadFiles(playbookFile: string, roles: Iterable<RoleFolders>, tasks: TaskSpec[]): LoadedFiles {
+export function loadFiles(
+  playbookFile: string,
+  roles: Iterable<RoleFolders>,
+  tasks: TaskSpec[],
+): LoadedFiles {
   const out = new Map<string, LoadedFile>();
   const byName = new Map<string, RoleFolders>();
   for (const role of roles) {

@@ -39,7 +39,11 @@ export function rolesDirFor(sources: LoadSources): string {
 export function loadRun(sources: LoadSources, modules: ModuleNames): LoadedRun {
   const inventory = loadInventory(sources.inventory);
   const cache: RoleCache = new Map();
-  const playbook = loadPlaybook(sources.playbook, { rolesDir: rolesDirFor(sources), modules, roles: cache });
+  const playbook = loadPlaybook(sources.playbook, {
+    rolesDir: rolesDirFor(sources),
+    modules,
+    roles: cache,
+  });
   const roles = new Map([...cache.values()].map((role) => [role.name, role] as const));
   const tasks = playbook.phases.flatMap((phase) => [...phase.tasks, ...phase.handlers]);
   return { inventory, playbook, roles, files: loadFiles(sources.playbook, roles.values(), tasks) };

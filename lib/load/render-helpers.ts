@@ -9,23 +9,37 @@ type Helper = (...args: unknown[]) => unknown;
 const values = (args: unknown[]): unknown[] => args.slice(0, -1);
 
 const sameValue = (a: unknown, b: unknown): boolean =>
-  a === b || (typeof a !== typeof b && a !== null && b !== null && typeof a !== 'object' && typeof b !== 'object' && String(a) === String(b));
+  a === b ||
+  (typeof a !== typeof b &&
+    a !== null &&
+    b !== null &&
+    typeof a !== 'object' &&
+    typeof b !== 'object' &&
+    String(a) === String(b));
 
 function toNumber(value: unknown, helper: string): number {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || Number.isNaN(n)) throw new TemplateError(`helper "${helper}": ${JSON.stringify(value) ?? 'undefined'} is not a number`);
+  if (typeof n !== 'number' || Number.isNaN(n))
+    throw new TemplateError(
+      `helper "${helper}": ${JSON.stringify(value) ?? 'undefined'} is not a number`,
+    );
   return n;
 }
 
 function toList(value: unknown, helper: string): unknown[] {
   if (Array.isArray(value)) return value;
-  throw new TemplateError(`helper "${helper}": expected a list, got ${JSON.stringify(value) ?? 'undefined'}`);
+  throw new TemplateError(
+    `helper "${helper}": expected a list, got ${JSON.stringify(value) ?? 'undefined'}`,
+  );
 }
 
 /** The one boolean coercion (lib/shared/booleans.ts): `no` is false, `maybe` is an error, never "truthy". */
 function truth(value: unknown, helper: string): boolean {
   const bool = toBoolean(value);
-  if (bool === undefined) throw new TemplateError(`helper "${helper}": ${JSON.stringify(value) ?? 'undefined'} is not a boolean (${BOOLEAN_WORDS})`);
+  if (bool === undefined)
+    throw new TemplateError(
+      `helper "${helper}": ${JSON.stringify(value) ?? 'undefined'} is not a boolean (${BOOLEAN_WORDS})`,
+    );
   return bool;
 }
 
@@ -34,13 +48,18 @@ const isEmpty = (value: unknown): boolean => value === undefined || value === nu
 /** Indents every line but the first (the template already placed it), leaving blank lines blank. */
 function indent(text: unknown, width: unknown): string {
   const pad = ' '.repeat(toNumber(width ?? 2, 'indent'));
-  return String(text).split('\n').map((line, i) => (i === 0 || line === '' ? line : pad + line)).join('\n');
+  return String(text)
+    .split('\n')
+    .map((line, i) => (i === 0 || line === '' ? line : pad + line))
+    .join('\n');
 }
 
 function length(value: unknown): number {
   if (typeof value === 'string' || Array.isArray(value)) return value.length;
   if (value !== null && typeof value === 'object') return Object.keys(value).length;
-  throw new TemplateError(`helper "len": expected a list, a string or a mapping, got ${JSON.stringify(value) ?? 'undefined'}`);
+  throw new TemplateError(
+    `helper "len": expected a list, a string or a mapping, got ${JSON.stringify(value) ?? 'undefined'}`,
+  );
 }
 
 /** Name → helper; each receives the template's values followed by Handlebars' options object (plugins add theirs). */
@@ -59,9 +78,15 @@ export const templateHelpers: Record<string, Helper> = {
   add: (...a) => values(a).reduce<number>((sum, v) => sum + toNumber(v, 'add'), 0),
   sub: (...a) => toNumber(a[0], 'sub') - toNumber(a[1], 'sub'),
   json: (...a) => JSON.stringify(a[0]),
-  concat: (...a) => (Array.isArray(a[0]) ? values(a).flatMap((v) => (Array.isArray(v) ? v : [v])) : values(a).map(String).join('')),
+  concat: (...a) =>
+    Array.isArray(a[0])
+      ? values(a).flatMap((v) => (Array.isArray(v) ? v : [v]))
+      : values(a).map(String).join(''),
   split: (...a) => String(a[0]).split(a.length > 2 ? String(a[1]) : ','),
-  includes: (...a) => (typeof a[0] === 'string' ? a[0].includes(String(a[1])) : toList(a[0], 'includes').some((v) => sameValue(v, a[1]))),
+  includes: (...a) =>
+    typeof a[0] === 'string'
+      ? a[0].includes(String(a[1]))
+      : toList(a[0], 'includes').some((v) => sameValue(v, a[1])),
   keys: (...a) => (a[0] !== null && typeof a[0] === 'object' ? Object.keys(a[0]) : []),
   len: (...a) => length(a[0]),
   replace: (...a) => String(a[0]).replaceAll(String(a[1]), String(a[2])),

@@ -23,7 +23,8 @@ hb.registerHelper('__capture', (value: unknown) => {
  */
 export function addTemplateHelpers(helpers: Record<string, (...args: unknown[]) => unknown>): void {
   for (const [name, helper] of Object.entries(helpers)) {
-    if (templateHelpers[name] !== undefined && templateHelpers[name] !== helper) throw new Error(`template helper "${name}" is registered twice`);
+    if (templateHelpers[name] !== undefined && templateHelpers[name] !== helper)
+      throw new Error(`template helper "${name}" is registered twice`);
     templateHelpers[name] = helper;
     hb.registerHelper(name, helper);
   }
@@ -45,7 +46,8 @@ function startWithMark(node: unknown): void {
   if (node === null || typeof node !== 'object') return;
   for (const child of Object.values(node)) startWithMark(child);
   const program = node as { type?: string; body?: unknown[] };
-  if (program.type === 'Program' && Array.isArray(program.body)) program.body.unshift({ type: 'ContentStatement', value: MARK, original: MARK });
+  if (program.type === 'Program' && Array.isArray(program.body))
+    program.body.unshift({ type: 'ContentStatement', value: MARK, original: MARK });
 }
 
 /** A variable read by a block helper's condition (`{{#if name}}`), where the template says so. */
@@ -56,12 +58,25 @@ const BLOCK_HELPERS = new Set(['if', 'unless', 'each', 'with']);
 
 /** The parts of Handlebars' AST nodes read here. */
 type AstNode = {
-  type?: string; path?: AstNode; params?: AstNode[]; hash?: { pairs?: Array<{ value: AstNode }> }; program?: AstNode; inverse?: AstNode;
-  body?: AstNode[]; original?: string; parts?: string[]; data?: boolean; depth?: number; loc?: { start: { line: number; column: number } };
+  type?: string;
+  path?: AstNode;
+  params?: AstNode[];
+  hash?: { pairs?: Array<{ value: AstNode }> };
+  program?: AstNode;
+  inverse?: AstNode;
+  body?: AstNode[];
+  original?: string;
+  parts?: string[];
+  data?: boolean;
+  depth?: number;
+  loc?: { start: { line: number; column: number } };
 };
 
 /** A helper's arguments: positional ones, then hash values. */
-const argumentsOf = (node: AstNode): AstNode[] => [...(node.params ?? []), ...(node.hash?.pairs ?? []).map((p) => p.value)];
+const argumentsOf = (node: AstNode): AstNode[] => [
+  ...(node.params ?? []),
+  ...(node.hash?.pairs ?? []).map((p) => p.value),
+];
 
 /** Root-context variable names in a helper's arguments, subexpressions included. */
 function argumentRefs(node: AstNode | undefined, helper: string, out: BlockRef[]): void {
@@ -71,9 +86,21 @@ function argumentRefs(node: AstNode | undefined, helper: string, out: BlockRef[]
     return;
   }
   const original = node.original ?? '';
-  if (node.type !== 'PathExpression' || node.data || (node.depth ?? 0) > 0 || /^(this\b|\.\.?\/)/.test(original)) return;
+  if (
+    node.type !== 'PathExpression' ||
+    node.data ||
+    (node.depth ?? 0) > 0 ||
+    /^(this\b|\.\.?\/)/.test(original)
+  )
+    return;
   const name = node.parts?.[0];
-  if (name !== undefined) out.push({ name, helper, line: node.loc?.start.line ?? 1, column: node.loc?.start.column ?? 0 });
+  if (name !== undefined)
+    out.push({
+      name,
+      helper,
+      line: node.loc?.start.line ?? 1,
+      column: node.loc?.start.column ?? 0,
+    });
 }
 
 /**
@@ -93,8 +120,12 @@ function blockRefs(node: AstNode | undefined, out: BlockRef[] = []): BlockRef[] 
 
 function checkBlockRefs(refs: readonly BlockRef[], context: unknown): void {
   for (const ref of refs) {
-    if (context !== null && typeof context === 'object' && Object.hasOwn(context, ref.name)) continue;
-    throw Object.assign(new Error(`"${ref.name}" not defined in {{#${ref.helper}}}`), { lineNumber: ref.line, column: ref.column });
+    if (context !== null && typeof context === 'object' && Object.hasOwn(context, ref.name))
+      continue;
+    throw Object.assign(new Error(`"${ref.name}" not defined in {{#${ref.helper}}}`), {
+      lineNumber: ref.line,
+      column: ref.column,
+    });
   }
 }
 
@@ -125,12 +156,25 @@ export function renderTemplateFile(path: string, context: Vars, host?: string): 
 }
 
 function readOrNone(path: string): string | undefined {
-  try { return readFileSync(path, 'utf8'); } catch { return undefined; }
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Renders template file `path` from its text, loaded beforehand (undefined: not found); throws as renderTemplateFile. */
-export function renderTemplateText(path: string, source: string | undefined, context: Vars, host?: string, cache?: TemplateCache): string {
-  if (source === undefined) throw new TemplateError(`${path}: template not found; check "src" and the role's templates/ folder${onHost(host)}`);
+export function renderTemplateText(
+  path: string,
+  source: string | undefined,
+  context: Vars,
+  host?: string,
+  cache?: TemplateCache,
+): string {
+  if (source === undefined)
+    throw new TemplateError(
+      `${path}: template not found; check "src" and the role's templates/ folder${onHost(host)}`,
+    );
   return renderString(source, context, { file: path, line: 1, col: 1 }, host, cache);
 }
 
@@ -138,7 +182,13 @@ export function renderTemplateText(path: string, source: string | undefined, con
  * Renders a template held in a string; `where` is the string's own position (in a YAML file, say).
  * @throws TemplateError naming the position, the problem and the host
  */
-export function renderString(text: string, context: Vars, where: Where, host?: string, cache?: TemplateCache): string {
+export function renderString(
+  text: string,
+  context: Vars,
+  where: Where,
+  host?: string,
+  cache?: TemplateCache,
+): string {
   if (!text.includes('{{')) return text;
   try {
     return compiled(text, cache)(context);
@@ -152,19 +202,39 @@ export function renderString(text: string, context: Vars, where: Where, host?: s
  * `{{ expr }}` yields the expression's raw value, so numbers, booleans, lists and mappings keep their type.
  * @example renderValue('{{ ports }}', { ports: [1, 2] }, where) // => [1, 2]
  */
-export function renderValue(value: unknown, context: Vars, where: Where, host?: string, cache?: TemplateCache): unknown {
+export function renderValue(
+  value: unknown,
+  context: Vars,
+  where: Where,
+  host?: string,
+  cache?: TemplateCache,
+): unknown {
   if (typeof value === 'string') return renderScalar(value, context, where, host, cache);
-  if (Array.isArray(value)) return value.map((item) => renderValue(item, context, where, host, cache));
-  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, context, where, host, cache)]));
+  if (Array.isArray(value))
+    return value.map((item) => renderValue(item, context, where, host, cache));
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    Object.getPrototypeOf(value) === Object.prototype
+  ) {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, renderValue(v, context, where, host, cache)]),
+    );
   }
   return value;
 }
 
-function renderScalar(text: string, context: Vars, where: Where, host: string | undefined, cache: TemplateCache | undefined): unknown {
+function renderScalar(
+  text: string,
+  context: Vars,
+  where: Where,
+  host: string | undefined,
+  cache: TemplateCache | undefined,
+): unknown {
   const expr = SINGLE.exec(text)?.[1];
   if (expr === undefined) return renderString(text, context, where, host, cache);
-  if (SIMPLE_PATH.test(expr) && !expr.startsWith('@')) return lookupPath(context, expr, where, host);
+  if (SIMPLE_PATH.test(expr) && !expr.startsWith('@'))
+    return lookupPath(context, expr, where, host);
   if (!/\s/.test(expr)) return renderString(text, context, where, host, cache);
   captured = undefined;
   renderString(`{{__capture (${expr})}}`, context, where, host, cache);
@@ -177,7 +247,9 @@ function lookupPath(context: Vars, path: string, where: Where, host: string | un
   for (const part of path.split('.').map((p) => p.replace(/^\[(.*)\]$/, '$1'))) {
     if (part === 'this' && value === context) continue;
     if (value === null || value === undefined || !Object.hasOwn(Object(value), part)) {
-      throw new TemplateError(`${formatWhere(where)}: variable "${path}" is not defined${onHost(host)}`);
+      throw new TemplateError(
+        `${formatWhere(where)}: variable "${path}" is not defined${onHost(host)}`,
+      );
     }
     value = (value as Record<string, unknown>)[part];
   }
@@ -187,9 +259,16 @@ function lookupPath(context: Vars, path: string, where: Where, host: string | un
 const onHost = (host: string | undefined): string => (host ? ` (host ${host})` : '');
 
 /** Turns a Handlebars exception into one line an operator can act on. */
-function explain(err: unknown, source: string, where: Where, host: string | undefined): TemplateError {
+function explain(
+  err: unknown,
+  source: string,
+  where: Where,
+  host: string | undefined,
+): TemplateError {
   if (err instanceof TemplateError) {
-    return /^\S+:\d+:\d+: /.test(err.message) ? err : new TemplateError(`${formatWhere(where)}: ${err.message}${onHost(host)}`);
+    return /^\S+:\d+:\d+: /.test(err.message)
+      ? err
+      : new TemplateError(`${formatWhere(where)}: ${err.message}${onHost(host)}`);
   }
   const e = err as { message?: string; lineNumber?: number; column?: number };
   const message = String(e.message ?? err);
@@ -204,7 +283,9 @@ function explain(err: unknown, source: string, where: Where, host: string | unde
   if (block) {
     words = `variable "${block[1]}" used by {{#${block[2]}}} is not defined in any layer: define it (role defaults, group_vars, host_vars or -e)`;
   } else if (missing) {
-    words = isHelperCall(source, line, e.column, missing[1]!) ? unknownHelper(missing[1]!) : `variable "${missing[1]}" is not defined`;
+    words = isHelperCall(source, line, e.column, missing[1]!)
+      ? unknownHelper(missing[1]!)
+      : `variable "${missing[1]}" is not defined`;
   } else if (helper) {
     words = unknownHelper(helper[1]!);
   } else if (parse) {
@@ -221,7 +302,8 @@ function explain(err: unknown, source: string, where: Where, host: string | unde
 /** Handlebars' parser lists every token it expected; the token it got and the text near it say more. */
 function syntaxWords(message: string): string {
   const got = /got '([^']+)'/.exec(message)?.[1];
-  const what = got === 'EOF' ? 'end of template (is a {{#block}} left open?)' : got ? `token ${got}` : 'text';
+  const what =
+    got === 'EOF' ? 'end of template (is a {{#block}} left open?)' : got ? `token ${got}` : 'text';
   return `template syntax error: unexpected ${what} near "${message.split('\n')[1] ?? ''}"`;
 }
 
@@ -230,7 +312,12 @@ function unknownHelper(name: string): string {
 }
 
 /** Handlebars reports an unknown helper as a missing variable; a name followed by arguments is a helper call. */
-function isHelperCall(source: string, line: number | undefined, column: number | undefined, name: string): boolean {
+function isHelperCall(
+  source: string,
+  line: number | undefined,
+  column: number | undefined,
+  name: string,
+): boolean {
   if (line === undefined || column === undefined) return false;
   const text = source.split('\n')[line - 1] ?? '';
   const after = text.slice(column);
@@ -245,6 +332,7 @@ function lineOf(source: string, re: RegExp): number | undefined {
 /** Maps a line/column inside the template onto the file that holds it. */
 function shift(where: Where, line: number | undefined, col: number | undefined): Where {
   if (line === undefined) return where;
-  if (line === 1) return { ...where, col: where.line === 1 && where.col === 1 ? (col ?? 1) : where.col };
+  if (line === 1)
+    return { ...where, col: where.line === 1 && where.col === 1 ? (col ?? 1) : where.col };
   return { file: where.file, line: where.line + line - 1, col: col ?? 1 };
 }

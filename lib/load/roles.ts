@@ -29,24 +29,47 @@ export type RoleCache = Map<string, Role>;
  * @throws ValidationError for an unknown role (listing the known ones), a bad task or a dependency cycle; ConfigError for bad YAML
  * @example loadRole('roles', 'broker', ['template', 'service'], phase.where).defaults
  */
-export function loadRole(rolesDir: string, name: string, modules: ModuleNames, where: Where, cache: RoleCache = new Map(), parents: string[] = []): Role {
+export function loadRole(
+  rolesDir: string,
+  name: string,
+  modules: ModuleNames,
+  where: Where,
+  cache: RoleCache = new Map(),
+  parents: string[] = [],
+): Role {
   const key = `${resolve(rolesDir)}\u0000${name}`;
   const cached = cache.get(key);
   if (cached) return cached;
   const dir = join(rolesDir, name);
   if (!/^[\w.-]+$/.test(name) || !isDir(dir)) {
-    throw new ValidationError(`unknown role "${name}" (known: ${knownRoles(rolesDir).join(', ') || 'none'} in ${rolesDir}/)`, where);
+    throw new ValidationError(
+      `unknown role "${name}" (known: ${knownRoles(rolesDir).join(', ') || 'none'} in ${rolesDir}/)`,
+      where,
+    );
   }
   const tasksFile = yamlFile(join(dir, 'tasks'));
-  if (!tasksFile) throw new ValidationError(`role "${name}" has no tasks: create ${join(dir, 'tasks', 'main.yaml')}`, where);
-  const deps = readDependencies(dir, [...parents, name]).map((dep) => loadRole(rolesDir, dep, modules, where, cache, [...parents, name]));
+  if (!tasksFile)
+    throw new ValidationError(
+      `role "${name}" has no tasks: create ${join(dir, 'tasks', 'main.yaml')}`,
+      where,
+    );
+  const deps = readDependencies(dir, [...parents, name]).map((dep) =>
+    loadRole(rolesDir, dep, modules, where, cache, [...parents, name]),
+  );
   const role: Role = {
     name,
     dir,
     // Ansible order: a dependency's defaults rank below the role's own, and its tasks run first.
-    defaults: Object.assign({}, ...deps.map((d) => d.defaults), readDefaults(join(dir, 'defaults'))),
+    defaults: Object.assign(
+      {},
+      ...deps.map((d) => d.defaults),
+      readDefaults(join(dir, 'defaults')),
+    ),
     tasks: [...deps.flatMap((d) => d.tasks), ...readTasks(tasksFile, modules, name)],
-    handlers: [...deps.flatMap((d) => d.handlers), ...readTasks(yamlFile(join(dir, 'handlers')), modules, name)],
+    handlers: [
+      ...deps.flatMap((d) => d.handlers),
+      ...readTasks(yamlFile(join(dir, 'handlers')), modules, name),
+    ],
     templatesDir: join(dir, 'templates'),
     filesDir: join(dir, 'files'),
   };
@@ -59,12 +82,18 @@ function isDir(path: string): boolean {
 }
 
 function knownRoles(rolesDir: string): string[] {
-  return isDir(rolesDir) ? readdirSync(rolesDir).filter((entry) => isDir(join(rolesDir, entry))).sort() : [];
+  return isDir(rolesDir)
+    ? readdirSync(rolesDir)
+        .filter((entry) => isDir(join(rolesDir, entry)))
+        .sort()
+    : [];
 }
 
 /** main.yaml, or main.yml as Ansible users often write it. */
 function yamlFile(folder: string): string | undefined {
-  return ['main.yaml', 'main.yml'].map((file) => join(folder, file)).find((path) => existsSync(path));
+  return ['main.yaml', 'main.yml']
+    .map((file) => join(folder, file))
+    .find((path) => existsSync(path));
 }
 
 function readTasks(file: string | undefined, modules: ModuleNames, role: string): TaskSpec[] {
@@ -79,7 +108,10 @@ function readDefaults(folder: string): Vars {
   const y = readYaml(file);
   const data = y.data ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new ValidationError(`role defaults must be a mapping of variable names to values, got ${Array.isArray(data) ? 'a list' : JSON.stringify(data)}`, y.locate([]));
+    throw new ValidationError(
+      `role defaults must be a mapping of variable names to values, got ${Array.isArray(data) ? 'a list' : JSON.stringify(data)}`,
+      y.locate([]),
+    );
   }
   return data as Vars;
 }
@@ -90,11 +122,23 @@ function readDependencies(dir: string, chain: string[]): string[] {
   if (!file) return [];
   const y = readYaml(file);
   const list = (y.data as { dependencies?: unknown } | null)?.dependencies ?? [];
-  if (!Array.isArray(list)) throw new ValidationError('role meta "dependencies" must be a list of role names', y.locate([]));
+  if (!Array.isArray(list))
+    throw new ValidationError(
+      'role meta "dependencies" must be a list of role names',
+      y.locate([]),
+    );
   return list.map((entry, i) => {
     const name = typeof entry === 'string' ? entry : (entry as { role?: unknown } | null)?.role;
-    if (typeof name !== 'string') throw new ValidationError(`role meta dependencies[${i}] must be a role name or { role: name }`, y.locate(['dependencies', i]));
-    if (chain.includes(name)) throw new ValidationError(`role dependency cycle: ${[...chain, name].join(' → ')}; remove one of them`, y.locate(['dependencies', i]));
+    if (typeof name !== 'string')
+      throw new ValidationError(
+        `role meta dependencies[${i}] must be a role name or { role: name }`,
+        y.locate(['dependencies', i]),
+      );
+    if (chain.includes(name))
+      throw new ValidationError(
+        `role dependency cycle: ${[...chain, name].join(' → ')}; remove one of them`,
+        y.locate(['dependencies', i]),
+      );
     return name;
   });
 }

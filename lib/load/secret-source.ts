@@ -27,9 +27,11 @@ export function readSecretFile(path: string): string {
   const fail = (why: string): never => {
     throw new TemplateError(`helper "secret_file": ${path}: ${why}`);
   };
-  if (!isAbsolute(path)) fail('give an absolute path (a secret file is never looked up relative to the run)');
+  if (!isAbsolute(path))
+    fail('give an absolute path (a secret file is never looked up relative to the run)');
   const tree = gitWorkTreeOf(path);
-  if (tree !== undefined) fail(`the file is inside the git work tree ${tree}; keep secrets outside any repository`);
+  if (tree !== undefined)
+    fail(`the file is inside the git work tree ${tree}; keep secrets outside any repository`);
   let mode: number;
   try {
     const st = statSync(path);
@@ -39,7 +41,8 @@ export function readSecretFile(path: string): string {
     if (error instanceof TemplateError) throw error;
     return fail(`cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if ((mode & 0o077) !== 0) fail(`mode ${mode.toString(8).padStart(4, '0')} lets group or others in; run chmod 600 on it`);
+  if ((mode & 0o077) !== 0)
+    fail(`mode ${mode.toString(8).padStart(4, '0')} lets group or others in; run chmod 600 on it`);
   const text = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
   if (text === '') fail('the file is empty');
   if (/[\r\n]/.test(text)) fail('a secret file holds one line');
@@ -50,11 +53,17 @@ export function readSecretFile(path: string): string {
  * Reads a secret from the environment of the run (never from a command line, which `ps` shows).
  * @throws TemplateError when unset or empty
  */
-export function readSecretEnv(name: string, env: Record<string, string | undefined> = process.env): string {
-  if (!/^[A-Za-z_]\w*$/.test(name)) throw new TemplateError(`helper "secret_env": ${JSON.stringify(name)} is not a variable name`);
+export function readSecretEnv(
+  name: string,
+  env: Record<string, string | undefined> = process.env,
+): string {
+  if (!/^[A-Za-z_]\w*$/.test(name))
+    throw new TemplateError(`helper "secret_env": ${JSON.stringify(name)} is not a variable name`);
   const value = env[name];
   if (value === undefined || value === '') {
-    throw new TemplateError(`helper "secret_env": environment variable ${name} is not set; export it before the run`);
+    throw new TemplateError(
+      `helper "secret_env": environment variable ${name} is not set; export it before the run`,
+    );
   }
   return value;
 }

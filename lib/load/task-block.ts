@@ -2,7 +2,13 @@
 import { formatWhere, ValidationError } from '../shared/errors.ts';
 import { didYouMean } from '../shared/suggest.ts';
 import type { Vars, Where } from '../shared/types.ts';
-import { expectBool, expectListAt, expectMapAt, expectString, expectStringList } from '../shared/validate.ts';
+import {
+  expectBool,
+  expectListAt,
+  expectMapAt,
+  expectString,
+  expectStringList,
+} from '../shared/validate.ts';
 import type { YamlPath } from '../shared/validate.ts';
 import type { LoadedYaml } from './yaml.ts';
 
@@ -32,19 +38,25 @@ export const isBlock = (item: unknown): boolean =>
  * @throws ValidationError at the offending key: unknown keys (with a suggestion), a module on the block, no tasks
  */
 export function parseBlock<T>(
-  y: LoadedYaml, value: unknown, path: YamlPath, outer: BlockScope, names: readonly string[],
+  y: LoadedYaml,
+  value: unknown,
+  path: YamlPath,
+  outer: BlockScope,
+  names: readonly string[],
   parseList: (value: unknown, path: YamlPath, scope: BlockScope) => T[],
 ): T[] {
   const map = expectMapAt(y, value, path, 'a block');
   rejectBlockKeys(y, map, path, names);
   const at = (key: string) => y.locate([...path, key]);
   const scope: BlockScope = {
-    when: map.when === undefined
-      ? outer.when
-      : [...outer.when, { text: condition(map.when, at('when')), where: at('when') }],
+    when:
+      map.when === undefined
+        ? outer.when
+        : [...outer.when, { text: condition(map.when, at('when')), where: at('when') }],
     tags: [...outer.tags, ...expectStringList(map.tags, 'tags', at('tags'))],
   };
-  const become = map.become === undefined ? outer.become : expectBool(map.become, 'become', at('become'));
+  const become =
+    map.become === undefined ? outer.become : expectBool(map.become, 'become', at('become'));
   if (become !== undefined) scope.become = become;
   const loop = map.loop === undefined ? outer.loop : blockLoop(y, map, path, outer);
   if (loop !== undefined) scope.loop = loop;
@@ -55,7 +67,10 @@ export function parseBlock<T>(
   const tasks = expectListAt(y, map.block, [...path, 'block'], 'block');
   if (tasks.length === 0) {
     const where = y.locateKey([...path, 'block']);
-    throw new ValidationError('block has no tasks; list them under "block:" (or remove the block)', where);
+    throw new ValidationError(
+      'block has no tasks; list them under "block:" (or remove the block)',
+      where,
+    );
   }
   return parseList(map.block, [...path, 'block'], scope);
 }
@@ -69,18 +84,28 @@ function rejectBlockKeys(y: LoadedYaml, map: Vars, path: YamlPath, names: readon
     throw new ValidationError(`${what} (move "${unknown}" into a task there)`, where);
   }
   const known = `block keys: ${BLOCK_KEYS.join(', ')}`;
-  throw new ValidationError(`block: unknown key "${unknown}" (${known})${didYouMean(unknown, BLOCK_KEYS)}`, where);
+  throw new ValidationError(
+    `block: unknown key "${unknown}" (${known})${didYouMean(unknown, BLOCK_KEYS)}`,
+    where,
+  );
 }
 
-function blockLoop(y: LoadedYaml, map: Vars, path: YamlPath, outer: BlockScope): BlockScope['loop'] {
+function blockLoop(
+  y: LoadedYaml,
+  map: Vars,
+  path: YamlPath,
+  outer: BlockScope,
+): BlockScope['loop'] {
   const where = y.locateKey([...path, 'loop']);
   if (outer.loop !== undefined) throw loopConflict(where, outer.loop.where);
   if (typeof map.loop !== 'string' && !Array.isArray(map.loop)) {
-    const what = '"loop" must be a list or a template naming a list, such as "{{ broker_instances }}"';
+    const what =
+      '"loop" must be a list or a template naming a list, such as "{{ broker_instances }}"';
     throw new ValidationError(what, y.locate([...path, 'loop']));
   }
   const loop: NonNullable<BlockScope['loop']> = { value: map.loop, where };
-  if (map.loop_control !== undefined) loop.label = loopLabel(y, map.loop_control, [...path, 'loop_control']);
+  if (map.loop_control !== undefined)
+    loop.label = loopLabel(y, map.loop_control, [...path, 'loop_control']);
   return loop;
 }
 
@@ -98,7 +123,10 @@ export function loopLabel(y: LoadedYaml, value: unknown, path: YamlPath): string
   const control = expectMapAt(y, value, path, 'loop_control');
   const unknown = Object.keys(control).find((k) => k !== 'label');
   if (unknown !== undefined) {
-    throw new ValidationError(`loop_control: unknown key "${unknown}" (known: label)`, y.locateKey([...path, unknown]));
+    throw new ValidationError(
+      `loop_control: unknown key "${unknown}" (known: label)`,
+      y.locateKey([...path, unknown]),
+    );
   }
   return expectString(control.label, 'loop_control.label', y.locate([...path, 'label']));
 }

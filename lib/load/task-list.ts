@@ -3,7 +3,13 @@ import { ValidationError } from '../shared/errors.ts';
 import { isBlock, loopConflict, loopLabel, NO_SCOPE, parseBlock } from './task-block.ts';
 import type { BlockScope } from './task-block.ts';
 import type { TaskSpec, Vars, Where } from '../shared/types.ts';
-import { expectBool, expectListAt, expectMapAt, expectString, expectStringList } from '../shared/validate.ts';
+import {
+  expectBool,
+  expectListAt,
+  expectMapAt,
+  expectString,
+  expectStringList,
+} from '../shared/validate.ts';
 import type { YamlPath } from '../shared/validate.ts';
 import type { LoadedYaml } from './yaml.ts';
 
@@ -11,11 +17,22 @@ import type { LoadedYaml } from './yaml.ts';
 export type ModuleNames = readonly string[] | ReadonlyMap<string, unknown>;
 
 type Path = YamlPath;
-const TASK_KEYS = ['name', 'notify', 'tags', 'when', 'become', 'changed_when', 'loop', 'loop_control'];
+const TASK_KEYS = [
+  'name',
+  'notify',
+  'tags',
+  'when',
+  'become',
+  'changed_when',
+  'loop',
+  'loop_control',
+];
 
 /** The names in a module list or registry. */
 export function knownModuleNames(modules: ModuleNames): string[] {
-  return Array.isArray(modules) ? [...modules] : [...(modules as ReadonlyMap<string, unknown>).keys()];
+  return Array.isArray(modules)
+    ? [...modules]
+    : [...(modules as ReadonlyMap<string, unknown>).keys()];
 }
 
 /**
@@ -25,12 +42,18 @@ export function knownModuleNames(modules: ModuleNames): string[] {
  * @throws ValidationError at the offending key for unknown modules, unknown keys and wrong types
  */
 export function parseTaskList(
-  y: LoadedYaml, value: unknown, path: Path, names: readonly string[], role?: string, scope: BlockScope = NO_SCOPE,
+  y: LoadedYaml,
+  value: unknown,
+  path: Path,
+  names: readonly string[],
+  role?: string,
+  scope: BlockScope = NO_SCOPE,
 ): TaskSpec[] {
   return expectListAt(y, value, path, 'tasks').flatMap((item, i) =>
     isBlock(item)
       ? parseBlock(y, item, [...path, i], scope, names, (list, at, inner) =>
-        parseTaskList(y, list, at, names, role, inner))
+          parseTaskList(y, list, at, names, role, inner),
+        )
       : [withScope(y, parseTask(y, item, [...path, i], names, role), [...path, i], scope)],
   );
 }
@@ -47,12 +70,21 @@ function withScope(y: LoadedYaml, task: TaskSpec, path: Path, scope: BlockScope)
   return task;
 }
 
-function parseTask(y: LoadedYaml, value: unknown, path: Path, names: readonly string[], role: string | undefined): TaskSpec {
+function parseTask(
+  y: LoadedYaml,
+  value: unknown,
+  path: Path,
+  names: readonly string[],
+  role: string | undefined,
+): TaskSpec {
   const map = expectMapAt(y, value, path, 'a task');
   const at = (key: string) => y.locate([...path, key]);
   const module = moduleKeyOf(y, map, path, names);
   const task: TaskSpec = {
-    name: map.name === undefined ? defaultName(module, map[module]) : expectString(map.name, 'name', at('name')),
+    name:
+      map.name === undefined
+        ? defaultName(module, map[module])
+        : expectString(map.name, 'name', at('name')),
     module,
     args: moduleArgs(y, module, map[module], [...path, module]),
     where: y.locate(path),
@@ -62,9 +94,11 @@ function parseTask(y: LoadedYaml, value: unknown, path: Path, names: readonly st
   if (role !== undefined) task.role = role;
   if (map.when !== undefined) task.when = conditionText(map.when, 'when', at('when'));
   if (map.become !== undefined) task.become = expectBool(map.become, 'become', at('become'));
-  if (map.changed_when !== undefined) task.changedWhen = conditionText(map.changed_when, 'changed_when', at('changed_when'));
+  if (map.changed_when !== undefined)
+    task.changedWhen = conditionText(map.changed_when, 'changed_when', at('changed_when'));
   if (map.loop !== undefined) task.loop = expectLoop(map.loop, at('loop'));
-  if (map.loop_control !== undefined) task.loopLabel = loopLabelOf(y, map, [...path, 'loop_control']);
+  if (map.loop_control !== undefined)
+    task.loopLabel = loopLabelOf(y, map, [...path, 'loop_control']);
   if (map.notify !== undefined) task.notifyWhere = at('notify');
   return task;
 }
@@ -75,10 +109,23 @@ function moduleKeyOf(y: LoadedYaml, map: Vars, path: Path, names: readonly strin
   const known = candidates.filter((k) => names.includes(k));
   const unknown = candidates.find((k) => !names.includes(k));
   const list = [...names].sort().join(', ');
-  if (unknown !== undefined && known.length === 0) throw new ValidationError(`unknown module "${unknown}" (known: ${list})`, y.locateKey([...path, unknown]));
-  if (unknown !== undefined) throw new ValidationError(`task: unknown key "${unknown}" (task keys: ${TASK_KEYS.join(', ')}, and one module)`, y.locateKey([...path, unknown]));
-  if (known.length === 0) throw new ValidationError(`task has no module; add one of: ${list}`, y.locate(path));
-  if (known.length > 1) throw new ValidationError(`task has two modules, "${known[0]}" and "${known[1]}"; split it into two tasks`, y.locateKey([...path, known[1]!]));
+  if (unknown !== undefined && known.length === 0)
+    throw new ValidationError(
+      `unknown module "${unknown}" (known: ${list})`,
+      y.locateKey([...path, unknown]),
+    );
+  if (unknown !== undefined)
+    throw new ValidationError(
+      `task: unknown key "${unknown}" (task keys: ${TASK_KEYS.join(', ')}, and one module)`,
+      y.locateKey([...path, unknown]),
+    );
+  if (known.length === 0)
+    throw new ValidationError(`task has no module; add one of: ${list}`, y.locate(path));
+  if (known.length > 1)
+    throw new ValidationError(
+      `task has two modules, "${known[0]}" and "${known[1]}"; split it into two tasks`,
+      y.locateKey([...path, known[1]!]),
+    );
   return known[0]!;
 }
 
@@ -90,7 +137,10 @@ function moduleArgs(y: LoadedYaml, module: string, value: unknown, path: Path): 
 }
 
 function defaultName(module: string, args: unknown): string {
-  const first = args !== null && typeof args === 'object' ? Object.values(args).find((v) => typeof v === 'string') : args;
+  const first =
+    args !== null && typeof args === 'object'
+      ? Object.values(args).find((v) => typeof v === 'string')
+      : args;
   return typeof first === 'string' ? `${module} ${first}` : module;
 }
 
@@ -100,11 +150,15 @@ function conditionText(value: unknown, key: string, where: Where): string {
 
 function expectLoop(value: unknown, where: Where): unknown {
   if (typeof value === 'string' || Array.isArray(value)) return value;
-  throw new ValidationError(`"loop" must be a list or a template naming a list, such as "{{ broker_instances }}"`, where);
+  throw new ValidationError(
+    `"loop" must be a list or a template naming a list, such as "{{ broker_instances }}"`,
+    where,
+  );
 }
 
 /** `loop_control: { label: TEMPLATE }`; it needs a `loop` on the same task. */
 function loopLabelOf(y: LoadedYaml, task: Vars, path: Path): string {
-  if (task.loop === undefined) throw new ValidationError('"loop_control" needs a "loop" on the same task', y.locateKey(path));
+  if (task.loop === undefined)
+    throw new ValidationError('"loop_control" needs a "loop" on the same task', y.locateKey(path));
   return loopLabel(y, task.loop_control, path);
 }

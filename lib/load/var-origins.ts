@@ -15,7 +15,12 @@ const ORIGINS: unique symbol = Symbol('rocketmq-deploy.var-origins');
 
 /** Returns `vars` carrying `origins` (the same object, for chaining). */
 export function withOrigins<T extends Vars>(vars: T, origins: VarOrigins): T {
-  Object.defineProperty(vars, ORIGINS, { value: origins, enumerable: true, configurable: true, writable: true });
+  Object.defineProperty(vars, ORIGINS, {
+    value: origins,
+    enumerable: true,
+    configurable: true,
+    writable: true,
+  });
   return vars;
 }
 
@@ -40,9 +45,17 @@ export function describeOrigin(vars: Vars, name: string): string {
 }
 
 /** Origins of a merge of layers, lowest precedence first (later layers win, as in the merge itself). */
-export function mergeOrigins(layers: Array<[Vars | undefined, (key: string) => string | Where]>, roleDefaults?: Vars): VarOrigins {
+export function mergeOrigins(
+  layers: Array<[Vars | undefined, (key: string) => string | Where]>,
+  roleDefaults?: Vars,
+): VarOrigins {
   const origin: Record<string, string | Where> = {};
-  for (const [layer, describe] of layers) for (const key of Object.keys(layer ?? {})) origin[key] = describe(key);
-  const booleans = new Set(Object.entries(roleDefaults ?? {}).filter(([, v]) => typeof v === 'boolean').map(([k]) => k));
+  for (const [layer, describe] of layers)
+    for (const key of Object.keys(layer ?? {})) origin[key] = describe(key);
+  const booleans = new Set(
+    Object.entries(roleDefaults ?? {})
+      .filter(([, v]) => typeof v === 'boolean')
+      .map(([k]) => k),
+  );
   return { origin, booleans };
 }

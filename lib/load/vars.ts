@@ -18,7 +18,10 @@ export interface VarLayers {
 
 /** Magic variables that hold other hosts' data: never rendered for this host. */
 const NOT_RENDERED = new Set(['groups', 'hostvars']);
-const magicCache = new WeakMap<Inventory, { groups: Record<string, string[]>; hostvars: Record<string, Vars> }>();
+const magicCache = new WeakMap<
+  Inventory,
+  { groups: Record<string, string[]>; hostvars: Record<string, Vars> }
+>();
 const NO_EXTRA_VARS: Vars = {};
 const checkedInventories = new WeakSet<Inventory>();
 const checkedExtraVars = new WeakSet<Vars>();
@@ -34,7 +37,10 @@ const resolvedCache = new WeakMap<Inventory, WeakMap<Vars, Record<string, Vars>>
  */
 export function hostVars(inv: Inventory, host: string, layers: VarLayers = {}): Vars {
   const entry = inv.hosts.get(host);
-  if (!entry) throw new ValidationError(`unknown host "${host}" (hosts: ${[...inv.hosts.keys()].join(', ')})`);
+  if (!entry)
+    throw new ValidationError(
+      `unknown host "${host}" (hosts: ${[...inv.hosts.keys()].join(', ')})`,
+    );
   refuseControlChars(inv);
   if (layers.extraVars && !checkedExtraVars.has(layers.extraVars)) {
     const problem = controlProblems(layers.extraVars, () => '-e');
@@ -42,45 +48,63 @@ export function hostVars(inv: Inventory, host: string, layers: VarLayers = {}): 
     checkedExtraVars.add(layers.extraVars);
   }
   const magic = magicOf(inv);
-  const origins = mergeOrigins([
-    [layers.roleDefaults, () => 'role defaults'],
-    [entry.vars, (key) => entry.sources?.[key] ?? 'inventory'],
-    [layers.playVars, () => 'play vars'],
-    [layers.extraVars, () => '-e'],
-  ], layers.roleDefaults);
-  return withOrigins({
-    ...layers.roleDefaults,
-    ...entry.vars,
-    ...layers.playVars,
-    ...layers.extraVars,
-    inventory_hostname: host,
-    inventory_env: inv.env,
-    groups: magic.groups,
-    hostvars: resolvedHostvars(inv, layers.extraVars ?? NO_EXTRA_VARS),
-    group_names: entry.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
-  }, origins);
+  const origins = mergeOrigins(
+    [
+      [layers.roleDefaults, () => 'role defaults'],
+      [entry.vars, (key) => entry.sources?.[key] ?? 'inventory'],
+      [layers.playVars, () => 'play vars'],
+      [layers.extraVars, () => '-e'],
+    ],
+    layers.roleDefaults,
+  );
+  return withOrigins(
+    {
+      ...layers.roleDefaults,
+      ...entry.vars,
+      ...layers.playVars,
+      ...layers.extraVars,
+      inventory_hostname: host,
+      inventory_env: inv.env,
+      groups: magic.groups,
+      hostvars: resolvedHostvars(inv, layers.extraVars ?? NO_EXTRA_VARS),
+      group_names: entry.groups.filter((g) => g !== 'all' && g !== 'ungrouped').sort(),
+    },
+    origins,
+  );
 }
 
 /** Refuses, once per inventory, a value with a control character, naming its file:line:col (control-chars.ts). */
 function refuseControlChars(inv: Inventory): void {
   if (checkedInventories.has(inv)) return;
   for (const host of inv.hosts.values()) {
-    const problem = controlProblems(host.vars, (key) => host.sources?.[key] ?? `the inventory (host ${host.name})`);
+    const problem = controlProblems(
+      host.vars,
+      (key) => host.sources?.[key] ?? `the inventory (host ${host.name})`,
+    );
     if (problem) {
-      const key = Object.keys(host.vars).find((k) => controlProblem(k, host.vars[k], '') !== undefined);
-      throw new ValidationError(`host ${host.name}: ${problem}`, key === undefined ? undefined : host.sources?.[key]);
+      const key = Object.keys(host.vars).find(
+        (k) => controlProblem(k, host.vars[k], '') !== undefined,
+      );
+      throw new ValidationError(
+        `host ${host.name}: ${problem}`,
+        key === undefined ? undefined : host.sources?.[key],
+      );
     }
   }
   checkedInventories.add(inv);
 }
 
-function magicOf(inv: Inventory): { groups: Record<string, string[]>; hostvars: Record<string, Vars> } {
+function magicOf(inv: Inventory): {
+  groups: Record<string, string[]>;
+  hostvars: Record<string, Vars>;
+} {
   let magic = magicCache.get(inv);
   if (!magic) {
     const groups: Record<string, string[]> = {};
     // One pass over the hosts (not one per group): each host adds itself to its groups, in inventory order.
     for (const name of inv.groups.keys()) groups[name] = [];
-    for (const h of inv.hosts.values()) for (const name of h.groups) (groups[name] ??= []).push(h.name);
+    for (const h of inv.hosts.values())
+      for (const name of h.groups) (groups[name] ??= []).push(h.name);
     const hostvars = Object.fromEntries([...inv.hosts.values()].map((h) => [h.name, h.vars]));
     magic = { groups, hostvars };
     magicCache.set(inv, magic);
@@ -108,7 +132,10 @@ function resolvedHostvars(inv: Inventory, extraVars: Vars): Record<string, Vars>
       if (busy) return { ...vars, ...extraVars };
       busy = true;
       try {
-        value = tryResolve(hostVars(inv, name, { extraVars }), inv.hosts.get(name)?.sources) ?? { ...vars, ...extraVars };
+        value = tryResolve(hostVars(inv, name, { extraVars }), inv.hosts.get(name)?.sources) ?? {
+          ...vars,
+          ...extraVars,
+        };
       } finally {
         busy = false;
       }
@@ -122,7 +149,12 @@ function resolvedHostvars(inv: Inventory, extraVars: Vars): Record<string, Vars>
 
 function tryResolve(vars: Vars, sources: Record<string, Where> | undefined): Vars | undefined {
   try {
-    const { groups: _groups, hostvars: _hostvars, group_names: _names, ...resolved } = resolveVars(vars, undefined, sources);
+    const {
+      groups: _groups,
+      hostvars: _hostvars,
+      group_names: _names,
+      ...resolved
+    } = resolveVars(vars, undefined, sources);
     return resolved;
   } catch {
     return undefined;
@@ -137,15 +169,23 @@ function tryResolve(vars: Vars, sources: Record<string, Where> | undefined): Var
  * @throws TemplateError for a reference cycle (naming the variables) or an undefined variable
  * @example resolveVars(hostVars(inv, 'mq1'), undefined, inv.hosts.get('mq1')?.sources)
  */
-export function resolveVars(vars: Vars, where?: Where, sources?: Record<string, Where>, cache?: TemplateCache): Vars {
+export function resolveVars(
+  vars: Vars,
+  where?: Where,
+  sources?: Record<string, Where>,
+  cache?: TemplateCache,
+): Vars {
   const done = new Map<string, unknown>();
   const active: string[] = [];
-  const placeOf = (key: string): Where => sources?.[key] ?? where ?? { file: `variable "${key}"`, line: 1, col: 1 };
+  const placeOf = (key: string): Where =>
+    sources?.[key] ?? where ?? { file: `variable "${key}"`, line: 1, col: 1 };
   const resolve = (key: string): unknown => {
     if (done.has(key)) return done.get(key);
     if (active.includes(key)) {
       const cycle = [...active.slice(active.indexOf(key)), key].join(' → ');
-      throw new TemplateError(`${formatWhere(placeOf(active[0]!))}: variable cycle: ${cycle}; make one of them a plain value`);
+      throw new TemplateError(
+        `${formatWhere(placeOf(active[0]!))}: variable cycle: ${cycle}; make one of them a plain value`,
+      );
     }
     const raw = vars[key];
     if (!holdsTemplate(raw)) {
@@ -153,7 +193,13 @@ export function resolveVars(vars: Vars, where?: Where, sources?: Record<string, 
       return raw;
     }
     active.push(key);
-    const value = renderValue(raw, context, placeOf(key), typeof vars.inventory_hostname === 'string' ? vars.inventory_hostname : undefined, cache);
+    const value = renderValue(
+      raw,
+      context,
+      placeOf(key),
+      typeof vars.inventory_hostname === 'string' ? vars.inventory_hostname : undefined,
+      cache,
+    );
     active.pop();
     done.set(key, value);
     return value;
@@ -161,7 +207,9 @@ export function resolveVars(vars: Vars, where?: Where, sources?: Record<string, 
   // Templates read variables through this proxy, so each reference is resolved (once) on first use.
   const context: Vars = new Proxy(vars, {
     get: (target, key, receiver) =>
-      typeof key === 'string' && Object.hasOwn(target, key) && !NOT_RENDERED.has(key) ? resolve(key) : Reflect.get(target, key, receiver),
+      typeof key === 'string' && Object.hasOwn(target, key) && !NOT_RENDERED.has(key)
+        ? resolve(key)
+        : Reflect.get(target, key, receiver),
   });
   const out: Vars = {};
   for (const key of Object.keys(vars)) out[key] = NOT_RENDERED.has(key) ? vars[key] : resolve(key);
@@ -184,7 +232,10 @@ function coerceBooleans(vars: Vars, names: ReadonlySet<string>): void {
       continue;
     }
     const host = typeof vars.inventory_hostname === 'string' ? `${vars.inventory_hostname}: ` : '';
-    throw new ValidationError(`${host}"${name}" must be a boolean (${BOOLEAN_WORDS}), got ${JSON.stringify(vars[name])} (set in ${describeOrigin(vars, name)})`, whereOf(vars, name));
+    throw new ValidationError(
+      `${host}"${name}" must be a boolean (${BOOLEAN_WORDS}), got ${JSON.stringify(vars[name])} (set in ${describeOrigin(vars, name)})`,
+      whereOf(vars, name),
+    );
   }
 }
 
@@ -213,12 +264,16 @@ export function parseExtraVars(args: readonly string[]): Vars {
 }
 
 function parseExtraVar(arg: string): Vars {
-  if (arg.startsWith('@')) return mappingOf(readYaml(arg.slice(1)), `extra vars file "${arg.slice(1)}"`);
-  if (arg.trim().startsWith('{')) return mappingOf(parseYaml(arg.trim(), '-e'), 'inline extra vars');
+  if (arg.startsWith('@'))
+    return mappingOf(readYaml(arg.slice(1)), `extra vars file "${arg.slice(1)}"`);
+  if (arg.trim().startsWith('{'))
+    return mappingOf(parseYaml(arg.trim(), '-e'), 'inline extra vars');
   const eq = arg.indexOf('=');
   const key = arg.slice(0, eq);
   if (eq <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
-    throw new UsageError(`-e "${arg}": expected key=value (key: letters, digits, _), @file.yaml, or a mapping like '{"key": 1}'`);
+    throw new UsageError(
+      `-e "${arg}": expected key=value (key: letters, digits, _), @file.yaml, or a mapping like '{"key": 1}'`,
+    );
   }
   return { [key]: arg.slice(eq + 1) };
 }
@@ -226,7 +281,10 @@ function parseExtraVar(arg: string): Vars {
 function mappingOf(y: LoadedYaml, what: string): Vars {
   const data = y.data ?? {};
   if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new ValidationError(`${what} must be a mapping of variable names to values, got ${Array.isArray(data) ? 'a list' : JSON.stringify(data)}`, y.locate([]));
+    throw new ValidationError(
+      `${what} must be a mapping of variable names to values, got ${Array.isArray(data) ? 'a list' : JSON.stringify(data)}`,
+      y.locate([]),
+    );
   }
   return data as Vars;
 }

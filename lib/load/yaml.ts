@@ -1,6 +1,15 @@
 // YAML loading with source positions, so every later error can point at file:line:col.
 import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
-import { isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import {
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+} from 'yaml';
 import type { Document, Node, Pair, YAMLError, YAMLMap } from 'yaml';
 import { ConfigError } from '../shared/errors.ts';
 import type { Where } from '../shared/types.ts';
@@ -54,10 +63,13 @@ export function regularFileProblem(file: string): string | undefined {
     const code = (err as { code?: string }).code;
     if (code !== 'ENOENT') return String((err as Error).message);
     const link = symlinkTarget(file);
-    return link === undefined ? 'no such file; create it or check the path' : `it is a symbolic link to "${link}", which does not exist; fix or remove the link`;
+    return link === undefined
+      ? 'no such file; create it or check the path'
+      : `it is a symbolic link to "${link}", which does not exist; fix or remove the link`;
   }
   if (stats.isDirectory()) return 'it is a folder, not a file';
-  if (!stats.isFile()) return `it is ${specialKind(stats)}, not a regular file; remove it or move it out of this folder`;
+  if (!stats.isFile())
+    return `it is ${specialKind(stats)}, not a regular file; remove it or move it out of this folder`;
   if (stats.size > MAX_YAML_BYTES) {
     return `it is ${stats.size} bytes (${(stats.size / 1048576).toFixed(1)} MiB), over the ${MAX_YAML_BYTES / 1048576} MiB limit for one YAML file; split it (group_vars/ and host_vars/ files)`;
   }
@@ -86,7 +98,12 @@ function specialKind(stats: ReturnType<typeof statSync> & object): string {
 export function parseYaml(text: string, file: string): LoadedYaml {
   const lineCounter = new LineCounter();
   // uniqueKeys compares each key with every earlier one (quadratic: 14k hosts took 15 s); checkKeys() uses a Set.
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false, merge: true });
+  const doc = parseDocument(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: false,
+    merge: true,
+  });
   const at = (offset: number): Where => ({ file, ...lineCounter.linePos(offset) });
   const first = doc.errors[0];
   if (first) throw syntaxError(first, text, at);
@@ -128,11 +145,18 @@ function checkKeys(doc: Document, at: (offset: number) => Where): void {
       for (const pair of map.items) {
         if (isCollection(pair.key)) {
           const offset = (pair.key as Node).range?.[0] ?? 0;
-          throw new ConfigError('invalid YAML: a mapping or list is used as a key; quote values that start with "{{", e.g. "{{ x }}"', at(offset));
+          throw new ConfigError(
+            'invalid YAML: a mapping or list is used as a key; quote values that start with "{{", e.g. "{{ x }}"',
+            at(offset),
+          );
         }
         if (!isScalar(pair.key) || pair.key.value === '<<') continue;
         const name = String(pair.key.value);
-        if (seen.has(name)) throw new ConfigError(`invalid YAML: duplicate key "${name}" (a key may appear only once in a mapping)`, at(startOf(pair.key)));
+        if (seen.has(name))
+          throw new ConfigError(
+            `invalid YAML: duplicate key "${name}" (a key may appear only once in a mapping)`,
+            at(startOf(pair.key)),
+          );
         seen.add(name);
       }
     },
@@ -179,7 +203,9 @@ function indexOf(map: YAMLMap): Map<string, Pair> {
   let index = pairIndex.get(map);
   if (!index) {
     index = new Map();
-    for (const p of map.items) if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value))) index.set(String(p.key.value), p as Pair);
+    for (const p of map.items)
+      if (isPair(p) && isScalar(p.key) && !index.has(String(p.key.value)))
+        index.set(String(p.key.value), p as Pair);
     pairIndex.set(map, index);
   }
   return index;

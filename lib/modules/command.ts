@@ -3,7 +3,13 @@ import { posix } from 'node:path';
 import { ValidationError } from '../shared/errors.ts';
 import { cmd, globQuote, quote } from '../shared/shell.ts';
 import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../shared/types.ts';
-import { expectArgv, expectMap, expectString, optionalString, rejectUnknownKeys } from '../shared/validate.ts';
+import {
+  expectArgv,
+  expectMap,
+  expectString,
+  optionalString,
+  rejectUnknownKeys,
+} from '../shared/validate.ts';
 import { change } from './content-changes.ts';
 
 export interface CommandArgs {
@@ -22,7 +28,8 @@ function expectEnv(value: unknown, where: Where): Record<string, string> {
   if (value === undefined || value === null) return {};
   const env: Record<string, string> = {};
   for (const [key, v] of Object.entries(expectMap(value, 'env', where))) {
-    if (!ENV_NAME.test(key)) throw new ValidationError(`"env" has an invalid variable name ${JSON.stringify(key)}`, where);
+    if (!ENV_NAME.test(key))
+      throw new ValidationError(`"env" has an invalid variable name ${JSON.stringify(key)}`, where);
     env[key] = expectString(v, `env.${key}`, where);
   }
   return env;
@@ -30,7 +37,10 @@ function expectEnv(value: unknown, where: Where): Record<string, string> {
 
 function expectRun(raw: Vars, where: Where): CommandArgs['run'] {
   if ((raw.cmd === undefined) === (raw.argv === undefined)) {
-    throw new ValidationError('command: give exactly one of "cmd" (a shell command line) or "argv" (a list)', where);
+    throw new ValidationError(
+      'command: give exactly one of "cmd" (a shell command line) or "argv" (a list)',
+      where,
+    );
   }
   if (raw.cmd !== undefined) return { shell: expectString(raw.cmd, 'cmd', where) };
   const argv = expectArgv(raw.argv, 'argv', where);
@@ -43,27 +53,40 @@ const guardPath = (path: string, chdir: string | undefined): string =>
   chdir && !path.startsWith('/') ? posix.join(chdir, path) : path;
 
 /** The command as one line for messages (argv words quoted, so it reads as it would be typed). */
-export const commandText = (args: CommandArgs): string => ('shell' in args.run ? args.run.shell : cmd(...args.run.argv));
+export const commandText = (args: CommandArgs): string =>
+  'shell' in args.run ? args.run.shell : cmd(...args.run.argv);
 
 /** The script that runs the command: cd, exported variables, then the command itself. */
 export function commandScript(args: CommandArgs): string {
   const lines = args.chdir ? [`${cmd('cd', '--', args.chdir)} || exit 1`] : [];
-  for (const [key, value] of Object.entries(args.env)) lines.push(`${key}=${quote(value)}; export ${key}`);
+  for (const [key, value] of Object.entries(args.env))
+    lines.push(`${key}=${quote(value)}; export ${key}`);
   // The shell form runs in its own sh, so its own exits and traps cannot reach the surrounding script.
   lines.push('shell' in args.run ? cmd('sh', '-c', args.run.shell) : cmd(...args.run.argv));
   return lines.join('\n');
 }
 
 /** Why the guards say not to run, or undefined when the command should run. */
-function guardReason(args: CommandArgs, guard: ProbeResult | undefined, ctx: PlanContext): string | undefined {
+function guardReason(
+  args: CommandArgs,
+  guard: ProbeResult | undefined,
+  ctx: PlanContext,
+): string | undefined {
   if (args.creates === undefined && args.removes === undefined) return undefined;
-  if (!guard || guard.code !== 0) throw new ValidationError(`${ctx.host}: cannot check the creates/removes paths of the command`);
-  if (args.creates !== undefined && /^creates=1$/m.test(guard.stdout)) return `"${args.creates}" exists`;
-  if (args.removes !== undefined && /^removes=0$/m.test(guard.stdout)) return `"${args.removes}" does not exist`;
+  if (!guard || guard.code !== 0)
+    throw new ValidationError(`${ctx.host}: cannot check the creates/removes paths of the command`);
+  if (args.creates !== undefined && /^creates=1$/m.test(guard.stdout))
+    return `"${args.creates}" exists`;
+  if (args.removes !== undefined && /^removes=0$/m.test(guard.stdout))
+    return `"${args.removes}" does not exist`;
   return undefined;
 }
 
-function planCommand(args: CommandArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
+function planCommand(
+  args: CommandArgs,
+  facts: ReadonlyMap<string, ProbeResult>,
+  ctx: PlanContext,
+): Plan {
   let reason: string | undefined;
   try {
     reason = guardReason(args, facts.get('guard'), ctx);

@@ -11,7 +11,8 @@ const kinds = new Map<string, CompareKind>();
  * @throws Error when the name is `text` or taken by another kind
  */
 export function registerCompareKind(name: string, kind: CompareKind): void {
-  if (name === 'text' || (kinds.has(name) && kinds.get(name) !== kind)) throw new Error(`compare kind "${name}" is registered twice`);
+  if (name === 'text' || (kinds.has(name) && kinds.get(name) !== kind))
+    throw new Error(`compare kind "${name}" is registered twice`);
   kinds.set(name, kind);
 }
 
@@ -19,4 +20,5 @@ export function registerCompareKind(name: string, kind: CompareKind): void {
 export const compareKindNames = (): string[] => ['text', ...kinds.keys()];
 
 /** The registered kind of that name; undefined for `text` (the built-in per-key/per-line report). */
-export const compareKind = (name: string | undefined): CompareKind | undefined => (name === undefined ? undefined : kinds.get(name));
+export const compareKind = (name: string | undefined): CompareKind | undefined =>
+  name === undefined ? undefined : kinds.get(name);

@@ -4,7 +4,11 @@ import type { Change } from '../shared/types.ts';
 import { sha256Text } from './file-probe.ts';
 
 /** Builds a Change leaving out the sides that do not exist (an added item has no `before`). */
-export function change(item: string, before: string | undefined, after: string | undefined): Change {
+export function change(
+  item: string,
+  before: string | undefined,
+  after: string | undefined,
+): Change {
   const c: Change = { item };
   if (before !== undefined) c.before = before;
   if (after !== undefined) c.after = after;
@@ -78,9 +82,20 @@ export function lineChanges(before: string, after: string, firstLine = 1): Chang
  * (binary, large, or not fetched), one `content` change names both checksums.
  * @example contentChanges('/x.properties', 'a=1\n', 'a=2\n') // => [{ item: 'a', before: '1', after: '2' }]
  */
-export function contentChanges(path: string, before: string | undefined, after: string, beforeSha?: string): Change[] {
+export function contentChanges(
+  path: string,
+  before: string | undefined,
+  after: string,
+  beforeSha?: string,
+): Change[] {
   if (before === undefined) {
-    return [change('content', beforeSha ? `sha256:${beforeSha.slice(0, 12)}` : 'unknown', `sha256:${sha256Text(after).slice(0, 12)}`)];
+    return [
+      change(
+        'content',
+        beforeSha ? `sha256:${beforeSha.slice(0, 12)}` : 'unknown',
+        `sha256:${sha256Text(after).slice(0, 12)}`,
+      ),
+    ];
   }
   if (path.endsWith('.properties')) {
     const keys = propertyChanges(before, after);

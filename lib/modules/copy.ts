@@ -1,7 +1,24 @@
 // copy: a file with declared content and attributes; compared by sha256, written atomically only when it differs.
 import { ValidationError } from '../shared/errors.ts';
-import type { Change, FileDiff, Module, Plan, PlanContext, ProbeResult, ValidateContext, Vars, Where } from '../shared/types.ts';
-import { expectAbsolutePath, expectMode, expectOneOf, expectString, rejectUnknownKeys, requireKeys } from '../shared/validate.ts';
+import type {
+  Change,
+  FileDiff,
+  Module,
+  Plan,
+  PlanContext,
+  ProbeResult,
+  ValidateContext,
+  Vars,
+  Where,
+} from '../shared/types.ts';
+import {
+  expectAbsolutePath,
+  expectMode,
+  expectOneOf,
+  expectString,
+  rejectUnknownKeys,
+  requireKeys,
+} from '../shared/validate.ts';
 import { change, contentChanges } from './content-changes.ts';
 import { attributeDiff, declaredAttributes, ownershipArgs } from './file-attributes.ts';
 import { fileProbe, parseFileFacts, planSafely, sha256Text } from './file-probe.ts';
@@ -33,14 +50,17 @@ export function copyArgs(raw: Vars, content: string, where: Where): CopyArgs {
     mode: raw.mode === undefined ? '0644' : expectMode(raw.mode, 'mode', where),
     ...ownershipArgs(raw, where),
   };
-  if (raw.compare !== undefined) args.compare = expectOneOf(raw.compare, 'compare', compareKindNames(), where);
+  if (raw.compare !== undefined)
+    args.compare = expectOneOf(raw.compare, 'compare', compareKindNames(), where);
   return args;
 }
 
 /** The probe copy and template need: content is fetched only when a check or diff will show it. */
 export function copyProbes(args: CopyArgs, ctx: PlanContext) {
   // A registered kind's file (a broker config) is always fetched: its report is the point, also in a repair's JSON.
-  return [fileProbe('file', args.dest, ctx.check || ctx.diff || compareKind(args.compare) !== undefined)];
+  return [
+    fileProbe('file', args.dest, ctx.check || ctx.diff || compareKind(args.compare) !== undefined),
+  ];
 }
 
 /** Shown instead of the old text when it was not fetched (binary, over 256 KiB, or not asked for). */
@@ -58,26 +78,47 @@ function describeContent(args: CopyArgs, found: Extract<FileFacts, { exists: tru
  * A symlink at dest is drift (as Ansible's `follow: no`): it is replaced by a regular file and its target, which
  * may lie outside every managed path, is never written.
  */
-function replaceLink(args: CopyArgs, found: Extract<FileFacts, { exists: true }>, diff: FileDiff): Plan {
+function replaceLink(
+  args: CopyArgs,
+  found: Extract<FileFacts, { exists: true }>,
+  diff: FileDiff,
+): Plan {
   const changes = [change('file', `is a symlink to ${found.link}`, 'regular file')];
   if (found.type === 'file' && found.sha256 !== sha256Text(args.content)) {
     diff.before = found.content ?? unknownText(found);
     changes.push(...describeContent(args, found));
   }
-  return { actions: [writeFileAction({ path: args.dest, ...declaredAttributes(args), follow: false }, args.content)], changes };
+  return {
+    actions: [
+      writeFileAction(
+        { path: args.dest, ...declaredAttributes(args), follow: false },
+        args.content,
+      ),
+    ],
+    changes,
+  };
 }
 
 /**
  * Plans copy (and template): nothing when checksum and attributes match, a chmod/chown when only
  * attributes differ, an atomic write otherwise (also replacing a symlink at dest).
  */
-export function planCopy(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
+export function planCopy(
+  args: CopyArgs,
+  facts: ReadonlyMap<string, ProbeResult>,
+  ctx: PlanContext,
+): Plan {
   const plan = planCopyFacts(args, facts, ctx);
-  const writes = plan.actions.length > 0 ? [{ path: args.dest, sha256: sha256Text(args.content) }] : [];
+  const writes =
+    plan.actions.length > 0 ? [{ path: args.dest, sha256: sha256Text(args.content) }] : [];
   return writes.length > 0 && plan.failure === undefined ? { ...plan, writes } : plan;
 }
 
-function planCopyFacts(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
+function planCopyFacts(
+  args: CopyArgs,
+  facts: ReadonlyMap<string, ProbeResult>,
+  ctx: PlanContext,
+): Plan {
   return planSafely(() => {
     const found = parseFileFacts(facts.get('file'), args.dest, ctx.host);
     const attrs = declaredAttributes(args);
@@ -86,19 +127,29 @@ function planCopyFacts(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>, 
     if (!found.exists) {
       // In check mode an earlier task that would create the folder has not run, so this is no failure yet.
       if (!found.parentExists && !ctx.check) {
-        return { actions: [], changes: [], failure: `${ctx.host}: the folder of "${args.dest}" does not exist: create it first with a file task (state: directory)` };
+        return {
+          actions: [],
+          changes: [],
+          failure: `${ctx.host}: the folder of "${args.dest}" does not exist: create it first with a file task (state: directory)`,
+        };
       }
       const write = writeFileAction({ path: args.dest, ...attrs, follow: false }, args.content);
       return withDiff({ actions: [write], changes: [change('file', 'absent', 'present')] });
     }
     if (found.link !== undefined) return withDiff(replaceLink(args, found, diff));
     if (found.type !== 'file') {
-      return { actions: [], changes: [], failure: `${ctx.host}: "${args.dest}" is a ${found.type}, not a file: remove it or choose another dest` };
+      return {
+        actions: [],
+        changes: [],
+        failure: `${ctx.host}: "${args.dest}" is a ${found.type}, not a file: remove it or choose another dest`,
+      };
     }
     const sameContent = found.sha256 === sha256Text(args.content);
     const attr = attributeDiff(found, attrs);
-    if (sameContent && attr.changes.length === 0) return { actions: [], changes: [], reason: `${args.dest} is as declared` };
-    if (sameContent) return { actions: [attributesAction(args.dest, attr.differing)], changes: attr.changes };
+    if (sameContent && attr.changes.length === 0)
+      return { actions: [], changes: [], reason: `${args.dest} is as declared` };
+    if (sameContent)
+      return { actions: [attributesAction(args.dest, attr.differing)], changes: attr.changes };
     diff.before = found.content ?? unknownText(found);
     return withDiff({
       actions: [writeFileAction({ path: args.dest, ...attrs, follow: false }, args.content)],
@@ -110,7 +161,10 @@ function planCopyFacts(args: CopyArgs, facts: ReadonlyMap<string, ProbeResult>, 
 /** The declared text: `content`, or the UTF-8 text of `src` (the role's files/ folder, else next to the playbook). */
 function declaredContent(raw: Vars, where: Where, ctx: ValidateContext): string {
   if ((raw.content === undefined) === (raw.src === undefined)) {
-    throw new ValidationError('copy: give exactly one of "content" (the text) or "src" (a file in the role\'s files/ folder)', where);
+    throw new ValidationError(
+      'copy: give exactly one of "content" (the text) or "src" (a file in the role\'s files/ folder)',
+      where,
+    );
   }
   if (raw.content !== undefined) return expectString(raw.content, 'content', where);
   const path = ctx.resolveFile(expectString(raw.src, 'src', where));
@@ -118,7 +172,10 @@ function declaredContent(raw: Vars, where: Where, ctx: ValidateContext): string 
     if (!ctx.readFile) throw new Error('no file reader in this context');
     return ctx.readFile(path);
   } catch (error) {
-    throw new ValidationError(`copy: cannot read src "${String(raw.src)}" (${path}): ${(error as Error).message}`, where);
+    throw new ValidationError(
+      `copy: cannot read src "${String(raw.src)}" (${path}): ${(error as Error).message}`,
+      where,
+    );
   }
 }
 

@@ -49,24 +49,54 @@ export function planEdit(
     const found = parseFileFacts(result, target.path, ctx.host);
     const write = (text: string, changes: Change[]): Plan => {
       const attrs = declaredAttributes(target);
-      const plan: Plan = { actions: [writeFileAction({ path: target.path, makeParent: target.create, ...attrs }, text)], changes };
-      if (ctx.diff) plan.diff = { path: target.path, before: found.exists ? (found.content ?? '') : '', after: text };
+      const plan: Plan = {
+        actions: [
+          writeFileAction({ path: target.path, makeParent: target.create, ...attrs }, text),
+        ],
+        changes,
+      };
+      if (ctx.diff)
+        plan.diff = {
+          path: target.path,
+          before: found.exists ? (found.content ?? '') : '',
+          after: text,
+        };
       return plan;
     };
     if (!found.exists) {
-      if (!target.create) return { actions: [], changes: [], failure: `${ctx.host}: "${target.path}" does not exist: create it first or set create: true` };
+      if (!target.create)
+        return {
+          actions: [],
+          changes: [],
+          failure: `${ctx.host}: "${target.path}" does not exist: create it first or set create: true`,
+        };
       const created = edit('');
-      if (created.changes.length === 0) return { actions: [], changes: [], reason: `${target.path} is absent, so its ${target.what} is as declared` };
+      if (created.changes.length === 0)
+        return {
+          actions: [],
+          changes: [],
+          reason: `${target.path} is absent, so its ${target.what} is as declared`,
+        };
       return write(created.text, [change('file', 'absent', 'present')]);
     }
-    if (found.type !== 'file') return { actions: [], changes: [], failure: `${ctx.host}: "${target.path}" is not a regular file: cannot edit it` };
+    if (found.type !== 'file')
+      return {
+        actions: [],
+        changes: [],
+        failure: `${ctx.host}: "${target.path}" is not a regular file: cannot edit it`,
+      };
     if (found.content === undefined) {
-      return { actions: [], changes: [], failure: `${ctx.host}: "${target.path}" is binary or larger than 256 KiB: it cannot be edited line by line` };
+      return {
+        actions: [],
+        changes: [],
+        failure: `${ctx.host}: "${target.path}" is binary or larger than 256 KiB: it cannot be edited line by line`,
+      };
     }
     const edited = edit(found.content);
     const attr = attributeDiff(found, declaredAttributes(target));
     if (edited.changes.length > 0) return write(edited.text, [...edited.changes, ...attr.changes]);
-    if (attr.changes.length > 0) return { actions: [attributesAction(target.path, attr.differing)], changes: attr.changes };
+    if (attr.changes.length > 0)
+      return { actions: [attributesAction(target.path, attr.differing)], changes: attr.changes };
     return { actions: [], changes: [], reason: `${target.path} ${target.what} is as declared` };
   });
 }

@@ -37,7 +37,10 @@ export function attributeDiff(
   for (const key of ['mode', 'owner', 'group'] as const) {
     const want = declared[key];
     // A numeric owner or group is compared with the id, a name with the name.
-    const have = key !== 'mode' && /^\d+$/.test(want ?? '') ? existing[key === 'owner' ? 'uid' : 'gid'] : existing[key];
+    const have =
+      key !== 'mode' && /^\d+$/.test(want ?? '')
+        ? existing[key === 'owner' ? 'uid' : 'gid']
+        : existing[key];
     if (want === undefined || want === have) continue;
     changes.push({ item: key, before: have, after: want });
     differing[key] = want;
@@ -62,7 +65,9 @@ export function declaredAttributes(args: FileAttributes): FileAttributes {
 export function attributeCommands(target: string, attrs: FileAttributes): string[] {
   const lines: string[] = [];
   if (attrs.owner !== undefined) {
-    lines.push(`chown ${quote(attrs.group === undefined ? attrs.owner : `${attrs.owner}:${attrs.group}`)} ${target}`);
+    lines.push(
+      `chown ${quote(attrs.group === undefined ? attrs.owner : `${attrs.owner}:${attrs.group}`)} ${target}`,
+    );
   } else if (attrs.group !== undefined) {
     lines.push(`chgrp ${quote(attrs.group)} ${target}`);
   }

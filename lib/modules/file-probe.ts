@@ -62,26 +62,39 @@ export function fileProbe(id: string, path: string, wantContent: boolean): Probe
   return { id, script: lines.join('\n') };
 }
 
-const TYPES: Record<string, FileType> = { 'regular file': 'file', 'regular empty file': 'file', directory: 'directory' };
+const TYPES: Record<string, FileType> = {
+  'regular file': 'file',
+  'regular empty file': 'file',
+  directory: 'directory',
+};
 
 /**
  * Parses the output of fileProbe().
  * @throws FactsError when the probe failed or printed something unexpected (names the host and path)
  * @example parseFileFacts({ stdout: 'exists=0\nparent=1\n', code: 0 }, '/x', 'h1') // => { exists: false, parentExists: true }
  */
-export function parseFileFacts(result: ProbeResult | undefined, path: string, host: string): FileFacts {
+export function parseFileFacts(
+  result: ProbeResult | undefined,
+  path: string,
+  host: string,
+): FileFacts {
   if (!result || result.code !== 0) {
-    throw new FactsError(`${host}: cannot inspect "${path}" (probe exit code ${result?.code ?? 'missing'}): check that it is readable`);
+    throw new FactsError(
+      `${host}: cannot inspect "${path}" (probe exit code ${result?.code ?? 'missing'}): check that it is readable`,
+    );
   }
   const fields = new Map<string, string>();
   for (const line of result.stdout.split('\n')) {
     const eq = line.indexOf('=');
     if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
   }
-  if (fields.get('exists') === '0') return { exists: false, parentExists: fields.get('parent') !== '0' };
+  if (fields.get('exists') === '0')
+    return { exists: false, parentExists: fields.get('parent') !== '0' };
   const mode = fields.get('mode');
   if (fields.get('exists') !== '1' || mode === undefined) {
-    throw new FactsError(`${host}: cannot inspect "${path}": unexpected probe output ${JSON.stringify(result.stdout.slice(0, 200))}`);
+    throw new FactsError(
+      `${host}: cannot inspect "${path}": unexpected probe output ${JSON.stringify(result.stdout.slice(0, 200))}`,
+    );
   }
   const facts: FileFacts = {
     exists: true,

@@ -2,9 +2,21 @@
 import { ValidationError } from '../shared/errors.ts';
 import { cmd, quote } from '../shared/shell.ts';
 import type { Action, Module, Plan, PlanContext, ProbeResult } from '../shared/types.ts';
-import { expectAbsolutePath, expectMode, expectOneOf, rejectUnknownKeys, requireKeys } from '../shared/validate.ts';
+import {
+  expectAbsolutePath,
+  expectMode,
+  expectOneOf,
+  rejectUnknownKeys,
+  requireKeys,
+} from '../shared/validate.ts';
 import { change } from './content-changes.ts';
-import { attributeCommands, attributeDiff, declaredAttributes, ownershipArgs, type FileAttributes } from './file-attributes.ts';
+import {
+  attributeCommands,
+  attributeDiff,
+  declaredAttributes,
+  ownershipArgs,
+  type FileAttributes,
+} from './file-attributes.ts';
 import { fileProbe, parseFileFacts, planSafely } from './file-probe.ts';
 import type { FileType } from './file-probe.ts';
 import { attributesAction, removeAction } from './write-file.ts';
@@ -21,36 +33,56 @@ const KNOWN = ['path', 'state', 'mode', 'owner', 'group'] as const;
 
 /** Creates a folder or empty file, then gives it its attributes (a new file's old attributes do not matter). */
 function createAction(args: FileArgs): Action {
-  const create = args.state === 'directory' ? cmd('mkdir', '-p', '--', args.path) : cmd('touch', '--', args.path);
+  const create =
+    args.state === 'directory'
+      ? cmd('mkdir', '-p', '--', args.path)
+      : cmd('touch', '--', args.path);
   return {
     describe: `create ${args.state === 'directory' ? 'folder' : 'file'} ${args.path}`,
-    script: ['set -e', create, ...attributeCommands(quote(args.path), declaredAttributes(args))].join('\n'),
+    script: [
+      'set -e',
+      create,
+      ...attributeCommands(quote(args.path), declaredAttributes(args)),
+    ].join('\n'),
   };
 }
 
 const wantedType = (state: FileState): FileType => (state === 'directory' ? 'directory' : 'file');
-const noun = (type: FileType): string => (type === 'file' ? 'file' : type === 'directory' ? 'folder' : 'special file');
+const noun = (type: FileType): string =>
+  type === 'file' ? 'file' : type === 'directory' ? 'folder' : 'special file';
 
 function planFile(args: FileArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
   return planSafely(() => {
     const found = parseFileFacts(facts.get('file'), args.path, ctx.host);
     if (args.state === 'absent') {
       if (!found.exists) return { actions: [], changes: [], reason: `${args.path} is absent` };
-      return { actions: [removeAction(args.path)], changes: [change(noun(found.type), 'present', 'absent')] };
+      return {
+        actions: [removeAction(args.path)],
+        changes: [change(noun(found.type), 'present', 'absent')],
+      };
     }
     const type = wantedType(args.state);
     if (!found.exists) {
       if (args.state === 'file') {
-        return { actions: [], changes: [], failure: `${ctx.host}: "${args.path}" does not exist: state "file" only manages an existing file (use state: touch to create it)` };
+        return {
+          actions: [],
+          changes: [],
+          failure: `${ctx.host}: "${args.path}" does not exist: state "file" only manages an existing file (use state: touch to create it)`,
+        };
       }
       return { actions: [createAction(args)], changes: [change(noun(type), 'absent', 'present')] };
     }
     if (found.type !== type) {
-      return { actions: [], changes: [], failure: `${ctx.host}: "${args.path}" is a ${noun(found.type)}, not a ${noun(type)}: remove it first or change "state"` };
+      return {
+        actions: [],
+        changes: [],
+        failure: `${ctx.host}: "${args.path}" is a ${noun(found.type)}, not a ${noun(type)}: remove it first or change "state"`,
+      };
     }
     // touch leaves an existing file's times alone, so repeated runs stay unchanged.
     const attr = attributeDiff(found, declaredAttributes(args));
-    if (attr.changes.length === 0) return { actions: [], changes: [], reason: `${args.path} is as declared` };
+    if (attr.changes.length === 0)
+      return { actions: [], changes: [], reason: `${args.path} is as declared` };
     return { actions: [attributesAction(args.path, attr.differing)], changes: attr.changes };
   });
 }
@@ -67,9 +99,13 @@ export const fileModule: Module<FileArgs> = {
       ...ownershipArgs(raw, where),
     };
     if (raw.mode !== undefined) args.mode = expectMode(raw.mode, 'mode', where);
-    if (args.state === 'absent' && /^\/+$/.test(args.path)) throw new ValidationError('file: refusing to remove "/"', where);
+    if (args.state === 'absent' && /^\/+$/.test(args.path))
+      throw new ValidationError('file: refusing to remove "/"', where);
     if (args.state === 'absent' && (args.mode ?? args.owner ?? args.group) !== undefined) {
-      throw new ValidationError('file: "mode", "owner" and "group" do not apply to state "absent": remove them', where);
+      throw new ValidationError(
+        'file: "mode", "owner" and "group" do not apply to state "absent": remove them',
+        where,
+      );
     }
     return args;
   },

@@ -16,10 +16,12 @@ export const ETC_HOSTNAME = '/etc/hostname';
 export const SYSCONFIG_NETWORK = '/etc/sysconfig/network';
 
 // RFC 1123 labels: letters, digits and inner hyphens, at most 63 characters each.
-const VALID_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+const VALID_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 function planRunning(name: string, result: ProbeResult | undefined, ctx: PlanContext): Plan {
-  if (!result || result.code !== 0) return { actions: [], changes: [], failure: `${ctx.host}: cannot read the running host name` };
+  if (!result || result.code !== 0)
+    return { actions: [], changes: [], failure: `${ctx.host}: cannot read the running host name` };
   const running = result.stdout.trim();
   if (running === name) return { actions: [], changes: [] };
   return {
@@ -31,25 +33,48 @@ function planRunning(name: string, result: ProbeResult | undefined, ctx: PlanCon
 /** /etc/hostname holds the name on one line; a missing final newline alone is no difference. */
 function planEtcHostname(name: string, result: ProbeResult | undefined, ctx: PlanContext): Plan {
   const edit = (text: string) =>
-    text.trim() === name ? { text, changes: [] } : { text: `${name}\n`, changes: [change(ETC_HOSTNAME, text.trim(), name)] };
-  const plan = planEdit({ path: ETC_HOSTNAME, create: true, what: 'name', mode: '0644' }, result, edit, ctx);
+    text.trim() === name
+      ? { text, changes: [] }
+      : { text: `${name}\n`, changes: [change(ETC_HOSTNAME, text.trim(), name)] };
+  const plan = planEdit(
+    { path: ETC_HOSTNAME, create: true, what: 'name', mode: '0644' },
+    result,
+    edit,
+    ctx,
+  );
   // A created file says which file it is, since this task touches several.
-  return { ...plan, changes: plan.changes.map((c: Change) => (c.item === 'file' ? { ...c, item: ETC_HOSTNAME } : c)) };
+  return {
+    ...plan,
+    changes: plan.changes.map((c: Change) =>
+      c.item === 'file' ? { ...c, item: ETC_HOSTNAME } : c,
+    ),
+  };
 }
 
 function planSysconfig(name: string, result: ProbeResult | undefined, ctx: PlanContext): Plan {
   const found = parseFileFacts(result, SYSCONFIG_NETWORK, ctx.host);
   if (!found.exists) return { actions: [], changes: [] };
   const spec = { line: `HOSTNAME=${name}`, regexp: /^\s*HOSTNAME=/, state: 'present' as const };
-  const plan = planEdit({ path: SYSCONFIG_NETWORK, create: false, what: 'HOSTNAME' }, result, (text) => applyLine(text, spec), ctx);
-  return { ...plan, changes: plan.changes.map((c: Change) => ({ ...c, item: `${SYSCONFIG_NETWORK} ${c.item}` })) };
+  const plan = planEdit(
+    { path: SYSCONFIG_NETWORK, create: false, what: 'HOSTNAME' },
+    result,
+    (text) => applyLine(text, spec),
+    ctx,
+  );
+  return {
+    ...plan,
+    changes: plan.changes.map((c: Change) => ({ ...c, item: `${SYSCONFIG_NETWORK} ${c.item}` })),
+  };
 }
 
 /** Joins the plans of the three places; the first failure wins, and no actions means one combined reason. */
 function mergePlans(name: string, plans: Plan[]): Plan {
   const failure = plans.find((p) => p.failure)?.failure;
   if (failure) return { actions: [], changes: [], failure };
-  const merged: Plan = { actions: plans.flatMap((p) => p.actions), changes: plans.flatMap((p) => p.changes) };
+  const merged: Plan = {
+    actions: plans.flatMap((p) => p.actions),
+    changes: plans.flatMap((p) => p.changes),
+  };
   const diff = plans.find((p) => p.diff)?.diff;
   if (diff) merged.diff = diff;
   if (merged.actions.length === 0) merged.reason = `hostname is ${name}`;
@@ -64,7 +89,10 @@ export const hostnameModule: Module<HostnameArgs> = {
     requireKeys(raw, ['name'], 'hostname', where);
     const name = expectString(raw.name, 'name', where);
     if (!VALID_NAME.test(name)) {
-      throw new ValidationError(`"name" must be a host name of letters, digits, "-" and ".", got ${JSON.stringify(name)}`, where);
+      throw new ValidationError(
+        `"name" must be a host name of letters, digits, "-" and ".", got ${JSON.stringify(name)}`,
+        where,
+      );
     }
     return { name };
   },

@@ -1,7 +1,15 @@
 // lineinfile: one line of a text file present (replacing the last line a regexp matches) or absent.
 import { ValidationError } from '../shared/errors.ts';
 import type { Module, Where } from '../shared/types.ts';
-import { expectAbsolutePath, expectBool, expectOneOf, expectString, optionalString, rejectUnknownKeys, requireKeys } from '../shared/validate.ts';
+import {
+  expectAbsolutePath,
+  expectBool,
+  expectOneOf,
+  expectString,
+  optionalString,
+  rejectUnknownKeys,
+  requireKeys,
+} from '../shared/validate.ts';
 import { change } from './content-changes.ts';
 import { joinLines, planEdit, splitLines } from './edit-plan.ts';
 import type { EditResult } from './edit-plan.ts';
@@ -20,7 +28,12 @@ export interface LineArgs extends LineSpec {
 
 const KNOWN = ['path', 'line', 'regexp', 'state', 'create'] as const;
 
-function ensurePresent(lines: string[], newline: boolean, line: string, regexp: RegExp | undefined): EditResult {
+function ensurePresent(
+  lines: string[],
+  newline: boolean,
+  line: string,
+  regexp: RegExp | undefined,
+): EditResult {
   const text = joinLines(lines, newline);
   const matches = regexp ? lines.flatMap((l, i) => (regexp.test(l) ? [i] : [])) : [];
   const at = matches.at(-1);
@@ -28,11 +41,17 @@ function ensurePresent(lines: string[], newline: boolean, line: string, regexp: 
     if (lines[at] === line) return { text, changes: [] };
     const edited = [...lines];
     edited[at] = line;
-    return { text: joinLines(edited, newline), changes: [change(`line ${at + 1}`, lines[at], line)] };
+    return {
+      text: joinLines(edited, newline),
+      changes: [change(`line ${at + 1}`, lines[at], line)],
+    };
   }
   // Without a matching line the exact line counts as present, so a regexp that misses it stays idempotent.
   if (lines.includes(line)) return { text, changes: [] };
-  return { text: joinLines([...lines, line], true), changes: [change(`line ${lines.length + 1}`, undefined, line)] };
+  return {
+    text: joinLines([...lines, line], true),
+    changes: [change(`line ${lines.length + 1}`, undefined, line)],
+  };
 }
 
 /**
@@ -45,7 +64,13 @@ export function applyLine(text: string, spec: LineSpec): EditResult {
   const gone = (l: string): boolean => (spec.regexp ? spec.regexp.test(l) : l === spec.line);
   const changes = lines.flatMap((l, i) => (gone(l) ? [change(`line ${i + 1}`, l, undefined)] : []));
   if (changes.length === 0) return { text, changes };
-  return { text: joinLines(lines.filter((l) => !gone(l)), newline), changes };
+  return {
+    text: joinLines(
+      lines.filter((l) => !gone(l)),
+      newline,
+    ),
+    changes,
+  };
 }
 
 /**
@@ -57,7 +82,10 @@ export function expectRegExp(value: unknown, key: string, where: Where): RegExp 
   try {
     return new RegExp(source);
   } catch (error) {
-    throw new ValidationError(`"${key}" is not a valid regular expression: ${(error as Error).message}`, where);
+    throw new ValidationError(
+      `"${key}" is not a valid regular expression: ${(error as Error).message}`,
+      where,
+    );
   }
 }
 
@@ -69,14 +97,19 @@ export const lineinfileModule: Module<LineArgs> = {
     requireKeys(raw, ['path'], 'lineinfile', where);
     const args: LineArgs = {
       path: expectAbsolutePath(raw.path, 'path', where),
-      state: raw.state === undefined ? 'present' : expectOneOf(raw.state, 'state', ['present', 'absent'] as const, where),
+      state:
+        raw.state === undefined
+          ? 'present'
+          : expectOneOf(raw.state, 'state', ['present', 'absent'] as const, where),
       create: raw.create === undefined ? false : expectBool(raw.create, 'create', where),
     };
     const line = optionalString(raw.line, 'line', where);
-    if (line !== undefined && line.includes('\n')) throw new ValidationError('"line" must be one line (no newline)', where);
+    if (line !== undefined && line.includes('\n'))
+      throw new ValidationError('"line" must be one line (no newline)', where);
     if (line !== undefined) args.line = line;
     if (raw.regexp !== undefined) args.regexp = expectRegExp(raw.regexp, 'regexp', where);
-    if (args.state === 'present' && line === undefined) throw new ValidationError('lineinfile: "line" is required when state is present', where);
+    if (args.state === 'present' && line === undefined)
+      throw new ValidationError('lineinfile: "line" is required when state is present', where);
     if (args.state === 'absent' && line === undefined && !args.regexp) {
       throw new ValidationError('lineinfile: state absent needs "line" or "regexp"', where);
     }

@@ -12,15 +12,25 @@ export interface MemberAdmin<Op> {
  * The action that applies `ops` to the member at `addr`; a failure names the member and stops at the first op
  * that fails (the ops before it stay applied, as each is idempotent on the next run).
  */
-export function memberAdminAction<Op>(who: string, addr: string, summary: string, open: () => MemberAdmin<Op>, ops: Op[]): Action {
+export function memberAdminAction<Op>(
+  who: string,
+  addr: string,
+  summary: string,
+  open: () => MemberAdmin<Op>,
+  ops: Op[],
+): Action {
   return {
-    describe: `${who} (${addr}): ${summary}`, script: '',
+    describe: `${who} (${addr}): ${summary}`,
+    script: '',
     run: async () => {
       const admin = open();
       try {
         for (const op of ops) await admin.apply(addr, op);
       } catch (error) {
-        throw new ActionFailure(1, `${who} at ${addr}: ${error instanceof Error ? error.message : String(error)}`);
+        throw new ActionFailure(
+          1,
+          `${who} at ${addr}: ${error instanceof Error ? error.message : String(error)}`,
+        );
       } finally {
         admin.close();
       }

@@ -7,8 +7,23 @@ import { planAclMember, type AclOp, type MemberAclState } from '../rocketmq/acl-
 import { readAclMember, type AclAdminFactory } from '../rocketmq/acl-read.ts';
 import type { AclInfo } from '../rocketmq/remoting/auth-admin.ts';
 import { memberAdminAction } from './member-admin-action.ts';
-import type { Action, Change, Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../shared/types.ts';
-import { expectBool, expectInt, expectMap, expectString, rejectUnknownKeys } from '../shared/validate.ts';
+import type {
+  Action,
+  Change,
+  Module,
+  Plan,
+  PlanContext,
+  ProbeResult,
+  Vars,
+  Where,
+} from '../shared/types.ts';
+import {
+  expectBool,
+  expectInt,
+  expectMap,
+  expectString,
+  rejectUnknownKeys,
+} from '../shared/validate.ts';
 
 interface Member {
   broker: string;
@@ -33,7 +48,11 @@ const label = (m: Member): string => `${m.broker}-${m.id}`;
 function validateMember(raw: unknown, i: number, where: Where): Member {
   const map = expectMap(raw, `brokers[${i}]`, where);
   rejectUnknownKeys(map, ['broker', 'id', 'addr'], `rocketmq_acl brokers[${i}]`, where);
-  return { broker: expectString(map.broker, `brokers[${i}].broker`, where), id: expectInt(map.id, `brokers[${i}].id`, where), addr: expectString(map.addr, `brokers[${i}].addr`, where) };
+  return {
+    broker: expectString(map.broker, `brokers[${i}].broker`, where),
+    id: expectInt(map.id, `brokers[${i}].id`, where),
+    addr: expectString(map.addr, `brokers[${i}].addr`, where),
+  };
 }
 
 function validateAcl(raw: Vars, where: Where): RocketmqAclArgs {
@@ -41,35 +60,77 @@ function validateAcl(raw: Vars, where: Where): RocketmqAclArgs {
   const enabled = raw.enabled === undefined ? false : expectBool(raw.enabled, 'enabled', where);
   const username = expectString(raw.admin_user, 'admin_user', where);
   const { users, acls } = parseAclDeclaration(raw.users, raw.acls, username, where);
-  const password = raw.admin_secret === undefined ? '' : expectString(raw.admin_secret, 'admin_secret', where);
+  const password =
+    raw.admin_secret === undefined ? '' : expectString(raw.admin_secret, 'admin_secret', where);
   const declared = users.length > 0 || acls.length > 0;
   if (enabled && declared && password === '') {
-    throw new ValidationError('rocketmq_acl: rocketmq_acl_admin_secret is empty; set it to "{{secret_file \'/abs/path\'}}" or "{{secret_env \'NAME\'}}"', where);
+    throw new ValidationError(
+      'rocketmq_acl: rocketmq_acl_admin_secret is empty; set it to "{{secret_file \'/abs/path\'}}" or "{{secret_env \'NAME\'}}"',
+      where,
+    );
   }
   if (!Array.isArray(raw.brokers) || (enabled && declared && raw.brokers.length === 0)) {
-    throw new ValidationError('rocketmq_acl: "brokers" must be a non-empty list of { broker, id, addr }', where);
+    throw new ValidationError(
+      'rocketmq_acl: "brokers" must be a non-empty list of { broker, id, addr }',
+      where,
+    );
   }
-  return { enabled, brokers: raw.brokers.map((b, i) => validateMember(b, i, where)), admin: { username, password }, users, acls };
+  return {
+    enabled,
+    brokers: raw.brokers.map((b, i) => validateMember(b, i, where)),
+    admin: { username, password },
+    users,
+    acls,
+  };
 }
 
-const idle = (args: RocketmqAclArgs): boolean => !args.enabled || (args.users.length === 0 && args.acls.length === 0);
+const idle = (args: RocketmqAclArgs): boolean =>
+  !args.enabled || (args.users.length === 0 && args.acls.length === 0);
 
 function describeOp(op: AclOp): string {
   if (op.kind === 'create-user') return `create user ${op.user.name}`;
   if (op.kind === 'update-user') return `update user ${op.user.name}`;
   if (op.kind === 'delete-user') return `delete user ${op.name}`;
-  if (op.kind === 'update-acl') return `acl ${op.acl.subject} ${op.acl.policies.flatMap((p) => p.entries.map((e) => e.resource)).join(' ')}`;
+  if (op.kind === 'update-acl')
+    return `acl ${op.acl.subject} ${op.acl.policies.flatMap((p) => p.entries.map((e) => e.resource)).join(' ')}`;
   return `delete acl ${op.subject} ${op.resource}`;
 }
 
-function memberAction(factory: AclAdminFactory, args: RocketmqAclArgs, member: Member, ops: AclOp[]): Action {
-  return memberAdminAction(label(member), member.addr, ops.map(describeOp).join(', '), () => factory(args.admin), ops);
+function memberAction(
+  factory: AclAdminFactory,
+  args: RocketmqAclArgs,
+  member: Member,
+  ops: AclOp[],
+): Action {
+  return memberAdminAction(
+    label(member),
+    member.addr,
+    ops.map(describeOp).join(', '),
+    () => factory(args.admin),
+    ops,
+  );
 }
 
-function planFromRead(factory: AclAdminFactory, args: RocketmqAclArgs, reads: MemberRead[], ctx: PlanContext): Plan {
-  const unreadable = reads.flatMap((r) => ('error' in r ? [`${label(r.member)} at ${r.member.addr}: ${r.error}`] : []));
-  if (unreadable.length > 0 && !ctx.check) return { actions: [], changes: [], failure: `rocketmq_acl: cannot read ${unreadable.join('; ')}` };
-  const changes: Change[] = unreadable.map((u) => ({ item: 'broker unreadable', before: u, after: 'readable' }));
+function planFromRead(
+  factory: AclAdminFactory,
+  args: RocketmqAclArgs,
+  reads: MemberRead[],
+  ctx: PlanContext,
+): Plan {
+  const unreadable = reads.flatMap((r) =>
+    'error' in r ? [`${label(r.member)} at ${r.member.addr}: ${r.error}`] : [],
+  );
+  if (unreadable.length > 0 && !ctx.check)
+    return {
+      actions: [],
+      changes: [],
+      failure: `rocketmq_acl: cannot read ${unreadable.join('; ')}`,
+    };
+  const changes: Change[] = unreadable.map((u) => ({
+    item: 'broker unreadable',
+    before: u,
+    after: 'readable',
+  }));
   const actions: Action[] = [];
   const undeclared = new Set<string>();
   for (const r of reads) {
@@ -79,8 +140,13 @@ function planFromRead(factory: AclAdminFactory, args: RocketmqAclArgs, reads: Me
     r.state.undeclared.forEach((u) => undeclared.add(u));
     if (plan.ops.length > 0) actions.push(memberAction(factory, args, r.member, plan.ops));
   }
-  const note = undeclared.size > 0 ? `; undeclared users (left alone): ${[...undeclared].join(', ')}` : '';
-  return { actions, changes, reason: `${args.users.length} users and ${args.acls.length} ACL subjects as declared on ${args.brokers.length} broker members${note}` };
+  const note =
+    undeclared.size > 0 ? `; undeclared users (left alone): ${[...undeclared].join(', ')}` : '';
+  return {
+    actions,
+    changes,
+    reason: `${args.users.length} users and ${args.acls.length} ACL subjects as declared on ${args.brokers.length} broker members${note}`,
+  };
 }
 
 /** The probe's text: the arguments with every secret masked (it names the question; it is never sent anywhere). */
@@ -97,28 +163,55 @@ export function rocketmqAclModule(factory: AclAdminFactory): Module<RocketmqAclA
   return {
     name: 'rocketmq_acl',
     validate: (raw, where) => validateAcl(raw, where),
-    probes: (args) => idle(args) ? [] : [{
-      id: PROBE, script: probeScript(args),
-      read: async (): Promise<ProbeResult> => {
-        const subjects = args.acls.map((a) => a.subject);
-        const reads = await Promise.all(args.brokers.map(async (member): Promise<MemberRead> => {
-          const admin = factory(args.admin);
-          try {
-            return { member, state: await readAclMember(admin, member.addr, args.users, subjects, [args.admin.username]) };
-          } catch (error) {
-            return { member, error: error instanceof Error ? error.message : String(error) };
-          } finally {
-            admin.close();
-          }
-        }));
-        return { stdout: JSON.stringify(reads), code: 0 };
-      },
-    }],
+    probes: (args) =>
+      idle(args)
+        ? []
+        : [
+            {
+              id: PROBE,
+              script: probeScript(args),
+              read: async (): Promise<ProbeResult> => {
+                const subjects = args.acls.map((a) => a.subject);
+                const reads = await Promise.all(
+                  args.brokers.map(async (member): Promise<MemberRead> => {
+                    const admin = factory(args.admin);
+                    try {
+                      return {
+                        member,
+                        state: await readAclMember(admin, member.addr, args.users, subjects, [
+                          args.admin.username,
+                        ]),
+                      };
+                    } catch (error) {
+                      return {
+                        member,
+                        error: error instanceof Error ? error.message : String(error),
+                      };
+                    } finally {
+                      admin.close();
+                    }
+                  }),
+                );
+                return { stdout: JSON.stringify(reads), code: 0 };
+              },
+            },
+          ],
     plan: (args, facts, ctx) => {
-      if (!args.enabled) return { actions: [], changes: [], reason: 'ACL 2.0 is off (rocketmq_acl_enabled)' };
-      if (idle(args)) return { actions: [], changes: [], reason: 'no users or ACLs declared (rocketmq_users, rocketmq_acls)' };
+      if (!args.enabled)
+        return { actions: [], changes: [], reason: 'ACL 2.0 is off (rocketmq_acl_enabled)' };
+      if (idle(args))
+        return {
+          actions: [],
+          changes: [],
+          reason: 'no users or ACLs declared (rocketmq_users, rocketmq_acls)',
+        };
       const fact = facts.get(PROBE);
-      if (!fact || fact.code !== 0) return { actions: [], changes: [], failure: `rocketmq_acl: cannot read the brokers: ${fact?.stdout ?? 'no answer'}` };
+      if (!fact || fact.code !== 0)
+        return {
+          actions: [],
+          changes: [],
+          failure: `rocketmq_acl: cannot read the brokers: ${fact?.stdout ?? 'no answer'}`,
+        };
       return planFromRead(factory, args, JSON.parse(fact.stdout) as MemberRead[], ctx);
     },
   };

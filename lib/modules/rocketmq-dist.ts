@@ -1,6 +1,11 @@
 // The rocketmq_dist module: resolves a RocketMQ distribution on the controller once, then puts it into dest on each host once per sha256.
 import { ValidationError } from '../shared/errors.ts';
-import { cachedDistribution, fetchesFor, parseSource, resolveDistribution } from '../rocketmq/distribution.ts';
+import {
+  cachedDistribution,
+  fetchesFor,
+  parseSource,
+  resolveDistribution,
+} from '../rocketmq/distribution.ts';
 import { quote } from '../shared/shell.ts';
 import type { Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
 import { expectString, rejectUnknownKeys } from '../shared/validate.ts';
@@ -33,7 +38,10 @@ function validateDist(raw: Vars, where: Where): RocketmqDistArgs {
   }
   const dest = expectString(raw.dest, 'dest', where);
   if (!dest.startsWith('/') || /^\/+$/.test(dest) || dest.includes('\n')) {
-    throw new ValidationError(`rocketmq_dist: "dest" must be an absolute folder other than /, got ${JSON.stringify(dest)}`, where);
+    throw new ValidationError(
+      `rocketmq_dist: "dest" must be an absolute folder other than /, got ${JSON.stringify(dest)}`,
+      where,
+    );
   }
   const args: RocketmqDistArgs = { source, dest: dest.replace(/\/+$/, ''), where };
   const { owner } = ownershipArgs(raw, where);
@@ -42,9 +50,14 @@ function validateDist(raw: Vars, where: Where): RocketmqDistArgs {
 }
 
 /** Builds (or finds in the cache) the archive on the controller; the runner calls this once per distinct arguments. */
-async function prepareDist(args: RocketmqDistArgs, ctx?: { check: boolean }): Promise<RocketmqDistArgs> {
+async function prepareDist(
+  args: RocketmqDistArgs,
+  ctx?: { check: boolean },
+): Promise<RocketmqDistArgs> {
   try {
-    const dist = ctx?.check ? await cachedDistribution(args.source) : await resolveDistribution(args.source);
+    const dist = ctx?.check
+      ? await cachedDistribution(args.source)
+      : await resolveDistribution(args.source);
     if (dist === undefined) return { ...args, wouldFetch: await fetchesFor(args.source) };
     return { ...args, tarball: dist.tarball, sha256: dist.sha256, version: dist.version };
   } catch (error) {
@@ -67,33 +80,68 @@ export function distExtractScript(dest: string, sha256: string, owner?: string):
     // Two renames: dest is missing only between them, never partly written.
     '{ [ ! -e "$dest" ] || mv -T "$dest" "$old"; } && mv -T "$tmp" "$dest" || exit 1',
     'echo "extracted into $dest"',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** --check before the archive is in the controller's cache: the install is reported, nothing was fetched. */
 function uncachedPlan(args: RocketmqDistArgs, recorded: string, fetches: string[]): Plan {
-  const fetch = fetches.length === 0 ? 'build it from the local zip' : `fetch ${fetches.join(', ')}`;
+  const fetch =
+    fetches.length === 0 ? 'build it from the local zip' : `fetch ${fetches.join(', ')}`;
   const after = `archive from ${args.source} (not in the controller's cache: the run will ${fetch})`;
-  return { actions: [], changes: [{ item: args.dest, before: recorded ? `archive ${recorded.slice(0, 12)}` : 'absent', after }] };
+  return {
+    actions: [],
+    changes: [
+      { item: args.dest, before: recorded ? `archive ${recorded.slice(0, 12)}` : 'absent', after },
+    ],
+  };
 }
 
 function planDist(args: RocketmqDistArgs, facts: ReadonlyMap<string, ProbeResult>): Plan {
   const { sha256, tarball } = args;
   if (args.wouldFetch !== undefined) {
     const found = facts.get(distProbeId(args));
-    return uncachedPlan(args, found?.code === 0 ? (found.stdout.trim().split(/\s+/)[0] ?? '') : '', args.wouldFetch);
+    return uncachedPlan(
+      args,
+      found?.code === 0 ? (found.stdout.trim().split(/\s+/)[0] ?? '') : '',
+      args.wouldFetch,
+    );
   }
   if (sha256 === undefined || tarball === undefined) {
-    return { actions: [], changes: [], failure: `rocketmq_dist: "${args.source}" was not resolved on the controller (prepare() was not run)` };
+    return {
+      actions: [],
+      changes: [],
+      failure: `rocketmq_dist: "${args.source}" was not resolved on the controller (prepare() was not run)`,
+    };
   }
   const found = facts.get(distProbeId(args));
-  if (!found || found.code !== 0) return { actions: [], changes: [], failure: `rocketmq_dist: cannot read ${args.dest}/${DIST_MARKER} (probe exit code ${found?.code ?? 'missing'})` };
+  if (!found || found.code !== 0)
+    return {
+      actions: [],
+      changes: [],
+      failure: `rocketmq_dist: cannot read ${args.dest}/${DIST_MARKER} (probe exit code ${found?.code ?? 'missing'})`,
+    };
   const recorded = found.stdout.trim().split(/\s+/)[0] ?? '';
   const label = `RocketMQ ${args.version ?? ''} (${args.source}, sha256 ${sha256.slice(0, 12)})`;
-  if (recorded === sha256) return { actions: [], changes: [], reason: `${args.dest} already holds ${label}` };
+  if (recorded === sha256)
+    return { actions: [], changes: [], reason: `${args.dest} already holds ${label}` };
   return {
-    actions: [{ describe: `install ${label} into ${args.dest}`, script: distExtractScript(args.dest, sha256, args.owner), stdinFile: tarball, timeoutMs: 600_000 }],
-    changes: [{ item: args.dest, before: recorded ? `archive ${recorded.slice(0, 12)}` : 'absent', after: `archive ${sha256.slice(0, 12)}` }],
+    actions: [
+      {
+        describe: `install ${label} into ${args.dest}`,
+        script: distExtractScript(args.dest, sha256, args.owner),
+        stdinFile: tarball,
+        timeoutMs: 600_000,
+      },
+    ],
+    changes: [
+      {
+        item: args.dest,
+        before: recorded ? `archive ${recorded.slice(0, 12)}` : 'absent',
+        after: `archive ${sha256.slice(0, 12)}`,
+      },
+    ],
   };
 }
 
@@ -104,7 +152,12 @@ function planDist(args: RocketmqDistArgs, facts: ReadonlyMap<string, ProbeResult
 export const rocketmqDistModule: Module<RocketmqDistArgs> = {
   name: 'rocketmq_dist',
   validate: (raw, where) => validateDist(raw, where),
-  probes: (args) => [{ id: distProbeId(args), script: `cat ${quote(`${args.dest}/${DIST_MARKER}`)} 2>/dev/null; exit 0` }],
+  probes: (args) => [
+    {
+      id: distProbeId(args),
+      script: `cat ${quote(`${args.dest}/${DIST_MARKER}`)} 2>/dev/null; exit 0`,
+    },
+  ],
   plan: (args, facts) => planDist(args, facts),
   prepare: prepareDist,
 };

@@ -15,7 +15,14 @@ import {
 import { type DrainAdmin, type DrainTarget, readDrain, readGone } from '../rocketmq/drain-read.ts';
 import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
 import type { Action, Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
-import { expectBool, expectInt, expectOneOf, expectString, expectStringList, rejectUnknownKeys } from '../shared/validate.ts';
+import {
+  expectBool,
+  expectInt,
+  expectOneOf,
+  expectString,
+  expectStringList,
+  rejectUnknownKeys,
+} from '../shared/validate.ts';
 
 export interface RocketmqDrainArgs extends DrainTarget {
   state: 'drained' | 'gone';
@@ -32,7 +39,10 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
-const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
 
 const KNOWN = [
   'state',
@@ -53,7 +63,10 @@ function validateDrain(raw: Vars, where: Where): RocketmqDrainArgs {
   const state = expectOneOf(raw.state ?? 'drained', 'state', ['drained', 'gone'], where);
   const args: RocketmqDrainArgs = {
     state,
-    namesrvs: expectString(raw.namesrv, 'namesrv', where).split(';').map((a) => a.trim()).filter(Boolean),
+    namesrvs: expectString(raw.namesrv, 'namesrv', where)
+      .split(';')
+      .map((a) => a.trim())
+      .filter(Boolean),
     cluster: expectString(raw.cluster, 'cluster', where),
     broker: expectString(raw.broker, 'broker', where),
     addr: expectString(raw.addr, 'addr', where),
@@ -61,18 +74,24 @@ function validateDrain(raw: Vars, where: Where): RocketmqDrainArgs {
     timeout: raw.timeout === undefined ? 600 : expectInt(raw.timeout, 'timeout', where, 0, 86_400),
     poll: raw.poll === undefined ? 5 : expectInt(raw.poll, 'poll', where, 1, 600),
   };
-  if (args.namesrvs.length === 0) throw new ValidationError('rocketmq_drain: "namesrv" lists no name server', where);
+  if (args.namesrvs.length === 0)
+    throw new ValidationError('rocketmq_drain: "namesrv" lists no name server', where);
   if (raw.acl_enabled !== undefined && expectBool(raw.acl_enabled, 'acl_enabled', where)) {
-    const password = raw.admin_secret === undefined ? '' : expectString(raw.admin_secret, 'admin_secret', where);
+    const password =
+      raw.admin_secret === undefined ? '' : expectString(raw.admin_secret, 'admin_secret', where);
     if (password === '') {
-      throw new ValidationError('rocketmq_drain: ACL is on but rocketmq_acl_admin_secret is empty', where);
+      throw new ValidationError(
+        'rocketmq_drain: ACL is on but rocketmq_acl_admin_secret is empty',
+        where,
+      );
     }
     args.auth = { username: expectString(raw.admin_user, 'admin_user', where), password };
   }
   return args;
 }
 
-const probeId = (args: RocketmqDrainArgs): string => `rocketmq_drain:${args.state}:${args.broker}:${args.addr}`;
+const probeId = (args: RocketmqDrainArgs): string =>
+  `rocketmq_drain:${args.state}:${args.broker}:${args.addr}`;
 
 /** Opens an admin, runs `body` with it, closes it. */
 async function withAdmin<T>(
@@ -88,14 +107,20 @@ async function withAdmin<T>(
   }
 }
 
-const refuse = (line: string): ActionFailure => new ActionFailure(REFUSED_STATUS, `refused: ${line}`);
+const refuse = (line: string): ActionFailure =>
+  new ActionFailure(REFUSED_STATUS, `refused: ${line}`);
 
-function readOnlyAction(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, permission: number): Action {
+function readOnlyAction(
+  open: (auth?: Credentials) => DrainAdmin,
+  args: RocketmqDrainArgs,
+  permission: number,
+): Action {
   const value = String(permission & ~PERM_WRITE);
   return {
     describe: `${args.broker} (${args.addr}): brokerPermission ${value} (read-only)`,
     script: '',
-    run: () => withAdmin(open, args, (admin) => admin.setBrokerConfig(args.addr, 'brokerPermission', value)),
+    run: () =>
+      withAdmin(open, args, (admin) => admin.setBrokerConfig(args.addr, 'brokerPermission', value)),
   };
 }
 
@@ -103,14 +128,22 @@ function readOnlyAction(open: (auth?: Credentials) => DrainAdmin, args: Rocketmq
  * Calls `check` every `pollS` seconds until it says done; it throws to give up. `elapsed()` is the seconds since
  * the wait began, read when the check asks (after its read, so a slow read counts against the timeout).
  */
-async function pollUntil(clock: Clock, pollS: number, check: (elapsed: () => number) => Promise<boolean>): Promise<void> {
+async function pollUntil(
+  clock: Clock,
+  pollS: number,
+  check: (elapsed: () => number) => Promise<boolean>,
+): Promise<void> {
   const begin = clock.now();
   const elapsed = (): number => (clock.now() - begin) / 1000;
   while (!(await check(elapsed))) await clock.sleep(pollS * 1000);
 }
 
 /** Looks every `poll` s until drained, or refuses once `timeout` s have passed since the wait began. */
-function waitDrainedAction(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, clock: Clock): Action {
+function waitDrainedAction(
+  open: (auth?: Credentials) => DrainAdmin,
+  args: RocketmqDrainArgs,
+  clock: Clock,
+): Action {
   return {
     describe: `wait until every consumer group has consumed what ${args.broker} holds (up to ${args.timeout} s)`,
     script: '',
@@ -118,15 +151,25 @@ function waitDrainedAction(open: (auth?: Credentials) => DrainAdmin, args: Rocke
     run: () =>
       withAdmin(open, args, (admin) =>
         pollUntil(clock, args.poll, async (elapsed) => {
-          const verdict = drainVerdict(await readDrain(admin, args), args.broker, elapsed(), args.timeout);
+          const verdict = drainVerdict(
+            await readDrain(admin, args),
+            args.broker,
+            elapsed(),
+            args.timeout,
+          );
           if (verdict.kind === 'refuse') throw refuse(verdict.line);
           return verdict.kind === 'drained';
-        })),
+        }),
+      ),
   };
 }
 
 /** Looks every `poll` s until no name server lists the broker, or fails once `timeout` s have passed. */
-function waitGoneAction(open: (auth?: Credentials) => DrainAdmin, args: RocketmqDrainArgs, clock: Clock): Action {
+function waitGoneAction(
+  open: (auth?: Credentials) => DrainAdmin,
+  args: RocketmqDrainArgs,
+  clock: Clock,
+): Action {
   return {
     describe: `wait until ${args.broker} ${args.addr} is on no name server (up to ${args.timeout} s)`,
     script: '',
@@ -138,8 +181,12 @@ function waitGoneAction(open: (auth?: Credentials) => DrainAdmin, args: Rocketmq
           if (gone.listed.length === 0 && gone.namesrvErrors.length === 0) return true;
           if (elapsed() < args.timeout) return false;
           const still = [...gone.listed, ...gone.namesrvErrors].join('; ');
-          throw new ActionFailure(1, `${args.broker} ${args.addr} is still listed after ${args.timeout} s: ${still}`);
-        })),
+          throw new ActionFailure(
+            1,
+            `${args.broker} ${args.addr} is still listed after ${args.timeout} s: ${still}`,
+          );
+        }),
+      ),
   };
 }
 
@@ -152,14 +199,23 @@ function planDrained(
   const plan = planDrain(facts, args.broker, args.timeout);
   if (plan.refusal !== undefined) {
     return {
-      actions: [{ describe: `refuse: ${plan.refusal}`, script: '', run: () => Promise.reject(refuse(plan.refusal!)) }],
+      actions: [
+        {
+          describe: `refuse: ${plan.refusal}`,
+          script: '',
+          run: () => Promise.reject(refuse(plan.refusal!)),
+        },
+      ],
       changes: [{ item: `${args.broker} drain`, before: plan.refusal, after: 'drained' }],
     };
   }
-  if (plan.steps.length === 0) return { actions: [], changes: [], reason: plan.reason ?? 'drained' };
-  const actions = plan.steps.map((
-    s,
-  ) => (s === 'read-only' ? readOnlyAction(open, args, facts.permission!) : waitDrainedAction(open, args, clock)));
+  if (plan.steps.length === 0)
+    return { actions: [], changes: [], reason: plan.reason ?? 'drained' };
+  const actions = plan.steps.map((s) =>
+    s === 'read-only'
+      ? readOnlyAction(open, args, facts.permission!)
+      : waitDrainedAction(open, args, clock),
+  );
   return { actions, changes: plan.changes };
 }
 
@@ -196,19 +252,20 @@ export function rocketmqDrainModule(
   return {
     name: 'rocketmq_drain',
     validate: (raw, where) => validateDrain(raw, where),
-    probes: (args) => [{
-      id: probeId(args),
-      script: probeId(args),
-      read: async (): Promise<ProbeResult> => {
-        const facts = await withAdmin<DrainFacts | GoneFacts>(
-          open,
-          args,
-          (admin) =>
-            args.state === 'gone' ? readGone(admin, args.namesrvs, args.broker, args.addr) : readDrain(admin, args),
-        );
-        return { stdout: JSON.stringify(facts), code: 0 };
+    probes: (args) => [
+      {
+        id: probeId(args),
+        script: probeId(args),
+        read: async (): Promise<ProbeResult> => {
+          const facts = await withAdmin<DrainFacts | GoneFacts>(open, args, (admin) =>
+            args.state === 'gone'
+              ? readGone(admin, args.namesrvs, args.broker, args.addr)
+              : readDrain(admin, args),
+          );
+          return { stdout: JSON.stringify(facts), code: 0 };
+        },
       },
-    }],
+    ],
     plan: (args, facts) => {
       const found = facts.get(probeId(args));
       if (!found || found.code !== 0) {

@@ -1,7 +1,11 @@
 // rocketmq_verify's cheap read, asked from the controller over RocketMQ's remoting protocol (no JVM, no message):
 // every declared broker registered as declared on EVERY name server, each declared slave in sync with its master.
 import type { ClusterBroker } from '../rocketmq/cluster-list.ts';
-import { getBrokerHaStatus, getBrokerRuntimeInfo, getClusterInfo } from '../rocketmq/remoting/admin.ts';
+import {
+  getBrokerHaStatus,
+  getBrokerRuntimeInfo,
+  getClusterInfo,
+} from '../rocketmq/remoting/admin.ts';
 import type { ClusterInfo, HaRuntimeInfo } from '../rocketmq/remoting/bodies.ts';
 import { splitNamesrvs } from '../rocketmq/remoting/broker-health.ts';
 import { aclHook, type Credentials } from '../rocketmq/remoting/acl-sign.ts';
@@ -54,7 +58,8 @@ export function clusterRows(info: ClusterInfo): ClusterBroker[] {
   return rows;
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const message = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
 
 /** Declared slaves by their master's declared address: the groups whose replication the read checks. */
 function groupsWithSlaves(target: ReadTarget): Map<string, Map<number, string>> {
@@ -75,7 +80,9 @@ async function syncProblems(reader: VerifyReader, target: ReadTarget): Promise<s
     const master = members.get(0)!;
     try {
       const lagging = laggingSlaves(members, await reader.haStatus(master));
-      problems.push(...lagging.map((s) => `${broker}'s slave ${s} is not in sync with its master ${master}`));
+      problems.push(
+        ...lagging.map((s) => `${broker}'s slave ${s} is not in sync with its master ${master}`),
+      );
     } catch (error) {
       problems.push(`${broker}'s master ${master} does not report its HA state: ${message(error)}`);
     }
@@ -100,7 +107,7 @@ export async function readOnce(
       problems.push(`name server ${ns} does not answer: ${message(error)}`);
     }
   }
-  if (problems.length === 0) problems.push(...await syncProblems(reader, target));
+  if (problems.length === 0) problems.push(...(await syncProblems(reader, target)));
   const rows = first ?? [];
   for (const row of rows.filter((r) => r.cluster === target.cluster)) {
     row.version = await reader.version(row.addr).catch(() => '');

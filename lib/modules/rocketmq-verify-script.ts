@@ -29,14 +29,19 @@ export const SECTION = '=== rmqd-verify';
 /** One shell script: clusterList, then a message round trip with a new consumer group (never run in check mode). */
 export function verifyScript(args: VerifyScriptArgs, checkerSource: string): string {
   // "$tmp" stays a shell expansion; every other word is quoted. JVM options must come before -cp and the main class.
-  const java = (jvm: string[], main: string): string => `"$java" ${cmd(...args.javaOpts, ...jvm)} -Duser.home="$tmp" ${main}`;
+  const java = (jvm: string[], main: string): string =>
+    `"$java" ${cmd(...args.javaOpts, ...jvm)} -Duser.home="$tmp" ${main}`;
   const classpath = `${args.home}/lib/*`;
   const toolsYml = args.aclHome === undefined ? undefined : `${args.aclHome}/conf/tools.yml`;
   const lines = [
     'java=${JAVA_HOME:+$JAVA_HOME/bin/}java',
     'tmp=$(mktemp -d) || exit 1; trap \'rm -rf "$tmp"\' EXIT',
     // Without it mqadmin would ask unsigned and list every broker as not ACTIVATED: say what is missing instead.
-    ...(toolsYml === undefined ? [] : [`[ -r ${quote(toolsYml)} ] || { echo ${quote(`cannot read ${toolsYml} (the admin's credentials, written by the rocketmq-admin-credentials role)`)}; exit 0; }`]),
+    ...(toolsYml === undefined
+      ? []
+      : [
+          `[ -r ${quote(toolsYml)} ] || { echo ${quote(`cannot read ${toolsYml} (the admin's credentials, written by the rocketmq-admin-credentials role)`)}; exit 0; }`,
+        ]),
     // Ask again until every expected address is listed or `wait` seconds passed; the TS side judges the last listing.
     `deadline=$(( $(date +%s) + ${Number(args.wait)} ))`,
     'while :; do',
@@ -56,10 +61,28 @@ export function verifyScript(args: VerifyScriptArgs, checkerSource: string): str
       'RMQD_MESSAGECHECK_EOF',
       `echo ${quote(`${SECTION} messages`)}`,
       // Compiled once per source and install (java-helper.ts); a source that does not compile prints javac's text here.
-      ...javaHelperPrepare({ java: '"$java"', home: args.home, source: '"$tmp/MessageCheck.java"' }),
-      `[ -z "$rmqd_jmain" ] || ${java(['-Drmq.logback.configurationFile=rmq.client.logback.xml'], `${JAVA_HELPER_MAIN} ${cmd(
-        'roundtrip', '--namesrv', args.namesrv, '--topic', args.topic, '--cluster', args.cluster, '--count', args.messages, '--timeout', 60, ...acl,
-      )}`)} 2>&1 | grep '^{'`,
+      ...javaHelperPrepare({
+        java: '"$java"',
+        home: args.home,
+        source: '"$tmp/MessageCheck.java"',
+      }),
+      `[ -z "$rmqd_jmain" ] || ${java(
+        ['-Drmq.logback.configurationFile=rmq.client.logback.xml'],
+        `${JAVA_HELPER_MAIN} ${cmd(
+          'roundtrip',
+          '--namesrv',
+          args.namesrv,
+          '--topic',
+          args.topic,
+          '--cluster',
+          args.cluster,
+          '--count',
+          args.messages,
+          '--timeout',
+          60,
+          ...acl,
+        )}`,
+      )} 2>&1 | grep '^{'`,
     );
   }
   lines.push('exit 0');

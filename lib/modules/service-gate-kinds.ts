@@ -48,8 +48,14 @@ export function parseGateMap(raw: Vars, key: string, where: Where): GateSpec {
   const named = Object.keys(raw).filter((k) => kinds.has(k));
   if (named.length !== 1) {
     const known = [...kinds.keys()].sort().join(', ') || 'none registered';
-    const got = named.length === 0 ? `keys ${Object.keys(raw).join(', ') || '(none)'}` : `kinds ${named.join(', ')}`;
-    throw new ValidationError(`service: "${key}" as a map must name exactly one gate kind (${known}); got ${got}`, where);
+    const got =
+      named.length === 0
+        ? `keys ${Object.keys(raw).join(', ') || '(none)'}`
+        : `kinds ${named.join(', ')}`;
+    throw new ValidationError(
+      `service: "${key}" as a map must name exactly one gate kind (${known}); got ${got}`,
+      where,
+    );
   }
   return kinds.get(named[0]!)!(raw, key, where);
 }

@@ -48,11 +48,20 @@ const HEALTH_POLL_SECONDS = 2;
  */
 export function validateGates(raw: Vars, state: string, where: Where): ServiceGates {
   const gates: ServiceGates = {
-    restart: raw.restart === undefined ? 'on_config_change' : expectOneOf(raw.restart, 'restart', ['on_config_change', 'never'], where),
-    healthTimeout: raw.health_timeout === undefined ? 120 : expectInt(raw.health_timeout, 'health_timeout', where, 1, 3600),
+    restart:
+      raw.restart === undefined
+        ? 'on_config_change'
+        : expectOneOf(raw.restart, 'restart', ['on_config_change', 'never'], where),
+    healthTimeout:
+      raw.health_timeout === undefined
+        ? 120
+        : expectInt(raw.health_timeout, 'health_timeout', where, 1, 3600),
   };
   if (gates.restart === 'never' && state === 'restarted') {
-    throw new ValidationError('service: "state: restarted" contradicts "restart: never": drop one of them', where);
+    throw new ValidationError(
+      'service: "state: restarted" contradicts "restart: never": drop one of them',
+      where,
+    );
   }
   const guard = gateCommand(raw.guard, 'guard', where);
   const health = gateCommand(raw.health, 'health', where);
@@ -60,7 +69,10 @@ export function validateGates(raw: Vars, state: string, where: Where): ServiceGa
   if (health !== undefined) gates.health = health;
   const before = gateCommand(raw.before_start, 'before_start', where);
   if (before !== undefined && typeof before !== 'string') {
-    throw new ValidationError('service: "before_start" runs on the host: its kind must make a host script', where);
+    throw new ValidationError(
+      'service: "before_start" runs on the host: its kind must make a host script',
+      where,
+    );
   }
   if (before) gates.beforeStart = before;
   return gates;
@@ -100,7 +112,9 @@ export function guardAction(name: string, guard: Gate): Action {
   const describe = `check the guard of ${name}`;
   if (typeof guard !== 'string') {
     return {
-      describe, script: '', changes: false,
+      describe,
+      script: '',
+      changes: false,
       run: async () => {
         const verdict = await guard.check();
         if (!verdict.ok) throw new ActionFailure(REFUSED_STATUS, `refused: ${verdict.line}`);
@@ -122,7 +136,8 @@ export function guardAction(name: string, guard: Gate): Action {
  */
 export function healthAction(name: string, health: Gate, timeout: number): Action {
   const describe = `wait until ${name} is healthy`;
-  if (typeof health !== 'string') return { describe, script: '', changes: false, run: () => pollHealth(name, health, timeout) };
+  if (typeof health !== 'string')
+    return { describe, script: '', changes: false, run: () => pollHealth(name, health, timeout) };
   const script = [
     RUN_FN,
     'begin=$(date +%s)',
@@ -146,7 +161,10 @@ async function pollHealth(name: string, gate: ControllerGate, timeout: number): 
     if (verdict.ok) return;
     if (Date.now() >= deadline) {
       const why = gate.explain ? await gate.explain() : '';
-      throw new ActionFailure(1, `${name} is not healthy after ${timeout} s: ${verdict.line}${why ? `; ${why}` : ''}`);
+      throw new ActionFailure(
+        1,
+        `${name} is not healthy after ${timeout} s: ${verdict.line}${why ? `; ${why}` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, HEALTH_POLL_SECONDS * 1000));
   }
@@ -156,8 +174,17 @@ async function pollHealth(name: string, gate: ControllerGate, timeout: number): 
  * Puts the guard before a stop/restart of a running process and the health poll after a start/restart.
  * @param kind what the process needs; `start` means it was not running, so no guard is asked
  */
-export function gateActions(name: string, gates: ServiceGates, kind: 'start' | 'stop' | 'restart', actions: Action[]): Action[] {
-  const before = gates.guard !== undefined && kind !== 'start' ? [guardAction(name, gates.guard)] : [];
-  const after = gates.health !== undefined && kind !== 'stop' ? [healthAction(name, gates.health, gates.healthTimeout)] : [];
+export function gateActions(
+  name: string,
+  gates: ServiceGates,
+  kind: 'start' | 'stop' | 'restart',
+  actions: Action[],
+): Action[] {
+  const before =
+    gates.guard !== undefined && kind !== 'start' ? [guardAction(name, gates.guard)] : [];
+  const after =
+    gates.health !== undefined && kind !== 'stop'
+      ? [healthAction(name, gates.health, gates.healthTimeout)]
+      : [];
   return [...before, ...actions, ...after];
 }

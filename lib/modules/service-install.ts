@@ -35,7 +35,10 @@ export function validateInstall(raw: Vars, where: Where): string | undefined {
   const value = optionalString(raw.install, 'install', where);
   if (value === undefined || value.trim() === '') return undefined;
   if (!value.startsWith('/') || /^\/+$/.test(value) || /[\n\r\0]/.test(value)) {
-    throw new ValidationError(`service: "install" must be an absolute folder other than / on one line, got ${JSON.stringify(value)}`, where);
+    throw new ValidationError(
+      `service: "install" must be an absolute folder other than / on one line, got ${JSON.stringify(value)}`,
+      where,
+    );
   }
   return value.replace(/\/+$/, '');
 }
@@ -66,7 +69,11 @@ export function installRecordScript(install: string | undefined, recordFile: str
  * @param stateFile the record file, as a shell word
  * @param pidVar the shell variable holding the running PID ('' when not running), e.g. 'pid'
  */
-export function installProbeScript(install: string | undefined, stateFile: string, pidVar: string): string {
+export function installProbeScript(
+  install: string | undefined,
+  stateFile: string,
+  pidVar: string,
+): string {
   if (install === undefined) return '';
   return [
     `rmqd_ip=${quote(install)}; rmqd_ipid=$${pidVar}`,
@@ -108,7 +115,8 @@ export function parseInstallFacts(fields: ReadonlyMap<string, string>): InstallF
 
 /** Why a running process does not run the declared install, or undefined when it does. */
 function staleReason(install: string, facts: InstallFacts): string | undefined {
-  const held = facts.deleted > 0 ? `, ${facts.deleted} of its files deleted under the running process` : '';
+  const held =
+    facts.deleted > 0 ? `, ${facts.deleted} of its files deleted under the running process` : '';
   if (facts.recordedPath === '') {
     if (!facts.inCommand) return 'an install not recorded at start and not on its command line';
     return held ? `${install} (replaced since the start${held})` : undefined;
@@ -125,7 +133,11 @@ function staleReason(install: string, facts: InstallFacts): string | undefined {
  * @example staleInstall('/opt/rocketmq/5.5.0', { recordedPath: '/opt/rocketmq/5.4.0', … })
  *   // => [{ item: 'running an old install', before: '/opt/rocketmq/5.4.0', after: '/opt/rocketmq/5.5.0' }]
  */
-export function staleInstall(install: string | undefined, facts: InstallFacts | undefined, running: boolean): Change[] {
+export function staleInstall(
+  install: string | undefined,
+  facts: InstallFacts | undefined,
+  running: boolean,
+): Change[] {
   if (install === undefined || facts === undefined || !running) return [];
   const before = staleReason(install, facts);
   return before === undefined ? [] : [{ item: 'running an old install', before, after: install }];

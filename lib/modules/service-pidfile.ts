@@ -68,7 +68,10 @@ export function beforeStartScript(args: ServiceArgs): string {
 
 export function recordSumsScript(configFiles: readonly string[]): string {
   return configFiles
-    .map((path) => `rmqd_p=${quote(path)}; rmqd_n=$( { sha256sum < "$rmqd_p"; } 2>/dev/null | cut -c1-64); printf 'sum %s %s\\n' "\${rmqd_n:-missing}" "$rmqd_p"`)
+    .map(
+      (path) =>
+        `rmqd_p=${quote(path)}; rmqd_n=$( { sha256sum < "$rmqd_p"; } 2>/dev/null | cut -c1-64); printf 'sum %s %s\\n' "\${rmqd_n:-missing}" "$rmqd_p"`,
+    )
     .join('\n');
 }
 
@@ -80,7 +83,9 @@ export function pidfileProbeScript(args: ServiceArgs): string {
     'echo "running=$running"; echo "pid=$pid"; echo "why=$why"',
     configSumsScript(args.configFiles, stateFileOf(args.pidfile)),
     installProbeScript(args.install, quote(stateFileOf(args.pidfile)), 'pid'),
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** The words after `env`: KEY=value pairs then the command. */
@@ -105,12 +110,18 @@ const LAUNCHER = [
 function launchScript(args: ServiceArgs): string {
   const user = args.user ?? '';
   return [
-    user ? `id -u ${quote(user)} >/dev/null 2>&1 || { echo ${quote(`Cannot start ${args.name}: user ${user} does not exist on this host: create it first`)} >&2; exit 1; }` : '',
+    user
+      ? `id -u ${quote(user)} >/dev/null 2>&1 || { echo ${quote(`Cannot start ${args.name}: user ${user} does not exist on this host: create it first`)} >&2; exit 1; }`
+      : '',
     user ? `touch "$log" && chown ${quote(user)} "$log" || exit 1` : '',
-    args.cwd ? `cd ${quote(args.cwd)} || { echo ${quote(`Cannot start ${args.name}: cwd ${args.cwd} is missing`)} >&2; exit 1; }` : '',
+    args.cwd
+      ? `cd ${quote(args.cwd)} || { echo ${quote(`Cannot start ${args.name}: cwd ${args.cwd} is missing`)} >&2; exit 1; }`
+      : '',
     'command -v setsid >/dev/null 2>&1 || { echo "Cannot start: setsid is missing on this host (install util-linux)" >&2; exit 1; }',
     `setsid sh -c ${quote(LAUNCHER)} rmqd-launch "$pidfile" ${quote(user)} ${envAndCommand(args)} </dev/null >>"$log" 2>&1 &`,
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** The start action: record config sums, launch detached, wait for the PID, verify it is alive 1 s later. */
@@ -139,7 +150,9 @@ export function pidfileStartScript(args: ServiceArgs): string {
     '  rm -f "$pidfile" "$state"; exit 1',
     'fi',
     'echo "started $name (PID $pid)"',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** The stop action: SIGTERM to the identified PID only, wait up to stop_timeout, then SIGKILL and say so. */

@@ -4,7 +4,12 @@ import { cmd, quote } from '../shared/shell.ts';
 import { gateActions } from './service-gates.ts';
 import type { Action, Change, Plan } from '../shared/types.ts';
 import { installProbeScript, installRecordScript } from './service-install.ts';
-import { beforeStartScript, configSumsScript, recordSumsScript, removeBeforeStartScript } from './service-pidfile.ts';
+import {
+  beforeStartScript,
+  configSumsScript,
+  recordSumsScript,
+  removeBeforeStartScript,
+} from './service-pidfile.ts';
 import type { ServiceArgs, ServiceFacts, Transition } from './service.ts';
 
 export const unitPathOf = (name: string): string => `/etc/systemd/system/${name}.service`;
@@ -15,7 +20,11 @@ export const systemdStateOf = (name: string): string => `/run/rocketmq-deploy/${
 export function systemdQuote(word: string): string {
   // Plain words stay bare: older systemd versions want the executable path unquoted.
   if (/^[A-Za-z0-9_@+=:,./-]+$/.test(word)) return word;
-  const escaped = word.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('%', '%%').replaceAll('$', '$$$$');
+  const escaped = word
+    .replaceAll('\\', '\\\\')
+    .replaceAll('"', '\\"')
+    .replaceAll('%', '%%')
+    .replaceAll('$', '$$$$');
   return `"${escaped}"`;
 }
 
@@ -63,7 +72,9 @@ export function systemdProbeScript(args: ServiceArgs): string {
     `p=$(systemctl show -p MainPID --value ${quote(unit)} 2>/dev/null); [ "$p" = 0 ] && p=; echo "pid=$p"`,
     installProbeScript(args.install, quote(systemdStateOf(args.name)), 'p'),
     configSumsScript(args.configFiles, systemdStateOf(args.name)),
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Records the config checksums (computed before the start, so an edit during start still counts as stale). */
@@ -99,21 +110,44 @@ function installUnitAction(args: ServiceArgs, text: string): Action {
   };
 }
 
-function enableAction(args: ServiceArgs, facts: ServiceFacts): { action: Action; change: Change } | undefined {
+function enableAction(
+  args: ServiceArgs,
+  facts: ServiceFacts,
+): { action: Action; change: Change } | undefined {
   if (args.enabled === undefined) return undefined;
   const isEnabled = facts.enabled === 'enabled';
   if (isEnabled === args.enabled) return undefined;
   const verb = args.enabled ? 'enable' : 'disable';
   return {
-    action: { describe: `${verb} ${args.name}.service`, script: cmd('systemctl', verb, `${args.name}.service`) },
-    change: { item: 'enabled', before: facts.enabled || 'unknown', after: args.enabled ? 'enabled' : 'disabled' },
+    action: {
+      describe: `${verb} ${args.name}.service`,
+      script: cmd('systemctl', verb, `${args.name}.service`),
+    },
+    change: {
+      item: 'enabled',
+      before: facts.enabled || 'unknown',
+      after: args.enabled ? 'enabled' : 'disabled',
+    },
   };
 }
 
 function processActions(args: ServiceArgs, kind: 'start' | 'stop' | 'restart'): Action[] {
   const unit = `${args.name}.service`;
-  if (kind === 'stop') return [{ describe: `stop ${args.name}`, script: `${cmd('systemctl', 'stop', unit)} && rm -f ${quote(systemdStateOf(args.name))}`, timeoutMs: (args.stopTimeout + 15) * 1000 }];
-  return [{ describe: `${kind} ${args.name}`, script: recordAround(args, kind), timeoutMs: (args.stopTimeout + 45) * 1000 }];
+  if (kind === 'stop')
+    return [
+      {
+        describe: `stop ${args.name}`,
+        script: `${cmd('systemctl', 'stop', unit)} && rm -f ${quote(systemdStateOf(args.name))}`,
+        timeoutMs: (args.stopTimeout + 15) * 1000,
+      },
+    ];
+  return [
+    {
+      describe: `${kind} ${args.name}`,
+      script: recordAround(args, kind),
+      timeoutMs: (args.stopTimeout + 45) * 1000,
+    },
+  ];
 }
 
 /**
@@ -121,7 +155,11 @@ function processActions(args: ServiceArgs, kind: 'start' | 'stop' | 'restart'): 
  * A changed unit file restarts a running service (its ExecStart or Environment may have changed).
  * @param decide service.ts's serviceTransition for these args and facts (passed in: service.ts imports this file)
  */
-export function systemdActions(args: ServiceArgs, facts: ServiceFacts, decide: (forceRestart: Change[]) => Transition): Plan {
+export function systemdActions(
+  args: ServiceArgs,
+  facts: ServiceFacts,
+  decide: (forceRestart: Change[]) => Transition,
+): Plan {
   const text = unitText(args);
   const want = sha256(text);
   const actions: Action[] = [];
@@ -136,8 +174,16 @@ export function systemdActions(args: ServiceArgs, facts: ServiceFacts, decide: (
   const enable = enableAction(args, facts);
   if (enable) actions.push(enable.action);
   const transition = decide(facts.running ? unitChanges : []);
-  if (transition.kind === 'none' && actions.length === 0) return { actions, changes: [], reason: transition.reason };
-  if (transition.kind !== 'none') actions.push(...gateActions(args.name, args, transition.kind, processActions(args, transition.kind)));
-  const processChanges = transition.kind === 'none' ? [] : transition.changes.filter((c) => !unitChanges.includes(c));
-  return { actions, changes: [...unitChanges, ...(enable ? [enable.change] : []), ...processChanges] };
+  if (transition.kind === 'none' && actions.length === 0)
+    return { actions, changes: [], reason: transition.reason };
+  if (transition.kind !== 'none')
+    actions.push(
+      ...gateActions(args.name, args, transition.kind, processActions(args, transition.kind)),
+    );
+  const processChanges =
+    transition.kind === 'none' ? [] : transition.changes.filter((c) => !unitChanges.includes(c));
+  return {
+    actions,
+    changes: [...unitChanges, ...(enable ? [enable.change] : []), ...processChanges],
+  };
 }

@@ -1,10 +1,35 @@
 // The service module: keeps one long-running process (name server, broker) started, stopped or restarted.
 import { ValidationError } from '../shared/errors.ts';
-import type { Action, Change, Module, Plan, PlanContext, Probe, ProbeResult, Vars, Where } from '../shared/types.ts';
-import { expectArgv, expectBool, expectInt, expectMap, expectOneOf, expectString, expectStringList, optionalString, rejectUnknownKeys } from '../shared/validate.ts';
+import type {
+  Action,
+  Change,
+  Module,
+  Plan,
+  PlanContext,
+  Probe,
+  ProbeResult,
+  Vars,
+  Where,
+} from '../shared/types.ts';
+import {
+  expectArgv,
+  expectBool,
+  expectInt,
+  expectMap,
+  expectOneOf,
+  expectString,
+  expectStringList,
+  optionalString,
+  rejectUnknownKeys,
+} from '../shared/validate.ts';
 import { GATE_KEYS, gateActions, oldConfigChanges, validateGates } from './service-gates.ts';
 import type { ServiceGates } from './service-gates.ts';
-import { INSTALL_KEYS, parseInstallFacts, staleInstall, validateInstall } from './service-install.ts';
+import {
+  INSTALL_KEYS,
+  parseInstallFacts,
+  staleInstall,
+  validateInstall,
+} from './service-install.ts';
 import type { InstallFacts } from './service-install.ts';
 import { pidfileProbeScript, pidfileStartScript, pidfileStopScript } from './service-pidfile.ts';
 import { systemdActions, systemdProbeScript } from './service-systemd.ts';
@@ -55,16 +80,39 @@ export interface ServiceFacts {
 }
 
 /** What must happen to the process, before the supervisor turns it into actions. */
-export type Transition = { kind: 'none'; reason: string; pending?: Change[] } | { kind: 'start' | 'stop' | 'restart'; changes: Change[] };
+export type Transition =
+  | { kind: 'none'; reason: string; pending?: Change[] }
+  | { kind: 'start' | 'stop' | 'restart'; changes: Change[] };
 
-const KNOWN = ['name', 'state', 'command', 'env', 'cwd', 'pidfile', 'log', 'user', 'config_files', 'remove_before_start', 'stop_timeout', 'supervisor', 'match', 'enabled', ...GATE_KEYS, ...INSTALL_KEYS] as const;
+const KNOWN = [
+  'name',
+  'state',
+  'command',
+  'env',
+  'cwd',
+  'pidfile',
+  'log',
+  'user',
+  'config_files',
+  'remove_before_start',
+  'stop_timeout',
+  'supervisor',
+  'match',
+  'enabled',
+  ...GATE_KEYS,
+  ...INSTALL_KEYS,
+] as const;
 const NAME = /^[A-Za-z0-9_.@-]+$/;
 const USER = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Values go into line-based state files and unit files: a newline would split them. */
 function noNewline(value: string, key: string, where: Where): string {
-  if (/[\n\r\0]/.test(value)) throw new ValidationError(`service: "${key}" must be one line, got ${JSON.stringify(value)}`, where);
+  if (/[\n\r\0]/.test(value))
+    throw new ValidationError(
+      `service: "${key}" must be one line, got ${JSON.stringify(value)}`,
+      where,
+    );
   return value;
 }
 
@@ -72,7 +120,8 @@ function validateEnv(raw: unknown, where: Where): Record<string, string> {
   if (raw === undefined || raw === null) return {};
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(expectMap(raw, 'env', where))) {
-    if (!ENV_KEY.test(key)) throw new ValidationError(`service: env name "${key}" is not a valid variable name`, where);
+    if (!ENV_KEY.test(key))
+      throw new ValidationError(`service: env name "${key}" is not a valid variable name`, where);
     env[key] = noNewline(expectString(value, `env.${key}`, where), `env.${key}`, where);
   }
   return env;
@@ -80,24 +129,47 @@ function validateEnv(raw: unknown, where: Where): Record<string, string> {
 
 function validateName(raw: unknown, where: Where): string {
   const name = expectString(raw, 'name', where);
-  if (!NAME.test(name)) throw new ValidationError(`service: "name" may hold only letters, digits and _.@-, got ${JSON.stringify(name)}`, where);
+  if (!NAME.test(name))
+    throw new ValidationError(
+      `service: "name" may hold only letters, digits and _.@-, got ${JSON.stringify(name)}`,
+      where,
+    );
   return name;
 }
 
 function validateService(raw: Vars, where: Where): ServiceArgs {
   rejectUnknownKeys(raw, KNOWN, 'service', where);
   const name = validateName(raw.name, where);
-  const command = (raw.command === undefined || raw.command === null ? [] : expectArgv(raw.command, 'command', where)).map((w, i) => noNewline(w, `command[${i}]`, where));
-  const state = raw.state === undefined ? 'started' : expectOneOf(raw.state, 'state', ['started', 'stopped', 'restarted'], where);
+  const command = (
+    raw.command === undefined || raw.command === null
+      ? []
+      : expectArgv(raw.command, 'command', where)
+  ).map((w, i) => noNewline(w, `command[${i}]`, where));
+  const state =
+    raw.state === undefined
+      ? 'started'
+      : expectOneOf(raw.state, 'state', ['started', 'stopped', 'restarted'], where);
   // Stopping needs only the process's identity (pidfile + match), so a stop playbook need not repeat the command.
-  if (command.length === 0 && state !== 'stopped') throw new ValidationError('service: "command" is required (the argv list of the process)', where);
-  if (command.length === 0 && raw.match === undefined) throw new ValidationError('service: a stopped service without "command" needs "match" (text its command line holds)', where);
+  if (command.length === 0 && state !== 'stopped')
+    throw new ValidationError(
+      'service: "command" is required (the argv list of the process)',
+      where,
+    );
+  if (command.length === 0 && raw.match === undefined)
+    throw new ValidationError(
+      'service: a stopped service without "command" needs "match" (text its command line holds)',
+      where,
+    );
   const line = (key: string, fallback?: string) => {
     const value = optionalString(raw[key], key, where) ?? fallback;
     return value === undefined ? undefined : noNewline(value, key, where);
   };
   const user = line('user');
-  if (user !== undefined && !USER.test(user)) throw new ValidationError(`service: "user" is not a valid user name, got ${JSON.stringify(user)}`, where);
+  if (user !== undefined && !USER.test(user))
+    throw new ValidationError(
+      `service: "user" is not a valid user name, got ${JSON.stringify(user)}`,
+      where,
+    );
   const args: ServiceArgs = {
     ...validateGates(raw, state, where),
     name,
@@ -106,10 +178,20 @@ function validateService(raw: Vars, where: Where): ServiceArgs {
     env: validateEnv(raw.env, where),
     pidfile: line('pidfile', `/run/rocketmq-deploy/${name}.pid`) as string,
     log: line('log', `/var/log/rocketmq-deploy/${name}.log`) as string,
-    configFiles: expectStringList(raw.config_files, 'config_files', where).map((p, i) => noNewline(p, `config_files[${i}]`, where)),
-    removeBeforeStart: expectStringList(raw.remove_before_start, 'remove_before_start', where).map((p, i) => noNewline(p, `remove_before_start[${i}]`, where)),
-    stopTimeout: raw.stop_timeout === undefined ? 60 : expectInt(raw.stop_timeout, 'stop_timeout', where, 1, 3600),
-    supervisor: raw.supervisor === undefined ? 'auto' : expectOneOf(raw.supervisor, 'supervisor', ['auto', 'pidfile', 'systemd'], where),
+    configFiles: expectStringList(raw.config_files, 'config_files', where).map((p, i) =>
+      noNewline(p, `config_files[${i}]`, where),
+    ),
+    removeBeforeStart: expectStringList(raw.remove_before_start, 'remove_before_start', where).map(
+      (p, i) => noNewline(p, `remove_before_start[${i}]`, where),
+    ),
+    stopTimeout:
+      raw.stop_timeout === undefined
+        ? 60
+        : expectInt(raw.stop_timeout, 'stop_timeout', where, 1, 3600),
+    supervisor:
+      raw.supervisor === undefined
+        ? 'auto'
+        : expectOneOf(raw.supervisor, 'supervisor', ['auto', 'pidfile', 'systemd'], where),
     match: line('match', command[command.length - 1] ?? '') as string,
   };
   const cwd = line('cwd');
@@ -128,9 +210,11 @@ function serviceProbe(args: ServiceArgs): Probe {
   const pidfile = pidfileProbeScript(args);
   const systemd = systemdProbeScript(args);
   const script =
-    args.supervisor === 'pidfile' ? pidfile
-    : args.supervisor === 'systemd' ? systemd
-    : `if [ -d /run/systemd/system ]; then\n${systemd}\nelse\n${pidfile}\nfi`;
+    args.supervisor === 'pidfile'
+      ? pidfile
+      : args.supervisor === 'systemd'
+        ? systemd
+        : `if [ -d /run/systemd/system ]; then\n${systemd}\nelse\n${pidfile}\nfi`;
   return { id: serviceProbeId(args), script };
 }
 
@@ -138,7 +222,11 @@ function serviceProbe(args: ServiceArgs): Probe {
  * Parses the probe output (`key=value` lines, `config<i>=<recorded> <now>`).
  * @throws Error naming the host when the probe failed or printed nothing usable
  */
-export function parseServiceFacts(result: ProbeResult | undefined, args: ServiceArgs, host: string): ServiceFacts {
+export function parseServiceFacts(
+  result: ProbeResult | undefined,
+  args: ServiceArgs,
+  host: string,
+): ServiceFacts {
   const fields = new Map<string, string>();
   for (const line of (result?.stdout ?? '').split('\n')) {
     const eq = line.indexOf('=');
@@ -146,13 +234,21 @@ export function parseServiceFacts(result: ProbeResult | undefined, args: Service
   }
   const supervisor = fields.get('supervisor');
   if (!result || result.code !== 0 || (supervisor !== 'pidfile' && supervisor !== 'systemd')) {
-    throw new Error(`${host}: cannot inspect service "${args.name}" (probe exit code ${result?.code ?? 'missing'}): ${JSON.stringify((result?.stdout ?? '').slice(0, 200))}`);
+    throw new Error(
+      `${host}: cannot inspect service "${args.name}" (probe exit code ${result?.code ?? 'missing'}): ${JSON.stringify((result?.stdout ?? '').slice(0, 200))}`,
+    );
   }
   const configs = args.configFiles.map((path, i) => {
     const [recorded = 'none', now = 'missing'] = (fields.get(`config${i}`) ?? '').split(' ');
     return { path, recorded, now };
   });
-  const facts: ServiceFacts = { supervisor, running: fields.get('running') === 'yes', pid: fields.get('pid') ?? '', why: fields.get('why') ?? '', configs };
+  const facts: ServiceFacts = {
+    supervisor,
+    running: fields.get('running') === 'yes',
+    pid: fields.get('pid') ?? '',
+    why: fields.get('why') ?? '',
+    configs,
+  };
   const unit = fields.get('unit');
   if (unit !== undefined) facts.unit = unit;
   const enabled = fields.get('enabled');
@@ -168,44 +264,86 @@ const short = (sha: string): string => (/^[0-9a-f]{64}$/.test(sha) ? sha.slice(0
 function staleConfigs(facts: ServiceFacts): Change[] {
   return facts.configs
     .filter((c) => c.recorded !== c.now)
-    .map((c) => ({ item: `config ${c.path}`, before: `started with ${c.recorded === 'none' ? 'unknown' : short(c.recorded)}`, after: short(c.now) }));
+    .map((c) => ({
+      item: `config ${c.path}`,
+      before: `started with ${c.recorded === 'none' ? 'unknown' : short(c.recorded)}`,
+      after: short(c.now),
+    }));
 }
 
 /**
  * Decides what the process needs, independent of the supervisor.
  * @param forceRestart a change (e.g. a new unit file) that only takes effect on restart
  */
-export function serviceTransition(args: ServiceArgs, facts: ServiceFacts, forceRestart: Change[] = []): Transition {
+export function serviceTransition(
+  args: ServiceArgs,
+  facts: ServiceFacts,
+  forceRestart: Change[] = [],
+): Transition {
   const pid = facts.pid ? ` (pid ${facts.pid})` : '';
   if (args.state === 'stopped') {
     return facts.running
       ? { kind: 'stop', changes: [{ item: 'process', before: `running${pid}`, after: 'stopped' }] }
-      : { kind: 'none', reason: `${args.name} is not running${facts.why ? ` (${facts.why})` : ''}` };
+      : {
+          kind: 'none',
+          reason: `${args.name} is not running${facts.why ? ` (${facts.why})` : ''}`,
+        };
   }
-  if (!facts.running) return { kind: 'start', changes: [{ item: 'process', before: 'not running', after: 'running' }] };
-  if (args.state === 'restarted') return { kind: 'restart', changes: [{ item: 'process', before: `running${pid}`, after: 'restarted' }] };
+  if (!facts.running)
+    return {
+      kind: 'start',
+      changes: [{ item: 'process', before: 'not running', after: 'running' }],
+    };
+  if (args.state === 'restarted')
+    return {
+      kind: 'restart',
+      changes: [{ item: 'process', before: `running${pid}`, after: 'restarted' }],
+    };
   const stale = [...staleConfigs(facts), ...forceRestart];
   const install = staleInstall(args.install, facts.install, facts.running);
   if (stale.length + install.length > 0 && args.restart === 'never') {
     const what = stale.length > 0 ? 'an old config' : 'an old install';
-    return { kind: 'none', reason: `${args.name} is running ${what}${pid}; restart: never leaves the restart to a later task`, pending: [...oldConfigChanges(stale), ...install] };
+    return {
+      kind: 'none',
+      reason: `${args.name} is running ${what}${pid}; restart: never leaves the restart to a later task`,
+      pending: [...oldConfigChanges(stale), ...install],
+    };
   }
   stale.push(...install);
   if (stale.length > 0) return { kind: 'restart', changes: stale };
-  const configs = facts.configs.length > 0 ? ` with its current config (${facts.configs.length} file${facts.configs.length > 1 ? 's' : ''})` : '';
+  const configs =
+    facts.configs.length > 0
+      ? ` with its current config (${facts.configs.length} file${facts.configs.length > 1 ? 's' : ''})`
+      : '';
   return { kind: 'none', reason: `${args.name} is running${pid}${configs}` };
 }
 
-function pidfileActions(args: ServiceArgs, kind: 'start' | 'stop' | 'restart', pid: string): Action[] {
-  const stop: Action = { describe: `stop ${args.name}${pid ? ` (pid ${pid})` : ''}`, script: pidfileStopScript(args), timeoutMs: (args.stopTimeout + 15) * 1000 };
-  const start: Action = { describe: `start ${args.name}`, script: pidfileStartScript(args), timeoutMs: 30_000 };
+function pidfileActions(
+  args: ServiceArgs,
+  kind: 'start' | 'stop' | 'restart',
+  pid: string,
+): Action[] {
+  const stop: Action = {
+    describe: `stop ${args.name}${pid ? ` (pid ${pid})` : ''}`,
+    script: pidfileStopScript(args),
+    timeoutMs: (args.stopTimeout + 15) * 1000,
+  };
+  const start: Action = {
+    describe: `start ${args.name}`,
+    script: pidfileStartScript(args),
+    timeoutMs: 30_000,
+  };
   return kind === 'start' ? [start] : kind === 'stop' ? [stop] : [stop, start];
 }
 
 /** The Plan.writes key that says "this run starts (or restarts) the service": not a path, it never names a file. */
 const startedKey = (args: ServiceArgs): string => `service-started:${args.name}`;
 
-function planService(args: ServiceArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: PlanContext): Plan {
+function planService(
+  args: ServiceArgs,
+  facts: ReadonlyMap<string, ProbeResult>,
+  ctx: PlanContext,
+): Plan {
   const host = ctx.host;
   let found: ServiceFacts;
   try {
@@ -215,23 +353,46 @@ function planService(args: ServiceArgs, facts: ReadonlyMap<string, ProbeResult>,
   }
   // In --check, a config file an earlier task would write counts with the content it would get.
   const pending = ctx.pendingWrites;
-  if (pending) found = { ...found, configs: found.configs.map((c) => ({ ...c, now: pending.get(c.path) ?? c.now })) };
+  if (pending)
+    found = {
+      ...found,
+      configs: found.configs.map((c) => ({ ...c, now: pending.get(c.path) ?? c.now })),
+    };
   // A start or restart an earlier phase of this --check run would do leaves it running with the config it reads then.
   if (pending?.get(startedKey(args)) === 'running') {
-    found = { ...found, running: true, configs: found.configs.map((c) => ({ ...c, recorded: c.now })) };
+    found = {
+      ...found,
+      running: true,
+      configs: found.configs.map((c) => ({ ...c, recorded: c.now })),
+    };
     // ...and from the install it declares (nothing of it deleted under the new process).
     // (A folder an earlier task would extract is missing in --check: the start would find it there.)
     if (found.install && args.install) {
       const id = found.install.nowId === 'missing' ? 'extracted' : found.install.nowId;
-      found.install = { ...found.install, recordedPath: args.install, recordedId: id, nowId: id, deleted: 0 };
+      found.install = {
+        ...found.install,
+        recordedPath: args.install,
+        recordedId: id,
+        nowId: id,
+        deleted: 0,
+      };
     }
   }
-  if (found.supervisor === 'systemd') return systemdActions(args, found, (force) => serviceTransition(args, found, force));
+  if (found.supervisor === 'systemd')
+    return systemdActions(args, found, (force) => serviceTransition(args, found, force));
   const transition = serviceTransition(args, found);
-  if (transition.kind === 'none') return { actions: [], changes: transition.pending ?? [], reason: transition.reason };
+  if (transition.kind === 'none')
+    return { actions: [], changes: transition.pending ?? [], reason: transition.reason };
   const writes = transition.kind === 'stop' ? [] : [{ path: startedKey(args), sha256: 'running' }];
   return {
-    actions: gateActions(args.name, args, transition.kind, pidfileActions(args, transition.kind, found.pid)), changes: transition.changes, writes,
+    actions: gateActions(
+      args.name,
+      args,
+      transition.kind,
+      pidfileActions(args, transition.kind, found.pid),
+    ),
+    changes: transition.changes,
+    writes,
   };
 }
 

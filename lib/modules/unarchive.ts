@@ -24,25 +24,43 @@ export interface UnarchiveArgs {
 export const MARKER = '.rocketmq-deploy-archive';
 const KNOWN = ['src', 'dest', 'owner', 'strip_components', 'checksum'] as const;
 
-function validateUnarchive(raw: Vars, where: Where, resolveFile: (src: string) => string): UnarchiveArgs {
+function validateUnarchive(
+  raw: Vars,
+  where: Where,
+  resolveFile: (src: string) => string,
+): UnarchiveArgs {
   rejectUnknownKeys(raw, KNOWN, 'unarchive', where);
   const src = expectString(raw.src, 'src', where);
-  if (!/\.(tar\.gz|tgz)$/.test(src)) throw new ValidationError(`unarchive: "src" must be a .tar.gz file, got ${JSON.stringify(src)}`, where);
+  if (!/\.(tar\.gz|tgz)$/.test(src))
+    throw new ValidationError(
+      `unarchive: "src" must be a .tar.gz file, got ${JSON.stringify(src)}`,
+      where,
+    );
   const dest = expectString(raw.dest, 'dest', where);
   if (!dest.startsWith('/') || /^\/+$/.test(dest) || dest.includes('\n')) {
-    throw new ValidationError(`unarchive: "dest" must be an absolute folder other than /, got ${JSON.stringify(dest)}`, where);
+    throw new ValidationError(
+      `unarchive: "dest" must be an absolute folder other than /, got ${JSON.stringify(dest)}`,
+      where,
+    );
   }
   const args: UnarchiveArgs = {
     src: resolveFile(src),
     dest: dest.replace(/\/+$/, ''),
-    stripComponents: raw.strip_components === undefined ? 0 : expectInt(raw.strip_components, 'strip_components', where, 0, 10),
+    stripComponents:
+      raw.strip_components === undefined
+        ? 0
+        : expectInt(raw.strip_components, 'strip_components', where, 0, 10),
     where,
   };
   const { owner } = ownershipArgs(raw, where);
   if (owner !== undefined) args.owner = owner;
   const checksum = optionalString(raw.checksum, 'checksum', where);
   if (checksum !== undefined) {
-    if (!/^[0-9a-f]{64}$/.test(checksum)) throw new ValidationError(`unarchive: "checksum" must be a sha256 in hex, got ${JSON.stringify(checksum)}`, where);
+    if (!/^[0-9a-f]{64}$/.test(checksum))
+      throw new ValidationError(
+        `unarchive: "checksum" must be a sha256 in hex, got ${JSON.stringify(checksum)}`,
+        where,
+      );
     args.sha256 = checksum;
   }
   return args;
@@ -57,7 +75,10 @@ export async function sha256File(path: string, where: Where): Promise<string> {
   try {
     for await (const chunk of createReadStream(path)) hash.update(chunk as Uint8Array);
   } catch (error) {
-    throw new ValidationError(`unarchive: cannot read "${path}" on the controller: ${(error as Error).message}`, where);
+    throw new ValidationError(
+      `unarchive: cannot read "${path}" on the controller: ${(error as Error).message}`,
+      where,
+    );
   }
   return hash.digest('hex');
 }
@@ -66,7 +87,10 @@ export async function sha256File(path: string, where: Where): Promise<string> {
 async function prepareUnarchive(args: UnarchiveArgs): Promise<UnarchiveArgs> {
   const sha256 = await sha256File(args.src, args.where);
   if (args.sha256 !== undefined && args.sha256 !== sha256) {
-    throw new ValidationError(`unarchive: "${args.src}" has sha256 ${sha256}, not the given checksum ${args.sha256}: rebuild or fix the checksum`, args.where);
+    throw new ValidationError(
+      `unarchive: "${args.src}" has sha256 ${sha256}, not the given checksum ${args.sha256}: rebuild or fix the checksum`,
+      args.where,
+    );
   }
   return { ...args, sha256 };
 }
@@ -88,19 +112,49 @@ function extractScript(args: UnarchiveArgs, sha256: string): string {
     'if [ -d "$dest" ] && mv --exchange -T "$tmp" "$dest" 2>/dev/null; then :',
     'else { [ ! -e "$dest" ] || mv -T "$dest" "$old"; } && mv -T "$tmp" "$dest" || exit 1; fi',
     `echo "extracted into $dest"`,
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function planUnarchive(args: UnarchiveArgs, facts: ReadonlyMap<string, ProbeResult>): Plan {
   const sha256 = args.sha256;
-  if (sha256 === undefined) return { actions: [], changes: [], failure: `unarchive: the checksum of "${args.src}" is unknown (prepare() was not run)` };
+  if (sha256 === undefined)
+    return {
+      actions: [],
+      changes: [],
+      failure: `unarchive: the checksum of "${args.src}" is unknown (prepare() was not run)`,
+    };
   const found = facts.get(unarchiveProbeId(args));
-  if (!found || found.code !== 0) return { actions: [], changes: [], failure: `unarchive: cannot read ${args.dest}/${MARKER} (probe exit code ${found?.code ?? 'missing'})` };
+  if (!found || found.code !== 0)
+    return {
+      actions: [],
+      changes: [],
+      failure: `unarchive: cannot read ${args.dest}/${MARKER} (probe exit code ${found?.code ?? 'missing'})`,
+    };
   const recorded = found.stdout.trim().split(/\s+/)[0] ?? '';
-  if (recorded === sha256) return { actions: [], changes: [], reason: `${args.dest} already holds ${basename(args.src)} (sha256 ${sha256.slice(0, 8)})` };
+  if (recorded === sha256)
+    return {
+      actions: [],
+      changes: [],
+      reason: `${args.dest} already holds ${basename(args.src)} (sha256 ${sha256.slice(0, 8)})`,
+    };
   return {
-    actions: [{ describe: `extract ${basename(args.src)} into ${args.dest}`, script: extractScript(args, sha256), stdinFile: args.src, timeoutMs: 600_000 }],
-    changes: [{ item: args.dest, before: recorded ? `archive ${recorded.slice(0, 8)}` : 'absent', after: `archive ${sha256.slice(0, 8)}` }],
+    actions: [
+      {
+        describe: `extract ${basename(args.src)} into ${args.dest}`,
+        script: extractScript(args, sha256),
+        stdinFile: args.src,
+        timeoutMs: 600_000,
+      },
+    ],
+    changes: [
+      {
+        item: args.dest,
+        before: recorded ? `archive ${recorded.slice(0, 8)}` : 'absent',
+        after: `archive ${sha256.slice(0, 8)}`,
+      },
+    ],
   };
 }
 
@@ -111,7 +165,12 @@ function planUnarchive(args: UnarchiveArgs, facts: ReadonlyMap<string, ProbeResu
 export const unarchiveModule: Module<UnarchiveArgs> = {
   name: 'unarchive',
   validate: (raw, where, ctx) => validateUnarchive(raw, where, (src) => ctx.resolveFile(src)),
-  probes: (args) => [{ id: unarchiveProbeId(args), script: `cat ${quote(`${args.dest}/${MARKER}`)} 2>/dev/null; exit 0` }],
+  probes: (args) => [
+    {
+      id: unarchiveProbeId(args),
+      script: `cat ${quote(`${args.dest}/${MARKER}`)} 2>/dev/null; exit 0`,
+    },
+  ],
   plan: (args, facts) => planUnarchive(args, facts),
   prepare: prepareUnarchive,
 };

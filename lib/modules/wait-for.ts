@@ -16,20 +16,29 @@ const KNOWN = ['port', 'path', 'search', 'timeout'] as const;
 
 function validateWaitFor(raw: Vars, where: Where): WaitForArgs {
   rejectUnknownKeys(raw, KNOWN, 'wait_for', where);
-  const args: WaitForArgs = { timeout: raw.timeout === undefined ? 120 : expectInt(raw.timeout, 'timeout', where, 1, 86_400) };
+  const args: WaitForArgs = {
+    timeout: raw.timeout === undefined ? 120 : expectInt(raw.timeout, 'timeout', where, 1, 86_400),
+  };
   if (raw.port !== undefined) args.port = expectInt(raw.port, 'port', where, 1, 65_535);
   const path = optionalString(raw.path, 'path', where);
   const search = optionalString(raw.search, 'search', where);
   if ((path === undefined) !== (search === undefined)) {
-    throw new ValidationError('wait_for: "path" and "search" go together (the file and the text it must contain)', where);
+    throw new ValidationError(
+      'wait_for: "path" and "search" go together (the file and the text it must contain)',
+      where,
+    );
   }
   if (path !== undefined && search !== undefined) {
-    if (search === '' || search.includes('\n')) throw new ValidationError('wait_for: "search" must be one non-empty line of text', where);
+    if (search === '' || search.includes('\n'))
+      throw new ValidationError('wait_for: "search" must be one non-empty line of text', where);
     args.path = path;
     args.search = search;
   }
   if (args.port === undefined && args.path === undefined) {
-    throw new ValidationError('wait_for: give "port" or "path" + "search" (known: port, path, search, timeout)', where);
+    throw new ValidationError(
+      'wait_for: give "port" or "path" + "search" (known: port, path, search, timeout)',
+      where,
+    );
   }
   return args;
 }
@@ -42,7 +51,8 @@ function waitedFor(args: WaitForArgs): string {
   return parts.join(' and ');
 }
 
-export const waitForProbeId = (args: WaitForArgs): string => `wait_for:${args.port ?? ''}:${args.path ?? ''}:${args.search ?? ''}`;
+export const waitForProbeId = (args: WaitForArgs): string =>
+  `wait_for:${args.port ?? ''}:${args.path ?? ''}:${args.search ?? ''}`;
 
 /**
  * A sh condition that holds when every awaited thing is true. Listening sockets are read from
@@ -52,16 +62,21 @@ function conditionScript(args: WaitForArgs): string {
   const checks: string[] = [];
   if (args.port !== undefined) {
     const hex = args.port.toString(16).toUpperCase().padStart(4, '0');
-    checks.push(`awk -v p=${hex} '{ n = split($2, a, ":"); if (a[n] == p && $4 == "0A") f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null`);
+    checks.push(
+      `awk -v p=${hex} '{ n = split($2, a, ":"); if (a[n] == p && $4 == "0A") f = 1 } END { exit !f }' /proc/net/tcp /proc/net/tcp6 2>/dev/null`,
+    );
   }
-  if (args.path !== undefined && args.search !== undefined) checks.push(`grep -qF -e ${quote(args.search)} -- ${quote(args.path)} 2>/dev/null`);
+  if (args.path !== undefined && args.search !== undefined)
+    checks.push(`grep -qF -e ${quote(args.search)} -- ${quote(args.path)} 2>/dev/null`);
   return checks.join(' && ');
 }
 
 /** Polls every 0.5 s until the condition holds; on timeout, fails with the tail of the file when there is one. */
 function pollScript(args: WaitForArgs): string {
   const what = waitedFor(args);
-  const tail = args.path ? `; echo ${quote(`last 20 lines of ${args.path}:`)} >&2; tail -n 20 ${quote(args.path)} >&2` : '';
+  const tail = args.path
+    ? `; echo ${quote(`last 20 lines of ${args.path}:`)} >&2; tail -n 20 ${quote(args.path)} >&2`
+    : '';
   return [
     `end=$(( $(date +%s) + ${args.timeout} ))`,
     `until ${conditionScript(args)}; do`,
@@ -74,9 +89,17 @@ function pollScript(args: WaitForArgs): string {
 
 function planWaitFor(args: WaitForArgs, facts: ReadonlyMap<string, ProbeResult>): Plan {
   const found = facts.get(waitForProbeId(args));
-  if (found?.stdout.trim() === 'ready=yes') return { actions: [], changes: [], reason: `already true: ${waitedFor(args)}` };
+  if (found?.stdout.trim() === 'ready=yes')
+    return { actions: [], changes: [], reason: `already true: ${waitedFor(args)}` };
   return {
-    actions: [{ describe: `wait up to ${args.timeout} s for ${waitedFor(args)}`, script: pollScript(args), changes: false, timeoutMs: (args.timeout + 15) * 1000 }],
+    actions: [
+      {
+        describe: `wait up to ${args.timeout} s for ${waitedFor(args)}`,
+        script: pollScript(args),
+        changes: false,
+        timeoutMs: (args.timeout + 15) * 1000,
+      },
+    ],
     changes: [],
   };
 }
@@ -88,6 +111,11 @@ function planWaitFor(args: WaitForArgs, facts: ReadonlyMap<string, ProbeResult>)
 export const waitForModule: Module<WaitForArgs> = {
   name: 'wait_for',
   validate: (raw, where) => validateWaitFor(raw, where),
-  probes: (args) => [{ id: waitForProbeId(args), script: `if ${conditionScript(args)}; then echo ready=yes; else echo ready=no; fi` }],
+  probes: (args) => [
+    {
+      id: waitForProbeId(args),
+      script: `if ${conditionScript(args)}; then echo ready=yes; else echo ready=no; fi`,
+    },
+  ],
   plan: (args, facts) => planWaitFor(args, facts),
 };

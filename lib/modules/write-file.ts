@@ -56,7 +56,11 @@ export function writeFileScript(opts: WriteFileOptions): string {
  * An Action that writes `content` to `opts.path` atomically (content travels on stdin, never in the script).
  * @example writeFileAction({ path: '/etc/hosts' }, '127.0.0.1 localhost\n')
  */
-export function writeFileAction(opts: WriteFileOptions, content: string, describe = `write ${opts.path}`): Action {
+export function writeFileAction(
+  opts: WriteFileOptions,
+  content: string,
+  describe = `write ${opts.path}`,
+): Action {
   return { describe, script: writeFileScript(opts), stdin: content };
 }
 
@@ -65,8 +69,13 @@ export function writeFileAction(opts: WriteFileOptions, content: string, describ
  * @example attributesAction('/opt/rocketmq', { mode: '0755' }) // => { describe: 'set mode of /opt/rocketmq', … }
  */
 export function attributesAction(path: string, attrs: FileAttributes): Action {
-  const what = Object.keys(attrs).filter((k) => attrs[k as keyof FileAttributes] !== undefined).join(', ');
-  return { describe: `set ${what} of ${path}`, script: ['set -e', ...attributeCommands(quote(path), attrs)].join('\n') };
+  const what = Object.keys(attrs)
+    .filter((k) => attrs[k as keyof FileAttributes] !== undefined)
+    .join(', ');
+  return {
+    describe: `set ${what} of ${path}`,
+    script: ['set -e', ...attributeCommands(quote(path), attrs)].join('\n'),
+  };
 }
 
 /** Removes a path (recursively for folders). */
@@ -83,5 +92,12 @@ function lentAttributes(follow: boolean, modeDeclared: boolean): string[] {
   const exists = follow ? 'if [ -e "$dest" ]; then' : 'if [ -e "$dest" ] && [ ! -L "$dest" ]; then';
   const owner = '  chown "$(stat -c %u:%g -- "$dest")" "$tmp" 2>/dev/null || :';
   if (modeDeclared) return [exists, owner, 'fi'];
-  return [exists, '  chmod "$(stat -c %a -- "$dest")" "$tmp"', owner, 'else', `  chmod "$(printf '%o' $((0666 & ~$(umask))))" "$tmp"`, 'fi'];
+  return [
+    exists,
+    '  chmod "$(stat -c %a -- "$dest")" "$tmp"',
+    owner,
+    'else',
+    `  chmod "$(printf '%o' $((0666 & ~$(umask))))" "$tmp"`,
+    'fi',
+  ];
 }

@@ -6,7 +6,12 @@ import { BOOLEAN_WORDS, toBoolean } from '../shared/booleans.ts';
 import type { LoadedFiles } from '../load/load-files.ts';
 import { refuseTemplatedShell } from './shell-literal.ts';
 import { describeOrigin } from '../load/var-origins.ts';
-import { renderString, renderTemplateText, renderValue, type TemplateCache } from '../load/render.ts';
+import {
+  renderString,
+  renderTemplateText,
+  renderValue,
+  type TemplateCache,
+} from '../load/render.ts';
 import type { Module, TaskSpec, ValidateContext, Vars, Where } from '../shared/types.ts';
 
 /** One task ready for a host: arguments rendered and validated, or a reason it is skipped there. */
@@ -58,7 +63,14 @@ function lookup(vars: Vars, path: string): unknown {
  * @throws ValidationError when the variable is undefined or its value (or the rendered text) is not a boolean,
  *   naming the variable, where its value came from and the host
  */
-export function evaluateCondition(condition: string, vars: Vars, key: string, where: Where, host: string, cache?: TemplateCache): boolean {
+export function evaluateCondition(
+  condition: string,
+  vars: Vars,
+  key: string,
+  where: Where,
+  host: string,
+  cache?: TemplateCache,
+): boolean {
   const text = condition.trim();
   if (text === 'true' || text === 'false') return text === 'true';
   if (SIMPLE_NAME.test(text)) {
@@ -66,18 +78,27 @@ export function evaluateCondition(condition: string, vars: Vars, key: string, wh
     const name = text.replace(/^!\s*/, '');
     const value = lookup(vars, name);
     if (value === undefined) {
-      throw new ValidationError(`${host}: "${key}: ${condition}" uses variable "${name}", which is not defined for this host (define it in the inventory, the play or with -e)`, where);
+      throw new ValidationError(
+        `${host}: "${key}: ${condition}" uses variable "${name}", which is not defined for this host (define it in the inventory, the play or with -e)`,
+        where,
+      );
     }
     const bool = toBoolean(value);
     if (bool === undefined) {
-      throw new ValidationError(`${host}: "${key}: ${condition}": variable "${name}" (set in ${describeOrigin(vars, name)}) must be a boolean (${BOOLEAN_WORDS}), got ${JSON.stringify(value)}`, where);
+      throw new ValidationError(
+        `${host}: "${key}: ${condition}": variable "${name}" (set in ${describeOrigin(vars, name)}) must be a boolean (${BOOLEAN_WORDS}), got ${JSON.stringify(value)}`,
+        where,
+      );
     }
     return negate ? !bool : bool;
   }
   const rendered = renderString(text, vars, where, host, cache).trim();
   const bool = toBoolean(rendered);
   if (bool !== undefined) return bool;
-  throw new ValidationError(`${host}: "${key}: ${condition}" must render to a boolean (${BOOLEAN_WORDS}), got "${rendered}"`, where);
+  throw new ValidationError(
+    `${host}: "${key}: ${condition}" must render to a boolean (${BOOLEAN_WORDS}), got "${rendered}"`,
+    where,
+  );
 }
 
 /** The items of a task's loop for one host: a list, or a template naming a list variable. */
@@ -85,19 +106,27 @@ function loopItems(spec: TaskSpec, { vars, host, templates }: TaskScope): unknow
   // A loop that is exactly `{{ list_var }}` renders to the list itself.
   const value = renderValue(spec.loop, vars, spec.where, host, templates);
   if (!Array.isArray(value)) {
-    throw new ValidationError(`${host}: task "${spec.name}": "loop" must be a list (or name a list variable), got ${JSON.stringify(value) ?? 'undefined'}`, spec.where);
+    throw new ValidationError(
+      `${host}: task "${spec.name}": "loop" must be a list (or name a list variable), got ${JSON.stringify(value) ?? 'undefined'}`,
+      spec.where,
+    );
   }
   return value;
 }
 
 /** How the output names a loop item: its `loop_control.label` rendered with `item`, else the item itself. */
 function itemLabel(spec: TaskSpec, item: unknown, { vars, host, templates }: TaskScope): string {
-  if (spec.loopLabel !== undefined) return renderString(spec.loopLabel, { ...vars, item }, spec.where, host, templates);
+  if (spec.loopLabel !== undefined)
+    return renderString(spec.loopLabel, { ...vars, item }, spec.where, host, templates);
   return typeof item === 'string' || typeof item === 'number' ? String(item) : JSON.stringify(item);
 }
 
 /** Picks the first candidate the loader found; falls back to the first so the error names the preferred place. */
-function firstExisting(src: string, folders: Array<string | undefined>, files: LoadedFiles): string {
+function firstExisting(
+  src: string,
+  folders: Array<string | undefined>,
+  files: LoadedFiles,
+): string {
   if (isAbsolute(src)) return src;
   const candidates = folders.filter((f): f is string => f !== undefined).map((f) => join(f, src));
   return candidates.find((c) => files.get(c)?.exists === true) ?? candidates[0] ?? src;
@@ -124,17 +153,36 @@ function validateContext({ host, vars, folders, files, templates }: TaskScope): 
 }
 
 /** Renders, validates and condition-checks one expansion (one loop item or the task itself). */
-function planOne(spec: TaskSpec, module: Module<unknown>, label: string, scope: TaskScope): PlannedTask {
+function planOne(
+  spec: TaskSpec,
+  module: Module<unknown>,
+  label: string,
+  scope: TaskScope,
+): PlannedTask {
   const { vars, host, templates } = scope;
-  const conditions = [...(spec.blockWhen ?? []), ...(spec.when === undefined ? [] : [{ text: spec.when, where: spec.where }])];
-  const failed = conditions.find((c) => !evaluateCondition(c.text, vars, 'when', c.where, host, templates));
+  const conditions = [
+    ...(spec.blockWhen ?? []),
+    ...(spec.when === undefined ? [] : [{ text: spec.when, where: spec.where }]),
+  ];
+  const failed = conditions.find(
+    (c) => !evaluateCondition(c.text, vars, 'when', c.where, host, templates),
+  );
   if (failed !== undefined) {
-    return { spec, label, module, args: undefined, skipReason: `condition "${failed.text}" is false`, countsAsChange: false };
+    return {
+      spec,
+      label,
+      module,
+      args: undefined,
+      skipReason: `condition "${failed.text}" is false`,
+      countsAsChange: false,
+    };
   }
   const rendered = renderValue(spec.args, vars, spec.where, host, templates);
   refuseTemplatedShell(spec.args, rendered, spec.name, spec.where);
   const args = module.validate(rendered as Vars, spec.where, validateContext(scope));
-  const countsAsChange = spec.changedWhen === undefined || evaluateCondition(spec.changedWhen, vars, 'changed_when', spec.where, host, templates);
+  const countsAsChange =
+    spec.changedWhen === undefined ||
+    evaluateCondition(spec.changedWhen, vars, 'changed_when', spec.where, host, templates);
   return { spec, label, module, args, countsAsChange };
 }
 
@@ -147,13 +195,23 @@ function planOne(spec: TaskSpec, module: Module<unknown>, label: string, scope: 
  * @throws ValidationError or TemplateError naming the file, line and host
  * @example planTask(spec, modules, { host: 'broker-a', vars, folders: { playbookDir: 'playbooks' }, files, templates })
  */
-export function planTask(spec: TaskSpec, modules: ReadonlyMap<string, Module<unknown>>, scope: TaskScope): PlannedTask[] {
+export function planTask(
+  spec: TaskSpec,
+  modules: ReadonlyMap<string, Module<unknown>>,
+  scope: TaskScope,
+): PlannedTask[] {
   const module = modules.get(spec.module);
   if (!module) {
-    throw new ValidationError(`task "${spec.name}": unknown module "${spec.module}" (known: ${[...modules.keys()].sort().join(', ')})`, spec.where);
+    throw new ValidationError(
+      `task "${spec.name}": unknown module "${spec.module}" (known: ${[...modules.keys()].sort().join(', ')})`,
+      spec.where,
+    );
   }
   if (spec.loop === undefined) return [planOne(spec, module, spec.name, scope)];
   return loopItems(spec, scope).map((item) =>
-    planOne(spec, module, `${spec.name} (${itemLabel(spec, item, scope)})`, { ...scope, vars: { ...scope.vars, item } }),
+    planOne(spec, module, `${spec.name} (${itemLabel(spec, item, scope)})`, {
+      ...scope,
+      vars: { ...scope.vars, item },
+    }),
   );
 }

@@ -53,7 +53,12 @@ export interface PlanInput {
  * True when a task survives --tags/--skip-tags; phase tags count as the task's own, `always` ignores --tags.
  * @example taskSelected(['config'], ['site'], ['config'], []) // => true
  */
-export function taskSelected(taskTags: string[], phaseTags: string[], only: string[], skip: string[]): boolean {
+export function taskSelected(
+  taskTags: string[],
+  phaseTags: string[],
+  only: string[],
+  skip: string[],
+): boolean {
   const tags = new Set([...taskTags, ...phaseTags]);
   if (skip.some((t) => tags.has(t))) return false;
   if (only.length === 0 || tags.has('always')) return true;
@@ -67,9 +72,12 @@ function limitedHosts(inventory: Inventory, limit: string | undefined): Set<stri
   try {
     hosts = selectHosts(inventory, limit);
   } catch (error) {
-    throw new UsageError(`--limit "${limit}": ${error instanceof Error ? error.message : String(error)}`);
+    throw new UsageError(
+      `--limit "${limit}": ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  if (hosts.length === 0) throw new UsageError(`--limit "${limit}" matches no host of inventory ${inventory.dir}`);
+  if (hosts.length === 0)
+    throw new UsageError(`--limit "${limit}" matches no host of inventory ${inventory.dir}`);
   return new Set(hosts);
 }
 
@@ -80,19 +88,41 @@ function phaseVars(phase: PhaseSpec, roles: Role[]): { roleDefaults: Vars; playV
 }
 
 /** Plans one host of one phase: variables, then every selected task and every handler. */
-function planHost(host: string, phase: PhaseSpec, roles: Role[], input: PlanInput, templates: TemplateCache): HostPlan {
+function planHost(
+  host: string,
+  phase: PhaseSpec,
+  roles: Role[],
+  input: PlanInput,
+  templates: TemplateCache,
+): HostPlan {
   const { roleDefaults, playVars } = phaseVars(phase, roles);
-  const merged = hostVars(input.inventory, host, { roleDefaults, playVars, extraVars: input.extraVars });
-  const vars = resolveVars(merged, phase.where, input.inventory.hosts.get(host)?.sources, templates);
+  const merged = hostVars(input.inventory, host, {
+    roleDefaults,
+    playVars,
+    extraVars: input.extraVars,
+  });
+  const vars = resolveVars(
+    merged,
+    phase.where,
+    input.inventory.hosts.get(host)?.sources,
+    templates,
+  );
   const playbookDir = dirname(input.playbook.file);
   const scope = (spec: TaskSpec): TaskScope => {
     const role = roles.find((r) => r.name === spec.role);
-    const folders: TaskFolders = role ? { templatesDir: role.templatesDir, filesDir: role.filesDir, playbookDir } : { playbookDir };
+    const folders: TaskFolders = role
+      ? { templatesDir: role.templatesDir, filesDir: role.filesDir, playbookDir }
+      : { playbookDir };
     return { host, vars, folders, files: input.files, templates };
   };
-  const selected = phase.tasks.filter((t) => taskSelected(t.tags, phase.tags, input.tags, input.skipTags));
+  const selected = phase.tasks.filter((t) =>
+    taskSelected(t.tags, phase.tags, input.tags, input.skipTags),
+  );
   const tasks = selected.flatMap((spec) => planTask(spec, input.modules, scope(spec)));
-  const handlers = phase.handlers.map((spec) => ({ name: spec.name, tasks: planTask(spec, input.modules, scope(spec)) }));
+  const handlers = phase.handlers.map((spec) => ({
+    name: spec.name,
+    tasks: planTask(spec, input.modules, scope(spec)),
+  }));
   return { host, vars, tasks, handlers };
 }
 
@@ -100,7 +130,10 @@ function planHost(host: string, phase: PhaseSpec, roles: Role[], input: PlanInpu
 function roleOf(roles: ReadonlyMap<string, Role>, name: string, where: PhaseSpec['where']): Role {
   const role = roles.get(name);
   if (role) return role;
-  throw new ValidationError(`role "${name}" was not loaded (loaded: ${[...roles.keys()].join(', ') || 'none'})`, where);
+  throw new ValidationError(
+    `role "${name}" was not loaded (loaded: ${[...roles.keys()].join(', ') || 'none'})`,
+    where,
+  );
 }
 
 /**
@@ -116,8 +149,15 @@ export function planPhases(input: PlanInput): PlannedPhase[] {
   const templates = newTemplateCache();
   return input.playbook.phases.map((spec) => {
     const roles = spec.roles.map((ref) => roleOf(input.roles, ref.name, ref.where));
-    const hosts = selectHosts(input.inventory, spec.hosts, spec.where, input.playbook.optionalGroups).filter((h) => !allowed || allowed.has(h));
-    const plans = new Map(hosts.map((host) => [host, planHost(host, spec, roles, input, templates)] as const));
+    const hosts = selectHosts(
+      input.inventory,
+      spec.hosts,
+      spec.where,
+      input.playbook.optionalGroups,
+    ).filter((h) => !allowed || allowed.has(h));
+    const plans = new Map(
+      hosts.map((host) => [host, planHost(host, spec, roles, input, templates)] as const),
+    );
     return { spec, hosts, plans };
   });
 }

@@ -25,18 +25,30 @@ function refuse(task: string, key: string, where: Where, what: string): never {
  * @param raw the task's arguments as written; @param rendered the same arguments rendered for one host
  * @throws ValidationError naming the task, the argument and what to write instead
  */
-export function refuseTemplatedShell(raw: unknown, rendered: unknown, task: string, where: Where): void {
+export function refuseTemplatedShell(
+  raw: unknown,
+  rendered: unknown,
+  task: string,
+  where: Where,
+): void {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return;
   const args = raw as Vars;
   const out = (rendered ?? {}) as Vars;
   for (const key of SHELL_TEXT_KEYS) {
-    if (templated(args[key]) && typeof out[key] === 'string' && out[key] !== '') refuse(task, key, where, 'is shell text with {{ }}');
+    if (templated(args[key]) && typeof out[key] === 'string' && out[key] !== '')
+      refuse(task, key, where, 'is shell text with {{ }}');
   }
   for (const key of ARGV_KEYS) {
     const list = args[key];
     if (!Array.isArray(list)) continue;
     list.forEach((word, i) => {
-      if (word === '-c' && i > 0 && typeof list[i - 1] === 'string' && SHELLS.test(list[i - 1] as string) && templated(list[i + 1])) {
+      if (
+        word === '-c' &&
+        i > 0 &&
+        typeof list[i - 1] === 'string' &&
+        SHELLS.test(list[i - 1] as string) &&
+        templated(list[i + 1])
+      ) {
         refuse(task, `${key}[${i + 1}]`, where, 'is a templated script after "sh -c"');
       }
     });

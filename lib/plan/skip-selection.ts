@@ -3,7 +3,8 @@ import type { PlannedPhase } from './planner.ts';
 import type { RunEvent, Where } from '../shared/types.ts';
 
 const specKey = (where: Where): string => `${where.file}:${where.line}:${where.col}`;
-const eventKey = (host: string, phase: string, task: string): string => `${host}\0${phase}\0${task}`;
+const eventKey = (host: string, phase: string, task: string): string =>
+  `${host}\0${phase}\0${task}`;
 
 /**
  * Finds the skips that are selection, not news: a task (one file:line) whose `when` is false here but that runs
@@ -20,10 +21,14 @@ export function selectionSkips(phases: PlannedPhase[]): (event: RunEvent) => boo
     for (const plan of phase.plans.values()) {
       for (const task of plan.tasks) {
         if (task.skipReason === undefined) runs.add(specKey(task.spec.where));
-        else skips.push([eventKey(plan.host, phase.spec.name, task.label), specKey(task.spec.where)]);
+        else
+          skips.push([eventKey(plan.host, phase.spec.name, task.label), specKey(task.spec.where)]);
       }
     }
   }
   const selection = new Set(skips.filter(([, spec]) => runs.has(spec)).map(([key]) => key));
-  return (event) => event.kind === 'task' && event.status === 'skipped' && selection.has(eventKey(event.host, event.phase, event.task));
+  return (event) =>
+    event.kind === 'task' &&
+    event.status === 'skipped' &&
+    selection.has(eventKey(event.host, event.phase, event.task));
 }

@@ -43,7 +43,8 @@ function hunks(ops: Op[]): string[] {
   while (k < changed.length) {
     let end = changed[k] as number;
     const start = Math.max(0, end - CONTEXT);
-    while (k + 1 < changed.length && (changed[k + 1] as number) - end <= 2 * CONTEXT) end = changed[++k] as number;
+    while (k + 1 < changed.length && (changed[k + 1] as number) - end <= 2 * CONTEXT)
+      end = changed[++k] as number;
     const stop = Math.min(ops.length, end + CONTEXT + 1);
     for (; done < start; done++) {
       if (ops[done]?.tag !== '+') oldLine++;
@@ -52,7 +53,10 @@ function hunks(ops: Op[]): string[] {
     const slice = ops.slice(start, stop);
     const oldLen = slice.filter((o) => o.tag !== '+').length;
     const newLen = slice.filter((o) => o.tag !== '-').length;
-    out.push(hunkHeader(oldLine, oldLen, newLine, newLen), ...slice.map((o) => `${o.tag}${o.line}`));
+    out.push(
+      hunkHeader(oldLine, oldLen, newLine, newLen),
+      ...slice.map((o) => `${o.tag}${o.line}`),
+    );
     k++;
   }
   return out;

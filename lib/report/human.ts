@@ -14,7 +14,13 @@ export interface HumanOptions {
   write: (text: string) => void;
 }
 
-const LABEL: Record<TaskStatus, string> = { ok: 'ok', changed: 'changed', failed: 'FAILED', skipped: 'skipped', unreachable: 'UNREACHABLE' };
+const LABEL: Record<TaskStatus, string> = {
+  ok: 'ok',
+  changed: 'changed',
+  failed: 'FAILED',
+  skipped: 'skipped',
+  unreachable: 'UNREACHABLE',
+};
 
 /** [drift]: the host drifted from an unchanged declaration (corrective); [change]: the declaration changed (intended). */
 const CAUSE_MARKER = { corrective: '[drift]', intended: '[change]' } as const;
@@ -40,19 +46,31 @@ function taskLines(event: TaskLike, check: boolean, options: HumanOptions): stri
   if (!options.tty && !loud) return [];
   if (event.kind === 'task' && event.selection === true && options.verbose !== true) return [];
   const prefix = event.kind === 'handler' ? 'handler ' : '';
-  const marker = event.kind === 'task' && event.cause !== undefined ? ` ${CAUSE_MARKER[event.cause]}` : '';
-  const lines = [`  ${event.host}  ${prefix}${event.task}: ${statusLabel(event.status, check)}${marker}`];
+  const marker =
+    event.kind === 'task' && event.cause !== undefined ? ` ${CAUSE_MARKER[event.cause]}` : '';
+  const lines = [
+    `  ${event.host}  ${prefix}${event.task}: ${statusLabel(event.status, check)}${marker}`,
+  ];
   if (event.status === 'failed') {
     const where = event.kind === 'task' ? ` (${formatWhere(event.where)})` : '';
     lines.push(`    ${event.message ?? 'failed'}${where}`);
-  } else if (event.message && (options.tty || event.status === 'changed') && event.status !== 'ok') {
+  } else if (
+    event.message &&
+    (options.tty || event.status === 'changed') &&
+    event.status !== 'ok'
+  ) {
     lines.push(`    ${event.message}`);
   }
   if (event.kind === 'task') {
     // Off a terminal the proof is printed once, under the recap; on one it also shows as it happens.
     if (options.tty && event.proof) lines.push(...event.proof.lines.map((l) => `    ${l}`));
     lines.push(...event.changes.map((c) => `    ${changeLine(event.host, c)}`));
-    if (options.diff && event.diff) lines.push(...unifiedDiff(event.diff).split('\n').map((l) => `    ${l}`));
+    if (options.diff && event.diff)
+      lines.push(
+        ...unifiedDiff(event.diff)
+          .split('\n')
+          .map((l) => `    ${l}`),
+      );
   }
   return lines;
 }
@@ -66,21 +84,38 @@ export function formatRecap(counts: Record<string, HostCounts>): string {
   const width = Math.max(0, ...hosts.map((h) => h.length));
   const lines = hosts.map((host) => {
     const c = counts[host] as HostCounts;
-    const cells = [`ok=${c.ok}`, `changed=${c.changed}`, `unreachable=${c.unreachable}`, `failed=${c.failed}`, `skipped=${c.skipped}`];
+    const cells = [
+      `ok=${c.ok}`,
+      `changed=${c.changed}`,
+      `unreachable=${c.unreachable}`,
+      `failed=${c.failed}`,
+      `skipped=${c.skipped}`,
+    ];
     return `${host.padEnd(width)} : ${cells.join('    ')}`;
   });
   return ['PLAY RECAP', ...(lines.length > 0 ? lines : ['(no hosts)'])].join('\n');
 }
 
 /** Turns one event into text lines; `check` tells "changed" from "would change". */
-function lines(event: RunEvent, check: boolean, options: HumanOptions, notes: RecapNotes): string[] {
+function lines(
+  event: RunEvent,
+  check: boolean,
+  options: HumanOptions,
+  notes: RecapNotes,
+): string[] {
   switch (event.kind) {
     case 'start':
-      return options.tty ? [`PLAYBOOK ${event.playbook}${event.check ? ' (check mode: nothing will be changed)' : ''}`] : [];
+      return options.tty
+        ? [
+            `PLAYBOOK ${event.playbook}${event.check ? ' (check mode: nothing will be changed)' : ''}`,
+          ]
+        : [];
     case 'warning':
       return [`WARNING: ${event.message}`];
     case 'phase':
-      return options.tty ? ['', `PHASE ${event.phase} [${event.hosts.join(', ') || 'no hosts'}]`] : [];
+      return options.tty
+        ? ['', `PHASE ${event.phase} [${event.hosts.join(', ') || 'no hosts'}]`]
+        : [];
     case 'task':
     case 'handler':
       return taskLines(event, check, options);

@@ -66,7 +66,8 @@ export interface JsonCollector {
 
 /** The flat items of one task result: one per change, one for a failure, none for ok/skipped. */
 export function itemsOf(result: JsonTaskResult, check: boolean): JsonItem[] {
-  const pending = result.status === 'ok' && result.pending !== undefined && result.pending.length > 0;
+  const pending =
+    result.status === 'ok' && result.pending !== undefined && result.pending.length > 0;
   if (result.status !== 'changed' && result.status !== 'failed' && !pending) return [];
   const base = { host: result.host, phase: result.phase, task: result.task };
   const extra = (item: JsonItem): JsonItem => {
@@ -74,9 +75,14 @@ export function itemsOf(result: JsonTaskResult, check: boolean): JsonItem[] {
     if (result.cause !== undefined) item.cause = result.cause;
     return item;
   };
-  if (result.status === 'failed') return [extra({ ...base, item: result.task, result: 'failed', message: result.message })];
+  if (result.status === 'failed')
+    return [extra({ ...base, item: result.task, result: 'failed', message: result.message })];
   const outcome = check || pending ? 'found' : 'applied';
-  const changes = pending ? (result.pending ?? []) : result.changes.length > 0 ? result.changes : [{ item: result.task }];
+  const changes = pending
+    ? (result.pending ?? [])
+    : result.changes.length > 0
+      ? result.changes
+      : [{ item: result.task }];
   return changes.map((c) => {
     const item: JsonItem = { ...base, item: c.item, result: outcome, message: result.message };
     if (c.before !== undefined) item.before = c.before;
@@ -91,25 +97,48 @@ export function itemsOf(result: JsonTaskResult, check: boolean): JsonItem[] {
  */
 export function jsonCollector(playbook: string, now: () => Date = () => new Date()): JsonCollector {
   const report: JsonReport = {
-    playbook, check: false, startedAt: now().toISOString(), finishedAt: '', exitCode: 0,
-    results: [], items: [], unreachable: [], warnings: [], proofs: [], recap: {},
+    playbook,
+    check: false,
+    startedAt: now().toISOString(),
+    finishedAt: '',
+    exitCode: 0,
+    results: [],
+    items: [],
+    unreachable: [],
+    warnings: [],
+    proofs: [],
+    recap: {},
   };
   const sink = (event: RunEvent): void => {
     if (event.kind === 'start') report.check = event.check;
     if (event.kind === 'warning') report.warnings.push(event.message);
-    if (event.kind === 'unreachable') report.unreachable.push({ host: event.host, message: event.message });
+    if (event.kind === 'unreachable')
+      report.unreachable.push({ host: event.host, message: event.message });
     if (event.kind === 'abort') report.aborted = event.message;
     if (event.kind === 'recap') report.recap = event.counts;
     if (event.kind === 'task' || event.kind === 'handler') {
       const changes = event.kind === 'task' ? event.changes : [];
-      const result: JsonTaskResult = { host: event.host, phase: event.phase, task: event.task, handler: event.kind === 'handler', status: event.status, changes, message: event.message ?? '' };
+      const result: JsonTaskResult = {
+        host: event.host,
+        phase: event.phase,
+        task: event.task,
+        handler: event.kind === 'handler',
+        status: event.status,
+        changes,
+        message: event.message ?? '',
+      };
       if (event.kind === 'task' && event.module !== undefined) result.module = event.module;
       if (event.kind === 'task' && event.cause !== undefined) result.cause = event.cause;
       if (event.kind === 'task' && event.selection === true) result.selection = true;
       if (event.kind === 'task' && event.pending !== undefined) result.pending = event.pending;
       if (event.kind === 'task' && event.proof !== undefined) {
         result.proof = event.proof;
-        report.proofs.push({ host: event.host, phase: event.phase, task: event.task, ...event.proof });
+        report.proofs.push({
+          host: event.host,
+          phase: event.phase,
+          task: event.task,
+          ...event.proof,
+        });
       }
       report.results.push(result);
       report.items.push(...itemsOf(result, report.check));

@@ -54,23 +54,39 @@ export function recapNotes(verbose: boolean): RecapNotes {
     if (event.status === 'changed') tally.changed += 1;
     if (event.status === 'failed') {
       tally.failed += 1;
-      failures.push(`  ${event.host}  ${event.phase} / ${event.task}: ${event.message ?? 'failed'}`);
+      failures.push(
+        `  ${event.host}  ${event.phase} / ${event.task}: ${event.message ?? 'failed'}`,
+      );
     }
-    if (event.kind === 'task' && event.selection === true && !verbose) hidden.set(event.host, (hidden.get(event.host) ?? 0) + 1);
-    if (event.kind === 'task' && event.proof !== undefined) proofs.push({ host: event.host, phase: event.phase, task: event.task, proof: event.proof });
+    if (event.kind === 'task' && event.selection === true && !verbose)
+      hidden.set(event.host, (hidden.get(event.host) ?? 0) + 1);
+    if (event.kind === 'task' && event.proof !== undefined)
+      proofs.push({ host: event.host, phase: event.phase, task: event.task, proof: event.proof });
   };
   const counts = (all: Record<string, HostCounts>): Record<string, HostCounts> =>
-    Object.fromEntries(Object.entries(all).map(([host, c]) => [host, { ...c, skipped: c.skipped - (hidden.get(host) ?? 0) }]));
+    Object.fromEntries(
+      Object.entries(all).map(([host, c]) => [
+        host,
+        { ...c, skipped: c.skipped - (hidden.get(host) ?? 0) },
+      ]),
+    );
   const lines = (): string[] => {
     const out: string[] = [];
     const total = [...hidden.values()].reduce((a, b) => a + b, 0);
-    if (total > 0) out.push(`(${total} skips not counted: tasks that run for another instance, phase or host of this run; -v shows them)`);
+    if (total > 0)
+      out.push(
+        `(${total} skips not counted: tasks that run for another instance, phase or host of this run; -v shows them)`,
+      );
     if (phases.size > 0) {
       const width = Math.max(...[...phases.keys()].map((p) => p.length));
-      out.push('PHASES', ...[...phases].map(([name, t]) => `  ${name.padEnd(width)}  ${phaseOutcome(t, check)}`));
+      out.push(
+        'PHASES',
+        ...[...phases].map(([name, t]) => `  ${name.padEnd(width)}  ${phaseOutcome(t, check)}`),
+      );
     }
     if (failures.length > 0) out.push('FAILURES', ...failures);
-    for (const p of proofs) out.push(`PROOF (${p.host}, ${p.phase}: ${p.task})`, ...p.proof.lines.map((l) => `  ${l}`));
+    for (const p of proofs)
+      out.push(`PROOF (${p.host}, ${p.phase}: ${p.task})`, ...p.proof.lines.map((l) => `  ${l}`));
     return out;
   };
   return { add, counts, lines };

@@ -7,7 +7,8 @@ export const MASK = '********';
  * Names that hold secrets, in any spelling (snake, camel, dotted): `acl_secret_key`, `secretKey`, `db.passwd`.
  * `secret_vars` itself only lists names, so it is left out.
  */
-const SECRET_NAME = /pass(?:word|wd|phrase)|secret(?!_vars$)|token|api[_-]?key|private[_-]?key|credential/i;
+const SECRET_NAME =
+  /pass(?:word|wd|phrase)|secret(?!_vars$)|token|api[_-]?key|private[_-]?key|credential/i;
 // Names of where a secret lives (`ansible_ssh_private_key_file`) hold paths, not secrets.
 const WHERE_NAME = /(_file|_path|_dir|File|Path|Dir)$/;
 // Very short values would mask ordinary words everywhere; such values are not secrets worth the name.
@@ -25,7 +26,8 @@ export function isSecretName(name: string): boolean {
 function leaves(value: unknown, out: string[]): void {
   if (typeof value === 'string' || typeof value === 'number') out.push(String(value));
   else if (Array.isArray(value)) value.forEach((v) => leaves(v, out));
-  else if (value !== null && typeof value === 'object') Object.values(value).forEach((v) => leaves(v, out));
+  else if (value !== null && typeof value === 'object')
+    Object.values(value).forEach((v) => leaves(v, out));
 }
 
 /** Walks a mapping: a secret name takes every value under it; other mappings are searched by their keys. */
@@ -63,7 +65,9 @@ const KEY_LINE = /^(\s*["']?)([\w.-]+)(["']?\s*[:=]\s*|\s+)(.*?)(\s*)$/;
  */
 export function secretOfLine(line: string): string | undefined {
   const m = KEY_LINE.exec(line);
-  return m && isSecretName(m[2] as string) && (m[4] as string) !== '' ? (m[4] as string) : undefined;
+  return m && isSecretName(m[2] as string) && (m[4] as string) !== ''
+    ? (m[4] as string)
+    : undefined;
 }
 
 /** The item name a Change is about, without labels such as "runtime change " or "unknown key ". */
@@ -103,7 +107,8 @@ export function makeRedactor(secrets: Iterable<string>): Redactor {
     if (known.size !== before) list = [...known].sort((a, b) => b.length - a.length);
   };
   add(secrets);
-  const maskText = (text: string): string => list.reduce((acc, secret) => acc.replaceAll(secret, MASK), text);
+  const maskText = (text: string): string =>
+    list.reduce((acc, secret) => acc.replaceAll(secret, MASK), text);
   const walk = (value: unknown): unknown => {
     if (typeof value === 'string') return maskText(value);
     if (Array.isArray(value)) return value.map(walk);

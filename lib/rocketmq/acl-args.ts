@@ -9,7 +9,8 @@ import type { Credentials } from './remoting/acl-sign.ts';
 /** The argument names, for rejectUnknownKeys lists. */
 export const ACL_ARG_KEYS = ['acl_enabled', 'admin_user', 'admin_secret'] as const;
 
-const EMPTY = 'ACL is on (rocketmq_acl_enabled) but rocketmq_acl_admin_secret is empty; set it to ' +
+const EMPTY =
+  'ACL is on (rocketmq_acl_enabled) but rocketmq_acl_admin_secret is empty; set it to ' +
   `"{{secret_file '/abs/path'}}" or "{{secret_env 'NAME'}}"`;
 
 /**
@@ -19,11 +20,15 @@ const EMPTY = 'ACL is on (rocketmq_acl_enabled) but rocketmq_acl_admin_secret is
  *   // => { username: 'rmqd-admin', password: s }
  */
 export function aclCredentials(raw: Vars, where: Where, owner: string): Credentials | undefined {
-  if (raw.acl_enabled === undefined || !expectBool(raw.acl_enabled, 'acl_enabled', where)) return undefined;
-  const password = raw.admin_secret === undefined ? '' : expectString(raw.admin_secret, 'admin_secret', where);
+  if (raw.acl_enabled === undefined || !expectBool(raw.acl_enabled, 'acl_enabled', where))
+    return undefined;
+  const password =
+    raw.admin_secret === undefined ? '' : expectString(raw.admin_secret, 'admin_secret', where);
   if (password === '') throw new ValidationError(`${owner}: ${EMPTY}`, where);
-  const username = raw.admin_user === undefined ? '' : expectString(raw.admin_user, 'admin_user', where);
-  if (username.trim() === '') throw new ValidationError(`${owner}: ACL is on but rocketmq_acl_admin_user is empty`, where);
+  const username =
+    raw.admin_user === undefined ? '' : expectString(raw.admin_user, 'admin_user', where);
+  if (username.trim() === '')
+    throw new ValidationError(`${owner}: ACL is on but rocketmq_acl_admin_user is empty`, where);
   return { username, password };
 }
 

@@ -31,9 +31,16 @@ const norm = (list: string[] | undefined): string => [...(list ?? [])].sort().jo
 const entryText = (e: PolicyEntryInfo): string =>
   `${e.decision} ${norm(e.actions)}${e.sourceIps && e.sourceIps.length > 0 ? ` from ${norm(e.sourceIps)}` : ''}`;
 const sameEntry = (a: PolicyEntryInfo, b: PolicyEntryInfo): boolean =>
-  a.decision === b.decision && norm(a.actions) === norm(b.actions) && norm(a.sourceIps) === norm(b.sourceIps);
+  a.decision === b.decision &&
+  norm(a.actions) === norm(b.actions) &&
+  norm(a.sourceIps) === norm(b.sourceIps);
 
-function planUser(user: DeclaredUser, state: UserState | undefined, ops: AclOp[], changes: Change[]): void {
+function planUser(
+  user: DeclaredUser,
+  state: UserState | undefined,
+  ops: AclOp[],
+  changes: Change[],
+): void {
   const item = `user ${user.name}`;
   if (user.state === 'absent') {
     if (state?.exists) {
@@ -51,8 +58,14 @@ function planUser(user: DeclaredUser, state: UserState | undefined, ops: AclOp[]
   const typeDiffers = state.type !== user.type;
   if (typeDiffers || !state.passwordMatches) {
     ops.push({ kind: 'update-user', user, password: !state.passwordMatches });
-    if (typeDiffers) changes.push({ item: `${item} type`, before: String(state.type ?? 'unknown'), after: user.type });
-    if (!state.passwordMatches) changes.push({ item, before: 'another stored password', after: 'the declared password' });
+    if (typeDiffers)
+      changes.push({
+        item: `${item} type`,
+        before: String(state.type ?? 'unknown'),
+        after: user.type,
+      });
+    if (!state.passwordMatches)
+      changes.push({ item, before: 'another stored password', after: 'the declared password' });
   }
 }
 
@@ -62,15 +75,27 @@ function planAcl(acl: AclInfo, actual: PolicyEntryInfo[], ops: AclOp[], changes:
   const changed = declared.filter((e) => {
     const now = have.get(e.resource);
     if (now !== undefined && sameEntry(now, e)) return false;
-    changes.push({ item: `acl ${acl.subject} ${e.resource}`, ...(now ? { before: entryText(now) } : {}), after: entryText(e) });
+    changes.push({
+      item: `acl ${acl.subject} ${e.resource}`,
+      ...(now ? { before: entryText(now) } : {}),
+      after: entryText(e),
+    });
     return true;
   });
-  if (changed.length > 0) ops.push({ kind: 'update-acl', acl: { subject: acl.subject, policies: [{ policyType: 'Custom', entries: changed }] } });
+  if (changed.length > 0)
+    ops.push({
+      kind: 'update-acl',
+      acl: { subject: acl.subject, policies: [{ policyType: 'Custom', entries: changed }] },
+    });
   const wanted = new Set(declared.map((e) => e.resource));
   for (const e of actual) {
     if (wanted.has(e.resource)) continue;
     ops.push({ kind: 'delete-acl', subject: acl.subject, resource: e.resource });
-    changes.push({ item: `acl ${acl.subject} ${e.resource}`, before: entryText(e), after: 'absent' });
+    changes.push({
+      item: `acl ${acl.subject} ${e.resource}`,
+      before: entryText(e),
+      after: 'absent',
+    });
   }
 }
 
@@ -78,7 +103,11 @@ function planAcl(acl: AclInfo, actual: PolicyEntryInfo[], ops: AclOp[], changes:
  * The requests one member needs, in order: users first (an ACL needs its user), then ACL entries, then deletions.
  * @example planAclMember(state, users, acls).ops // => [{ kind: 'create-user', … }, { kind: 'update-acl', … }]
  */
-export function planAclMember(state: MemberAclState, users: DeclaredUser[], acls: AclInfo[]): { ops: AclOp[]; changes: Change[] } {
+export function planAclMember(
+  state: MemberAclState,
+  users: DeclaredUser[],
+  acls: AclInfo[],
+): { ops: AclOp[]; changes: Change[] } {
   const ops: AclOp[] = [];
   const changes: Change[] = [];
   for (const user of users) planUser(user, state.users[user.name], ops, changes);

@@ -5,11 +5,15 @@ import { TemplateError } from '../shared/errors.ts';
 
 function admin(helper: string, user: unknown, secret: unknown): { user: string; secret: string } {
   if (typeof user !== 'string' || user.trim() === '') {
-    throw new TemplateError(`helper "${helper}": rocketmq_acl_admin_user is empty; name the tool's admin user`);
+    throw new TemplateError(
+      `helper "${helper}": rocketmq_acl_admin_user is empty; name the tool's admin user`,
+    );
   }
   if (typeof secret !== 'string' || secret === '') {
-    throw new TemplateError(`helper "${helper}": rocketmq_acl_admin_secret is empty with rocketmq_acl_enabled on; set it to ` +
-      `"{{secret_file '/path/outside/the/repo'}}" or "{{secret_env 'RMQD_ACL_ADMIN_SECRET'}}"`);
+    throw new TemplateError(
+      `helper "${helper}": rocketmq_acl_admin_secret is empty with rocketmq_acl_enabled on; set it to ` +
+        `"{{secret_file '/path/outside/the/repo'}}" or "{{secret_env 'RMQD_ACL_ADMIN_SECRET'}}"`,
+    );
   }
   return { user, secret };
 }

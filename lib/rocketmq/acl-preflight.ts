@@ -28,8 +28,10 @@ export function aclVersionErrors(hosts: AclVersionHost[]): string[] {
     const version = String(vars['rocketmq_version'] ?? '');
     const mm = majorMinor(version);
     if (mm === undefined || mm[0] > 5 || (mm[0] === 5 && mm[1] >= 3)) continue;
-    errors.push(`host ${host}: rocketmq_acl_enabled: true${at('rocketmq_acl_enabled')} needs RocketMQ 5.3 or later (ACL 2.0 ` +
-      `appeared in 5.3); rocketmq_version is ${version}${at('rocketmq_version')}: raise rocketmq_version or turn ACL off`);
+    errors.push(
+      `host ${host}: rocketmq_acl_enabled: true${at('rocketmq_acl_enabled')} needs RocketMQ 5.3 or later (ACL 2.0 ` +
+        `appeared in 5.3); rocketmq_version is ${version}${at('rocketmq_version')}: raise rocketmq_version or turn ACL off`,
+    );
   }
   return errors;
 }

@@ -19,10 +19,18 @@ export type AclAdminFactory = (admin: Credentials) => AclAdmin;
 
 async function applyOp(client: RemotingClient, addr: string, op: AclOp): Promise<void> {
   if (op.kind === 'create-user') {
-    await auth.createUser(client, addr, { username: op.user.name, password: op.user.secret, userType: op.user.type });
+    await auth.createUser(client, addr, {
+      username: op.user.name,
+      password: op.user.secret,
+      userType: op.user.type,
+    });
   } else if (op.kind === 'update-user') {
     // No password in the body when only the type changes: updateUser keeps the stored one then.
-    await auth.updateUser(client, addr, { username: op.user.name, userType: op.user.type, ...(op.password ? { password: op.user.secret } : {}) });
+    await auth.updateUser(client, addr, {
+      username: op.user.name,
+      userType: op.user.type,
+      ...(op.password ? { password: op.user.secret } : {}),
+    });
   } else if (op.kind === 'delete-user') {
     await auth.deleteUser(client, addr, op.name);
   } else if (op.kind === 'update-acl') {
@@ -48,11 +56,21 @@ export function remotingAclAdmin(admin: Credentials, timeoutMs = 5000): AclAdmin
 }
 
 /** Reads one member: the declared users (password compared here, never returned), their ACLs, other user names. */
-export async function readAclMember(admin: AclAdmin, addr: string, users: DeclaredUser[], subjects: string[], skip: string[]): Promise<MemberAclState> {
+export async function readAclMember(
+  admin: AclAdmin,
+  addr: string,
+  users: DeclaredUser[],
+  subjects: string[],
+  skip: string[],
+): Promise<MemberAclState> {
   const state: MemberAclState = { users: {}, acls: {}, undeclared: [] };
   for (const u of users) {
     const found = await admin.getUser(addr, u.name);
-    state.users[u.name] = { exists: found !== undefined, type: found?.userType, passwordMatches: found?.password === u.secret };
+    state.users[u.name] = {
+      exists: found !== undefined,
+      type: found?.userType,
+      passwordMatches: found?.password === u.secret,
+    };
   }
   for (const subject of subjects) {
     // The broker refuses AUTH_GET_ACL of a user it does not know ("The subject is not exist.", code 16).
@@ -61,9 +79,14 @@ export async function readAclMember(admin: AclAdmin, addr: string, users: Declar
       continue;
     }
     const acl = await admin.getAcl(addr, subject);
-    state.acls[subject] = (acl?.policies ?? []).filter((p) => p.policyType === 'Custom').flatMap((p) => p.entries ?? []);
+    state.acls[subject] = (acl?.policies ?? [])
+      .filter((p) => p.policyType === 'Custom')
+      .flatMap((p) => p.entries ?? []);
   }
   const declared = new Set([...users.map((u) => u.name), ...skip]);
-  state.undeclared = (await admin.listUsers(addr)).map((u) => u.username).filter((n) => !declared.has(n)).sort();
+  state.undeclared = (await admin.listUsers(addr))
+    .map((u) => u.username)
+    .filter((n) => !declared.has(n))
+    .sort();
   return state;
 }

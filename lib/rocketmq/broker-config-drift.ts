@@ -33,13 +33,20 @@ export function isBrokerWritten(found: ReadonlyMap<string, string>): boolean {
 /** What an undeclared key found in the file means; undefined when it is harmless (at its default, or default unknown). */
 function undeclaredChange(key: string, value: string, runtime: boolean): Change | undefined {
   const legacy = LEGACY_BROKER_KEYS[key];
-  if (legacy) return change(`legacy key ${key}`, `${value} (ignored by RocketMQ 5: ${legacy.why})`, undefined);
+  if (legacy)
+    return change(
+      `legacy key ${key}`,
+      `${value} (ignored by RocketMQ 5: ${legacy.why})`,
+      undefined,
+    );
   const known = knownBrokerKeys().get(key);
   if (known === undefined) return change(`unknown key ${key}`, value, undefined);
   // An empty default depends on the machine (IPs, paths): the broker fills it in; nothing to compare with.
   if (known.default === '' || known.default === value) return undefined;
   const after = `${known.default} (RocketMQ default)`;
-  return runtime ? change(`runtime change ${key}`, `${value} ${RUNTIME_NOTE}`, after) : change(key, value, after);
+  return runtime
+    ? change(`runtime change ${key}`, `${value} ${RUNTIME_NOTE}`, after)
+    : change(key, value, after);
 }
 
 /**
@@ -60,7 +67,8 @@ export function brokerPropertyChanges(foundText: string, declaredText: string): 
     if (controllerMode && CONTROLLER_OWNED.has(key)) continue;
     const now = found.get(key);
     if (now === value) continue;
-    if (now !== undefined && runtime) changes.push(change(`runtime change ${key}`, `${now} ${RUNTIME_NOTE}`, value));
+    if (now !== undefined && runtime)
+      changes.push(change(`runtime change ${key}`, `${now} ${RUNTIME_NOTE}`, value));
     else changes.push(change(key, now, value));
   }
   for (const [key, value] of found) {
@@ -78,6 +86,8 @@ export function brokerPropertyChanges(foundText: string, declaredText: string): 
 export function brokerConfigChanges(foundText: string, declaredText: string): Change[] {
   const keys = brokerPropertyChanges(foundText, declaredText);
   if (keys.length > 0) return keys;
-  const why = isBrokerWritten(propertiesToMap(parseProperties(foundText))) ? 'rewritten by the broker, same values' : 'same values, other order or comments';
+  const why = isBrokerWritten(propertiesToMap(parseProperties(foundText)))
+    ? 'rewritten by the broker, same values'
+    : 'same values, other order or comments';
   return [change('layout', why, 'declared text')];
 }

@@ -22,7 +22,9 @@ let cache: Map<string, BrokerKey> | undefined;
  */
 export function knownBrokerKeys(): Map<string, BrokerKey> {
   if (!cache) {
-    const file = JSON.parse(readFileSync(new URL('./broker-keys.json', import.meta.url), 'utf8')) as KeysFile;
+    const file = JSON.parse(
+      readFileSync(new URL('./broker-keys.json', import.meta.url), 'utf8'),
+    ) as KeysFile;
     cache = new Map(Object.entries(file.keys));
   }
   return cache;
@@ -42,12 +44,18 @@ export interface LegacyKey {
 
 /** Keys copied from old templates (the seed guide among them) that a 5.x broker ignores without a word. */
 export const LEGACY_BROKER_KEYS: Readonly<Record<string, LegacyKey>> = {
-  mapedFileSizeCommitLog: { current: 'mappedFileSizeCommitLog', why: 'renamed in 4.5.2 (typo fix); the old name is ignored' },
+  mapedFileSizeCommitLog: {
+    current: 'mappedFileSizeCommitLog',
+    why: 'renamed in 4.5.2 (typo fix); the old name is ignored',
+  },
   mapedFileSizeConsumeQueue: {
     current: 'mappedFileSizeConsumeQueue',
     why: 'renamed in 4.5.2; note the value is in bytes (default 6000000 = 300000 entries × 20), not in entries',
   },
-  storePathConsumeQueue: { current: null, why: 'not a key since 2014: always <storePathRootDir>/consumequeue' },
+  storePathConsumeQueue: {
+    current: null,
+    why: 'not a key since 2014: always <storePathRootDir>/consumequeue',
+  },
   storePathIndex: { current: null, why: 'not a key: always <storePathRootDir>/index' },
   storeCheckpoint: { current: null, why: 'not a key: always <storePathRootDir>/checkpoint' },
   abortFile: { current: null, why: 'not a key: always <storePathRootDir>/abort' },

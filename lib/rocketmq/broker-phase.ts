@@ -23,25 +23,31 @@ const or = (value: unknown, fallback: unknown): unknown => (isEmpty(value) ? fal
  *   // => "/etc/rocketmq/broker-broker-a-0.properties"
  */
 export function phaseInstances(
-  instances: unknown, select: unknown, topology: unknown, state: unknown, layout: PhaseLayout,
+  instances: unknown,
+  select: unknown,
+  topology: unknown,
+  state: unknown,
+  layout: PhaseLayout,
 ): Vars[] {
   const list = Array.isArray(instances) ? instances : [];
-  return list.filter((i) => runsInstance(i, select, topology, state)).map((raw) => {
-    const item = raw as Vars;
-    const label = `${String(item['broker_name'])}-${String(item['broker_id'])}`;
-    return {
-      ...item,
-      label,
-      port: or(item['listen_port'], 10911),
-      service: `rmq-broker-${label}`,
-      conf_file: `${String(layout.conf_dir)}/broker-${label}.properties`,
-      store_dir: or(item['store_path_root_dir'], `${String(layout.data_root)}/${label}/store`),
-      log_home: `${String(layout.log_root)}/broker-${label}`,
-      pidfile: `${String(layout.run_dir)}/rmq-broker-${label}.pid`,
-      heap: or(item['heap'], layout.heap),
-      direct_memory: or(item['direct_memory'], layout.direct_memory),
-    };
-  });
+  return list
+    .filter((i) => runsInstance(i, select, topology, state))
+    .map((raw) => {
+      const item = raw as Vars;
+      const label = `${String(item['broker_name'])}-${String(item['broker_id'])}`;
+      return {
+        ...item,
+        label,
+        port: or(item['listen_port'], 10911),
+        service: `rmq-broker-${label}`,
+        conf_file: `${String(layout.conf_dir)}/broker-${label}.properties`,
+        store_dir: or(item['store_path_root_dir'], `${String(layout.data_root)}/${label}/store`),
+        log_home: `${String(layout.log_root)}/broker-${label}`,
+        pidfile: `${String(layout.run_dir)}/rmq-broker-${label}.pid`,
+        heap: or(item['heap'], layout.heap),
+        direct_memory: or(item['direct_memory'], layout.direct_memory),
+      };
+    });
 }
 
 /**
@@ -52,10 +58,15 @@ export function brokerPhaseHelper(...a: unknown[]): Vars[] {
   const options = a[a.length - 1] as { hash?: Partial<PhaseLayout> } | undefined;
   const hash = options?.hash ?? {};
   const layout: PhaseLayout = {
-    conf_dir: hash.conf_dir, data_root: hash.data_root, log_root: hash.log_root, run_dir: hash.run_dir,
-    heap: hash.heap, direct_memory: hash.direct_memory,
+    conf_dir: hash.conf_dir,
+    data_root: hash.data_root,
+    log_root: hash.log_root,
+    run_dir: hash.run_dir,
+    heap: hash.heap,
+    direct_memory: hash.direct_memory,
   };
   const missing = Object.entries(layout).find(([, v]) => v === undefined)?.[0];
-  if (missing !== undefined) throw new Error(`rocketmq_broker_phase needs ${missing}=… (the role's variable)`);
+  if (missing !== undefined)
+    throw new Error(`rocketmq_broker_phase needs ${missing}=… (the role's variable)`);
   return phaseInstances(a[0], a[1], a[2], a.length > 4 ? a[3] : undefined, layout);
 }

@@ -11,7 +11,12 @@ import { envNameOf } from '../cron/state-dir.ts';
 import { hostVars, parseExtraVars, resolveVars } from '../load/vars.ts';
 import { aclCredentialsOfVars } from './acl-args.ts';
 import { aclHook, type Credentials } from './remoting/acl-sign.ts';
-import { controllerModeMembers, controllerProblems, statusControllers, withControllerProblems } from './controller-status.ts';
+import {
+  controllerModeMembers,
+  controllerProblems,
+  statusControllers,
+  withControllerProblems,
+} from './controller-status.ts';
 import { parseDeclaration } from './topics-decl.ts';
 import { matchesAny } from './topics-diff.ts';
 import type { MemberDeclaration } from './topics-members.ts';
@@ -53,8 +58,13 @@ export interface StatusIO {
 
 // The options of `status` (node:util parseArgs spec).
 const STATUS_SPEC = {
-  inventory: { type: 'string', short: 'i' }, env: { type: 'string' }, json: { type: 'boolean' }, watch: { type: 'string' },
-  metrics: { type: 'string' }, topology: { type: 'string' }, 'extra-vars': { type: 'string', short: 'e', multiple: true },
+  inventory: { type: 'string', short: 'i' },
+  env: { type: 'string' },
+  json: { type: 'boolean' },
+  watch: { type: 'string' },
+  metrics: { type: 'string' },
+  topology: { type: 'string' },
+  'extra-vars': { type: 'string', short: 'e', multiple: true },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -64,12 +74,16 @@ const STATUS_SPEC = {
  */
 export function parseStatusOptions(argv: string[], projectRoot: string): StatusOptions {
   const { values, positionals } = parseCommandLine(argv, STATUS_SPEC, 'status');
-  if (positionals.length > 0) throw new UsageError(`status: unexpected argument "${positionals[0]}"; see --help`);
+  if (positionals.length > 0)
+    throw new UsageError(`status: unexpected argument "${positionals[0]}"; see --help`);
   const watch = values.watch === undefined ? undefined : Number(values.watch);
-  if (watch !== undefined && !(Number.isFinite(watch) && watch >= 1)) throw new UsageError(`status --watch: a number of seconds ≥ 1, got "${values.watch}"`);
+  if (watch !== undefined && !(Number.isFinite(watch) && watch >= 1))
+    throw new UsageError(`status --watch: a number of seconds ≥ 1, got "${values.watch}"`);
   const options: StatusOptions = {
     inventory: inventoryFolder(values, projectRoot, 'status', 'local'),
-    json: values.json === true, topology: values.topology ?? '', extraVars: parseExtraVars(values['extra-vars'] ?? []),
+    json: values.json === true,
+    topology: values.topology ?? '',
+    extraVars: parseExtraVars(values['extra-vars'] ?? []),
     help: values.help === true,
   };
   if (watch !== undefined) options.watch = watch;
@@ -78,25 +92,48 @@ export function parseStatusOptions(argv: string[], projectRoot: string): StatusO
 }
 
 /** The declaration as the rocketmq-topics role computes it, seen from the first name server host. */
-function declarationOf(options: StatusOptions, projectRoot: string): { decl: StatusDeclaration; namesrvs: string[]; auth?: Credentials } {
+function declarationOf(
+  options: StatusOptions,
+  projectRoot: string,
+): { decl: StatusDeclaration; namesrvs: string[]; auth?: Credentials } {
   const inventory = loadInventory(options.inventory);
   const where = { file: options.inventory, line: 1, col: 1 };
   const role = loadRole(join(projectRoot, 'roles'), 'rocketmq-topics', modules, where);
-  const viewpoint = [...inventory.hosts.values()].find((h) => h.groups.includes('nameservers')) ?? [...inventory.hosts.values()][0];
+  const viewpoint =
+    [...inventory.hosts.values()].find((h) => h.groups.includes('nameservers')) ??
+    [...inventory.hosts.values()][0];
   if (!viewpoint) throw new UsageError(`status: inventory ${options.inventory} has no hosts`);
-  const layers = { roleDefaults: role.defaults, playVars: { rocketmq_topology: options.topology }, extraVars: options.extraVars };
+  const layers = {
+    roleDefaults: role.defaults,
+    playVars: { rocketmq_topology: options.topology },
+    extraVars: options.extraVars,
+  };
   const vars = resolveVars(hostVars(inventory, viewpoint.name, layers), where, viewpoint.sources);
   const raw = (vars['topics_members'] ?? []) as MemberDeclaration[];
   const members = raw.map((m) => {
-    const { declaration, errors } = parseDeclaration({ rocketmq_topics: m.topics, rocketmq_groups: m.groups });
-    if (errors.length > 0) throw new UsageError(`status: ${m.broker}-${m.id}: ${errors.join('; ')}`);
+    const { declaration, errors } = parseDeclaration({
+      rocketmq_topics: m.topics,
+      rocketmq_groups: m.groups,
+    });
+    if (errors.length > 0)
+      throw new UsageError(`status: ${m.broker}-${m.id}: ${errors.join('; ')}`);
     return { broker: m.broker, id: m.id, addr: m.addr, declaration };
   });
-  const ignore = Array.isArray(vars['rocketmq_topics_ignore']) ? (vars['rocketmq_topics_ignore'] as unknown[]).map(String) : [];
-  const namesrvs = String(vars['topics_namesrv'] ?? '').split(';').map((a) => a.trim()).filter(Boolean);
+  const ignore = Array.isArray(vars['rocketmq_topics_ignore'])
+    ? (vars['rocketmq_topics_ignore'] as unknown[]).map(String)
+    : [];
+  const namesrvs = String(vars['topics_namesrv'] ?? '')
+    .split(';')
+    .map((a) => a.trim())
+    .filter(Boolean);
   // With ACL 2.0 on, every read is signed as the tool's admin (the secret from its secret_file / secret_env).
   const auth = aclCredentialsOfVars(vars, 'status');
-  const decl = { env: envNameOf(options.inventory), cluster: String(vars['rocketmq_cluster_name']), members, ignore };
+  const decl = {
+    env: envNameOf(options.inventory),
+    cluster: String(vars['rocketmq_cluster_name']),
+    members,
+    ignore,
+  };
   return auth === undefined ? { decl, namesrvs } : { decl, namesrvs, auth };
 }
 
@@ -104,14 +141,34 @@ function declarationOf(options: StatusOptions, projectRoot: string): { decl: Sta
  * Reads the status once.
  * @example const status = await statusOnce(options, root)
  */
-export async function statusOnce(options: StatusOptions, projectRoot: string): Promise<ClusterStatus> {
+export async function statusOnce(
+  options: StatusOptions,
+  projectRoot: string,
+): Promise<ClusterStatus> {
   const { decl, namesrvs, auth } = declarationOf(options, projectRoot);
   const groups = [...new Set(decl.members.flatMap((m) => m.declaration.groups.map((g) => g.name)))];
-  const read = await readStatus(namesrvs, decl.cluster, decl.members.map((m) => m.addr), groups, (n) => matchesAny(decl.ignore, n), 3000, auth);
+  const read = await readStatus(
+    namesrvs,
+    decl.cluster,
+    decl.members.map((m) => m.addr),
+    groups,
+    (n) => matchesAny(decl.ignore, n),
+    3000,
+    auth,
+  );
   // Controller mode: a group left without master by stale controller metadata says so (issue 11, trap 2).
   const members = controllerModeMembers(read, decl.members);
-  const controllers = members.length === 0 ? [] : statusControllers(options.inventory, projectRoot, options.extraVars);
-  const problems = await controllerProblems({ namesrvs, controllers, cluster: decl.cluster, members, hook: aclHook(auth) });
+  const controllers =
+    members.length === 0
+      ? []
+      : statusControllers(options.inventory, projectRoot, options.extraVars);
+  const problems = await controllerProblems({
+    namesrvs,
+    controllers,
+    cluster: decl.cluster,
+    members,
+    hook: aclHook(auth),
+  });
   return withControllerProblems(buildStatus(read, decl, new Date()), problems);
 }
 
@@ -119,18 +176,25 @@ export async function statusOnce(options: StatusOptions, projectRoot: string): P
  * Runs `status` (once, or every --watch seconds) and returns the exit code of the last read.
  * @example const code = await statusMain(['--env', 'prod', '--json'], { out, tty: false }, root)
  */
-export async function statusMain(argv: string[], io: StatusIO, projectRoot: string): Promise<number> {
+export async function statusMain(
+  argv: string[],
+  io: StatusIO,
+  projectRoot: string,
+): Promise<number> {
   const options = parseStatusOptions(argv, projectRoot);
   if (options.help) {
     io.out(STATUS_HELP);
     return EXIT.ok;
   }
-  const sleep = io.sleep ?? ((ms: number) => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms)));
+  const sleep =
+    io.sleep ??
+    ((ms: number) => new Promise<boolean>((resolve) => setTimeout(() => resolve(true), ms)));
   for (;;) {
     const status = await statusOnce(options, projectRoot);
     if (options.watch !== undefined && io.tty && !options.json) io.out('\u001b[2J\u001b[H');
     io.out(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status, io.tty));
-    if (options.metrics !== undefined) writeFileAtomic(options.metrics, formatStatusMetrics(status));
+    if (options.metrics !== undefined)
+      writeFileAtomic(options.metrics, formatStatusMetrics(status));
     const code = status.ok ? EXIT.ok : EXIT.drift;
     if (options.watch === undefined || !(await sleep(options.watch * 1000))) return code;
   }

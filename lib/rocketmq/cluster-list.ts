@@ -60,7 +60,9 @@ export function parseClusterList(stdout: string): ClusterBroker[] {
  */
 export function clusterListFailure(output: string): string | undefined {
   if (output.includes('#Cluster Name') && parseClusterList(output).length > 0) return undefined;
-  const causes = [...output.matchAll(/^(?:Caused by: )?[\w.$]+(?:Exception|Error): (.+)$/gm)].map((m) => (m[1] as string).trim());
+  const causes = [...output.matchAll(/^(?:Caused by: )?[\w.$]+(?:Exception|Error): (.+)$/gm)].map(
+    (m) => (m[1] as string).trim(),
+  );
   const cause = causes[causes.length - 1];
   if (cause) return cause;
   if (output.includes('#Cluster Name')) return 'no broker is registered with the name server';
@@ -75,7 +77,9 @@ export function clusterListFailure(output: string): string | undefined {
 export function requireClusterList(output: string, namesrv: string): ClusterBroker[] {
   const failure = clusterListFailure(output);
   if (failure !== undefined) {
-    throw new ClusterListError(`mqadmin clusterList -n ${namesrv} failed: ${failure}; check that the name server runs and is reachable from this host`);
+    throw new ClusterListError(
+      `mqadmin clusterList -n ${namesrv} failed: ${failure}; check that the name server runs and is reachable from this host`,
+    );
   }
   return parseClusterList(output);
 }

@@ -110,7 +110,8 @@ function slaveLinks(
 function registration(input: StatusInput, m: DeclaredMember): string[] {
   const missing: string[] = [];
   for (const [ns, info] of Object.entries(input.clusterInfos)) {
-    if ('error' in info || info.brokerAddrTable[m.broker]?.brokerAddrs[String(m.id)] !== m.address) missing.push(ns);
+    if ('error' in info || info.brokerAddrTable[m.broker]?.brokerAddrs[String(m.id)] !== m.address)
+      missing.push(ns);
   }
   return missing;
 }
@@ -123,8 +124,10 @@ function member(
 ): MemberStatus {
   const facts = input.brokers[m.address] ?? {};
   const missingOn = registration(input, m);
-  const registered = Object.keys(input.clusterInfos).length > missingOn.length && missingOn.length === 0;
-  const perm = facts.config?.brokerPermission === undefined ? null : Number(facts.config.brokerPermission);
+  const registered =
+    Object.keys(input.clusterInfos).length > missingOn.length && missingOn.length === 0;
+  const perm =
+    facts.config?.brokerPermission === undefined ? null : Number(facts.config.brokerPermission);
   const warn = facts.config?.diskSpaceWarningLevelRatio;
   const s: MemberStatus = {
     broker: m.broker,
@@ -135,7 +138,7 @@ function member(
     registered,
     missingOn,
     declared: m.declared,
-    lagBytes: m.id === 0 ? null : link?.diff ?? null,
+    lagBytes: m.id === 0 ? null : (link?.diff ?? null),
     inSync: m.id === 0 ? null : masterKnown ? link?.inSync === true : null,
     tpsIn: firstNumber(facts.runtime?.putTps),
     tpsOut: firstNumber(facts.runtime?.getTransferredTps ?? facts.runtime?.getTransferedTps),

@@ -32,18 +32,22 @@ const at = (r: Replica): string => `id ${r.brokerId} at ${r.address}`;
 /** Why an in-sync replica can never come back, or '' when it may just be stopped. */
 function staleEvidence(r: Replica, live: Replica[], v: GroupView): string {
   const twin = live.find((l) => l.address === r.address && l.brokerId !== r.brokerId);
-  if (twin) return `the member at ${r.address} was id ${r.brokerId} and came back as id ${twin.brokerId} (its store, with brokerIdentity, was wiped or rebuilt)`;
-  if (!v.declared.includes(r.address)) return `${r.address} is no member of ${v.broker} in the inventory (the controllers' store comes from another cluster or an old layout)`;
+  if (twin)
+    return `the member at ${r.address} was id ${r.brokerId} and came back as id ${twin.brokerId} (its store, with brokerIdentity, was wiped or rebuilt)`;
+  if (!v.declared.includes(r.address))
+    return `${r.address} is no member of ${v.broker} in the inventory (the controllers' store comes from another cluster or an old layout)`;
   return '';
 }
 
 /** What the operator does: said, never done (it drops the record of which replica holds the newest data). */
 function cleanup(v: GroupView, masterRecorded: boolean): string {
   const command = `mqadmin cleanBrokerMetadata -a ${v.leader} -bn ${v.broker} -c ${v.cluster}${masterRecorded ? ' -l' : ''}`;
-  return `to recover (nothing was written to ${v.broker} while it had no master): stop every member of ${v.broker}; ` +
+  return (
+    `to recover (nothing was written to ${v.broker} while it had no master): stop every member of ${v.broker}; ` +
     `run \`${command}\` on a host with RocketMQ; delete brokerIdentity (and brokerIdentity-temp) in each member's store folder ` +
     `(storePathRootDir); run the playbook again: it starts broker_id 0 first, which the controllers then elect as the first master. ` +
-    'Only when the controllers\' whole store is foreign: stop them and move their controllerStorePath aside instead';
+    "Only when the controllers' whole store is foreign: stop them and move their controllerStorePath aside instead"
+  );
 }
 
 /**
@@ -57,18 +61,25 @@ export function diagnoseGroup(v: GroupView): string | null {
   if (v.registered['0'] !== undefined || r === undefined) return null;
   if (r.inSync.some((x) => x.alive)) return null;
   const all = [...r.inSync, ...r.notInSync];
-  if (r.masterBrokerId !== null && all.some((x) => x.brokerId === r.masterBrokerId && x.alive)) return null;
+  if (r.masterBrokerId !== null && all.some((x) => x.brokerId === r.masterBrokerId && x.alive))
+    return null;
   const live = r.notInSync.filter((x) => x.alive);
   if (live.length === 0) return null;
   const evidence = r.inSync.map((x) => [x, staleEvidence(x, live, v)] as const);
   const recorded = r.inSync.length === 0 ? 'no replica' : `only ${r.inSync.map(at).join(', ')}`;
-  const head = `${v.broker} has no master: the controllers (leader ${v.leader}) elect only from the SyncStateSet, which holds ${recorded}, ` +
+  const head =
+    `${v.broker} has no master: the controllers (leader ${v.leader}) elect only from the SyncStateSet, which holds ${recorded}, ` +
     `none running; the running member${live.length > 1 ? 's' : ''} ${live.map(at).join(', ')} can never be elected`;
   const masterRecorded = r.masterBrokerId !== null;
   if (evidence.every(([, e]) => e !== '')) {
     return `stale controller metadata for ${v.broker}: ${head}; ${evidence.map(([, e]) => e).join('; ')}; ${cleanup(v, masterRecorded)}`;
   }
-  const down = evidence.filter(([, e]) => e === '').map(([x]) => at(x)).join(', ');
-  return `${head}. If ${down} is only stopped, start it (it holds the newest data) and the controllers elect it; ` +
-    `if its store was wiped or its host rebuilt, this is stale controller metadata for ${v.broker}: ${cleanup(v, masterRecorded)}`;
+  const down = evidence
+    .filter(([, e]) => e === '')
+    .map(([x]) => at(x))
+    .join(', ');
+  return (
+    `${head}. If ${down} is only stopped, start it (it holds the newest data) and the controllers elect it; ` +
+    `if its store was wiped or its host rebuilt, this is stale controller metadata for ${v.broker}: ${cleanup(v, masterRecorded)}`
+  );
 }

@@ -30,7 +30,16 @@ export async function explainNoMaster(q: NoMasterQuestion): Promise<string> {
     const registered = info?.brokerAddrTable[q.broker]?.brokerAddrs ?? {};
     if (info === undefined || registered['0'] !== undefined) return '';
     const { leader, groups } = await readReplicas(client, q.controllers, [q.broker]);
-    return diagnoseGroup({ broker: q.broker, cluster: q.cluster, declared: q.declared, registered, replicas: groups[q.broker], leader }) ?? '';
+    return (
+      diagnoseGroup({
+        broker: q.broker,
+        cluster: q.cluster,
+        declared: q.declared,
+        registered,
+        replicas: groups[q.broker],
+        leader,
+      }) ?? ''
+    );
   } catch (err) {
     return `(the controllers' record of ${q.broker} could not be read to say why it has no master: ${(err as Error).message})`;
   } finally {

@@ -14,14 +14,25 @@ import type { ClusterStatus, StatusRead } from './topics-status.ts';
  * The brokers' controllerAddr as the broker role derives it for the first broker host; [] without controllers.
  * @example statusControllers('inventory/local', '.', {}) // => ['127.0.0.1:9878', '127.0.0.1:9868', '127.0.0.1:9858']
  */
-export function statusControllers(inventoryDir: string, projectRoot: string, extraVars: Vars): string[] {
+export function statusControllers(
+  inventoryDir: string,
+  projectRoot: string,
+  extraVars: Vars,
+): string[] {
   const inventory = loadInventory(inventoryDir);
   const broker = [...inventory.hosts.values()].find((h) => h.groups.includes('brokers'));
   if (!broker) return [];
   const where = { file: inventoryDir, line: 1, col: 1 };
   const role = loadRole(join(projectRoot, 'roles'), 'broker', modules, where);
-  const vars = resolveVars(hostVars(inventory, broker.name, { roleDefaults: role.defaults, extraVars }), where, broker.sources);
-  return String(vars['broker_controller_addr'] ?? '').split(';').map((a) => a.trim()).filter(Boolean);
+  const vars = resolveVars(
+    hostVars(inventory, broker.name, { roleDefaults: role.defaults, extraVars }),
+    where,
+    broker.sources,
+  );
+  return String(vars['broker_controller_addr'] ?? '')
+    .split(';')
+    .map((a) => a.trim())
+    .filter(Boolean);
 }
 
 export interface StatusGroups {
@@ -38,19 +49,38 @@ export async function controllerProblems(q: StatusGroups): Promise<string[]> {
   const out: string[] = [];
   for (const broker of [...new Set(q.members.map((m) => m.broker))].sort()) {
     const declared = q.members.filter((m) => m.broker === broker).map((m) => m.addr);
-    const why = await explainNoMaster({ namesrvs: q.namesrvs, controllers: q.controllers, cluster: q.cluster, broker, declared, hook: q.hook });
+    const why = await explainNoMaster({
+      namesrvs: q.namesrvs,
+      controllers: q.controllers,
+      cluster: q.cluster,
+      broker,
+      declared,
+      hook: q.hook,
+    });
     if (why !== '') out.push(why);
   }
   return out;
 }
 
 /** Declared members of the groups in controller mode: a member that answered reports enableControllerMode=true. */
-export function controllerModeMembers<M extends { broker: string; addr: string }>(read: StatusRead, members: M[]): M[] {
-  const on = new Set(members.filter((m) => read.members.find((r) => r.addr === m.addr)?.config?.['enableControllerMode'] === 'true').map((m) => m.broker));
+export function controllerModeMembers<M extends { broker: string; addr: string }>(
+  read: StatusRead,
+  members: M[],
+): M[] {
+  const on = new Set(
+    members
+      .filter(
+        (m) =>
+          read.members.find((r) => r.addr === m.addr)?.config?.['enableControllerMode'] === 'true',
+      )
+      .map((m) => m.broker),
+  );
   return members.filter((m) => on.has(m.broker));
 }
 
 /** The status with the controller problems added (not ok when there are any). */
 export function withControllerProblems(status: ClusterStatus, problems: string[]): ClusterStatus {
-  return problems.length === 0 ? status : { ...status, ok: false, problems: [...status.problems, ...problems] };
+  return problems.length === 0
+    ? status
+    : { ...status, ok: false, problems: [...status.problems, ...problems] };
 }

@@ -40,7 +40,12 @@ export type DistributionSource =
 const VERSION = /^\d+\.\d+\.\d+$/;
 const ZIP_NAME = /rocketmq-all-(\d+\.\d+\.\d+)-bin-release\.zip$/;
 /** Modules whose closure holds broker, name server, admin tools and client (reference §2.1). */
-const MAVEN_ARTIFACTS = ['rocketmq-broker', 'rocketmq-namesrv', 'rocketmq-tools', 'rocketmq-client'];
+const MAVEN_ARTIFACTS = [
+  'rocketmq-broker',
+  'rocketmq-namesrv',
+  'rocketmq-tools',
+  'rocketmq-client',
+];
 
 /**
  * Reads a source string.
@@ -50,12 +55,16 @@ const MAVEN_ARTIFACTS = ['rocketmq-broker', 'rocketmq-namesrv', 'rocketmq-tools'
 export function parseSource(source: string): DistributionSource {
   if (source.startsWith('maven:')) {
     const version = source.slice('maven:'.length);
-    if (!VERSION.test(version)) throw new DistributionError(source, `"${version}" is not a version such as 5.5.0`);
+    if (!VERSION.test(version))
+      throw new DistributionError(source, `"${version}" is not a version such as 5.5.0`);
     return { kind: 'maven', version };
   }
   const zip = ZIP_NAME.exec(source.split(/[?#]/)[0] ?? '');
   if (!zip) {
-    throw new DistributionError(source, 'expected maven:<version>, or a path or http(s) URL ending in rocketmq-all-<version>-bin-release.zip');
+    throw new DistributionError(
+      source,
+      'expected maven:<version>, or a path or http(s) URL ending in rocketmq-all-<version>-bin-release.zip',
+    );
   }
   const version = zip[1] as string;
   if (/^https?:\/\//.test(source)) return { kind: 'url', url: source, version };
@@ -79,7 +88,10 @@ interface Cached {
  * A second call reads one small JSON file; concurrent calls each build in their own temp folder and rename into place.
  * @example await resolveDistribution('maven:5.5.0') // => { version: '5.5.0', tarball: '~/.cache/rocketmq-deploy/rocketmq-5.5.0-maven.tar.gz', sha256: '…' }
  */
-export async function resolveDistribution(source: string, opts: ResolveOptions = {}): Promise<Distribution> {
+export async function resolveDistribution(
+  source: string,
+  opts: ResolveOptions = {},
+): Promise<Distribution> {
   const parsed = parseSource(source);
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   await mkdir(cacheDir, { recursive: true });
@@ -96,24 +108,35 @@ export async function resolveDistribution(source: string, opts: ResolveOptions =
     await packDeterministic(source, root, built);
     const sha256 = await sha256File(built);
     await rename(built, tarball);
-    writeFileAtomic(join(cacheDir, `${name}.json`), JSON.stringify({ version: parsed.version, sha256, key } satisfies Cached, null, 2));
+    writeFileAtomic(
+      join(cacheDir, `${name}.json`),
+      JSON.stringify({ version: parsed.version, sha256, key } satisfies Cached, null, 2),
+    );
     return { version: parsed.version, tarball, sha256 };
   } finally {
     await rm(work, { recursive: true, force: true });
   }
 }
 
-const cacheName = (parsed: DistributionSource): string => `rocketmq-${parsed.version}-${parsed.kind === 'maven' ? 'maven' : 'zip'}`;
+const cacheName = (parsed: DistributionSource): string =>
+  `rocketmq-${parsed.version}-${parsed.kind === 'maven' ? 'maven' : 'zip'}`;
 
 /**
  * The archive when it is already in the cache; never builds, downloads or writes anything (--check).
  * @example await cachedDistribution('maven:5.5.0') // => undefined on a fresh controller
  */
-export async function cachedDistribution(source: string, opts: ResolveOptions = {}): Promise<Distribution | undefined> {
+export async function cachedDistribution(
+  source: string,
+  opts: ResolveOptions = {},
+): Promise<Distribution | undefined> {
   const parsed = parseSource(source);
   const cacheDir = opts.cacheDir ?? defaultCacheDir();
   const tarball = join(cacheDir, `${cacheName(parsed)}.tar.gz`);
-  const cached = await readCached(join(cacheDir, `${cacheName(parsed)}.json`), await cacheKey(parsed), tarball);
+  const cached = await readCached(
+    join(cacheDir, `${cacheName(parsed)}.json`),
+    await cacheKey(parsed),
+    tarball,
+  );
   return cached ? { version: parsed.version, tarball, sha256: cached.sha256 } : undefined;
 }
 
@@ -124,10 +147,17 @@ export async function cachedDistribution(source: string, opts: ResolveOptions = 
 export async function fetchesFor(source: string, opts: ResolveOptions = {}): Promise<string[]> {
   const parsed = parseSource(source);
   if (parsed.kind === 'maven') {
-    return [...MAVEN_ARTIFACTS.map((a) => `org.apache.rocketmq:${a}:${parsed.version}`), 'their dependencies (from Maven Central, by mvn)'];
+    return [
+      ...MAVEN_ARTIFACTS.map((a) => `org.apache.rocketmq:${a}:${parsed.version}`),
+      'their dependencies (from Maven Central, by mvn)',
+    ];
   }
   if (parsed.kind === 'zip') return [];
-  const downloaded = join(opts.cacheDir ?? defaultCacheDir(), 'downloads', basename(new URL(parsed.url).pathname));
+  const downloaded = join(
+    opts.cacheDir ?? defaultCacheDir(),
+    'downloads',
+    basename(new URL(parsed.url).pathname),
+  );
   return (await stat(downloaded).catch(() => undefined)) ? [] : [parsed.url];
 }
 
@@ -152,7 +182,12 @@ async function readCached(file: string, key: string, tarball: string): Promise<C
 }
 
 /** Produces the folder to pack (holding lib/, and conf/ and bin/ for a zip). */
-async function buildTree(source: string, parsed: DistributionSource, cacheDir: string, work: string): Promise<string> {
+async function buildTree(
+  source: string,
+  parsed: DistributionSource,
+  cacheDir: string,
+  work: string,
+): Promise<string> {
   if (parsed.kind === 'maven') return mavenTree(source, parsed.version, work);
   const zip = parsed.kind === 'zip' ? parsed.path : await download(source, parsed.url, cacheDir);
   return zipTree(source, zip, work);
@@ -160,7 +195,8 @@ async function buildTree(source: string, parsed: DistributionSource, cacheDir: s
 
 function pom(version: string): string {
   const deps = MAVEN_ARTIFACTS.map(
-    (id) => `    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>${id}</artifactId><version>${version}</version></dependency>`,
+    (id) =>
+      `    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>${id}</artifactId><version>${version}</version></dependency>`,
   );
   return [
     '<project xmlns="http://maven.apache.org/POM/4.0.0">',
@@ -178,8 +214,22 @@ function pom(version: string): string {
 async function mavenTree(source: string, version: string, work: string): Promise<string> {
   await writeFile(join(work, 'pom.xml'), pom(version));
   const tree = join(work, 'tree');
-  const result = await run('mvn', ['-B', '-q', '-Dstyle.color=never', 'dependency:copy-dependencies', `-DoutputDirectory=${join(tree, 'lib')}`], work);
-  if (result.missing) throw new DistributionError(source, 'Maven (mvn) is not installed on the controller: install it (Debian: apt-get install maven) or use a rocketmq-all-<version>-bin-release.zip');
+  const result = await run(
+    'mvn',
+    [
+      '-B',
+      '-q',
+      '-Dstyle.color=never',
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${join(tree, 'lib')}`,
+    ],
+    work,
+  );
+  if (result.missing)
+    throw new DistributionError(
+      source,
+      'Maven (mvn) is not installed on the controller: install it (Debian: apt-get install maven) or use a rocketmq-all-<version>-bin-release.zip',
+    );
   if (result.code !== 0) throw new DistributionError(source, mavenFailure(version, result.output));
   await mkdir(join(tree, 'conf'), { recursive: true });
   return tree;
@@ -192,10 +242,16 @@ async function mavenTree(source: string, version: string, work: string): Promise
 export function mavenFailure(version: string, output: string): string {
   const text = output.replace(/\x1b\[[0-9;]*m/g, '');
   const listed = /could not be resolved: (.+?): \S+ was not found/.exec(text)?.[1];
-  const missing = listed ?? /Could not (?:find|resolve|transfer) artifact ([\w.:-]+)/.exec(text)?.[1];
+  const missing =
+    listed ?? /Could not (?:find|resolve|transfer) artifact ([\w.:-]+)/.exec(text)?.[1];
   const tried = `tried version ${version} of ${MAVEN_ARTIFACTS.map((a) => `org.apache.rocketmq:${a}`).join(', ')}`;
-  if (missing) return `Maven Central does not serve ${missing} (${tried}); pick a served version such as maven:5.5.0 or use the bin-release zip`;
-  const errors = text.split('\n').filter((line) => line.includes('ERROR')).slice(0, 2).join(' | ');
+  if (missing)
+    return `Maven Central does not serve ${missing} (${tried}); pick a served version such as maven:5.5.0 or use the bin-release zip`;
+  const errors = text
+    .split('\n')
+    .filter((line) => line.includes('ERROR'))
+    .slice(0, 2)
+    .join(' | ');
   return `mvn dependency:copy-dependencies failed (${tried}): ${errors || text.trim().slice(-400)}`;
 }
 
@@ -205,17 +261,29 @@ async function zipTree(source: string, zip: string, work: string): Promise<strin
   await mkdir(unpacked, { recursive: true });
   let result = await run('unzip', ['-q', zip, '-d', unpacked], work);
   if (result.missing) result = await run('jar', ['xf', zip], unpacked);
-  if (result.missing) throw new DistributionError(source, 'neither unzip nor jar is installed on the controller: install unzip');
-  if (result.code !== 0) throw new DistributionError(source, `cannot unpack ${zip}: ${result.output.trim().slice(-400)}`);
+  if (result.missing)
+    throw new DistributionError(
+      source,
+      'neither unzip nor jar is installed on the controller: install unzip',
+    );
+  if (result.code !== 0)
+    throw new DistributionError(
+      source,
+      `cannot unpack ${zip}: ${result.output.trim().slice(-400)}`,
+    );
   const tops = await readdir(unpacked);
   const top = tops.length === 1 ? join(unpacked, tops[0] as string) : unpacked;
   if (!(await stat(join(top, 'lib')).catch(() => undefined))) {
-    throw new DistributionError(source, `${basename(zip)} has no lib/ folder: is it the bin-release zip (not the source-release)?`);
+    throw new DistributionError(
+      source,
+      `${basename(zip)} has no lib/ folder: is it the bin-release zip (not the source-release)?`,
+    );
   }
   const tree = join(work, 'tree');
   await mkdir(tree);
   for (const keep of ['lib', 'conf', 'bin']) {
-    if (await stat(join(top, keep)).catch(() => undefined)) await rename(join(top, keep), join(tree, keep));
+    if (await stat(join(top, keep)).catch(() => undefined))
+      await rename(join(top, keep), join(tree, keep));
   }
   return tree;
 }
@@ -234,13 +302,34 @@ async function download(source: string, url: string, cacheDir: string): Promise<
 async function packDeterministic(source: string, root: string, out: string): Promise<void> {
   const entries = (await readdir(root)).sort();
   const args = [
-    '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '--format=gnu',
-    '--mode=u+rwX,go+rX,go-w', '--use-compress-program=gzip -n -6', '-cf', out, ...entries,
+    '--sort=name',
+    '--mtime=@0',
+    '--owner=0',
+    '--group=0',
+    '--numeric-owner',
+    '--format=gnu',
+    '--mode=u+rwX,go+rX,go-w',
+    '--use-compress-program=gzip -n -6',
+    '-cf',
+    out,
+    ...entries,
   ];
   const result = await run('tar', args, root);
-  if (result.code !== 0) throw new DistributionError(source, `cannot pack the archive (GNU tar and gzip are needed): ${result.output.trim().slice(-400)}`);
+  if (result.code !== 0)
+    throw new DistributionError(
+      source,
+      `cannot pack the archive (GNU tar and gzip are needed): ${result.output.trim().slice(-400)}`,
+    );
 }
 
-function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string; missing: boolean }> {
-  return runCommand([command, ...args], { cwd }).then((r) => ({ code: r.code, output: `${r.stdout}${r.stderr}`, missing: r.missing }));
+function run(
+  command: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number; output: string; missing: boolean }> {
+  return runCommand([command, ...args], { cwd }).then((r) => ({
+    code: r.code,
+    output: `${r.stdout}${r.stderr}`,
+    missing: r.missing,
+  }));
 }

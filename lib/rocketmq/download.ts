@@ -21,7 +21,11 @@ export async function verifiedDownload(target: string): Promise<boolean> {
 /** Writes the bytes of a response body to an open file, hashing them; returns the byte count. */
 type Sink = { write(bytes: Uint8Array): Promise<unknown> };
 
-async function streamBody(body: AsyncIterable<Uint8Array>, file: Sink, hash: ReturnType<typeof createHash>): Promise<number> {
+async function streamBody(
+  body: AsyncIterable<Uint8Array>,
+  file: Sink,
+  hash: ReturnType<typeof createHash>,
+): Promise<number> {
   let bytes = 0;
   for await (const chunk of body) {
     hash.update(chunk);
@@ -49,9 +53,14 @@ export async function downloadToCache(url: string, target: string): Promise<stri
   const hash = createHash('sha256');
   const file = await open(temp, 'w');
   try {
-    const bytes = await streamBody(response.body as unknown as AsyncIterable<Uint8Array>, file, hash);
+    const bytes = await streamBody(
+      response.body as unknown as AsyncIterable<Uint8Array>,
+      file,
+      hash,
+    );
     const expected = response.headers.get('content-length');
-    if (expected !== null && Number(expected) !== bytes) throw new Error(`cut short: ${bytes} of ${expected} bytes; run again to retry`);
+    if (expected !== null && Number(expected) !== bytes)
+      throw new Error(`cut short: ${bytes} of ${expected} bytes; run again to retry`);
     await file.sync();
     await file.close();
   } catch (error) {

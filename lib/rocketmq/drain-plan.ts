@@ -47,7 +47,10 @@ export interface DrainPlan {
 }
 
 /** The verdict of one look while waiting. */
-export type DrainVerdict = { kind: 'drained' } | { kind: 'wait'; line: string } | { kind: 'refuse'; line: string };
+export type DrainVerdict =
+  | { kind: 'drained' }
+  | { kind: 'wait'; line: string }
+  | { kind: 'refuse'; line: string };
 
 const total = (lag: readonly TopicLag[]): number => lag.reduce((n, t) => n + t.unconsumed, 0);
 
@@ -56,10 +59,13 @@ const total = (lag: readonly TopicLag[]): number => lag.reduce((n, t) => n + t.u
  * @example lagLine([{ topic: 'a', unconsumed: 3 }, { topic: 'b', unconsumed: 0 }]) // => '3 unconsumed (a: 3)'
  */
 export function lagLine(lag: readonly TopicLag[]): string {
-  const held = lag.filter((t) => t.unconsumed > 0).sort((a, b) =>
-    b.unconsumed - a.unconsumed || a.topic.localeCompare(b.topic)
-  );
-  const named = held.slice(0, 5).map((t) => `${t.topic}: ${t.unconsumed}`).join(', ');
+  const held = lag
+    .filter((t) => t.unconsumed > 0)
+    .sort((a, b) => b.unconsumed - a.unconsumed || a.topic.localeCompare(b.topic));
+  const named = held
+    .slice(0, 5)
+    .map((t) => `${t.topic}: ${t.unconsumed}`)
+    .join(', ');
   const more = held.length > 5 ? `, ${held.length - 5} more topics` : '';
   return `${total(lag)} unconsumed (${named}${more})`;
 }
@@ -80,9 +86,10 @@ export function planDrain(facts: DrainFacts, broker: string, timeout: number): D
         reason: `broker group ${broker} is on no name server and its master does not answer: nothing to drain`,
       };
     }
-    const on = facts.registeredOn.length > 0
-      ? `still listed on ${facts.registeredOn.join(', ')}`
-      : `name servers unreadable (${facts.namesrvErrors.join('; ')})`;
+    const on =
+      facts.registeredOn.length > 0
+        ? `still listed on ${facts.registeredOn.join(', ')}`
+        : `name servers unreadable (${facts.namesrvErrors.join('; ')})`;
     return {
       steps: [],
       changes: [],
@@ -104,9 +111,10 @@ export function planDrain(facts: DrainFacts, broker: string, timeout: number): D
   const held = total(facts.lag);
   if (held > 0 || facts.lagErrors.length > 0 || steps.length > 0) {
     steps.push('wait');
-    const now = facts.lagErrors.length > 0
-      ? `${lagLine(facts.lag)}; unreadable: ${facts.lagErrors.join('; ')}`
-      : lagLine(facts.lag);
+    const now =
+      facts.lagErrors.length > 0
+        ? `${lagLine(facts.lag)}; unreadable: ${facts.lagErrors.join('; ')}`
+        : lagLine(facts.lag);
     changes.push({
       item: `${broker} unconsumed messages`,
       before: now,
@@ -128,15 +136,20 @@ export function planDrain(facts: DrainFacts, broker: string, timeout: number): D
  * reaches `timeout` (both seconds); else wait.
  * @example drainVerdict({ …, lag: [{ topic: 'a', unconsumed: 2 }] }, 'b', 601, 600).kind // => 'refuse'
  */
-export function drainVerdict(facts: DrainFacts, broker: string, elapsed: number, timeout: number): DrainVerdict {
-  const unreadable = facts.masterError ?? (facts.lagErrors.length > 0 ? facts.lagErrors.join('; ') : undefined);
+export function drainVerdict(
+  facts: DrainFacts,
+  broker: string,
+  elapsed: number,
+  timeout: number,
+): DrainVerdict {
+  const unreadable =
+    facts.masterError ?? (facts.lagErrors.length > 0 ? facts.lagErrors.join('; ') : undefined);
   if (unreadable === undefined && total(facts.lag) === 0) return { kind: 'drained' };
   const line = unreadable === undefined ? lagLine(facts.lag) : `lag unreadable: ${unreadable}`;
   if (elapsed >= timeout) {
     return {
       kind: 'refuse',
-      line:
-        `broker group ${broker} not drained after ${timeout} s (broker_drain_timeout): ${line}; it stays read-only and running, nothing was removed`,
+      line: `broker group ${broker} not drained after ${timeout} s (broker_drain_timeout): ${line}; it stays read-only and running, nothing was removed`,
     };
   }
   return { kind: 'wait', line };

@@ -28,7 +28,8 @@ export interface DrainTarget {
   ignore: string[];
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const message = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
 
 /**
  * Topics whose unconsumed messages hold a drain back: every topic but RocketMQ's own, with the retry topics of the
@@ -55,14 +56,16 @@ async function registrations(
 ): Promise<Pick<DrainFacts, 'registeredOn' | 'namesrvErrors'>> {
   const registeredOn: string[] = [];
   const namesrvErrors: string[] = [];
-  await Promise.all(target.namesrvs.map(async (ns) => {
-    try {
-      const data = (await admin.clusterInfo(ns)).brokerAddrTable[target.broker];
-      if (data !== undefined && Object.keys(data.brokerAddrs).length > 0) registeredOn.push(ns);
-    } catch (error) {
-      namesrvErrors.push(`${ns}: ${message(error)}`);
-    }
-  }));
+  await Promise.all(
+    target.namesrvs.map(async (ns) => {
+      try {
+        const data = (await admin.clusterInfo(ns)).brokerAddrTable[target.broker];
+        if (data !== undefined && Object.keys(data.brokerAddrs).length > 0) registeredOn.push(ns);
+      } catch (error) {
+        namesrvErrors.push(`${ns}: ${message(error)}`);
+      }
+    }),
+  );
   return { registeredOn: registeredOn.sort(), namesrvErrors: namesrvErrors.sort() };
 }
 
@@ -76,7 +79,9 @@ async function readLag(
   const lagErrors: string[] = [];
   for (const topic of drainTopics(topics, target.cluster, [target.broker], target.ignore)) {
     try {
-      const perQueue = await admin.unconsumed(target.addr, topic, (g) => matchesAny(target.ignore, g));
+      const perQueue = await admin.unconsumed(target.addr, topic, (g) =>
+        matchesAny(target.ignore, g),
+      );
       lag.push({ topic, unconsumed: perQueue.reduce((a, b) => a + b, 0) });
     } catch (error) {
       lagErrors.push(`${topic}: ${message(error)}`);
@@ -92,7 +97,10 @@ async function readLag(
 export async function readDrain(admin: DrainAdmin, target: DrainTarget): Promise<DrainFacts> {
   const registered = await registrations(admin, target);
   try {
-    const [config, topics] = await Promise.all([admin.brokerConfig(target.addr), admin.topics(target.addr)]);
+    const [config, topics] = await Promise.all([
+      admin.brokerConfig(target.addr),
+      admin.topics(target.addr),
+    ]);
     const permission = Number(config['brokerPermission'] ?? '6');
     return { ...registered, permission, ...(await readLag(admin, target, topics)) };
   } catch (error) {
@@ -112,13 +120,16 @@ export async function readGone(
 ): Promise<GoneFacts> {
   const listed: string[] = [];
   const namesrvErrors: string[] = [];
-  await Promise.all(namesrvs.map(async (ns) => {
-    try {
-      const addrs = (await admin.clusterInfo(ns)).brokerAddrTable[broker]?.brokerAddrs ?? {};
-      for (const [id, a] of Object.entries(addrs)) if (a === addr) listed.push(`${ns}: ${broker}:${id} ${a}`);
-    } catch (error) {
-      namesrvErrors.push(`${ns}: ${message(error)}`);
-    }
-  }));
+  await Promise.all(
+    namesrvs.map(async (ns) => {
+      try {
+        const addrs = (await admin.clusterInfo(ns)).brokerAddrTable[broker]?.brokerAddrs ?? {};
+        for (const [id, a] of Object.entries(addrs))
+          if (a === addr) listed.push(`${ns}: ${broker}:${id} ${a}`);
+      } catch (error) {
+        namesrvErrors.push(`${ns}: ${message(error)}`);
+      }
+    }),
+  );
   return { listed: listed.sort(), namesrvErrors: namesrvErrors.sort() };
 }

@@ -34,7 +34,13 @@ export function parseHaStatus(stdout: string): HaMaster[] {
     const field = FIELD.exec(line);
     if (field) {
       if (field[1] === 'MasterAddr') {
-        current = { masterAddr: field[2] as string, commitLogMaxOffset: 0, slaveNum: 0, inSyncSlaveNum: 0, slaves: [] };
+        current = {
+          masterAddr: field[2] as string,
+          commitLogMaxOffset: 0,
+          slaveNum: 0,
+          inSyncSlaveNum: 0,
+          slaves: [],
+        };
         masters.push(current);
       } else if (current) {
         const value = Number(field[2]);
@@ -46,7 +52,12 @@ export function parseHaStatus(stdout: string): HaMaster[] {
     }
     const slave = SLAVE.exec(line);
     if (slave && current) {
-      current.slaves.push({ addr: slave[1] as string, ackOffset: Number(slave[2]), diff: Number(slave[3]), status: slave[4] as string });
+      current.slaves.push({
+        addr: slave[1] as string,
+        ackOffset: Number(slave[2]),
+        diff: Number(slave[3]),
+        status: slave[4] as string,
+      });
     }
   }
   return masters;
@@ -57,8 +68,12 @@ export function parseHaStatus(stdout: string): HaMaster[] {
  * @example haProblem(master, 1) // => undefined
  */
 export function haProblem(master: HaMaster, expectedSlaves: number): string | undefined {
-  if (master.slaveNum < expectedSlaves) return `master ${master.masterAddr} has ${master.slaveNum} slave(s) connected, expected ${expectedSlaves}`;
-  if (master.inSyncSlaveNum < expectedSlaves) return `master ${master.masterAddr} has ${master.inSyncSlaveNum} of ${expectedSlaves} slave(s) in sync`;
+  if (master.slaveNum < expectedSlaves)
+    return `master ${master.masterAddr} has ${master.slaveNum} slave(s) connected, expected ${expectedSlaves}`;
+  if (master.inSyncSlaveNum < expectedSlaves)
+    return `master ${master.masterAddr} has ${master.inSyncSlaveNum} of ${expectedSlaves} slave(s) in sync`;
   const behind = master.slaves.find((s) => s.status !== 'OK');
-  return behind ? `slave ${behind.addr} of ${master.masterAddr} is "${behind.status}" by ${behind.diff} bytes` : undefined;
+  return behind
+    ? `slave ${behind.addr} of ${master.masterAddr} is "${behind.status}" by ${behind.diff} bytes`
+    : undefined;
 }

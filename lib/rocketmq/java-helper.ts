@@ -52,7 +52,7 @@ const COMPILE = [
 // host and what to install instead of a "could not find main class" from the JVM.
 const NO_COMPILER = [
   'if [ "$rmqd_jmain" = "$rmqd_jsrc" ] && "$rmqd_jbin" -version 2>&1 | head -n 1 | grep -q \'"1\\.\'; then',
-  '  printf \'cannot run %s on %s: %s is a Java 8 runtime without javac (a source launch needs Java 11+); \' \\',
+  "  printf 'cannot run %s on %s: %s is a Java 8 runtime without javac (a source launch needs Java 11+); ' \\",
   '    "$rmqd_jsrc" "$(uname -n)" "$rmqd_jbin"',
   '  echo "install a JDK 8 (its javac) or Java 11+ there, or set rocketmq_java to one"; rmqd_jmain=',
   'fi',
@@ -104,14 +104,26 @@ export function parseHostJava(raw: unknown, key: string, where: Where): HostJava
   const path = (k: string): string => {
     const value = expectString(map[k], `${what}.${k}`, where);
     if (value.startsWith('/')) return value;
-    throw new ValidationError(`"${what}.${k}" must be an absolute path, got ${JSON.stringify(value)}`, where);
+    throw new ValidationError(
+      `"${what}.${k}" must be an absolute path, got ${JSON.stringify(value)}`,
+      where,
+    );
   };
   const source = path('source');
   if (!/^[A-Za-z_$][\w$]*\.java$/.test(source.slice(source.lastIndexOf('/') + 1))) {
-    throw new ValidationError(`"${what}.source" must name a <Class>.java file, got ${JSON.stringify(source)}`, where);
+    throw new ValidationError(
+      `"${what}.source" must name a <Class>.java file, got ${JSON.stringify(source)}`,
+      where,
+    );
   }
-  const options = map.options === undefined ? [] : expectArgv(map.options, `${what}.options`, where);
-  return { java: expectString(map.java, `${what}.java`, where), options, home: path('home'), source };
+  const options =
+    map.options === undefined ? [] : expectArgv(map.options, `${what}.options`, where);
+  return {
+    java: expectString(map.java, `${what}.java`, where),
+    options,
+    home: path('home'),
+    source,
+  };
 }
 
 /**

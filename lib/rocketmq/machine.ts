@@ -11,7 +11,12 @@ export const LOOPBACK_MACHINE = 'this machine (loopback)';
 export function machineOf(address: string, connection?: unknown): string {
   const name = address.trim().toLowerCase().replace(/\.$/, '');
   if (connection === 'local') return LOOPBACK_MACHINE;
-  if (/^(localhost|localhost\.localdomain|ip6-localhost|ip6-loopback|::1|0\.0\.0\.0|0:0:0:0:0:0:0:1)$/.test(name)) return LOOPBACK_MACHINE;
+  if (
+    /^(localhost|localhost\.localdomain|ip6-localhost|ip6-loopback|::1|0\.0\.0\.0|0:0:0:0:0:0:0:1)$/.test(
+      name,
+    )
+  )
+    return LOOPBACK_MACHINE;
   if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name)) return LOOPBACK_MACHINE;
   return name;
 }

@@ -55,7 +55,10 @@ async function answers(client: RemotingClient, namesrv: string): Promise<boolean
  * Whether every name server other than `self` answers, asking a silent one again every 2 s for `wait` seconds.
  * @example await namesrvPeersUp({ self: 'a:9876', namesrvs: ['a:9876', 'b:9876'], wait: 60 }) // => { ok: true, … }
  */
-export async function namesrvPeersUp(args: PeersUpArgs, opts: PeersUpOptions = {}): Promise<GateVerdict> {
+export async function namesrvPeersUp(
+  args: PeersUpArgs,
+  opts: PeersUpOptions = {},
+): Promise<GateVerdict> {
   const now = opts.now ?? Date.now;
   const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const deadline = now() + args.wait * 1000;
@@ -65,7 +68,8 @@ export async function namesrvPeersUp(args: PeersUpArgs, opts: PeersUpOptions = {
       if (peer === args.self) continue;
       while (!(await answers(client, peer))) {
         if (now() >= deadline) {
-          const line = `name server ${peer} does not answer (asked for ${args.wait} s); restarting ${args.self} now could` +
+          const line =
+            `name server ${peer} does not answer (asked for ${args.wait} s); restarting ${args.self} now could` +
             ' leave clients and brokers without a name server';
           return { ok: false, line };
         }
@@ -85,11 +89,19 @@ export async function namesrvPeersUp(args: PeersUpArgs, opts: PeersUpOptions = {
  */
 export function validatePeersUp(raw: Vars, key: string, where: Where): PeersUpArgs {
   rejectUnknownKeys(raw, KEYS, `service ${key} (rocketmq_namesrv gate)`, where);
-  const mode = expectOneOf(raw[NAMESRV_GATE_KIND], `${key}.${NAMESRV_GATE_KIND}`, ['peers-up', 'caught-up'], where);
+  const mode = expectOneOf(
+    raw[NAMESRV_GATE_KIND],
+    `${key}.${NAMESRV_GATE_KIND}`,
+    ['peers-up', 'caught-up'],
+    where,
+  );
   const self = expectString(raw.self, `${key}.self`, where).trim();
   const namesrvs = splitNamesrvs(expectString(raw.namesrv, `${key}.namesrv`, where));
   if (!namesrvs.includes(self)) {
-    throw new ValidationError(`service: "${key}.self" (${self}) is not one of "${key}.namesrv" (${namesrvs.join(';')})`, where);
+    throw new ValidationError(
+      `service: "${key}.self" (${self}) is not one of "${key}.namesrv" (${namesrvs.join(';')})`,
+      where,
+    );
   }
   const wait = raw.wait === undefined ? 60 : expectInt(raw.wait, `${key}.wait`, where, 0, 3600);
   return mode === 'peers-up' ? { self, namesrvs, wait } : { self, namesrvs, wait, mode };
@@ -107,5 +119,8 @@ export function parseNamesrvGate(raw: Vars, key: string, where: Where): Controll
       },
     };
   }
-  return { describe: `RocketMQ name servers other than ${args.self} answer`, check: () => namesrvPeersUp(args) };
+  return {
+    describe: `RocketMQ name servers other than ${args.self} answer`,
+    check: () => namesrvPeersUp(args),
+  };
 }

@@ -19,13 +19,22 @@ export interface RetiredInstance {
  * @example {{rocketmq_retired_instances hostvars inventory_hostname rocketmq_topology}}
  * // => [{ broker_name: 'broker-c', broker_id: 0, master: true, addr: '10.77.1.15:10911', store: '…', purge: false }]
  */
-export function retiredInstances(hostvars: unknown, host: unknown, topology: unknown): RetiredInstance[] {
-  const all = hostvars !== null && typeof hostvars === 'object' ? (hostvars as Record<string, Vars>) : {};
+export function retiredInstances(
+  hostvars: unknown,
+  host: unknown,
+  topology: unknown,
+): RetiredInstance[] {
+  const all =
+    hostvars !== null && typeof hostvars === 'object' ? (hostvars as Record<string, Vars>) : {};
   const name = String(host ?? '');
   return brokerInstances(name, all[name] ?? {})
     .filter((i) => i.state === 'absent')
-    .filter((i) =>
-      i.topologies === undefined || typeof topology !== 'string' || topology === '' || i.topologies.includes(topology)
+    .filter(
+      (i) =>
+        i.topologies === undefined ||
+        typeof topology !== 'string' ||
+        topology === '' ||
+        i.topologies.includes(topology),
     )
     .map((i) => ({
       broker_name: i.brokerName,

@@ -14,7 +14,13 @@ import { ValidationError } from '../shared/errors.ts';
 import type { GateSpec } from '../modules/service-gate-kinds.ts';
 import { cmd } from '../shared/shell.ts';
 import type { Vars, Where } from '../shared/types.ts';
-import { expectArgv, expectInt, expectOneOf, expectString, rejectUnknownKeys } from '../shared/validate.ts';
+import {
+  expectArgv,
+  expectInt,
+  expectOneOf,
+  expectString,
+  rejectUnknownKeys,
+} from '../shared/validate.ts';
 import { ACL_ARG_KEYS, aclCredentials } from './acl-args.ts';
 import { hostJavaScript, parseHostJava } from './java-helper.ts';
 import { aclHook, type Credentials } from './remoting/acl-sign.ts';
@@ -24,12 +30,38 @@ import { namesrvCaughtUp } from './remoting/namesrv-health.ts';
 import { explainNoMaster } from './controller-explain.ts';
 
 export const GATE_KIND = 'rocketmq';
-const MODES = ['registered', 'partners-up', 'in-sync', 'healthy', 'namesrv-caught-up', 'namesrv-up', 'members-up', 'member-healthy'] as const;
+const MODES = [
+  'registered',
+  'partners-up',
+  'in-sync',
+  'healthy',
+  'namesrv-caught-up',
+  'namesrv-up',
+  'members-up',
+  'member-healthy',
+] as const;
 // Controller mode names a member by address (RocketMQ assigns ids): members-up is asked by BrokerHealth.java on the
 // host only, until the remoting client learns it (member-healthy it knows: health.ts).
 const HOST_ONLY: readonly string[] = ['members-up'];
 type GateMode = (typeof MODES)[number];
-const KEYS = [GATE_KIND, 'namesrv', 'broker', 'id', 'members', 'cluster', 'addr', 'wait', 'self', 'via', 'host_command', 'host_java', 'acl_file', 'controllers', 'declared', ...ACL_ARG_KEYS];
+const KEYS = [
+  GATE_KIND,
+  'namesrv',
+  'broker',
+  'id',
+  'members',
+  'cluster',
+  'addr',
+  'wait',
+  'self',
+  'via',
+  'host_command',
+  'host_java',
+  'acl_file',
+  'controllers',
+  'declared',
+  ...ACL_ARG_KEYS,
+];
 /** The keys each mode needs besides `namesrv` (BrokerHealth.java's `require`, checked before any run). */
 const NEEDS: Record<GateMode, string[]> = {
   registered: ['broker', 'id', 'cluster', 'addr'],
@@ -60,8 +92,11 @@ export interface RocketmqGateArgs {
 
 function members(raw: unknown, key: string, where: Where): number[] {
   const words = Array.isArray(raw) ? raw : String(raw).split(',');
-  const ids = words.map((w, i) => expectInt(typeof w === 'string' ? w.trim() : w, `${key}.members[${i}]`, where, 0, 1_000_000));
-  if (ids.length === 0) throw new ValidationError(`service: "${key}.members" must list the group's broker ids`, where);
+  const ids = words.map((w, i) =>
+    expectInt(typeof w === 'string' ? w.trim() : w, `${key}.members[${i}]`, where, 0, 1_000_000),
+  );
+  if (ids.length === 0)
+    throw new ValidationError(`service: "${key}.members" must list the group's broker ids`, where);
   return ids;
 }
 
@@ -77,11 +112,25 @@ export function validateRocketmqGate(raw: Vars, key: string, where: Where): Rock
       throw new ValidationError(`service: "${key}" (rocketmq: ${mode}) needs "${k}"`, where);
     }
   }
-  const namesrvs = splitNamesrvs(Array.isArray(raw.namesrv) ? raw.namesrv.map(String) : expectString(raw.namesrv, `${key}.namesrv`, where));
+  const namesrvs = splitNamesrvs(
+    Array.isArray(raw.namesrv)
+      ? raw.namesrv.map(String)
+      : expectString(raw.namesrv, `${key}.namesrv`, where),
+  );
   const wait = raw.wait === undefined ? 0 : expectInt(raw.wait, `${key}.wait`, where, 0, 3600);
   const auth = aclCredentials(raw, where, `service ${key} (rocketmq gate)`);
-  const acl = auth === undefined ? {} : { auth, aclFile: raw.acl_file === undefined ? undefined : expectString(raw.acl_file, `${key}.acl_file`, where) };
-  if (mode === 'namesrv-caught-up') return { mode, namesrvs, self: expectString(raw.self, `${key}.self`, where), wait, ...acl };
+  const acl =
+    auth === undefined
+      ? {}
+      : {
+          auth,
+          aclFile:
+            raw.acl_file === undefined
+              ? undefined
+              : expectString(raw.acl_file, `${key}.acl_file`, where),
+        };
+  if (mode === 'namesrv-caught-up')
+    return { mode, namesrvs, self: expectString(raw.self, `${key}.self`, where), wait, ...acl };
   // A name server new to a running cluster lists no broker until the brokers restart with it in namesrvAddr
   // (later phases): it only has to answer. Asked as "caught up with no peer" (the same question, host or here).
   if (mode === 'namesrv-up') {
@@ -90,8 +139,14 @@ export function validateRocketmqGate(raw: Vars, key: string, where: Where): Rock
   }
   const explain = noMasterArgs(raw, key, where);
   if (HOST_ONLY.includes(mode)) {
-    const words = ['--broker', expectString(raw.broker, `${key}.broker`, where), '--addr', expectString(raw.addr, `${key}.addr`, where)];
-    if (raw.members !== undefined) words.push('--members', members(raw.members, key, where).join(','));
+    const words = [
+      '--broker',
+      expectString(raw.broker, `${key}.broker`, where),
+      '--addr',
+      expectString(raw.addr, `${key}.addr`, where),
+    ];
+    if (raw.members !== undefined)
+      words.push('--members', members(raw.members, key, where).join(','));
     return { mode, namesrvs, hostWords: words, wait, ...acl };
   }
   const query: HealthQuery = {
@@ -104,13 +159,27 @@ export function validateRocketmqGate(raw: Vars, key: string, where: Where): Rock
   if (raw.addr !== undefined) query.addr = expectString(raw.addr, `${key}.addr`, where);
   if (raw.members !== undefined) query.members = members(raw.members, key, where);
   // BrokerHealth.java on the host is asked member-healthy with --broker and --addr only, as before.
-  const hostWords = mode === 'member-healthy' ? ['--broker', query.broker, '--addr', query.addr!] : undefined;
-  return { mode, namesrvs, query, wait, ...acl, ...(hostWords && { hostWords }), ...(explain && { explain }) };
+  const hostWords =
+    mode === 'member-healthy' ? ['--broker', query.broker, '--addr', query.addr!] : undefined;
+  return {
+    mode,
+    namesrvs,
+    query,
+    wait,
+    ...acl,
+    ...(hostWords && { hostWords }),
+    ...(explain && { explain }),
+  };
 }
 
 /** `controllers` (controllerAddr) and `declared` ([{ broker, addr }] of the inventory) of a member-healthy gate. */
 function noMasterArgs(raw: Vars, key: string, where: Where): RocketmqGateArgs['explain'] {
-  if (raw.controllers === undefined || raw.controllers === '' || raw[GATE_KIND] !== 'member-healthy') return undefined;
+  if (
+    raw.controllers === undefined ||
+    raw.controllers === '' ||
+    raw[GATE_KIND] !== 'member-healthy'
+  )
+    return undefined;
   const controllers = splitNamesrvs(expectString(raw.controllers, `${key}.controllers`, where));
   const list = Array.isArray(raw.declared) ? raw.declared : [];
   const declared = list.flatMap((d) => {
@@ -124,14 +193,32 @@ function noMasterArgs(raw: Vars, key: string, where: Where): RocketmqGateArgs['e
 export function hostArgv(args: RocketmqGateArgs): string[] {
   const acl = args.aclFile === undefined ? [] : ['--acl-file', args.aclFile];
   if (args.hostWords !== undefined) {
-    return [args.mode, '--namesrv', args.namesrvs.join(';'), ...args.hostWords, ...(args.wait > 0 ? ['--wait', String(args.wait)] : []), ...acl];
+    return [
+      args.mode,
+      '--namesrv',
+      args.namesrvs.join(';'),
+      ...args.hostWords,
+      ...(args.wait > 0 ? ['--wait', String(args.wait)] : []),
+      ...acl,
+    ];
   }
   if (args.query === undefined) return [args.self!, args.namesrvs.join(';')];
   const q = args.query;
-  const opt = (name: string, value: string | undefined): string[] => (value === undefined ? [] : [`--${name}`, value]);
+  const opt = (name: string, value: string | undefined): string[] =>
+    value === undefined ? [] : [`--${name}`, value];
   return [
-    q.mode, '--namesrv', args.namesrvs.join(';'), '--broker', q.broker, '--id', String(q.id), ...opt('cluster', q.cluster),
-    ...opt('addr', q.addr), ...opt('members', q.members?.join(',')), ...(args.wait > 0 ? ['--wait', String(args.wait)] : []), ...acl,
+    q.mode,
+    '--namesrv',
+    args.namesrvs.join(';'),
+    '--broker',
+    q.broker,
+    '--id',
+    String(q.id),
+    ...opt('cluster', q.cluster),
+    ...opt('addr', q.addr),
+    ...opt('members', q.members?.join(',')),
+    ...(args.wait > 0 ? ['--wait', String(args.wait)] : []),
+    ...acl,
   ];
 }
 
@@ -149,26 +236,49 @@ export function askRocketmq(args: RocketmqGateArgs): Promise<HealthVerdict> {
  */
 export function parseRocketmqGate(raw: Vars, key: string, where: Where): GateSpec {
   const args = validateRocketmqGate(raw, key, where);
-  const via = raw.via === undefined ? 'controller' : expectOneOf(raw.via, `${key}.via`, ['controller', 'host'], where);
+  const via =
+    raw.via === undefined
+      ? 'controller'
+      : expectOneOf(raw.via, `${key}.via`, ['controller', 'host'], where);
   if (via !== 'host' && HOST_ONLY.includes(args.mode)) {
-    throw new ValidationError(`service: "${key}" (rocketmq: ${args.mode}) is asked on the host only: set "via: host"`, where);
+    throw new ValidationError(
+      `service: "${key}" (rocketmq: ${args.mode}) is asked on the host only: set "via: host"`,
+      where,
+    );
   }
   if (via === 'host') {
-    if (args.auth !== undefined && args.aclFile === undefined && args.mode !== 'namesrv-caught-up') {
-      throw new ValidationError(`service: "${key}" with "via: host" and ACL on needs "acl_file" (the admin's tools.yml on the host)`, where);
+    if (
+      args.auth !== undefined &&
+      args.aclFile === undefined &&
+      args.mode !== 'namesrv-caught-up'
+    ) {
+      throw new ValidationError(
+        `service: "${key}" with "via: host" and ACL on needs "acl_file" (the admin's tools.yml on the host)`,
+        where,
+      );
     }
     // host_java: BrokerHealth.java compiled once per source and install (java-helper.ts); host_command: any argv.
     if (raw.host_java !== undefined) {
       return { script: hostJavaScript(parseHostJava(raw.host_java, key, where), hostArgv(args)) };
     }
-    const prefix = raw.host_command === undefined ? [] : expectArgv(raw.host_command, `${key}.host_command`, where);
+    const prefix =
+      raw.host_command === undefined
+        ? []
+        : expectArgv(raw.host_command, `${key}.host_command`, where);
     if (prefix.length === 0) {
-      throw new ValidationError(`service: "${key}" with "via: host" needs "host_command" (argv) or "host_java"`, where);
+      throw new ValidationError(
+        `service: "${key}" with "via: host" needs "host_command" (argv) or "host_java"`,
+        where,
+      );
     }
     return { script: cmd(...prefix, ...hostArgv(args)) };
   }
   const q = args.query;
-  const who = q ? (q.mode === 'member-healthy' ? `${q.broker} ${q.addr}` : `${q.broker}:${q.id}`) : args.self!;
+  const who = q
+    ? q.mode === 'member-healthy'
+      ? `${q.broker} ${q.addr}`
+      : `${q.broker}:${q.id}`
+    : args.self!;
   const explain = args.explain;
   return {
     describe: `RocketMQ ${args.mode} ${who} (name servers ${args.namesrvs.join(';')})`,
@@ -176,8 +286,17 @@ export function parseRocketmqGate(raw: Vars, key: string, where: Where): GateSpe
       const verdict = await askRocketmq(args);
       return { ok: verdict.code === 0, line: verdict.line };
     },
-    ...(explain && q && {
-      explain: () => explainNoMaster({ namesrvs: args.namesrvs, controllers: explain.controllers, cluster: q.cluster ?? '', broker: q.broker, declared: explain.declared, hook: aclHook(args.auth) }),
-    }),
+    ...(explain &&
+      q && {
+        explain: () =>
+          explainNoMaster({
+            namesrvs: args.namesrvs,
+            controllers: explain.controllers,
+            cluster: q.cluster ?? '',
+            broker: q.broker,
+            declared: explain.declared,
+            hook: aclHook(args.auth),
+          }),
+      }),
   };
 }

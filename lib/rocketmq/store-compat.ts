@@ -26,7 +26,10 @@ const NEWER_FIELDS: ReadonlyArray<{ field: string; since: [number, number, numbe
 /** The offset files of a store (storePathRootDir) and their .bak copies (RocketMQ loads the .bak when one fails). */
 export function offsetFiles(store: string): string[] {
   const dir = `${store.replace(/\/+$/, '')}/config`;
-  return ['consumerOffset.json', 'lmqConsumerOffset.json'].flatMap((f) => [`${dir}/${f}`, `${dir}/${f}.bak`]);
+  return ['consumerOffset.json', 'lmqConsumerOffset.json'].flatMap((f) => [
+    `${dir}/${f}`,
+    `${dir}/${f}.bak`,
+  ]);
 }
 
 /**
@@ -86,7 +89,10 @@ export function quoteKeysScript(files: readonly string[], fields: readonly strin
   if (files.length === 0 || fields.length === 0) return '';
   const grep = fields.map((f) => `-e ${quote(`"${f}"`)}`).join(' ');
   return [
-    restoreScript(files.filter((f) => files.includes(`${f}.bak`)), grep),
+    restoreScript(
+      files.filter((f) => files.includes(`${f}.bak`)),
+      grep,
+    ),
     `rmqd_awk=${quote(QUOTE_KEYS_AWK)}`,
     `for rmqd_f in ${files.map(quote).join(' ')}; do`,
     `  [ -f "$rmqd_f" ] && grep -q -F ${grep} "$rmqd_f" || continue`,
@@ -140,7 +146,10 @@ export function parseStoreCompat(raw: Vars, key: string, where: Where): GateSpec
   const store = expectString(raw[STORE_KIND], `${key}.${STORE_KIND}`, where);
   if (!store.startsWith('/')) {
     const got = JSON.stringify(store);
-    throw new ValidationError(`service: "${key}.${STORE_KIND}" must be an absolute path, got ${got}`, where);
+    throw new ValidationError(
+      `service: "${key}.${STORE_KIND}" must be an absolute path, got ${got}`,
+      where,
+    );
   }
   const version = expectString(raw.version, `${key}.version`, where);
   return { script: quoteKeysScript(offsetFiles(store), unknownFields(version)) };

@@ -1,5 +1,12 @@
 // What topics-as-code asks of a running cluster, and the one read of every broker member that a plan starts from.
-import { matchesAny, topicsNeedingLag, type ActualGroup, type ActualTopic, type MemberOp, type MemberState } from './topics-diff.ts';
+import {
+  matchesAny,
+  topicsNeedingLag,
+  type ActualGroup,
+  type ActualTopic,
+  type MemberOp,
+  type MemberState,
+} from './topics-diff.ts';
 import type { Declaration } from './topics-decl.ts';
 import type { Credentials } from './remoting/acl-sign.ts';
 
@@ -27,7 +34,9 @@ export interface DeclaredMember {
 }
 
 /** A member as read: its state, or why it could not be read. */
-export type MemberRead = { member: DeclaredMember; state: MemberState } | { member: DeclaredMember; error: string };
+export type MemberRead =
+  | { member: DeclaredMember; state: MemberState }
+  | { member: DeclaredMember; error: string };
 
 /** What one gathering found: every member, and unconsumed counts per broker group and topic. */
 export interface ClusterRead {
@@ -43,21 +52,33 @@ export interface ReadOptions {
   ignore: string[];
 }
 
-const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const message = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
 
 async function readMember(admin: TopicsAdmin, member: DeclaredMember): Promise<MemberRead> {
   try {
-    const [topics, groups] = await Promise.all([admin.topics(member.addr), admin.groups(member.addr)]);
-    return { member, state: { broker: member.broker, id: member.id, addr: member.addr, topics, groups } };
+    const [topics, groups] = await Promise.all([
+      admin.topics(member.addr),
+      admin.groups(member.addr),
+    ]);
+    return {
+      member,
+      state: { broker: member.broker, id: member.id, addr: member.addr, topics, groups },
+    };
   } catch (error) {
     return { member, error: message(error) };
   }
 }
 
 /** Unconsumed counts of the topics whose plan needs them, per broker group; unreadable topics stay absent. */
-async function readLag(admin: TopicsAdmin, reads: MemberRead[], options: ReadOptions): Promise<ClusterRead['unconsumed']> {
+async function readLag(
+  admin: TopicsAdmin,
+  reads: MemberRead[],
+  options: ReadOptions,
+): Promise<ClusterRead['unconsumed']> {
   const out: ClusterRead['unconsumed'] = {};
-  const readable = reads.filter((r): r is Extract<MemberRead, { state: MemberState }> => 'state' in r)
+  const readable = reads
+    .filter((r): r is Extract<MemberRead, { state: MemberState }> => 'state' in r)
     .sort((a, b) => a.member.id - b.member.id);
   for (const read of readable) {
     const group = (out[read.member.broker] ??= {});
@@ -65,7 +86,9 @@ async function readLag(admin: TopicsAdmin, reads: MemberRead[], options: ReadOpt
       if (group[topic] !== undefined) continue;
       try {
         // Ignored groups (the verify role's throwaway readers) never commit: they must not hold a deletion back.
-        group[topic] = await admin.unconsumed(read.member.addr, topic, (g) => matchesAny(options.ignore, g));
+        group[topic] = await admin.unconsumed(read.member.addr, topic, (g) =>
+          matchesAny(options.ignore, g),
+        );
       } catch {
         // Left absent: the plan refuses what it cannot prove drained.
       }
@@ -79,7 +102,11 @@ async function readLag(admin: TopicsAdmin, reads: MemberRead[], options: ReadOpt
  * queue shrinks need (from each group's master first).
  * @example const read = await readCluster(admin, members, { cluster: 'C', brokers: ['broker-a'], prune: false, ignore: [] })
  */
-export async function readCluster(admin: TopicsAdmin, members: DeclaredMember[], options: ReadOptions): Promise<ClusterRead> {
+export async function readCluster(
+  admin: TopicsAdmin,
+  members: DeclaredMember[],
+  options: ReadOptions,
+): Promise<ClusterRead> {
   const reads = await Promise.all(members.map((m) => readMember(admin, m)));
   return { members: reads, unconsumed: await readLag(admin, reads, options) };
 }

@@ -73,30 +73,51 @@ export interface DiffContext {
 const MESSAGE_TYPE_KEY = 'message.type';
 
 const globMatch = (pattern: string, name: string): boolean =>
-  new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(name);
+  new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  ).test(name);
 
 /** True when a name matches one of the ignore patterns (`*` matches anything). */
-export const matchesAny = (patterns: readonly string[], name: string): boolean => patterns.some((p) => globMatch(p, name));
+export const matchesAny = (patterns: readonly string[], name: string): boolean =>
+  patterns.some((p) => globMatch(p, name));
 
 /** The declared attributes of a topic, as the broker names them, for a key-by-key comparison. */
 function wantedTopic(decl: TopicDecl): Record<string, string> {
   return {
-    readQueueNums: String(decl.queues), writeQueueNums: String(decl.queues), perm: String(decl.perm),
-    order: String(decl.order), [MESSAGE_TYPE_KEY]: decl.messageType,
+    readQueueNums: String(decl.queues),
+    writeQueueNums: String(decl.queues),
+    perm: String(decl.perm),
+    order: String(decl.order),
+    [MESSAGE_TYPE_KEY]: decl.messageType,
   };
 }
 
 function actualTopicKeys(t: ActualTopic): Record<string, string> {
   return {
-    readQueueNums: String(t.readQueueNums), writeQueueNums: String(t.writeQueueNums), perm: String(t.perm),
-    order: String(t.order), [MESSAGE_TYPE_KEY]: t.attributes[MESSAGE_TYPE_KEY] ?? '(unset)',
+    readQueueNums: String(t.readQueueNums),
+    writeQueueNums: String(t.writeQueueNums),
+    perm: String(t.perm),
+    order: String(t.order),
+    [MESSAGE_TYPE_KEY]: t.attributes[MESSAGE_TYPE_KEY] ?? '(unset)',
   };
 }
 
-function topicWrite(decl: TopicDecl, actual: ActualTopic | undefined, queues: { read: number; write: number }): TopicWrite {
+function topicWrite(
+  decl: TopicDecl,
+  actual: ActualTopic | undefined,
+  queues: { read: number; write: number },
+): TopicWrite {
   return {
-    topic: decl.name, readQueueNums: queues.read, writeQueueNums: queues.write, perm: decl.perm, order: decl.order,
-    topicSysFlag: actual?.topicSysFlag ?? 0, attributes: `+${MESSAGE_TYPE_KEY}=${decl.messageType}`,
+    topic: decl.name,
+    readQueueNums: queues.read,
+    writeQueueNums: queues.write,
+    perm: decl.perm,
+    order: decl.order,
+    topicSysFlag: actual?.topicSysFlag ?? 0,
+    attributes: `+${MESSAGE_TYPE_KEY}=${decl.messageType}`,
   };
 }
 
@@ -107,42 +128,70 @@ function planTopic(member: MemberState, decl: TopicDecl, ctx: DiffContext, out: 
   const who = `${member.broker}-${member.id}`;
   const actual = member.topics[decl.name];
   if (!actual) {
-    out.changes.push({ item: `${who} topic ${decl.name}`, after: `${decl.queues} queues, perm ${decl.perm}, ${decl.messageType}` });
-    out.ops.push({ kind: 'topic-write', config: topicWrite(decl, undefined, { read: decl.queues, write: decl.queues }) });
+    out.changes.push({
+      item: `${who} topic ${decl.name}`,
+      after: `${decl.queues} queues, perm ${decl.perm}, ${decl.messageType}`,
+    });
+    out.ops.push({
+      kind: 'topic-write',
+      config: topicWrite(decl, undefined, { read: decl.queues, write: decl.queues }),
+    });
     return;
   }
   const want = wantedTopic(decl);
   const have = actualTopicKeys(actual);
   const differing = Object.keys(want).filter((k) => want[k] !== have[k]);
   if (differing.length === 0) return;
-  differing.forEach((k) => out.changes.push({ item: `${who} topic ${decl.name} ${k}`, before: have[k]!, after: want[k]! }));
+  differing.forEach((k) =>
+    out.changes.push({ item: `${who} topic ${decl.name} ${k}`, before: have[k]!, after: want[k]! }),
+  );
   // Fewer read queues hide the messages of the dropped ones: stop writing to them first, shrink reads once drained.
   const stranded = sum((ctx.unconsumed.get(decl.name) ?? []).slice(decl.queues));
   const shrinking = decl.queues < actual.readQueueNums;
   if (shrinking && stranded > 0) {
-    out.refusals.push(`${who} topic ${decl.name}: ${stranded} unconsumed messages in queues ${decl.queues}–` +
-      `${actual.readQueueNums - 1}; write queues lowered to ${decl.queues}, read queues kept until consumers drain them`);
-    out.ops.push({ kind: 'topic-write', config: topicWrite(decl, actual, { read: actual.readQueueNums, write: decl.queues }) });
+    out.refusals.push(
+      `${who} topic ${decl.name}: ${stranded} unconsumed messages in queues ${decl.queues}–` +
+        `${actual.readQueueNums - 1}; write queues lowered to ${decl.queues}, read queues kept until consumers drain them`,
+    );
+    out.ops.push({
+      kind: 'topic-write',
+      config: topicWrite(decl, actual, { read: actual.readQueueNums, write: decl.queues }),
+    });
     return;
   }
   if (shrinking && !ctx.unconsumed.has(decl.name)) {
-    out.refusals.push(`${who} topic ${decl.name}: could not read how many messages queues ${decl.queues}– hold; not shrunk`);
+    out.refusals.push(
+      `${who} topic ${decl.name}: could not read how many messages queues ${decl.queues}– hold; not shrunk`,
+    );
     return;
   }
-  out.ops.push({ kind: 'topic-write', config: topicWrite(decl, actual, { read: decl.queues, write: decl.queues }) });
+  out.ops.push({
+    kind: 'topic-write',
+    config: topicWrite(decl, actual, { read: decl.queues, write: decl.queues }),
+  });
 }
 
 /** Deletes a topic only when RocketMQ reports no unconsumed message in it. */
-function planTopicDelete(member: MemberState, name: string, why: string, ctx: DiffContext, out: MemberPlan): void {
+function planTopicDelete(
+  member: MemberState,
+  name: string,
+  why: string,
+  ctx: DiffContext,
+  out: MemberPlan,
+): void {
   const who = `${member.broker}-${member.id}`;
   if (!member.topics[name]) return;
   const counts = ctx.unconsumed.get(name);
   if (counts === undefined) {
-    out.refusals.push(`${who} topic ${name} (${why}): could not read its unconsumed messages; not deleted`);
+    out.refusals.push(
+      `${who} topic ${name} (${why}): could not read its unconsumed messages; not deleted`,
+    );
     return;
   }
   if (sum(counts) > 0) {
-    out.refusals.push(`${who} topic ${name} (${why}): ${sum(counts)} messages not consumed yet; not deleted`);
+    out.refusals.push(
+      `${who} topic ${name} (${why}): ${sum(counts)} messages not consumed yet; not deleted`,
+    );
     return;
   }
   out.changes.push({ item: `${who} topic ${name}`, before: why, after: '(deleted)' });
@@ -160,13 +209,27 @@ function planGroup(member: MemberState, decl: GroupDecl, out: MemberPlan): void 
   const actual = member.groups[decl.name];
   const wanted = Object.fromEntries(GROUP_FIELDS.map(([key, of]) => [key, of(decl)]));
   if (!actual) {
-    out.changes.push({ item: `${who} group ${decl.name}`, after: Object.entries(wanted).map(([k, v]) => `${k}=${v}`).join(', ') });
-    out.ops.push({ kind: 'group-write', config: { groupName: decl.name, consumeEnable: true, ...wanted } });
+    out.changes.push({
+      item: `${who} group ${decl.name}`,
+      after: Object.entries(wanted)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', '),
+    });
+    out.ops.push({
+      kind: 'group-write',
+      config: { groupName: decl.name, consumeEnable: true, ...wanted },
+    });
     return;
   }
   const differing = GROUP_FIELDS.filter(([key, of]) => String(actual[key]) !== String(of(decl)));
   if (differing.length === 0) return;
-  differing.forEach(([key, of]) => out.changes.push({ item: `${who} group ${decl.name} ${key}`, before: String(actual[key]), after: String(of(decl)) }));
+  differing.forEach(([key, of]) =>
+    out.changes.push({
+      item: `${who} group ${decl.name} ${key}`,
+      before: String(actual[key]),
+      after: String(of(decl)),
+    }),
+  );
   out.ops.push({ kind: 'group-write', config: { ...actual, groupName: decl.name, ...wanted } });
 }
 
@@ -185,13 +248,18 @@ export function planMember(member: MemberState, decl: Declaration, ctx: DiffCont
   for (const group of decl.groups) {
     if (group.state === 'present') planGroup(member, group, out);
     else if (member.groups[group.name]) {
-      out.changes.push({ item: `${member.broker}-${member.id} group ${group.name}`, before: 'declared absent', after: '(deleted)' });
+      out.changes.push({
+        item: `${member.broker}-${member.id} group ${group.name}`,
+        before: 'declared absent',
+        after: '(deleted)',
+      });
       out.ops.push({ kind: 'group-delete', group: group.name });
     }
   }
   const declaredTopics = new Set(decl.topics.map((t) => t.name));
   for (const name of Object.keys(member.topics).sort()) {
-    if (declaredTopics.has(name) || isSystemTopic(name, ctx.cluster, ctx.brokers) || ignored(name)) continue;
+    if (declaredTopics.has(name) || isSystemTopic(name, ctx.cluster, ctx.brokers) || ignored(name))
+      continue;
     if (ctx.prune) planTopicDelete(member, name, 'undeclared', ctx, out);
     else out.undeclared.push(`topic ${name}`);
   }
@@ -200,7 +268,11 @@ export function planMember(member: MemberState, decl: Declaration, ctx: DiffCont
     if (declaredGroups.has(name) || isSystemGroup(name) || ignored(name)) continue;
     if (!ctx.prune) out.undeclared.push(`group ${name}`);
     else {
-      out.changes.push({ item: `${member.broker}-${member.id} group ${name}`, before: 'undeclared', after: '(deleted)' });
+      out.changes.push({
+        item: `${member.broker}-${member.id} group ${name}`,
+        before: 'undeclared',
+        after: '(deleted)',
+      });
       out.ops.push({ kind: 'group-delete', group: name });
     }
   }
@@ -208,7 +280,11 @@ export function planMember(member: MemberState, decl: Declaration, ctx: DiffCont
 }
 
 /** Topics whose unconsumed counts the plan needs: deletions and queue shrinks (read only for these). */
-export function topicsNeedingLag(member: MemberState, decl: Declaration, ctx: Omit<DiffContext, 'unconsumed'>): string[] {
+export function topicsNeedingLag(
+  member: MemberState,
+  decl: Declaration,
+  ctx: Omit<DiffContext, 'unconsumed'>,
+): string[] {
   const names = new Set<string>();
   for (const t of decl.topics) {
     const actual = member.topics[t.name];
@@ -217,7 +293,8 @@ export function topicsNeedingLag(member: MemberState, decl: Declaration, ctx: Om
   if (ctx.prune) {
     const declared = new Set(decl.topics.map((t) => t.name));
     const ignored = (name: string): boolean => ctx.ignore.some((p) => globMatch(p, name));
-    Object.keys(member.topics).filter((n) => !declared.has(n) && !isSystemTopic(n, ctx.cluster, ctx.brokers) && !ignored(n))
+    Object.keys(member.topics)
+      .filter((n) => !declared.has(n) && !isSystemTopic(n, ctx.cluster, ctx.brokers) && !ignored(n))
       .forEach((n) => names.add(n));
   }
   return [...names].sort();

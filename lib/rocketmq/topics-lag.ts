@@ -21,7 +21,9 @@ const QUEUE_ENTRY = /\{"brokerName":"([^"]*)","queueId":(\d+),"topic":"([^"]*)"\
 export function parseQueueTable(text: string): QueueOffsets[] {
   return [...text.matchAll(QUEUE_ENTRY)].map((m) => {
     const raw = JSON.parse(m[4]!) as Record<string, unknown>;
-    const fields = Object.fromEntries(Object.entries(raw).filter(([, v]) => typeof v === 'number')) as Record<string, number>;
+    const fields = Object.fromEntries(
+      Object.entries(raw).filter(([, v]) => typeof v === 'number'),
+    ) as Record<string, number>;
     return { broker: m[1]!, queueId: Number(m[2]), topic: m[3]!, fields };
   });
 }
@@ -40,7 +42,9 @@ export function unconsumedPerQueue(stats: QueueOffsets[], groups: QueueOffsets[]
   for (const q of stats) {
     const min = q.fields['minOffset'] ?? 0;
     const max = q.fields['maxOffset'] ?? 0;
-    const reached = groups.map((g) => g.find((e) => e.queueId === q.queueId)?.fields['consumerOffset'] ?? min);
+    const reached = groups.map(
+      (g) => g.find((e) => e.queueId === q.queueId)?.fields['consumerOffset'] ?? min,
+    );
     const consumed = reached.length === 0 ? min : Math.max(min, Math.min(...reached));
     out[q.queueId] = Math.max(0, max - consumed);
   }

@@ -18,7 +18,8 @@ const truthy = (v: unknown): boolean => v === true || v === 'true';
 /** The effective value of a boolean broker key: the instance's properties, broker_properties, then the variable. */
 function brokerFlag(instance: BrokerInstance, vars: Vars, key: string, variable: string): boolean {
   const shared = vars['broker_properties'];
-  const fromShared = shared !== null && typeof shared === 'object' ? (shared as Vars)[key] : undefined;
+  const fromShared =
+    shared !== null && typeof shared === 'object' ? (shared as Vars)[key] : undefined;
   // The broker role's default for both keys is the seed's `true`.
   return truthy(instance.properties[key] ?? fromShared ?? vars[variable] ?? true);
 }
@@ -33,7 +34,10 @@ function placeOf(input: TopicsPreflightInput, host: string, variable: string): s
  * @returns errors (file:line:col of the variable, then the entry) and warnings
  * @example checkTopicDeclarations(input).errors // => ['inventory/prod/group_vars/all.yaml:3:3: rocketmq_topics[0] (a.b): …']
  */
-export function checkTopicDeclarations(input: TopicsPreflightInput): { errors: string[]; warnings: string[] } {
+export function checkTopicDeclarations(input: TopicsPreflightInput): {
+  errors: string[];
+  warnings: string[];
+} {
   const errors = new Set<string>();
   const warnings = new Set<string>();
   const autoTopics = new Set<string>();
@@ -48,26 +52,51 @@ export function checkTopicDeclarations(input: TopicsPreflightInput): { errors: s
       errors.add(`${placeOf(input, instance.host, variable)}host ${instance.host}: ${p}`);
     }
     for (const t of declaration.topics) {
-      if (t.name === input.cluster || brokerNames.has(t.name) || t.name === `${input.cluster}_REPLY_TOPIC`) {
-        errors.add(`${placeOf(input, instance.host, 'rocketmq_topics')}host ${instance.host}: topic "${t.name}" is a topic the brokers create for their cluster or broker name; rename it`);
+      if (
+        t.name === input.cluster ||
+        brokerNames.has(t.name) ||
+        t.name === `${input.cluster}_REPLY_TOPIC`
+      ) {
+        errors.add(
+          `${placeOf(input, instance.host, 'rocketmq_topics')}host ${instance.host}: topic "${t.name}" is a topic the brokers create for their cluster or broker name; rename it`,
+        );
       }
     }
     const text = JSON.stringify(declaration);
     const seen = byGroup.get(instance.brokerName);
     if (seen && seen.text !== text) {
-      errors.add(`${instance.brokerName}: hosts ${seen.host} and ${instance.host} declare different rocketmq_topics/rocketmq_groups; a slave must hold what its master holds (declare them once, for both)`);
+      errors.add(
+        `${instance.brokerName}: hosts ${seen.host} and ${instance.host} declare different rocketmq_topics/rocketmq_groups; a slave must hold what its master holds (declare them once, for both)`,
+      );
     }
     if (!seen) byGroup.set(instance.brokerName, { host: instance.host, text });
     const declares = declaration.topics.length > 0 || declaration.groups.length > 0;
-    if (declares && brokerFlag(instance, vars, 'autoCreateTopicEnable', 'broker_auto_create_topic_enable')) autoTopics.add(instance.brokerName);
-    if (declares && brokerFlag(instance, vars, 'autoCreateSubscriptionGroup', 'broker_auto_create_subscription_group')) autoGroups.add(instance.brokerName);
+    if (
+      declares &&
+      brokerFlag(instance, vars, 'autoCreateTopicEnable', 'broker_auto_create_topic_enable')
+    )
+      autoTopics.add(instance.brokerName);
+    if (
+      declares &&
+      brokerFlag(
+        instance,
+        vars,
+        'autoCreateSubscriptionGroup',
+        'broker_auto_create_subscription_group',
+      )
+    )
+      autoGroups.add(instance.brokerName);
   }
   const list = (names: Set<string>): string => [...names].sort().join(', ');
   if (autoTopics.size > 0) {
-    warnings.add(`autoCreateTopicEnable=true on ${list(autoTopics)} while topics are declared: topics that clients create bypass the declaration (set broker_auto_create_topic_enable: false)`);
+    warnings.add(
+      `autoCreateTopicEnable=true on ${list(autoTopics)} while topics are declared: topics that clients create bypass the declaration (set broker_auto_create_topic_enable: false)`,
+    );
   }
   if (autoGroups.size > 0) {
-    warnings.add(`autoCreateSubscriptionGroup=true on ${list(autoGroups)} while groups are declared: groups that clients create bypass the declaration (set broker_auto_create_subscription_group: false)`);
+    warnings.add(
+      `autoCreateSubscriptionGroup=true on ${list(autoGroups)} while groups are declared: groups that clients create bypass the declaration (set broker_auto_create_subscription_group: false)`,
+    );
   }
   return { errors: [...errors], warnings: [...warnings] };
 }

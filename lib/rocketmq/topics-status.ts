@@ -12,8 +12,13 @@ export const WRITE_STOP_RATIO = 0.9;
 export interface StatusRead {
   namesrvs: Array<{ address: string; info?: ClusterInfo; error?: string }>;
   members: Array<{
-    addr: string; runtime?: Record<string, string>; config?: Record<string, string>; ha?: HaRuntimeInfo;
-    topics?: Record<string, ActualTopic>; groups?: Record<string, ActualGroup>; error?: string;
+    addr: string;
+    runtime?: Record<string, string>;
+    config?: Record<string, string>;
+    ha?: HaRuntimeInfo;
+    topics?: Record<string, ActualTopic>;
+    groups?: Record<string, ActualGroup>;
+    error?: string;
   }>;
   /** Consumer group → messages not consumed yet, summed over the masters that answered. */
   lag: Record<string, number>;
@@ -92,7 +97,10 @@ const firstNumber = (text: string | undefined): number | null => {
 };
 
 /** Registered members of the cluster, by address, from every name server that answered. */
-function registrations(read: StatusRead, cluster: string): Map<string, { broker: string; id: number; on: Set<string> }> {
+function registrations(
+  read: StatusRead,
+  cluster: string,
+): Map<string, { broker: string; id: number; on: Set<string> }> {
   const out = new Map<string, { broker: string; id: number; on: Set<string> }>();
   for (const ns of read.namesrvs) {
     const names = ns.info?.clusterAddrTable[cluster] ?? [];
@@ -108,43 +116,74 @@ function registrations(read: StatusRead, cluster: string): Map<string, { broker:
 }
 
 /** Slave lag and sync from the master's commit log offset and its HA connections (matched by the slave's IP). */
-function replication(read: StatusRead, masterAddr: string | undefined, slaveAddr: string): { lag: number | null; inSync: boolean | null } {
+function replication(
+  read: StatusRead,
+  masterAddr: string | undefined,
+  slaveAddr: string,
+): { lag: number | null; inSync: boolean | null } {
   const master = read.members.find((m) => m.addr === masterAddr);
   const slave = read.members.find((m) => m.addr === slaveAddr);
   const masterMax = firstNumber(master?.runtime?.['commitLogMaxOffset']);
   const slaveMax = firstNumber(slave?.runtime?.['commitLogMaxOffset']);
   const lag = masterMax === null || slaveMax === null ? null : Math.max(0, masterMax - slaveMax);
   const ip = slaveAddr.slice(0, slaveAddr.lastIndexOf(':'));
-  const conns = (master?.ha?.haConnectionInfo ?? []).filter((c) => c.addr.slice(0, c.addr.lastIndexOf(':')) === ip);
+  const conns = (master?.ha?.haConnectionInfo ?? []).filter(
+    (c) => c.addr.slice(0, c.addr.lastIndexOf(':')) === ip,
+  );
   return { lag, inSync: master?.ha === undefined ? null : conns.some((c) => c.inSync) };
 }
 
-function memberStatus(read: StatusRead, decl: StatusDeclaration, who: { broker: string; id: number; addr: string }): MemberStatus {
+function memberStatus(
+  read: StatusRead,
+  decl: StatusDeclaration,
+  who: { broker: string; id: number; addr: string },
+): MemberStatus {
   const regs = registrations(read, decl.cluster);
   const answered = read.namesrvs.filter((n) => n.info !== undefined).map((n) => n.address);
   const on = regs.get(who.addr)?.on ?? new Set<string>();
   const missingOn = answered.filter((a) => !on.has(a));
   const found = read.members.find((m) => m.addr === who.addr);
   const controllerMode = isControllerMode(read, who.addr);
-  const declared = decl.members.some((m) => m.addr === who.addr && m.broker === who.broker && (controllerMode || m.id === who.id));
+  const declared = decl.members.some(
+    (m) => m.addr === who.addr && m.broker === who.broker && (controllerMode || m.id === who.id),
+  );
   const role = found?.config?.['brokerRole'] ?? null;
-  const masterAddr = [...regs].find(([, r]) => r.broker === who.broker && r.id === 0)?.[0] ??
+  const masterAddr =
+    [...regs].find(([, r]) => r.broker === who.broker && r.id === 0)?.[0] ??
     decl.members.find((m) => m.broker === who.broker && m.id === 0)?.addr;
   const repl = who.id === 0 ? { lag: null, inSync: null } : replication(read, masterAddr, who.addr);
   const s: MemberStatus = {
-    broker: who.broker, id: who.id, role, address: who.addr, version: found?.runtime?.['brokerVersionDesc'] ?? null,
-    registered: missingOn.length === 0 && on.size > 0, missingOn, declared, up: found !== undefined && found.error === undefined,
-    lagBytes: repl.lag, inSync: repl.inSync, tpsIn: firstNumber(found?.runtime?.['putTps']),
-    tpsOut: firstNumber(found?.runtime?.['getTransferredTps'] ?? found?.runtime?.['getTransferedTps']),
-    diskRatio: firstNumber(found?.runtime?.['commitLogDiskRatio']), writeStopRatio: WRITE_STOP_RATIO, problems: [],
+    broker: who.broker,
+    id: who.id,
+    role,
+    address: who.addr,
+    version: found?.runtime?.['brokerVersionDesc'] ?? null,
+    registered: missingOn.length === 0 && on.size > 0,
+    missingOn,
+    declared,
+    up: found !== undefined && found.error === undefined,
+    lagBytes: repl.lag,
+    inSync: repl.inSync,
+    tpsIn: firstNumber(found?.runtime?.['putTps']),
+    tpsOut: firstNumber(
+      found?.runtime?.['getTransferredTps'] ?? found?.runtime?.['getTransferedTps'],
+    ),
+    diskRatio: firstNumber(found?.runtime?.['commitLogDiskRatio']),
+    writeStopRatio: WRITE_STOP_RATIO,
+    problems: [],
   };
   const say = (p: string): void => void s.problems.push(p);
   if (!declared) say('registered but not declared in the inventory');
-  if (!s.up) say(`does not answer at ${who.addr}${found?.error ? `: ${found.error.replace(`${who.addr}: `, '')}` : ''}`);
+  if (!s.up)
+    say(
+      `does not answer at ${who.addr}${found?.error ? `: ${found.error.replace(`${who.addr}: `, '')}` : ''}`,
+    );
   if (missingOn.length > 0) say(`not registered on ${missingOn.join(', ')}`);
-  if (role !== null && (who.id === 0) !== role.endsWith('MASTER')) say(`role ${role} for broker id ${who.id}`);
+  if (role !== null && (who.id === 0) !== role.endsWith('MASTER'))
+    say(`role ${role} for broker id ${who.id}`);
   if (who.id > 0 && s.up && repl.inSync === false) say('not in sync with its master');
-  if (s.diskRatio !== null && s.diskRatio >= WRITE_STOP_RATIO) say(`commit log disk ${Math.round(s.diskRatio * 100)}% used: writes are refused`);
+  if (s.diskRatio !== null && s.diskRatio >= WRITE_STOP_RATIO)
+    say(`commit log disk ${Math.round(s.diskRatio * 100)}% used: writes are refused`);
   return s;
 }
 
@@ -155,40 +194,85 @@ function topicStatuses(read: StatusRead, decl: StatusDeclaration): TopicStatus[]
   for (const member of decl.members) {
     const got = read.members.find((m) => m.addr === member.addr);
     for (const t of member.declaration.topics) {
-      const s = byName.get(t.name) ?? { name: t.name, declared: true, queues: t.queues, state: t.state, on: [], problems: [] };
+      const s = byName.get(t.name) ?? {
+        name: t.name,
+        declared: true,
+        queues: t.queues,
+        state: t.state,
+        on: [],
+        problems: [],
+      };
       byName.set(t.name, s);
       if (got?.topics?.[t.name]) s.on.push(`${member.broker}-${member.id}`);
-      if (got?.topics?.[t.name] && t.state === 'absent') s.problems.push(`${member.broker}-${member.id}: declared absent but present`);
+      if (got?.topics?.[t.name] && t.state === 'absent')
+        s.problems.push(`${member.broker}-${member.id}: declared absent but present`);
     }
     if (!got?.topics) continue;
-    const state = { broker: member.broker, id: member.id, addr: member.addr, topics: got.topics, groups: got.groups ?? {} };
-    const plan = planMember(state, member.declaration, { cluster: decl.cluster, brokers, prune: false, ignore: decl.ignore, unconsumed: new Map() });
+    const state = {
+      broker: member.broker,
+      id: member.id,
+      addr: member.addr,
+      topics: got.topics,
+      groups: got.groups ?? {},
+    };
+    const plan = planMember(state, member.declaration, {
+      cluster: decl.cluster,
+      brokers,
+      prune: false,
+      ignore: decl.ignore,
+      unconsumed: new Map(),
+    });
     for (const c of plan.changes.filter((c) => c.item.includes(' topic '))) {
       const name = c.item.split(' topic ')[1]!.split(' ')[0]!;
-      byName.get(name)?.problems.push(`${c.item.replace(` topic ${name}`, '')}: ${c.before ?? 'missing'} → ${c.after ?? '(absent)'}`);
+      byName
+        .get(name)
+        ?.problems.push(
+          `${c.item.replace(` topic ${name}`, '')}: ${c.before ?? 'missing'} → ${c.after ?? '(absent)'}`,
+        );
     }
     for (const u of plan.undeclared.filter((u) => u.startsWith('topic '))) {
       const name = u.slice(6);
-      const s = byName.get(name) ?? { name, declared: false, queues: null, state: null, on: [], problems: [] };
+      const s = byName.get(name) ?? {
+        name,
+        declared: false,
+        queues: null,
+        state: null,
+        on: [],
+        problems: [],
+      };
       byName.set(name, s);
       s.on.push(`${member.broker}-${member.id}`);
     }
   }
-  return [...byName.values()].sort((a, b) => Number(b.declared) - Number(a.declared) || a.name.localeCompare(b.name));
+  return [...byName.values()].sort(
+    (a, b) => Number(b.declared) - Number(a.declared) || a.name.localeCompare(b.name),
+  );
 }
 
 function groupStatuses(read: StatusRead, decl: StatusDeclaration): GroupStatus[] {
-  const declared = new Map(decl.members.flatMap((m) => m.declaration.groups.map((g) => [g.name, g] as const)));
+  const declared = new Map(
+    decl.members.flatMap((m) => m.declaration.groups.map((g) => [g.name, g] as const)),
+  );
   const names = new Set([...declared.keys(), ...Object.keys(read.lag)]);
-  return [...names].filter((n) => declared.has(n) || !isSystemGroup(n)).sort().map((name) => {
-    const g: GroupStatus = { name, declared: declared.has(name), lag: read.lag[name] ?? null, problems: [] };
-    const want = declared.get(name);
-    const holders = read.members.filter((m) => m.groups !== undefined);
-    const missing = want?.state === 'present' ? holders.filter((m) => !m.groups![name]).map((m) => m.addr) : [];
-    if (missing.length > 0) g.problems.push(`missing on ${missing.join(', ')}`);
-    if (want?.state === 'absent' && holders.some((m) => m.groups![name])) g.problems.push('declared absent but present');
-    return g;
-  });
+  return [...names]
+    .filter((n) => declared.has(n) || !isSystemGroup(n))
+    .sort()
+    .map((name) => {
+      const g: GroupStatus = {
+        name,
+        declared: declared.has(name),
+        lag: read.lag[name] ?? null,
+        problems: [],
+      };
+      const want = declared.get(name);
+      const holders = read.members.filter((m) => m.groups !== undefined);
+      const missing =
+        want?.state === 'present' ? holders.filter((m) => !m.groups![name]).map((m) => m.addr) : [];
+      if (missing.length > 0) g.problems.push(`missing on ${missing.join(', ')}`);
+      if (want?.state === 'absent' && holders.some((m) => m.groups![name]))
+        g.problems.push('declared absent but present');
+      return g;
+    });
 }
 
 /** Whether the member at addr runs in controller mode, as it reports its own config. */
@@ -200,7 +284,11 @@ function isControllerMode(read: StatusRead, addr: string): boolean {
  * The id a declared member is shown with: in controller mode RocketMQ assigns ids (0 is whoever the controllers
  * elected master; a failover swaps them), so a registered member takes the id it registered with.
  */
-function shownId(read: StatusRead, regs: Map<string, { id: number }>, m: { id: number; addr: string }): number {
+function shownId(
+  read: StatusRead,
+  regs: Map<string, { id: number }>,
+  m: { id: number; addr: string },
+): number {
   const registered = regs.get(m.addr);
   return registered !== undefined && isControllerMode(read, m.addr) ? registered.id : m.id;
 }
@@ -212,17 +300,41 @@ function shownId(read: StatusRead, regs: Map<string, { id: number }>, m: { id: n
  */
 export function buildStatus(read: StatusRead, decl: StatusDeclaration, now: Date): ClusterStatus {
   const regs = registrations(read, decl.cluster);
-  const who = new Map(decl.members.map((m) => [m.addr, { broker: m.broker, id: shownId(read, regs, m), addr: m.addr }] as const));
-  for (const [addr, r] of regs) if (!who.has(addr)) who.set(addr, { broker: r.broker, id: r.id, addr });
-  const brokers = [...who.values()].sort((a, b) => a.broker.localeCompare(b.broker) || a.id - b.id).map((w) => memberStatus(read, decl, w));
-  const nameservers = read.namesrvs.map((n) => (n.error === undefined ? { address: n.address, up: true } : { address: n.address, up: false, error: n.error }));
+  const who = new Map(
+    decl.members.map(
+      (m) => [m.addr, { broker: m.broker, id: shownId(read, regs, m), addr: m.addr }] as const,
+    ),
+  );
+  for (const [addr, r] of regs)
+    if (!who.has(addr)) who.set(addr, { broker: r.broker, id: r.id, addr });
+  const brokers = [...who.values()]
+    .sort((a, b) => a.broker.localeCompare(b.broker) || a.id - b.id)
+    .map((w) => memberStatus(read, decl, w));
+  const nameservers = read.namesrvs.map((n) =>
+    n.error === undefined
+      ? { address: n.address, up: true }
+      : { address: n.address, up: false, error: n.error },
+  );
   const topics = topicStatuses(read, decl);
   const groups = groupStatuses(read, decl);
   const problems = [
-    ...nameservers.filter((n) => !n.up).map((n) => `name server ${n.address} does not answer: ${n.error ?? ''}`),
+    ...nameservers
+      .filter((n) => !n.up)
+      .map((n) => `name server ${n.address} does not answer: ${n.error ?? ''}`),
     ...brokers.flatMap((b) => b.problems.map((p) => `${b.broker}-${b.id}: ${p}`)),
     ...topics.flatMap((t) => t.problems.map((p) => `topic ${t.name}: ${p}`)),
     ...groups.flatMap((g) => g.problems.map((p) => `group ${g.name}: ${p}`)),
   ];
-  return { schema: 1, env: decl.env, cluster: decl.cluster, time: now.toISOString(), ok: problems.length === 0, nameservers, brokers, topics, groups, problems };
+  return {
+    schema: 1,
+    env: decl.env,
+    cluster: decl.cluster,
+    time: now.toISOString(),
+    ok: problems.length === 0,
+    nameservers,
+    brokers,
+    topics,
+    groups,
+    problems,
+  };
 }

@@ -1,7 +1,17 @@
 // Template helpers that read the RocketMQ topology from the inventory: name server list and the brokers to expect.
-import { controllerAddr, controllerPeers, hostControllers, namesrvControllers } from './controllers.ts';
+import {
+  controllerAddr,
+  controllerPeers,
+  hostControllers,
+  namesrvControllers,
+} from './controllers.ts';
 import { escapePropertyKey, escapePropertyValue } from '../shared/java-properties.ts';
-import { brokerInstances, DEFAULT_NAMESRV_PORT, instanceState, isControllerMode } from './topology.ts';
+import {
+  brokerInstances,
+  DEFAULT_NAMESRV_PORT,
+  instanceState,
+  isControllerMode,
+} from './topology.ts';
 import { retiredInstances } from './retired-instances.ts';
 import { topicMembers } from './topics-members.ts';
 import type { Vars } from '../shared/types.ts';
@@ -13,7 +23,8 @@ function hostsOf(value: unknown): string[] {
 }
 
 function varsOf(hostvars: unknown, host: string): Vars {
-  const all = hostvars !== null && typeof hostvars === 'object' ? (hostvars as Record<string, Vars>) : {};
+  const all =
+    hostvars !== null && typeof hostvars === 'object' ? (hostvars as Record<string, Vars>) : {};
   return all[host] ?? {};
 }
 
@@ -22,23 +33,41 @@ function varsOf(hostvars: unknown, host: string): Vars {
  * @example {{rocketmq_namesrv_addr hostvars groups.nameservers namesrv_port}} // => "10.77.1.11:9876;10.77.1.12:9876"
  */
 export function namesrvAddr(hostvars: unknown, hosts: unknown, defaultPort: unknown): string {
-  return hostsOf(hosts).map((host) => {
-    const vars = varsOf(hostvars, host);
-    return `${String(vars['ansible_host'] ?? host)}:${String(vars['namesrv_port'] ?? defaultPort ?? DEFAULT_NAMESRV_PORT)}`;
-  }).join(';');
+  return hostsOf(hosts)
+    .map((host) => {
+      const vars = varsOf(hostvars, host);
+      return `${String(vars['ansible_host'] ?? host)}:${String(vars['namesrv_port'] ?? defaultPort ?? DEFAULT_NAMESRV_PORT)}`;
+    })
+    .join(';');
 }
 
 /**
  * Every broker instance of the given broker hosts that takes part in the topology, as rocketmq_verify expects them.
  * @example {{rocketmq_expected_brokers hostvars groups.brokers rocketmq_topology}} // => [{ broker: 'broker-a', id: 0, addr: '10.77.1.12:10911' }]
  */
-export function expectedBrokers(hostvars: unknown, hosts: unknown, topology: unknown): Array<{ broker: string; id?: number; addr: string }> {
-  return hostsOf(hosts)
-    .flatMap((host) => brokerInstances(host, varsOf(hostvars, host)))
-    .filter((i) => i.state === 'present')
-    .filter((i) => i.topologies === undefined || typeof topology !== 'string' || topology === '' || i.topologies.includes(topology))
-    // Controller mode: RocketMQ assigns the ids, so only the group and the address are expected.
-    .map((i) => (isControllerMode(String(topology ?? '')) ? { broker: i.brokerName, addr: `${i.address}:${i.listenPort}` } : { broker: i.brokerName, id: i.brokerId, addr: `${i.address}:${i.listenPort}` }));
+export function expectedBrokers(
+  hostvars: unknown,
+  hosts: unknown,
+  topology: unknown,
+): Array<{ broker: string; id?: number; addr: string }> {
+  return (
+    hostsOf(hosts)
+      .flatMap((host) => brokerInstances(host, varsOf(hostvars, host)))
+      .filter((i) => i.state === 'present')
+      .filter(
+        (i) =>
+          i.topologies === undefined ||
+          typeof topology !== 'string' ||
+          topology === '' ||
+          i.topologies.includes(topology),
+      )
+      // Controller mode: RocketMQ assigns the ids, so only the group and the address are expected.
+      .map((i) =>
+        isControllerMode(String(topology ?? ''))
+          ? { broker: i.brokerName, addr: `${i.address}:${i.listenPort}` }
+          : { broker: i.brokerName, id: i.brokerId, addr: `${i.address}:${i.listenPort}` },
+      )
+  );
 }
 
 /**
@@ -47,13 +76,23 @@ export function expectedBrokers(hostvars: unknown, hosts: unknown, topology: unk
  * is not being removed (`broker_state: absent`, its own or the host's `hostState`; the retire role handles those).
  * @example {{#if (rocketmq_runs_instance item broker_select rocketmq_topology broker_state)}}…{{/if}}
  */
-export function runsInstance(instance: unknown, select: unknown, topology: unknown, hostState?: unknown): boolean {
+export function runsInstance(
+  instance: unknown,
+  select: unknown,
+  topology: unknown,
+  hostState?: unknown,
+): boolean {
   if (instanceState(instance, hostState) === 'absent') return false;
   const fields = instance !== null && typeof instance === 'object' ? (instance as Vars) : {};
   const isMaster = String(fields['broker_id'] ?? '0').trim() === '0';
-  const selected = select === 'all' || (select === 'master' ? isMaster : select === 'slave' ? !isMaster : false);
+  const selected =
+    select === 'all' || (select === 'master' ? isMaster : select === 'slave' ? !isMaster : false);
   const topologies = fields['topologies'];
-  const inTopology = !Array.isArray(topologies) || typeof topology !== 'string' || topology === '' || topologies.includes(topology);
+  const inTopology =
+    !Array.isArray(topologies) ||
+    typeof topology !== 'string' ||
+    topology === '' ||
+    topologies.includes(topology);
   return selected && inTopology;
 }
 
@@ -63,7 +102,8 @@ export const rocketmqHelpers: Record<string, Helper> = {
   rocketmq_expected_brokers: (...a) => expectedBrokers(a[0], a[1], a.length > 3 ? a[2] : undefined),
   rocketmq_runs_instance: (...a) => runsInstance(a[0], a[1], a[2], a.length > 4 ? a[3] : undefined),
   // Scale in: the host's instances marked broker_state: absent (retired-instances.ts).
-  rocketmq_retired_instances: (...a) => retiredInstances(a[0], a[1], a.length > 3 ? a[2] : undefined),
+  rocketmq_retired_instances: (...a) =>
+    retiredInstances(a[0], a[1], a.length > 3 ? a[2] : undefined),
   // The one properties escaper (properties.ts): every value and key a template writes into a .properties file.
   prop_value: (...a) => escapePropertyValue(String(a[0])),
   prop_key: (...a) => escapePropertyKey(String(a[0])),

@@ -12,7 +12,10 @@ import process from 'node:process';
  */
 export function writeFileAtomic(file: string, text: string, mode?: number): void {
   mkdirSync(dirname(file), { recursive: true });
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(
+    dirname(file),
+    `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   try {
     writeFileSync(temp, text, mode === undefined ? {} : { mode });
     renameSync(temp, file);

@@ -4,8 +4,14 @@
 // every `-e key=value` is a string; JavaScript would call all of them true. Nothing else counts as a boolean.
 
 const WORDS = new Map<string, boolean>([
-  ['true', true], ['yes', true], ['on', true], ['1', true],
-  ['false', false], ['no', false], ['off', false], ['0', false],
+  ['true', true],
+  ['yes', true],
+  ['on', true],
+  ['1', true],
+  ['false', false],
+  ['no', false],
+  ['off', false],
+  ['0', false],
 ]);
 
 /** How the accepted words read in error messages and in the README. */

@@ -53,8 +53,14 @@ export function propertiesToMap(entries: readonly PropertyEntry[]): Map<string, 
   return new Map(entries.map((e) => [e.key, e.value]));
 }
 
-const CONTROL_ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\f': '\\f' };
-const unicode = (c: string): string => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+const CONTROL_ESCAPES: Record<string, string> = {
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\f': '\\f',
+};
+const unicode = (c: string): string =>
+  `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
 /**
  * One character as java.util.Properties.load(InputStream) reads it back: RocketMQ's BrokerStartup/NamesrvStartup load
@@ -73,7 +79,10 @@ function escapeChar(c: string): string {
  * @example escapePropertyKey('a b=c') // => 'a\\ b\\=c'
  */
 export function escapePropertyKey(key: string): string {
-  return key.split('').map((c) => (/[=: #!]/.test(c) ? `\\${c}` : escapeChar(c))).join('');
+  return key
+    .split('')
+    .map((c) => (/[=: #!]/.test(c) ? `\\${c}` : escapeChar(c)))
+    .join('');
 }
 
 /**
@@ -93,6 +102,7 @@ export function escapePropertyValue(value: string): string {
  */
 export function formatProperties(entries: Iterable<readonly [string, string]>): string {
   let text = '';
-  for (const [key, value] of entries) text += `${escapePropertyKey(key)}=${escapePropertyValue(value)}\n`;
+  for (const [key, value] of entries)
+    text += `${escapePropertyKey(key)}=${escapePropertyValue(value)}\n`;
   return text;
 }

@@ -5,7 +5,13 @@ import type { Vars, Where } from './types.ts';
 import type { LoadedYaml } from '../load/yaml.ts';
 
 const kind = (value: unknown): string =>
-  value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
+  value === null
+    ? 'null'
+    : Array.isArray(value)
+      ? 'a list'
+      : typeof value === 'object'
+        ? 'a mapping'
+        : `${typeof value} ${JSON.stringify(value)}`;
 
 /** Throws unless `value` is a mapping; returns it typed. */
 export function expectMap(value: unknown, key: string, where: Where): Vars {
@@ -18,22 +24,34 @@ export function expectMap(value: unknown, key: string, where: Where): Vars {
  */
 export function expectMapping(value: unknown, what: string, where: Where): Vars {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ValidationError(`${what} must be a mapping (name: value lines), got ${kind(value)}`, where);
+    throw new ValidationError(
+      `${what} must be a mapping (name: value lines), got ${kind(value)}`,
+      where,
+    );
   }
   return value as Vars;
 }
 
 /** Throws when `map` has keys outside `allowed`, naming them and the allowed ones. */
-export function rejectUnknownKeys(map: Vars, allowed: readonly string[], what: string, where: Where): void {
+export function rejectUnknownKeys(
+  map: Vars,
+  allowed: readonly string[],
+  what: string,
+  where: Where,
+): void {
   const unknown = Object.keys(map).filter((k) => !allowed.includes(k));
   if (unknown.length > 0) {
-    throw new ValidationError(`${what}: unknown key "${unknown[0]}" (known: ${allowed.join(', ')})`, where);
+    throw new ValidationError(
+      `${what}: unknown key "${unknown[0]}" (known: ${allowed.join(', ')})`,
+      where,
+    );
   }
 }
 
 export function expectString(value: unknown, key: string, where: Where): string {
   if (typeof value === 'number') return String(value);
-  if (typeof value !== 'string') throw new ValidationError(`"${key}" must be a string, got ${kind(value)}`, where);
+  if (typeof value !== 'string')
+    throw new ValidationError(`"${key}" must be a string, got ${kind(value)}`, where);
   return value;
 }
 
@@ -42,10 +60,20 @@ export function optionalString(value: unknown, key: string, where: Where): strin
 }
 
 /** Accepts a whole number (or its decimal string form, as templated values arrive) within bounds. */
-export function expectInt(value: unknown, key: string, where: Where, min = 0, max = Number.MAX_SAFE_INTEGER): number {
-  const n = typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+export function expectInt(
+  value: unknown,
+  key: string,
+  where: Where,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const n =
+    typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
-    throw new ValidationError(`"${key}" must be a whole number from ${min} to ${max}, got ${kind(value)}`, where);
+    throw new ValidationError(
+      `"${key}" must be a whole number from ${min} to ${max}, got ${kind(value)}`,
+      where,
+    );
   }
   return n;
 }
@@ -53,13 +81,25 @@ export function expectInt(value: unknown, key: string, where: Where, min = 0, ma
 /** Accepts a boolean after the one coercion of lib/shared/booleans.ts (true/false, yes/no, on/off, 1/0, any case). */
 export function expectBool(value: unknown, key: string, where: Where): boolean {
   const bool = toBoolean(value);
-  if (bool === undefined) throw new ValidationError(`"${key}" must be a boolean (${BOOLEAN_WORDS}), got ${kind(value)}`, where);
+  if (bool === undefined)
+    throw new ValidationError(
+      `"${key}" must be a boolean (${BOOLEAN_WORDS}), got ${kind(value)}`,
+      where,
+    );
   return bool;
 }
 
-export function expectOneOf<T extends string>(value: unknown, key: string, choices: readonly T[], where: Where): T {
+export function expectOneOf<T extends string>(
+  value: unknown,
+  key: string,
+  choices: readonly T[],
+  where: Where,
+): T {
   if (typeof value !== 'string' || !choices.includes(value as T)) {
-    throw new ValidationError(`"${key}" must be one of ${choices.join(', ')}, got ${kind(value)}`, where);
+    throw new ValidationError(
+      `"${key}" must be one of ${choices.join(', ')}, got ${kind(value)}`,
+      where,
+    );
   }
   return value as T;
 }
@@ -68,7 +108,8 @@ export function expectOneOf<T extends string>(value: unknown, key: string, choic
 export function expectStringList(value: unknown, key: string, where: Where): string[] {
   if (value === undefined || value === null) return [];
   if (typeof value === 'string') return [value];
-  if (!Array.isArray(value)) throw new ValidationError(`"${key}" must be a list of strings, got ${kind(value)}`, where);
+  if (!Array.isArray(value))
+    throw new ValidationError(`"${key}" must be a list of strings, got ${kind(value)}`, where);
   return value.map((item, i) => expectString(item, `${key}[${i}]`, where));
 }
 
@@ -78,9 +119,12 @@ export function expectStringList(value: unknown, key: string, where: Where): str
  * @example expectArgv([['java', '-cp', 'x'], 'Main', 1], 'health', where) // => ['java', '-cp', 'x', 'Main', '1']
  */
 export function expectArgv(value: unknown, key: string, where: Where): string[] {
-  if (!Array.isArray(value)) throw new ValidationError(`"${key}" must be a list of words (argv), got ${kind(value)}`, where);
+  if (!Array.isArray(value))
+    throw new ValidationError(`"${key}" must be a list of words (argv), got ${kind(value)}`, where);
   return value.flatMap((item, i) =>
-    Array.isArray(item) ? item.map((word, j) => expectString(word, `${key}[${i}][${j}]`, where)) : [expectString(item, `${key}[${i}]`, where)],
+    Array.isArray(item)
+      ? item.map((word, j) => expectString(word, `${key}[${i}][${j}]`, where))
+      : [expectString(item, `${key}[${i}]`, where)],
   );
 }
 
@@ -89,7 +133,10 @@ export function expectMode(value: unknown, key: string, where: Where): string {
   // YAML 1.2 reads 0644 as the decimal number 644, so a number's digits are taken as octal text.
   const text = typeof value === 'number' ? String(value) : value;
   if (typeof text !== 'string' || !/^0?[0-7]{3,4}$/.test(text)) {
-    throw new ValidationError(`"${key}" must be an octal file mode such as "0644", got ${kind(value)}`, where);
+    throw new ValidationError(
+      `"${key}" must be an octal file mode such as "0644", got ${kind(value)}`,
+      where,
+    );
   }
   return text.padStart(4, '0').slice(-4);
 }
@@ -103,7 +150,11 @@ export function requireKeys(map: Vars, keys: readonly string[], what: string, wh
 /** Accepts an absolute path; remote working folders are unknown, so relative paths are refused. */
 export function expectAbsolutePath(value: unknown, key: string, where: Where): string {
   const path = expectString(value, key, where);
-  if (!path.startsWith('/')) throw new ValidationError(`"${key}" must be an absolute path, got ${JSON.stringify(path)}`, where);
+  if (!path.startsWith('/'))
+    throw new ValidationError(
+      `"${key}" must be an absolute path, got ${JSON.stringify(path)}`,
+      where,
+    );
   return path;
 }
 
@@ -111,9 +162,18 @@ export function expectAbsolutePath(value: unknown, key: string, where: Where): s
 export type YamlPath = Array<string | number>;
 
 /** Accepts a YAML list (or nothing, as an empty list) at `path`. */
-export function expectListAt(y: LoadedYaml, value: unknown, path: YamlPath, what: string): unknown[] {
+export function expectListAt(
+  y: LoadedYaml,
+  value: unknown,
+  path: YamlPath,
+  what: string,
+): unknown[] {
   if (value === null || value === undefined) return [];
-  if (!Array.isArray(value)) throw new ValidationError(`"${what}" must be a list (lines starting with "- "), got ${kindOf(value)}`, y.locate(path));
+  if (!Array.isArray(value))
+    throw new ValidationError(
+      `"${what}" must be a list (lines starting with "- "), got ${kindOf(value)}`,
+      y.locate(path),
+    );
   return value;
 }
 
@@ -123,9 +183,26 @@ export function expectMapAt(y: LoadedYaml, value: unknown, path: YamlPath, what:
 }
 
 /** Throws at the first key of `map` outside `allowed`, located at that key. */
-export function rejectUnknownAt(y: LoadedYaml, map: Vars, path: YamlPath, allowed: readonly string[], what: string): void {
+export function rejectUnknownAt(
+  y: LoadedYaml,
+  map: Vars,
+  path: YamlPath,
+  allowed: readonly string[],
+  what: string,
+): void {
   const unknown = Object.keys(map).find((k) => !allowed.includes(k));
-  if (unknown !== undefined) throw new ValidationError(`${what}: unknown key "${unknown}" (known: ${allowed.join(', ')})`, y.locateKey([...path, unknown]));
+  if (unknown !== undefined)
+    throw new ValidationError(
+      `${what}: unknown key "${unknown}" (known: ${allowed.join(', ')})`,
+      y.locateKey([...path, unknown]),
+    );
 }
 
-const kindOf = (value: unknown): string => (value === null ? 'nothing' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : JSON.stringify(value));
+const kindOf = (value: unknown): string =>
+  value === null
+    ? 'nothing'
+    : Array.isArray(value)
+      ? 'a list'
+      : typeof value === 'object'
+        ? 'a mapping'
+        : JSON.stringify(value);

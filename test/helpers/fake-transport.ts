@@ -4,7 +4,10 @@ import { isFactScript } from '../../lib/execute/fact-script.ts';
 import type { ExecOptions, ExecResult, Transport } from '../../lib/shared/types.ts';
 
 /** Answers one exec call; undefined passes the call on to the delegate (or to plain success). */
-export type FakeHandler = (script: string, opts: ExecOptions) => ExecResult | undefined | Promise<ExecResult | undefined>;
+export type FakeHandler = (
+  script: string,
+  opts: ExecOptions,
+) => ExecResult | undefined | Promise<ExecResult | undefined>;
 
 /** One recorded exec call (stdin bytes and file name as given). */
 export interface FakeCall {
@@ -44,7 +47,8 @@ export class FakeTransport implements Transport {
   readonly #name: string;
 
   constructor(handlerOrOptions: FakeHandler | FakeOptions = {}) {
-    const options = typeof handlerOrOptions === 'function' ? { handler: handlerOrOptions } : handlerOrOptions;
+    const options =
+      typeof handlerOrOptions === 'function' ? { handler: handlerOrOptions } : handlerOrOptions;
     this.#handler = options.handler;
     this.#delegate = options.delegate;
     this.#unreachable = options.unreachable;

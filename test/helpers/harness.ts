@@ -50,5 +50,5 @@ const HOOK_CALL = /^\s*[A-Za-z_$][\w$]*\.(before|after)(\.each)?\(/m;
 /** uvu swallows an error thrown by a hook; a file must register hooks through test/helpers/suite.ts. */
 export function directHookProblem(source: string): string | undefined {
   if (!UVU_SUITE.test(source) || !HOOK_CALL.test(source)) return undefined;
-  return 'registers a before/after hook on uvu\'s own suite(), which swallows hook errors; import { suite } from test/helpers/suite.ts';
+  return "registers a before/after hook on uvu's own suite(), which swallows hook errors; import { suite } from test/helpers/suite.ts";
 }

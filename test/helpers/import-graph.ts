@@ -11,7 +11,8 @@ const BARE = /^[ \t]*import\s*['"](\.{1,2}\/[^'"]+)['"]/gm;
 // `typeof import('./x.ts')` is a type; any other `import('./x.ts')` loads the file.
 const DYNAMIC = /(\btypeof\s+)?\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
-const stripComments = (text: string): string => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+const stripComments = (text: string): string =>
+  text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
 
 /**
  * The relative specifiers a source file loads at run time.
@@ -39,7 +40,10 @@ function sourcesUnder(dir: string): string[] {
 /** The graph of every source under `folders` plus what `entries` reach, following relative `.ts`/`.mjs` imports. */
 export function importGraph(root: string, folders: string[], entries: string[]): ImportGraph {
   const graph: ImportGraph = new Map();
-  const todo = [...folders.flatMap((f) => sourcesUnder(join(root, f))), ...entries.map((e) => join(root, e))];
+  const todo = [
+    ...folders.flatMap((f) => sourcesUnder(join(root, f))),
+    ...entries.map((e) => join(root, e)),
+  ];
   while (todo.length > 0) {
     const file = todo.pop()!;
     const key = relative(root, file);
@@ -47,7 +51,10 @@ export function importGraph(root: string, folders: string[], entries: string[]):
     const targets = runtimeImports(readFileSync(file, 'utf8'))
       .filter((spec) => /\.(ts|mjs)$/.test(spec))
       .map((spec) => resolve(dirname(file), spec));
-    graph.set(key, targets.map((t) => relative(root, t)));
+    graph.set(
+      key,
+      targets.map((t) => relative(root, t)),
+    );
     todo.push(...targets);
   }
   return graph;

@@ -7,6 +7,8 @@ import { defaultCacheDir } from '../../lib/rocketmq/distribution.ts';
 export function newestRocketmqArchive(): string | undefined {
   const dir = defaultCacheDir();
   if (!existsSync(dir)) return undefined;
-  const names = readdirSync(dir).filter((n) => /^rocketmq-[\d.]+-maven\.tar\.gz$/.test(n)).sort();
+  const names = readdirSync(dir)
+    .filter((n) => /^rocketmq-[\d.]+-maven\.tar\.gz$/.test(n))
+    .sort();
   return names.length === 0 ? undefined : join(dir, names[names.length - 1]!);
 }

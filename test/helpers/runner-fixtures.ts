@@ -5,10 +5,19 @@ import { join } from 'node:path';
 import { FACT_SCRIPT_MARKER } from '../../lib/execute/fact-script.ts';
 import { cmd, quote } from '../../lib/shared/shell.ts';
 import type { PlannedPhase, PlannedTask } from '../../lib/plan/planner.ts';
-import type { Host, Inventory, Module, PhaseSpec, TaskSpec, Vars, Where } from '../../lib/shared/types.ts';
+import type {
+  Host,
+  Inventory,
+  Module,
+  PhaseSpec,
+  TaskSpec,
+  Vars,
+  Where,
+} from '../../lib/shared/types.ts';
 
 /** True for a fact-gathering script (it starts with the marker line); anything else is an action. */
-export const isFactScript = (script: string): boolean => script.startsWith(`${FACT_SCRIPT_MARKER}\n`);
+export const isFactScript = (script: string): boolean =>
+  script.startsWith(`${FACT_SCRIPT_MARKER}\n`);
 
 export const where: Where = { file: 'test.yaml', line: 1, col: 1 };
 
@@ -23,7 +32,12 @@ export const flagModule: Module<FlagArgs> = {
     const before = facts.get('current')?.stdout ?? '';
     if (before === args.content) return { actions: [], changes: [], reason: 'content as declared' };
     return {
-      actions: [{ describe: `write ${args.path}`, script: `printf %s ${quote(args.content)} > ${quote(args.path)}` }],
+      actions: [
+        {
+          describe: `write ${args.path}`,
+          script: `printf %s ${quote(args.content)} > ${quote(args.path)}`,
+        },
+      ],
       changes: [{ item: args.path, before, after: args.content }],
       diff: { path: args.path, before, after: args.content },
     };
@@ -35,7 +49,10 @@ export const boomModule: Module<Vars> = {
   name: 'boom',
   validate: (raw) => raw,
   probes: () => [],
-  plan: () => ({ actions: [{ describe: 'explode', script: 'echo kaboom >&2; exit 3' }], changes: [] }),
+  plan: () => ({
+    actions: [{ describe: 'explode', script: 'echo kaboom >&2; exit 3' }],
+    changes: [],
+  }),
 };
 
 /** Always has one wait action that never counts as a change. */
@@ -43,7 +60,10 @@ export const waitModule: Module<Vars> = {
   name: 'wait',
   validate: (raw) => raw,
   probes: () => [],
-  plan: () => ({ actions: [{ describe: 'wait a moment', script: 'true', changes: false }], changes: [] }),
+  plan: () => ({
+    actions: [{ describe: 'wait a moment', script: 'true', changes: false }],
+    changes: [],
+  }),
 };
 
 export const testModules: ReadonlyMap<string, Module<unknown>> = new Map<string, Module<unknown>>([
@@ -61,13 +81,34 @@ export function taskSpec(name: string, module: string, extra: Partial<TaskSpec> 
 }
 
 /** A planned task for a hand-built plan. */
-export function task(name: string, module: string, args: unknown, extra: Partial<TaskSpec> = {}): PlannedTask {
+export function task(
+  name: string,
+  module: string,
+  args: unknown,
+  extra: Partial<TaskSpec> = {},
+): PlannedTask {
   const spec = taskSpec(name, module, extra);
-  return { spec, label: name, module: testModules.get(module) as Module<unknown>, args, countsAsChange: spec.changedWhen !== 'false' };
+  return {
+    spec,
+    label: name,
+    module: testModules.get(module) as Module<unknown>,
+    args,
+    countsAsChange: spec.changedWhen !== 'false',
+  };
 }
 
 export function phaseSpec(name: string, extra: Partial<PhaseSpec> = {}): PhaseSpec {
-  return { name, hosts: 'all', roles: [], tasks: [], handlers: [], vars: {}, tags: [], where, ...extra };
+  return {
+    name,
+    hosts: 'all',
+    roles: [],
+    tasks: [],
+    handlers: [],
+    vars: {},
+    tags: [],
+    where,
+    ...extra,
+  };
 }
 
 /** A phase whose hosts each get the tasks (and handlers) built for them. */
@@ -75,14 +116,28 @@ export function phase(
   name: string,
   hosts: string[],
   tasksFor: (host: string) => PlannedTask[],
-  options: { spec?: Partial<PhaseSpec>; handlers?: (host: string) => Array<{ name: string; tasks: PlannedTask[] }> } = {},
+  options: {
+    spec?: Partial<PhaseSpec>;
+    handlers?: (host: string) => Array<{ name: string; tasks: PlannedTask[] }>;
+  } = {},
 ): PlannedPhase {
-  const plans = new Map(hosts.map((host) => [host, { host, vars: {}, tasks: tasksFor(host), handlers: options.handlers?.(host) ?? [] }] as const));
+  const plans = new Map(
+    hosts.map(
+      (host) =>
+        [
+          host,
+          { host, vars: {}, tasks: tasksFor(host), handlers: options.handlers?.(host) ?? [] },
+        ] as const,
+    ),
+  );
   return { spec: phaseSpec(name, options.spec), hosts, plans };
 }
 
 /** An inventory holding just these host names. */
 export function inventoryOf(hosts: string[]): Inventory {
-  const entries = hosts.map((name): [string, Host] => [name, { name, groups: ['all'], vars: {}, sources: {} }]);
+  const entries = hosts.map((name): [string, Host] => [
+    name,
+    { name, groups: ['all'], vars: {}, sources: {} },
+  ]);
   return { dir: 'test-inventory', env: 'test', groups: new Map(), hosts: new Map(entries) };
 }

@@ -23,7 +23,8 @@ export function missing(needs: Needs): string | undefined {
   const reasons: string[] = [];
   const uid = process.getuid?.();
   if (needs.root && uid !== 0) reasons.push(`needs root (running as uid ${uid ?? 'unknown'})`);
-  for (const file of needs.files ?? []) if (!existsSync(file)) reasons.push(`needs ${file} (not found)`);
+  for (const file of needs.files ?? [])
+    if (!existsSync(file)) reasons.push(`needs ${file} (not found)`);
   return reasons.length > 0 ? reasons.join('; ') : undefined;
 }
 
@@ -42,7 +43,13 @@ export function skip<T>(s: Test<T>, what: string, reason: string, options: SkipO
  * Registers a test, or a skip with the reason when `reason` is set (from `missing`).
  * @example testIf(S, missing({ root: true }), 'runs as the given user', async () => { … })
  */
-export function testIf<T>(s: Test<T>, reason: string | undefined, name: string, fn: Callback<T>, options: SkipOptions = {}): void {
+export function testIf<T>(
+  s: Test<T>,
+  reason: string | undefined,
+  name: string,
+  fn: Callback<T>,
+  options: SkipOptions = {},
+): void {
   if (reason === undefined) s(name, fn);
   else skip(s, `"${name}"`, reason, options);
 }

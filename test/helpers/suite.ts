@@ -21,18 +21,23 @@ export function suite<T extends Context = Context>(name: string): Test<T> {
     process.stderr.write(`\n${hook} hook of suite "${name}" threw: ${message}\n`);
     process.exitCode = 1;
   };
-  const guarded = (hook: 'before' | 'after', fn: Callback<T>): Callback<T> => async (context) => {
-    try {
-      await fn(context);
-    } catch (error) {
-      if (hook === 'before') beforeFailed ??= error;
-      record(hook, error);
-    }
-  };
+  const guarded =
+    (hook: 'before' | 'after', fn: Callback<T>): Callback<T> =>
+    async (context) => {
+      try {
+        await fn(context);
+      } catch (error) {
+        if (hook === 'before') beforeFailed ??= error;
+        record(hook, error);
+      }
+    };
   before.each(() => {
-    if (beforeFailed !== undefined) throw new Error(`before hook failed: ${errorText(beforeFailed)}`);
+    if (beforeFailed !== undefined)
+      throw new Error(`before hook failed: ${errorText(beforeFailed)}`);
   });
-  s.before = Object.assign((fn: Callback<T>) => before(guarded('before', fn)), { each: before.each });
+  s.before = Object.assign((fn: Callback<T>) => before(guarded('before', fn)), {
+    each: before.each,
+  });
   s.after = Object.assign((fn: Callback<T>) => after(guarded('after', fn)), { each: after.each });
   return s;
 }

@@ -30,18 +30,43 @@ writeFileSync(adminFile, `${ADMIN_SECRET}\n`);
 chmodSync(adminFile, 0o600);
 
 // The single-master playbook without its Verify phase (MessageCheck has no credentials yet).
-const PHASES = [['Hosts file', 'all', 'hosts-file'], ['Hostname', 'all', 'hostname'], ['Java and RocketMQ', 'nameservers:brokers', 'java, rocketmq-install'],
-  ['Name servers', 'nameservers', 'nameserver'], ['Masters', 'brokers', 'broker'], ['Users, ACLs, topics', 'nameservers', 'rocketmq-acl, rocketmq-topics']];
+const PHASES = [
+  ['Hosts file', 'all', 'hosts-file'],
+  ['Hostname', 'all', 'hostname'],
+  ['Java and RocketMQ', 'nameservers:brokers', 'java, rocketmq-install'],
+  ['Name servers', 'nameservers', 'nameserver'],
+  ['Masters', 'brokers', 'broker'],
+  ['Users, ACLs, topics', 'nameservers', 'rocketmq-acl, rocketmq-topics'],
+];
 const PLAYBOOK = join(work, 'acl.yaml');
-writeFileSync(PLAYBOOK, ['name: acl', 'phases:', ...PHASES.flatMap(([name, hosts, roles]) => [
-  `  - name: ${name}`, `    hosts: "${hosts}"`, '    vars: { rocketmq_topology: single-master, broker_select: master }', `    roles: [${roles}]`]), ''].join('\n'));
+writeFileSync(
+  PLAYBOOK,
+  [
+    'name: acl',
+    'phases:',
+    ...PHASES.flatMap(([name, hosts, roles]) => [
+      `  - name: ${name}`,
+      `    hosts: "${hosts}"`,
+      '    vars: { rocketmq_topology: single-master, broker_select: master }',
+      `    roles: [${roles}]`,
+    ]),
+    '',
+  ].join('\n'),
+);
 
 const DECLARED: Vars = {
   rocketmq_acl_enabled: true,
   rocketmq_acl_admin_secret: `{{secret_file '${adminFile}'}}`,
-  rocketmq_users: [{ name: 'alice', secret: "{{secret_env 'RMQD_TEST_ALICE_SECRET'}}", type: 'Normal' }],
-  rocketmq_acls: [{ subject: 'alice', resources: ['Topic:TopicA'], actions: ['Pub'], decision: 'Allow' }],
-  rocketmq_topics: [{ name: 'TopicA', queues: 2 }, { name: 'TopicB', queues: 2 }],
+  rocketmq_users: [
+    { name: 'alice', secret: "{{secret_env 'RMQD_TEST_ALICE_SECRET'}}", type: 'Normal' },
+  ],
+  rocketmq_acls: [
+    { subject: 'alice', resources: ['Topic:TopicA'], actions: ['Pub'], decision: 'Allow' },
+  ],
+  rocketmq_topics: [
+    { name: 'TopicA', queues: 2 },
+    { name: 'TopicB', queues: 2 },
+  ],
 };
 let lab: LabInfo;
 const allEvents: RunEvent[] = [];
@@ -50,18 +75,41 @@ const timings: string[] = [];
 async function play(): Promise<{ code: number; lines: string[]; failures: string }> {
   const events: RunEvent[] = [];
   const started = Date.now();
-  const summary = await run({
-    playbook: PLAYBOOK, inventory: `${FIXTURES}single-master`, rolesDir: `${ROOT}roles`, check: false, diff: true, tags: [], skipTags: [], forks: 10,
-    stateDir: join(work, 'state'),
-    extraVars: { ...parseExtraVars([`@${FIXTURES}lab-connection.yaml`]), lab_prefix: lab.prefix, lab_key_file: lab.keyFile, broker_health_timeout: 600, ...DECLARED },
-  }, (event) => events.push(event));
+  const summary = await run(
+    {
+      playbook: PLAYBOOK,
+      inventory: `${FIXTURES}single-master`,
+      rolesDir: `${ROOT}roles`,
+      check: false,
+      diff: true,
+      tags: [],
+      skipTags: [],
+      forks: 10,
+      stateDir: join(work, 'state'),
+      extraVars: {
+        ...parseExtraVars([`@${FIXTURES}lab-connection.yaml`]),
+        lab_prefix: lab.prefix,
+        lab_key_file: lab.keyFile,
+        broker_health_timeout: 600,
+        ...DECLARED,
+      },
+    },
+    (event) => events.push(event),
+  );
   timings.push(`run: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   allEvents.push(...events);
   const tasks = events.flatMap((e) => (e.kind === 'task' ? [e] : []));
   return {
     code: summary.exitCode,
-    lines: tasks.filter((e) => e.status === 'changed').flatMap((e) => e.changes.map((c) => `${c.item} ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`)),
-    failures: tasks.filter((e) => e.status === 'failed').map((e) => `${e.host} ${e.task}: ${e.message ?? ''}`).join('\n'),
+    lines: tasks
+      .filter((e) => e.status === 'changed')
+      .flatMap((e) =>
+        e.changes.map((c) => `${c.item} ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`),
+      ),
+    failures: tasks
+      .filter((e) => e.status === 'failed')
+      .map((e) => `${e.host} ${e.task}: ${e.message ?? ''}`)
+      .join('\n'),
   };
 }
 
@@ -71,10 +119,25 @@ const broker = (): string => `${lab.prefix}.12:10911`;
 async function send(topic: string, creds?: Credentials): Promise<{ code: number; remark: string }> {
   const client = new RemotingClient({ timeoutMs: 10_000, hook: aclHook(creds) });
   try {
-    const r = await client.invoke(broker(), 10, {
-      producerGroup: 'rmqd_acl_test', topic, defaultTopic: 'TBW102', defaultTopicQueueNums: '4', queueId: '0', sysFlag: '0',
-      bornTimestamp: String(Date.now()), flag: '0', properties: '', reconsumeTimes: '0', unitMode: 'false', batch: 'false',
-    }, Buffer.from('hello acl', 'utf8'));
+    const r = await client.invoke(
+      broker(),
+      10,
+      {
+        producerGroup: 'rmqd_acl_test',
+        topic,
+        defaultTopic: 'TBW102',
+        defaultTopicQueueNums: '4',
+        queueId: '0',
+        sysFlag: '0',
+        bornTimestamp: String(Date.now()),
+        flag: '0',
+        properties: '',
+        reconsumeTimes: '0',
+        unitMode: 'false',
+        batch: 'false',
+      },
+      Buffer.from('hello acl', 'utf8'),
+    );
     return { code: r.code, remark: r.remark ?? '' };
   } finally {
     client.close();
@@ -89,7 +152,10 @@ T.before(async () => {
   lab = await labUp({ hosts: 2, inventory: join(work, 'lab-inventory.yaml') });
   const deployed = await play();
   assert.is(deployed.code, 0, `deploy with ACL on: ${deployed.failures}`);
-  assert.ok(deployed.lines.some((l) => l.startsWith('broker-a-0 user alice')), deployed.lines.join('\n'));
+  assert.ok(
+    deployed.lines.some((l) => l.startsWith('broker-a-0 user alice')),
+    deployed.lines.join('\n'),
+  );
 });
 
 T.after(async () => {
@@ -124,25 +190,35 @@ T('a rotated secret locks the old one out, with no broker restart', async () => 
   process.env.RMQD_TEST_ALICE_SECRET = ALICE_2;
   const rotated = await play();
   assert.is(rotated.code, 0, rotated.failures);
-  assert.ok(rotated.lines.includes('broker-a-0 user alice another stored password → the declared password'), rotated.lines.join('\n'));
-  assert.is.not((await send('TopicA', { username: 'alice', password: ALICE_1 })).code, 0, 'old secret must be refused');
+  assert.ok(
+    rotated.lines.includes('broker-a-0 user alice another stored password → the declared password'),
+    rotated.lines.join('\n'),
+  );
+  assert.is.not(
+    (await send('TopicA', { username: 'alice', password: ALICE_1 })).code,
+    0,
+    'old secret must be refused',
+  );
   const fresh = await send('TopicA', { username: 'alice', password: ALICE_2 });
   assert.is(fresh.code, 0, fresh.remark);
   assert.equal(await servicePids('mq2'), pids);
 });
 
-T('broker.properties is 0600 root; no secret in any event nor in ps, here or on the hosts', async () => {
-  const stat = await ssh('mq2', 'stat -c "%a %U" /etc/rocketmq/broker-broker-a-0.properties');
-  assert.is(stat.trim(), '600 root');
-  const events = JSON.stringify(allEvents);
-  const psHere = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
-  const psHosts = (await ssh('mq1', 'ps -eo args')) + (await ssh('mq2', 'ps -eo args'));
-  for (const secret of SECRETS) {
-    assert.not.ok(events.includes(secret), 'a secret in the run events');
-    assert.not.ok(psHere.includes(secret), 'a secret in ps on the controller');
-    assert.not.ok(psHosts.includes(secret), 'a secret in ps on a lab host');
-  }
-  assert.ok(allEvents.length > 20);
-});
+T(
+  'broker.properties is 0600 root; no secret in any event nor in ps, here or on the hosts',
+  async () => {
+    const stat = await ssh('mq2', 'stat -c "%a %U" /etc/rocketmq/broker-broker-a-0.properties');
+    assert.is(stat.trim(), '600 root');
+    const events = JSON.stringify(allEvents);
+    const psHere = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
+    const psHosts = (await ssh('mq1', 'ps -eo args')) + (await ssh('mq2', 'ps -eo args'));
+    for (const secret of SECRETS) {
+      assert.not.ok(events.includes(secret), 'a secret in the run events');
+      assert.not.ok(psHere.includes(secret), 'a secret in ps on the controller');
+      assert.not.ok(psHosts.includes(secret), 'a secret in ps on a lab host');
+    }
+    assert.ok(allEvents.length > 20);
+  },
+);
 
 T.run();

@@ -18,8 +18,15 @@ interface Case {
   names: Record<string, number>;
 }
 
-const hostsOnly = (n: number): Record<string, number> => Object.fromEntries(Array.from({ length: n }, (_, i) => [`mq${i + 1}`, i]));
-const seedNames = { ...hostsOnly(4), 'broker-a': 0, 'broker-b': 1, 'broker-a-s': 2, 'broker-b-s': 3 };
+const hostsOnly = (n: number): Record<string, number> =>
+  Object.fromEntries(Array.from({ length: n }, (_, i) => [`mq${i + 1}`, i]));
+const seedNames = {
+  ...hostsOnly(4),
+  'broker-a': 0,
+  'broker-b': 1,
+  'broker-a-s': 2,
+  'broker-b-s': 3,
+};
 const CASES: Case[] = [
   { topology: 'single-master', hosts: 2, brokers: 1, names: hostsOnly(2) },
   { topology: 'multi-master', hosts: 3, brokers: 3, names: hostsOnly(3) },
@@ -44,17 +51,31 @@ async function bareLab(count: number): Promise<LabInfo> {
 
 async function assertHostIdentity(c: Case, info: LabInfo): Promise<void> {
   for (const host of info.hosts) {
-    assert.is((await ssh(host.name, 'hostname')).trim(), host.name, `${host.name}: running hostname`);
-    assert.is((await ssh(host.name, 'cat /etc/hostname')).trim(), host.name, `${host.name}: /etc/hostname`);
+    assert.is(
+      (await ssh(host.name, 'hostname')).trim(),
+      host.name,
+      `${host.name}: running hostname`,
+    );
+    assert.is(
+      (await ssh(host.name, 'cat /etc/hostname')).trim(),
+      host.name,
+      `${host.name}: /etc/hostname`,
+    );
     for (const [name, index] of Object.entries(c.names)) {
       const line = (await ssh(host.name, `getent hosts ${name}`)).trim();
-      assert.is(line.split(/\s+/)[0], info.hosts[index]!.address, `${host.name}: getent hosts ${name} → ${line}`);
+      assert.is(
+        line.split(/\s+/)[0],
+        info.hosts[index]!.address,
+        `${host.name}: getent hosts ${name} → ${line}`,
+      );
     }
   }
 }
 
 async function allPids(info: LabInfo): Promise<Record<string, Record<string, string>>> {
-  return Object.fromEntries(await Promise.all(info.hosts.map(async (h) => [h.name, await servicePids(h.name)] as const)));
+  return Object.fromEntries(
+    await Promise.all(info.hosts.map(async (h) => [h.name, await servicePids(h.name)] as const)),
+  );
 }
 
 /** 2m2s-sync: acknowledged messages survive SIGTERM to broker-a's master (read from its slave); broker-b takes new sends. */
@@ -62,38 +83,85 @@ async function assertFailover(info: LabInfo): Promise<void> {
   const namesrv = info.hosts.map((h) => `${h.address}:9876`).join(';');
   const topic = 'RocketmqDeployVerify'; // created at deploy time by the verify role
   // A slave learns topics by its metadata sync (every 60 s): wait until broker-a's slave (mq3) has it.
-  const known = await waitUntil(90, async () => (await ssh('mq3', 'cat /var/lib/rocketmq/broker-a-1/store/config/topics.json')).includes(topic));
+  const known = await waitUntil(90, async () =>
+    (await ssh('mq3', 'cat /var/lib/rocketmq/broker-a-1/store/config/topics.json')).includes(topic),
+  );
   assert.ok(known, `the slave of broker-a never learned topic ${topic}`);
-  const sent = await messageCheck('mq1', ['send', '--namesrv', namesrv, '--topic', topic, '--count', '1000', '--run-id', 'failover']);
+  const sent = await messageCheck('mq1', [
+    'send',
+    '--namesrv',
+    namesrv,
+    '--topic',
+    topic,
+    '--count',
+    '1000',
+    '--run-id',
+    'failover',
+  ]);
   assert.is(sent.sent, 1000, JSON.stringify(sent));
   const master = (await servicePids('mq1'))['rmq-broker-broker-a-0'];
   assert.ok(master, 'broker-a master PID');
   await ssh('mq1', `kill -TERM ${master}`);
-  assert.ok(await waitUntil(60, async () => (await labExec('mq1', `kill -0 ${master}`)).code !== 0), 'broker-a master did not stop within 60 s');
-  const read = await messageCheck('mq4', ['receive', '--namesrv', namesrv, '--topic', topic, '--count', '1000', '--run-id', 'failover', '--timeout', '90']);
+  assert.ok(
+    await waitUntil(60, async () => (await labExec('mq1', `kill -0 ${master}`)).code !== 0),
+    'broker-a master did not stop within 60 s',
+  );
+  const read = await messageCheck('mq4', [
+    'receive',
+    '--namesrv',
+    namesrv,
+    '--topic',
+    topic,
+    '--count',
+    '1000',
+    '--run-id',
+    'failover',
+    '--timeout',
+    '90',
+  ]);
   assert.is(read.missingCount, 0, `zero loss expected: ${JSON.stringify(read)}`);
-  const after = await messageCheck('mq2', ['send', '--namesrv', namesrv, '--topic', topic, '--count', '100', '--run-id', 'after', '--timeout', '90']);
+  const after = await messageCheck('mq2', [
+    'send',
+    '--namesrv',
+    namesrv,
+    '--topic',
+    topic,
+    '--count',
+    '100',
+    '--run-id',
+    'after',
+    '--timeout',
+    '90',
+  ]);
   assert.is(after.sent, 100, `sends after the failover: ${JSON.stringify(after)}`);
 }
 
 const P = suite('the four playbooks deploy, verify and stay idempotent on bare lab hosts');
 
 for (const c of CASES) {
-  P(`${c.topology}: deploys from bare hosts, verifies, second run changes and restarts nothing`, async () => {
-    lab = await bareLab(c.hosts);
-    const state = join(work, `state-${c.topology}`);
-    const first = await deploy(c.topology, lab, state);
-    assert.is(first.summary.exitCode, 0, first.failures);
-    assert.match(verifyMessage(first), `${c.brokers} brokers as declared; 1000/1000 messages received`);
-    await assertHostIdentity(c, lab);
-    const before = await allPids(lab);
-    const second = await deploy(c.topology, lab, state);
-    assert.is(second.summary.exitCode, 0, second.failures);
-    assert.is(second.changed, 0, 'second run changes nothing');
-    assert.equal(await allPids(lab), before, 'second run restarts nothing');
-    timings.push(`${c.topology}: first ${first.seconds.toFixed(1)} s, second ${second.seconds.toFixed(1)} s`);
-    if (c.topology === '2m2s-sync') await assertFailover(lab);
-  });
+  P(
+    `${c.topology}: deploys from bare hosts, verifies, second run changes and restarts nothing`,
+    async () => {
+      lab = await bareLab(c.hosts);
+      const state = join(work, `state-${c.topology}`);
+      const first = await deploy(c.topology, lab, state);
+      assert.is(first.summary.exitCode, 0, first.failures);
+      assert.match(
+        verifyMessage(first),
+        `${c.brokers} brokers as declared; 1000/1000 messages received`,
+      );
+      await assertHostIdentity(c, lab);
+      const before = await allPids(lab);
+      const second = await deploy(c.topology, lab, state);
+      assert.is(second.summary.exitCode, 0, second.failures);
+      assert.is(second.changed, 0, 'second run changes nothing');
+      assert.equal(await allPids(lab), before, 'second run restarts nothing');
+      timings.push(
+        `${c.topology}: first ${first.seconds.toFixed(1)} s, second ${second.seconds.toFixed(1)} s`,
+      );
+      if (c.topology === '2m2s-sync') await assertFailover(lab);
+    },
+  );
 }
 
 P.after(async () => {
@@ -107,27 +175,50 @@ P.run();
 const E = suite('example-prod (the seed layout) is listed and planned, never connected to');
 
 E('--list-hosts prints the seed hosts of each phase without contacting them', () => {
-  const out = spawnSync('node_modules/.bin/tsx', ['run.mjs', 'playbooks/2m2s-sync.yaml', '-i', 'inventory/example-prod', '--list-hosts'], { encoding: 'utf8', timeout: 60_000 });
+  const out = spawnSync(
+    'node_modules/.bin/tsx',
+    ['run.mjs', 'playbooks/2m2s-sync.yaml', '-i', 'inventory/example-prod', '--list-hosts'],
+    { encoding: 'utf8', timeout: 60_000 },
+  );
   assert.is(out.status, 0, out.stderr);
-  for (const host of ['mqnameserver1', 'mqnameserver2', 'mqnameserver3', 'mqnameserver4']) assert.ok(out.stdout.includes(host), out.stdout);
+  for (const host of ['mqnameserver1', 'mqnameserver2', 'mqnameserver3', 'mqnameserver4'])
+    assert.ok(out.stdout.includes(host), out.stdout);
 });
 
-E('planRun() plans masters on mqnameserver1/2 and slaves on 3/4 with the seed addresses', async () => {
-  const planned = await planRun({ playbook: 'playbooks/2m2s-sync.yaml', inventory: 'inventory/example-prod', check: true, diff: true, tags: [], skipTags: [], extraVars: {}, forks: 10 });
-  // Hosts on which the phase runs a broker service (other tasks, such as shared helper files, may run on every host).
-  const active = (phase: string): string[] => {
-    const found = planned.phases.find((p) => p.spec.name === phase);
-    const runsBroker = (plan: { tasks: Array<{ skipReason?: string; module: { name: string } }> }): boolean =>
-      plan.tasks.some((t) => t.skipReason === undefined && t.module.name === 'service');
-    return [...(found?.plans.values() ?? [])].filter(runsBroker).map((plan) => plan.host);
-  };
-  assert.equal(active('Masters'), ['mqnameserver1', 'mqnameserver2']);
-  assert.equal(active('Slaves'), ['mqnameserver3', 'mqnameserver4']);
-  const verify = [...planned.phases.find((p) => p.spec.name === 'Verify')!.plans.values()].flatMap((plan) => plan.tasks).find((t) => t.skipReason === undefined);
-  assert.equal((verify?.args as { expect: unknown }).expect, [
-    { broker: 'broker-a', id: 0, addr: '192.168.0.11:10911' }, { broker: 'broker-b', id: 0, addr: '192.168.0.14:10911' },
-    { broker: 'broker-a', id: 1, addr: '192.168.0.16:10911' }, { broker: 'broker-b', id: 1, addr: '192.168.0.17:10911' },
-  ]);
-});
+E(
+  'planRun() plans masters on mqnameserver1/2 and slaves on 3/4 with the seed addresses',
+  async () => {
+    const planned = await planRun({
+      playbook: 'playbooks/2m2s-sync.yaml',
+      inventory: 'inventory/example-prod',
+      check: true,
+      diff: true,
+      tags: [],
+      skipTags: [],
+      extraVars: {},
+      forks: 10,
+    });
+    // Hosts on which the phase runs a broker service (other tasks, such as shared helper files, may run on every host).
+    const active = (phase: string): string[] => {
+      const found = planned.phases.find((p) => p.spec.name === phase);
+      const runsBroker = (plan: {
+        tasks: Array<{ skipReason?: string; module: { name: string } }>;
+      }): boolean =>
+        plan.tasks.some((t) => t.skipReason === undefined && t.module.name === 'service');
+      return [...(found?.plans.values() ?? [])].filter(runsBroker).map((plan) => plan.host);
+    };
+    assert.equal(active('Masters'), ['mqnameserver1', 'mqnameserver2']);
+    assert.equal(active('Slaves'), ['mqnameserver3', 'mqnameserver4']);
+    const verify = [...planned.phases.find((p) => p.spec.name === 'Verify')!.plans.values()]
+      .flatMap((plan) => plan.tasks)
+      .find((t) => t.skipReason === undefined);
+    assert.equal((verify?.args as { expect: unknown }).expect, [
+      { broker: 'broker-a', id: 0, addr: '192.168.0.11:10911' },
+      { broker: 'broker-b', id: 0, addr: '192.168.0.14:10911' },
+      { broker: 'broker-a', id: 1, addr: '192.168.0.16:10911' },
+      { broker: 'broker-b', id: 1, addr: '192.168.0.17:10911' },
+    ]);
+  },
+);
 
 E.run();

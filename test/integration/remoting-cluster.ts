@@ -26,7 +26,8 @@ const OPENS = [
 export function missingPrerequisite(): string | undefined {
   if (spawnSync('java', ['-version']).status !== 0) return 'java is not on PATH';
   const tarball = join(defaultCacheDir(), 'rocketmq-5.5.0-maven.tar.gz');
-  if (!existsSync(tarball)) return `${tarball} is missing (npx zx run.mjs fetch maven:5.5.0 builds it)`;
+  if (!existsSync(tarball))
+    return `${tarball} is missing (npx zx run.mjs fetch maven:5.5.0 builds it)`;
   return undefined;
 }
 
@@ -103,7 +104,8 @@ export class LoopbackCluster {
 
   /** Stops every JVM this cluster started, by PID (SIGKILL: the data is thrown away with root). */
   async stop(): Promise<void> {
-    for (const child of this.started) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of this.started)
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 500));
   }
 
@@ -130,7 +132,11 @@ export class LoopbackCluster {
   }
 }
 
-export async function waitFor(what: string, test: () => boolean | Promise<boolean>, seconds: number): Promise<void> {
+export async function waitFor(
+  what: string,
+  test: () => boolean | Promise<boolean>,
+  seconds: number,
+): Promise<void> {
   const deadline = Date.now() + seconds * 1000;
   while (!(await test())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${seconds} s waiting for ${what}`);

@@ -8,7 +8,11 @@ import { suite } from '../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { EXIT } from '../../lib/cli/exit-codes.ts';
 import { labDown, type LabInfo, labUp } from '../../lib/lab/lab.ts';
-import { getAllTopicConfig, getBrokerConfig, getClusterInfo } from '../../lib/rocketmq/remoting/admin.ts';
+import {
+  getAllTopicConfig,
+  getBrokerConfig,
+  getClusterInfo,
+} from '../../lib/rocketmq/remoting/admin.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { run } from '../../lib/run.ts';
 import type { RunEvent } from '../../lib/shared/types.ts';
@@ -36,17 +40,22 @@ interface Outcome {
 /** The inventory an operator keeps: 2m2s-sync on mq1..mq4, broker-c on mq5/mq6 when grown (absent when shrunk). */
 function writeInventory(c: 'none' | 'present' | 'absent'): void {
   const state = c === 'absent' ? ', broker_state: absent' : '';
-  const brokerC = c === 'none' ? '' : [
-    `        mq5: { ansible_host: "{{lab_prefix}}.15", broker_name: broker-c, broker_id: 0${state} }`,
-    `        mq6: { ansible_host: "{{lab_prefix}}.16", broker_name: broker-c, broker_id: 1${state} }`,
-  ].join('\n');
+  const brokerC =
+    c === 'none'
+      ? ''
+      : [
+          `        mq5: { ansible_host: "{{lab_prefix}}.15", broker_name: broker-c, broker_id: 0${state} }`,
+          `        mq6: { ansible_host: "{{lab_prefix}}.16", broker_name: broker-c, broker_id: 1${state} }`,
+        ].join('\n');
   const hosts = [
     'all:',
     '  vars: { lab_prefix: 10.77.0, lab_key_file: /var/lib/rocketmq-deploy-lab/id_ed25519, rocketmq_cluster_name: TestCluster }',
     '  children:',
     '    nameservers:',
     '      hosts:',
-    ...['mq1', 'mq2', 'mq3', 'mq4'].map((h, i) => `        ${h}: { ansible_host: "{{lab_prefix}}.${11 + i}" }`),
+    ...['mq1', 'mq2', 'mq3', 'mq4'].map(
+      (h, i) => `        ${h}: { ansible_host: "{{lab_prefix}}.${11 + i}" }`,
+    ),
     '    brokers:',
     '      hosts:',
     '        mq1: { broker_name: broker-a, broker_id: 0 }',
@@ -54,7 +63,9 @@ function writeInventory(c: 'none' | 'present' | 'absent'): void {
     '        mq3: { broker_name: broker-a, broker_id: 1 }',
     '        mq4: { broker_name: broker-b, broker_id: 1 }',
     brokerC,
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   mkdirSync(join(inventory, 'group_vars'), { recursive: true });
   writeFileSync(join(inventory, 'hosts.yaml'), `${hosts}\n`);
   writeFileSync(
@@ -68,28 +79,38 @@ async function play(check: boolean, vars: Record<string, unknown> = {}): Promise
   const fixtures = new URL('../fixtures/inventories/', import.meta.url).pathname;
   const events: RunEvent[] = [];
   const started = Date.now();
-  const summary = await run({
-    playbook: new URL('../../playbooks/2m2s-sync.yaml', import.meta.url).pathname,
-    inventory,
-    check,
-    diff: false,
-    tags: [],
-    skipTags: [],
-    forks: 10,
-    stateDir: join(work, 'state'),
-    extraVars: {
-      ...parseExtraVars([`@${fixtures}lab-connection.yaml`]),
-      lab_prefix: lab!.prefix,
-      lab_key_file: lab!.keyFile,
-      broker_health_timeout: 600,
-      ...vars,
+  const summary = await run(
+    {
+      playbook: new URL('../../playbooks/2m2s-sync.yaml', import.meta.url).pathname,
+      inventory,
+      check,
+      diff: false,
+      tags: [],
+      skipTags: [],
+      forks: 10,
+      stateDir: join(work, 'state'),
+      extraVars: {
+        ...parseExtraVars([`@${fixtures}lab-connection.yaml`]),
+        lab_prefix: lab!.prefix,
+        lab_key_file: lab!.keyFile,
+        broker_health_timeout: 600,
+        ...vars,
+      },
     },
-  }, (event) => events.push(event));
-  const tasks = events.flatMap((e) => (e.kind === 'task' ? [e] : []));
-  const lines = tasks.filter((e) => e.status === 'changed').flatMap((e) =>
-    e.changes.map((c) => `${e.host} ${e.task}: ${c.item} ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`)
+    (event) => events.push(event),
   );
-  const failures = tasks.filter((e) => e.status === 'failed').map((e) => `${e.host} ${e.task}: ${e.message ?? ''}`)
+  const tasks = events.flatMap((e) => (e.kind === 'task' ? [e] : []));
+  const lines = tasks
+    .filter((e) => e.status === 'changed')
+    .flatMap((e) =>
+      e.changes.map(
+        (c) =>
+          `${e.host} ${e.task}: ${c.item} ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`,
+      ),
+    );
+  const failures = tasks
+    .filter((e) => e.status === 'failed')
+    .map((e) => `${e.host} ${e.task}: ${e.message ?? ''}`)
     .join('\n');
   return { code: summary.exitCode, lines, tasks, failures, seconds: (Date.now() - started) / 1000 };
 }
@@ -112,60 +133,74 @@ const brokerCListings = (): Promise<string[][]> =>
   ask((client) =>
     Promise.all(
       namesrvs().map(async (ns) =>
-        Object.entries((await getClusterInfo(client, ns)).brokerAddrTable['broker-c']?.brokerAddrs ?? {}).map((
-          [id, a],
-        ) => `${id} ${a}`).sort()
+        Object.entries(
+          (await getClusterInfo(client, ns)).brokerAddrTable['broker-c']?.brokerAddrs ?? {},
+        )
+          .map(([id, a]) => `${id} ${a}`)
+          .sort(),
       ),
-    )
+    ),
   );
 
 /** The clients that run throughout: a producer on mq2 (until a stop file appears), a committing consumer on mq4. */
-function startClients(
-  runId: string,
-): { finish: () => Promise<{ sent: CheckLine & { perQueue?: Record<string, number> }; read: CheckLine }> } {
+function startClients(runId: string): {
+  finish: () => Promise<{
+    sent: CheckLine & { perQueue?: Record<string, number> };
+    read: CheckLine;
+  }>;
+} {
   const stopFile = `/tmp/${runId}.stop`;
   const countFile = `/tmp/${runId}.count`;
   const ns = namesrvs().join(';');
-  const settle = (p: Promise<CheckLine>) => p.catch((error: unknown) => ({ error: String(error) }) as CheckLine);
+  const settle = (p: Promise<CheckLine>) =>
+    p.catch((error: unknown) => ({ error: String(error) }) as CheckLine);
   const sending = settle(
-    messageCheck('mq2', [
-      'send',
-      '--namesrv',
-      ns,
-      '--topic',
-      TOPIC,
-      '--count',
-      '200000',
-      '--run-id',
-      runId,
-      '--timeout',
-      '2700',
-      '--pause-ms',
-      '20',
-      '--stop-file',
-      stopFile,
-    ], 2_760_000),
+    messageCheck(
+      'mq2',
+      [
+        'send',
+        '--namesrv',
+        ns,
+        '--topic',
+        TOPIC,
+        '--count',
+        '200000',
+        '--run-id',
+        runId,
+        '--timeout',
+        '2700',
+        '--pause-ms',
+        '20',
+        '--stop-file',
+        stopFile,
+      ],
+      2_760_000,
+    ),
   );
   const reading = settle(
-    messageCheck('mq4', [
-      'receive',
-      '--namesrv',
-      ns,
-      '--topic',
-      TOPIC,
-      '--group',
-      READERS,
-      '--commit',
-      'true',
-      '--count',
-      '200000',
-      '--run-id',
-      runId,
-      '--timeout',
-      '2700',
-      '--count-file',
-      countFile,
-    ], 2_760_000),
+    messageCheck(
+      'mq4',
+      [
+        'receive',
+        '--namesrv',
+        ns,
+        '--topic',
+        TOPIC,
+        '--group',
+        READERS,
+        '--commit',
+        'true',
+        '--count',
+        '200000',
+        '--run-id',
+        runId,
+        '--timeout',
+        '2700',
+        '--count-file',
+        countFile,
+      ],
+      2_760_000,
+    ),
   );
   return {
     finish: async () => {
@@ -179,26 +214,32 @@ function startClients(
 
 /** The stuck group reads (and commits) for `seconds`, then stops. */
 const stuckReads = (seconds: number): Promise<CheckLine> =>
-  messageCheck('mq3', [
-    'receive',
-    '--namesrv',
-    namesrvs().join(';'),
-    '--topic',
-    TOPIC,
-    '--group',
-    STUCK,
-    '--commit',
-    'true',
-    '--count',
-    '200000',
-    '--timeout',
-    String(seconds),
-  ], (seconds + 90) * 1000);
+  messageCheck(
+    'mq3',
+    [
+      'receive',
+      '--namesrv',
+      namesrvs().join(';'),
+      '--topic',
+      TOPIC,
+      '--group',
+      STUCK,
+      '--commit',
+      'true',
+      '--count',
+      '200000',
+      '--timeout',
+      String(seconds),
+    ],
+    (seconds + 90) * 1000,
+  );
 
 const pause = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
 let clients: ReturnType<typeof startClients> | undefined;
-const S = suite('scale out 2m2s → 3m3s and back in on a 2m2s-sync lab cluster, clients running throughout');
+const S = suite(
+  'scale out 2m2s → 3m3s and back in on a 2m2s-sync lab cluster, clients running throughout',
+);
 
 S.before(async () => {
   lab = await labUp({ hosts: 6, inventory: join(work, 'lab-inventory.yaml') });
@@ -229,34 +270,55 @@ S(
       assert.ok(topics[TOPIC], `${TOPIC} on ${host}`);
     }
     const again = await play(true);
-    assert.is(again.code, 0, `a second run changes nothing:\n${again.lines.join('\n')}${again.failures}`);
+    assert.is(
+      again.code,
+      0,
+      `a second run changes nothing:\n${again.lines.join('\n')}${again.failures}`,
+    );
   },
 );
 
-S('a drain held back by a consumer group with lag is refused (32): broker-c stays running and read-only', async () => {
-  // Producers learn broker-c's queues within a route refresh (30 s); the stuck group reads (and commits) for 20 s, then stops.
-  await pause(35);
-  const stuck = await stuckReads(20);
-  assert.ok((stuck.received ?? 0) >= 0 && stuck.error === undefined, JSON.stringify(stuck));
-  await pause(10);
-  writeInventory('absent');
-  const check = await play(true);
-  assert.is(check.code & EXIT.drift, EXIT.drift, check.failures);
-  assert.ok(
-    check.lines.some((l) => l.includes('broker-c write permission')),
-    `--check reports the planned drain:\n${check.lines.join('\n')}`,
-  );
-  const refused = await play(false, { broker_drain_timeout: 20 });
-  figures.push(`refused drain ${refused.seconds.toFixed(0)} s (exit ${refused.code})`);
-  assert.is(refused.code & EXIT.refused, EXIT.refused, `exit ${refused.code}: ${refused.failures}`);
-  assert.match(refused.failures, /not drained after 20 s .*ScaleOrders/);
-  for (const [host, id] of [['mq5', 0], ['mq6', 1]] as const) {
-    assert.ok((await servicePids(host))[`rmq-broker-broker-c-${id}`], `${host} broker still runs`);
-  }
-  const config = await ask((client) => getBrokerConfig(client, `${address('mq5')}:10911`));
-  assert.is(config.brokerPermission, '4', 'read-only');
-  assert.equal((await brokerCListings()).map((l) => l.length), [2, 2, 2, 2], 'still registered everywhere');
-});
+S(
+  'a drain held back by a consumer group with lag is refused (32): broker-c stays running and read-only',
+  async () => {
+    // Producers learn broker-c's queues within a route refresh (30 s); the stuck group reads (and commits) for 20 s, then stops.
+    await pause(35);
+    const stuck = await stuckReads(20);
+    assert.ok((stuck.received ?? 0) >= 0 && stuck.error === undefined, JSON.stringify(stuck));
+    await pause(10);
+    writeInventory('absent');
+    const check = await play(true);
+    assert.is(check.code & EXIT.drift, EXIT.drift, check.failures);
+    assert.ok(
+      check.lines.some((l) => l.includes('broker-c write permission')),
+      `--check reports the planned drain:\n${check.lines.join('\n')}`,
+    );
+    const refused = await play(false, { broker_drain_timeout: 20 });
+    figures.push(`refused drain ${refused.seconds.toFixed(0)} s (exit ${refused.code})`);
+    assert.is(
+      refused.code & EXIT.refused,
+      EXIT.refused,
+      `exit ${refused.code}: ${refused.failures}`,
+    );
+    assert.match(refused.failures, /not drained after 20 s .*ScaleOrders/);
+    for (const [host, id] of [
+      ['mq5', 0],
+      ['mq6', 1],
+    ] as const) {
+      assert.ok(
+        (await servicePids(host))[`rmq-broker-broker-c-${id}`],
+        `${host} broker still runs`,
+      );
+    }
+    const config = await ask((client) => getBrokerConfig(client, `${address('mq5')}:10911`));
+    assert.is(config.brokerPermission, '4', 'read-only');
+    assert.equal(
+      (await brokerCListings()).map((l) => l.length),
+      [2, 2, 2, 2],
+      'still registered everywhere',
+    );
+  },
+);
 
 S(
   'scale in: once the group caught up, broker-c is drained, stopped and gone from every name server; its data stays',
@@ -268,27 +330,44 @@ S(
     assert.is(shrink.code, 0, shrink.failures);
     figures.push(`drain and remove ${shrink.seconds.toFixed(0)} s`);
     assert.equal(await brokerCListings(), [[], [], [], []], 'gone from every name server');
-    for (const [host, id] of [['mq5', 0], ['mq6', 1]] as const) {
-      assert.is((await servicePids(host))[`rmq-broker-broker-c-${id}`], undefined, `${host} broker stopped`);
+    for (const [host, id] of [
+      ['mq5', 0],
+      ['mq6', 1],
+    ] as const) {
       assert.is(
-        (await ssh(host, `test -d /var/lib/rocketmq/broker-c-${id}/store/commitlog && echo kept`)).trim(),
+        (await servicePids(host))[`rmq-broker-broker-c-${id}`],
+        undefined,
+        `${host} broker stopped`,
+      );
+      assert.is(
+        (
+          await ssh(host, `test -d /var/lib/rocketmq/broker-c-${id}/store/commitlog && echo kept`)
+        ).trim(),
         'kept',
         'data stays',
       );
     }
     const { sent, read } = await clients!.finish();
     clients = undefined;
-    const toC = Object.entries(sent.perQueue ?? {}).filter(([q]) => q.startsWith('broker-c#')).reduce(
-      (n, [, v]) => n + v,
-      0,
+    const toC = Object.entries(sent.perQueue ?? {})
+      .filter(([q]) => q.startsWith('broker-c#'))
+      .reduce((n, [, v]) => n + v, 0);
+    figures.push(
+      `${sent.sent} sent and acknowledged (${toC} to broker-c), ${read.received} received`,
     );
-    figures.push(`${sent.sent} sent and acknowledged (${toC} to broker-c), ${read.received} received`);
     assert.ok(toC > 0, `messages went to broker-c: ${JSON.stringify(sent.perQueue)}`);
-    assert.ok((sent.sent ?? 0) > 1000 && sent.notAcked === 0, `every send acknowledged: ${JSON.stringify(sent)}`);
+    assert.ok(
+      (sent.sent ?? 0) > 1000 && sent.notAcked === 0,
+      `every send acknowledged: ${JSON.stringify(sent)}`,
+    );
     assert.is(read.missingCount, 0, `zero acknowledged messages lost: ${JSON.stringify(read)}`);
     assert.is(read.received, sent.sent);
     const again = await play(true);
-    assert.is(again.code, 0, `a second run changes nothing:\n${again.lines.join('\n')}${again.failures}`);
+    assert.is(
+      again.code,
+      0,
+      `a second run changes nothing:\n${again.lines.join('\n')}${again.failures}`,
+    );
   },
 );
 

@@ -28,25 +28,63 @@ const timings: string[] = [];
 let lab: LabInfo | undefined;
 
 type TaskEvent = Extract<RunEvent, { kind: 'task' }>;
-interface Outcome { code: number; lines: string[]; tasks: TaskEvent[]; failures: string; seconds: number }
+interface Outcome {
+  code: number;
+  lines: string[];
+  tasks: TaskEvent[];
+  failures: string;
+  seconds: number;
+}
 
 /** Runs the playbook in process (the CLI's run()) with rocketmq_version set as an operator would (-e). */
 async function play(version: string, check: boolean): Promise<Outcome> {
   const fixtures = new URL('../fixtures/inventories/', import.meta.url).pathname;
   const events: RunEvent[] = [];
   const started = Date.now();
-  const summary = await run({
-    playbook: new URL(`../../playbooks/${TOPOLOGY}.yaml`, import.meta.url).pathname,
-    inventory: `${fixtures}${TOPOLOGY}`,
-    check, diff: false, tags: [], skipTags: [], forks: 10, stateDir: join(work, 'state'),
-    extraVars: { ...parseExtraVars([`@${fixtures}lab-connection.yaml`]), lab_prefix: lab!.prefix, lab_key_file: lab!.keyFile, rocketmq_version: version },
-  }, (event) => events.push(event));
+  const summary = await run(
+    {
+      playbook: new URL(`../../playbooks/${TOPOLOGY}.yaml`, import.meta.url).pathname,
+      inventory: `${fixtures}${TOPOLOGY}`,
+      check,
+      diff: false,
+      tags: [],
+      skipTags: [],
+      forks: 10,
+      stateDir: join(work, 'state'),
+      extraVars: {
+        ...parseExtraVars([`@${fixtures}lab-connection.yaml`]),
+        lab_prefix: lab!.prefix,
+        lab_key_file: lab!.keyFile,
+        rocketmq_version: version,
+      },
+    },
+    (event) => events.push(event),
+  );
   const tasks = events.flatMap((e) => (e.kind === 'task' ? [e] : []));
-  const lines = tasks.filter((e) => e.status === 'changed').flatMap((e) => e.changes.map((c) => `${e.host}: ${c.item} ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`));
-  const failures = tasks.filter((e) => e.status === 'failed').map((e) => `${e.host} ${e.task}: ${e.message ?? ''}`).join('\n');
-  const outcome = { code: summary.exitCode, lines, tasks, failures, seconds: (Date.now() - started) / 1000 };
+  const lines = tasks
+    .filter((e) => e.status === 'changed')
+    .flatMap((e) =>
+      e.changes.map(
+        (c) => `${e.host}: ${c.item} ${c.before ?? '(absent)'} → ${c.after ?? '(absent)'}`,
+      ),
+    );
+  const failures = tasks
+    .filter((e) => e.status === 'failed')
+    .map((e) => `${e.host} ${e.task}: ${e.message ?? ''}`)
+    .join('\n');
+  const outcome = {
+    code: summary.exitCode,
+    lines,
+    tasks,
+    failures,
+    seconds: (Date.now() - started) / 1000,
+  };
   // RMQD_UPGRADE_LOG=<file> keeps every run's task results for a post-mortem.
-  if (process.env.RMQD_UPGRADE_LOG) appendFileSync(process.env.RMQD_UPGRADE_LOG, `${JSON.stringify({ version, check, code: outcome.code, seconds: outcome.seconds, tasks: tasks.map((e) => [e.phase, e.host, e.task, e.status, e.message]) })}\n`);
+  if (process.env.RMQD_UPGRADE_LOG)
+    appendFileSync(
+      process.env.RMQD_UPGRADE_LOG,
+      `${JSON.stringify({ version, check, code: outcome.code, seconds: outcome.seconds, tasks: tasks.map((e) => [e.phase, e.host, e.task, e.status, e.message]) })}\n`,
+    );
   return outcome;
 }
 
@@ -55,7 +93,9 @@ const namesrv = (): string => lab!.hosts.map((h) => `${h.address}:9876`).join(';
 /** Every RocketMQ process of the lab: `host service` → PID. */
 async function allPids(): Promise<Map<string, string>> {
   const pids = new Map<string, string>();
-  for (const host of HOSTS) for (const [service, pid] of Object.entries(await servicePids(host))) pids.set(`${host} ${service}`, pid);
+  for (const host of HOSTS)
+    for (const [service, pid] of Object.entries(await servicePids(host)))
+      pids.set(`${host} ${service}`, pid);
   return pids;
 }
 
@@ -81,9 +121,15 @@ async function brokerVersions(): Promise<string[]> {
 }
 
 /** The four members, each reporting `version` (V5_5_0 form). */
-const allAt = (version: string): string[] => ['broker-a:0', 'broker-a:1', 'broker-b:0', 'broker-b:1'].map((m) => `${m} V${version.replaceAll('.', '_')}`);
+const allAt = (version: string): string[] =>
+  ['broker-a:0', 'broker-a:1', 'broker-b:0', 'broker-b:1'].map(
+    (m) => `${m} V${version.replaceAll('.', '_')}`,
+  );
 
-interface Sample { at: number; up: Record<string, boolean> }
+interface Sample {
+  at: number;
+  up: Record<string, boolean>;
+}
 
 /**
  * Samples, about once a second, whether each broker process is alive (its PID file names a live BrokerStartup), on
@@ -92,31 +138,89 @@ interface Sample { at: number; up: Record<string, boolean> }
 function sampleBrokers(): { stop: () => Promise<Sample[]> } {
   const samples: Sample[] = [];
   let running = true;
-  const probe = 'for f in /var/run/rocketmq/rmq-broker-*.pid; do p=$(cat "$f" 2>/dev/null); n=$(basename "$f" .pid);'
-    + ' if [ -n "$p" ] && tr "\\000" " " < /proc/$p/cmdline 2>/dev/null | grep -q BrokerStartup; then echo "$n up"; else echo "$n down"; fi; done';
+  const probe =
+    'for f in /var/run/rocketmq/rmq-broker-*.pid; do p=$(cat "$f" 2>/dev/null); n=$(basename "$f" .pid);' +
+    ' if [ -n "$p" ] && tr "\\000" " " < /proc/$p/cmdline 2>/dev/null | grep -q BrokerStartup; then echo "$n up"; else echo "$n down"; fi; done';
   const loop = (async () => {
     while (running) {
       const at = Date.now();
       // A host that cannot be inspected counts as unknown (absent), never as up.
-      const outs = await Promise.all(HOSTS.map(async (h) => [h, (await labExec(h, probe).catch(() => undefined))?.stdout] as const));
+      const outs = await Promise.all(
+        HOSTS.map(
+          async (h) => [h, (await labExec(h, probe).catch(() => undefined))?.stdout] as const,
+        ),
+      );
       const up: Record<string, boolean> = {};
       for (const [host, out] of outs) if (out !== undefined) up[host] = out.trim().endsWith(' up');
       samples.push({ at, up });
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, 1000 - (Date.now() - at))));
     }
   })();
-  return { stop: async () => { running = false; await loop; return samples; } };
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return samples;
+    },
+  };
 }
 
 /** The clients that run throughout: a producer on mq2 (until a stop file appears) and a consumer on mq4. */
-function startClients(runId: string): { finish: () => Promise<{ sent: CheckLine; read: CheckLine }> } {
+function startClients(runId: string): {
+  finish: () => Promise<{ sent: CheckLine; read: CheckLine }>;
+} {
   const topic = 'RocketmqDeployVerify';
   const most = '200000';
   const stopFile = `/tmp/${runId}.stop`;
   const countFile = `/tmp/${runId}.count`;
-  const settle = (p: Promise<CheckLine>) => p.catch((error: unknown) => ({ error: String(error) }) as CheckLine);
-  const sending = settle(messageCheck('mq2', ['send', '--namesrv', namesrv(), '--topic', topic, '--count', most, '--run-id', runId, '--timeout', '900', '--pause-ms', '20', '--stop-file', stopFile], 960_000, home(OLD)));
-  const reading = settle(messageCheck('mq4', ['receive', '--namesrv', namesrv(), '--topic', topic, '--count', most, '--run-id', runId, '--timeout', '900', '--count-file', countFile], 960_000, home(OLD)));
+  const settle = (p: Promise<CheckLine>) =>
+    p.catch((error: unknown) => ({ error: String(error) }) as CheckLine);
+  const sending = settle(
+    messageCheck(
+      'mq2',
+      [
+        'send',
+        '--namesrv',
+        namesrv(),
+        '--topic',
+        topic,
+        '--count',
+        most,
+        '--run-id',
+        runId,
+        '--timeout',
+        '900',
+        '--pause-ms',
+        '20',
+        '--stop-file',
+        stopFile,
+      ],
+      960_000,
+      home(OLD),
+    ),
+  );
+  const reading = settle(
+    messageCheck(
+      'mq4',
+      [
+        'receive',
+        '--namesrv',
+        namesrv(),
+        '--topic',
+        topic,
+        '--count',
+        most,
+        '--run-id',
+        runId,
+        '--timeout',
+        '900',
+        '--count-file',
+        countFile,
+      ],
+      960_000,
+      home(OLD),
+    ),
+  );
   return {
     finish: async () => {
       await ssh('mq2', `touch ${stopFile}`);
@@ -130,7 +234,13 @@ function startClients(runId: string): { finish: () => Promise<{ sent: CheckLine;
 
 /** Index in the run's events of the changed "Run the broker" / "Run the name server" task of host in phase. */
 const restartAt = (o: Outcome, phase: string, host: string): number =>
-  o.tasks.findIndex((t) => t.phase === phase && t.host === host && /^Run the (broker|name server)/.test(t.task) && t.status === 'changed');
+  o.tasks.findIndex(
+    (t) =>
+      t.phase === phase &&
+      t.host === host &&
+      /^Run the (broker|name server)/.test(t.task) &&
+      t.status === 'changed',
+  );
 
 const U = suite('rolling version upgrade 5.4.0 → 5.5.0 and back on a 2m2s-sync lab cluster');
 
@@ -143,25 +253,40 @@ U.before(async () => {
   assert.equal(await brokerVersions(), allAt(OLD));
 });
 
-U('--check with the new version lists every instance running the old install, and changes nothing', async () => {
-  const check = await play(NEW, true);
-  assert.is(check.code, EXIT.drift, `${check.lines.join('\n')}\n${check.failures}`);
-  for (const host of HOSTS) {
-    const want = `${host}: running an old install ${home(OLD)} → ${home(NEW)}`;
-    // One name server and one broker per host, each reported once by its restart phase (and once as pending).
-    assert.ok(check.lines.filter((l) => l === want).length >= 2, `--check names ${want}; got:\n${check.lines.join('\n')}`);
-  }
-  assert.is((await ssh('mq1', `test -e ${home(NEW)} && echo present || echo absent`)).trim(), 'absent', '--check installs nothing');
-  timings.push(`check ${check.seconds.toFixed(0)} s`);
-});
+U(
+  '--check with the new version lists every instance running the old install, and changes nothing',
+  async () => {
+    const check = await play(NEW, true);
+    assert.is(check.code, EXIT.drift, `${check.lines.join('\n')}\n${check.failures}`);
+    for (const host of HOSTS) {
+      const want = `${host}: running an old install ${home(OLD)} → ${home(NEW)}`;
+      // One name server and one broker per host, each reported once by its restart phase (and once as pending).
+      assert.ok(
+        check.lines.filter((l) => l === want).length >= 2,
+        `--check names ${want}; got:\n${check.lines.join('\n')}`,
+      );
+    }
+    assert.is(
+      (await ssh('mq1', `test -e ${home(NEW)} && echo present || echo absent`)).trim(),
+      'absent',
+      '--check installs nothing',
+    );
+    timings.push(`check ${check.seconds.toFixed(0)} s`);
+  },
+);
 
 /** The last lines of every broker's stdout and broker.log, so a failed rolling step can be read after the lab is gone. */
 async function brokerLogs(): Promise<string> {
-  const tails = await Promise.all(HOSTS.map(async (host) => {
-    const text = await ssh(host, 'for d in /var/log/rocketmq/broker-*; do echo "== $d"; tail -n 15 "$d/stdout.log"; ' +
-      'grep -E "WARN|ERROR|Exception" "$d/logs/rocketmqlogs/broker.log" 2>/dev/null | tail -n 25; done').catch((e: unknown) => String(e));
-    return `--- ${host}\n${text}`;
-  }));
+  const tails = await Promise.all(
+    HOSTS.map(async (host) => {
+      const text = await ssh(
+        host,
+        'for d in /var/log/rocketmq/broker-*; do echo "== $d"; tail -n 15 "$d/stdout.log"; ' +
+          'grep -E "WARN|ERROR|Exception" "$d/logs/rocketmqlogs/broker.log" 2>/dev/null | tail -n 25; done',
+      ).catch((e: unknown) => String(e));
+      return `--- ${host}\n${text}`;
+    }),
+  );
   return tails.join('\n');
 }
 
@@ -184,47 +309,106 @@ async function rolling(from: string, to: string): Promise<Outcome> {
   timings.push(`${from} → ${to} ${change.seconds.toFixed(0)} s`);
   // Every process runs from the new folder: all eight restarted.
   const after = await allPids();
-  for (const [key, pid] of before) assert.ok(after.get(key) && after.get(key) !== pid, `${key} restarted: ${pid} → ${after.get(key)}`);
+  for (const [key, pid] of before)
+    assert.ok(
+      after.get(key) && after.get(key) !== pid,
+      `${key} restarted: ${pid} → ${after.get(key)}`,
+    );
   assert.equal(await brokerVersions(), allAt(to));
-  for (const host of HOSTS) assert.match(await ssh(host, 'cat /proc/$(cat /var/run/rocketmq/rmq-namesrv.pid)/cmdline | tr "\\000" " "'), `${home(to)}/lib/*`);
+  for (const host of HOSTS)
+    assert.match(
+      await ssh(
+        host,
+        'cat /proc/$(cat /var/run/rocketmq/rmq-namesrv.pid)/cmdline | tr "\\000" " "',
+      ),
+      `${home(to)}/lib/*`,
+    );
   // Zero loss: every send acknowledged (the other group or the restarted one takes it) and every one read.
-  assert.ok((sent.sent ?? 0) > 1000 && sent.notAcked === 0, `the producer sent throughout, all acknowledged: ${JSON.stringify(sent)}`);
+  assert.ok(
+    (sent.sent ?? 0) > 1000 && sent.notAcked === 0,
+    `the producer sent throughout, all acknowledged: ${JSON.stringify(sent)}`,
+  );
   assert.is(read.missingCount, 0, `zero loss: ${JSON.stringify(read)}`);
   assert.is(read.received, sent.sent, 'sent-and-acknowledged = received');
   timings.push(`${from} → ${to}: ${sent.sent} sent and acknowledged, ${read.received} received`);
   // Order: name servers one at a time (guard, stop, start, health), then slaves, then masters (guard first).
   const ns = HOSTS.map((h) => restartAt(change, 'Restart name servers', h));
-  assert.ok(ns.every((i) => i >= 0), `every name server restarted in its rolling phase: ${ns}`);
-  for (const i of ns) assert.match(change.tasks[i]!.message ?? '', /^check the guard of rmq-namesrv; stop rmq-namesrv .*; start rmq-namesrv; wait until rmq-namesrv is healthy$/);
-  const [a0, b0, a1, b1] = [restartAt(change, 'Restart masters', 'mq1'), restartAt(change, 'Restart masters', 'mq2'), restartAt(change, 'Restart slaves', 'mq3'), restartAt(change, 'Restart slaves', 'mq4')];
-  assert.ok(Math.max(...ns) < Math.min(a1, b1) && Math.max(a1, b1) < Math.min(a0, b0), `name servers ${ns}, then slaves ${a1},${b1}, then masters ${a0},${b0}`);
-  for (const i of [a0, b0, a1, b1]) assert.match(change.tasks[i]!.message ?? '', /check the guard of rmq-broker-.*; stop .*; start .*; wait until rmq-broker-.* is healthy$/);
+  assert.ok(
+    ns.every((i) => i >= 0),
+    `every name server restarted in its rolling phase: ${ns}`,
+  );
+  for (const i of ns)
+    assert.match(
+      change.tasks[i]!.message ?? '',
+      /^check the guard of rmq-namesrv; stop rmq-namesrv .*; start rmq-namesrv; wait until rmq-namesrv is healthy$/,
+    );
+  const [a0, b0, a1, b1] = [
+    restartAt(change, 'Restart masters', 'mq1'),
+    restartAt(change, 'Restart masters', 'mq2'),
+    restartAt(change, 'Restart slaves', 'mq3'),
+    restartAt(change, 'Restart slaves', 'mq4'),
+  ];
+  assert.ok(
+    Math.max(...ns) < Math.min(a1, b1) && Math.max(a1, b1) < Math.min(a0, b0),
+    `name servers ${ns}, then slaves ${a1},${b1}, then masters ${a0},${b0}`,
+  );
+  for (const i of [a0, b0, a1, b1])
+    assert.match(
+      change.tasks[i]!.message ?? '',
+      /check the guard of rmq-broker-.*; stop .*; start .*; wait until rmq-broker-.* is healthy$/,
+    );
   // At no sampled moment were both members of a group down.
   assert.ok(samples.length >= 30, `sampled ${samples.length} times`);
   for (const [group, [master, slave]] of Object.entries(GROUPS)) {
     const both = samples.filter((s) => s.up[master] === false && s.up[slave] === false);
-    assert.is(both.length, 0, `${group}: both members down at ${both.map((s) => new Date(s.at).toISOString()).join(', ')}`);
+    assert.is(
+      both.length,
+      0,
+      `${group}: both members down at ${both.map((s) => new Date(s.at).toISOString()).join(', ')}`,
+    );
   }
   const downs = HOSTS.map((h) => `${h} ${samples.filter((s) => s.up[h] === false).length}`);
-  timings.push(`${from} → ${to}: ${samples.length} samples, seconds seen down per host ${downs.join(', ')}`);
+  timings.push(
+    `${from} → ${to}: ${samples.length} samples, seconds seen down per host ${downs.join(', ')}`,
+  );
   const clean = await play(to, true);
-  assert.is(clean.code, 0, `no drift after ${from} → ${to}:\n${clean.lines.join('\n')}${clean.failures}`);
+  assert.is(
+    clean.code,
+    0,
+    `no drift after ${from} → ${to}:\n${clean.lines.join('\n')}${clean.failures}`,
+  );
   return change;
 }
 
-U('the upgrade restarts name servers one at a time, slaves before masters, with zero loss and a group member always up', async () => {
-  await rolling(OLD, NEW);
-});
+U(
+  'the upgrade restarts name servers one at a time, slaves before masters, with zero loss and a group member always up',
+  async () => {
+    await rolling(OLD, NEW);
+  },
+);
 
-U('the install folder replaced under running processes (deleted and extracted again) is drift', async () => {
-  const h = home(NEW);
-  await ssh('mq4', `cp -a ${h} ${h}.copy && rm -rf ${h} && mv ${h}.copy ${h}`);
-  const check = await play(NEW, true);
-  assert.is(check.code, EXIT.drift, `${check.lines.join('\n')}\n${check.failures}`);
-  const replaced = check.lines.filter((l) => l.startsWith(`mq4: running an old install ${h} (replaced since the start, `) && / of its files deleted under the running process\) → /.test(l));
-  assert.ok(replaced.length >= 2, `name server and broker of mq4 named; got:\n${check.lines.join('\n')}`);
-  assert.ok(check.lines.every((l) => l.startsWith('mq4: running an old install')), `only mq4's processes: ${check.lines.join('\n')}`);
-});
+U(
+  'the install folder replaced under running processes (deleted and extracted again) is drift',
+  async () => {
+    const h = home(NEW);
+    await ssh('mq4', `cp -a ${h} ${h}.copy && rm -rf ${h} && mv ${h}.copy ${h}`);
+    const check = await play(NEW, true);
+    assert.is(check.code, EXIT.drift, `${check.lines.join('\n')}\n${check.failures}`);
+    const replaced = check.lines.filter(
+      (l) =>
+        l.startsWith(`mq4: running an old install ${h} (replaced since the start, `) &&
+        / of its files deleted under the running process\) → /.test(l),
+    );
+    assert.ok(
+      replaced.length >= 2,
+      `name server and broker of mq4 named; got:\n${check.lines.join('\n')}`,
+    );
+    assert.ok(
+      check.lines.every((l) => l.startsWith('mq4: running an old install')),
+      `only mq4's processes: ${check.lines.join('\n')}`,
+    );
+  },
+);
 
 /**
  * Each broker store of a host with what its consumerOffset.json (and .bak) holds of 5.5.0's `pullOffsetTable`: "bare"
@@ -232,28 +416,52 @@ U('the install folder replaced under running processes (deleted and extracted ag
  * none). README "Version upgrade".
  */
 async function pullOffsetState(host: string): Promise<string[]> {
-  const out = await ssh(host, 'for f in /var/lib/rocketmq/broker-*/store/config/consumerOffset.json*; do ' +
-    't=$(tr -d " \t\r\n" < "$f"); case $t in *\"pullOffsetTable\":{}*) s=empty ;; ' +
-    '*\"pullOffsetTable\":{*[{,][0-9]*) s=bare ;; *\"pullOffsetTable\"*) s=quoted ;; *) s=none ;; esac; ' +
-    'echo "${f#/var/lib/rocketmq/} $s"; done');
-  return out.trim().split('\n').map((l) => `${host} ${l}`);
+  const out = await ssh(
+    host,
+    'for f in /var/lib/rocketmq/broker-*/store/config/consumerOffset.json*; do ' +
+      't=$(tr -d " \t\r\n" < "$f"); case $t in *\"pullOffsetTable\":{}*) s=empty ;; ' +
+      '*\"pullOffsetTable\":{*[{,][0-9]*) s=bare ;; *\"pullOffsetTable\"*) s=quoted ;; *) s=none ;; esac; ' +
+      'echo "${f#/var/lib/rocketmq/} $s"; done',
+  );
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => `${host} ${l}`);
 }
 
-U('rolling back to 5.4.0 is the same rolling change (zero loss, a member always up) and reuses the folder kept on the hosts', async () => {
-  // 5.5.0 wrote pull offsets with bare keys, which 5.4.0 cannot load: the broker role quotes them right before each
-  // 5.4.0 start (before_start, lib/rocketmq/store-compat.ts). Without a bare one here the case would prove nothing.
-  const before = (await Promise.all(HOSTS.map(pullOffsetState))).flat();
-  assert.ok(before.some((l) => l.endsWith(' bare')), `5.5.0 left bare pull offsets to convert:\n${before.join('\n')}`);
-  const back = await rolling(NEW, OLD);
-  // Every 5.4.0 broker started (rolling() asserts all four report V5_4_0) and has since written its own files,
-  // which hold no pullOffsetTable at all; a .bak not rewritten yet holds the quoted one.
-  const after = (await Promise.all(HOSTS.map(pullOffsetState))).flat();
-  for (const line of after) assert.match(line, /\.json (none|quoted)$|\.bak (none|quoted)$/, after.join('\n'));
-  const installs = back.tasks.filter((t) => t.task.startsWith('Install the RocketMQ distribution'));
-  assert.equal(installs.map((t) => `${t.host} ${t.status}`).sort(), HOSTS.map((h) => `${h} ok`), 'nothing pushed to any host');
-  for (const t of installs) assert.match(t.message ?? '', `${home(OLD)} already holds RocketMQ ${OLD}`);
-  assert.is((await ssh('mq1', `test -d ${home(NEW)} && echo kept`)).trim(), 'kept', 'the new version stays beside the old one');
-});
+U(
+  'rolling back to 5.4.0 is the same rolling change (zero loss, a member always up) and reuses the folder kept on the hosts',
+  async () => {
+    // 5.5.0 wrote pull offsets with bare keys, which 5.4.0 cannot load: the broker role quotes them right before each
+    // 5.4.0 start (before_start, lib/rocketmq/store-compat.ts). Without a bare one here the case would prove nothing.
+    const before = (await Promise.all(HOSTS.map(pullOffsetState))).flat();
+    assert.ok(
+      before.some((l) => l.endsWith(' bare')),
+      `5.5.0 left bare pull offsets to convert:\n${before.join('\n')}`,
+    );
+    const back = await rolling(NEW, OLD);
+    // Every 5.4.0 broker started (rolling() asserts all four report V5_4_0) and has since written its own files,
+    // which hold no pullOffsetTable at all; a .bak not rewritten yet holds the quoted one.
+    const after = (await Promise.all(HOSTS.map(pullOffsetState))).flat();
+    for (const line of after)
+      assert.match(line, /\.json (none|quoted)$|\.bak (none|quoted)$/, after.join('\n'));
+    const installs = back.tasks.filter((t) =>
+      t.task.startsWith('Install the RocketMQ distribution'),
+    );
+    assert.equal(
+      installs.map((t) => `${t.host} ${t.status}`).sort(),
+      HOSTS.map((h) => `${h} ok`),
+      'nothing pushed to any host',
+    );
+    for (const t of installs)
+      assert.match(t.message ?? '', `${home(OLD)} already holds RocketMQ ${OLD}`);
+    assert.is(
+      (await ssh('mq1', `test -d ${home(NEW)} && echo kept`)).trim(),
+      'kept',
+      'the new version stays beside the old one',
+    );
+  },
+);
 
 U.after(async () => {
   console.log(`  upgrade timings: ${timings.join('; ')}`);

@@ -28,7 +28,11 @@ function whereOf(host: Host, key: string): Where {
 }
 
 /** Reads one connection variable with the given checker, or undefined when it is not set. */
-function read<T>(host: Host, key: ConnectionVar, check: (value: unknown, key: string, where: Where) => T): T | undefined {
+function read<T>(
+  host: Host,
+  key: ConnectionVar,
+  check: (value: unknown, key: string, where: Where) => T,
+): T | undefined {
   const value = host.vars[key];
   return value === undefined || value === null ? undefined : check(value, key, whereOf(host, key));
 }
@@ -38,7 +42,11 @@ function read<T>(host: Host, key: ConnectionVar, check: (value: unknown, key: st
  * @throws ValidationError for any other value
  */
 export function connectionKind(host: Host): 'ssh' | 'local' {
-  return read(host, 'ansible_connection', (v, k, w) => expectOneOf(v, k, ['ssh', 'local'] as const, w)) ?? 'ssh';
+  return (
+    read(host, 'ansible_connection', (v, k, w) =>
+      expectOneOf(v, k, ['ssh', 'local'] as const, w),
+    ) ?? 'ssh'
+  );
 }
 
 /** sudo settings of a host: ansible_become and ansible_become_user (default root). */
@@ -53,7 +61,11 @@ function becomeOf(host: Host): { become: boolean; becomeUser: string } {
  * @example sshSettings(host) // => { name: 'broker-a', address: '10.77.0.11', port: 22, user: 'root', … }
  */
 export function sshSettings(host: Host): SshSettings {
-  const settings: SshSettings = { name: host.name, address: read(host, 'ansible_host', optionalString) ?? host.name, ...becomeOf(host) };
+  const settings: SshSettings = {
+    name: host.name,
+    address: read(host, 'ansible_host', optionalString) ?? host.name,
+    ...becomeOf(host),
+  };
   const port = read(host, 'ansible_port', (v, k, w) => expectInt(v, k, w, 1, 65535));
   const user = read(host, 'ansible_user', optionalString);
   const identityFile = read(host, 'ansible_ssh_private_key_file', optionalString);
@@ -77,7 +89,8 @@ export function sshSettings(host: Host): SshSettings {
  * @example const t = makeTransport(host); await t.connect();
  */
 export function makeTransport(host: Host): Transport {
-  if (connectionKind(host) === 'local') return new LocalTransport({ name: host.name, ...becomeOf(host) });
+  if (connectionKind(host) === 'local')
+    return new LocalTransport({ name: host.name, ...becomeOf(host) });
   const settings = sshSettings(host);
   const ssh = new SshTransport(settings);
   return read(host, 'lab_host', expectBool) ? labGuarded(ssh, settings.address) : ssh;
@@ -113,7 +126,10 @@ export function setLabRouteGuard(guard: LabRouteGuard | undefined): void {
 function labGuarded(ssh: SshTransport, address: string): Transport {
   return {
     connect: async () => {
-      if (labRouteGuard === undefined) throw new Error(`Refusing to connect to lab host ${address}: no lab route check is installed`);
+      if (labRouteGuard === undefined)
+        throw new Error(
+          `Refusing to connect to lab host ${address}: no lab route check is installed`,
+        );
       await labRouteGuard(address);
       await ssh.connect();
     },

@@ -20,7 +20,9 @@ function assertReadable(file: string): void {
   try {
     accessSync(file, fsConstants.R_OK);
   } catch (error) {
-    throw new ConfigError(`Cannot read the file to send on stdin "${file}": ${(error as Error).message}`);
+    throw new ConfigError(
+      `Cannot read the file to send on stdin "${file}": ${(error as Error).message}`,
+    );
   }
 }
 
@@ -45,8 +47,13 @@ const FROM_STDIN = 's=$(cat); { eval "$s"; } </dev/null';
  * archives) carry only paths and fit one argument.
  * @example shellCall('id -u', {}) // => { command: `sh -c 's=$(cat); …'`, opts: { stdin: 'id -u' } }
  */
-export function shellCall(script: string, opts: ExecOptions, becomeUser?: string): { command: string; opts: ExecOptions } {
-  const wrap = (inner: string) => (becomeUser === undefined ? cmd('sh', '-c', inner) : becomeWrap(inner, becomeUser));
+export function shellCall(
+  script: string,
+  opts: ExecOptions,
+  becomeUser?: string,
+): { command: string; opts: ExecOptions } {
+  const wrap = (inner: string) =>
+    becomeUser === undefined ? cmd('sh', '-c', inner) : becomeWrap(inner, becomeUser);
   const stdinFree = opts.stdin === undefined && opts.stdinFile === undefined;
   if (stdinFree) return { command: wrap(FROM_STDIN), opts: { ...opts, stdin: script } };
   return { command: wrap(script), opts };
@@ -56,11 +63,20 @@ export function shellCall(script: string, opts: ExecOptions, becomeUser?: string
  * Runs `argv` (no shell in between) with the options of one exec call; returns stdout, stderr and the exit code.
  * @throws ExecTimeoutError when opts.timeoutMs passes first; ConfigError when stdinFile cannot be read
  */
-export async function runProcess(host: string, argv: string[], opts: ExecOptions, what: string): Promise<ExecResult> {
+export async function runProcess(
+  host: string,
+  argv: string[],
+  opts: ExecOptions,
+  what: string,
+): Promise<ExecResult> {
   if (opts.stdinFile !== undefined) assertReadable(opts.stdinFile);
   const out = await spawnProcess(argv, opts);
   if (out.timedOut) {
-    throw new ExecTimeoutError(host, opts.timeoutMs ?? 0, `stopped "${what}"; raise the task's timeout or find what hangs on the host`);
+    throw new ExecTimeoutError(
+      host,
+      opts.timeoutMs ?? 0,
+      `stopped "${what}"; raise the task's timeout or find what hangs on the host`,
+    );
   }
   return { stdout: out.stdout, stderr: out.stderr, code: out.code ?? signalExitCode(out.signal) };
 }

@@ -32,11 +32,15 @@ function killGroup(pid: number | undefined): void {
 }
 
 /** Sends stdin from text, bytes or a streamed file (archives can be hundreds of MB); none means EOF at once. */
-function feedStdin(stdin: NodeJS.WritableStream & { on(event: 'error', fn: () => void): unknown }, opts: ExecOptions): void {
+function feedStdin(
+  stdin: NodeJS.WritableStream & { on(event: 'error', fn: () => void): unknown },
+  opts: ExecOptions,
+): void {
   // A child that exits before reading all of its stdin must not crash the runner with EPIPE.
   stdin.on('error', () => {});
   if (opts.stdinFile !== undefined) createReadStream(opts.stdinFile).pipe(stdin);
-  else if (opts.stdin !== undefined) stdin.end(typeof opts.stdin === 'string' ? opts.stdin : Buffer.from(opts.stdin));
+  else if (opts.stdin !== undefined)
+    stdin.end(typeof opts.stdin === 'string' ? opts.stdin : Buffer.from(opts.stdin));
   else stdin.end();
 }
 
@@ -49,14 +53,21 @@ export function spawnProcess(argv: readonly string[], opts: SpawnOptions): Promi
   const [command, ...args] = argv;
   return new Promise((resolve, reject) => {
     // detached: the child leads its own process group, so a timeout can stop everything it started.
-    const child = spawn(command ?? 'false', args, { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    const child = spawn(command ?? 'false', args, {
+      cwd: opts.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
-    const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid);
-    }, opts.timeoutMs);
+    const timer =
+      opts.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            killGroup(child.pid);
+          }, opts.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error) => {
@@ -65,7 +76,13 @@ export function spawnProcess(argv: readonly string[], opts: SpawnOptions): Promi
     });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), code, signal, timedOut });
+      resolve({
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code,
+        signal,
+        timedOut,
+      });
     });
     feedStdin(child.stdin, opts);
   });
@@ -85,7 +102,10 @@ export interface CommandResult {
  * as stderr; a process ended by a signal (or the time limit) is 128 + the signal's number, as a shell says.
  * @example (await runCommand(['ip', 'netns', 'list'], { timeoutMs: 30_000 })).code // => 0
  */
-export async function runCommand(argv: readonly string[], opts: SpawnOptions = {}): Promise<CommandResult> {
+export async function runCommand(
+  argv: readonly string[],
+  opts: SpawnOptions = {},
+): Promise<CommandResult> {
   try {
     const out = await spawnProcess(argv, opts);
     const signalled = 128 + (out.signal ? (constants.signals[out.signal] ?? 0) : 0);

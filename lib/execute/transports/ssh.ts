@@ -41,7 +41,10 @@ function makeControlDir(): string {
 
 /** The last lines of ssh's stderr: where it says why it could not connect. */
 function stderrTail(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   return lines.slice(-3).join(' | ') || 'ssh exited with code 255 and said nothing';
 }
 
@@ -62,7 +65,14 @@ export function sshOptions(s: SshSettings): string[] {
   args.push('-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=3');
   if (s.strictHostKeyChecking === false) {
     // Lab hosts get new keys on every start; accept-new would refuse a changed key, so trust nothing and record nothing.
-    args.push('-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR');
+    args.push(
+      '-o',
+      'StrictHostKeyChecking=no',
+      '-o',
+      'UserKnownHostsFile=/dev/null',
+      '-o',
+      'LogLevel=ERROR',
+    );
   } else {
     args.push('-o', 'StrictHostKeyChecking=yes');
     if (s.knownHostsFile !== undefined) args.push('-o', `UserKnownHostsFile=${s.knownHostsFile}`);
@@ -111,17 +121,32 @@ export class SshTransport implements Transport {
   async connect(): Promise<void> {
     if (this.#controlDir !== undefined) return;
     this.#controlDir = makeControlDir();
-    const args = [...sshOptions(this.settings), ...this.#controlArgs('yes'), '-o', `ControlPersist=${CONTROL_PERSIST_S}`, '-N', '-f'];
+    const args = [
+      ...sshOptions(this.settings),
+      ...this.#controlArgs('yes'),
+      '-o',
+      `ControlPersist=${CONTROL_PERSIST_S}`,
+      '-N',
+      '-f',
+    ];
     // ConnectTimeout bounds the TCP connect only; the hard limit also covers a server that stalls during auth.
     const timeoutMs = ((this.settings.connectTimeoutS ?? 10) * 2 + 5) * 1000;
-    const result = await runProcess(this.settings.name, ['ssh', ...args, ...this.#target()], { timeoutMs }, 'ssh connect').catch((error: Error) => ({
+    const result = await runProcess(
+      this.settings.name,
+      ['ssh', ...args, ...this.#target()],
+      { timeoutMs },
+      'ssh connect',
+    ).catch((error: Error) => ({
       stdout: '',
       stderr: error.message,
       code: 255,
     }));
     if (result.code !== 0) {
       this.#removeControlDir();
-      throw new UnreachableError(this.settings.name, `${this.#describe()}: ${stderrTail(result.stderr)}`);
+      throw new UnreachableError(
+        this.settings.name,
+        `${this.#describe()}: ${stderrTail(result.stderr)}`,
+      );
     }
   }
 
@@ -132,11 +157,25 @@ export class SshTransport implements Transport {
    * @throws UnreachableError when ssh itself fails (exit 255 without a live master); ExecTimeoutError when opts.timeoutMs passes
    */
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    const call = shellCall(script, opts, this.settings.become ? (this.settings.becomeUser ?? 'root') : undefined);
-    const argv = ['ssh', ...sshOptions(this.settings), ...this.#controlArgs('no'), '-T', ...this.#target(), call.command];
+    const call = shellCall(
+      script,
+      opts,
+      this.settings.become ? (this.settings.becomeUser ?? 'root') : undefined,
+    );
+    const argv = [
+      'ssh',
+      ...sshOptions(this.settings),
+      ...this.#controlArgs('no'),
+      '-T',
+      ...this.#target(),
+      call.command,
+    ];
     const result = await runProcess(this.settings.name, argv, call.opts, firstLine(script));
     if (result.code === 255 && !(await this.#commandExited255())) {
-      throw new UnreachableError(this.settings.name, `${this.#describe()}: ${stderrTail(result.stderr)}`);
+      throw new UnreachableError(
+        this.settings.name,
+        `${this.#describe()}: ${stderrTail(result.stderr)}`,
+      );
     }
     return result;
   }
@@ -153,7 +192,9 @@ export class SshTransport implements Transport {
   async masterAlive(): Promise<boolean> {
     if (this.controlPath === undefined) return false;
     const argv = ['ssh', ...this.#controlArgs('no'), '-O', 'check', ...this.#target()];
-    return (await runProcess(this.settings.name, argv, { timeoutMs: 5000 }, 'ssh -O check')).code === 0;
+    return (
+      (await runProcess(this.settings.name, argv, { timeoutMs: 5000 }, 'ssh -O check')).code === 0
+    );
   }
 
   /** Stops the ControlMaster (`ssh -O exit`) and removes its private folder; safe to call twice. */
@@ -161,7 +202,9 @@ export class SshTransport implements Transport {
     if (this.controlPath === undefined) return;
     const argv = ['ssh', ...this.#controlArgs('no'), '-O', 'exit', ...this.#target()];
     // A master that already died (host rebooted, persist time passed) is fine: there is nothing to stop.
-    await runProcess(this.settings.name, argv, { timeoutMs: 5000 }, 'ssh -O exit').catch(() => undefined);
+    await runProcess(this.settings.name, argv, { timeoutMs: 5000 }, 'ssh -O exit').catch(
+      () => undefined,
+    );
     this.#removeControlDir();
   }
 

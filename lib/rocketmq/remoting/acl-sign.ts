@@ -27,8 +27,16 @@ const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
  * The Signature of a request's extFields (AccessKey included) and body, keyed by the password.
  * @example signature({ AccessKey: 'u' }, undefined, 'pw') // => Base64 HmacSHA1 of "u"
  */
-export function signature(extFields: Record<string, string>, body: Uint8Array | undefined, password: string): string {
-  const values = Object.keys(extFields).filter((k) => k !== SIGNATURE).sort(byKey).map((k) => extFields[k]).join('');
+export function signature(
+  extFields: Record<string, string>,
+  body: Uint8Array | undefined,
+  password: string,
+): string {
+  const values = Object.keys(extFields)
+    .filter((k) => k !== SIGNATURE)
+    .sort(byKey)
+    .map((k) => extFields[k])
+    .join('');
   const hmac = createHmac('sha1', Buffer.from(password, 'utf8'));
   hmac.update(Buffer.from(values, 'utf8'));
   if (body && body.byteLength > 0) hmac.update(body);
@@ -37,7 +45,10 @@ export function signature(extFields: Record<string, string>, body: Uint8Array | 
 
 /** Adds AccessKey and Signature to a request in place, as AclClientRPCHook.doBeforeRequest does. */
 export function signRequest(request: RemotingCommand, creds: Credentials): void {
-  const ext: Record<string, string> = { ...(request.extFields ?? {}), [ACCESS_KEY]: creds.username };
+  const ext: Record<string, string> = {
+    ...(request.extFields ?? {}),
+    [ACCESS_KEY]: creds.username,
+  };
   ext[SIGNATURE] = signature(ext, request.body, creds.password);
   request.extFields = ext;
 }

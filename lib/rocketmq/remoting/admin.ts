@@ -35,7 +35,10 @@ export async function call(
 }
 
 /** GET_BROKER_CLUSTER_INFO (106) to one name server. */
-export async function getClusterInfo(client: RemotingClient, namesrv: string): Promise<ClusterInfo> {
+export async function getClusterInfo(
+  client: RemotingClient,
+  namesrv: string,
+): Promise<ClusterInfo> {
   return parseClusterInfo((await call(client, namesrv, RequestCode.GET_BROKER_CLUSTER_INFO)).body);
 }
 
@@ -43,7 +46,10 @@ export async function getClusterInfo(client: RemotingClient, namesrv: string): P
  * Cluster info from the first name server that answers, as DefaultMQAdminExt does (NettyRemotingClient tries the
  * name servers in turn until one connects). Throws the last error when none answers.
  */
-export async function getClusterInfoFromAny(client: RemotingClient, namesrvs: string[]): Promise<ClusterInfo> {
+export async function getClusterInfoFromAny(
+  client: RemotingClient,
+  namesrvs: string[],
+): Promise<ClusterInfo> {
   let last: Error = new RemotingError('(no name server)', 'the name server list is empty');
   for (const ns of namesrvs) {
     try {
@@ -56,12 +62,18 @@ export async function getClusterInfoFromAny(client: RemotingClient, namesrvs: st
 }
 
 /** GET_BROKER_RUNTIME_INFO (28): the broker's KVTable (brokerVersionDesc, putTps, commitLogDiskRatio…). */
-export async function getBrokerRuntimeInfo(client: RemotingClient, broker: string): Promise<Record<string, string>> {
+export async function getBrokerRuntimeInfo(
+  client: RemotingClient,
+  broker: string,
+): Promise<Record<string, string>> {
   return parseKvTable((await call(client, broker, RequestCode.GET_BROKER_RUNTIME_INFO)).body);
 }
 
 /** GET_BROKER_CONFIG (26): the broker's configuration (brokerRole, brokerId, listenPort…), all values as text. */
-export async function getBrokerConfig(client: RemotingClient, broker: string): Promise<Record<string, string>> {
+export async function getBrokerConfig(
+  client: RemotingClient,
+  broker: string,
+): Promise<Record<string, string>> {
   return parseBrokerConfig((await call(client, broker, RequestCode.GET_BROKER_CONFIG)).body);
 }
 
@@ -80,12 +92,18 @@ export function parseBrokerConfig(body: Uint8Array | undefined): Record<string, 
 }
 
 /** GET_BROKER_HA_STATUS (907): HARuntimeInfo of a master (its slaves) or a slave (its master link). */
-export async function getBrokerHaStatus(client: RemotingClient, broker: string): Promise<HaRuntimeInfo> {
+export async function getBrokerHaStatus(
+  client: RemotingClient,
+  broker: string,
+): Promise<HaRuntimeInfo> {
   return parseHaRuntimeInfo((await call(client, broker, RequestCode.GET_BROKER_HA_STATUS)).body);
 }
 
 /** GET_ALL_TOPIC_CONFIG (21): every topic the broker holds, system topics included. */
-export async function getAllTopicConfig(client: RemotingClient, broker: string): Promise<Record<string, TopicConfig>> {
+export async function getAllTopicConfig(
+  client: RemotingClient,
+  broker: string,
+): Promise<Record<string, TopicConfig>> {
   return parseTopicConfigs((await call(client, broker, RequestCode.GET_ALL_TOPIC_CONFIG)).body);
 }
 
@@ -94,5 +112,7 @@ export async function getAllSubscriptionGroups(
   client: RemotingClient,
   broker: string,
 ): Promise<Record<string, SubscriptionGroupConfig>> {
-  return parseSubscriptionGroups((await call(client, broker, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG)).body);
+  return parseSubscriptionGroups(
+    (await call(client, broker, RequestCode.GET_ALL_SUBSCRIPTIONGROUP_CONFIG)).body,
+  );
 }

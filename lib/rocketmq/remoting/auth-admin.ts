@@ -53,33 +53,74 @@ function bodyOf(body: Uint8Array | undefined): unknown {
 }
 
 /** The user, password included (the broker returns it), or undefined when there is no such user. */
-export async function getUser(client: RemotingClient, addr: string, username: string): Promise<UserInfo | undefined> {
+export async function getUser(
+  client: RemotingClient,
+  addr: string,
+  username: string,
+): Promise<UserInfo | undefined> {
   const r = await call(client, addr, AuthRequestCode.AUTH_GET_USER, { username });
   return bodyOf(r.body) as UserInfo | undefined;
 }
 
 /** Every user (the filter is a substring of names; empty lists all). */
-export async function listUsers(client: RemotingClient, addr: string, filter = ''): Promise<UserInfo[]> {
-  const r = await call(client, addr, AuthRequestCode.AUTH_LIST_USER, filter === '' ? {} : { filter });
+export async function listUsers(
+  client: RemotingClient,
+  addr: string,
+  filter = '',
+): Promise<UserInfo[]> {
+  const r = await call(
+    client,
+    addr,
+    AuthRequestCode.AUTH_LIST_USER,
+    filter === '' ? {} : { filter },
+  );
   return (bodyOf(r.body) as UserInfo[] | undefined) ?? [];
 }
 
 /** Creates a user; refused by the broker when it exists. */
-export async function createUser(client: RemotingClient, addr: string, user: UserInfo): Promise<void> {
-  await call(client, addr, AuthRequestCode.AUTH_CREATE_USER, { username: user.username }, json(user));
+export async function createUser(
+  client: RemotingClient,
+  addr: string,
+  user: UserInfo,
+): Promise<void> {
+  await call(
+    client,
+    addr,
+    AuthRequestCode.AUTH_CREATE_USER,
+    { username: user.username },
+    json(user),
+  );
 }
 
 /** Changes a user's password, type or status; effective at once (the broker drops its cached user). */
-export async function updateUser(client: RemotingClient, addr: string, user: UserInfo): Promise<void> {
-  await call(client, addr, AuthRequestCode.AUTH_UPDATE_USER, { username: user.username }, json(user));
+export async function updateUser(
+  client: RemotingClient,
+  addr: string,
+  user: UserInfo,
+): Promise<void> {
+  await call(
+    client,
+    addr,
+    AuthRequestCode.AUTH_UPDATE_USER,
+    { username: user.username },
+    json(user),
+  );
 }
 
-export async function deleteUser(client: RemotingClient, addr: string, username: string): Promise<void> {
+export async function deleteUser(
+  client: RemotingClient,
+  addr: string,
+  username: string,
+): Promise<void> {
   await call(client, addr, AuthRequestCode.AUTH_DELETE_USER, { username });
 }
 
 /** The subject's ACL, or undefined when it has none. */
-export async function getAcl(client: RemotingClient, addr: string, subject: string): Promise<AclInfo | undefined> {
+export async function getAcl(
+  client: RemotingClient,
+  addr: string,
+  subject: string,
+): Promise<AclInfo | undefined> {
   const r = await call(client, addr, AuthRequestCode.AUTH_GET_ACL, { subject });
   return bodyOf(r.body) as AclInfo | undefined;
 }
@@ -93,7 +134,12 @@ export async function updateAcl(client: RemotingClient, addr: string, acl: AclIn
 }
 
 /** Removes one resource's entry from a subject's ACL (or the whole ACL when resource is undefined). */
-export async function deleteAcl(client: RemotingClient, addr: string, subject: string, resource?: string): Promise<void> {
+export async function deleteAcl(
+  client: RemotingClient,
+  addr: string,
+  subject: string,
+  resource?: string,
+): Promise<void> {
   const ext: Record<string, string> = { subject, policyType: 'Custom' };
   if (resource !== undefined) ext.resource = resource;
   await call(client, addr, AuthRequestCode.AUTH_DELETE_ACL, ext);

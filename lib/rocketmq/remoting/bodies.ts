@@ -81,14 +81,17 @@ type Json = Record<string, unknown>;
 
 function objectOf(what: string, body: Uint8Array | undefined): Json {
   if (!body || body.length === 0) throw new BodyError(what, 'empty body');
-  const value = parseFastjson(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+  const value = parseFastjson(
+    Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'),
+  );
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new BodyError(what, 'body is not an object');
   }
   return value as Json;
 }
 
-const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? v as Json : {});
+const obj = (v: unknown): Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
 
@@ -101,7 +104,11 @@ export function parseClusterInfo(body: Uint8Array | undefined): ClusterInfo {
     const brokerAddrs = Object.fromEntries(
       Object.entries(obj(d.brokerAddrs)).map(([id, a]) => [String(Number(id)), str(a)]),
     );
-    brokerAddrTable[name] = { cluster: str(d.cluster), brokerName: str(d.brokerName ?? name), brokerAddrs };
+    brokerAddrTable[name] = {
+      cluster: str(d.cluster),
+      brokerName: str(d.brokerName ?? name),
+      brokerAddrs,
+    };
   }
   const clusterAddrTable: Record<string, string[]> = {};
   for (const [cluster, names] of Object.entries(obj(raw.clusterAddrTable))) {
@@ -158,14 +165,18 @@ export function parseTopicConfigs(body: Uint8Array | undefined): Record<string, 
       topicFilterType: str(t.topicFilterType),
       topicSysFlag: num(t.topicSysFlag),
       order: t.order === true,
-      attributes: Object.fromEntries(Object.entries(obj(t.attributes)).map(([k, v]) => [k, str(v)])),
+      attributes: Object.fromEntries(
+        Object.entries(obj(t.attributes)).map(([k, v]) => [k, str(v)]),
+      ),
     };
   }
   return out;
 }
 
 /** GET_ALL_SUBSCRIPTIONGROUP_CONFIG body (SubscriptionGroupWrapper): groups by name. */
-export function parseSubscriptionGroups(body: Uint8Array | undefined): Record<string, SubscriptionGroupConfig> {
+export function parseSubscriptionGroups(
+  body: Uint8Array | undefined,
+): Record<string, SubscriptionGroupConfig> {
   const table = obj(objectOf('SubscriptionGroupWrapper', body).subscriptionGroupTable);
   const out: Record<string, SubscriptionGroupConfig> = {};
   for (const [name, value] of Object.entries(table)) {

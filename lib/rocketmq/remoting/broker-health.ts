@@ -28,9 +28,15 @@ export function splitNamesrvs(namesrvs: string | string[]): string[] {
 }
 
 /** One look: fetches what the check needs and returns the reason it fails, or null. */
-export async function checkOnce(client: RemotingClient, namesrvs: string[], q: HealthQuery): Promise<string | null> {
+export async function checkOnce(
+  client: RemotingClient,
+  namesrvs: string[],
+  q: HealthQuery,
+): Promise<string | null> {
   const info = await getClusterInfoFromAny(client, namesrvs);
-  const ha = needsMasterHa(q, info) ? await getBrokerHaStatus(client, members(info, q.broker).get(0)!) : undefined;
+  const ha = needsMasterHa(q, info)
+    ? await getBrokerHaStatus(client, members(info, q.broker).get(0)!)
+    : undefined;
   return check(q, info, ha);
 }
 

@@ -87,7 +87,9 @@ export class RemotingClient {
       }
       const timer = setTimeout(() => {
         conn.pending.delete(request.opaque);
-        reject(new RemotingError(addr, `no answer to request code ${code} within ${this.timeoutMs} ms`));
+        reject(
+          new RemotingError(addr, `no answer to request code ${code} within ${this.timeoutMs} ms`),
+        );
       }, this.timeoutMs);
       conn.pending.set(request.opaque, { resolve, reject, timer });
       conn.socket.write(encodeFrame(request));
@@ -96,7 +98,8 @@ export class RemotingClient {
 
   /** Closes every connection; pending requests fail. */
   close(): void {
-    for (const [addr, conn] of this.#conns) this.#drop(addr, conn, new RemotingError(addr, 'client closed'));
+    for (const [addr, conn] of this.#conns)
+      this.#drop(addr, conn, new RemotingError(addr, 'client closed'));
   }
 
   #connection(addr: string): Conn {
@@ -117,8 +120,12 @@ export class RemotingClient {
       }
       for (const frame of frames) this.#settle(conn, frame);
     });
-    socket.on('error', (err) => this.#drop(addr, conn, new RemotingError(addr, `connection failed: ${err.message}`)));
-    socket.on('close', () => this.#drop(addr, conn, new RemotingError(addr, 'connection closed by the peer')));
+    socket.on('error', (err) =>
+      this.#drop(addr, conn, new RemotingError(addr, `connection failed: ${err.message}`)),
+    );
+    socket.on('close', () =>
+      this.#drop(addr, conn, new RemotingError(addr, 'connection closed by the peer')),
+    );
     return conn;
   }
 

@@ -37,11 +37,16 @@ export interface GroupReplicas {
 }
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {});
+const obj = (v: unknown): Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : {};
 const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj) : []);
 
 function replica(r: Json): Replica {
-  return { brokerId: Number(r.brokerId), address: String(r.brokerAddress ?? ''), alive: r.alive === true };
+  return {
+    brokerId: Number(r.brokerId),
+    address: String(r.brokerAddress ?? ''),
+    alive: r.alive === true,
+  };
 }
 
 /**
@@ -49,14 +54,21 @@ function replica(r: Json): Replica {
  * group they have no record of is absent.
  * @example parseBrokerReplicasInfo(body)['broker-b']?.inSync // => [{ brokerId: 1, address: '10.0.0.2:10911', alive: false }]
  */
-export function parseBrokerReplicasInfo(body: Uint8Array | undefined): Record<string, GroupReplicas> {
+export function parseBrokerReplicasInfo(
+  body: Uint8Array | undefined,
+): Record<string, GroupReplicas> {
   if (!body || body.length === 0) throw new BodyError('BrokerReplicasInfo', 'empty body');
-  const raw = obj(parseFastjson(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')));
+  const raw = obj(
+    parseFastjson(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8')),
+  );
   const out: Record<string, GroupReplicas> = {};
   for (const [name, value] of Object.entries(obj(raw.replicasInfoTable))) {
     const g = obj(value);
     out[name] = {
-      masterBrokerId: g.masterBrokerId === undefined || g.masterBrokerId === null ? null : Number(g.masterBrokerId),
+      masterBrokerId:
+        g.masterBrokerId === undefined || g.masterBrokerId === null
+          ? null
+          : Number(g.masterBrokerId),
       masterAddress: String(g.masterAddress ?? ''),
       masterEpoch: Number(g.masterEpoch ?? 0),
       syncStateSetEpoch: Number(g.syncStateSetEpoch ?? 0),
@@ -68,13 +80,22 @@ export function parseBrokerReplicasInfo(body: Uint8Array | undefined): Record<st
 }
 
 /** CONTROLLER_GET_SYNC_STATE_DATA to one controller (the leader): the record of the named groups. */
-export async function getSyncStateData(client: RemotingClient, controller: string, brokers: string[]): Promise<Record<string, GroupReplicas>> {
+export async function getSyncStateData(
+  client: RemotingClient,
+  controller: string,
+  brokers: string[],
+): Promise<Record<string, GroupReplicas>> {
   const body = new TextEncoder().encode(JSON.stringify(brokers));
-  return parseBrokerReplicasInfo((await call(client, controller, CONTROLLER_GET_SYNC_STATE_DATA, {}, body)).body);
+  return parseBrokerReplicasInfo(
+    (await call(client, controller, CONTROLLER_GET_SYNC_STATE_DATA, {}, body)).body,
+  );
 }
 
 /** The leader's address, as the first controller that answers CONTROLLER_GET_METADATA_INFO names it. */
-export async function controllerLeader(client: RemotingClient, controllers: string[]): Promise<string> {
+export async function controllerLeader(
+  client: RemotingClient,
+  controllers: string[],
+): Promise<string> {
   let last: Error = new RemotingError('(no controller)', 'the controller list is empty');
   for (const c of controllers) {
     try {
@@ -93,7 +114,11 @@ export async function controllerLeader(client: RemotingClient, controllers: stri
  * @example await readReplicas(client, ['10.0.0.1:9878', '10.0.0.2:9878'], ['broker-b'])
  *   // => { leader: '10.0.0.2:9878', groups: { 'broker-b': { masterBrokerId: null, … } } }
  */
-export async function readReplicas(client: RemotingClient, controllers: string[], brokers: string[]): Promise<{ leader: string; groups: Record<string, GroupReplicas> }> {
+export async function readReplicas(
+  client: RemotingClient,
+  controllers: string[],
+  brokers: string[],
+): Promise<{ leader: string; groups: Record<string, GroupReplicas> }> {
   const leader = await controllerLeader(client, controllers);
   return { leader, groups: await getSyncStateData(client, leader, brokers) };
 }

@@ -20,7 +20,10 @@ export interface ControllerMetadata {
  * CONTROLLER_GET_METADATA_INFO to one controller (mqadmin getControllerMetaData).
  * @example await getControllerMetadata(client, '10.0.0.1:9878') // => { leaderId: 'n0', leaderAddress: '10.0.0.1:9878', … }
  */
-export async function getControllerMetadata(client: RemotingClient, controller: string): Promise<ControllerMetadata> {
+export async function getControllerMetadata(
+  client: RemotingClient,
+  controller: string,
+): Promise<ControllerMetadata> {
   const fields = (await call(client, controller, CONTROLLER_GET_METADATA_INFO)).extFields ?? {};
   return {
     group: fields['group'] ?? '',

@@ -23,7 +23,8 @@ export function parseFastjson(text: string): unknown {
   const p = { text, at: 0 };
   const value = readValue(p);
   skip(p);
-  if (p.at !== text.length) throw new FastjsonError(`unexpected ${JSON.stringify(text[p.at])} at offset ${p.at}`);
+  if (p.at !== text.length)
+    throw new FastjsonError(`unexpected ${JSON.stringify(text[p.at])} at offset ${p.at}`);
   return value;
 }
 
@@ -44,7 +45,11 @@ function readValue(p: Cursor): unknown {
   if (c === '{') return readObject(p);
   if (c === '[') return readArray(p);
   if (c === '"') return readString(p);
-  for (const [word, value] of [['true', true], ['false', false], ['null', null]] as const) {
+  for (const [word, value] of [
+    ['true', true],
+    ['false', false],
+    ['null', null],
+  ] as const) {
     if (p.text.startsWith(word, p.at)) {
       p.at += word.length;
       return value;
@@ -52,7 +57,10 @@ function readValue(p: Cursor): unknown {
   }
   NUMBER.lastIndex = p.at;
   const m = NUMBER.exec(p.text);
-  if (!m) throw new FastjsonError(`expected a value at offset ${p.at}, found ${JSON.stringify(c ?? 'end of text')}`);
+  if (!m)
+    throw new FastjsonError(
+      `expected a value at offset ${p.at}, found ${JSON.stringify(c ?? 'end of text')}`,
+    );
   p.at = NUMBER.lastIndex;
   return Number(m[0]);
 }
@@ -71,7 +79,12 @@ function readObject(p: Cursor): Record<string, unknown> {
     skip(p);
     expect(p, ':');
     // defineProperty keeps a key such as "__proto__" an ordinary property.
-    Object.defineProperty(out, key, { value: readValue(p), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, {
+      value: readValue(p),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     skip(p);
     if (p.text[p.at] === ',') {
       p.at++;
@@ -115,7 +128,8 @@ function readString(p: Cursor): string {
   // Find the closing quote (skipping escapes) and let JSON.parse decode the escapes.
   let end = p.at + 1;
   while (end < p.text.length && p.text[end] !== '"') end += p.text[end] === '\\' ? 2 : 1;
-  if (end >= p.text.length) throw new FastjsonError(`unterminated string starting at offset ${p.at}`);
+  if (end >= p.text.length)
+    throw new FastjsonError(`unterminated string starting at offset ${p.at}`);
   const raw = p.text.slice(p.at, end + 1);
   p.at = end + 1;
   try {

@@ -64,16 +64,19 @@ export function encodeFrame(cmd: RemotingCommand): Uint8Array {
 /** Decodes one whole frame (its 4-byte length included). */
 export function decodeFrame(frame: Uint8Array): RemotingCommand {
   const buf = Buffer.from(frame.buffer, frame.byteOffset, frame.byteLength);
-  if (buf.length < 8) throw new FrameError(`frame of ${buf.length} bytes is shorter than its 8-byte prefix`);
+  if (buf.length < 8)
+    throw new FrameError(`frame of ${buf.length} bytes is shorter than its 8-byte prefix`);
   const length = buf.readInt32BE(0);
-  if (length !== buf.length - 4) throw new FrameError(`frame says ${length} bytes follow, ${buf.length - 4} do`);
+  if (length !== buf.length - 4)
+    throw new FrameError(`frame says ${length} bytes follow, ${buf.length - 4} do`);
   const mark = buf.readUInt32BE(4);
   const type = mark >>> 24;
   const headerLength = mark & 0xffffff;
   if (type !== SERIALIZE_JSON) {
     throw new FrameError(`serialize type ${type} is not JSON (0); only JSON headers are read`);
   }
-  if (headerLength > length - 4) throw new FrameError(`bad header length ${headerLength} in a frame of ${length}`);
+  if (headerLength > length - 4)
+    throw new FrameError(`bad header length ${headerLength} in a frame of ${length}`);
   const header = parseFastjson(buf.toString('utf8', 8, 8 + headerLength));
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
     throw new FrameError('header is not a JSON object');
@@ -102,11 +105,13 @@ export class FrameReader {
   #pending: Buffer = Buffer.alloc(0);
 
   push(chunk: Uint8Array): RemotingCommand[] {
-    this.#pending = this.#pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.#pending, chunk]);
+    this.#pending =
+      this.#pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.#pending, chunk]);
     const out: RemotingCommand[] = [];
     while (this.#pending.length >= 4) {
       const length = this.#pending.readInt32BE(0);
-      if (length < 4 || length > FRAME_MAX) throw new FrameError(`frame length ${length} is outside 4..${FRAME_MAX}`);
+      if (length < 4 || length > FRAME_MAX)
+        throw new FrameError(`frame length ${length} is outside 4..${FRAME_MAX}`);
       if (this.#pending.length < 4 + length) break;
       out.push(decodeFrame(this.#pending.subarray(0, 4 + length)));
       this.#pending = this.#pending.subarray(4 + length);

@@ -33,7 +33,11 @@ const label = (broker: string, id: number): string => `${broker}:${id}`;
 export function members(info: ClusterInfo, broker: string): Map<number, string> {
   const addrs = info.brokerAddrTable[broker]?.brokerAddrs ?? {};
   // Ascending ids: the order Java's HashMap<Long, String> iterates small ids in, so reasons list slaves alike.
-  return new Map(Object.entries(addrs).map(([id, a]) => [Number(id), a] as const).sort((x, y) => x[0] - y[0]));
+  return new Map(
+    Object.entries(addrs)
+      .map(([id, a]) => [Number(id), a] as const)
+      .sort((x, y) => x[0] - y[0]),
+  );
 }
 
 function need<T>(value: T | undefined, key: string): T {
@@ -54,11 +58,16 @@ export function needsMasterHa(q: HealthQuery, info: ClusterInfo): boolean {
     case 'registered':
       return false;
     case 'partners-up':
-      return q.id === 0 && need(q.members, 'members').every((other) => other === q.id || up.has(other));
+      return (
+        q.id === 0 && need(q.members, 'members').every((other) => other === q.id || up.has(other))
+      );
     case 'in-sync':
       return up.has(q.id);
     case 'healthy':
-      return q.id !== 0 && registered(info, need(q.cluster, 'cluster'), q.broker, q.id, need(q.addr, 'addr')) === null;
+      return (
+        q.id !== 0 &&
+        registered(info, need(q.cluster, 'cluster'), q.broker, q.id, need(q.addr, 'addr')) === null
+      );
     case 'member-healthy': {
       const id = idAt(info, q.broker, need(q.addr, 'addr'));
       return id !== undefined && id !== 0;
@@ -77,7 +86,13 @@ export function check(q: HealthQuery, info: ClusterInfo, masterHa?: HaRuntimeInf
       return inSync(info, masterHa, q.broker, q.id);
     case 'healthy': {
       // What a restarted instance must reach before the next one may go: registered, and in sync for a slave.
-      const missing = registered(info, need(q.cluster, 'cluster'), q.broker, q.id, need(q.addr, 'addr'));
+      const missing = registered(
+        info,
+        need(q.cluster, 'cluster'),
+        q.broker,
+        q.id,
+        need(q.addr, 'addr'),
+      );
       return missing !== null || q.id === 0 ? missing : inSync(info, masterHa, q.broker, q.id);
     }
     case 'member-healthy':
@@ -117,14 +132,18 @@ export function partnersUp(
   for (const other of declared) {
     if (other === id || up.has(other)) continue;
     const role = other === 0 ? 'master' : 'slave';
-    return `${broker}'s ${role} ${label(broker, other)} is not registered; restarting ${label(broker, id)} ` +
-      'would take both members of the group down';
+    return (
+      `${broker}'s ${role} ${label(broker, other)} is not registered; restarting ${label(broker, id)} ` +
+      'would take both members of the group down'
+    );
   }
   if (id !== 0) return null;
   const lagging = laggingSlaves(up, ha);
   if (lagging.length === 0) return null;
-  return `${broker}'s slave ${lagging.join(', ')} is not in sync with the master; restarting ${label(broker, id)} ` +
-    'could lose acknowledged messages';
+  return (
+    `${broker}'s slave ${lagging.join(', ')} is not in sync with the master; restarting ${label(broker, id)} ` +
+    'could lose acknowledged messages'
+  );
 }
 
 /** The id a member is registered under (controller mode: 0 while master, its controller-assigned id as slave). */
@@ -134,19 +153,34 @@ export function idAt(info: ClusterInfo, broker: string, addr: string): number | 
 }
 
 /** Controller mode (BrokerHealth.memberHealthy): registered under any id, and in sync unless it is the master. */
-export function memberHealthy(info: ClusterInfo, ha: HaRuntimeInfo | undefined, broker: string, addr: string): string | null {
+export function memberHealthy(
+  info: ClusterInfo,
+  ha: HaRuntimeInfo | undefined,
+  broker: string,
+  addr: string,
+): string | null {
   const id = idAt(info, broker, addr);
   if (id === undefined) return `${broker} member at ${addr} is not registered`;
   return id === 0 ? null : inSync(info, ha, broker, id);
 }
 
-export function inSync(info: ClusterInfo, ha: HaRuntimeInfo | undefined, broker: string, id: number): string | null {
+export function inSync(
+  info: ClusterInfo,
+  ha: HaRuntimeInfo | undefined,
+  broker: string,
+  id: number,
+): string | null {
   const up = members(info, broker);
   if (!up.has(id)) return `${label(broker, id)} is not registered`;
   const master = up.get(0);
   if (master === undefined) return `${broker}'s master ${label(broker, 0)} is not registered`;
-  const self = new Map([[0, master], [id, up.get(id)!]]);
-  return laggingSlaves(self, ha).length === 0 ? null : `${label(broker, id)} is not in sync with its master ${master}`;
+  const self = new Map([
+    [0, master],
+    [id, up.get(id)!],
+  ]);
+  return laggingSlaves(self, ha).length === 0
+    ? null
+    : `${label(broker, id)} is not in sync with its master ${master}`;
 }
 
 /**

@@ -9,7 +9,8 @@ import type { HealthVerdict } from './broker-health.ts';
 export function listedBrokers(info: ClusterInfo): number {
   let rows = 0;
   for (const names of Object.values(info.clusterAddrTable)) {
-    for (const name of names) rows += Object.keys(info.brokerAddrTable[name]?.brokerAddrs ?? {}).length;
+    for (const name of names)
+      rows += Object.keys(info.brokerAddrTable[name]?.brokerAddrs ?? {}).length;
   }
   return rows;
 }
@@ -28,7 +29,11 @@ async function count(client: RemotingClient, namesrv: string): Promise<number | 
  * that answers (none answering passes: on a first deploy no name server lists any broker).
  * @example await namesrvCaughtUp('10.0.0.1:9876', ['10.0.0.1:9876', '10.0.0.2:9876']) // => { code: 0, line: 'ok' }
  */
-export async function namesrvCaughtUp(self: string, all: string[], timeoutMs = 5000): Promise<HealthVerdict> {
+export async function namesrvCaughtUp(
+  self: string,
+  all: string[],
+  timeoutMs = 5000,
+): Promise<HealthVerdict> {
   const client = new RemotingClient({ timeoutMs });
   try {
     const mine = await count(client, self);
@@ -38,7 +43,10 @@ export async function namesrvCaughtUp(self: string, all: string[], timeoutMs = 5
       const theirs = await count(client, peer);
       if (theirs === 'down') continue;
       if (theirs <= mine) return { code: 0, line: 'ok' };
-      return { code: 1, line: `${self} lists ${mine} brokers, ${peer} lists ${theirs}: waiting for them to register (every 30 s)` };
+      return {
+        code: 1,
+        line: `${self} lists ${mine} brokers, ${peer} lists ${theirs}: waiting for them to register (every 30 s)`,
+      };
     }
     return { code: 0, line: 'ok' };
   } finally {

@@ -13,7 +13,11 @@ import { RemotingClient, RemotingError } from './client.ts';
 import { RequestCode, ResponseCode } from './codes.ts';
 import { parseFastjson } from './fastjson.ts';
 import type { RemotingCommand } from './frame.ts';
-import { updateAndCreateSubscriptionGroup, updateAndCreateTopic, type GroupWrite } from './writes.ts';
+import {
+  updateAndCreateSubscriptionGroup,
+  updateAndCreateTopic,
+  type GroupWrite,
+} from './writes.ts';
 
 /** Codes this file adds to codes.ts's set. */
 export const TopicRequestCode = {
@@ -24,11 +28,19 @@ export const TopicRequestCode = {
   QUERY_TOPIC_CONSUME_BY_WHO: 300,
 } as const;
 
-async function send(client: RemotingClient, addr: string, code: number, ext: Record<string, string>, body?: Uint8Array):
-  Promise<RemotingCommand> {
+async function send(
+  client: RemotingClient,
+  addr: string,
+  code: number,
+  ext: Record<string, string>,
+  body?: Uint8Array,
+): Promise<RemotingCommand> {
   const response = await client.invoke(addr, code, ext, body);
   if (response.code !== ResponseCode.SUCCESS) {
-    throw new RemotingError(addr, `request code ${code} answered ${response.code}: ${response.remark ?? '(no remark)'}`);
+    throw new RemotingError(
+      addr,
+      `request code ${code} answered ${response.code}: ${response.remark ?? '(no remark)'}`,
+    );
   }
   return response;
 }
@@ -41,7 +53,11 @@ async function applyOp(client: RemotingClient, addr: string, op: MemberOp): Prom
     const c = op.config;
     const [key = '', value = ''] = c.attributes.split('=');
     await updateAndCreateTopic(client, addr, {
-      topic: c.topic, readQueueNums: c.readQueueNums, writeQueueNums: c.writeQueueNums, perm: c.perm, order: c.order,
+      topic: c.topic,
+      readQueueNums: c.readQueueNums,
+      writeQueueNums: c.writeQueueNums,
+      perm: c.perm,
+      order: c.order,
       attributes: { [key]: value },
     });
   } else if (op.kind === 'topic-delete') {
@@ -50,18 +66,41 @@ async function applyOp(client: RemotingClient, addr: string, op: MemberOp): Prom
     // The whole config as read, declared keys changed: fields the declaration does not name keep their values.
     await updateAndCreateSubscriptionGroup(client, addr, op.config as GroupWrite);
   } else {
-    await send(client, addr, TopicRequestCode.DELETE_SUBSCRIPTIONGROUP, { groupName: op.group, cleanOffset: 'false' });
+    await send(client, addr, TopicRequestCode.DELETE_SUBSCRIPTIONGROUP, {
+      groupName: op.group,
+      cleanOffset: 'false',
+    });
   }
 }
 
-async function unconsumed(client: RemotingClient, addr: string, topic: string, skip: (group: string) => boolean): Promise<number[]> {
-  const stats = parseQueueTable(text((await send(client, addr, TopicRequestCode.GET_TOPIC_STATS_INFO, { topic })).body));
-  const who = parseFastjson(text((await send(client, addr, TopicRequestCode.QUERY_TOPIC_CONSUME_BY_WHO, { topic })).body));
-  const groups = Array.isArray((who as { groupList?: unknown }).groupList) ? (who as { groupList: unknown[] }).groupList.map(String).filter((g) => !skip(g)) : [];
-  const perGroup = await Promise.all(groups.map(async (consumerGroup) =>
-    parseQueueTable(text((await send(client, addr, RequestCode.GET_CONSUME_STATS, { consumerGroup, topic })).body))
-      .filter((q) => q.topic === topic)));
-  return unconsumedPerQueue(stats.filter((q) => q.topic === topic), perGroup);
+async function unconsumed(
+  client: RemotingClient,
+  addr: string,
+  topic: string,
+  skip: (group: string) => boolean,
+): Promise<number[]> {
+  const stats = parseQueueTable(
+    text((await send(client, addr, TopicRequestCode.GET_TOPIC_STATS_INFO, { topic })).body),
+  );
+  const who = parseFastjson(
+    text((await send(client, addr, TopicRequestCode.QUERY_TOPIC_CONSUME_BY_WHO, { topic })).body),
+  );
+  const groups = Array.isArray((who as { groupList?: unknown }).groupList)
+    ? (who as { groupList: unknown[] }).groupList.map(String).filter((g) => !skip(g))
+    : [];
+  const perGroup = await Promise.all(
+    groups.map(async (consumerGroup) =>
+      parseQueueTable(
+        text(
+          (await send(client, addr, RequestCode.GET_CONSUME_STATS, { consumerGroup, topic })).body,
+        ),
+      ).filter((q) => q.topic === topic),
+    ),
+  );
+  return unconsumedPerQueue(
+    stats.filter((q) => q.topic === topic),
+    perGroup,
+  );
 }
 
 /**

@@ -23,7 +23,9 @@ const DEFAULT_TOPIC = 'TBW102';
 
 /** AttributeParser.parseToString: "k=v" pairs joined by ",", a key alone when its value is empty. */
 export function attributesText(attributes: Record<string, string> = {}): string {
-  return Object.entries(attributes).map(([k, v]) => (v === '' ? k : `${k}=${v}`)).join(',');
+  return Object.entries(attributes)
+    .map(([k, v]) => (v === '' ? k : `${k}=${v}`))
+    .join(',');
 }
 
 /** The extFields of UPDATE_AND_CREATE_TOPIC (CreateTopicRequestHeader; every value a string). */
@@ -43,7 +45,11 @@ export function topicHeader(t: TopicWrite): Record<string, string> {
 }
 
 /** UPDATE_AND_CREATE_TOPIC (17) to one broker (a master: slaves copy topics from it). */
-export async function updateAndCreateTopic(client: RemotingClient, broker: string, t: TopicWrite): Promise<void> {
+export async function updateAndCreateTopic(
+  client: RemotingClient,
+  broker: string,
+  t: TopicWrite,
+): Promise<void> {
   await call(client, broker, RequestCode.UPDATE_AND_CREATE_TOPIC, topicHeader(t));
 }
 

@@ -5,13 +5,27 @@ import { parseStatusOptions } from '../../../lib/rocketmq/cli-status.ts';
 import { suite } from '../../helpers/suite.ts';
 
 const S = suite('inventoryFolder and parseCommandLine');
-const CASES: Array<[string, { inventory?: string; env?: string }, string, string | undefined, string | RegExp]> = [
+const CASES: Array<
+  [string, { inventory?: string; env?: string }, string, string | undefined, string | RegExp]
+> = [
   ['-i as given', { inventory: 'x/inv' }, '', 'local', 'x/inv'],
   ['--env under inventory/', { env: 'prod' }, '', 'local', '/p/inventory/prod'],
   ['neither: the fallback', {}, '', 'local', '/p/inventory/local'],
   ['neither, no fallback', {}, 'disable', undefined, /^disable: give --env NAME or -i DIR/],
-  ['both', { inventory: 'a', env: 'b' }, 'status', 'local', /^status: give either -i\/--inventory or --env, not both/],
-  ['--env climbing out', { env: '..' }, 'status', 'local', /^status: --env "\.\." must be a plain folder name/],
+  [
+    'both',
+    { inventory: 'a', env: 'b' },
+    'status',
+    'local',
+    /^status: give either -i\/--inventory or --env, not both/,
+  ],
+  [
+    '--env climbing out',
+    { env: '..' },
+    'status',
+    'local',
+    /^status: --env "\.\." must be a plain folder name/,
+  ],
 ];
 for (const [what, values, command, fallback, want] of CASES) {
   S(`inventoryFolder: ${what}`, () => {
@@ -20,14 +34,29 @@ for (const [what, values, command, fallback, want] of CASES) {
   });
 }
 S('status uses the same rule: --env ../etc is refused, not read', () => {
-  assert.throws(() => parseStatusOptions(['--env', '../etc'], '/p'), /status: --env "\.\.\/etc" must be a plain folder name/);
+  assert.throws(
+    () => parseStatusOptions(['--env', '../etc'], '/p'),
+    /status: --env "\.\.\/etc" must be a plain folder name/,
+  );
 });
-S('a subcommand\'s unknown option says which subcommand, with did-you-mean', () => {
+S("a subcommand's unknown option says which subcommand, with did-you-mean", () => {
   const spec = { reason: { type: 'string' } } as const;
-  assert.throws(() => parseCommandLine(['--reasn', 'x'], spec, 'disable'), /^disable: unknown option "--reasn"; did you mean --reason\?/);
+  assert.throws(
+    () => parseCommandLine(['--reasn', 'x'], spec, 'disable'),
+    /^disable: unknown option "--reasn"; did you mean --reason\?/,
+  );
 });
-S('status goes through the same wrapper: an unknown option is a UsageError with did-you-mean', () => {
-  assert.throws(() => parseStatusOptions(['--jsn'], '/p'), /^status: unknown option "--jsn"; did you mean --json\?/);
-  assert.throws(() => parseStatusOptions(['extra'], '/p'), /^status: unexpected argument "extra"; see --help/);
-});
+S(
+  'status goes through the same wrapper: an unknown option is a UsageError with did-you-mean',
+  () => {
+    assert.throws(
+      () => parseStatusOptions(['--jsn'], '/p'),
+      /^status: unknown option "--jsn"; did you mean --json\?/,
+    );
+    assert.throws(
+      () => parseStatusOptions(['extra'], '/p'),
+      /^status: unexpected argument "extra"; see --help/,
+    );
+  },
+);
 S.run();

@@ -52,22 +52,77 @@ async function runProject(files: Files, extra: string[] = [], down: string[] = [
   const made: string[] = [];
   const makeTransport = (host: Host): Transport => {
     made.push(host.name);
-    return new FakeTransport(down.includes(host.name) ? { unreachable: 'connection refused', name: host.name } : { delegate: new LocalTransport() });
+    return new FakeTransport(
+      down.includes(host.name)
+        ? { unreachable: 'connection refused', name: host.name }
+        : { delegate: new LocalTransport() },
+    );
   };
-  const argv = [join(dir, 'playbook.yaml'), '-i', join(dir, 'inventory'), '-e', `base=${dir}`, ...extra];
-  const code = await cli(argv, { out: (t) => void (out += t), err: (t) => void (err += t), tty: false, deps: { makeTransport } });
+  const argv = [
+    join(dir, 'playbook.yaml'),
+    '-i',
+    join(dir, 'inventory'),
+    '-e',
+    `base=${dir}`,
+    ...extra,
+  ];
+  const code = await cli(argv, {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    tty: false,
+    deps: { makeTransport },
+  });
   return { code, out, err, made, dir };
 }
 
 const BAD: Array<[string, Files, string[], RegExp]> = [
-  ['unknown module', { 'roles/app/tasks/main.yaml': '- name: x\n  nosuch: { a: 1 }\n' }, [], /roles\/app\/tasks\/main\.yaml:2:3: unknown module "nosuch"/],
+  [
+    'unknown module',
+    { 'roles/app/tasks/main.yaml': '- name: x\n  nosuch: { a: 1 }\n' },
+    [],
+    /roles\/app\/tasks\/main\.yaml:2:3: unknown module "nosuch"/,
+  ],
   ['unknown option', {}, ['--bogus'], /unknown option "--bogus"/],
-  ['missing template var', { 'roles/app/templates/app.conf.hbs': 'port={{ app_port }}\n' }, [], /app\.conf\.hbs:1:\d+:.*app_port.*broker-a|broker-a.*app_port/],
-  ['undefined group', { 'playbook.yaml': PLAYBOOK.replace('hosts: brokers', 'hosts: nosuchgroup') }, [], /playbook\.yaml:\d+:\d+: .*nosuchgroup/],
-  ['malformed YAML', { 'playbook.yaml': 'phases:\n  - name: [oops\n' }, [], /playbook\.yaml:\d+:\d+: /],
-  ['wrong type', { 'roles/app/tasks/main.yaml': ROLE_TASKS + '    mode: [1, 2]\n' }, [], /roles\/app\/tasks\/main\.yaml:\d+:\d+: .*"mode"/],
-  ['cyclic children', { 'inventory/hosts.yaml': INVENTORY + '      children:\n        loop1: {}\n    loop1:\n      children:\n        brokers: {}\n' }, [], /hosts\.yaml:\d+:\d+: .*cycl/i],
-  ['unknown preflight check', { 'playbook.yaml': `preflight:\n  - check: nosuch\n${PLAYBOOK}` }, [], /playbook\.yaml:2:\d+: unknown preflight check "nosuch"/],
+  [
+    'missing template var',
+    { 'roles/app/templates/app.conf.hbs': 'port={{ app_port }}\n' },
+    [],
+    /app\.conf\.hbs:1:\d+:.*app_port.*broker-a|broker-a.*app_port/,
+  ],
+  [
+    'undefined group',
+    { 'playbook.yaml': PLAYBOOK.replace('hosts: brokers', 'hosts: nosuchgroup') },
+    [],
+    /playbook\.yaml:\d+:\d+: .*nosuchgroup/,
+  ],
+  [
+    'malformed YAML',
+    { 'playbook.yaml': 'phases:\n  - name: [oops\n' },
+    [],
+    /playbook\.yaml:\d+:\d+: /,
+  ],
+  [
+    'wrong type',
+    { 'roles/app/tasks/main.yaml': ROLE_TASKS + '    mode: [1, 2]\n' },
+    [],
+    /roles\/app\/tasks\/main\.yaml:\d+:\d+: .*"mode"/,
+  ],
+  [
+    'cyclic children',
+    {
+      'inventory/hosts.yaml':
+        INVENTORY +
+        '      children:\n        loop1: {}\n    loop1:\n      children:\n        brokers: {}\n',
+    },
+    [],
+    /hosts\.yaml:\d+:\d+: .*cycl/i,
+  ],
+  [
+    'unknown preflight check',
+    { 'playbook.yaml': `preflight:\n  - check: nosuch\n${PLAYBOOK}` },
+    [],
+    /playbook\.yaml:2:\d+: unknown preflight check "nosuch"/,
+  ],
   ['bad --limit', {}, ['--limit', 'nobody'], /--limit "nobody".*(unknown|no host)/],
 ];
 
@@ -93,7 +148,13 @@ Bad.run();
 const Codes = suite('cli() returns OR-ed exit code flags');
 
 Codes('failed host → 2, unreachable → 4, both → 6, --check with drift → 8', async () => {
-  const failing = { 'roles/app/tasks/main.yaml': `${ROLE_TASKS}- name: break b\n  command:\n    cmd: "exit 3"\n  when: is_b\n`, 'inventory/hosts.yaml': INVENTORY.replace('broker-b: {}', 'broker-b: { is_b: true }').replace('broker-a: {}', 'broker-a: { is_b: false }') };
+  const failing = {
+    'roles/app/tasks/main.yaml': `${ROLE_TASKS}- name: break b\n  command:\n    cmd: "exit 3"\n  when: is_b\n`,
+    'inventory/hosts.yaml': INVENTORY.replace('broker-b: {}', 'broker-b: { is_b: true }').replace(
+      'broker-a: {}',
+      'broker-a: { is_b: false }',
+    ),
+  };
   const cases: Array<[Files, string[], string[], number]> = [
     [failing, [], [], 2],
     [GOOD, [], ['broker-b'], 4],
@@ -102,7 +163,11 @@ Codes('failed host → 2, unreachable → 4, both → 6, --check with drift → 
   ];
   for (const [change, extra, down, expected] of cases) {
     const result = await runProject({ ...GOOD, ...change }, extra, down);
-    assert.is(result.code, expected, `${extra.join(' ')} down=${down.join(',')}: ${result.out}${result.err}`);
+    assert.is(
+      result.code,
+      expected,
+      `${extra.join(' ')} down=${down.join(',')}: ${result.out}${result.err}`,
+    );
   }
 });
 
@@ -110,7 +175,18 @@ Codes('--help prints usage, options and exit codes with exit 0', async () => {
   let out = '';
   const code = await cli(['--help'], { out: (t) => void (out += t), err: () => {}, tty: false });
   assert.is(code, 0);
-  for (const text of ['Usage:', '--inventory', '--env', '--check', '--skip-tags', '--forks', '--json', 'Exit codes', '8  --check']) assert.ok(out.includes(text), text);
+  for (const text of [
+    'Usage:',
+    '--inventory',
+    '--env',
+    '--check',
+    '--skip-tags',
+    '--forks',
+    '--json',
+    'Exit codes',
+    '8  --check',
+  ])
+    assert.ok(out.includes(text), text);
 });
 
 Codes.run();
@@ -120,7 +196,8 @@ const Secrets = suite('cli() never shows secret values in human output or the JS
 Secrets('password-like and secret_vars values are masked everywhere', async () => {
   const files = {
     ...GOOD,
-    'inventory/group_vars/all.yaml': 'db_password: pa55-w0rd-xyz\napi_token: tok-123456\nsecret_vars: [api_token]\n',
+    'inventory/group_vars/all.yaml':
+      'db_password: pa55-w0rd-xyz\napi_token: tok-123456\nsecret_vars: [api_token]\n',
     'roles/app/templates/app.conf.hbs': 'pw={{ db_password }}\ntoken={{ api_token }}\n',
   };
   const dir = tempDir();
@@ -132,7 +209,10 @@ Secrets('password-like and secret_vars values are masked everywhere', async () =
     assert.not.ok(text.includes('pa55-w0rd-xyz') || text.includes('tok-123456'), text);
   }
   assert.ok(result.out.includes('pw=********'), result.out);
-  assert.ok(readFileSync(join(result.dir, 'broker-a.conf'), 'utf8').includes('pa55-w0rd-xyz'), 'the host still gets the real value');
+  assert.ok(
+    readFileSync(join(result.dir, 'broker-a.conf'), 'utf8').includes('pa55-w0rd-xyz'),
+    'the host still gets the real value',
+  );
 });
 
 Secrets.run();

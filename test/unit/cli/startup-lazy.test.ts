@@ -15,11 +15,15 @@ const POISONED = ['lib/load/yaml.ts', 'lib/load/render.ts'];
 /** A project copy whose poisoned files throw on load, with its bundle built from them (so both entry paths are tried). */
 function poisonedCopy(): string {
   const root = tempDir();
-  for (const item of ['lib', 'build', 'run.mjs', 'package.json', 'package-lock.json']) cpSync(join(ROOT, item), join(root, item), { recursive: true });
+  for (const item of ['lib', 'build', 'run.mjs', 'package.json', 'package-lock.json'])
+    cpSync(join(ROOT, item), join(root, item), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(root, 'node_modules'));
   for (const file of POISONED) {
     const path = join(root, file);
-    writeFileSync(path, `throw new Error('POISON: ${file} was loaded');\n${readFileSync(path, 'utf8')}`);
+    writeFileSync(
+      path,
+      `throw new Error('POISON: ${file} was loaded');\n${readFileSync(path, 'utf8')}`,
+    );
   }
   const built = spawnSync('node', ['build/bundle.mjs'], { cwd: root, encoding: 'utf8' });
   assert.is(built.status, 0, built.stderr);
@@ -28,10 +32,17 @@ function poisonedCopy(): string {
 
 const root = poisonedCopy();
 const runIn = (argv: string[], env: Record<string, string>) =>
-  spawnSync('node', ['run.mjs', ...argv], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  spawnSync('node', ['run.mjs', ...argv], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
 
 const Lazy = suite('run.mjs --help loads only the CLI entry and its help text');
-const ENTRIES: Array<[string, Record<string, string>]> = [['the prebuilt bundle', {}], ['the sources through tsx', { RMQD_NO_BUNDLE: '1' }]];
+const ENTRIES: Array<[string, Record<string, string>]> = [
+  ['the prebuilt bundle', {}],
+  ['the sources through tsx', { RMQD_NO_BUNDLE: '1' }],
+];
 for (const [entry, env] of ENTRIES) {
   for (const flag of ['--help', '-h']) {
     Lazy(`${flag} through ${entry}: usage, exit 0, no poisoned file loaded`, () => {
@@ -46,12 +57,19 @@ for (const [entry, env] of ENTRIES) {
     assert.match(child.stderr, /POISON: lib\/load\/(yaml|render)\.ts was loaded/);
   });
 }
-Lazy('--help beside other arguments is still checked in full, as before (an unknown option is refused)', async () => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await cli(['--help', '--no-such-option'], { out: (t) => void out.push(t), err: (t) => void err.push(t), tty: false });
-  assert.is(code, EXIT.config);
-  assert.match(err.join(''), /unknown option "--no-such-option"/);
-  assert.equal(out, []);
-});
+Lazy(
+  '--help beside other arguments is still checked in full, as before (an unknown option is refused)',
+  async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await cli(['--help', '--no-such-option'], {
+      out: (t) => void out.push(t),
+      err: (t) => void err.push(t),
+      tty: false,
+    });
+    assert.is(code, EXIT.config);
+    assert.match(err.join(''), /unknown option "--no-such-option"/);
+    assert.equal(out, []);
+  },
+);
 Lazy.run();

@@ -19,25 +19,63 @@ S('picks floor(random * (seconds + 1)), announces it, sleeps that many ms', asyn
 });
 
 S('parseSplaySeconds accepts whole seconds up to a day', () => {
-  const cases: Array<[string, number | undefined]> = [['0', 0], ['60', 60], ['86400', 86400], ['86401', undefined], ['-1', undefined], ['1.5', undefined], ['', undefined], ['1m', undefined]];
+  const cases: Array<[string, number | undefined]> = [
+    ['0', 0],
+    ['60', 60],
+    ['86400', 86400],
+    ['86401', undefined],
+    ['-1', undefined],
+    ['1.5', undefined],
+    ['', undefined],
+    ['1m', undefined],
+  ];
   for (const [text, expected] of cases) assert.is(parseSplaySeconds(text), expected, text);
 });
 
-const C = suite('cronLine() prints a crontab line with --repair, --splay, --json, --metrics and a log');
+const C = suite(
+  'cronLine() prints a crontab line with --repair, --splay, --json, --metrics and a log',
+);
 
 C('schedules for minute and hour intervals; other values are usage errors', () => {
-  const cases: Array<[string, string]> = [['1m', '* * * * *'], ['10m', '*/10 * * * *'], ['30m', '*/30 * * * *'], ['1h', '0 */1 * * *'], ['6h', '0 */6 * * *'], ['24h', '0 0 * * *']];
+  const cases: Array<[string, string]> = [
+    ['1m', '* * * * *'],
+    ['10m', '*/10 * * * *'],
+    ['30m', '*/30 * * * *'],
+    ['1h', '0 */1 * * *'],
+    ['6h', '0 */6 * * *'],
+    ['24h', '0 0 * * *'],
+  ];
   for (const [every, expected] of cases) assert.is(scheduleOf(every), expected, every);
-  for (const bad of ['7m', '60m', '5h', '10', 'm', '10s']) assert.throws(() => scheduleOf(bad), /--every/, bad);
+  for (const bad of ['7m', '60m', '5h', '10', 'm', '10s'])
+    assert.throws(() => scheduleOf(bad), /--every/, bad);
 });
 
 C('the documented example line', () => {
-  const line = cronLine({ projectRoot: '/opt/rocketmq-deploy', playbook: 'playbooks/2m2s-sync.yaml', env: 'prod', every: '10m', splaySeconds: 60, logDir: '/var/log/rocketmq-deploy', metricsDir: '/var/lib/node_exporter/textfile' });
-  assert.is(line, '*/10 * * * * cd /opt/rocketmq-deploy && npx zx run.mjs playbooks/2m2s-sync.yaml --env prod --repair --splay 60 --json /var/log/rocketmq-deploy/prod.json --metrics /var/lib/node_exporter/textfile/rocketmq_deploy_prod.prom >> /var/log/rocketmq-deploy/prod.log 2>&1');
+  const line = cronLine({
+    projectRoot: '/opt/rocketmq-deploy',
+    playbook: 'playbooks/2m2s-sync.yaml',
+    env: 'prod',
+    every: '10m',
+    splaySeconds: 60,
+    logDir: '/var/log/rocketmq-deploy',
+    metricsDir: '/var/lib/node_exporter/textfile',
+  });
+  assert.is(
+    line,
+    '*/10 * * * * cd /opt/rocketmq-deploy && npx zx run.mjs playbooks/2m2s-sync.yaml --env prod --repair --splay 60 --json /var/log/rocketmq-deploy/prod.json --metrics /var/lib/node_exporter/textfile/rocketmq_deploy_prod.prom >> /var/log/rocketmq-deploy/prod.log 2>&1',
+  );
 });
 
 C('paths with spaces are quoted and % is escaped for cron', () => {
-  const line = cronLine({ projectRoot: '/opt/my deploy', playbook: 'p%.yaml', env: 'prod', every: '5m', splaySeconds: 0, logDir: '/l', metricsDir: '/m' });
+  const line = cronLine({
+    projectRoot: '/opt/my deploy',
+    playbook: 'p%.yaml',
+    env: 'prod',
+    every: '5m',
+    splaySeconds: 0,
+    logDir: '/l',
+    metricsDir: '/m',
+  });
   assert.match(line, "cd '/opt/my deploy' && npx zx run.mjs p\\%.yaml");
 });
 

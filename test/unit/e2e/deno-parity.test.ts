@@ -26,11 +26,25 @@ function runWith(runtime: keyof typeof RUNTIMES, extra: string[] = []): Outcome[
   for (const pass of ['first', 'second']) {
     const report = join(base, `${pass}.json`);
     const [command, ...args] = RUNTIMES[runtime];
-    const child = spawnSync(command, [...args, `${FIXTURE}/playbook.yaml`, '-i', `${FIXTURE}/inventory`, '-e', `base=${base}`, '--json', report, ...extra], {
-      encoding: 'utf8',
-      // Run state (lock, declared.json) per run folder, so the two runtimes start alike.
-      env: { ...process.env, RMQD_STATE_DIR: join(base, 'state') },
-    });
+    const child = spawnSync(
+      command,
+      [
+        ...args,
+        `${FIXTURE}/playbook.yaml`,
+        '-i',
+        `${FIXTURE}/inventory`,
+        '-e',
+        `base=${base}`,
+        '--json',
+        report,
+        ...extra,
+      ],
+      {
+        encoding: 'utf8',
+        // Run state (lock, declared.json) per run folder, so the two runtimes start alike.
+        env: { ...process.env, RMQD_STATE_DIR: join(base, 'state') },
+      },
+    );
     const json = JSON.parse(readFileSync(report, 'utf8').replaceAll(base, '<base>'));
     outcomes.push({ status: child.status, results: json.results, recap: json.recap });
   }
@@ -42,7 +56,10 @@ const Parity = suite('run.mjs gives identical results on Node and on Deno');
 Parity('a converging run and the no-change run after it report the same on both runtimes', () => {
   const node = runWith('node');
   const deno = runWith('deno');
-  assert.equal(node.map((o) => o.status), [0, 0]);
+  assert.equal(
+    node.map((o) => o.status),
+    [0, 0],
+  );
   assert.equal(deno, node);
   assert.ok((node[0]?.results.length ?? 0) > 0, 'the report lists task results');
 });

@@ -16,16 +16,20 @@ const dir = writeTree({
   ].join('\n'),
 });
 const inv = loadInventory(dir);
-const others = (extraVars: Vars): Record<string, Vars> => hostVars(inv, 'mq1', { extraVars }).hostvars as Record<string, Vars>;
+const others = (extraVars: Vars): Record<string, Vars> =>
+  hostVars(inv, 'mq1', { extraVars }).hostvars as Record<string, Vars>;
 
-const S = suite('hostVars() gives hostvars resolved with -e, raw when a host cannot be resolved alone');
+const S = suite(
+  'hostVars() gives hostvars resolved with -e, raw when a host cannot be resolved alone',
+);
 
 S('a {{ }} address of another host reads as the address; -e wins over the inventory', () => {
   const cases: Array<[Vars, string, string]> = [
     [{}, 'mq1', '10.77.0.11'],
     [{ lab_prefix: '10.77.1' }, 'mq1', '10.77.1.11'],
   ];
-  for (const [extra, host, address] of cases) assert.is(others(extra)[host]?.['ansible_host'], address, JSON.stringify(extra));
+  for (const [extra, host, address] of cases)
+    assert.is(others(extra)[host]?.['ansible_host'], address, JSON.stringify(extra));
 });
 
 S('a host referring to a variable only a role defines is seen raw instead of failing', () => {

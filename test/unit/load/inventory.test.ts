@@ -26,7 +26,9 @@ Shape('a host lists every group it belongs to through children, "all" first', ()
 
 Shape.run();
 
-const Precedence = suite('loadInventory() merges vars: all < parent < child (same depth: ASCII) < host inline < host_vars');
+const Precedence = suite(
+  'loadInventory() merges vars: all < parent < child (same depth: ASCII) < host inline < host_vars',
+);
 
 // host, variable, winning value, file that set it, line
 const WINNERS: Array<[string, string, unknown, string, number]> = [
@@ -59,18 +61,78 @@ Precedence.run();
 
 const Errors = suite('loadInventory() rejects bad inventories with file:line:col');
 
-const BAD: Array<[string, Record<string, string>, string, typeof ValidationError | typeof ConfigError]> = [
-  ['cycle', { 'hosts.yaml': 'all:\n  children:\n    a:\n      children:\n        b:\n    b:\n      children:\n        a:\n' }, 'hosts.yaml:8:9: cyclic group children: a → b → a', ValidationError],
-  ['hosts as a list', { 'hosts.yaml': 'all:\n  hosts:\n    - mq1\n' }, 'hosts.yaml:3:5: "hosts" of group "all" must be a mapping', ValidationError],
-  ['unknown group key', { 'hosts.yaml': 'all:\n  children:\n    brokers:\n      host:\n        mq1:\n' }, 'hosts.yaml:4:7: group "brokers": unknown key "host" (known: hosts, vars, children)', ValidationError],
-  ['vars as a list', { 'hosts.yaml': 'all:\n  vars: [1]\n' }, 'hosts.yaml:2:9: "vars" of group "all" must be a mapping', ValidationError],
-  ['host value scalar', { 'hosts.yaml': 'all:\n  hosts:\n    mq1: 5\n' }, 'hosts.yaml:3:10: host "mq1" (its value holds its variables) must be a mapping', ValidationError],
-  ['group_vars of unknown group', { 'hosts.yaml': 'all:\n  hosts:\n    mq1:\n', 'group_vars/brokerz.yaml': 'a: 1\n' }, 'group_vars/brokerz.yaml:1:1: unknown group "brokerz" (groups: all, ungrouped)', ValidationError],
-  ['host_vars of unknown host', { 'hosts.yaml': 'all:\n  hosts:\n    mq1:\n', 'host_vars/mq9/a.yaml': 'a: 1\n' }, 'host_vars/mq9/a.yaml:1:1: unknown host "mq9" (hosts: mq1)', ValidationError],
-  ['group_vars not a mapping', { 'hosts.yaml': 'all:\n  hosts:\n    mq1:\n', 'group_vars/all.yaml': '- 1\n' }, 'group_vars/all.yaml:1:1: group_vars file must be a mapping', ValidationError],
-  ['bad YAML in vars file', { 'hosts.yaml': 'all:\n  hosts:\n    mq1:\n', 'host_vars/mq1.yaml': 'a: 1\na: 2\n' }, 'host_vars/mq1.yaml:2:1: invalid YAML: duplicate key "a"', ConfigError],
-  ['host named like a group', { 'hosts.yaml': 'all:\n  children:\n    mq1:\n      hosts:\n        mq1:\n' }, 'hosts.yaml:3:5: "mq1" is both a host and a group', ValidationError],
-  ['top level a list', { 'hosts.yaml': '- all\n' }, 'hosts.yaml:1:1: an inventory must be a mapping of groups', ValidationError],
+const BAD: Array<
+  [string, Record<string, string>, string, typeof ValidationError | typeof ConfigError]
+> = [
+  [
+    'cycle',
+    {
+      'hosts.yaml':
+        'all:\n  children:\n    a:\n      children:\n        b:\n    b:\n      children:\n        a:\n',
+    },
+    'hosts.yaml:8:9: cyclic group children: a → b → a',
+    ValidationError,
+  ],
+  [
+    'hosts as a list',
+    { 'hosts.yaml': 'all:\n  hosts:\n    - mq1\n' },
+    'hosts.yaml:3:5: "hosts" of group "all" must be a mapping',
+    ValidationError,
+  ],
+  [
+    'unknown group key',
+    { 'hosts.yaml': 'all:\n  children:\n    brokers:\n      host:\n        mq1:\n' },
+    'hosts.yaml:4:7: group "brokers": unknown key "host" (known: hosts, vars, children)',
+    ValidationError,
+  ],
+  [
+    'vars as a list',
+    { 'hosts.yaml': 'all:\n  vars: [1]\n' },
+    'hosts.yaml:2:9: "vars" of group "all" must be a mapping',
+    ValidationError,
+  ],
+  [
+    'host value scalar',
+    { 'hosts.yaml': 'all:\n  hosts:\n    mq1: 5\n' },
+    'hosts.yaml:3:10: host "mq1" (its value holds its variables) must be a mapping',
+    ValidationError,
+  ],
+  [
+    'group_vars of unknown group',
+    { 'hosts.yaml': 'all:\n  hosts:\n    mq1:\n', 'group_vars/brokerz.yaml': 'a: 1\n' },
+    'group_vars/brokerz.yaml:1:1: unknown group "brokerz" (groups: all, ungrouped)',
+    ValidationError,
+  ],
+  [
+    'host_vars of unknown host',
+    { 'hosts.yaml': 'all:\n  hosts:\n    mq1:\n', 'host_vars/mq9/a.yaml': 'a: 1\n' },
+    'host_vars/mq9/a.yaml:1:1: unknown host "mq9" (hosts: mq1)',
+    ValidationError,
+  ],
+  [
+    'group_vars not a mapping',
+    { 'hosts.yaml': 'all:\n  hosts:\n    mq1:\n', 'group_vars/all.yaml': '- 1\n' },
+    'group_vars/all.yaml:1:1: group_vars file must be a mapping',
+    ValidationError,
+  ],
+  [
+    'bad YAML in vars file',
+    { 'hosts.yaml': 'all:\n  hosts:\n    mq1:\n', 'host_vars/mq1.yaml': 'a: 1\na: 2\n' },
+    'host_vars/mq1.yaml:2:1: invalid YAML: duplicate key "a"',
+    ConfigError,
+  ],
+  [
+    'host named like a group',
+    { 'hosts.yaml': 'all:\n  children:\n    mq1:\n      hosts:\n        mq1:\n' },
+    'hosts.yaml:3:5: "mq1" is both a host and a group',
+    ValidationError,
+  ],
+  [
+    'top level a list',
+    { 'hosts.yaml': '- all\n' },
+    'hosts.yaml:1:1: an inventory must be a mapping of groups',
+    ValidationError,
+  ],
 ];
 
 Errors('each broken inventory names the file, line, column and cause', () => {
@@ -78,12 +140,15 @@ Errors('each broken inventory names the file, line, column and cause', () => {
     const dir = writeTree(files);
     const err = thrown(() => loadInventory(dir));
     assert.instance(err, type, label);
-    assert.ok(err.message.startsWith(join(dir, expected)), `${label}\nexpected: ${expected}\nactual:   ${err.message}`);
+    assert.ok(
+      err.message.startsWith(join(dir, expected)),
+      `${label}\nexpected: ${expected}\nactual:   ${err.message}`,
+    );
   }
 });
 
 Errors('a folder without hosts.yaml says what to create', () => {
-  const dir = writeTree({ 'README': 'x' });
+  const dir = writeTree({ README: 'x' });
   const err = thrown(() => loadInventory(dir));
   assert.instance(err, ConfigError);
   assert.match(err.message, `create ${join(dir, 'hosts.yaml')}`);

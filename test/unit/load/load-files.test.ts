@@ -20,7 +20,14 @@ async function planOne(dir: string, task: string): Promise<string> {
   writeFileSync(join(dir, 'roles/r/tasks/main.yaml'), task);
   writeFileSync(join(dir, 'site.yaml'), '- hosts: all\n  roles: [r]\n');
   const options = {
-    playbook: join(dir, 'site.yaml'), inventory: dir, check: true, diff: false, tags: [], skipTags: [], extraVars: {}, forks: 1,
+    playbook: join(dir, 'site.yaml'),
+    inventory: dir,
+    check: true,
+    diff: false,
+    tags: [],
+    skipTags: [],
+    extraVars: {},
+    forks: 1,
   };
   try {
     const planned = await planRun(options);
@@ -32,33 +39,60 @@ async function planOne(dir: string, task: string): Promise<string> {
 }
 
 const CASES: Array<[string, string, string | RegExp]> = [
-  ['a literal template in the role', '- template: { src: app.hbs, dest: /x }\n', 'content "name=app\\n"'],
-  ['a templated template name in the role', '- template: { src: "{{ name }}.hbs", dest: /x }\n', 'content "name=app\\n"'],
-  ['a literal copy src in the role', '- copy: { src: plain.txt, dest: /x }\n', 'content "plain\\n"'],
-  ['a copy src found beside the playbook', '- copy: { src: beside.txt, dest: /x }\n', 'content "beside\\n"'],
-  ['a missing template', '- template: { src: none.hbs, dest: /x }\n',
-    '<dir>/roles/r/templates/none.hbs: template not found; check "src" and the role\'s templates/ folder (host h1)'],
+  [
+    'a literal template in the role',
+    '- template: { src: app.hbs, dest: /x }\n',
+    'content "name=app\\n"',
+  ],
+  [
+    'a templated template name in the role',
+    '- template: { src: "{{ name }}.hbs", dest: /x }\n',
+    'content "name=app\\n"',
+  ],
+  [
+    'a literal copy src in the role',
+    '- copy: { src: plain.txt, dest: /x }\n',
+    'content "plain\\n"',
+  ],
+  [
+    'a copy src found beside the playbook',
+    '- copy: { src: beside.txt, dest: /x }\n',
+    'content "beside\\n"',
+  ],
+  [
+    'a missing template',
+    '- template: { src: none.hbs, dest: /x }\n',
+    '<dir>/roles/r/templates/none.hbs: template not found; check "src" and the role\'s templates/ folder (host h1)',
+  ],
   // The read error is the one the runtime gives (ENOENT on Node), as when copy read the file itself.
-  ['a missing copy src', '- copy: { src: gone.txt, dest: /x }\n',
-    /roles\/r\/tasks\/main\.yaml:1:3: copy: cannot read src "gone\.txt" \(<dir>\/roles\/r\/files\/gone\.txt\): .*(ENOENT|No such file)/],
+  [
+    'a missing copy src',
+    '- copy: { src: gone.txt, dest: /x }\n',
+    /roles\/r\/tasks\/main\.yaml:1:3: copy: cannot read src "gone\.txt" \(<dir>\/roles\/r\/files\/gone\.txt\): .*(ENOENT|No such file)/,
+  ],
 ];
 
-const L = suite('planRun() reads templates and src files in the load stage; planning finds them in that data');
+const L = suite(
+  'planRun() reads templates and src files in the load stage; planning finds them in that data',
+);
 // One folder for all cases, its tasks file rewritten before each: a role cached past its run would plan stale tasks.
-L('table: found files render, missing ones fail with the same located message; no role outlives its run', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rmqd-load-files-'));
-  try {
-    for (const [path, text] of Object.entries(TREE)) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), text);
+L(
+  'table: found files render, missing ones fail with the same located message; no role outlives its run',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rmqd-load-files-'));
+    try {
+      for (const [path, text] of Object.entries(TREE)) {
+        mkdirSync(dirname(join(dir, path)), { recursive: true });
+        writeFileSync(join(dir, path), text);
+      }
+      for (const [name, task, expected] of CASES) {
+        const got = await planOne(dir, task);
+        if (typeof expected === 'string') assert.is(got, expected, name);
+        else assert.match(got, expected, name);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    for (const [name, task, expected] of CASES) {
-      const got = await planOne(dir, task);
-      if (typeof expected === 'string') assert.is(got, expected, name);
-      else assert.match(got, expected, name);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  },
+);
 L.run();

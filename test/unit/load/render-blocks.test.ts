@@ -9,7 +9,9 @@ import { renderString, renderTemplateFile } from '../../../lib/load/render.ts';
 
 const where = { file: 'roles/x/tasks/main.yaml', line: 4, col: 9 };
 const vars = { on: true, off: false, list: [{ q: 1 }], map: {}, empty: '', zero: 0 };
-const S = suite('block helpers on undefined variables fail, naming the variable, the place and the host');
+const S = suite(
+  'block helpers on undefined variables fail, naming the variable, the place and the host',
+);
 
 /** [template, the error's place and variable, or the rendered text when it is fine] */
 const CASES: Array<[string, string]> = [
@@ -23,7 +25,10 @@ const CASES: Array<[string, string]> = [
   // Defined, even falsy: the condition decides as before.
   ['{{#if off}}x{{else}}y{{/if}}{{#unless empty}}e{{/unless}}{{#if zero}}z{{/if}}', 'ye'],
   // Optional fields of a mapping and names inside each/with are the item's: not variables of any layer.
-  ['{{#if map.optional}}x{{/if}}{{#each list}}{{#if q}}q{{/if}}{{#if this.r}}r{{/if}}{{/each}}', 'q'],
+  [
+    '{{#if map.optional}}x{{/if}}{{#each list}}{{#if q}}q{{/if}}{{#if this.r}}r{{/if}}{{/each}}',
+    'q',
+  ],
   ['{{#each list}}{{@index}}{{/each}}{{#with map}}{{#if nothing}}n{{/if}}{{/with}}', '0'],
 ];
 
@@ -46,7 +51,10 @@ for (const [template, expected] of CASES) {
 S('a template file names its own line', () => {
   const file = join(mkdtempSync(join(tmpdir(), 'rmqd-tpl-')), 'broker.properties.hbs');
   writeFileSync(file, 'a=1\nb=2\n{{#if acl_enable}}aclEnable=true{{/if}}\n');
-  assert.throws(() => renderTemplateFile(file, vars, 'broker-a'), (e: Error) => e.message.startsWith(`${file}:3:7: variable "acl_enable"`));
+  assert.throws(
+    () => renderTemplateFile(file, vars, 'broker-a'),
+    (e: Error) => e.message.startsWith(`${file}:3:7: variable "acl_enable"`),
+  );
 });
 
 S.run();

@@ -8,7 +8,16 @@ import type { Vars } from '../../../lib/shared/types.ts';
 import { FIXTURES, thrown } from './tmp-tree.ts';
 
 const where = { file: 'site.yaml', line: 7, col: 9 };
-const ctx: Vars = { port: 10911, on: true, list: ['a', 'b'], map: { k: 'v' }, name: 'Broker-A', text: 'x<&>"y', nothing: null, blank: '' };
+const ctx: Vars = {
+  port: 10911,
+  on: true,
+  list: ['a', 'b'],
+  map: { k: 'v' },
+  name: 'Broker-A',
+  text: 'x<&>"y',
+  nothing: null,
+  blank: '',
+};
 
 const Value = suite('renderValue() keeps the type of a lone {{ expr }} and renders other strings');
 
@@ -31,18 +40,28 @@ const VALUES: Array<[unknown, unknown]> = [
   ['{{ text }}', 'x<&>"y'],
   ['t={{ text }}', 't=x<&>"y'],
   ['{{ default blank "dflt" }}', 'dflt'],
-  [{ a: ['{{ port }}', 'n={{ name }}'], b: 3, c: false }, { a: [10911, 'n=Broker-A'], b: 3, c: false }],
+  [
+    { a: ['{{ port }}', 'n={{ name }}'], b: 3, c: false },
+    { a: [10911, 'n=Broker-A'], b: 3, c: false },
+  ],
   [42, 42],
   ['no template', 'no template'],
 ];
 
 Value('each value renders to the expected value and type', () => {
-  for (const [input, expected] of VALUES) assert.equal(renderValue(input, ctx, where), expected, JSON.stringify(input));
+  for (const [input, expected] of VALUES)
+    assert.equal(renderValue(input, ctx, where), expected, JSON.stringify(input));
 });
 
-Value('a missing variable in a lone expression is an error at the value\'s place', () => {
-  assert.is(thrown(() => renderValue('{{ brokerIp }}', ctx, where, 'mq1')).message, 'site.yaml:7:9: variable "brokerIp" is not defined (host mq1)');
-  assert.is(thrown(() => renderValue(['{{ map.nope }}'], ctx, where)).message, 'site.yaml:7:9: variable "map.nope" is not defined');
+Value("a missing variable in a lone expression is an error at the value's place", () => {
+  assert.is(
+    thrown(() => renderValue('{{ brokerIp }}', ctx, where, 'mq1')).message,
+    'site.yaml:7:9: variable "brokerIp" is not defined (host mq1)',
+  );
+  assert.is(
+    thrown(() => renderValue(['{{ map.nope }}'], ctx, where)).message,
+    'site.yaml:7:9: variable "map.nope" is not defined',
+  );
 });
 
 Value.run();
@@ -68,7 +87,8 @@ const HELPERS: Array<[string, string]> = [
 ];
 
 Helpers('each template renders to the expected text', () => {
-  for (const [template, expected] of HELPERS) assert.is(renderString(template, ctx, where), expected, template);
+  for (const [template, expected] of HELPERS)
+    assert.is(renderString(template, ctx, where), expected, template);
 });
 
 const HELPER_ERRORS: Array<[string, string]> = [
@@ -83,7 +103,10 @@ Helpers('helper misuse is a TemplateError naming the problem', () => {
   for (const [template, expected] of HELPER_ERRORS) {
     const err = thrown(() => renderString(template, ctx, where));
     assert.instance(err, TemplateError, template);
-    assert.ok(err.message.startsWith(expected), `${template}\nexpected: ${expected}\nactual:   ${err.message}`);
+    assert.ok(
+      err.message.startsWith(expected),
+      `${template}\nexpected: ${expected}\nactual:   ${err.message}`,
+    );
   }
 });
 
@@ -92,14 +115,26 @@ Helpers.run();
 const File = suite('renderTemplateFile() is strict and names file:line:col and host');
 
 File('renders a template file without HTML escaping', () => {
-  const text = renderTemplateFile(join(FIXTURES, 'roles/web/templates/app.conf.hbs'), { app_port: 80, brokerIp: '10.0.0.5&x' });
+  const text = renderTemplateFile(join(FIXTURES, 'roles/web/templates/app.conf.hbs'), {
+    app_port: 80,
+    brokerIp: '10.0.0.5&x',
+  });
   assert.is(text, '# app config\nport=80\nhost=10.0.0.5&x\n');
 });
 
 const MISSING: Array<[Vars, string]> = [
-  [{ namesrv: 'a', sync: true, brokerIp: 'x' }, 'missing.hbs:1:15: variable "port" is not defined (host mq1)'],
-  [{ port: 1, sync: true, brokerIp: 'x' }, 'missing.hbs:2:16: variable "namesrv" is not defined (host mq1)'],
-  [{ port: 1, namesrv: 'a', sync: true }, 'missing.hbs:4:17: variable "brokerIp" is not defined (host mq1)'],
+  [
+    { namesrv: 'a', sync: true, brokerIp: 'x' },
+    'missing.hbs:1:15: variable "port" is not defined (host mq1)',
+  ],
+  [
+    { port: 1, sync: true, brokerIp: 'x' },
+    'missing.hbs:2:16: variable "namesrv" is not defined (host mq1)',
+  ],
+  [
+    { port: 1, namesrv: 'a', sync: true },
+    'missing.hbs:4:17: variable "brokerIp" is not defined (host mq1)',
+  ],
 ];
 
 File('a missing variable points at its line and column in the template', () => {

@@ -25,12 +25,21 @@ const S = suite('loadRole() applies meta dependencies like Ansible');
 S('defaults: dependency first, the role own values win', () => {
   const role = loadRole(dir, 'app', ['command'], where);
   assert.equal(role.defaults, { shared: 'from-common', overridden: 'from-app' });
-  assert.equal(role.tasks.map((t) => t.name), ['common task', 'app task']);
+  assert.equal(
+    role.tasks.map((t) => t.name),
+    ['common task', 'app task'],
+  );
 });
 
 S('a cycle and an unknown dependency are errors naming the roles', () => {
-  assert.match(thrown(() => loadRole(dir, 'loop-a', ['command'], where)).message, 'role dependency cycle: loop-a → loop-b → loop-a');
-  assert.match(thrown(() => loadRole(dir, 'bad', ['command'], where)).message, 'unknown role "missing-role"');
+  assert.match(
+    thrown(() => loadRole(dir, 'loop-a', ['command'], where)).message,
+    'role dependency cycle: loop-a → loop-b → loop-a',
+  );
+  assert.match(
+    thrown(() => loadRole(dir, 'bad', ['command'], where)).message,
+    'unknown role "missing-role"',
+  );
 });
 
 S.run();

@@ -34,7 +34,14 @@ for (const [mode, refusal] of modes) {
       assert.is(readSecretFile(path), SECRET);
       return;
     }
-    const err = (() => { try { readSecretFile(path); return undefined; } catch (e) { return e as Error; } })();
+    const err = (() => {
+      try {
+        readSecretFile(path);
+        return undefined;
+      } catch (e) {
+        return e as Error;
+      }
+    })();
     assert.ok(err?.message.includes(refusal), err?.message);
     assert.not.ok(err?.message.includes(SECRET));
   });
@@ -44,21 +51,28 @@ const refused: Array<[string, () => string, string]> = [
   ['a relative path', () => 'admin.secret', 'give an absolute path'],
   ['a missing file', () => join(dir, 'nope'), 'cannot read it (ENOENT)'],
   ['an empty file', () => file('empty', 0o600, '\n'), 'the file is empty'],
-  ['a file inside a git work tree', () => {
-    mkdirSync(join(dir, 'repo', '.git'), { recursive: true });
-    const path = join(dir, 'repo', 'inventory', 'admin.secret');
-    mkdirSync(join(dir, 'repo', 'inventory'));
-    writeFileSync(path, SECRET, { mode: 0o600 });
-    return path;
-  }, `inside the git work tree ${join(dir, 'repo')}`],
+  [
+    'a file inside a git work tree',
+    () => {
+      mkdirSync(join(dir, 'repo', '.git'), { recursive: true });
+      const path = join(dir, 'repo', 'inventory', 'admin.secret');
+      mkdirSync(join(dir, 'repo', 'inventory'));
+      writeFileSync(path, SECRET, { mode: 0o600 });
+      return path;
+    },
+    `inside the git work tree ${join(dir, 'repo')}`,
+  ],
 ];
 for (const [name, path, message] of refused) {
   S(`${name} is refused`, () => {
-    assert.throws(() => readSecretFile(path()), (e: Error) => e.message.includes(message) && !e.message.includes(SECRET));
+    assert.throws(
+      () => readSecretFile(path()),
+      (e: Error) => e.message.includes(message) && !e.message.includes(SECRET),
+    );
   });
 }
 
-S('secret_env reads the run\'s environment; unset or empty is refused by name', () => {
+S("secret_env reads the run's environment; unset or empty is refused by name", () => {
   assert.is(readSecretEnv('RMQD_T', { RMQD_T: SECRET }), SECRET);
   assert.throws(() => readSecretEnv('RMQD_T', {}), /environment variable RMQD_T is not set/);
   assert.throws(() => readSecretEnv('RMQD_T', { RMQD_T: '' }), /RMQD_T is not set/);
@@ -70,7 +84,9 @@ S('inventory variables resolve through the helpers, and the redactor collects th
   try {
     const vars = resolveVars({
       rocketmq_acl_admin_secret: `{{secret_file '${path}'}}`,
-      rocketmq_users: [{ name: 'alice', secret: "{{secret_env 'RMQD_SECRET_SOURCE_TEST'}}", type: 'Normal' }],
+      rocketmq_users: [
+        { name: 'alice', secret: "{{secret_env 'RMQD_SECRET_SOURCE_TEST'}}", type: 'Normal' },
+      ],
     });
     assert.is(vars.rocketmq_acl_admin_secret, SECRET);
     assert.equal(secretValues(vars).sort(), [SECRET, 'env-secret-42'].sort());

@@ -24,4 +24,10 @@ export function thrown(fn: () => unknown): Error {
 }
 
 /** The fixtures folder of the loader tests. */
-export const FIXTURES = join(dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', 'loader');
+export const FIXTURES = join(
+  dirname(new URL(import.meta.url).pathname),
+  '..',
+  '..',
+  'fixtures',
+  'loader',
+);

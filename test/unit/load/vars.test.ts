@@ -2,7 +2,12 @@
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError, TemplateError, UsageError, ValidationError } from '../../../lib/shared/errors.ts';
+import {
+  ConfigError,
+  TemplateError,
+  UsageError,
+  ValidationError,
+} from '../../../lib/shared/errors.ts';
 import { loadInventory } from '../../../lib/load/inventory.ts';
 import type { Vars } from '../../../lib/shared/types.ts';
 import { hostVars, parseExtraVars, resolveVars } from '../../../lib/load/vars.ts';
@@ -41,7 +46,10 @@ Layers('magic variables describe the host and the inventory', () => {
 });
 
 Layers('an unknown host is a ValidationError', () => {
-  assert.instance(thrown(() => hostVars(inv, 'nope')), ValidationError);
+  assert.instance(
+    thrown(() => hostVars(inv, 'nope')),
+    ValidationError,
+  );
 });
 
 Layers.run();
@@ -67,7 +75,10 @@ Resolve('values refer to each other, deeply, through helpers and magic variables
 
 const CYCLES: Array<[Vars, string]> = [
   [{ a: '{{ a }}' }, 'vars.yaml:3:1: variable cycle: a → a'],
-  [{ a: '{{ b }}', b: 'x-{{ c }}', c: ['{{ a }}'] }, 'vars.yaml:3:1: variable cycle: a → b → c → a'],
+  [
+    { a: '{{ b }}', b: 'x-{{ c }}', c: ['{{ a }}'] },
+    'vars.yaml:3:1: variable cycle: a → b → c → a',
+  ],
   [{ x: 1, b: '{{ c }}', c: '{{#if b}}y{{/if}}' }, 'vars.yaml:3:1: variable cycle: b → c → b'],
 ];
 
@@ -80,7 +91,11 @@ Resolve('a reference cycle is a TemplateError naming the variables in order', ()
 });
 
 Resolve('an undefined reference names the variable and the file that set it', () => {
-  const err = thrown(() => resolveVars({ inventory_hostname: 'mq1', dir: '{{ bse }}/x' }, undefined, { dir: { file: 'group_vars/all.yaml', line: 2, col: 6 } }));
+  const err = thrown(() =>
+    resolveVars({ inventory_hostname: 'mq1', dir: '{{ bse }}/x' }, undefined, {
+      dir: { file: 'group_vars/all.yaml', line: 2, col: 6 },
+    }),
+  );
   assert.is(err.message, 'group_vars/all.yaml:2:6: variable "bse" is not defined (host mq1)');
 });
 
@@ -88,7 +103,11 @@ Resolve.run();
 
 const Extra = suite('parseExtraVars() reads key=value, @file and inline mappings');
 
-const tmp = writeTree({ 'ok.yaml': 'version: 5.3.1\nports: [1, 2]\n', 'list.yaml': '- a\n', 'broken.yaml': 'a: [1,\nb: 2\n' });
+const tmp = writeTree({
+  'ok.yaml': 'version: 5.3.1\nports: [1, 2]\n',
+  'list.yaml': '- a\n',
+  'broken.yaml': 'a: [1,\nb: 2\n',
+});
 
 const EXTRA: Array<[string[], Vars]> = [
   [['a=1'], { a: '1' }],
@@ -101,23 +120,35 @@ const EXTRA: Array<[string[], Vars]> = [
 ];
 
 Extra('each argument list gives the expected variables', () => {
-  for (const [args, expected] of EXTRA) assert.equal(parseExtraVars(args), expected, JSON.stringify(args));
+  for (const [args, expected] of EXTRA)
+    assert.equal(parseExtraVars(args), expected, JSON.stringify(args));
 });
 
 const EXTRA_BAD: Array<[string, string, new (...args: never[]) => Error]> = [
   ['novalue', '-e "novalue": expected key=value', UsageError],
   ['=1', '-e "=1": expected key=value', UsageError],
   ['bad-key=1', '-e "bad-key=1": expected key=value', UsageError],
-  [`@${join(tmp, 'list.yaml')}`, `${join(tmp, 'list.yaml')}:1:1: extra vars file "${join(tmp, 'list.yaml')}" must be a mapping`, ValidationError],
+  [
+    `@${join(tmp, 'list.yaml')}`,
+    `${join(tmp, 'list.yaml')}:1:1: extra vars file "${join(tmp, 'list.yaml')}" must be a mapping`,
+    ValidationError,
+  ],
   [`@${join(tmp, 'broken.yaml')}`, `${join(tmp, 'broken.yaml')}:2:1: invalid YAML`, ConfigError],
-  [`@${join(tmp, 'none.yaml')}`, `cannot read "${join(tmp, 'none.yaml')}": no such file`, ConfigError],
+  [
+    `@${join(tmp, 'none.yaml')}`,
+    `cannot read "${join(tmp, 'none.yaml')}": no such file`,
+    ConfigError,
+  ],
 ];
 
 Extra('each bad argument gives a typed error with its place', () => {
   for (const [arg, expected, type] of EXTRA_BAD) {
     const err = thrown(() => parseExtraVars([arg]));
     assert.instance(err, type, arg);
-    assert.ok(err.message.startsWith(expected), `${arg}\nexpected: ${expected}\nactual:   ${err.message}`);
+    assert.ok(
+      err.message.startsWith(expected),
+      `${arg}\nexpected: ${expected}\nactual:   ${err.message}`,
+    );
   }
 });
 

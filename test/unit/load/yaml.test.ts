@@ -11,7 +11,10 @@ const BROKEN: Array<[string, string]> = [
   ['a: 1\nb: 2\na: 3\n', 'x.yaml:3:1: invalid YAML: duplicate key "a"'],
   ['a:\n  b: 1\n c: 2\n', 'x.yaml:3:1: invalid YAML: wrong indentation'],
   ['x: "open\n', 'x.yaml:2:1: invalid YAML: missing character'],
-  ['k: {{ v }}\n', 'x.yaml:1:5: invalid YAML: a mapping or list is used as a key; quote values that start with "{{"'],
+  [
+    'k: {{ v }}\n',
+    'x.yaml:1:5: invalid YAML: a mapping or list is used as a key; quote values that start with "{{"',
+  ],
   ['a: *nowhere\n', 'x.yaml:1:1: invalid YAML: Unresolved alias'],
 ];
 
@@ -19,7 +22,10 @@ Parse('each broken text gives a ConfigError starting with its place and cause', 
   for (const [text, expected] of BROKEN) {
     const err = thrown(() => parseYaml(text, 'x.yaml'));
     assert.instance(err, ConfigError, JSON.stringify(text));
-    assert.ok(err.message.startsWith(expected), `${JSON.stringify(text)}\nexpected: ${expected}\nactual:   ${err.message}`);
+    assert.ok(
+      err.message.startsWith(expected),
+      `${JSON.stringify(text)}\nexpected: ${expected}\nactual:   ${err.message}`,
+    );
   }
 });
 
@@ -32,7 +38,8 @@ Parse.run();
 
 const Locate = suite('parseYaml().locate() points at values, keys and nearest parents');
 
-const TEXT = 'phases:\n  - hosts: all\n    tasks:\n      - name: one\n        file:\n      - servce: {}\n';
+const TEXT =
+  'phases:\n  - hosts: all\n    tasks:\n      - name: one\n        file:\n      - servce: {}\n';
 const PLACES: Array<[Array<string | number>, 'value' | 'key', [number, number]]> = [
   [['phases', 0, 'hosts'], 'value', [2, 12]],
   [['phases', 0, 'hosts'], 'key', [2, 5]],
@@ -52,7 +59,9 @@ Locate('each path resolves to the expected line:col', () => {
 });
 
 Locate('data is plain JavaScript', () => {
-  assert.equal(parseYaml(TEXT, 'p.yaml').data, { phases: [{ hosts: 'all', tasks: [{ name: 'one', file: null }, { servce: {} }] }] });
+  assert.equal(parseYaml(TEXT, 'p.yaml').data, {
+    phases: [{ hosts: 'all', tasks: [{ name: 'one', file: null }, { servce: {} }] }],
+  });
 });
 
 Locate.run();
@@ -62,7 +71,10 @@ const Read = suite('readYaml() names a missing file and what to do');
 Read('a missing file is a ConfigError naming the file', () => {
   const err = thrown(() => readYaml('/nonexistent/hosts.yaml'));
   assert.instance(err, ConfigError);
-  assert.is(err.message, 'cannot read "/nonexistent/hosts.yaml": no such file; create it or check the path');
+  assert.is(
+    err.message,
+    'cannot read "/nonexistent/hosts.yaml": no such file; create it or check the path',
+  );
 });
 
 Read.run();

@@ -1,6 +1,17 @@
 // File modules for real: probes and actions run by sh against a temp folder; idempotence, byte-exact writes, safe failures.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from '../../helpers/suite.ts';
@@ -10,7 +21,12 @@ import { quote } from '../../../lib/shared/shell.ts';
 import type { Action, Plan, PlanContext, ProbeResult, Vars } from '../../../lib/shared/types.ts';
 
 const where = { file: 'playbooks/apply.yaml', line: 1, col: 1 };
-const validateCtx = { host: 'local', vars: {}, renderFile: (src: string) => src, resolveFile: (src: string) => src };
+const validateCtx = {
+  host: 'local',
+  vars: {},
+  renderFile: (src: string) => src,
+  resolveFile: (src: string) => src,
+};
 const run = { host: 'local', check: false, diff: false };
 
 function sh(script: string, stdin?: string | Uint8Array): ProbeResult & { stderr: string } {
@@ -48,8 +64,10 @@ function converge(moduleName: string, raw: Vars): Plan {
   return first;
 }
 
-const modeOf = (path: string): string => (statSync(path).mode & 0o7777).toString(8).padStart(4, '0');
-const tempsIn = (dir: string): string[] => readdirSync(dir).filter((n) => n.startsWith('.rocketmq-deploy.'));
+const modeOf = (path: string): string =>
+  (statSync(path).mode & 0o7777).toString(8).padStart(4, '0');
+const tempsIn = (dir: string): string[] =>
+  readdirSync(dir).filter((n) => n.startsWith('.rocketmq-deploy.'));
 const root = mkdtempSync(join(tmpdir(), 'rmq-apply-'));
 
 const Copy = suite('copy plan() + atomic write converge on a real folder');
@@ -62,13 +80,16 @@ Copy('writes a new file with its mode, then has nothing to do', () => {
   assert.equal(tempsIn(root), []);
 });
 
-Copy('content with quotes, $(), backquotes, newlines and no final newline arrives byte-exact', () => {
-  const dest = join(root, 'tricky.txt');
-  const content = `it's "q" $(touch ${root}/pwned) \`id\` \\n\n\n  tab\there\r\nü 名字 no newline`;
-  converge('copy', { dest, content });
-  assert.is(readFileSync(dest, 'utf8'), content);
-  assert.not.ok(existsSync(join(root, 'pwned')), 'nothing in the content ran');
-});
+Copy(
+  'content with quotes, $(), backquotes, newlines and no final newline arrives byte-exact',
+  () => {
+    const dest = join(root, 'tricky.txt');
+    const content = `it's "q" $(touch ${root}/pwned) \`id\` \\n\n\n  tab\there\r\nü 名字 no newline`;
+    converge('copy', { dest, content });
+    assert.is(readFileSync(dest, 'utf8'), content);
+    assert.not.ok(existsSync(join(root, 'pwned')), 'nothing in the content ran');
+  },
+);
 
 Copy('a mode-only difference is fixed without rewriting the content', () => {
   const dest = join(root, 'mode-only.conf');
@@ -90,8 +111,14 @@ Copy('a failure mid-write (chown to a missing user) leaves the old file and no t
 Copy('check+diff mode fetches the old text and names changed properties keys', () => {
   const dest = join(root, 'broker-a.properties');
   writeFileSync(dest, 'brokerName=broker-a\nflushDiskType=ASYNC_FLUSH\n# é\n');
-  const plan = planTask('copy', { dest, content: 'brokerName=broker-a\nflushDiskType=SYNC_FLUSH\n# é\n' }, { host: 'local', check: true, diff: true });
-  assert.equal(plan.changes, [{ item: 'flushDiskType', before: 'ASYNC_FLUSH', after: 'SYNC_FLUSH' }]);
+  const plan = planTask(
+    'copy',
+    { dest, content: 'brokerName=broker-a\nflushDiskType=SYNC_FLUSH\n# é\n' },
+    { host: 'local', check: true, diff: true },
+  );
+  assert.equal(plan.changes, [
+    { item: 'flushDiskType', before: 'ASYNC_FLUSH', after: 'SYNC_FLUSH' },
+  ]);
   assert.is(plan.diff?.before, 'brokerName=broker-a\nflushDiskType=ASYNC_FLUSH\n# é\n');
 });
 
@@ -102,22 +129,30 @@ const LINKS: Array<[string, 'file' | 'folder', string]> = [
   ['a folder', 'folder', ''],
 ];
 for (const [name, kind, shown] of LINKS) {
-  Copy(`a symlink at dest to ${name} is drift, replaced by a regular file; the target is never written`, () => {
-    const target = join(mkdtempSync(join(tmpdir(), 'rmq-outside-')), 'real.conf');
-    if (kind === 'file') writeFileSync(target, shown);
-    else mkdirSync(target);
-    const link = join(root, `link-${LINKS.findIndex((l) => l[0] === name)}.conf`);
-    symlinkSync(target, link);
-    const plan = converge('copy', { dest: link, content: 'new\n' });
-    assert.equal(plan.changes[0], { item: 'file', before: `is a symlink to ${target}`, after: 'regular file' });
-    assert.ok(lstatSync(link).isFile(), 'the link became a regular file');
-    assert.is(readFileSync(link, 'utf8'), 'new\n');
-    if (kind === 'file') assert.is(readFileSync(target, 'utf8'), shown, 'the target is untouched');
-    else assert.equal(readdirSync(target), [], 'nothing was moved into the folder');
-  });
+  Copy(
+    `a symlink at dest to ${name} is drift, replaced by a regular file; the target is never written`,
+    () => {
+      const target = join(mkdtempSync(join(tmpdir(), 'rmq-outside-')), 'real.conf');
+      if (kind === 'file') writeFileSync(target, shown);
+      else mkdirSync(target);
+      const link = join(root, `link-${LINKS.findIndex((l) => l[0] === name)}.conf`);
+      symlinkSync(target, link);
+      const plan = converge('copy', { dest: link, content: 'new\n' });
+      assert.equal(plan.changes[0], {
+        item: 'file',
+        before: `is a symlink to ${target}`,
+        after: 'regular file',
+      });
+      assert.ok(lstatSync(link).isFile(), 'the link became a regular file');
+      assert.is(readFileSync(link, 'utf8'), 'new\n');
+      if (kind === 'file')
+        assert.is(readFileSync(target, 'utf8'), shown, 'the target is untouched');
+      else assert.equal(readdirSync(target), [], 'nothing was moved into the folder');
+    },
+  );
 }
 
-Copy('lineinfile edits a symlink\'s target and keeps the link (as Ansible\'s lineinfile)', () => {
+Copy("lineinfile edits a symlink's target and keeps the link (as Ansible's lineinfile)", () => {
   const target = join(root, 'edited-real.conf');
   const link = join(root, 'edited-link.conf');
   writeFileSync(target, 'a=1\n');
@@ -155,10 +190,16 @@ Edit('blockinfile adds, then changes its block; other lines stay byte-exact', ()
   converge('blockinfile', { path, block: '10.0.0.1 ns1\n10.0.0.2 broker-a' });
   const begin = '# BEGIN ROCKETMQ-DEPLOY MANAGED BLOCK';
   const end = '# END ROCKETMQ-DEPLOY MANAGED BLOCK';
-  assert.is(readFileSync(path, 'utf8'), `${others}\n${begin}\n10.0.0.1 ns1\n10.0.0.2 broker-a\n${end}\n`);
+  assert.is(
+    readFileSync(path, 'utf8'),
+    `${others}\n${begin}\n10.0.0.1 ns1\n10.0.0.2 broker-a\n${end}\n`,
+  );
   writeFileSync(path, `${readFileSync(path, 'utf8')}# added later\n`);
   converge('blockinfile', { path, block: '10.0.0.1 ns1' });
-  assert.is(readFileSync(path, 'utf8'), `${others}\n${begin}\n10.0.0.1 ns1\n${end}\n# added later\n`);
+  assert.is(
+    readFileSync(path, 'utf8'),
+    `${others}\n${begin}\n10.0.0.1 ns1\n${end}\n# added later\n`,
+  );
 });
 
 Edit('blockinfile with create makes the file and its folder', () => {
@@ -191,7 +232,12 @@ Other('file creates a folder with its mode, then removes it', () => {
 Other('command with creates runs once; env and chdir reach it', () => {
   const dir = join(root, 'cmd');
   mkdirSync(dir);
-  const raw = { cmd: 'printf "%s" "$GREETING" > marker', chdir: dir, creates: 'marker', env: { GREETING: "it's $(x)" } };
+  const raw = {
+    cmd: 'printf "%s" "$GREETING" > marker',
+    chdir: dir,
+    creates: 'marker',
+    env: { GREETING: "it's $(x)" },
+  };
   converge('command', raw);
   assert.is(readFileSync(join(dir, 'marker'), 'utf8'), "it's $(x)");
 });

@@ -8,12 +8,22 @@ import { serviceModule, parseServiceFacts } from '../../../lib/modules/service.t
 import type { ProbeResult, Vars } from '../../../lib/shared/types.ts';
 
 /** One row: the input, then either the parsed facts or a substring of the error. */
-interface Row { name: string; result?: ProbeResult | null; facts?: unknown; error?: string }
-interface Table<R extends Row> { parser: string; cases: R[] }
+interface Row {
+  name: string;
+  result?: ProbeResult | null;
+  facts?: unknown;
+  error?: string;
+}
+interface Table<R extends Row> {
+  parser: string;
+  cases: R[];
+}
 
 type Loaded<R extends Row> = Table<R> & Record<string, unknown>;
 const table = <R extends Row>(name: string): Loaded<R> =>
-  JSON.parse(readFileSync(new URL(`../../specs/facts/${name}.json`, import.meta.url), 'utf8')) as Loaded<R>;
+  JSON.parse(
+    readFileSync(new URL(`../../specs/facts/${name}.json`, import.meta.url), 'utf8'),
+  ) as Loaded<R>;
 
 /** Runs one row: parsed facts must equal the row's, or the parser must throw an error containing the row's text. */
 function check(row: Row, parse: () => unknown): void {
@@ -26,7 +36,8 @@ const files = table<Row>('file-probe');
 const Files = suite(files.parser);
 Files('table', () => {
   const path = files.path as string;
-  for (const row of files.cases) check(row, () => parseFileFacts(row.result ?? undefined, path, 'h1'));
+  for (const row of files.cases)
+    check(row, () => parseFileFacts(row.result ?? undefined, path, 'h1'));
 });
 Files.run();
 
@@ -44,19 +55,27 @@ Frames('table', () => {
     check(row, () => Object.fromEntries(parseFactOutput(script, stdout)));
   }
 });
-Frames('the fixed header is the one buildFactScript() writes (same marker and line prefixes)', async () => {
-  const { buildFactScript } = await import('../../../lib/execute/fact-script.ts');
-  const lines = buildFactScript([{ id: 'a', script: 'true' }]).split('\n');
-  const built = [lines[0], lines[1]?.replace(/rdf[0-9a-f]{32}/, TOKEN), lines[2]];
-  assert.equal(built, header(['a']).split('\n').slice(0, 3));
-});
+Frames(
+  'the fixed header is the one buildFactScript() writes (same marker and line prefixes)',
+  async () => {
+    const { buildFactScript } = await import('../../../lib/execute/fact-script.ts');
+    const lines = buildFactScript([{ id: 'a', script: 'true' }]).split('\n');
+    const built = [lines[0], lines[1]?.replace(/rdf[0-9a-f]{32}/, TOKEN), lines[2]];
+    assert.equal(built, header(['a']).split('\n').slice(0, 3));
+  },
+);
 Frames.run();
 
 const services = table<Row>('service-probe');
 const vctx = { host: 'h1', vars: {}, renderFile: (s: string) => s, resolveFile: (s: string) => s };
-const args = serviceModule.validate(services.args as Vars, { file: 'spec.yaml', line: 1, col: 1 }, vctx);
+const args = serviceModule.validate(
+  services.args as Vars,
+  { file: 'spec.yaml', line: 1, col: 1 },
+  vctx,
+);
 const Services = suite(services.parser);
 Services('table', () => {
-  for (const row of services.cases) check(row, () => parseServiceFacts(row.result ?? undefined, args, 'h1'));
+  for (const row of services.cases)
+    check(row, () => parseServiceFacts(row.result ?? undefined, args, 'h1'));
 });
 Services.run();

@@ -3,7 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 
 /** Validation context and source place for calling modules outside a playbook. */
 export const where = { file: 'test.yaml', line: 1, col: 1 };
-export const vctx = { host: 'local', vars: {}, renderFile: (s: string) => s, resolveFile: (s: string) => s };
+export const vctx = {
+  host: 'local',
+  vars: {},
+  renderFile: (s: string) => s,
+  resolveFile: (s: string) => s,
+};
 
 /** The PID a pidfile names, or 0 when there is none. */
 export function pidOf(pidfile: string): number {

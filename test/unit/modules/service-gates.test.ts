@@ -24,9 +24,14 @@ function killAll(): void {
 process.on('exit', killAll);
 
 /** Runs a script as the host session does: actions with `sh -e`, probes without; stdin closed. */
-function sh(script: string, errexit = true): Promise<{ code: number; stdout: string; stderr: string }> {
+function sh(
+  script: string,
+  errexit = true,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('sh', [errexit ? '-ec' : '-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', [errexit ? '-ec' : '-c', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -40,7 +45,11 @@ async function planOf(raw: Vars): Promise<Plan> {
   // A failed probe would plan nothing and let a test pass for the wrong reason.
   const probe = serviceModule.probes(args, pctx)[0]!;
   const r = await sh(probe.script, false);
-  const plan = serviceModule.plan(args, new Map([[probe.id, { stdout: r.stdout, code: r.code }]]), pctx);
+  const plan = serviceModule.plan(
+    args,
+    new Map([[probe.id, { stdout: r.stdout, code: r.code }]]),
+    pctx,
+  );
   assert.is(plan.failure, undefined);
   return plan;
 }
@@ -57,42 +66,74 @@ async function apply(plan: Plan): Promise<{ code: number; stderr: string }> {
 const Guard = suite('serviceModule.plan() asks the guard before restarting a running process');
 Guard.after(killAll);
 
-Guard('a failing guard refuses with exit 32 and its output; the process keeps running; a passing guard restarts', async () => {
-  const config = join(dir, 'b.properties');
-  const flag = join(dir, 'partner-up');
-  writeFileSync(config, 'brokerId=0\n');
-  const pidfile = join(dir, 'b.pid');
-  pidfiles.push(pidfile);
-  const guard = `test -f '${flag}' || { echo "broker-a's slave broker-a:1 is not registered"; echo second line; exit 3; }`;
-  const raw = { name: 'b', command: ['sleep', '300'], pidfile, log: join(dir, 'b.log'), supervisor: 'pidfile', config_files: [config], guard };
-  assert.is((await apply(await planOf(raw))).code, 0, 'a stopped process starts without asking the guard');
-  const pid = pidOf(pidfile);
-  writeFileSync(config, 'brokerId=0\nflushDiskType=SYNC_FLUSH\n');
-  const refused = await apply(await planOf(raw));
-  assert.is(refused.code, EXIT.refused);
-  assert.is(refused.stderr.trim(), "refused: broker-a's slave broker-a:1 is not registered second line");
-  assert.ok(alive(pid) && pidOf(pidfile) === pid, 'nothing was stopped');
-  writeFileSync(flag, '');
-  assert.is((await apply(await planOf(raw))).code, 0);
-  assert.ok(!alive(pid) && alive(pidOf(pidfile)), 'restarted once the guard passes');
-});
+Guard(
+  'a failing guard refuses with exit 32 and its output; the process keeps running; a passing guard restarts',
+  async () => {
+    const config = join(dir, 'b.properties');
+    const flag = join(dir, 'partner-up');
+    writeFileSync(config, 'brokerId=0\n');
+    const pidfile = join(dir, 'b.pid');
+    pidfiles.push(pidfile);
+    const guard = `test -f '${flag}' || { echo "broker-a's slave broker-a:1 is not registered"; echo second line; exit 3; }`;
+    const raw = {
+      name: 'b',
+      command: ['sleep', '300'],
+      pidfile,
+      log: join(dir, 'b.log'),
+      supervisor: 'pidfile',
+      config_files: [config],
+      guard,
+    };
+    assert.is(
+      (await apply(await planOf(raw))).code,
+      0,
+      'a stopped process starts without asking the guard',
+    );
+    const pid = pidOf(pidfile);
+    writeFileSync(config, 'brokerId=0\nflushDiskType=SYNC_FLUSH\n');
+    const refused = await apply(await planOf(raw));
+    assert.is(refused.code, EXIT.refused);
+    assert.is(
+      refused.stderr.trim(),
+      "refused: broker-a's slave broker-a:1 is not registered second line",
+    );
+    assert.ok(alive(pid) && pidOf(pidfile) === pid, 'nothing was stopped');
+    writeFileSync(flag, '');
+    assert.is((await apply(await planOf(raw))).code, 0);
+    assert.ok(!alive(pid) && alive(pidOf(pidfile)), 'restarted once the guard passes');
+  },
+);
 
-Guard('restart: never starts a killed process but leaves a running one on its old config', async () => {
-  const config = join(dir, 'n.properties');
-  writeFileSync(config, 'a=1\n');
-  const pidfile = join(dir, 'n.pid');
-  pidfiles.push(pidfile);
-  const raw = { name: 'n', command: ['sleep', '301'], pidfile, log: join(dir, 'n.log'), supervisor: 'pidfile', config_files: [config], restart: 'never' };
-  await apply(await planOf(raw));
-  const pid = pidOf(pidfile);
-  writeFileSync(config, 'a=2\n');
-  const plan = await planOf(raw);
-  assert.equal(plan.actions, []);
-  assert.match(plan.changes[0]?.item ?? '', 'running an old config');
-  process.kill(pid, 'SIGKILL');
-  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100)); // SIGKILL is delivered asynchronously
-  assert.equal((await planOf(raw)).actions.map((a) => a.describe), ['start n']);
-});
+Guard(
+  'restart: never starts a killed process but leaves a running one on its old config',
+  async () => {
+    const config = join(dir, 'n.properties');
+    writeFileSync(config, 'a=1\n');
+    const pidfile = join(dir, 'n.pid');
+    pidfiles.push(pidfile);
+    const raw = {
+      name: 'n',
+      command: ['sleep', '301'],
+      pidfile,
+      log: join(dir, 'n.log'),
+      supervisor: 'pidfile',
+      config_files: [config],
+      restart: 'never',
+    };
+    await apply(await planOf(raw));
+    const pid = pidOf(pidfile);
+    writeFileSync(config, 'a=2\n');
+    const plan = await planOf(raw);
+    assert.equal(plan.actions, []);
+    assert.match(plan.changes[0]?.item ?? '', 'running an old config');
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100)); // SIGKILL is delivered asynchronously
+    assert.equal(
+      (await planOf(raw)).actions.map((a) => a.describe),
+      ['start n'],
+    );
+  },
+);
 
 Guard.run();
 
@@ -101,7 +142,9 @@ const Health = suite('healthAction() polls until the command succeeds or the tim
 Health('succeeds once the check passes; fails after the timeout with the last output', async () => {
   const ready = join(dir, 'ready');
   setTimeout(() => writeFileSync(ready, ''), 1500);
-  const ok = await sh(healthAction('x', `test -f '${ready}' || { echo not yet; exit 1; }`, 20).script);
+  const ok = await sh(
+    healthAction('x', `test -f '${ready}' || { echo not yet; exit 1; }`, 20).script,
+  );
   assert.is(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, 'x is healthy');
   const bad = await sh(healthAction('y', 'echo "broker-b:1 not in sync"; exit 1', 1).script);
@@ -122,7 +165,10 @@ const Refused = suite('failureOf() and exitCodeOf() flag a refused repair with 3
 Refused('a guard refusal sets the refused marker and exit flag; other failures do not', () => {
   assert.is(failureOf(new ActionFailure(EXIT.refused, 'refused: partner down')).refused, true);
   assert.is(failureOf(new ActionFailure(1, 'boom')).refused, undefined);
-  assert.is(exitCodeOf({ failedHosts: ['h'], unreachableHosts: [], drift: false, refused: true }), EXIT.failed | EXIT.refused);
+  assert.is(
+    exitCodeOf({ failedHosts: ['h'], unreachableHosts: [], drift: false, refused: true }),
+    EXIT.failed | EXIT.refused,
+  );
   assert.is(exitCodeOf({ failedHosts: ['h'], unreachableHosts: [], drift: false }), EXIT.failed);
 });
 

@@ -2,12 +2,21 @@
 // and disables the unit, and never replaces it with a unit that has no ExecStart.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type ServiceFacts, serviceModule, serviceTransition } from '../../../lib/modules/service.ts';
+import {
+  type ServiceFacts,
+  serviceModule,
+  serviceTransition,
+} from '../../../lib/modules/service.ts';
 import { systemdActions } from '../../../lib/modules/service-systemd.ts';
 import type { ValidateContext } from '../../../lib/shared/types.ts';
 
 const where = { file: 'roles/broker-retire/tasks/main.yaml', line: 20, col: 3 };
-const vctx = { host: 'mq5', vars: {}, renderFile: () => '', resolveFile: (s: string) => s } as ValidateContext;
+const vctx = {
+  host: 'mq5',
+  vars: {},
+  renderFile: () => '',
+  resolveFile: (s: string) => s,
+} as ValidateContext;
 
 const S = suite('systemdActions() with a stop-only task');
 S('running and enabled: stop and disable; the installed unit is left as it is', () => {
@@ -31,10 +40,13 @@ S('running and enabled: stop and disable; the installed unit is left as it is', 
     enabled: 'enabled',
   };
   const plan = systemdActions(args, facts, (force) => serviceTransition(args, facts, force));
-  assert.equal(plan.actions.map((a) => a.describe), [
-    'disable rmq-broker-broker-c-0.service',
-    'stop rmq-broker-broker-c-0',
-  ]);
-  assert.equal(plan.changes.map((c) => c.item), ['enabled', 'process']);
+  assert.equal(
+    plan.actions.map((a) => a.describe),
+    ['disable rmq-broker-broker-c-0.service', 'stop rmq-broker-broker-c-0'],
+  );
+  assert.equal(
+    plan.changes.map((c) => c.item),
+    ['enabled', 'process'],
+  );
 });
 S.run();

@@ -20,7 +20,11 @@ function writeRecordingModes(path: string, mode: string | undefined, content: st
   const log = join(dir, 'chmod.log');
   writeFileSync(log, '');
   const spy = `chmod() { printf '%s\\n' "$1" >> ${log}; command chmod "$@"; }\n`;
-  const r = spawnSync('sh', ['-c', spy + writeFileScript(mode === undefined ? { path } : { path, mode })], { input: content, encoding: 'utf8' });
+  const r = spawnSync(
+    'sh',
+    ['-c', spy + writeFileScript(mode === undefined ? { path } : { path, mode })],
+    { input: content, encoding: 'utf8' },
+  );
   assert.is(r.status, 0, r.stderr);
   return readFileSync(log, 'utf8').split('\n').filter(Boolean);
 }
@@ -34,14 +38,17 @@ W('a secret declared 0600 over an old 0644 file: never group/other-readable on t
   assert.is(readFileSync(path, 'utf8'), 'secret=s3cr3t\n');
 });
 
-W('no declared mode: the old file lends its mode, a new file gets 0666 minus umask (unchanged)', () => {
-  const path = join(dir, 'hosts');
-  writeFileSync(path, 'a\n', { mode: 0o640 });
-  assert.equal(writeRecordingModes(path, undefined, 'b\n'), ['640']);
-  assert.is(statSync(path).mode & 0o777, 0o640);
-  const fresh = join(dir, 'new-file');
-  writeRecordingModes(fresh, undefined, 'c\n');
-  assert.is(statSync(fresh).mode & 0o777, 0o666 & ~process.umask());
-});
+W(
+  'no declared mode: the old file lends its mode, a new file gets 0666 minus umask (unchanged)',
+  () => {
+    const path = join(dir, 'hosts');
+    writeFileSync(path, 'a\n', { mode: 0o640 });
+    assert.equal(writeRecordingModes(path, undefined, 'b\n'), ['640']);
+    assert.is(statSync(path).mode & 0o777, 0o640);
+    const fresh = join(dir, 'new-file');
+    writeRecordingModes(fresh, undefined, 'c\n');
+    assert.is(statSync(fresh).mode & 0o777, 0o666 & ~process.umask());
+  },
+);
 
 W.run();

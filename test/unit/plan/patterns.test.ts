@@ -33,16 +33,23 @@ const CASES: Array<[string, string[]]> = [
 ];
 
 Select('each pattern selects the expected hosts', () => {
-  for (const [pattern, hosts] of CASES) assert.equal(selectHosts(inv, pattern, where), hosts, pattern);
+  for (const [pattern, hosts] of CASES)
+    assert.equal(selectHosts(inv, pattern, where), hosts, pattern);
 });
 
 Select.run();
 
-const Unknown = suite('selectHosts() rejects a name that matches nothing, at the pattern\'s place');
+const Unknown = suite("selectHosts() rejects a name that matches nothing, at the pattern's place");
 
 const UNKNOWN: Array<[string, string]> = [
-  ['brokerz', 'site.yaml:4:12: unknown group or host "brokerz" in hosts pattern; did you mean brokers? (groups: nameservers, brokers, broker_a, broker_b, zone_b)'],
-  ['zzz', 'site.yaml:4:12: unknown group or host "zzz" in hosts pattern (groups: nameservers, brokers, broker_a, broker_b, zone_b)'],
+  [
+    'brokerz',
+    'site.yaml:4:12: unknown group or host "brokerz" in hosts pattern; did you mean brokers? (groups: nameservers, brokers, broker_a, broker_b, zone_b)',
+  ],
+  [
+    'zzz',
+    'site.yaml:4:12: unknown group or host "zzz" in hosts pattern (groups: nameservers, brokers, broker_a, broker_b, zone_b)',
+  ],
   ['brokers:!mq9', 'site.yaml:4:12: unknown group or host "mq9" in hosts pattern'],
   ['web*', 'site.yaml:4:12: hosts pattern "web*" matches no group or host'],
   [' : ', 'site.yaml:4:12: empty hosts pattern'],
@@ -52,17 +59,37 @@ Unknown('each bad pattern gives a ValidationError naming the term', () => {
   for (const [pattern, expected] of UNKNOWN) {
     const err = thrown(() => selectHosts(inv, pattern, where));
     assert.instance(err, ValidationError, pattern);
-    assert.ok(err.message.startsWith(expected), `${pattern}\nexpected: ${expected}\nactual:   ${err.message}`);
+    assert.ok(
+      err.message.startsWith(expected),
+      `${pattern}\nexpected: ${expected}\nactual:   ${err.message}`,
+    );
   }
 });
 
-Unknown('a group the playbook lists in optional_groups matches no host when the inventory lacks it; a typo still fails', () => {
-  assert.equal(selectHosts(inv, 'controllers', where, ['controllers']), []);
-  assert.equal(selectHosts(inv, 'nameservers:controllers', where, ['controllers']), selectHosts(inv, 'nameservers', where));
-  assert.equal(selectHosts(inv, 'brokers:!controllers', where, ['controllers']), selectHosts(inv, 'brokers', where));
-  assert.ok(thrown(() => selectHosts(inv, 'controllers', where)).message.includes('unknown group or host "controllers"'));
-  assert.ok(thrown(() => selectHosts(inv, 'controlers', where, ['controllers'])).message.includes('unknown group or host "controlers"'));
-});
+Unknown(
+  'a group the playbook lists in optional_groups matches no host when the inventory lacks it; a typo still fails',
+  () => {
+    assert.equal(selectHosts(inv, 'controllers', where, ['controllers']), []);
+    assert.equal(
+      selectHosts(inv, 'nameservers:controllers', where, ['controllers']),
+      selectHosts(inv, 'nameservers', where),
+    );
+    assert.equal(
+      selectHosts(inv, 'brokers:!controllers', where, ['controllers']),
+      selectHosts(inv, 'brokers', where),
+    );
+    assert.ok(
+      thrown(() => selectHosts(inv, 'controllers', where)).message.includes(
+        'unknown group or host "controllers"',
+      ),
+    );
+    assert.ok(
+      thrown(() => selectHosts(inv, 'controlers', where, ['controllers'])).message.includes(
+        'unknown group or host "controlers"',
+      ),
+    );
+  },
+);
 
 Unknown.run();
 
@@ -72,7 +99,10 @@ for (const pattern of ['nameservers', 'all', 'brokers:!mq1']) {
     const dir = writeTree({ 'hosts.yaml': 'all:\n  children:\n    brokers:\n' });
     const err = thrown(() => selectHosts(loadInventory(dir), pattern, where));
     assert.instance(err, ValidationError);
-    assert.ok(err.message.startsWith(`site.yaml:4:12: the inventory ${dir} has no hosts; add them`), err.message);
+    assert.ok(
+      err.message.startsWith(`site.yaml:4:12: the inventory ${dir} has no hosts; add them`),
+      err.message,
+    );
   });
 }
 Empty.run();

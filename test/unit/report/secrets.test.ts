@@ -27,9 +27,11 @@ const CORPUS: Array<[string, string, string]> = [
 ];
 /** Nested shapes: (vars YAML, template line, old line, secret texts). */
 const NESTED = {
-  vars: 'acl:\n  accessKey: rocketmq2\n  secretKey: new-nest-0101\nusers:\n  - name: alice\n    password: new-nest-0102\n' +
+  vars:
+    'acl:\n  accessKey: rocketmq2\n  secretKey: new-nest-0101\nusers:\n  - name: alice\n    password: new-nest-0102\n' +
     'app:\n  plain: new-nest-0103\nsecret_vars: [app.plain]\n',
-  template: 'acl.secretKey={{ acl.secretKey }}\nuser.password={{ users.[0].password }}\napp.plain={{ app.plain }}\n',
+  template:
+    'acl.secretKey={{ acl.secretKey }}\nuser.password={{ users.[0].password }}\napp.plain={{ app.plain }}\n',
   old: 'acl.secretKey=old-nest-0101\nuser.password=old-nest-0102\napp.plain=new-nest-0103-was\n',
   secrets: ['new-nest-0101', 'new-nest-0102', 'new-nest-0103', 'old-nest-0101', 'old-nest-0102'],
 };
@@ -37,20 +39,48 @@ const NESTED = {
 const Names = suite('isSecretName() and secretValues(): every secret spelling and nested shape');
 Names('the corpus is secret; ordinary names are not', () => {
   for (const [name] of CORPUS) assert.ok(isSecretName(name), name);
-  for (const name of ['port', 'broker_name', 'accessKey', 'listen_port', 'secret_vars', 'namesrv_addr', 'ansible_ssh_private_key_file']) assert.not.ok(isSecretName(name), name);
+  for (const name of [
+    'port',
+    'broker_name',
+    'accessKey',
+    'listen_port',
+    'secret_vars',
+    'namesrv_addr',
+    'ansible_ssh_private_key_file',
+  ])
+    assert.not.ok(isSecretName(name), name);
 });
-Names('values below a secret key, secret keys inside mappings and lists, and dotted secret_vars', () => {
-  const vars = { acl: { secretKey: 'sk-nested' }, users: [{ name: 'al', password: 'pw-in-list' }], creds: { token: { a: 'deep-1' } }, app: { plain: 'listed-1' }, secret_vars: ['app.plain'], port: 10911 };
-  assert.equal(secretValues(vars).sort(), ['deep-1', 'listed-1', 'pw-in-list', 'sk-nested']);
-});
-Names('the redactor learns old values of secret keys from changes and diffs, then masks them everywhere', () => {
-  const redact = makeRedactor([]);
-  const event = { changes: [{ item: 'runtime change acl.secretKey', before: 'old-1 (set at run time)', after: 'x' }], diff: { path: '/a', before: 'password: old-2\nport=1\n', after: 'password: new-2\n' }, message: 'old-1 old-2 new-2' };
-  const masked = redact(event);
-  assert.is(masked.message, `${MASK} ${MASK} ${MASK}`);
-  assert.is(masked.diff.before, `password: ${MASK}\nport=1\n`);
-  assert.is(redact({ later: 'saw old-1' }).later, `saw ${MASK}`);
-});
+Names(
+  'values below a secret key, secret keys inside mappings and lists, and dotted secret_vars',
+  () => {
+    const vars = {
+      acl: { secretKey: 'sk-nested' },
+      users: [{ name: 'al', password: 'pw-in-list' }],
+      creds: { token: { a: 'deep-1' } },
+      app: { plain: 'listed-1' },
+      secret_vars: ['app.plain'],
+      port: 10911,
+    };
+    assert.equal(secretValues(vars).sort(), ['deep-1', 'listed-1', 'pw-in-list', 'sk-nested']);
+  },
+);
+Names(
+  'the redactor learns old values of secret keys from changes and diffs, then masks them everywhere',
+  () => {
+    const redact = makeRedactor([]);
+    const event = {
+      changes: [
+        { item: 'runtime change acl.secretKey', before: 'old-1 (set at run time)', after: 'x' },
+      ],
+      diff: { path: '/a', before: 'password: old-2\nport=1\n', after: 'password: new-2\n' },
+      message: 'old-1 old-2 new-2',
+    };
+    const masked = redact(event);
+    assert.is(masked.message, `${MASK} ${MASK} ${MASK}`);
+    assert.is(masked.diff.before, `password: ${MASK}\nport=1\n`);
+    assert.is(redact({ later: 'saw old-1' }).later, `saw ${MASK}`);
+  },
+);
 Names.run();
 
 const INVENTORY = 'all:\n  children:\n    brokers:\n      hosts:\n        broker-a: {}\n';
@@ -92,30 +122,63 @@ async function runOnce(dir: string, extra: string[]): Promise<string[]> {
   let err = '';
   const json = join(dir, `r${extra.length}.json`);
   const metrics = join(dir, `m${extra.length}.prom`);
-  const argv = [join(dir, 'playbook.yaml'), '-i', join(dir, 'inventory'), '-e', `base=${dir}`, '--diff', '--json', json, '--metrics', metrics, ...extra];
+  const argv = [
+    join(dir, 'playbook.yaml'),
+    '-i',
+    join(dir, 'inventory'),
+    '-e',
+    `base=${dir}`,
+    '--diff',
+    '--json',
+    json,
+    '--metrics',
+    metrics,
+    ...extra,
+  ];
   const deps = { makeTransport: () => new FakeTransport({ delegate: new LocalTransport() }) };
-  const code = await cli(argv, { out: (t) => void (out += t), err: (t) => void (err += t), tty: true, deps });
-  assert.is(code, extra.includes('--check') ? 8 : 2, `drift found, or the last task failed on purpose: ${err}`);
+  const code = await cli(argv, {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    tty: true,
+    deps,
+  });
+  assert.is(
+    code,
+    extra.includes('--check') ? 8 : 2,
+    `drift found, or the last task failed on purpose: ${err}`,
+  );
   return [out, err, readFileSync(json, 'utf8'), readFileSync(metrics, 'utf8')];
 }
 
-const Channels = suite('cli(): no secret text (declared or old on the host) in output, diffs, JSON, metrics or errors');
+const Channels = suite(
+  'cli(): no secret text (declared or old on the host) in output, diffs, JSON, metrics or errors',
+);
 Channels('--check then a repair, both with --diff --json --metrics', async () => {
   const dir = project();
   const secrets = [...CORPUS.flatMap(([, now, old]) => [now, old]), ...NESTED.secrets];
   const channels = [...(await runOnce(dir, ['--check'])), ...(await runOnce(dir, []))];
   for (const [i, text] of channels.entries()) {
-    for (const secret of secrets) assert.not.ok(text.includes(secret), `channel ${i} shows ${secret}:\n${text}`);
+    for (const secret of secrets)
+      assert.not.ok(text.includes(secret), `channel ${i} shows ${secret}:\n${text}`);
   }
-  assert.ok(channels[0]?.includes(`password=${MASK}`), 'diff lines of secret keys are shown masked');
-  assert.ok(readFileSync(join(dir, 'app.properties'), 'utf8').includes('new-pw-0001'), 'the host gets the real value');
+  assert.ok(
+    channels[0]?.includes(`password=${MASK}`),
+    'diff lines of secret keys are shown masked',
+  );
+  assert.ok(
+    readFileSync(join(dir, 'app.properties'), 'utf8').includes('new-pw-0001'),
+    'the host gets the real value',
+  );
 });
 Channels.run();
 
 const Argv = suite('shellCall(): a script never travels on a command line (process lists)');
-Argv('the script goes on stdin when stdin is free; with stdin in use it holds no declared value', () => {
-  const call = shellCall("TOKEN='new-tk-0007'; export TOKEN; run", {});
-  assert.not.ok(call.command.includes('new-tk-0007'), call.command);
-  assert.is(call.opts.stdin, "TOKEN='new-tk-0007'; export TOKEN; run");
-});
+Argv(
+  'the script goes on stdin when stdin is free; with stdin in use it holds no declared value',
+  () => {
+    const call = shellCall("TOKEN='new-tk-0007'; export TOKEN; run", {});
+    assert.not.ok(call.command.includes('new-tk-0007'), call.command);
+    assert.is(call.opts.stdin, "TOKEN='new-tk-0007'; export TOKEN; run");
+  },
+);
 Argv.run();

@@ -20,10 +20,17 @@ const CASES: Array<[string, string]> = [
   ['quote"in "clear', 'quote"in "clear'],
   ['élan', 'élan'],
 ];
-for (const [value, shown] of CASES) S(JSON.stringify(value), () => assert.is(showValue(value), shown));
+for (const [value, shown] of CASES)
+  S(JSON.stringify(value), () => assert.is(showValue(value), shown));
 
 S('the drift line of a trailing-space edit', () => {
-  assert.is(changeLine('mq1', { item: 'flushDiskType', before: 'ASYNC_FLUSH  ', after: 'ASYNC_FLUSH' }), 'mq1: flushDiskType "ASYNC_FLUSH  " → ASYNC_FLUSH');
-  assert.is(changeLine('mq1', { item: 'listenPort', after: '10911' }), 'mq1: listenPort (absent) → 10911');
+  assert.is(
+    changeLine('mq1', { item: 'flushDiskType', before: 'ASYNC_FLUSH  ', after: 'ASYNC_FLUSH' }),
+    'mq1: flushDiskType "ASYNC_FLUSH  " → ASYNC_FLUSH',
+  );
+  assert.is(
+    changeLine('mq1', { item: 'listenPort', after: '10911' }),
+    'mq1: listenPort (absent) → 10911',
+  );
 });
 S.run();

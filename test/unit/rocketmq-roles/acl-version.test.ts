@@ -11,17 +11,32 @@ import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketm
 function inventory(all: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'rmqd-acl-version-'));
   mkdirSync(join(dir, 'group_vars'));
-  writeFileSync(join(dir, 'hosts.yaml'), [
-    'all:', '  children:', '    nameservers:', '      hosts:', '        mq1: { ansible_host: 10.0.0.1 }',
-    '    brokers:', '      hosts:', '        mq2: { ansible_host: 10.0.0.2, broker_name: broker-a, broker_id: 0 }', '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'hosts.yaml'),
+    [
+      'all:',
+      '  children:',
+      '    nameservers:',
+      '      hosts:',
+      '        mq1: { ansible_host: 10.0.0.1 }',
+      '    brokers:',
+      '      hosts:',
+      '        mq2: { ansible_host: 10.0.0.2, broker_name: broker-a, broker_id: 0 }',
+      '',
+    ].join('\n'),
+  );
   writeFileSync(join(dir, 'group_vars', 'all.yaml'), all);
   return dir;
 }
 
 function check(all: string): () => string[] {
   const inv = loadInventory(inventory(all));
-  const ctx = { inventory: inv, hosts: new Map([...inv.hosts].map(([n, h]) => [n, h.vars])), args: { topology: 'single-master' }, where: { file: 'playbooks/single-master.yaml', line: 4, col: 5 } };
+  const ctx = {
+    inventory: inv,
+    hosts: new Map([...inv.hosts].map(([n, h]) => [n, h.vars])),
+    args: { topology: 'single-master' },
+    where: { file: 'playbooks/single-master.yaml', line: 4, col: 5 },
+  };
   return () => preflightChecks['rocketmq_topology']!(ctx);
 }
 
@@ -40,9 +55,18 @@ for (const [name, all, refused] of CASES) {
       return;
     }
     assert.throws(check(all), (e: Error) => {
-      assert.match(e.message, /^playbooks\/single-master\.yaml:4:5: ACL 2\.0 \(rocketmq_acl_enabled\) needs RocketMQ 5\.3 or later:/);
-      assert.match(e.message, /host mq1: rocketmq_acl_enabled: true \(set in .*group_vars\/all\.yaml:2:\d+\) needs RocketMQ 5\.3 or later/);
-      assert.match(e.message, /rocketmq_version is (5\.2\.0|4\.9\.7) \(set in .*group_vars\/all\.yaml:1:\d+\)/);
+      assert.match(
+        e.message,
+        /^playbooks\/single-master\.yaml:4:5: ACL 2\.0 \(rocketmq_acl_enabled\) needs RocketMQ 5\.3 or later:/,
+      );
+      assert.match(
+        e.message,
+        /host mq1: rocketmq_acl_enabled: true \(set in .*group_vars\/all\.yaml:2:\d+\) needs RocketMQ 5\.3 or later/,
+      );
+      assert.match(
+        e.message,
+        /rocketmq_version is (5\.2\.0|4\.9\.7) \(set in .*group_vars\/all\.yaml:1:\d+\)/,
+      );
       return true;
     });
   });

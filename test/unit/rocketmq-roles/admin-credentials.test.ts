@@ -20,15 +20,28 @@ chmodSync(file, 0o600);
 /** "phase host" of every planned (not skipped) tools.yml task, and its rendered arguments. */
 async function toolsYml(vars: Vars): Promise<{ where: string[]; args: Vars[] }> {
   const planned = await planRun({
-    playbook: `${ROOT}playbooks/2m2s-sync.yaml`, inventory: `${ROOT}test/fixtures/inventories/2m2s-sync`, rolesDir: `${ROOT}roles`,
-    check: false, diff: false, tags: [], skipTags: [], forks: 10,
-    extraVars: { ...parseExtraVars([`@${ROOT}test/fixtures/inventories/lab-connection.yaml`]), lab_prefix: '10.77.9', lab_key_file: '/tmp/k', ...vars },
+    playbook: `${ROOT}playbooks/2m2s-sync.yaml`,
+    inventory: `${ROOT}test/fixtures/inventories/2m2s-sync`,
+    rolesDir: `${ROOT}roles`,
+    check: false,
+    diff: false,
+    tags: [],
+    skipTags: [],
+    forks: 10,
+    extraVars: {
+      ...parseExtraVars([`@${ROOT}test/fixtures/inventories/lab-connection.yaml`]),
+      lab_prefix: '10.77.9',
+      lab_key_file: '/tmp/k',
+      ...vars,
+    },
   });
   const where: string[] = [];
   const args: Vars[] = [];
   for (const phase of planned.phases) {
     for (const [host, plan] of phase.plans) {
-      for (const t of plan.tasks.filter((t) => t.skipReason === undefined && t.label.startsWith("The admin's client credentials"))) {
+      for (const t of plan.tasks.filter(
+        (t) => t.skipReason === undefined && t.label.startsWith("The admin's client credentials"),
+      )) {
         where.push(`${phase.spec.name} ${host}`);
         args.push(t.args as Vars);
       }
@@ -39,18 +52,30 @@ async function toolsYml(vars: Vars): Promise<{ where: string[]; args: Vars[] }> 
 
 const on = { rocketmq_acl_enabled: true, rocketmq_acl_admin_secret: `{{secret_file '${file}'}}` };
 const R = suite('the admin credentials file: where and what');
-R('ACL on, controller gates: only on the first name server host, for Verify; 0600 root; YAML-quoted values', async () => {
-  const { where, args } = await toolsYml(on);
-  assert.equal(where, ['Verify mq1']);
-  assert.equal(args[0], {
-    dest: '/etc/rocketmq/rmqd-admin/conf/tools.yml', mode: '0600', owner: 'root',
-    content: `accessKey: "rmqd-admin"\nsecretKey: ${JSON.stringify(SECRET)}\n`,
-  });
-});
+R(
+  'ACL on, controller gates: only on the first name server host, for Verify; 0600 root; YAML-quoted values',
+  async () => {
+    const { where, args } = await toolsYml(on);
+    assert.equal(where, ['Verify mq1']);
+    assert.equal(args[0], {
+      dest: '/etc/rocketmq/rmqd-admin/conf/tools.yml',
+      mode: '0600',
+      owner: 'root',
+      content: `accessKey: "rmqd-admin"\nsecretKey: ${JSON.stringify(SECRET)}\n`,
+    });
+  },
+);
 R('ACL on, host gates: also on every broker host in the Masters and Slaves phases', async () => {
   const { where } = await toolsYml({ ...on, rocketmq_gates_via: 'host' });
-  for (const host of ['mq1', 'mq2', 'mq3', 'mq4']) assert.ok(where.includes(`Masters ${host}`) && where.includes(`Slaves ${host}`), where.join(', '));
-  assert.not.ok(where.some((w) => w.startsWith('Restart')), 'the gated phases only restart');
+  for (const host of ['mq1', 'mq2', 'mq3', 'mq4'])
+    assert.ok(
+      where.includes(`Masters ${host}`) && where.includes(`Slaves ${host}`),
+      where.join(', '),
+    );
+  assert.not.ok(
+    where.some((w) => w.startsWith('Restart')),
+    'the gated phases only restart',
+  );
 });
 R('ACL off: nowhere', async () => {
   assert.equal((await toolsYml({})).where, []);

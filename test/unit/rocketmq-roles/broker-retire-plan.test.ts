@@ -19,15 +19,29 @@ const detail = (module: string, args: Args): string =>
   module === 'rocketmq_drain'
     ? ` ${JSON.stringify([args.state, args.addr])}`
     : module === 'rocketmq_topics'
-    ? ` ${(args.members ?? []).map((m) => `${m.broker}-${m.id}`).join(',')}`
-    : '';
+      ? ` ${(args.members ?? []).map((m) => `${m.broker}-${m.id}`).join(',')}`
+      : '';
 
 async function plannedTasks(): Promise<string[]> {
-  const rows = await planScale({ 'hosts.yaml': HOSTS, 'group_vars/all.yaml': 'rocketmq_topics:\n  - { name: orders }\n' });
+  const rows = await planScale({
+    'hosts.yaml': HOSTS,
+    'group_vars/all.yaml': 'rocketmq_topics:\n  - { name: orders }\n',
+  });
   return rows
-    .filter(({ phase, task }) => task.skipReason === undefined && /Drain removed|Remove drained|Masters|Slaves|Topics/.test(phase))
-    .filter(({ task }) => /Run the broker|Drain|Stop a removed|gone from|Delete a removed|Topics and consumer/.test(task.label))
-    .map(({ phase, host, task }) => `${phase} | ${host} | ${task.label}${detail(task.module.name, task.args as Args)}`);
+    .filter(
+      ({ phase, task }) =>
+        task.skipReason === undefined &&
+        /Drain removed|Remove drained|Masters|Slaves|Topics/.test(phase),
+    )
+    .filter(({ task }) =>
+      /Run the broker|Drain|Stop a removed|gone from|Delete a removed|Topics and consumer/.test(
+        task.label,
+      ),
+    )
+    .map(
+      ({ phase, host, task }) =>
+        `${phase} | ${host} | ${task.label}${detail(task.module.name, task.args as Args)}`,
+    );
 }
 
 const S = suite('2m2s-sync plans the removal of broker-c marked broker_state: absent');
@@ -49,14 +63,17 @@ S(
     ]);
   },
 );
-S('a refused drain stops the run before anything is stopped: the drain phase has max_fail_percentage 0, in every playbook', async () => {
-  for (const playbook of ['2m2s-sync', '2m2s-async', 'multi-master']) {
-    const text = readFileSync(`playbooks/${playbook}.yaml`, 'utf8');
-    const drain = text.indexOf('- name: Drain removed brokers');
-    const remove = text.indexOf('- name: Remove drained brokers');
-    assert.ok(drain > 0 && remove > drain, `${playbook}: drain, then remove`);
-    assert.match(text.slice(drain, remove), /max_fail_percentage: 0\n/, playbook);
-    assert.ok(remove < text.indexOf('- name: Verify'), `${playbook}: before Verify`);
-  }
-});
+S(
+  'a refused drain stops the run before anything is stopped: the drain phase has max_fail_percentage 0, in every playbook',
+  async () => {
+    for (const playbook of ['2m2s-sync', '2m2s-async', 'multi-master']) {
+      const text = readFileSync(`playbooks/${playbook}.yaml`, 'utf8');
+      const drain = text.indexOf('- name: Drain removed brokers');
+      const remove = text.indexOf('- name: Remove drained brokers');
+      assert.ok(drain > 0 && remove > drain, `${playbook}: drain, then remove`);
+      assert.match(text.slice(drain, remove), /max_fail_percentage: 0\n/, playbook);
+      assert.ok(remove < text.indexOf('- name: Verify'), `${playbook}: before Verify`);
+    }
+  },
+);
 S.run();

@@ -16,14 +16,20 @@ const play = { rocketmq_topology: '2m2s-controller' };
 const vars = phaseVars(FIXTURE, 'mq1', 'rocketmq-topics', play);
 const members = vars['topics_members'] as MemberDeclaration[];
 
-const M = suite('rocketmq-topics in 2m2s-controller: every replica of each group is a member with the declared topics');
+const M = suite(
+  'rocketmq-topics in 2m2s-controller: every replica of each group is a member with the declared topics',
+);
 M('both replicas of broker-a and of broker-b (broker_id 0 and 1), each at its own address', () => {
   assert.equal(members.map((m) => `${m.broker}-${m.id} ${m.addr}`).sort(), [
-    'broker-a-0 10.77.0.11:10911', 'broker-a-1 10.77.0.13:10911', 'broker-b-0 10.77.0.12:10911', 'broker-b-1 10.77.0.14:10911',
+    'broker-a-0 10.77.0.11:10911',
+    'broker-a-1 10.77.0.13:10911',
+    'broker-b-0 10.77.0.12:10911',
+    'broker-b-1 10.77.0.14:10911',
   ]);
 });
 M('each member carries the declared topic orders', () => {
-  for (const m of members) assert.equal(m.topics, [{ name: 'orders', queues: 4 }], `${m.broker}-${m.id}`);
+  for (const m of members)
+    assert.equal(m.topics, [{ name: 'orders', queues: 4 }], `${m.broker}-${m.id}`);
 });
 M.run();
 
@@ -39,7 +45,16 @@ function emptyCluster() {
       if (op.kind !== 'topic-write') throw new Error(`unexpected ${op.kind}`);
       const c = op.config;
       writes.push(`${addr} ${c.topic}`);
-      topics.set(addr, { ...topics.get(addr), [c.topic]: { readQueueNums: c.readQueueNums, writeQueueNums: c.writeQueueNums, perm: c.perm, order: c.order, attributes: { 'message.type': 'NORMAL' } } });
+      topics.set(addr, {
+        ...topics.get(addr),
+        [c.topic]: {
+          readQueueNums: c.readQueueNums,
+          writeQueueNums: c.writeQueueNums,
+          perm: c.perm,
+          order: c.order,
+          attributes: { 'message.type': 'NORMAL' },
+        },
+      });
     },
     deleteTopicInNamesrv: async () => {},
     close: () => {},
@@ -47,22 +62,37 @@ function emptyCluster() {
   return { writes, factory: () => admin };
 }
 
-const R = suite('a run of the rocketmq_topics task of the fixture writes orders to all four replicas, then has nothing to do');
+const R = suite(
+  'a run of the rocketmq_topics task of the fixture writes orders to all four replicas, then has nothing to do',
+);
 R('masters and slaves alike (a failover then finds the topic on the new master)', async () => {
   const cluster = emptyCluster();
   const module = rocketmqTopicsModule(cluster.factory);
   const raw = {
-    namesrv: vars['topics_namesrv'], cluster: vars['rocketmq_cluster_name'], brokers: members,
-    prune: vars['rocketmq_prune_topics'], ignore: vars['rocketmq_topics_ignore'],
+    namesrv: vars['topics_namesrv'],
+    cluster: vars['rocketmq_cluster_name'],
+    brokers: members,
+    prune: vars['rocketmq_prune_topics'],
+    ignore: vars['rocketmq_topics_ignore'],
   };
-  const args = module.validate(raw, { file: 'roles/rocketmq-topics/tasks/main.yaml', line: 2, col: 3 }, { host: 'mq1', vars: {} } as unknown as ValidateContext);
+  const args = module.validate(
+    raw,
+    { file: 'roles/rocketmq-topics/tasks/main.yaml', line: 2, col: 3 },
+    { host: 'mq1', vars: {} } as unknown as ValidateContext,
+  );
   const plan = async () => {
     const facts = new Map<string, ProbeResult>();
-    for (const p of module.probes(args, { host: 'mq1', check: false, diff: false })) facts.set(p.id, await p.read!());
+    for (const p of module.probes(args, { host: 'mq1', check: false, diff: false }))
+      facts.set(p.id, await p.read!());
     return module.plan(args, facts, { host: 'mq1', check: false, diff: false });
   };
   for (const action of (await plan()).actions) await action.run!();
-  assert.equal(cluster.writes.sort(), ['10.77.0.11:10911 orders', '10.77.0.12:10911 orders', '10.77.0.13:10911 orders', '10.77.0.14:10911 orders']);
+  assert.equal(cluster.writes.sort(), [
+    '10.77.0.11:10911 orders',
+    '10.77.0.12:10911 orders',
+    '10.77.0.13:10911 orders',
+    '10.77.0.14:10911 orders',
+  ]);
   const again = await plan();
   assert.equal(again.actions, []);
   assert.is(again.reason, 'topics and groups as declared on 4 broker members');

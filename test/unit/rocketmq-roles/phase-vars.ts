@@ -9,7 +9,11 @@ import type { Inventory, Vars } from '../../../lib/shared/types.ts';
 
 /** A role's defaults as the runner sees them: its meta dependencies' defaults (roles/rocketmq-common) under its own. */
 export function roleDefaults(role: string): Vars {
-  return loadRole('roles', role, knownModuleNames(modules), { file: `roles/${role}`, line: 1, col: 1 }).defaults;
+  return loadRole('roles', role, knownModuleNames(modules), {
+    file: `roles/${role}`,
+    line: 1,
+    col: 1,
+  }).defaults;
 }
 
 /** Only the defaults written in the role's own defaults/main.yaml. */
@@ -18,7 +22,16 @@ export function ownDefaults(role: string): Vars {
 }
 
 /** Resolved variables of `host` in a phase running `role` with `playVars`. */
-export function phaseVars(inventory: Inventory | string, host: string, role: string, playVars: Vars = {}): Vars {
+export function phaseVars(
+  inventory: Inventory | string,
+  host: string,
+  role: string,
+  playVars: Vars = {},
+): Vars {
   const inv = typeof inventory === 'string' ? loadInventory(inventory) : inventory;
-  return resolveVars(hostVars(inv, host, { roleDefaults: roleDefaults(role), playVars }), undefined, inv.hosts.get(host)?.sources);
+  return resolveVars(
+    hostVars(inv, host, { roleDefaults: roleDefaults(role), playVars }),
+    undefined,
+    inv.hosts.get(host)?.sources,
+  );
 }

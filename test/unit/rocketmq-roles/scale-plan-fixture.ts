@@ -44,7 +44,10 @@ export interface PlannedRow {
  * Plans `playbook` in check mode against an inventory folder made of `files` (path → text) in a temp folder.
  * @example await planScale({ 'hosts.yaml': scaleHosts() })
  */
-export async function planScale(files: Record<string, string>, playbook = 'playbooks/2m2s-sync.yaml'): Promise<PlannedRow[]> {
+export async function planScale(
+  files: Record<string, string>,
+  playbook = 'playbooks/2m2s-sync.yaml',
+): Promise<PlannedRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'rmqd-scale-plan-'));
   try {
     for (const [path, text] of Object.entries(files)) {
@@ -52,10 +55,20 @@ export async function planScale(files: Record<string, string>, playbook = 'playb
       writeFileSync(join(dir, path), text);
     }
     const planned = await planRun({
-      playbook, inventory: dir, check: true, diff: false, tags: [], skipTags: [], extraVars: {}, forks: 1,
+      playbook,
+      inventory: dir,
+      check: true,
+      diff: false,
+      tags: [],
+      skipTags: [],
+      extraVars: {},
+      forks: 1,
     });
     return planned.phases.flatMap((phase) =>
-      [...phase.plans].flatMap(([host, plan]) => plan.tasks.map((task) => ({ phase: phase.spec.name, host, task }))));
+      [...phase.plans].flatMap(([host, plan]) =>
+        plan.tasks.map((task) => ({ phase: phase.spec.name, host, task })),
+      ),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -14,18 +14,29 @@ export interface AclReplay extends Replay {
 /** True when the request carries AccessKey = the user and the Signature RocketMQ would compute with the password. */
 export function signedBy(request: RemotingCommand, creds: Credentials): boolean {
   const ext = request.extFields ?? {};
-  return ext[ACCESS_KEY] === creds.username && ext[SIGNATURE] === signature(ext, request.body, creds.password);
+  return (
+    ext[ACCESS_KEY] === creds.username &&
+    ext[SIGNATURE] === signature(ext, request.body, creds.password)
+  );
 }
 
 const refusal = (req: RemotingCommand): RemotingCommand => ({
-  code: 16, language: 'JAVA', version: 513, opaque: req.opaque, flag: 1, remark: 'check signature failed',
+  code: 16,
+  language: 'JAVA',
+  version: 513,
+  opaque: req.opaque,
+  flag: 1,
+  remark: 'check signature failed',
 });
 
 /**
  * Starts the server; `answers` maps a request code to a recorded frame name (or a response), other codes get an
  * empty SUCCESS.
  */
-export async function aclReplay(creds: Credentials, answers: Record<number, string | RemotingCommand>): Promise<AclReplay> {
+export async function aclReplay(
+  creds: Credentials,
+  answers: Record<number, string | RemotingCommand>,
+): Promise<AclReplay> {
   const refused: number[] = [];
   const replay = await replayServer((req) => {
     if (!signedBy(req, creds)) {
@@ -33,7 +44,8 @@ export async function aclReplay(creds: Credentials, answers: Record<number, stri
       return refusal(req);
     }
     const answer = answers[req.code];
-    if (answer === undefined) return { code: 0, language: 'JAVA', version: 513, opaque: req.opaque, flag: 1 };
+    if (answer === undefined)
+      return { code: 0, language: 'JAVA', version: 513, opaque: req.opaque, flag: 1 };
     return typeof answer === 'string' ? response(answer) : answer;
   });
   return { ...replay, refused };

@@ -16,7 +16,8 @@ const called = join(root, 'mvn-was-called');
 const FILES: Record<string, string> = {
   'inventory/hosts.yaml': 'all:\n  children:\n    apps:\n      hosts:\n        app-a: {}\n',
   'playbook.yaml': 'phases:\n  - name: install\n    hosts: apps\n    roles: [dist]\n',
-  'roles/dist/tasks/main.yaml': '- name: Install RocketMQ\n  rocketmq_dist: { source: "maven:5.5.0", dest: "{{ base }}/rocketmq" }\n',
+  'roles/dist/tasks/main.yaml':
+    '- name: Install RocketMQ\n  rocketmq_dist: { source: "maven:5.5.0", dest: "{{ base }}/rocketmq" }\n',
 };
 const saved = { PATH: process.env.PATH, RMQD_CACHE: process.env.RMQD_CACHE };
 
@@ -28,7 +29,10 @@ S.before(() => {
   }
   mkdirSync(bin);
   // A stand-in for Maven that records being run and fails (as offline): a real run reaches it, --check must not.
-  writeFileSync(join(bin, 'mvn'), `#!/bin/sh\ntouch ${JSON.stringify(called)}\necho "offline" >&2\nexit 1\n`);
+  writeFileSync(
+    join(bin, 'mvn'),
+    `#!/bin/sh\ntouch ${JSON.stringify(called)}\necho "offline" >&2\nexit 1\n`,
+  );
   chmodSync(join(bin, 'mvn'), 0o755);
   process.env.PATH = `${bin}:${saved.PATH ?? ''}`;
   process.env.RMQD_CACHE = cache;
@@ -42,19 +46,42 @@ S.after(() => {
 async function play(extra: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const argv = [join(root, 'playbook.yaml'), '-i', join(root, 'inventory'), '-e', `base=${root}`, ...extra];
+  const argv = [
+    join(root, 'playbook.yaml'),
+    '-i',
+    join(root, 'inventory'),
+    '-e',
+    `base=${root}`,
+    ...extra,
+  ];
   const deps = { makeTransport: () => new FakeTransport({ delegate: new LocalTransport() }) };
-  const code = await cli(argv, { out: (t) => void (out += t), err: (t) => void (err += t), tty: false, deps });
+  const code = await cli(argv, {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    tty: false,
+    deps,
+  });
   return { code, out, err };
 }
 
-S('--check: drift (exit 8) naming the artefacts it would fetch; Maven never ran, the cache stays empty', async () => {
-  const r = await play(['--check']);
-  assert.is(r.code, 8, r.out + r.err);
-  assert.ok(r.out.includes(`${join(root, 'rocketmq')} absent → archive from maven:5.5.0 (not in the controller's cache: the run will fetch org.apache.rocketmq:rocketmq-broker:5.5.0`), r.out);
-  assert.not.ok(existsSync(called), 'mvn was run by --check');
-  assert.ok(!existsSync(cache) || readdirSync(cache).length === 0, 'nothing written to the cache');
-});
+S(
+  '--check: drift (exit 8) naming the artefacts it would fetch; Maven never ran, the cache stays empty',
+  async () => {
+    const r = await play(['--check']);
+    assert.is(r.code, 8, r.out + r.err);
+    assert.ok(
+      r.out.includes(
+        `${join(root, 'rocketmq')} absent → archive from maven:5.5.0 (not in the controller's cache: the run will fetch org.apache.rocketmq:rocketmq-broker:5.5.0`,
+      ),
+      r.out,
+    );
+    assert.not.ok(existsSync(called), 'mvn was run by --check');
+    assert.ok(
+      !existsSync(cache) || readdirSync(cache).length === 0,
+      'nothing written to the cache',
+    );
+  },
+);
 
 S('a real run does fetch (the stand-in Maven is reached and its failure reported)', async () => {
   const r = await play([]);

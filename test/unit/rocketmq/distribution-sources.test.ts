@@ -13,19 +13,25 @@ import { resolveDistribution } from '../../../lib/rocketmq/distribution.ts';
 function fakeReleaseZip(version: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'rmqd-zip-'));
   const top = join(dir, `rocketmq-all-${version}-bin-release`);
-  for (const sub of ['lib', 'conf', 'bin', 'benchmark']) mkdirSync(join(top, sub), { recursive: true });
+  for (const sub of ['lib', 'conf', 'bin', 'benchmark'])
+    mkdirSync(join(top, sub), { recursive: true });
   writeFileSync(join(top, 'lib', 'rocketmq-broker.jar'), 'jar bytes');
   writeFileSync(join(top, 'conf', 'broker.conf'), 'brokerClusterName=DefaultCluster\n');
   writeFileSync(join(top, 'bin', 'mqbroker'), '#!/bin/sh\n');
   const zip = join(dir, `rocketmq-all-${version}-bin-release.zip`);
   // M: no manifest, so the zip holds only the release folder, as the official one does.
-  const made = spawnSync('jar', ['cfM', zip, '-C', dir, `rocketmq-all-${version}-bin-release`], { encoding: 'utf8' });
+  const made = spawnSync('jar', ['cfM', zip, '-C', dir, `rocketmq-all-${version}-bin-release`], {
+    encoding: 'utf8',
+  });
   assert.is(made.status, 0, made.stderr);
   return zip;
 }
 
 const entriesOf = (tarball: string): string[] =>
-  spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' }).stdout.split('\n').filter((e) => e !== '' && !e.endsWith('/')).sort();
+  spawnSync('tar', ['tzf', tarball], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((e) => e !== '' && !e.endsWith('/'))
+    .sort();
 
 const S = suite('resolveDistribution() takes the bin-release zip from a path or a URL');
 
@@ -34,7 +40,11 @@ S('a zip path becomes an archive of lib/, conf/ and bin/, cached by content', as
   const zip = fakeReleaseZip('9.9.1');
   const first = await resolveDistribution(zip, { cacheDir });
   assert.is(first.version, '9.9.1');
-  assert.equal(entriesOf(first.tarball), ['bin/mqbroker', 'conf/broker.conf', 'lib/rocketmq-broker.jar']);
+  assert.equal(entriesOf(first.tarball), [
+    'bin/mqbroker',
+    'conf/broker.conf',
+    'lib/rocketmq-broker.jar',
+  ]);
   const again = await resolveDistribution(zip, { cacheDir });
   assert.is(again.sha256, first.sha256);
 });
@@ -45,19 +55,27 @@ S('an http URL (served on loopback here) is downloaded once into the cache', asy
   let hits = 0;
   const server = createServer((req, res) => {
     hits += 1;
-    if (req.url !== '/dist/rocketmq-all-9.9.2-bin-release.zip') return void res.writeHead(404).end();
+    if (req.url !== '/dist/rocketmq-all-9.9.2-bin-release.zip')
+      return void res.writeHead(404).end();
     res.writeHead(200, { 'content-type': 'application/zip' }).end(zip);
   });
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   try {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/dist/rocketmq-all-9.9.2-bin-release.zip`;
     const first = await resolveDistribution(url, { cacheDir });
-    assert.equal(entriesOf(first.tarball), ['bin/mqbroker', 'conf/broker.conf', 'lib/rocketmq-broker.jar']);
+    assert.equal(entriesOf(first.tarball), [
+      'bin/mqbroker',
+      'conf/broker.conf',
+      'lib/rocketmq-broker.jar',
+    ]);
     const again = await resolveDistribution(url, { cacheDir });
     assert.is(again.sha256, first.sha256);
     assert.is(hits, 1, 'the second call is served from the cache');
     const missing = url.replace('9.9.2', '9.9.3');
-    await resolveDistribution(missing, { cacheDir }).then(() => assert.unreachable('a 404 must fail'), (e: Error) => assert.match(e.message, /HTTP 404/));
+    await resolveDistribution(missing, { cacheDir }).then(
+      () => assert.unreachable('a 404 must fail'),
+      (e: Error) => assert.match(e.message, /HTTP 404/),
+    );
   } finally {
     server.close();
   }

@@ -38,22 +38,34 @@ async function partialOnDisk(dir: string, bytes: number): Promise<boolean> {
   return false;
 }
 
-S('half the body is on disk before the rest is sent; the target appears whole, with its sha256', async () => {
-  mode = 'whole';
-  const dir = join(mkdtempSync(join(tmpdir(), 'rmqd-dl-')), 'downloads');
-  const target = join(dir, 'rocketmq-all-9.9.9-bin-release.zip');
-  const done = downloadToCache(`${base}/rocketmq-all-9.9.9-bin-release.zip`, target);
-  assert.ok(await partialOnDisk(dir, HALF), 'the first half was written before the second was sent');
-  assert.not.ok(existsSync(target), 'the target appears only once complete');
-  release();
-  const sha = await done;
-  const expected = createHash('sha256').update(BODY).digest('hex');
-  assert.is(sha, expected);
-  assert.ok(readFileSync(target).equals(BODY));
-  assert.is(readFileSync(`${target}.sha256`, 'utf8'), `${expected}  rocketmq-all-9.9.9-bin-release.zip\n`);
-  assert.ok(await verifiedDownload(target));
-  assert.equal(readdirSync(dir).sort(), ['rocketmq-all-9.9.9-bin-release.zip', 'rocketmq-all-9.9.9-bin-release.zip.sha256']);
-});
+S(
+  'half the body is on disk before the rest is sent; the target appears whole, with its sha256',
+  async () => {
+    mode = 'whole';
+    const dir = join(mkdtempSync(join(tmpdir(), 'rmqd-dl-')), 'downloads');
+    const target = join(dir, 'rocketmq-all-9.9.9-bin-release.zip');
+    const done = downloadToCache(`${base}/rocketmq-all-9.9.9-bin-release.zip`, target);
+    assert.ok(
+      await partialOnDisk(dir, HALF),
+      'the first half was written before the second was sent',
+    );
+    assert.not.ok(existsSync(target), 'the target appears only once complete');
+    release();
+    const sha = await done;
+    const expected = createHash('sha256').update(BODY).digest('hex');
+    assert.is(sha, expected);
+    assert.ok(readFileSync(target).equals(BODY));
+    assert.is(
+      readFileSync(`${target}.sha256`, 'utf8'),
+      `${expected}  rocketmq-all-9.9.9-bin-release.zip\n`,
+    );
+    assert.ok(await verifiedDownload(target));
+    assert.equal(readdirSync(dir).sort(), [
+      'rocketmq-all-9.9.9-bin-release.zip',
+      'rocketmq-all-9.9.9-bin-release.zip.sha256',
+    ]);
+  },
+);
 
 S('a response cut short fails and leaves nothing behind', async () => {
   mode = 'cut';
@@ -61,7 +73,10 @@ S('a response cut short fails and leaves nothing behind', async () => {
   const done = downloadToCache(`${base}/rocketmq-all-9.9.8-bin-release.zip`, join(dir, 'x.zip'));
   assert.ok(await partialOnDisk(dir, HALF));
   release();
-  await done.then(() => assert.unreachable('a cut response must fail'), (error: Error) => assert.ok(error.message.length > 0));
+  await done.then(
+    () => assert.unreachable('a cut response must fail'),
+    (error: Error) => assert.ok(error.message.length > 0),
+  );
   assert.equal(readdirSync(dir), [], 'no temp file, no target, no sum');
 });
 

@@ -5,7 +5,11 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EXIT } from '../../../lib/cli/exit-codes.ts';
 import { ActionFailure } from '../../../lib/execute/host-session.ts';
-import { type Clock, type RocketmqDrainArgs, rocketmqDrainModule } from '../../../lib/modules/rocketmq-drain.ts';
+import {
+  type Clock,
+  type RocketmqDrainArgs,
+  rocketmqDrainModule,
+} from '../../../lib/modules/rocketmq-drain.ts';
 import { type DrainFacts, drainVerdict, planDrain } from '../../../lib/rocketmq/drain-plan.ts';
 import { type DrainAdmin, drainTopics, readDrain } from '../../../lib/rocketmq/drain-read.ts';
 import { remotingDrainAdmin } from '../../../lib/rocketmq/remoting/drain-admin.ts';
@@ -25,14 +29,18 @@ const facts = (over: Partial<DrainFacts>): DrainFacts => ({
 
 const P = suite('planDrain() decides what a group being removed needs');
 const planCases: Array<[string, Partial<DrainFacts>, string[], RegExp]> = [
-  ['writable, messages held: read-only, then wait', { lag: [{ topic: 'orders', unconsumed: 7 }] }, [
-    'read-only',
-    'wait',
-  ], /7 unconsumed \(orders: 7\)/],
-  ['writable, nothing held: still read-only, then wait (producers may send until routes refresh)', {}, [
-    'read-only',
-    'wait',
-  ], /write permission/],
+  [
+    'writable, messages held: read-only, then wait',
+    { lag: [{ topic: 'orders', unconsumed: 7 }] },
+    ['read-only', 'wait'],
+    /7 unconsumed \(orders: 7\)/,
+  ],
+  [
+    'writable, nothing held: still read-only, then wait (producers may send until routes refresh)',
+    {},
+    ['read-only', 'wait'],
+    /write permission/,
+  ],
   [
     'read-only, messages held: wait',
     { permission: 4, lag: [{ topic: 'orders', unconsumed: 2 }] },
@@ -45,7 +53,12 @@ const planCases: Array<[string, Partial<DrainFacts>, string[], RegExp]> = [
     ['wait'],
     /unreadable: orders: timeout/,
   ],
-  ['read-only and consumed: nothing', { permission: 4, lag: [{ topic: 'orders', unconsumed: 0 }] }, [], /^$/],
+  [
+    'read-only and consumed: nothing',
+    { permission: 4, lag: [{ topic: 'orders', unconsumed: 0 }] },
+    [],
+    /^$/,
+  ],
 ];
 for (const [name, over, steps, change] of planCases) {
   P(name, () => {
@@ -55,24 +68,33 @@ for (const [name, over, steps, change] of planCases) {
     assert.match(plan.changes.map((c) => `${c.item}: ${c.before} → ${c.after}`).join('\n'), change);
   });
 }
-P('a master that does not answer: nothing to drain when unlisted everywhere, refused while the group is listed', () => {
-  const gone = planDrain(
-    facts({ registeredOn: [], permission: undefined, masterError: 'connection refused' }),
-    'broker-c',
-    600,
-  );
-  assert.equal([gone.steps, gone.refusal], [[], undefined]);
-  assert.match(gone.reason ?? '', /on no name server .*nothing to drain/);
-  const listed = planDrain(facts({ permission: undefined, masterError: 'connection refused' }), 'broker-c', 600);
-  assert.equal(listed.steps, []);
-  assert.match(
-    listed.refusal ?? '',
-    /master does not answer \(connection refused\) and it is still listed on n1; a slave may hold/,
-  );
-});
+P(
+  'a master that does not answer: nothing to drain when unlisted everywhere, refused while the group is listed',
+  () => {
+    const gone = planDrain(
+      facts({ registeredOn: [], permission: undefined, masterError: 'connection refused' }),
+      'broker-c',
+      600,
+    );
+    assert.equal([gone.steps, gone.refusal], [[], undefined]);
+    assert.match(gone.reason ?? '', /on no name server .*nothing to drain/);
+    const listed = planDrain(
+      facts({ permission: undefined, masterError: 'connection refused' }),
+      'broker-c',
+      600,
+    );
+    assert.equal(listed.steps, []);
+    assert.match(
+      listed.refusal ?? '',
+      /master does not answer \(connection refused\) and it is still listed on n1; a slave may hold/,
+    );
+  },
+);
 P.run();
 
-const V = suite('drainVerdict() waits while messages are held and refuses once broker_drain_timeout has passed');
+const V = suite(
+  'drainVerdict() waits while messages are held and refuses once broker_drain_timeout has passed',
+);
 const verdicts: Array<[string, Partial<DrainFacts>, number, string, RegExp]> = [
   ['lag 0 → drained', { lag: [{ topic: 'a', unconsumed: 0 }] }, 5, 'drained', /^$/],
   [
@@ -121,22 +143,33 @@ T('table', () => {
     'rmq_sys_wheel_timer',
     'RocketmqDeployVerify',
   ];
-  assert.equal(drainTopics(all, 'C', ['broker-c'], ['RocketmqDeployVerify']), ['%RETRY%g1', 'orders']);
+  assert.equal(drainTopics(all, 'C', ['broker-c'], ['RocketmqDeployVerify']), [
+    '%RETRY%g1',
+    'orders',
+  ]);
 });
 T.run();
 
 const R = suite('readDrain() and updateBrokerConfig against RocketMQ 5.5.0 frames');
-const ok: RemotingCommand = { code: 0, language: 'JAVA', version: 513, opaque: 0, flag: 1, extFields: {} };
+const ok: RemotingCommand = {
+  code: 0,
+  language: 'JAVA',
+  version: 513,
+  opaque: 0,
+  flag: 1,
+  extFields: {},
+};
 const body = (text: string): RemotingCommand => ({ ...ok, body: Buffer.from(text, 'utf8') });
-const queue = (q: number, fields: string) => `{"brokerName":"broker-a","queueId":${q},"topic":"Orders"}:{${fields}}`;
+const queue = (q: number, fields: string) =>
+  `{"brokerName":"broker-a","queueId":${q},"topic":"Orders"}:{${fields}}`;
 
 R(
   "the recorded master: permission 6, every topic RocketMQ's own, so nothing held; Orders with a lagging group counts",
   async () => {
-    const withOrders = edited(
-      'master-topic-config',
-      (b) =>
-        b.replace('"BenchmarkTest":{', '"Orders":{').replace('"topicName":"BenchmarkTest"', '"topicName":"Orders"'),
+    const withOrders = edited('master-topic-config', (b) =>
+      b
+        .replace('"BenchmarkTest":{', '"Orders":{')
+        .replace('"topicName":"BenchmarkTest"', '"topicName":"Orders"'),
     );
     let topicConfig = response('master-topic-config');
     const replay = await replayServer((req) => {
@@ -153,9 +186,10 @@ R(
       if (req.code === 300) return body('{"groupList":["g1"]}');
       if (req.code === 208) {
         return body(
-          `{"consumeTps":0.0,"offsetTable":{${queue(0, '"brokerOffset":10,"consumerOffset":8')},${
-            queue(1, '"brokerOffset":5,"consumerOffset":5')
-          }}}`,
+          `{"consumeTps":0.0,"offsetTable":{${queue(0, '"brokerOffset":10,"consumerOffset":8')},${queue(
+            1,
+            '"brokerOffset":5,"consumerOffset":5',
+          )}}}`,
         );
       }
       if (req.code === 25) return ok;
@@ -171,7 +205,10 @@ R(
         ignore: [],
       };
       const idle = await readDrain(admin, target);
-      assert.equal([idle.registeredOn, idle.permission, idle.lag, idle.lagErrors], [[replay.addr], 6, [], []]);
+      assert.equal(
+        [idle.registeredOn, idle.permission, idle.lag, idle.lagErrors],
+        [[replay.addr], 6, [], []],
+      );
       topicConfig = withOrders;
       const held = await readDrain(admin, target);
       assert.equal(held.lag, [{ topic: 'Orders', unconsumed: 2 }]);
@@ -194,7 +231,13 @@ function fakeGroup(lags: number[], listedFor = 0) {
   let permission = 6;
   const info = (listed: boolean): ClusterInfo => ({
     brokerAddrTable: listed
-      ? { 'broker-c': { cluster: 'C', brokerName: 'broker-c', brokerAddrs: { '0': '10.0.0.5:10911' } } }
+      ? {
+          'broker-c': {
+            cluster: 'C',
+            brokerName: 'broker-c',
+            brokerAddrs: { '0': '10.0.0.5:10911' },
+          },
+        }
       : {},
     clusterAddrTable: {},
   });
@@ -227,7 +270,12 @@ function fakeClock(): Clock & { slept: number } {
 }
 
 const where = { file: 'roles/broker-retire/tasks/main.yaml', line: 3, col: 3 };
-const vctx = { host: 'mq5', vars: {}, renderFile: () => '', resolveFile: (s: string) => s } as ValidateContext;
+const vctx = {
+  host: 'mq5',
+  vars: {},
+  renderFile: () => '',
+  resolveFile: (s: string) => s,
+} as ValidateContext;
 const raw = (state: string) => ({
   state,
   namesrv: '10.0.0.1:9876',
@@ -239,11 +287,17 @@ const raw = (state: string) => ({
   ignore: [],
 });
 
-async function planOnce(group: ReturnType<typeof fakeGroup>, clock: Clock, state: string, check = false) {
+async function planOnce(
+  group: ReturnType<typeof fakeGroup>,
+  clock: Clock,
+  state: string,
+  check = false,
+) {
   const module = rocketmqDrainModule(() => group.admin, clock);
   const args: RocketmqDrainArgs = module.validate(raw(state), where, vctx);
   const probed = new Map<string, ProbeResult>();
-  for (const p of module.probes(args, { host: 'mq5', check, diff: false })) probed.set(p.id, await p.read!());
+  for (const p of module.probes(args, { host: 'mq5', check, diff: false }))
+    probed.set(p.id, await p.read!());
   return module.plan(args, probed, { host: 'mq5', check, diff: false });
 }
 
@@ -254,54 +308,81 @@ M(
     const group = fakeGroup([9]);
     const clock = fakeClock();
     const plan = await planOnce(group, clock, 'drained');
-    assert.equal(plan.actions.map((a) => a.describe), [
-      'broker-c (10.0.0.5:10911): brokerPermission 4 (read-only)',
-      'wait until every consumer group has consumed what broker-c holds (up to 60 s)',
-    ]);
+    assert.equal(
+      plan.actions.map((a) => a.describe),
+      [
+        'broker-c (10.0.0.5:10911): brokerPermission 4 (read-only)',
+        'wait until every consumer group has consumed what broker-c holds (up to 60 s)',
+      ],
+    );
     await plan.actions[0]!.run!();
-    const failure = await plan.actions[1]!.run!().then(() => undefined, (e: unknown) => e);
+    const failure = await plan.actions[1]!.run!().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(failure instanceof ActionFailure);
     assert.is((failure as ActionFailure).code, EXIT.refused);
-    assert.match((failure as ActionFailure).message, /not drained after 60 s .*9 unconsumed \(orders: 9\)/);
+    assert.match(
+      (failure as ActionFailure).message,
+      /not drained after 60 s .*9 unconsumed \(orders: 9\)/,
+    );
     assert.equal(group.writes, ['10.0.0.5:10911 brokerPermission=4']);
     assert.is(clock.slept, 60_000);
   },
 );
-M('lag consumed while waiting: the wait ends drained; a second plan has nothing to do', async () => {
-  // The plan's read sees 5; the wait sees 2 (sleeps once), then 0.
-  const group = fakeGroup([5, 2, 0]);
-  const clock = fakeClock();
-  const plan = await planOnce(group, clock, 'drained');
-  for (const action of plan.actions) await action.run!();
-  assert.is(clock.slept, 5_000);
-  assert.is(group.looks(), 3);
-  const again = await planOnce(group, clock, 'drained');
-  assert.equal([again.actions, again.changes], [[], []]);
-  assert.match(again.reason ?? '', /read-only and every consumer group has consumed/);
-});
+M(
+  'lag consumed while waiting: the wait ends drained; a second plan has nothing to do',
+  async () => {
+    // The plan's read sees 5; the wait sees 2 (sleeps once), then 0.
+    const group = fakeGroup([5, 2, 0]);
+    const clock = fakeClock();
+    const plan = await planOnce(group, clock, 'drained');
+    for (const action of plan.actions) await action.run!();
+    assert.is(clock.slept, 5_000);
+    assert.is(group.looks(), 3);
+    const again = await planOnce(group, clock, 'drained');
+    assert.equal([again.actions, again.changes], [[], []]);
+    assert.match(again.reason ?? '', /read-only and every consumer group has consumed/);
+  },
+);
 M('check mode: the planned drain is reported and nothing is written', async () => {
   const group = fakeGroup([4]);
   const plan = await planOnce(group, fakeClock(), 'drained', true);
-  assert.equal(plan.changes.map((c) => c.item), ['broker-c write permission', 'broker-c unconsumed messages']);
+  assert.equal(
+    plan.changes.map((c) => c.item),
+    ['broker-c write permission', 'broker-c unconsumed messages'],
+  );
   assert.equal(group.writes, []);
 });
-M('gone: waits while a name server still lists the stopped member, then passes; unlisted needs nothing', async () => {
-  const group = fakeGroup([0], 3);
-  const clock = fakeClock();
-  const plan = await planOnce(group, clock, 'gone');
-  assert.equal(plan.changes.map((c) => c.before), ['10.0.0.1:9876: broker-c:0 10.0.0.5:10911']);
-  await plan.actions[0]!.run!();
-  assert.is(clock.slept, 10_000);
-  const again = await planOnce(group, clock, 'gone');
-  assert.equal(again.actions, []);
-  assert.is(again.reason, 'broker-c 10.0.0.5:10911 is on none of 1 name servers');
-});
-M('gone: still listed after the timeout fails (not refused: the process is already stopped)', async () => {
-  const group = fakeGroup([0], 1000);
-  const plan = await planOnce(group, fakeClock(), 'gone');
-  const failure = await plan.actions[0]!.run!().then(() => undefined, (e: unknown) => e);
-  assert.ok(failure instanceof ActionFailure);
-  assert.is((failure as ActionFailure).code, 1);
-  assert.match((failure as ActionFailure).message, /still listed after 60 s/);
-});
+M(
+  'gone: waits while a name server still lists the stopped member, then passes; unlisted needs nothing',
+  async () => {
+    const group = fakeGroup([0], 3);
+    const clock = fakeClock();
+    const plan = await planOnce(group, clock, 'gone');
+    assert.equal(
+      plan.changes.map((c) => c.before),
+      ['10.0.0.1:9876: broker-c:0 10.0.0.5:10911'],
+    );
+    await plan.actions[0]!.run!();
+    assert.is(clock.slept, 10_000);
+    const again = await planOnce(group, clock, 'gone');
+    assert.equal(again.actions, []);
+    assert.is(again.reason, 'broker-c 10.0.0.5:10911 is on none of 1 name servers');
+  },
+);
+M(
+  'gone: still listed after the timeout fails (not refused: the process is already stopped)',
+  async () => {
+    const group = fakeGroup([0], 1000);
+    const plan = await planOnce(group, fakeClock(), 'gone');
+    const failure = await plan.actions[0]!.run!().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(failure instanceof ActionFailure);
+    assert.is((failure as ActionFailure).code, 1);
+    assert.match((failure as ActionFailure).message, /still listed after 60 s/);
+  },
+);
 M.run();

@@ -1,7 +1,14 @@
 // Test double of a JDK for the Java helpers' host script: a `java` that logs each call, "compiles" by writing the
 // class file, and "runs" by printing its main and classpath; plus an install folder with two jars.
 import {
-  chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, writeFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,13 +67,21 @@ export function box(): Box {
 
 /** The line the fake JVM prints when it runs `main` with classpath `cp`. */
 export const ranLine = (main: string, cp: string): string => JSON.stringify({ main, cp });
-export const env = (b: Box, extra: Record<string, string> = {}): NodeJS.ProcessEnv =>
-  ({ PATH: process.env.PATH, FAKE_LOG: b.log, ...extra });
+export const env = (b: Box, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  FAKE_LOG: b.log,
+  ...extra,
+});
 export const cache = (b: Box): string => join(b.home, '.rmqd-java');
-export const entries = (b: Box): string[] => (existsSync(cache(b)) ? readdirSync(cache(b)).sort() : []);
+export const entries = (b: Box): string[] =>
+  existsSync(cache(b)) ? readdirSync(cache(b)).sort() : [];
 /** How many times javac ran. */
 export const compiles = (b: Box): number =>
-  existsSync(b.log) ? readFileSync(b.log, 'utf8').split('\n').filter((l) => l.includes('jdk.compiler')).length : 0;
+  existsSync(b.log)
+    ? readFileSync(b.log, 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('jdk.compiler')).length
+    : 0;
 
 // A JDK's javac launcher: logs "javac <args>" and writes <Name>.class into -d.
 const FAKE_JAVAC = `#!/bin/sh
@@ -89,4 +104,8 @@ export function withJavac(b: Box, jdk8: boolean): Box {
 
 /** How many times the javac launcher ran. */
 export const javacRuns = (b: Box): number =>
-  existsSync(b.log) ? readFileSync(b.log, 'utf8').split('\n').filter((l) => l.startsWith('javac ')).length : 0;
+  existsSync(b.log)
+    ? readFileSync(b.log, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('javac ')).length
+    : 0;

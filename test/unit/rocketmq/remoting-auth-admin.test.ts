@@ -9,23 +9,78 @@ import { replayServer } from './remoting-recorded.ts';
 
 const S = suite('remoting auth admin: users and ACLs');
 const answer = (body?: string, code = 0): RemotingCommand => ({
-  code, language: 'JAVA', version: 513, opaque: 0, flag: 1, remark: code === 0 ? undefined : 'User:bob is not found.',
+  code,
+  language: 'JAVA',
+  version: 513,
+  opaque: 0,
+  flag: 1,
+  remark: code === 0 ? undefined : 'User:bob is not found.',
   body: body === undefined ? undefined : Buffer.from(body, 'utf8'),
 });
 const acl: auth.AclInfo = {
   subject: 'User:alice',
-  policies: [{ policyType: 'Custom', entries: [{ resource: 'Topic:A', actions: ['Pub'], decision: 'Allow' }] }],
+  policies: [
+    {
+      policyType: 'Custom',
+      entries: [{ resource: 'Topic:A', actions: ['Pub'], decision: 'Allow' }],
+    },
+  ],
 };
 
-const sends: Array<{ name: string; call: (c: RemotingClient, a: string) => Promise<unknown>; code: number; ext: Record<string, string>; body?: unknown }> = [
-  { name: 'createUser', call: (c, a) => auth.createUser(c, a, { username: 'alice', password: 'pw1', userType: 'Normal' }), code: 3001, ext: { username: 'alice' }, body: { username: 'alice', password: 'pw1', userType: 'Normal' } },
-  { name: 'updateUser', call: (c, a) => auth.updateUser(c, a, { username: 'alice', password: 'pw2' }), code: 3002, ext: { username: 'alice' }, body: { username: 'alice', password: 'pw2' } },
-  { name: 'deleteUser', call: (c, a) => auth.deleteUser(c, a, 'alice'), code: 3003, ext: { username: 'alice' } },
-  { name: 'getUser', call: (c, a) => auth.getUser(c, a, 'alice'), code: 3004, ext: { username: 'alice' } },
+const sends: Array<{
+  name: string;
+  call: (c: RemotingClient, a: string) => Promise<unknown>;
+  code: number;
+  ext: Record<string, string>;
+  body?: unknown;
+}> = [
+  {
+    name: 'createUser',
+    call: (c, a) =>
+      auth.createUser(c, a, { username: 'alice', password: 'pw1', userType: 'Normal' }),
+    code: 3001,
+    ext: { username: 'alice' },
+    body: { username: 'alice', password: 'pw1', userType: 'Normal' },
+  },
+  {
+    name: 'updateUser',
+    call: (c, a) => auth.updateUser(c, a, { username: 'alice', password: 'pw2' }),
+    code: 3002,
+    ext: { username: 'alice' },
+    body: { username: 'alice', password: 'pw2' },
+  },
+  {
+    name: 'deleteUser',
+    call: (c, a) => auth.deleteUser(c, a, 'alice'),
+    code: 3003,
+    ext: { username: 'alice' },
+  },
+  {
+    name: 'getUser',
+    call: (c, a) => auth.getUser(c, a, 'alice'),
+    code: 3004,
+    ext: { username: 'alice' },
+  },
   { name: 'listUsers', call: (c, a) => auth.listUsers(c, a), code: 3005, ext: {} },
-  { name: 'updateAcl', call: (c, a) => auth.updateAcl(c, a, acl), code: 3007, ext: { subject: 'User:alice' }, body: acl },
-  { name: 'deleteAcl of one resource', call: (c, a) => auth.deleteAcl(c, a, 'User:alice', 'Topic:B'), code: 3008, ext: { subject: 'User:alice', policyType: 'Custom', resource: 'Topic:B' } },
-  { name: 'getAcl', call: (c, a) => auth.getAcl(c, a, 'User:alice'), code: 3009, ext: { subject: 'User:alice' } },
+  {
+    name: 'updateAcl',
+    call: (c, a) => auth.updateAcl(c, a, acl),
+    code: 3007,
+    ext: { subject: 'User:alice' },
+    body: acl,
+  },
+  {
+    name: 'deleteAcl of one resource',
+    call: (c, a) => auth.deleteAcl(c, a, 'User:alice', 'Topic:B'),
+    code: 3008,
+    ext: { subject: 'User:alice', policyType: 'Custom', resource: 'Topic:B' },
+  },
+  {
+    name: 'getAcl',
+    call: (c, a) => auth.getAcl(c, a, 'User:alice'),
+    code: 3009,
+    ext: { subject: 'User:alice' },
+  },
 ];
 
 for (const s of sends) {
@@ -47,11 +102,21 @@ for (const s of sends) {
 }
 
 S('getUser and getAcl read the body; no body means none', async () => {
-  const bodies = ['{"password":"pw1","userStatus":"enable","userType":"Normal","username":"alice"}', undefined, JSON.stringify(acl), undefined];
+  const bodies = [
+    '{"password":"pw1","userStatus":"enable","userType":"Normal","username":"alice"}',
+    undefined,
+    JSON.stringify(acl),
+    undefined,
+  ];
   const replay = await replayServer(() => answer(bodies.shift()));
   const client = new RemotingClient();
   try {
-    assert.equal(await auth.getUser(client, replay.addr, 'alice'), { password: 'pw1', userStatus: 'enable', userType: 'Normal', username: 'alice' });
+    assert.equal(await auth.getUser(client, replay.addr, 'alice'), {
+      password: 'pw1',
+      userStatus: 'enable',
+      userType: 'Normal',
+      username: 'alice',
+    });
     assert.is(await auth.getUser(client, replay.addr, 'bob'), undefined);
     assert.equal(await auth.getAcl(client, replay.addr, 'User:alice'), acl);
     assert.is(await auth.getAcl(client, replay.addr, 'User:bob'), undefined);
@@ -61,12 +126,18 @@ S('getUser and getAcl read the body; no body means none', async () => {
   }
 });
 
-S('a refusal (NO_PERMISSION 16) fails with the broker\'s remark and the address', async () => {
+S("a refusal (NO_PERMISSION 16) fails with the broker's remark and the address", async () => {
   const replay = await replayServer(() => answer(undefined, 16));
   const client = new RemotingClient();
   try {
-    const err = await auth.getUser(client, replay.addr, 'bob').then(() => undefined, (e: Error) => e);
-    assert.match(String(err?.message), `${replay.addr}: request code 3004 answered 16: User:bob is not found.`);
+    const err = await auth.getUser(client, replay.addr, 'bob').then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    assert.match(
+      String(err?.message),
+      `${replay.addr}: request code 3004 answered 16: User:bob is not found.`,
+    );
   } finally {
     client.close();
     await replay.close();

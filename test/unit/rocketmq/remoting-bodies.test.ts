@@ -26,7 +26,8 @@ S('cluster info: the group, its members by id (from unquoted keys) and the clust
     clusterAddrTable: { RemotingCluster: ['broker-a'] },
   });
   assert.equal(
-    parseClusterInfo(response('namesrv-cluster-info-slave-down').body).brokerAddrTable['broker-a']?.brokerAddrs,
+    parseClusterInfo(response('namesrv-cluster-info-slave-down').body).brokerAddrTable['broker-a']
+      ?.brokerAddrs,
     { 0: '127.0.0.1:30911' },
   );
 });
@@ -37,7 +38,11 @@ S('runtime info: version, activation, disk ratio, offsets and TPS as RocketMQ wo
   assert.is(master.brokerActive, 'true');
   assert.is(master.commitLogDiskRatio, '0.23');
   assert.is(master.commitLogMaxOffset, '0');
-  assert.is(master.putTps, '0.0 0.0 ', 'TPS over 10 s, 1 min and 10 min; a window not yet full is empty');
+  assert.is(
+    master.putTps,
+    '0.0 0.0 ',
+    'TPS over 10 s, 1 min and 10 min; a window not yet full is empty',
+  );
   assert.is(master.getTransferredTps, '0.0 0.0 ');
   assert.is(parseKvTable(response('slave-runtime-info').body).brokerActive, 'false');
 });
@@ -60,7 +65,10 @@ S('HA status of the SYNC_MASTER lists its slave in sync; the slave reports its m
   assert.is(s.master, false);
   assert.equal(s.haConnectionInfo, []);
   assert.is(s.haClientRuntimeInfo?.masterAddr, '127.0.0.1:30912');
-  assert.equal(parseHaRuntimeInfo(response('master-ha-status-slave-down').body).haConnectionInfo, []);
+  assert.equal(
+    parseHaRuntimeInfo(response('master-ha-status-slave-down').body).haConnectionInfo,
+    [],
+  );
 });
 
 S('topic config: every topic with queues, perm and order', () => {
@@ -82,13 +90,16 @@ S('subscription groups: every group with its consume flags and retries', () => {
   const groups = parseSubscriptionGroups(response('master-subscription-groups').body);
   assert.is(Object.keys(groups).length, 8);
   const g = groups.SELF_TEST_C_GROUP!;
-  assert.equal([g.groupName, g.consumeEnable, g.consumeBroadcastEnable, g.consumeMessageOrderly, g.retryMaxTimes], [
-    'SELF_TEST_C_GROUP',
-    true,
-    true,
-    false,
-    16,
-  ]);
+  assert.equal(
+    [
+      g.groupName,
+      g.consumeEnable,
+      g.consumeBroadcastEnable,
+      g.consumeMessageOrderly,
+      g.retryMaxTimes,
+    ],
+    ['SELF_TEST_C_GROUP', true, true, false, 16],
+  );
 });
 
 S('broker config: the properties text, read as key → value', () => {
@@ -103,7 +114,10 @@ S('an empty body is refused with the name of what was expected', () => {
     () => parseClusterInfo(undefined),
     (e: Error) => e instanceof BodyError && /^ClusterInfo: empty body/.test(e.message),
   );
-  assert.throws(() => parseKvTable(new TextEncoder().encode('[1]')), /KVTable: body is not an object/);
+  assert.throws(
+    () => parseKvTable(new TextEncoder().encode('[1]')),
+    /KVTable: body is not an object/,
+  );
 });
 
 S.run();

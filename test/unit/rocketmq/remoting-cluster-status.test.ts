@@ -9,7 +9,11 @@ import {
   versionOf,
 } from '../../../lib/rocketmq/cluster-status.ts';
 import { parseBrokerConfig } from '../../../lib/rocketmq/remoting/admin.ts';
-import { parseClusterInfo, parseHaRuntimeInfo, parseKvTable } from '../../../lib/rocketmq/remoting/bodies.ts';
+import {
+  parseClusterInfo,
+  parseHaRuntimeInfo,
+  parseKvTable,
+} from '../../../lib/rocketmq/remoting/bodies.ts';
 import { states } from './remoting-health-states.ts';
 import { response } from './remoting-recorded.ts';
 
@@ -31,7 +35,10 @@ const facts = {
   },
   [SL]: { runtime: parseKvTable(response('slave-runtime-info').body), config: slaveConfig },
 };
-const declared = [{ broker: 'broker-a', id: 0, address: M }, { broker: 'broker-a', id: 1, address: SL }];
+const declared = [
+  { broker: 'broker-a', id: 0, address: M },
+  { broker: 'broker-a', id: 1, address: SL },
+];
 
 const base = {
   version: '5.5.0',
@@ -65,14 +72,21 @@ const slave: MemberStatus = {
 };
 
 S('a healthy SYNC_MASTER pair on two name servers', () => {
-  const input: StatusInput = { clusterInfos: { [NS1]: infoUp, [NS2]: infoUp }, brokers: facts, declared };
+  const input: StatusInput = {
+    clusterInfos: { [NS1]: infoUp, [NS2]: infoUp },
+    brokers: facts,
+    declared,
+  };
   assert.equal(clusterStatus(input), [master, slave]);
 });
 
 S('a slave missing on one name server and lagging on the master is marked twice', () => {
   const lagging = parseHaRuntimeInfo(states['slave-lagging']!.masterHa.body);
   const input: StatusInput = {
-    clusterInfos: { [NS1]: infoUp, [NS2]: parseClusterInfo(response('namesrv-cluster-info-slave-down').body) },
+    clusterInfos: {
+      [NS1]: infoUp,
+      [NS2]: parseClusterInfo(response('namesrv-cluster-info-slave-down').body),
+    },
     brokers: { ...facts, [M]: { ...facts[M]!, ha: lagging } },
     declared,
   };
@@ -125,30 +139,36 @@ S('brokers that do not answer and a name server that does not answer', () => {
   ]);
 });
 
-S('a declared group RocketMQ does not know, and a member RocketMQ knows but the inventory does not declare', () => {
-  const input: StatusInput = {
-    clusterInfos: { [NS1]: infoUp },
-    brokers: facts,
-    declared: [declared[0]!, { broker: 'broker-b', id: 0, address: '127.0.0.1:31911' }],
-  };
-  const [a0, a1, b0] = clusterStatus(input);
-  assert.equal([a0?.problems, a1?.declared, a1?.problems], [[], false, ['not declared in the inventory']]);
-  assert.equal(b0, {
-    ...master,
-    broker: 'broker-b',
-    address: '127.0.0.1:31911',
-    role: null,
-    version: null,
-    registered: false,
-    missingOn: [NS1],
-    tpsIn: null,
-    tpsOut: null,
-    diskRatio: null,
-    writeStopRatio: null,
-    writable: null,
-    problems: [`not registered on ${NS1}`],
-  });
-});
+S(
+  'a declared group RocketMQ does not know, and a member RocketMQ knows but the inventory does not declare',
+  () => {
+    const input: StatusInput = {
+      clusterInfos: { [NS1]: infoUp },
+      brokers: facts,
+      declared: [declared[0]!, { broker: 'broker-b', id: 0, address: '127.0.0.1:31911' }],
+    };
+    const [a0, a1, b0] = clusterStatus(input);
+    assert.equal(
+      [a0?.problems, a1?.declared, a1?.problems],
+      [[], false, ['not declared in the inventory']],
+    );
+    assert.equal(b0, {
+      ...master,
+      broker: 'broker-b',
+      address: '127.0.0.1:31911',
+      role: null,
+      version: null,
+      registered: false,
+      missingOn: [NS1],
+      tpsIn: null,
+      tpsOut: null,
+      diskRatio: null,
+      writeStopRatio: null,
+      writable: null,
+      problems: [`not registered on ${NS1}`],
+    });
+  },
+);
 
 S('a read-only broker (write permission removed for a drain) and a full disk are reported', () => {
   const runtime = {
@@ -159,29 +179,36 @@ S('a read-only broker (write permission removed for a drain) and a full disk are
   };
   const input: StatusInput = {
     clusterInfos: { [NS1]: infoUp },
-    brokers: { ...facts, [M]: { ...facts[M]!, runtime, config: { ...masterConfig, brokerPermission: '4' } } },
+    brokers: {
+      ...facts,
+      [M]: { ...facts[M]!, runtime, config: { ...masterConfig, brokerPermission: '4' } },
+    },
     declared,
   };
   const [m] = clusterStatus(input);
-  assert.equal([m?.writable, m?.tpsIn, m?.tpsOut, m?.problems], [false, 12.5, 3.25, [
-    'commit log disk 93% ≥ write stop at 90%',
-  ]]);
+  assert.equal(
+    [m?.writable, m?.tpsIn, m?.tpsOut, m?.problems],
+    [false, 12.5, 3.25, ['commit log disk 93% ≥ write stop at 90%']],
+  );
 });
 
-for (
-  const [text, want] of [['0.0 0.0 ', 0], ['12.5 11.0 9.8', 12.5], ['  7', 7], ['', null], [undefined, null], [
-    'null',
-    null,
-  ]] as const
-) {
+for (const [text, want] of [
+  ['0.0 0.0 ', 0],
+  ['12.5 11.0 9.8', 12.5],
+  ['  7', 7],
+  ['', null],
+  [undefined, null],
+  ['null', null],
+] as const) {
   S(`firstNumber(${JSON.stringify(text)}) = ${want}`, () => assert.is(firstNumber(text), want));
 }
-for (
-  const [desc, want] of [['V5_5_0', '5.5.0'], ['V4_9_8', '4.9.8'], ['V5_5_0_SNAPSHOT', '5.5.0-SNAPSHOT'], [
-    'HIGHER_VERSION',
-    'HIGHER_VERSION',
-  ], [undefined, null]] as const
-) {
+for (const [desc, want] of [
+  ['V5_5_0', '5.5.0'],
+  ['V4_9_8', '4.9.8'],
+  ['V5_5_0_SNAPSHOT', '5.5.0-SNAPSHOT'],
+  ['HIGHER_VERSION', 'HIGHER_VERSION'],
+  [undefined, null],
+] as const) {
   S(`versionOf(${JSON.stringify(desc)}) = ${want}`, () => assert.is(versionOf(desc), want));
 }
 

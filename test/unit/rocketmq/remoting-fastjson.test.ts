@@ -41,7 +41,10 @@ const bad: Array<[string, RegExp]> = [
 ];
 for (const [text, message] of bad) {
   S(`refuses ${text}`, () => {
-    assert.throws(() => parseFastjson(text), (e: Error) => e instanceof FastjsonError && message.test(e.message));
+    assert.throws(
+      () => parseFastjson(text),
+      (e: Error) => e instanceof FastjsonError && message.test(e.message),
+    );
   });
 }
 

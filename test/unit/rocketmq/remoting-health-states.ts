@@ -21,7 +21,9 @@ export const states: Record<string, State> = {
   // Edited: the slave is registered and connected but more than haMaxGapNotInSync behind.
   'slave-lagging': {
     clusterInfo: response('namesrv-cluster-info'),
-    masterHa: edited('master-ha-status', (b) => b.replace('"diff":0,"inSync":true', '"diff":268435457,"inSync":false')),
+    masterHa: edited('master-ha-status', (b) =>
+      b.replace('"diff":0,"inSync":true', '"diff":268435457,"inSync":false'),
+    ),
   },
   // Edited: only the slave is registered (the master is gone).
   'master-down': {
@@ -37,9 +39,12 @@ export const states: Record<string, State> = {
 export async function replayState(state: string, clusterBody?: string): Promise<Replay> {
   let addr = '';
   const replay = await replayServer((req) => {
-    if (req.code === 106 && clusterBody !== undefined) return { ...states[state]!.clusterInfo, body: Buffer.from(clusterBody) };
+    if (req.code === 106 && clusterBody !== undefined)
+      return { ...states[state]!.clusterInfo, body: Buffer.from(clusterBody) };
     if (req.code === 106) {
-      const text = Buffer.from(states[state]!.clusterInfo.body ?? []).toString('utf8').replaceAll('127.0.0.1:30911', addr);
+      const text = Buffer.from(states[state]!.clusterInfo.body ?? [])
+        .toString('utf8')
+        .replaceAll('127.0.0.1:30911', addr);
       return { ...states[state]!.clusterInfo, body: Buffer.from(text) };
     }
     if (req.code === 907) return states[state]!.masterHa;
@@ -66,7 +71,12 @@ const healthy = (id: number, addr: string): HealthQuery => ({
   id,
   addr,
 });
-export const partners = (id: number): HealthQuery => ({ mode: 'partners-up', broker: 'broker-a', id, members: [0, 1] });
+export const partners = (id: number): HealthQuery => ({
+  mode: 'partners-up',
+  broker: 'broker-a',
+  id,
+  members: [0, 1],
+});
 const inSync = (id: number): HealthQuery => ({ mode: 'in-sync', broker: 'broker-a', id });
 
 /**
@@ -77,8 +87,18 @@ const inSync = (id: number): HealthQuery => ({ mode: 'in-sync', broker: 'broker-
 export const table: Array<[string, HealthQuery, boolean, string | null]> = [
   ['up', reg(0, M), false, null],
   ['up', reg(1, SL), false, null],
-  ['up', reg(1, '127.0.0.1:30999'), false, 'broker-a:1 is registered at 127.0.0.1:30921, not at 127.0.0.1:30999'],
-  ['up', reg(0, M, 'OtherCluster'), false, 'broker-a:0 is not registered: cluster OtherCluster has no group broker-a'],
+  [
+    'up',
+    reg(1, '127.0.0.1:30999'),
+    false,
+    'broker-a:1 is registered at 127.0.0.1:30921, not at 127.0.0.1:30999',
+  ],
+  [
+    'up',
+    reg(0, M, 'OtherCluster'),
+    false,
+    'broker-a:0 is not registered: cluster OtherCluster has no group broker-a',
+  ],
   [
     'up',
     { ...reg(0, M), broker: 'broker-b' },
@@ -110,7 +130,12 @@ export const table: Array<[string, HealthQuery, boolean, string | null]> = [
   ],
   ['slave-lagging', partners(1), false, null],
   ['slave-lagging', inSync(1), true, 'broker-a:1 is not in sync with its master 127.0.0.1:30911'],
-  ['slave-lagging', healthy(1, SL), true, 'broker-a:1 is not in sync with its master 127.0.0.1:30911'],
+  [
+    'slave-lagging',
+    healthy(1, SL),
+    true,
+    'broker-a:1 is not in sync with its master 127.0.0.1:30911',
+  ],
   ['slave-lagging', healthy(0, M), false, null],
   [
     'master-down',

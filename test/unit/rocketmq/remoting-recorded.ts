@@ -3,7 +3,12 @@
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { decodeFrame, encodeFrame, FrameReader, type RemotingCommand } from '../../../lib/rocketmq/remoting/frame.ts';
+import {
+  decodeFrame,
+  encodeFrame,
+  FrameReader,
+  type RemotingCommand,
+} from '../../../lib/rocketmq/remoting/frame.ts';
 
 interface Recorded {
   addr: string;

@@ -13,37 +13,40 @@ import { replayServer, response } from './remoting-recorded.ts';
 const S = suite('remoting writes: create/update topic and consumer group');
 const ok = { code: 0, language: 'JAVA', version: 513, opaque: 0, flag: 1 };
 
-S('UPDATE_AND_CREATE_TOPIC carries the topic in its header, as mqadmin updateTopic sends it', async () => {
-  const replay = await replayServer(() => ok);
-  const client = new RemotingClient();
-  try {
-    await updateAndCreateTopic(client, replay.addr, {
-      topic: 'Orders',
-      readQueueNums: 8,
-      writeQueueNums: 8,
-      perm: 6,
-      attributes: { '+message.type': 'FIFO' },
-      order: false,
-    });
-    assert.is(replay.requests[0]?.code, 17);
-    assert.equal(replay.requests[0]?.extFields, {
-      topic: 'Orders',
-      defaultTopic: 'TBW102',
-      readQueueNums: '8',
-      writeQueueNums: '8',
-      perm: '6',
-      topicFilterType: 'SINGLE_TAG',
-      topicSysFlag: '0',
-      order: 'false',
-      attributes: '+message.type=FIFO',
-      force: 'false',
-    });
-    assert.is(replay.requests[0]?.body, undefined);
-  } finally {
-    client.close();
-    await replay.close();
-  }
-});
+S(
+  'UPDATE_AND_CREATE_TOPIC carries the topic in its header, as mqadmin updateTopic sends it',
+  async () => {
+    const replay = await replayServer(() => ok);
+    const client = new RemotingClient();
+    try {
+      await updateAndCreateTopic(client, replay.addr, {
+        topic: 'Orders',
+        readQueueNums: 8,
+        writeQueueNums: 8,
+        perm: 6,
+        attributes: { '+message.type': 'FIFO' },
+        order: false,
+      });
+      assert.is(replay.requests[0]?.code, 17);
+      assert.equal(replay.requests[0]?.extFields, {
+        topic: 'Orders',
+        defaultTopic: 'TBW102',
+        readQueueNums: '8',
+        writeQueueNums: '8',
+        perm: '6',
+        topicFilterType: 'SINGLE_TAG',
+        topicSysFlag: '0',
+        order: 'false',
+        attributes: '+message.type=FIFO',
+        force: 'false',
+      });
+      assert.is(replay.requests[0]?.body, undefined);
+    } finally {
+      client.close();
+      await replay.close();
+    }
+  },
+);
 
 S(
   'UPDATE_AND_CREATE_SUBSCRIPTIONGROUP sends the declared fields as a JSON body, leaving the rest to the broker',
@@ -79,8 +82,10 @@ S("a refused write fails with the broker's remark", async () => {
       readQueueNums: 1,
       writeQueueNums: 1,
       perm: 6,
-    })
-      .then(() => undefined, (e: Error) => e);
+    }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     assert.match(err?.message ?? '', `${replay.addr}: request code 17 answered 3`);
   } finally {
     client.close();
@@ -88,13 +93,14 @@ S("a refused write fails with the broker's remark", async () => {
   }
 });
 
-for (
-  const [attrs, text] of [[{}, ''], [{ '+message.type': 'NORMAL' }, '+message.type=NORMAL'], [
-    { '-a': '', '+b': '1' },
-    '-a,+b=1',
-  ]] as const
-) {
-  S(`attributes ${JSON.stringify(attrs)} → "${text}"`, () => assert.is(attributesText(attrs), text));
+for (const [attrs, text] of [
+  [{}, ''],
+  [{ '+message.type': 'NORMAL' }, '+message.type=NORMAL'],
+  [{ '-a': '', '+b': '1' }, '-a,+b=1'],
+] as const) {
+  S(`attributes ${JSON.stringify(attrs)} → "${text}"`, () =>
+    assert.is(attributesText(attrs), text),
+  );
 }
 
 S.run();

@@ -10,13 +10,22 @@ const where = { file: 'roles/rocketmq-topics/tasks/main.yaml', line: 2, col: 3 }
 const vctx = {} as ValidateContext;
 const SECRET = 'topics-adm-secret-9';
 const raw = (acl: Record<string, unknown>) => ({
-  namesrv: '10.0.0.1:9876', cluster: 'C', ignore: [], ...acl,
-  brokers: [{ broker: 'broker-a', id: 0, addr: '10.0.0.1:10911', topics: [{ name: 'A' }], groups: [] }],
+  namesrv: '10.0.0.1:9876',
+  cluster: 'C',
+  ignore: [],
+  ...acl,
+  brokers: [
+    { broker: 'broker-a', id: 0, addr: '10.0.0.1:10911', topics: [{ name: 'A' }], groups: [] },
+  ],
 });
 
 const S = suite('rocketmq_topics signs with the admin credentials when ACL is on');
 const cases: Array<[string, Record<string, unknown>, Array<Credentials | undefined>]> = [
-  ['ACL on', { acl_enabled: true, admin_user: 'rmqd-admin', admin_secret: SECRET }, [{ username: 'rmqd-admin', password: SECRET }]],
+  [
+    'ACL on',
+    { acl_enabled: true, admin_user: 'rmqd-admin', admin_secret: SECRET },
+    [{ username: 'rmqd-admin', password: SECRET }],
+  ],
   ['ACL off', { acl_enabled: false, admin_user: 'rmqd-admin', admin_secret: '' }, [undefined]],
 ];
 for (const [name, acl, expected] of cases) {
@@ -24,7 +33,14 @@ for (const [name, acl, expected] of cases) {
     const seen: Array<Credentials | undefined> = [];
     const module = rocketmqTopicsModule((auth) => {
       seen.push(auth);
-      return { topics: async () => ({}), groups: async () => ({}), unconsumed: async () => [0], apply: async () => {}, deleteTopicInNamesrv: async () => {}, close: () => {} } as TopicsAdmin;
+      return {
+        topics: async () => ({}),
+        groups: async () => ({}),
+        unconsumed: async () => [0],
+        apply: async () => {},
+        deleteTopicInNamesrv: async () => {},
+        close: () => {},
+      } as TopicsAdmin;
     });
     const args = module.validate(raw(acl), where, vctx);
     const [probe] = module.probes(args, { host: 'mq1', check: true, diff: false });
@@ -34,7 +50,17 @@ for (const [name, acl, expected] of cases) {
   });
 }
 S('ACL on without a secret is refused while validating', () => {
-  const module = rocketmqTopicsModule(() => { throw new Error('never built'); });
-  assert.throws(() => module.validate(raw({ acl_enabled: true, admin_user: 'rmqd-admin', admin_secret: '' }), where, vctx), /rocketmq_topics: ACL is on \(rocketmq_acl_enabled\) but rocketmq_acl_admin_secret is empty; set it to/);
+  const module = rocketmqTopicsModule(() => {
+    throw new Error('never built');
+  });
+  assert.throws(
+    () =>
+      module.validate(
+        raw({ acl_enabled: true, admin_user: 'rmqd-admin', admin_secret: '' }),
+        where,
+        vctx,
+      ),
+    /rocketmq_topics: ACL is on \(rocketmq_acl_enabled\) but rocketmq_acl_admin_secret is empty; set it to/,
+  );
 });
 S.run();

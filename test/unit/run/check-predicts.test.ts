@@ -32,7 +32,16 @@ const FILES: Record<string, string> = {
 
 async function runJson(dir: string, extra: string[]): Promise<JsonReport> {
   const json = join(dir, 'report.json');
-  const argv = [join(dir, 'playbook.yaml'), '-i', join(dir, 'inventory'), '-e', `base=${dir}`, '--json', json, ...extra];
+  const argv = [
+    join(dir, 'playbook.yaml'),
+    '-i',
+    join(dir, 'inventory'),
+    '-e',
+    `base=${dir}`,
+    '--json',
+    json,
+    ...extra,
+  ];
   const deps = { makeTransport: () => new FakeTransport({ delegate: new LocalTransport() }) };
   let err = '';
   await cli(argv, { out: () => {}, err: (t) => void (err += t), tty: false, deps });
@@ -41,7 +50,8 @@ async function runJson(dir: string, extra: string[]): Promise<JsonReport> {
 }
 
 /** What a run did or would do: the changed tasks and their items, in order. */
-const actionsOf = (report: JsonReport): string[] => report.items.filter((i) => i.result !== 'failed').map((i) => `${i.task}: ${i.item}`);
+const actionsOf = (report: JsonReport): string[] =>
+  report.items.filter((i) => i.result !== 'failed').map((i) => `${i.task}: ${i.item}`);
 
 const S = suite('--check --json lists the same actions as the repair that follows');
 let dir = '';
@@ -50,27 +60,38 @@ S.after(() => {
   if (existsSync(pidfile)) spawnSync('kill', [readFileSync(pidfile, 'utf8').trim()]);
 });
 
-S('a trailing-space edit: check and repair both rewrite the file and leave the running process alone', async () => {
-  dir = tempDir();
-  for (const [path, text] of Object.entries(FILES)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  await runJson(dir, []);
-  const conf = join(dir, 'app.properties');
-  writeFileSync(conf, readFileSync(conf, 'utf8').replace('ASYNC_FLUSH', 'ASYNC_FLUSH  '));
-  const check = await runJson(dir, ['--check']);
-  const repair = await runJson(dir, []);
-  assert.equal(actionsOf(check), ['Write app.properties: flushDiskType'], JSON.stringify(check.items));
-  assert.equal(actionsOf(check), actionsOf(repair));
-  assert.equal(actionsOf(await runJson(dir, ['--check'])), [], 'nothing left to do');
-});
+S(
+  'a trailing-space edit: check and repair both rewrite the file and leave the running process alone',
+  async () => {
+    dir = tempDir();
+    for (const [path, text] of Object.entries(FILES)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    }
+    await runJson(dir, []);
+    const conf = join(dir, 'app.properties');
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace('ASYNC_FLUSH', 'ASYNC_FLUSH  '));
+    const check = await runJson(dir, ['--check']);
+    const repair = await runJson(dir, []);
+    assert.equal(
+      actionsOf(check),
+      ['Write app.properties: flushDiskType'],
+      JSON.stringify(check.items),
+    );
+    assert.equal(actionsOf(check), actionsOf(repair));
+    assert.equal(actionsOf(await runJson(dir, ['--check'])), [], 'nothing left to do');
+  },
+);
 
 S('a declared change: check predicts the restart the repair does', async () => {
   appendFileSync(join(dir, 'roles/app/templates/app.properties.hbs'), 'deleteWhen=04\n');
   const check = await runJson(dir, ['--check']);
   const repair = await runJson(dir, []);
-  assert.equal(actionsOf(check), ['Write app.properties: deleteWhen', 'Run app: config ' + join(dir, 'app.properties')], JSON.stringify(check.items));
+  assert.equal(
+    actionsOf(check),
+    ['Write app.properties: deleteWhen', 'Run app: config ' + join(dir, 'app.properties')],
+    JSON.stringify(check.items),
+  );
   assert.equal(actionsOf(check), actionsOf(repair));
 });
 
@@ -89,39 +110,53 @@ const PHASED: Record<string, string> = {
 ${SERVICE('never')}  - name: restart
     hosts: apps
 ${SERVICE('on_config_change')}`,
-  'roles/app/tasks/main.yaml': TASKS.replace('    state: started\n', '    state: started\n    restart: "{{ app_restart }}"\n')
-    .replace('  template:', '  when: app_config\n  template:'),
+  'roles/app/tasks/main.yaml': TASKS.replace(
+    '    state: started\n',
+    '    state: started\n    restart: "{{ app_restart }}"\n',
+  ).replace('  template:', '  when: app_config\n  template:'),
 };
 
-const P = suite('--check predicts across phases: a restart phase plans as if the config phase had run');
+const P = suite(
+  '--check predicts across phases: a restart phase plans as if the config phase had run',
+);
 let phased = '';
 P.after(() => {
   const pidfile = join(phased, 'app.pid');
   if (existsSync(pidfile)) spawnSync('kill', [readFileSync(pidfile, 'utf8').trim()]);
 });
 
-P('a hand edit: both rewrite the file in the config phase, and neither restarts in the restart phase', async () => {
-  phased = tempDir();
-  for (const [path, text] of Object.entries(PHASED)) {
-    mkdirSync(dirname(join(phased, path)), { recursive: true });
-    writeFileSync(join(phased, path), text);
-  }
-  await runJson(phased, []);
-  const conf = join(phased, 'app.properties');
-  writeFileSync(conf, readFileSync(conf, 'utf8').replace('ASYNC_FLUSH', 'SYNC_FLUSH'));
-  const check = await runJson(phased, ['--check']);
-  const repair = await runJson(phased, []);
-  assert.equal(actionsOf(check), ['Write app.properties: flushDiskType'], JSON.stringify(check.items));
-  assert.equal(actionsOf(check), actionsOf(repair));
-});
+P(
+  'a hand edit: both rewrite the file in the config phase, and neither restarts in the restart phase',
+  async () => {
+    phased = tempDir();
+    for (const [path, text] of Object.entries(PHASED)) {
+      mkdirSync(dirname(join(phased, path)), { recursive: true });
+      writeFileSync(join(phased, path), text);
+    }
+    await runJson(phased, []);
+    const conf = join(phased, 'app.properties');
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace('ASYNC_FLUSH', 'SYNC_FLUSH'));
+    const check = await runJson(phased, ['--check']);
+    const repair = await runJson(phased, []);
+    assert.equal(
+      actionsOf(check),
+      ['Write app.properties: flushDiskType'],
+      JSON.stringify(check.items),
+    );
+    assert.equal(actionsOf(check), actionsOf(repair));
+  },
+);
 
-P('a stopped process: both start it once (config phase); the restart phase finds it running', async () => {
-  spawnSync('kill', [readFileSync(join(phased, 'app.pid'), 'utf8').trim()]);
-  await new Promise((r) => setTimeout(r, 300));
-  const check = await runJson(phased, ['--check']);
-  const repair = await runJson(phased, []);
-  assert.equal(actionsOf(check), ['Run app: process'], JSON.stringify(check.items));
-  assert.equal(actionsOf(check), actionsOf(repair));
-});
+P(
+  'a stopped process: both start it once (config phase); the restart phase finds it running',
+  async () => {
+    spawnSync('kill', [readFileSync(join(phased, 'app.pid'), 'utf8').trim()]);
+    await new Promise((r) => setTimeout(r, 300));
+    const check = await runJson(phased, ['--check']);
+    const repair = await runJson(phased, []);
+    assert.equal(actionsOf(check), ['Run app: process'], JSON.stringify(check.items));
+    assert.equal(actionsOf(check), actionsOf(repair));
+  },
+);
 
 P.run();

@@ -1,5 +1,13 @@
 // writeFileAtomic, the one atomic local write (state, reports, metrics, lab state, distribution cache).
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
@@ -26,13 +34,19 @@ S('many writes in one process each use their own temporary file: the last one wi
   const file = join(dir, 'many.txt');
   for (let i = 0; i < 50; i++) writeFileAtomic(file, `${i}\n`.repeat(1000));
   assert.is(readFileSync(file, 'utf8'), '49\n'.repeat(1000));
-  assert.equal(readdirSync(dir).filter((f) => f.includes('many')), ['many.txt']);
+  assert.equal(
+    readdirSync(dir).filter((f) => f.includes('many')),
+    ['many.txt'],
+  );
 });
 S('a failed rename (the target is a folder) removes its temporary file and throws', () => {
   const target = join(dir, 'folder');
   mkdirSync(target);
   writeFileSync(join(target, 'inside'), 'x');
   assert.throws(() => writeFileAtomic(target, 'y'));
-  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  assert.equal(
+    readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
 });
 S.run();

@@ -21,19 +21,37 @@ Quote('leaves safe words bare and quotes the rest', () => {
 
 Quote('arbitrary strings with quotes, newlines and $() arrive unchanged in sh', () => {
   const nulFree = fc.string({ unit: 'binary' }).map((s) => s.replaceAll('\u0000', ''));
-  const tricky = fc.constantFrom('$(touch /tmp/pwned)', '`id`', "a'b\"c", 'x\ny', '$HOME', '*', '\\', ';rm -rf /', '-n');
-  fc.assert(fc.property(fc.oneof(nulFree, tricky), (value) => echoBack(value) === value), { numRuns: 300 });
+  const tricky = fc.constantFrom(
+    '$(touch /tmp/pwned)',
+    '`id`',
+    'a\'b"c',
+    'x\ny',
+    '$HOME',
+    '*',
+    '\\',
+    ';rm -rf /',
+    '-n',
+  );
+  fc.assert(
+    fc.property(fc.oneof(nulFree, tricky), (value) => echoBack(value) === value),
+    { numRuns: 300 },
+  );
 });
 
 Quote('cmd() keeps each word one argument', () => {
-  const out = spawnSync('sh', ['-c', `${cmd('printf', '[%s]', 'a b', "c'd", '$(x)')}`], { encoding: 'utf8' }).stdout;
+  const out = spawnSync('sh', ['-c', `${cmd('printf', '[%s]', 'a b', "c'd", '$(x)')}`], {
+    encoding: 'utf8',
+  }).stdout;
   assert.is(out, "[a b][c'd][$(x)]");
 });
 
 Quote('globQuote() expands only * and ?, never $() or quotes', () => {
   const dir = mkdtempSync(join(tmpdir(), "glob q'$(x) "));
   for (const name of ['rmq-a.pid', 'rmq-b.pid', 'other.txt']) writeFileSync(join(dir, name), '');
-  const list = (pattern: string) => spawnSync('sh', ['-c', `for f in ${globQuote(pattern)}; do printf '%s|' "$f"; done`], { encoding: 'utf8' }).stdout;
+  const list = (pattern: string) =>
+    spawnSync('sh', ['-c', `for f in ${globQuote(pattern)}; do printf '%s|' "$f"; done`], {
+      encoding: 'utf8',
+    }).stdout;
   assert.is(list(join(dir, 'rmq-*.pid')), `${join(dir, 'rmq-a.pid')}|${join(dir, 'rmq-b.pid')}|`);
   assert.is(list(join(dir, 'rmq-?.pid')), `${join(dir, 'rmq-a.pid')}|${join(dir, 'rmq-b.pid')}|`);
   // No match leaves the pattern itself, as sh does; nothing in it ran.

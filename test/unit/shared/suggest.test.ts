@@ -9,13 +9,18 @@ const CASES: Array<[string, string[], string | undefined]> = [
   ['loacl', ['example-prod', 'local'], 'local'],
   ['--chek', ['--check', '--repair', '--diff'], '--check'],
   ['broker_heep', ['broker_heap', 'broker_name'], 'broker_heap'],
-  ['autoCreateTopicEnabled', ['autoCreateTopicEnable', 'autoCreateSubscriptionGroup'], 'autoCreateTopicEnable'],
+  [
+    'autoCreateTopicEnabled',
+    ['autoCreateTopicEnable', 'autoCreateSubscriptionGroup'],
+    'autoCreateTopicEnable',
+  ],
   ['SendMessageThreadPoolNums', ['sendMessageThreadPoolNums'], 'sendMessageThreadPoolNums'],
   ['prod', ['local', 'staging'], undefined],
   ['local', ['local'], undefined],
   ['x', [], undefined],
 ];
-for (const [word, candidates, expected] of CASES) S(`${word} → ${expected ?? 'nothing'}`, () => assert.is(suggest(word, candidates), expected));
+for (const [word, candidates, expected] of CASES)
+  S(`${word} → ${expected ?? 'nothing'}`, () => assert.is(suggest(word, candidates), expected));
 S('edit distance counts a swap of neighbours as one edit and ignores case', () => {
   assert.is(editDistance('loacl', 'local'), 1);
   assert.is(editDistance('ABC', 'abc'), 0);

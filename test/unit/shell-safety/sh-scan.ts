@@ -63,7 +63,8 @@ export function decode(script: string): Decoded {
         end(c);
       } else if (c === '#' && word === undefined) {
         const stop = script.indexOf('\n', i);
-        for (const b of script.slice(i, stop < 0 ? script.length : stop)) chars.push({ c: b, safe: false });
+        for (const b of script.slice(i, stop < 0 ? script.length : stop))
+          chars.push({ c: b, safe: false });
         i = (stop < 0 ? script.length : stop) - 1;
       } else {
         push(c, false);
@@ -107,11 +108,17 @@ export function exposures(script: string, needle: string, depth = 0): string[] {
   for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
     // Characters the shell gives no meaning (shell.ts leaves them bare) and the * or ? of a filename pattern
     // (shell.ts globQuote: it can match files, never run anything) may stand unquoted; nothing else may.
-    if (chars.slice(at, at + needle.length).some((ch) => !ch.safe && !INERT.test(ch.c))) found.push(text.slice(Math.max(0, at - 60), at + needle.length + 20));
+    if (chars.slice(at, at + needle.length).some((ch) => !ch.safe && !INERT.test(ch.c)))
+      found.push(text.slice(Math.max(0, at - 60), at + needle.length + 20));
   }
   if (depth > 3) return found;
   words.forEach((w, i) => {
-    const inner = (SHELL.test(w) && words[i + 1] === '-c') ? words[i + 2] : w === 'rmqd_run' ? words[i + 1] : undefined;
+    const inner =
+      SHELL.test(w) && words[i + 1] === '-c'
+        ? words[i + 2]
+        : w === 'rmqd_run'
+          ? words[i + 1]
+          : undefined;
     if (inner !== undefined) found.push(...exposures(inner, needle, depth + 1));
   });
   return found;

@@ -9,19 +9,45 @@ const LabGuard = suite('makeTransport() guards lab hosts by the lab route check'
 
 LabGuard('refuses to connect to an address that is not a lab host, before ssh runs', async () => {
   // 192.0.2.1 is TEST-NET-1: never a lab address, and the check must refuse it without sending anything.
-  const host: Host = { name: 'stray', groups: ['all'], vars: { ansible_host: '192.0.2.1', lab_host: true }, sources: {} };
+  const host: Host = {
+    name: 'stray',
+    groups: ['all'],
+    vars: { ansible_host: '192.0.2.1', lab_host: true },
+    sources: {},
+  };
   const started = Date.now();
-  const error = await makeTransport(host).connect().then(() => undefined, (e: unknown) => e);
+  const error = await makeTransport(host)
+    .connect()
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   assert.instance(error, Error);
-  assert.match(String((error as Error).message), /Refusing to connect to 192\.0\.2\.1: (the lab is not up|it is not a lab address)/);
+  assert.match(
+    String((error as Error).message),
+    /Refusing to connect to 192\.0\.2\.1: (the lab is not up|it is not a lab address)/,
+  );
   assert.ok(Date.now() - started < 5000, 'refused at once, not after an ssh timeout');
 });
 
-LabGuard('with no route check installed, a lab host is refused, not connected to unchecked', async () => {
-  const host: Host = { name: 'stray', groups: ['all'], vars: { ansible_host: '192.0.2.1', lab_host: true }, sources: {} };
-  setLabRouteGuard(undefined);
-  const error = await makeTransport(host).connect().then(() => undefined, (e: unknown) => e);
-  assert.match(String((error as Error).message), /no lab route check is installed/);
-});
+LabGuard(
+  'with no route check installed, a lab host is refused, not connected to unchecked',
+  async () => {
+    const host: Host = {
+      name: 'stray',
+      groups: ['all'],
+      vars: { ansible_host: '192.0.2.1', lab_host: true },
+      sources: {},
+    };
+    setLabRouteGuard(undefined);
+    const error = await makeTransport(host)
+      .connect()
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    assert.match(String((error as Error).message), /no lab route check is installed/);
+  },
+);
 
 LabGuard.run();

@@ -11,15 +11,24 @@ const dir = realpathSync(mkdtempSync(join(tmpdir(), 'rmqd-run-')));
 S.after(() => rmSync(dir, { recursive: true, force: true }));
 
 const CASES: Array<[string, string[], Partial<CommandResult>]> = [
-  ['exit 0 with its output', ['sh', '-c', 'echo out; echo err >&2'], { code: 0, stdout: 'out\n', stderr: 'err\n' }],
+  [
+    'exit 0 with its output',
+    ['sh', '-c', 'echo out; echo err >&2'],
+    { code: 0, stdout: 'out\n', stderr: 'err\n' },
+  ],
   ['a non-zero exit is a code, not a throw', ['sh', '-c', 'exit 3'], { code: 3, missing: false }],
   ['a killed process is 128 + the signal', ['sh', '-c', 'kill -TERM $$'], { code: 143 }],
-  ['a command that is not installed is 127 and missing', ['rmqd-no-such-command'], { code: 127, missing: true }],
+  [
+    'a command that is not installed is 127 and missing',
+    ['rmqd-no-such-command'],
+    { code: 127, missing: true },
+  ],
 ];
 for (const [what, argv, want] of CASES) {
   S(what, async () => {
     const got = await runCommand(argv);
-    for (const [key, value] of Object.entries(want)) assert.equal(got[key as keyof CommandResult], value, key);
+    for (const [key, value] of Object.entries(want))
+      assert.equal(got[key as keyof CommandResult], value, key);
   });
 }
 S('runs in the given folder', async () => {

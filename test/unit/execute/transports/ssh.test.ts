@@ -45,10 +45,34 @@ async function startSshd(): Promise<void> {
   keygen(join(dir, 'user_key'));
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'user_key.pub')));
   port = await freePort();
-  writeFileSync(join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${readFileSync(join(dir, 'host_key.pub'), 'utf8')}`);
+  writeFileSync(
+    join(dir, 'known_hosts'),
+    `[127.0.0.1]:${port} ${readFileSync(join(dir, 'host_key.pub'), 'utf8')}`,
+  );
   writeFileSync(join(dir, 'empty_known_hosts'), '');
-  const options = ['ListenAddress=127.0.0.1', `AuthorizedKeysFile=${join(dir, 'authorized_keys')}`, 'StrictModes=no', 'UsePAM=no', 'PasswordAuthentication=no', `PidFile=${join(dir, 'sshd.pid')}`];
-  const child = spawn(SSHD, ['-D', '-e', '-f', '/dev/null', '-h', join(dir, 'host_key'), '-p', String(port), ...options.flatMap((o) => ['-o', o])], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const options = [
+    'ListenAddress=127.0.0.1',
+    `AuthorizedKeysFile=${join(dir, 'authorized_keys')}`,
+    'StrictModes=no',
+    'UsePAM=no',
+    'PasswordAuthentication=no',
+    `PidFile=${join(dir, 'sshd.pid')}`,
+  ];
+  const child = spawn(
+    SSHD,
+    [
+      '-D',
+      '-e',
+      '-f',
+      '/dev/null',
+      '-h',
+      join(dir, 'host_key'),
+      '-p',
+      String(port),
+      ...options.flatMap((o) => ['-o', o]),
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   sshd = child;
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
@@ -57,7 +81,9 @@ async function startSshd(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   // sshd's own words say what is missing (e.g. "Missing privilege separation directory: /run/sshd").
-  throw new Error(`sshd did not start on 127.0.0.1:${port}${child.exitCode !== null ? ` (exited ${child.exitCode})` : ''}: ${stderr.trim() || 'no output'}`);
+  throw new Error(
+    `sshd did not start on 127.0.0.1:${port}${child.exitCode !== null ? ` (exited ${child.exitCode})` : ''}: ${stderr.trim() || 'no output'}`,
+  );
 }
 
 /** Stops sshd once its connection children are gone, so none is orphaned to an init that may never reap it. */
@@ -108,29 +134,58 @@ function registerTests(): void {
     t.current = new SshTransport(settings());
     await t.current.connect();
     assert.ok(await t.current.masterAlive(), 'ssh -O check answers');
-    assert.equal(await t.current.exec('echo out; echo err >&2; exit 3'), { stdout: 'out\n', stderr: 'err\n', code: 3 });
-    assert.is((await t.current.exec('cat; echo eof', { timeoutMs: 15_000 })).stdout, 'eof\n', 'no stdin given reads as empty');
+    assert.equal(await t.current.exec('echo out; echo err >&2; exit 3'), {
+      stdout: 'out\n',
+      stderr: 'err\n',
+      code: 3,
+    });
+    assert.is(
+      (await t.current.exec('cat; echo eof', { timeoutMs: 15_000 })).stdout,
+      'eof\n',
+      'no stdin given reads as empty',
+    );
   });
 
   S('every exec rides the same TCP connection (the ControlMaster is reused)', async () => {
     const ports = new Set<string>();
-    for (let i = 0; i < 3; i++) ports.add((await t.current!.exec('echo "$SSH_CONNECTION"')).stdout.split(' ')[1] ?? '');
+    for (let i = 0; i < 3; i++)
+      ports.add((await t.current!.exec('echo "$SSH_CONNECTION"')).stdout.split(' ')[1] ?? '');
     assert.is(ports.size, 1, `one client port expected, got ${[...ports].join(', ')}`);
-    const masters = spawnSync('pgrep', ['-f', `ControlPath=${t.current!.controlPath}`], { encoding: 'utf8' }).stdout.trim().split('\n');
+    const masters = spawnSync('pgrep', ['-f', `ControlPath=${t.current!.controlPath}`], {
+      encoding: 'utf8',
+    })
+      .stdout.trim()
+      .split('\n');
     assert.is(masters.length, 1, 'exactly one master process');
   });
 
   S('arbitrary strings round-trip through quoting and the real ssh path (property)', async () => {
-    const text = fc.string({ unit: 'binary', maxLength: 60 }).map((s) => s.replaceAll('\u0000', ''));
-    const tricky = fc.constantFrom("'", '"$HOME"', '`id`', '$(echo x)', 'a\nb', '\\', '-n', ' lead and trail ');
-    const property = fc.asyncProperty(fc.oneof(text, tricky), async (value) => (await t.current!.exec(`printf '%s' ${quote(value)}`)).stdout === value);
+    const text = fc
+      .string({ unit: 'binary', maxLength: 60 })
+      .map((s) => s.replaceAll('\u0000', ''));
+    const tricky = fc.constantFrom(
+      "'",
+      '"$HOME"',
+      '`id`',
+      '$(echo x)',
+      'a\nb',
+      '\\',
+      '-n',
+      ' lead and trail ',
+    );
+    const property = fc.asyncProperty(
+      fc.oneof(text, tricky),
+      async (value) => (await t.current!.exec(`printf '%s' ${quote(value)}`)).stdout === value,
+    );
     await fc.assert(property, { numRuns: 40 });
   });
 
   S('stdinFile of a few MB arrives byte-exact; a 300 KB script runs', async () => {
     const payload = randomBytes(3 << 20);
     writeFileSync(join(dir, 'payload.bin'), payload);
-    const result = await t.current!.exec('sha256sum | cut -d" " -f1', { stdinFile: join(dir, 'payload.bin') });
+    const result = await t.current!.exec('sha256sum | cut -d" " -f1', {
+      stdinFile: join(dir, 'payload.bin'),
+    });
     assert.is(result.stdout.trim(), sha256(payload));
     const script = `x='${'a'.repeat(300_000)}'\nprintf '%s' "\${#x}"`;
     assert.is((await t.current!.exec(script)).stdout, '300000');
@@ -141,30 +196,50 @@ function registerTests(): void {
     await t.current!.close();
     assert.is(await t.current!.masterAlive(), false);
     assert.is(existsSync(path), false);
-    assert.is(spawnSync('pgrep', ['-f', `ControlPath=${path}`]).status, 1, 'no master process left');
+    assert.is(
+      spawnSync('pgrep', ['-f', `ControlPath=${path}`]).status,
+      1,
+      'no master process left',
+    );
     t.current = undefined;
   });
 
-  S('a closed port is an UnreachableError within a second, with ssh\'s reason', async () => {
+  S("a closed port is an UnreachableError within a second, with ssh's reason", async () => {
     const started = Date.now();
     const closed = new SshTransport(settings({ port: await freePort(), name: 'gone' }));
     await closed.connect().then(
       () => assert.unreachable('should throw'),
-      (e: Error) => assert.ok(e.name === 'UnreachableError' && /gone: unreachable: ssh root@127\.0\.0\.1:\d+: .*Connection refused/.test(e.message), e.message),
+      (e: Error) =>
+        assert.ok(
+          e.name === 'UnreachableError' &&
+            /gone: unreachable: ssh root@127\.0\.0\.1:\d+: .*Connection refused/.test(e.message),
+          e.message,
+        ),
     );
     assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
-    await closed.exec('true').then(() => assert.unreachable('should throw'), (e: Error) => assert.is(e.name, 'UnreachableError'));
+    await closed.exec('true').then(
+      () => assert.unreachable('should throw'),
+      (e: Error) => assert.is(e.name, 'UnreachableError'),
+    );
   });
 
-  S('strict host key checking refuses an unknown key; strict off accepts it and records nothing', async () => {
-    const strict = new SshTransport(settings({ knownHostsFile: join(dir, 'empty_known_hosts') }));
-    await strict.connect().then(() => assert.unreachable('should throw'), (e: Error) => assert.match(e.message, /Host key verification failed/));
-    const lax = new SshTransport(settings({ knownHostsFile: join(dir, 'empty_known_hosts'), strictHostKeyChecking: false }));
-    await lax.connect();
-    assert.is((await lax.exec('echo ok')).stdout, 'ok\n');
-    await lax.close();
-    assert.is(readFileSync(join(dir, 'empty_known_hosts'), 'utf8'), '');
-  });
+  S(
+    'strict host key checking refuses an unknown key; strict off accepts it and records nothing',
+    async () => {
+      const strict = new SshTransport(settings({ knownHostsFile: join(dir, 'empty_known_hosts') }));
+      await strict.connect().then(
+        () => assert.unreachable('should throw'),
+        (e: Error) => assert.match(e.message, /Host key verification failed/),
+      );
+      const lax = new SshTransport(
+        settings({ knownHostsFile: join(dir, 'empty_known_hosts'), strictHostKeyChecking: false }),
+      );
+      await lax.connect();
+      assert.is((await lax.exec('echo ok')).stdout, 'ok\n');
+      await lax.close();
+      assert.is(readFileSync(join(dir, 'empty_known_hosts'), 'utf8'), '');
+    },
+  );
 }
 
 S.run();
