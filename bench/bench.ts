@@ -5,9 +5,9 @@ import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-// @ts-ignore -- plain JS build helpers of run.mjs, without type declarations
+// @ts-expect-error -- plain JS build helpers of run.mjs, without type declarations
 import { bundle } from '../build/bundle.mjs';
-// @ts-ignore -- plain JS build helpers of run.mjs, without type declarations
+// @ts-expect-error -- plain JS build helpers of run.mjs, without type declarations
 import { freshBundle } from '../build/fresh.mjs';
 import { labDown } from '../lib/lab/lab.ts';
 import type { LabInfo } from '../lib/lab/lab.ts';

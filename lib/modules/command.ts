@@ -73,7 +73,7 @@ function guardReason(
   ctx: PlanContext,
 ): string | undefined {
   if (args.creates === undefined && args.removes === undefined) return undefined;
-  if (!guard || guard.code !== 0)
+  if (guard?.code !== 0)
     throw new ValidationError(`${ctx.host}: cannot check the creates/removes paths of the command`);
   if (args.creates !== undefined && /^creates=1$/m.test(guard.stdout))
     return `"${args.creates}" exists`;

@@ -78,7 +78,7 @@ export function parseFileFacts(
   path: string,
   host: string,
 ): FileFacts {
-  if (!result || result.code !== 0) {
+  if (result?.code !== 0) {
     throw new FactsError(
       `${host}: cannot inspect "${path}" (probe exit code ${result?.code ?? 'missing'}): check that it is readable`,
     );

@@ -20,7 +20,7 @@ const VALID_NAME =
   /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 function planRunning(name: string, result: ProbeResult | undefined, ctx: PlanContext): Plan {
-  if (!result || result.code !== 0)
+  if (result?.code !== 0)
     return { actions: [], changes: [], failure: `${ctx.host}: cannot read the running host name` };
   const running = result.stdout.trim();
   if (running === name) return { actions: [], changes: [] };

@@ -104,7 +104,7 @@ export const lineinfileModule: Module<LineArgs> = {
       create: raw.create === undefined ? false : expectBool(raw.create, 'create', where),
     };
     const line = optionalString(raw.line, 'line', where);
-    if (line !== undefined && line.includes('\n'))
+    if (line?.includes('\n'))
       throw new ValidationError('"line" must be one line (no newline)', where);
     if (line !== undefined) args.line = line;
     if (raw.regexp !== undefined) args.regexp = expectRegExp(raw.regexp, 'regexp', where);

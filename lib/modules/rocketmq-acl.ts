@@ -206,7 +206,7 @@ export function rocketmqAclModule(factory: AclAdminFactory): Module<RocketmqAclA
           reason: 'no users or ACLs declared (rocketmq_users, rocketmq_acls)',
         };
       const fact = facts.get(PROBE);
-      if (!fact || fact.code !== 0)
+      if (fact?.code !== 0)
         return {
           actions: [],
           changes: [],

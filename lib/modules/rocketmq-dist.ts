@@ -116,7 +116,7 @@ function planDist(args: RocketmqDistArgs, facts: ReadonlyMap<string, ProbeResult
     };
   }
   const found = facts.get(distProbeId(args));
-  if (!found || found.code !== 0)
+  if (found?.code !== 0)
     return {
       actions: [],
       changes: [],

@@ -268,7 +268,7 @@ export function rocketmqDrainModule(
     ],
     plan: (args, facts) => {
       const found = facts.get(probeId(args));
-      if (!found || found.code !== 0) {
+      if (found?.code !== 0) {
         return {
           actions: [],
           changes: [],

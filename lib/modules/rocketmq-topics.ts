@@ -249,7 +249,7 @@ export function rocketmqTopicsModule(factory: TopicsAdminFactory): Module<Rocket
           reason: 'no topics or groups declared (rocketmq_topics, rocketmq_groups)',
         };
       const fact = facts.get(PROBE);
-      if (!fact || fact.code !== 0)
+      if (fact?.code !== 0)
         return {
           actions: [],
           changes: [],

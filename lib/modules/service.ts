@@ -233,7 +233,7 @@ export function parseServiceFacts(
     if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
   }
   const supervisor = fields.get('supervisor');
-  if (!result || result.code !== 0 || (supervisor !== 'pidfile' && supervisor !== 'systemd')) {
+  if (result?.code !== 0 || (supervisor !== 'pidfile' && supervisor !== 'systemd')) {
     throw new Error(
       `${host}: cannot inspect service "${args.name}" (probe exit code ${result?.code ?? 'missing'}): ${JSON.stringify((result?.stdout ?? '').slice(0, 200))}`,
     );

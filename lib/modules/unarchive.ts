@@ -126,7 +126,7 @@ function planUnarchive(args: UnarchiveArgs, facts: ReadonlyMap<string, ProbeResu
       failure: `unarchive: the checksum of "${args.src}" is unknown (prepare() was not run)`,
     };
   const found = facts.get(unarchiveProbeId(args));
-  if (!found || found.code !== 0)
+  if (found?.code !== 0)
     return {
       actions: [],
       changes: [],

@@ -47,7 +47,7 @@ function collect(value: unknown, path: string, listed: ReadonlySet<string>, out:
  * @example secretValues({ db_password: 'hunter22', acl: { secretKey: 'sk-1234' }, port: 1 }) // => ['hunter22', 'sk-1234']
  */
 export function secretValues(vars: Vars): string[] {
-  const listed = new Set(Array.isArray(vars['secret_vars']) ? vars['secret_vars'].map(String) : []);
+  const listed = new Set(Array.isArray(vars.secret_vars) ? vars.secret_vars.map(String) : []);
   const found: string[] = [];
   collect(vars, '', listed, found);
   return found.filter((text) => text.length >= MIN_SECRET_LENGTH);

@@ -37,8 +37,8 @@ export function aclCredentials(raw: Vars, where: Where, owner: string): Credenti
  * @throws UsageError when ACL is on and the secret is empty
  */
 export function aclCredentialsOfVars(vars: Vars, owner: string): Credentials | undefined {
-  if (toBoolean(vars['rocketmq_acl_enabled']) !== true) return undefined;
-  const password = String(vars['rocketmq_acl_admin_secret'] ?? '');
+  if (toBoolean(vars.rocketmq_acl_enabled) !== true) return undefined;
+  const password = String(vars.rocketmq_acl_admin_secret ?? '');
   if (password === '') throw new UsageError(`${owner}: ${EMPTY}`);
-  return { username: String(vars['rocketmq_acl_admin_user'] ?? 'rmqd-admin'), password };
+  return { username: String(vars.rocketmq_acl_admin_user ?? 'rmqd-admin'), password };
 }

@@ -24,8 +24,8 @@ function majorMinor(version: string): [number, number] | undefined {
 export function aclVersionErrors(hosts: AclVersionHost[]): string[] {
   const errors: string[] = [];
   for (const { host, vars, at } of hosts) {
-    if (toBoolean(vars['rocketmq_acl_enabled']) !== true) continue;
-    const version = String(vars['rocketmq_version'] ?? '');
+    if (toBoolean(vars.rocketmq_acl_enabled) !== true) continue;
+    const version = String(vars.rocketmq_version ?? '');
     const mm = majorMinor(version);
     if (mm === undefined || mm[0] > 5 || (mm[0] === 5 && mm[1] >= 3)) continue;
     errors.push(

@@ -177,7 +177,7 @@ export function lintEntries(
       at: instance.at,
     });
   }
-  const shared = vars['broker_properties'];
+  const shared = vars.broker_properties;
   if (shared !== null && typeof shared === 'object' && !Array.isArray(shared)) {
     for (const [key, value] of Object.entries(shared))
       entries.push({

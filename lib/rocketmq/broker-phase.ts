@@ -34,18 +34,18 @@ export function phaseInstances(
     .filter((i) => runsInstance(i, select, topology, state))
     .map((raw) => {
       const item = raw as Vars;
-      const label = `${String(item['broker_name'])}-${String(item['broker_id'])}`;
+      const label = `${String(item.broker_name)}-${String(item.broker_id)}`;
       return {
         ...item,
         label,
-        port: or(item['listen_port'], 10911),
+        port: or(item.listen_port, 10911),
         service: `rmq-broker-${label}`,
         conf_file: `${String(layout.conf_dir)}/broker-${label}.properties`,
-        store_dir: or(item['store_path_root_dir'], `${String(layout.data_root)}/${label}/store`),
+        store_dir: or(item.store_path_root_dir, `${String(layout.data_root)}/${label}/store`),
         log_home: `${String(layout.log_root)}/broker-${label}`,
         pidfile: `${String(layout.run_dir)}/rmq-broker-${label}.pid`,
-        heap: or(item['heap'], layout.heap),
-        direct_memory: or(item['direct_memory'], layout.direct_memory),
+        heap: or(item.heap, layout.heap),
+        direct_memory: or(item.direct_memory, layout.direct_memory),
       };
     });
 }

@@ -109,7 +109,7 @@ function declarationOf(
     extraVars: options.extraVars,
   };
   const vars = resolveVars(hostVars(inventory, viewpoint.name, layers), where, viewpoint.sources);
-  const raw = (vars['topics_members'] ?? []) as MemberDeclaration[];
+  const raw = (vars.topics_members ?? []) as MemberDeclaration[];
   const members = raw.map((m) => {
     const { declaration, errors } = parseDeclaration({
       rocketmq_topics: m.topics,
@@ -119,10 +119,10 @@ function declarationOf(
       throw new UsageError(`status: ${m.broker}-${m.id}: ${errors.join('; ')}`);
     return { broker: m.broker, id: m.id, addr: m.addr, declaration };
   });
-  const ignore = Array.isArray(vars['rocketmq_topics_ignore'])
-    ? (vars['rocketmq_topics_ignore'] as unknown[]).map(String)
+  const ignore = Array.isArray(vars.rocketmq_topics_ignore)
+    ? (vars.rocketmq_topics_ignore as unknown[]).map(String)
     : [];
-  const namesrvs = String(vars['topics_namesrv'] ?? '')
+  const namesrvs = String(vars.topics_namesrv ?? '')
     .split(';')
     .map((a) => a.trim())
     .filter(Boolean);
@@ -130,7 +130,7 @@ function declarationOf(
   const auth = aclCredentialsOfVars(vars, 'status');
   const decl = {
     env: envNameOf(options.inventory),
-    cluster: String(vars['rocketmq_cluster_name']),
+    cluster: String(vars.rocketmq_cluster_name),
     members,
     ignore,
   };

@@ -29,7 +29,7 @@ export function statusControllers(
     where,
     broker.sources,
   );
-  return String(vars['broker_controller_addr'] ?? '')
+  return String(vars.broker_controller_addr ?? '')
     .split(';')
     .map((a) => a.trim())
     .filter(Boolean);
@@ -70,8 +70,7 @@ export function controllerModeMembers<M extends { broker: string; addr: string }
   const on = new Set(
     members
       .filter(
-        (m) =>
-          read.members.find((r) => r.addr === m.addr)?.config?.['enableControllerMode'] === 'true',
+        (m) => read.members.find((r) => r.addr === m.addr)?.config?.enableControllerMode === 'true',
       )
       .map((m) => m.broker),
   );

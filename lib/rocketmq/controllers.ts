@@ -69,7 +69,7 @@ function declarations(
   vars: Vars,
   embedded: boolean,
 ): Array<{ raw: Vars; origin: string }> {
-  const list = vars['controller_instances'];
+  const list = vars.controller_instances;
   // A name server embeds one ControllerManager (NamesrvStartup.main: main0 then controllerManagerMain, once).
   if (embedded && list !== undefined) {
     throw new ValidationError(
@@ -85,9 +85,9 @@ function declarations(
     });
   }
   const raw: Vars = {
-    id: vars['controller_id'],
-    port: vars['controller_port'],
-    store_path: vars['controller_store_path'],
+    id: vars.controller_id,
+    port: vars.controller_port,
+    store_path: vars.controller_store_path,
   };
   return [{ raw, origin: `host ${host}` }];
 }
@@ -105,10 +105,10 @@ export function controllerInstances(
   const out: ControllerInstance[] = [];
   for (const host of hostsOf(hosts)) {
     const vars = varsOf(hostvars, host);
-    const address = String(vars['ansible_host'] ?? host);
-    const dataRoot = String(vars['rocketmq_data_root'] ?? DEFAULT_DATA_ROOT);
+    const address = String(vars.ansible_host ?? host);
+    const dataRoot = String(vars.rocketmq_data_root ?? DEFAULT_DATA_ROOT);
     for (const { raw, origin } of declarations(host, vars, embedded)) {
-      const id = String(raw['id'] ?? `n${out.length}`).trim();
+      const id = String(raw.id ?? `n${out.length}`).trim();
       if (!/^[A-Za-z0-9_-]+$/.test(id))
         throw new ValidationError(
           `${origin}: controller id must be letters, digits, _ or -, got ${JSON.stringify(id)}`,
@@ -116,11 +116,11 @@ export function controllerInstances(
       out.push({
         host,
         address,
-        machine: machineOf(address, vars['ansible_connection']),
+        machine: machineOf(address, vars.ansible_connection),
         id,
         origin,
-        port: port(raw['port'] ?? DEFAULT_CONTROLLER_PORT, origin),
-        storePath: String(raw['store_path'] ?? `${dataRoot}/controller-${id}`),
+        port: port(raw.port ?? DEFAULT_CONTROLLER_PORT, origin),
+        storePath: String(raw.store_path ?? `${dataRoot}/controller-${id}`),
       });
     }
   }

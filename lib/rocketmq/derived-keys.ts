@@ -37,7 +37,7 @@ export function derivedKeyErrors(
   const own = instance.origin.includes('broker_instances')
     ? instance.origin.replace(/^host \S+: /, '')
     : 'broker_instances';
-  const shared = vars['broker_properties'];
+  const shared = vars.broker_properties;
   const sources: Array<[Vars, string, string]> = [
     [instance.properties, `${own}.properties`, instance.at],
   ];

@@ -1,7 +1,7 @@
 // Scale-in reads: one look at a broker group being removed (registration, the master's permission, consumer lag of
 // every topic it holds) and at the name servers after its members stopped. Decisions are in drain-plan.ts.
 import type { ClusterInfo } from './remoting/bodies.ts';
-import { type DrainFacts, type GoneFacts, type TopicLag } from './drain-plan.ts';
+import type { DrainFacts, GoneFacts, TopicLag } from './drain-plan.ts';
 import { isSystemTopic } from './names.ts';
 import { matchesAny } from './topics-diff.ts';
 
@@ -101,7 +101,7 @@ export async function readDrain(admin: DrainAdmin, target: DrainTarget): Promise
       admin.brokerConfig(target.addr),
       admin.topics(target.addr),
     ]);
-    const permission = Number(config['brokerPermission'] ?? '6');
+    const permission = Number(config.brokerPermission ?? '6');
     return { ...registered, permission, ...(await readLag(admin, target, topics)) };
   } catch (error) {
     return { ...registered, masterError: message(error), lag: [], lagErrors: [] };

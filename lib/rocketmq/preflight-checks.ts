@@ -29,7 +29,7 @@ function fail(title: string, errors: string[], where: Where): never {
 }
 
 function topologyArg(ctx: PreflightContext): Topology {
-  const value = ctx.args['topology'];
+  const value = ctx.args.topology;
   if (typeof value !== 'string' || !(TOPOLOGIES as readonly string[]).includes(value)) {
     throw new ValidationError(
       `preflight rocketmq_topology: "topology" must be one of ${TOPOLOGIES.join(', ')}, got ${JSON.stringify(value)}`,
@@ -53,8 +53,8 @@ function namesrvPorts(ctx: PreflightContext): Map<string, number> {
   for (const name of groupHosts(ctx.inventory, 'nameservers')) {
     const vars = ctx.hosts.get(name) ?? {};
     ports.set(
-      machineOf(String(vars['ansible_host'] ?? name), vars['ansible_connection']),
-      Number(vars['namesrv_port'] ?? DEFAULT_NAMESRV_PORT),
+      machineOf(String(vars.ansible_host ?? name), vars.ansible_connection),
+      Number(vars.namesrv_port ?? DEFAULT_NAMESRV_PORT),
     );
   }
   return ports;
@@ -93,7 +93,7 @@ function rocketmqTopology(ctx: PreflightContext): string[] {
 }
 
 function brokerLint(ctx: PreflightContext): string[] {
-  const topology = typeof ctx.args['topology'] === 'string' ? ctx.args['topology'] : undefined;
+  const topology = typeof ctx.args.topology === 'string' ? ctx.args.topology : undefined;
   const errors: string[] = [];
   const warnings: string[] = [];
   for (const instance of instancesFor(ctx, topology)) {
@@ -103,8 +103,7 @@ function brokerLint(ctx: PreflightContext): string[] {
       const where = host?.sources[variable];
       return where ? ` (set in ${formatWhere(where)})` : '';
     };
-    const translate =
-      vars['broker_lint_translate'] === true || vars['broker_lint_translate'] === 'true';
+    const translate = vars.broker_lint_translate === true || vars.broker_lint_translate === 'true';
     const result = lintInstance(
       lintEntries(instance, vars, sourceOf),
       knownKeys,
@@ -120,10 +119,10 @@ function brokerLint(ctx: PreflightContext): string[] {
 }
 
 function rocketmqTopics(ctx: PreflightContext): string[] {
-  const topology = typeof ctx.args['topology'] === 'string' ? ctx.args['topology'] : undefined;
+  const topology = typeof ctx.args.topology === 'string' ? ctx.args.topology : undefined;
   const instances = instancesFor(ctx, topology);
   const first = instances[0] ? ctx.hosts.get(instances[0].host) : undefined;
-  const cluster = String(first?.['rocketmq_cluster_name'] ?? 'TestCluster');
+  const cluster = String(first?.rocketmq_cluster_name ?? 'TestCluster');
   const report = checkTopicDeclarations({
     cluster,
     instances,
@@ -146,12 +145,12 @@ function declaredControllerAddr(
 ): { value: string; from: string } | undefined {
   const vars = ctx.hosts.get(broker.host) ?? {};
   const at = (name: string): string => declaredAt(ctx, broker.host, name);
-  const group = vars['broker_properties'];
+  const group = vars.broker_properties;
   const fromGroup =
-    group !== null && typeof group === 'object' ? (group as Vars)['controllerAddr'] : undefined;
-  if (broker.properties['controllerAddr'] !== undefined)
+    group !== null && typeof group === 'object' ? (group as Vars).controllerAddr : undefined;
+  if (broker.properties.controllerAddr !== undefined)
     return {
-      value: String(broker.properties['controllerAddr']),
+      value: String(broker.properties.controllerAddr),
       from: `${broker.origin}.properties.controllerAddr${broker.at}`,
     };
   if (fromGroup !== undefined)
@@ -159,9 +158,9 @@ function declaredControllerAddr(
       value: String(fromGroup),
       from: `broker_properties.controllerAddr${at('broker_properties')}`,
     };
-  if (vars['broker_controller_addr'] !== undefined)
+  if (vars.broker_controller_addr !== undefined)
     return {
-      value: String(vars['broker_controller_addr']),
+      value: String(vars.broker_controller_addr),
       from: `broker_controller_addr${at('broker_controller_addr')}`,
     };
   return undefined;
@@ -191,7 +190,7 @@ function controllersOf(ctx: PreflightContext): ControllerInstance[] {
   const shape = checkShape({
     switches: [...ctx.hosts].map(([host, vars]) => ({
       host,
-      embedded: controllersEmbedded(vars['rocketmq_controllers_embedded']),
+      embedded: controllersEmbedded(vars.rocketmq_controllers_embedded),
       at: sourceAt(ctx, host, 'rocketmq_controllers_embedded'),
     })),
     group: {
@@ -213,7 +212,7 @@ function controllersOf(ctx: PreflightContext): ControllerInstance[] {
 
 /** Controller mode: the Raft group (standalone or embedded), and the brokers' controllerAddr against its peers. */
 function rocketmqControllers(ctx: PreflightContext): string[] {
-  const topology = typeof ctx.args['topology'] === 'string' ? ctx.args['topology'] : undefined;
+  const topology = typeof ctx.args.topology === 'string' ? ctx.args.topology : undefined;
   const report = checkControllers({
     controllers: controllersOf(ctx),
     brokers: instancesFor(ctx, topology),

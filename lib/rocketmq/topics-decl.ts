@@ -175,8 +175,8 @@ export function parseDeclaration(vars: Record<string, unknown>): {
   declaration: Declaration;
   errors: string[];
 } {
-  const topics = parseDeclList('rocketmq_topics', vars['rocketmq_topics']);
-  const groups = parseDeclList('rocketmq_groups', vars['rocketmq_groups']);
+  const topics = parseDeclList('rocketmq_topics', vars.rocketmq_topics);
+  const groups = parseDeclList('rocketmq_groups', vars.rocketmq_groups);
   return {
     declaration: { topics: topics.items, groups: groups.items },
     errors: [...topics.errors, ...groups.errors],

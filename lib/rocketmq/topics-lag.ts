@@ -40,10 +40,10 @@ export function unconsumedPerQueue(stats: QueueOffsets[], groups: QueueOffsets[]
   const size = stats.reduce((n, q) => Math.max(n, q.queueId + 1), 0);
   const out = new Array<number>(size).fill(0);
   for (const q of stats) {
-    const min = q.fields['minOffset'] ?? 0;
-    const max = q.fields['maxOffset'] ?? 0;
+    const min = q.fields.minOffset ?? 0;
+    const max = q.fields.maxOffset ?? 0;
     const reached = groups.map(
-      (g) => g.find((e) => e.queueId === q.queueId)?.fields['consumerOffset'] ?? min,
+      (g) => g.find((e) => e.queueId === q.queueId)?.fields.consumerOffset ?? min,
     );
     const consumed = reached.length === 0 ? min : Math.max(min, Math.min(...reached));
     out[q.queueId] = Math.max(0, max - consumed);

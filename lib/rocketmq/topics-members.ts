@@ -44,8 +44,8 @@ export function topicMembers(
           broker: i.brokerName,
           id: i.brokerId,
           addr: `${i.address}:${i.listenPort}`,
-          topics: list(vars['rocketmq_topics']),
-          groups: list(vars['rocketmq_groups']),
+          topics: list(vars.rocketmq_topics),
+          groups: list(vars.rocketmq_groups),
         }))
     );
   });

@@ -17,7 +17,7 @@ const truthy = (v: unknown): boolean => v === true || v === 'true';
 
 /** The effective value of a boolean broker key: the instance's properties, broker_properties, then the variable. */
 function brokerFlag(instance: BrokerInstance, vars: Vars, key: string, variable: string): boolean {
-  const shared = vars['broker_properties'];
+  const shared = vars.broker_properties;
   const fromShared =
     shared !== null && typeof shared === 'object' ? (shared as Vars)[key] : undefined;
   // The broker role's default for both keys is the seed's `true`.

@@ -68,8 +68,7 @@ async function groupLag(client: RemotingClient, addr: string, group: string): Pr
   if (response.code !== 0) return 0;
   const text = response.body ? Buffer.from(response.body).toString('utf8') : '';
   return parseQueueTable(text).reduce(
-    (sum, q) =>
-      sum + Math.max(0, (q.fields['brokerOffset'] ?? 0) - (q.fields['consumerOffset'] ?? 0)),
+    (sum, q) => sum + Math.max(0, (q.fields.brokerOffset ?? 0) - (q.fields.consumerOffset ?? 0)),
     0,
   );
 }
@@ -108,7 +107,7 @@ export async function readStatus(
     );
     const addrs = [...new Set([...declared, ...registered])];
     const members = await Promise.all(addrs.map((addr) => readMember(client, addr)));
-    const masters = members.filter((m) => m.config?.['brokerRole']?.endsWith('MASTER'));
+    const masters = members.filter((m) => m.config?.brokerRole?.endsWith('MASTER'));
     const found = members
       .flatMap((m) => Object.keys(m.groups ?? {}))
       .filter((g) => !isSystemGroup(g) && !ignored(g));

@@ -123,8 +123,8 @@ function replication(
 ): { lag: number | null; inSync: boolean | null } {
   const master = read.members.find((m) => m.addr === masterAddr);
   const slave = read.members.find((m) => m.addr === slaveAddr);
-  const masterMax = firstNumber(master?.runtime?.['commitLogMaxOffset']);
-  const slaveMax = firstNumber(slave?.runtime?.['commitLogMaxOffset']);
+  const masterMax = firstNumber(master?.runtime?.commitLogMaxOffset);
+  const slaveMax = firstNumber(slave?.runtime?.commitLogMaxOffset);
   const lag = masterMax === null || slaveMax === null ? null : Math.max(0, masterMax - slaveMax);
   const ip = slaveAddr.slice(0, slaveAddr.lastIndexOf(':'));
   const conns = (master?.ha?.haConnectionInfo ?? []).filter(
@@ -147,7 +147,7 @@ function memberStatus(
   const declared = decl.members.some(
     (m) => m.addr === who.addr && m.broker === who.broker && (controllerMode || m.id === who.id),
   );
-  const role = found?.config?.['brokerRole'] ?? null;
+  const role = found?.config?.brokerRole ?? null;
   const masterAddr =
     [...regs].find(([, r]) => r.broker === who.broker && r.id === 0)?.[0] ??
     decl.members.find((m) => m.broker === who.broker && m.id === 0)?.addr;
@@ -157,18 +157,16 @@ function memberStatus(
     id: who.id,
     role,
     address: who.addr,
-    version: found?.runtime?.['brokerVersionDesc'] ?? null,
+    version: found?.runtime?.brokerVersionDesc ?? null,
     registered: missingOn.length === 0 && on.size > 0,
     missingOn,
     declared,
     up: found !== undefined && found.error === undefined,
     lagBytes: repl.lag,
     inSync: repl.inSync,
-    tpsIn: firstNumber(found?.runtime?.['putTps']),
-    tpsOut: firstNumber(
-      found?.runtime?.['getTransferredTps'] ?? found?.runtime?.['getTransferedTps'],
-    ),
-    diskRatio: firstNumber(found?.runtime?.['commitLogDiskRatio']),
+    tpsIn: firstNumber(found?.runtime?.putTps),
+    tpsOut: firstNumber(found?.runtime?.getTransferredTps ?? found?.runtime?.getTransferedTps),
+    diskRatio: firstNumber(found?.runtime?.commitLogDiskRatio),
     writeStopRatio: WRITE_STOP_RATIO,
     problems: [],
   };
@@ -277,7 +275,7 @@ function groupStatuses(read: StatusRead, decl: StatusDeclaration): GroupStatus[]
 
 /** Whether the member at addr runs in controller mode, as it reports its own config. */
 function isControllerMode(read: StatusRead, addr: string): boolean {
-  return read.members.find((m) => m.addr === addr)?.config?.['enableControllerMode'] === 'true';
+  return read.members.find((m) => m.addr === addr)?.config?.enableControllerMode === 'true';
 }
 
 /**

@@ -36,7 +36,7 @@ export function namesrvAddr(hostvars: unknown, hosts: unknown, defaultPort: unkn
   return hostsOf(hosts)
     .map((host) => {
       const vars = varsOf(hostvars, host);
-      return `${String(vars['ansible_host'] ?? host)}:${String(vars['namesrv_port'] ?? defaultPort ?? DEFAULT_NAMESRV_PORT)}`;
+      return `${String(vars.ansible_host ?? host)}:${String(vars.namesrv_port ?? defaultPort ?? DEFAULT_NAMESRV_PORT)}`;
     })
     .join(';');
 }
@@ -84,10 +84,10 @@ export function runsInstance(
 ): boolean {
   if (instanceState(instance, hostState) === 'absent') return false;
   const fields = instance !== null && typeof instance === 'object' ? (instance as Vars) : {};
-  const isMaster = String(fields['broker_id'] ?? '0').trim() === '0';
+  const isMaster = String(fields.broker_id ?? '0').trim() === '0';
   const selected =
     select === 'all' || (select === 'master' ? isMaster : select === 'slave' ? !isMaster : false);
-  const topologies = fields['topologies'];
+  const topologies = fields.topologies;
   const inTopology =
     !Array.isArray(topologies) ||
     typeof topology !== 'string' ||

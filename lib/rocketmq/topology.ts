@@ -56,9 +56,7 @@ export type BrokerState = (typeof BROKER_STATES)[number];
  */
 export function instanceState(instance: unknown, hostState: unknown): string {
   const own =
-    instance !== null && typeof instance === 'object'
-      ? (instance as Vars)['broker_state']
-      : undefined;
+    instance !== null && typeof instance === 'object' ? (instance as Vars).broker_state : undefined;
   const value = own ?? hostState;
   return value === undefined || value === null || value === '' ? 'present' : String(value);
 }
@@ -131,17 +129,17 @@ function instanceFrom(
   if (brokerName === '') throw new ValidationError(`${here}: "broker_name" is missing or empty`);
   const brokerId = toInt(field('broker_id') ?? 0, 'broker_id', here);
   const listenPort = toInt(field('listen_port') ?? DEFAULT_LISTEN_PORT, 'listen_port', here);
-  const dataRoot = String(resolveRefs(vars['rocketmq_data_root'], vars) ?? DEFAULT_DATA_ROOT);
+  const dataRoot = String(resolveRefs(vars.rocketmq_data_root, vars) ?? DEFAULT_DATA_ROOT);
   const storeRoot = String(
     field('store_path_root_dir') ?? `${dataRoot}/${brokerName}-${brokerId}/store`,
   );
   const role = field('broker_role');
-  const properties = raw['properties'];
-  const topologies = raw['topologies'];
-  const address = String(resolveRefs(vars['ansible_host'], vars) ?? host);
+  const properties = raw.properties;
+  const topologies = raw.topologies;
+  const address = String(resolveRefs(vars.ansible_host, vars) ?? host);
   const state = instanceState(
     { broker_state: field('broker_state') },
-    resolveRefs(vars['broker_state'], vars),
+    resolveRefs(vars.broker_state, vars),
   );
   if (!(BROKER_STATES as readonly string[]).includes(state)) {
     throw new ValidationError(
@@ -151,7 +149,7 @@ function instanceFrom(
   return {
     host,
     address,
-    machine: machineOf(address, vars['ansible_connection']),
+    machine: machineOf(address, vars.ansible_connection),
     portVariable,
     label: String(field('name') ?? `${brokerName}-${brokerId}`),
     brokerName,
@@ -169,7 +167,7 @@ function instanceFrom(
     origin,
     at,
     state: state as BrokerState,
-    purge: purgeOf(field('broker_purge') ?? resolveRefs(vars['broker_purge'], vars), here),
+    purge: purgeOf(field('broker_purge') ?? resolveRefs(vars.broker_purge, vars), here),
   };
 }
 
@@ -183,7 +181,7 @@ export function brokerInstances(
   at = '',
   sourceOf: (name: string) => string = () => at,
 ): BrokerInstance[] {
-  const list = resolveRefs(vars['broker_instances'], vars);
+  const list = resolveRefs(vars.broker_instances, vars);
   if (Array.isArray(list)) {
     return list.map((raw, i) => {
       const origin = `host ${host}: broker_instances[${i}]`;
@@ -194,22 +192,22 @@ export function brokerInstances(
       }
       const field = raw as Vars;
       const port =
-        field['listen_port'] === undefined
+        field.listen_port === undefined
           ? 'the default listen_port 10911'
           : `broker_instances[${i}].listen_port${sourceOf('broker_instances')}`;
       return instanceFrom(host, field, vars, origin, at, port);
     });
   }
-  if (vars['broker_name'] === undefined) {
+  if (vars.broker_name === undefined) {
     throw new ValidationError(
       `host ${host} is in group "brokers" but declares neither broker_instances nor broker_name`,
     );
   }
   const single: Vars = {
-    broker_name: vars['broker_name'],
-    broker_id: vars['broker_id'],
-    listen_port: vars['broker_listen_port'],
-    store_path_root_dir: vars['broker_store_dir'],
+    broker_name: vars.broker_name,
+    broker_id: vars.broker_id,
+    listen_port: vars.broker_listen_port,
+    store_path_root_dir: vars.broker_store_dir,
     properties: {},
   };
   return [

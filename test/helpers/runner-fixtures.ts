@@ -26,7 +26,7 @@ type FlagArgs = { path: string; content: string };
 /** Declares a file's whole content; probes with cat, writes with printf. */
 export const flagModule: Module<FlagArgs> = {
   name: 'flag',
-  validate: (raw) => ({ path: String(raw['path']), content: String(raw['content']) }),
+  validate: (raw) => ({ path: String(raw.path), content: String(raw.content) }),
   probes: (args) => [{ id: 'current', script: `${cmd('cat', args.path)} 2>/dev/null` }],
   plan(args, facts) {
     const before = facts.get('current')?.stdout ?? '';

@@ -28,10 +28,10 @@ import { type CheckLine, messageCheck, servicePids, ssh, waitUntil } from './lab
 const TOPOLOGY = '2m2s-controller';
 // standalone (default): three rmq-controller-<id> services on mq1..mq3 and a name server on each of mq1..mq4.
 // embedded: name servers on mq1..mq3 only, each running one controller (the controller "process" is rmq-namesrv).
-const EMBEDDED = process.env['RMQD_CONTROLLER_SHAPE'] === 'embedded';
-if (!EMBEDDED && (process.env['RMQD_CONTROLLER_SHAPE'] ?? 'standalone') !== 'standalone') {
+const EMBEDDED = process.env.RMQD_CONTROLLER_SHAPE === 'embedded';
+if (!EMBEDDED && (process.env.RMQD_CONTROLLER_SHAPE ?? 'standalone') !== 'standalone') {
   throw new Error(
-    `RMQD_CONTROLLER_SHAPE must be standalone or embedded, got ${process.env['RMQD_CONTROLLER_SHAPE']}`,
+    `RMQD_CONTROLLER_SHAPE must be standalone or embedded, got ${process.env.RMQD_CONTROLLER_SHAPE}`,
   );
 }
 const INVENTORY = EMBEDDED ? `${TOPOLOGY}-embedded` : TOPOLOGY;
@@ -236,7 +236,7 @@ S(
     try {
       const held = await getAllTopicConfig(reader, newMaster!);
       assert.is(
-        held['orders']?.writeQueueNums,
+        held.orders?.writeQueueNums,
         4,
         `the new master ${newMaster} holds topic orders: ${Object.keys(held).join(', ')}`,
       );

@@ -135,7 +135,7 @@ S(
           env: {
             ...process.env,
             ROCKETMQ_HOME: home,
-            JDK_JAVA_OPTIONS: String(vars['rocketmq_jdk9_options']),
+            JDK_JAVA_OPTIONS: String(vars.rocketmq_jdk9_options),
           },
         },
       );

@@ -163,7 +163,7 @@ async function commitOffsets(
           consumerGroup: group,
           topic,
           queueId: String(q.queueId),
-          commitOffset: String(at(q.fields['maxOffset'] ?? 0)),
+          commitOffset: String(at(q.fields.maxOffset ?? 0)),
         });
         assert.is(
           response.code,
@@ -209,16 +209,12 @@ T(
       for (const [who, at] of MEMBERS()) {
         const topics = await admin.topics(at);
         assert.equal(
-          [
-            topics['orders']?.readQueueNums,
-            topics['orders']?.writeQueueNums,
-            topics['orders']?.perm,
-          ],
+          [topics.orders?.readQueueNums, topics.orders?.writeQueueNums, topics.orders?.perm],
           [4, 4, 6],
           `${who} orders`,
         );
         assert.equal(
-          [topics['payments']?.attributes['message.type'], topics['payments']?.order],
+          [topics.payments?.attributes['message.type'], topics.payments?.order],
           ['FIFO', true],
           `${who} payments`,
         );
@@ -342,12 +338,12 @@ T(
     assert.match(refused.failures, 'messages not consumed yet; not deleted');
     const admin = remotingTopicsAdmin(10_000);
     try {
-      assert.ok((await admin.topics(`${addr(1)}:10911`))['orders'], 'the topic is still there');
+      assert.ok((await admin.topics(`${addr(1)}:10911`)).orders, 'the topic is still there');
       await commitOffsets('orders', 'order-consumers', (max) => max);
       const deleted = await play(TOPICS_ONLY, false, absent);
       assert.is(deleted.code, 0, deleted.failures);
       for (const [who, at] of MEMBERS())
-        assert.not.ok((await admin.topics(at))['orders'], `${who} no longer holds orders`);
+        assert.not.ok((await admin.topics(at)).orders, `${who} no longer holds orders`);
     } finally {
       admin.close();
     }

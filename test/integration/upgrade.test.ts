@@ -419,8 +419,8 @@ async function pullOffsetState(host: string): Promise<string[]> {
   const out = await ssh(
     host,
     'for f in /var/lib/rocketmq/broker-*/store/config/consumerOffset.json*; do ' +
-      't=$(tr -d " \t\r\n" < "$f"); case $t in *\"pullOffsetTable\":{}*) s=empty ;; ' +
-      '*\"pullOffsetTable\":{*[{,][0-9]*) s=bare ;; *\"pullOffsetTable\"*) s=quoted ;; *) s=none ;; esac; ' +
+      't=$(tr -d " \t\r\n" < "$f"); case $t in *"pullOffsetTable":{}*) s=empty ;; ' +
+      '*"pullOffsetTable":{*[{,][0-9]*) s=bare ;; *"pullOffsetTable"*) s=quoted ;; *) s=none ;; esac; ' +
       'echo "${f#/var/lib/rocketmq/} $s"; done',
   );
   return out

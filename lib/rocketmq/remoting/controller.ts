@@ -26,10 +26,10 @@ export async function getControllerMetadata(
 ): Promise<ControllerMetadata> {
   const fields = (await call(client, controller, CONTROLLER_GET_METADATA_INFO)).extFields ?? {};
   return {
-    group: fields['group'] ?? '',
-    leaderId: fields['controllerLeaderId'] ?? '',
-    leaderAddress: fields['controllerLeaderAddress'] ?? '',
-    isLeader: fields['isLeader'] === 'true',
-    peers: fields['peers'] ?? '',
+    group: fields.group ?? '',
+    leaderId: fields.controllerLeaderId ?? '',
+    leaderAddress: fields.controllerLeaderAddress ?? '',
+    isLeader: fields.isLeader === 'true',
+    peers: fields.peers ?? '',
   };
 }

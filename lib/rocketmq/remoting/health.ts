@@ -112,7 +112,7 @@ export function registered(
   addr: string,
 ): string | null {
   const names = info.clusterAddrTable[cluster];
-  if (!names || !names.includes(broker)) {
+  if (!names?.includes(broker)) {
     return `${label(broker, id)} is not registered: cluster ${cluster} has no group ${broker}`;
   }
   const found = members(info, broker).get(id);

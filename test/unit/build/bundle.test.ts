@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import process from 'node:process';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-// @ts-ignore -- plain JS helper of run.mjs, without type declarations
+// @ts-expect-error -- plain JS helper of run.mjs, without type declarations
 import { fingerprint, freshBundle, STAMP, STATS, statSnapshot } from '../../../build/fresh.mjs';
 import { tempDir } from '../../helpers/runner-fixtures.ts';
 

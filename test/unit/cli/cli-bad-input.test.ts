@@ -126,7 +126,7 @@ Files(
       '--list-hosts',
     ]);
     assert.is(listed.code, 0, listed.err);
-    assert.match(listed.out, /1 host\(s\)\n  localhost/);
+    assert.match(listed.out, /1 host\(s\)\n {2}localhost/);
     assert.is(
       stateDirFor(join(dir, 'inventory', 'hosts.yaml'), {}),
       join(dir, 'inventory', '.rocketmq-deploy'),

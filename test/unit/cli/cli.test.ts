@@ -103,7 +103,7 @@ const BAD: Array<[string, Files, string[], RegExp]> = [
   ],
   [
     'wrong type',
-    { 'roles/app/tasks/main.yaml': ROLE_TASKS + '    mode: [1, 2]\n' },
+    { 'roles/app/tasks/main.yaml': `${ROLE_TASKS}    mode: [1, 2]\n` },
     [],
     /roles\/app\/tasks\/main\.yaml:\d+:\d+: .*"mode"/,
   ],

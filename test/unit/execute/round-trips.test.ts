@@ -43,7 +43,7 @@ async function run(
   const events: RunEvent[] = [];
   const inventory = inventoryOf([...new Set(phases.flatMap((p) => p.hosts))]);
   for (const name of options.local ?? [])
-    inventory.hosts.get(name)!.vars['ansible_connection'] = 'local';
+    inventory.hosts.get(name)!.vars.ansible_connection = 'local';
   const input: ExecuteInput = {
     phases,
     inventory,

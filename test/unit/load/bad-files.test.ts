@@ -83,7 +83,7 @@ HostsFile('the file and its folder load the same inventory, group_vars included'
   const viaFile = loadInventory(join(dir, 'hosts.yaml'));
   assert.equal([...viaFile.hosts.values()], [...viaFolder.hosts.values()]);
   assert.is(viaFile.dir, dir);
-  assert.is(viaFile.hosts.get('mq1')?.vars['heap'], '2g');
+  assert.is(viaFile.hosts.get('mq1')?.vars.heap, '2g');
   assert.equal([...loadInventory(join(dir, 'other.yml')).hosts.keys()], ['solo']);
 });
 HostsFile.run();

@@ -102,7 +102,7 @@ B('backslashes, leading blanks and non-ASCII read back exactly; no value adds a 
     rocketmq_cluster_name: odd,
     broker_properties: { 'odd key': 'a\\b' },
   };
-  const item = (vars['broker_instances'] as Vars[])[0];
+  const item = (vars.broker_instances as Vars[])[0];
   const text = renderTemplateFile(
     'roles/broker/templates/broker.properties.hbs',
     { ...vars, item },

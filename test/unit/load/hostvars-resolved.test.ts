@@ -29,12 +29,12 @@ S('a {{ }} address of another host reads as the address; -e wins over the invent
     [{ lab_prefix: '10.77.1' }, 'mq1', '10.77.1.11'],
   ];
   for (const [extra, host, address] of cases)
-    assert.is(others(extra)[host]?.['ansible_host'], address, JSON.stringify(extra));
+    assert.is(others(extra)[host]?.ansible_host, address, JSON.stringify(extra));
 });
 
 S('a host referring to a variable only a role defines is seen raw instead of failing', () => {
-  assert.is(others({})['mq2']?.['store'], '{{undefined_role_default}}/x');
-  assert.is(others({})['mq2']?.['ansible_host'], '{{lab_prefix}}.12');
+  assert.is(others({}).mq2?.store, '{{undefined_role_default}}/x');
+  assert.is(others({}).mq2?.ansible_host, '{{lab_prefix}}.12');
 });
 
 S('the same -e object gives the same hostvars (resolved once per run)', () => {

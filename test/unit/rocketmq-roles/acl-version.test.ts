@@ -37,7 +37,7 @@ function check(all: string): () => string[] {
     args: { topology: 'single-master' },
     where: { file: 'playbooks/single-master.yaml', line: 4, col: 5 },
   };
-  return () => preflightChecks['rocketmq_topology']!(ctx);
+  return () => preflightChecks.rocketmq_topology!(ctx);
 }
 
 const V = suite('ACL 2.0 needs RocketMQ 5.3+: checked at preflight');

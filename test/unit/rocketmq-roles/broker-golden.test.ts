@@ -21,7 +21,7 @@ const S = suite('broker.properties.hbs renders the golden file for each example-
 for (const host of ['mqnameserver1', 'mqnameserver2', 'mqnameserver3', 'mqnameserver4']) {
   S(host, () => {
     const vars = phaseVars(inventory, host, 'broker', { rocketmq_topology: '2m2s-async' });
-    const items = vars['broker_instances'] as Array<{ broker_name: string; broker_id: number }>;
+    const items = vars.broker_instances as Array<{ broker_name: string; broker_id: number }>;
     assert.is(items.length, 1);
     const item = items[0]!;
     const golden = readFileSync(
@@ -38,7 +38,7 @@ T('ports and store paths of a several-instance host equal brokerInstances()', ()
   const local = loadInventory('inventory/local');
   const vars = phaseVars(local, 'localhost', 'broker', { rocketmq_topology: '2m2s-sync' });
   const model = brokerInstances('localhost', local.hosts.get('localhost')!.vars);
-  const items = vars['broker_instances'] as unknown[];
+  const items = vars.broker_instances as unknown[];
   assert.is(items.length, model.length);
   items.forEach((item, i) => {
     const props = new Map(
@@ -66,7 +66,7 @@ T(
     const vars = phaseVars(inventory, 'mqnameserver1', 'broker', {
       rocketmq_topology: '2m2s-async',
     });
-    vars['broker_properties'] = {
+    vars.broker_properties = {
       sendMessageThreadPoolNums: 16,
       mapedFileSizeCommitLog: 1073741824,
       storeCheckpoint: '/x',

@@ -154,7 +154,7 @@ P('the shipped inventories are clean; a bad group var fails with its file:line:c
     const inventory = loadInventory(dir);
     const hosts = new Map([...inventory.hosts].map(([n, h]) => [n, h.vars]));
     assert.equal(
-      preflightChecks['broker_lint']!({
+      preflightChecks.broker_lint!({
         inventory,
         hosts,
         args: {},
@@ -170,14 +170,14 @@ P('the shipped inventories are clean; a bad group var fails with its file:line:c
       { ...h.vars, broker_properties: { mapedFileSizeCommitLog: 1 } },
     ]),
   );
-  inventory.hosts.get('mqnameserver1')!.sources['broker_properties'] = {
+  inventory.hosts.get('mqnameserver1')!.sources.broker_properties = {
     file: 'inventory/example-prod/group_vars/brokers.yaml',
     line: 4,
     col: 1,
   };
   assert.throws(
     () =>
-      preflightChecks['broker_lint']!({
+      preflightChecks.broker_lint!({
         inventory,
         hosts,
         args: {},
@@ -221,7 +221,7 @@ for (const [key, expected] of UNKNOWN) {
     );
     assert.throws(
       () =>
-        preflightChecks['broker_lint']!({
+        preflightChecks.broker_lint!({
           inventory,
           hosts,
           args: {},
@@ -241,7 +241,7 @@ U('a key only the full RocketMQ 5 list knows passes', () => {
     ]),
   );
   assert.equal(
-    preflightChecks['broker_lint']!({
+    preflightChecks.broker_lint!({
       inventory,
       hosts,
       args: {},

@@ -55,9 +55,7 @@ S('table: select, topology and broker_state choose the instances (labels)', () =
     ['all', '2m2s-sync', 'absent', []],
   ];
   for (const [select, topology, state, labels] of cases) {
-    const got = phaseInstances([A0, A1, GONE], select, topology, state, layout).map(
-      (i) => i['label'],
-    );
+    const got = phaseInstances([A0, A1, GONE], select, topology, state, layout).map((i) => i.label);
     assert.equal(got, labels, JSON.stringify([select, topology, state]));
   }
 });
@@ -66,19 +64,19 @@ S("the role variable renders from the role's folders for a shipped inventory", (
     rocketmq_topology: '2m2s-sync',
     broker_select: 'slave',
   });
-  const items = vars['broker_phase_instances'] as Vars[];
+  const items = vars.broker_phase_instances as Vars[];
   assert.equal(
-    items.map((i) => [i['label'], i['conf_file'], i['port']]),
+    items.map((i) => [i.label, i.conf_file, i.port]),
     [
       [
         'broker-a-1',
-        `${vars['rocketmq_conf_dir']}/broker-broker-a-1.properties`,
-        items[0]?.['listen_port'],
+        `${vars.rocketmq_conf_dir}/broker-broker-a-1.properties`,
+        items[0]?.listen_port,
       ],
       [
         'broker-b-1',
-        `${vars['rocketmq_conf_dir']}/broker-broker-b-1.properties`,
-        items[1]?.['listen_port'],
+        `${vars.rocketmq_conf_dir}/broker-broker-b-1.properties`,
+        items[1]?.listen_port,
       ],
     ],
   );

@@ -31,7 +31,7 @@ function preflight(dir: string): string {
     ),
   );
   try {
-    preflightChecks['rocketmq_controllers']!({
+    preflightChecks.rocketmq_controllers!({
       inventory: inv,
       hosts,
       args: { topology: '2m2s-controller' },

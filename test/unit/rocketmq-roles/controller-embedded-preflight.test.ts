@@ -13,7 +13,7 @@ const where = { file: 'playbooks/2m2s-controller.yaml', line: 9, col: 5 };
 const check = (dir: string): string[] => {
   const inventory = loadInventory(dir);
   const hosts = new Map([...inventory.hosts].map(([n, h]) => [n, h.vars]));
-  return preflightChecks['rocketmq_controllers']!({
+  return preflightChecks.rocketmq_controllers!({
     inventory,
     hosts,
     args: { topology: '2m2s-controller' },

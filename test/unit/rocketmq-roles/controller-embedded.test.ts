@@ -87,7 +87,7 @@ N(
     });
     const p = props(text);
     assert.is(p['odd key=1'], 'a#b\\c');
-    assert.is(p['controllerThreadPoolNums'], '8');
+    assert.is(p.controllerThreadPoolNums, '8');
     assert.ok(text.includes('odd\\ key\\=1='), text);
   },
 );
@@ -99,11 +99,11 @@ B(
   () => {
     for (const host of ['mq1', 'mq2', 'mq3', 'mq4']) {
       const v = vars(embedded, host, 'broker', { rocketmq_topology: '2m2s-controller' });
-      const item = (v['broker_instances'] as unknown[])[0];
+      const item = (v.broker_instances as unknown[])[0];
       const p = props(
         renderTemplateFile('roles/broker/templates/broker.properties.hbs', { ...v, item }, host),
       );
-      assert.is(p['controllerAddr'], '10.77.3.11:9878;10.77.3.12:9878;10.77.3.13:9878', host);
+      assert.is(p.controllerAddr, '10.77.3.11:9878;10.77.3.12:9878;10.77.3.13:9878', host);
     }
   },
 );
@@ -111,8 +111,8 @@ B(
   'embedded: the controller role has no instance on any host; standalone: the name server role embeds none',
   () => {
     for (const host of ['mq1', 'mq2', 'mq3', 'mq4']) {
-      assert.equal(vars(embedded, host, 'controller')['controller_instances_here'], [], host);
-      assert.equal(vars(standalone, host, 'nameserver')['namesrv_controllers'], [], host);
+      assert.equal(vars(embedded, host, 'controller').controller_instances_here, [], host);
+      assert.equal(vars(standalone, host, 'nameserver').namesrv_controllers, [], host);
     }
   },
 );

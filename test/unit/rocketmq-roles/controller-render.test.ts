@@ -41,7 +41,7 @@ B(
         { rocketmq_topology: '2m2s-controller', broker_select: 'all' },
         extraVars,
       );
-      const item = (v['broker_instances'] as unknown[])[0];
+      const item = (v.broker_instances as unknown[])[0];
       const p = props(
         renderTemplateFile('roles/broker/templates/broker.properties.hbs', { ...v, item }, host),
       );
@@ -64,7 +64,7 @@ B('outside controller mode nothing changes: no controller key, the declared id a
     { rocketmq_topology: '2m2s-sync' },
     extraVars,
   );
-  const item = (v['broker_instances'] as unknown[])[0];
+  const item = (v.broker_instances as unknown[])[0];
   const p = props(
     renderTemplateFile('roles/broker/templates/broker.properties.hbs', { ...v, item }, 'mq1'),
   );
@@ -91,7 +91,7 @@ C(
       ['mq3', 'n2'],
     ] as const) {
       const v = vars(lab, host, 'controller', {}, extraVars);
-      const items = v['controller_instances_here'] as Array<{ id: string }>;
+      const items = v.controller_instances_here as Array<{ id: string }>;
       assert.equal(
         items.map((i) => i.id),
         [id],
@@ -113,7 +113,7 @@ C(
         scanNotActiveBrokerInterval: '5000',
       });
     }
-    assert.equal(vars(lab, 'mq4', 'controller', {}, extraVars)['controller_instances_here'], []);
+    assert.equal(vars(lab, 'mq4', 'controller', {}, extraVars).controller_instances_here, []);
   },
 );
 C(
@@ -121,7 +121,7 @@ C(
   () => {
     const local = loadInventory('inventory/local');
     const v = vars(local, 'localhost', 'controller', {});
-    const items = v['controller_instances_here'] as Array<{
+    const items = v.controller_instances_here as Array<{
       id: string;
       port: number;
       store_path: string;
@@ -134,7 +134,7 @@ C(
         'n2 9858 /var/tmp/rocketmq-deploy/local/data/controller-n2',
       ],
     );
-    assert.is(v['controller_peers'], 'n0-127.0.0.1:9878;n1-127.0.0.1:9868;n2-127.0.0.1:9858');
+    assert.is(v.controller_peers, 'n0-127.0.0.1:9878;n1-127.0.0.1:9868;n2-127.0.0.1:9858');
   },
 );
 C.run();

@@ -14,7 +14,7 @@ const FIXTURE = 'test/fixtures/inventories/2m2s-controller';
 const play = { rocketmq_topology: '2m2s-controller' };
 // The Topics phase runs on the name servers; the task runs once, on the first (mq1).
 const vars = phaseVars(FIXTURE, 'mq1', 'rocketmq-topics', play);
-const members = vars['topics_members'] as MemberDeclaration[];
+const members = vars.topics_members as MemberDeclaration[];
 
 const M = suite(
   'rocketmq-topics in 2m2s-controller: every replica of each group is a member with the declared topics',
@@ -69,11 +69,11 @@ R('masters and slaves alike (a failover then finds the topic on the new master)'
   const cluster = emptyCluster();
   const module = rocketmqTopicsModule(cluster.factory);
   const raw = {
-    namesrv: vars['topics_namesrv'],
-    cluster: vars['rocketmq_cluster_name'],
+    namesrv: vars.topics_namesrv,
+    cluster: vars.rocketmq_cluster_name,
     brokers: members,
-    prune: vars['rocketmq_prune_topics'],
-    ignore: vars['rocketmq_topics_ignore'],
+    prune: vars.rocketmq_prune_topics,
+    ignore: vars.rocketmq_topics_ignore,
   };
   const args = module.validate(
     raw,

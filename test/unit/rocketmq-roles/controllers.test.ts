@@ -285,17 +285,17 @@ const ctx = (dir: string) => {
   };
 };
 P('inventory/local: three controllers on distinct loopback ports pass', () =>
-  assert.equal(preflightChecks['rocketmq_controllers']!(ctx('inventory/local')), []),
+  assert.equal(preflightChecks.rocketmq_controllers!(ctx('inventory/local')), []),
 );
 P('the lab fixture passes', () =>
   assert.equal(
-    preflightChecks['rocketmq_controllers']!(ctx('test/fixtures/inventories/2m2s-controller')),
+    preflightChecks.rocketmq_controllers!(ctx('test/fixtures/inventories/2m2s-controller')),
     [],
   ),
 );
 P('an inventory without controllers is refused before any host is touched', () => {
   assert.throws(
-    () => preflightChecks['rocketmq_controllers']!(ctx('test/fixtures/inventories/2m2s-sync')),
+    () => preflightChecks.rocketmq_controllers!(ctx('test/fixtures/inventories/2m2s-sync')),
     (e: unknown) =>
       e instanceof ValidationError &&
       e.message.startsWith(

@@ -29,7 +29,7 @@ D(
         [],
         `${role} repeats ${repeated.join(', ')}: keep it in roles/rocketmq-common only`,
       );
-      assert.is(roleDefaults(role)['rocketmq_home'], common['rocketmq_home'], role);
+      assert.is(roleDefaults(role).rocketmq_home, common.rocketmq_home, role);
     }
   },
 );
@@ -47,15 +47,15 @@ R('broker tasks keep only the instances of the phase and topology', () => {
       rocketmq_topology: topology,
       broker_select: select,
     });
-    return (vars['broker_phase_instances'] as Vars[]).map((item) =>
+    return (vars.broker_phase_instances as Vars[]).map((item) =>
       renderString('{{item.label}}', { ...vars, item }, where),
     );
   };
   const looped = (readYaml('roles/broker/tasks/main.yaml').data as Vars[]).filter(
-    (t) => t['loop'] !== undefined,
+    (t) => t.loop !== undefined,
   );
   assert.equal(
-    looped.map((t) => [t['loop'], t['loop_control']]),
+    looped.map((t) => [t.loop, t.loop_control]),
     [
       ['{{broker_phase_instances}}', { label: '{{item.label}}' }],
       ['{{broker_phase_instances}}', { label: '{{item.label}}' }],
@@ -70,7 +70,7 @@ R('broker tasks keep only the instances of the phase and topology', () => {
 R('the hosts block maps every example-prod host and alias to its address', () => {
   const vars = phaseVars('inventory/example-prod', 'mqnameserver2', 'hosts-file');
   const block = renderString(
-    String((taskOf('hosts-file', 0)['blockinfile'] as Vars)['block']),
+    String((taskOf('hosts-file', 0).blockinfile as Vars).block),
     vars,
     where,
   );
@@ -80,24 +80,24 @@ R('the hosts block maps every example-prod host and alias to its address', () =>
   );
 });
 R('verify expects every broker of the topology with its address', () => {
-  const args = taskOf('verify', 0)['rocketmq_verify'] as Vars;
+  const args = taskOf('verify', 0).rocketmq_verify as Vars;
   const prod = phaseVars('inventory/example-prod', 'mqnameserver1', 'verify', {
     rocketmq_topology: '2m2s-async',
   });
-  assert.equal(renderValue(args['expect'], prod, where), [
+  assert.equal(renderValue(args.expect, prod, where), [
     { broker: 'broker-a', id: 0, addr: '192.168.0.11:10911' },
     { broker: 'broker-b', id: 0, addr: '192.168.0.14:10911' },
     { broker: 'broker-a', id: 1, addr: '192.168.0.16:10911' },
     { broker: 'broker-b', id: 1, addr: '192.168.0.17:10911' },
   ]);
   assert.is(
-    renderValue(args['namesrv'], prod, where),
+    renderValue(args.namesrv, prod, where),
     '192.168.0.11:9876;192.168.0.14:9876;192.168.0.16:9876;192.168.0.17:9876',
   );
   const local = phaseVars('inventory/local', 'localhost', 'verify', {
     rocketmq_topology: 'multi-master',
   });
-  assert.equal(renderValue(args['expect'], local, where), [
+  assert.equal(renderValue(args.expect, local, where), [
     { broker: 'broker-a', id: 0, addr: '127.0.0.1:10911' },
     { broker: 'broker-b', id: 0, addr: '127.0.0.1:10921' },
   ]);

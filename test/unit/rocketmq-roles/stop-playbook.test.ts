@@ -54,7 +54,7 @@ S(
       ['2m2s-controller-embedded', 3],
     ] as const) {
       const phases = await stops(`${FIXTURES}${fixture}`);
-      assert.equal(phases['Controllers'], [], fixture);
+      assert.equal(phases.Controllers, [], fixture);
       assert.is(phases['Name servers']!.length, namesrvs, fixture);
     }
   },

@@ -8,7 +8,7 @@ import { loadInventory } from '../../../lib/load/inventory.ts';
 import type { Vars } from '../../../lib/shared/types.ts';
 
 const b = (host: string, vars: Vars) =>
-  brokerInstances(host, { ansible_host: vars['ansible_host'] ?? host, ...vars });
+  brokerInstances(host, { ansible_host: vars.ansible_host ?? host, ...vars });
 const seed = [
   ...b('mq1', { broker_name: 'broker-a', broker_id: 0 }),
   ...b('mq2', { broker_name: 'broker-b', broker_id: 0 }),
@@ -165,21 +165,18 @@ const ctx = (dir: string, topology: string) => {
 };
 P('inventory/local fits every topology (2m2s warns about co-located pairs)', () => {
   for (const t of ['single-master', 'multi-master'])
-    assert.equal(preflightChecks['rocketmq_topology']!(ctx('inventory/local', t)), []);
+    assert.equal(preflightChecks.rocketmq_topology!(ctx('inventory/local', t)), []);
   for (const t of ['2m2s-async', '2m2s-sync', '2m2s-controller'])
-    assert.is(preflightChecks['rocketmq_topology']!(ctx('inventory/local', t)).length, 2);
+    assert.is(preflightChecks.rocketmq_topology!(ctx('inventory/local', t)).length, 2);
   assert.equal(
-    preflightChecks['rocketmq_controllers']!(ctx('inventory/local', '2m2s-controller')),
+    preflightChecks.rocketmq_controllers!(ctx('inventory/local', '2m2s-controller')),
     [],
   );
 });
 P('inventory/example-prod fits 2m2s-async but not single-master', () => {
-  assert.equal(
-    preflightChecks['rocketmq_topology']!(ctx('inventory/example-prod', '2m2s-async')),
-    [],
-  );
+  assert.equal(preflightChecks.rocketmq_topology!(ctx('inventory/example-prod', '2m2s-async')), []);
   assert.throws(
-    () => preflightChecks['rocketmq_topology']!(ctx('inventory/example-prod', 'single-master')),
+    () => preflightChecks.rocketmq_topology!(ctx('inventory/example-prod', 'single-master')),
     (e: unknown) =>
       e instanceof ValidationError &&
       e.message.startsWith(
@@ -189,7 +186,7 @@ P('inventory/example-prod fits 2m2s-async but not single-master', () => {
 });
 P('an unknown topology argument is rejected', () => {
   assert.throws(
-    () => preflightChecks['rocketmq_topology']!(ctx('inventory/local', '3m')),
+    () => preflightChecks.rocketmq_topology!(ctx('inventory/local', '3m')),
     /"topology" must be one of single-master, multi-master, 2m2s-async, 2m2s-sync, 2m2s-controller, got "3m"/,
   );
 });

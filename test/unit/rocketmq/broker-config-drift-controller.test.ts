@@ -20,7 +20,7 @@ function written(controller: boolean, live: Record<string, string>): string {
   for (const line of declared(controller).split('\n').filter(Boolean))
     values.set(line.split('=')[0]!, line.split('=')[1]!);
   for (const [k, v] of Object.entries(live)) values.set(k, v);
-  return [...values].map(([k, v]) => `${k}=${v}`).join('\n') + '\n';
+  return `${[...values].map(([k, v]) => `${k}=${v}`).join('\n')}\n`;
 }
 
 const S = suite('brokerPropertyChanges() in controller mode');

@@ -31,12 +31,10 @@ function brokerWritten(overrides: Record<string, string>): string {
     values.set(k, v);
   }
   for (const [k, v] of Object.entries(overrides)) values.set(k, v);
-  return (
-    [...values]
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([k, v]) => `${k}=${v}`)
-      .join('\n') + '\n'
-  );
+  return `${[...values]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('\n')}\n`;
 }
 
 const cases: Array<{ name: string; found: string; changes: unknown[] }> = [

@@ -129,7 +129,7 @@ S('a changed attribute is found key by key and repaired', async () => {
   const module = rocketmqTopicsModule(cluster.factory);
   const args = module.validate(raw([{ name: 'orders', queues: 4 }]), where, vctx);
   for (const a of (await plan(cluster, args, false)).actions) await a.run!();
-  cluster.state.get('10.0.0.3:10911')!.topics['orders']!.perm = 2;
+  cluster.state.get('10.0.0.3:10911')!.topics.orders!.perm = 2;
   const drift = await plan(cluster, args, true);
   assert.equal(drift.changes, [{ item: 'broker-a-1 topic orders perm', before: '2', after: '6' }]);
   for (const a of (await plan(cluster, args, false)).actions) await a.run!();

@@ -110,7 +110,7 @@ B('a lagging group is shown with its count and is not a problem by itself', () =
 });
 B('a declared topic missing, an attribute changed, a name server down: each is a problem', () => {
   const r = read();
-  r.members[2]!.topics!['orders']!.perm = 2;
+  r.members[2]!.topics!.orders!.perm = 2;
   r.namesrvs[3] = { address: r.namesrvs[3]!.address, error: 'connection failed' };
   const audit = parseDeclaration({
     rocketmq_topics: [
@@ -158,10 +158,10 @@ B('a registered broker the inventory does not declare is a problem', () => {
 function failedOver(controllerMode: boolean): StatusRead {
   const r = read();
   const [a0, , a1] = r.members;
-  for (const m of r.members) m.config!['enableControllerMode'] = String(controllerMode);
+  for (const m of r.members) m.config!.enableControllerMode = String(controllerMode);
   for (const ns of r.namesrvs)
     ns.info!.brokerAddrTable['broker-a']!.brokerAddrs = { 0: `${P}.13:10911`, 1: `${P}.11:10911` };
-  [a0!.config!['brokerRole'], a1!.config!['brokerRole']] = ['SLAVE', 'SYNC_MASTER'];
+  [a0!.config!.brokerRole, a1!.config!.brokerRole] = ['SLAVE', 'SYNC_MASTER'];
   const [masterHa, slaveHa] = [a0!.ha!, a1!.ha!];
   [a0!.ha, a1!.ha] = [
     slaveHa,

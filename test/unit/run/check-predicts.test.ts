@@ -89,7 +89,7 @@ S('a declared change: check predicts the restart the repair does', async () => {
   const repair = await runJson(dir, []);
   assert.equal(
     actionsOf(check),
-    ['Write app.properties: deleteWhen', 'Run app: config ' + join(dir, 'app.properties')],
+    ['Write app.properties: deleteWhen', `Run app: config ${join(dir, 'app.properties')}`],
     JSON.stringify(check.items),
   );
   assert.equal(actionsOf(check), actionsOf(repair));
