@@ -37,8 +37,11 @@ interface Outcome {
   seconds: number;
 }
 
-/** The inventory an operator keeps: 2m2s-sync on mq1..mq4, broker-c on mq5/mq6 when grown (absent when shrunk). */
-function writeInventory(c: 'none' | 'present' | 'absent'): void {
+/**
+ * The inventory an operator keeps: 2m2s-sync on mq1..mq4, broker-c on mq5/mq6 when grown (absent when shrunk), and
+ * mq5 as a fifth name server, at the end of the group as README "Scale out" asks, when `fifthNamesrv`.
+ */
+function writeInventory(c: 'none' | 'present' | 'absent', fifthNamesrv = false): void {
   const state = c === 'absent' ? ', broker_state: absent' : '';
   const brokerC =
     c === 'none'
@@ -53,7 +56,7 @@ function writeInventory(c: 'none' | 'present' | 'absent'): void {
     '  children:',
     '    nameservers:',
     '      hosts:',
-    ...['mq1', 'mq2', 'mq3', 'mq4'].map(
+    ...['mq1', 'mq2', 'mq3', 'mq4', ...(fifthNamesrv ? ['mq5'] : [])].map(
       (h, i) => `        ${h}: { ansible_host: "{{lab_prefix}}.${11 + i}" }`,
     ),
     '    brokers:',
@@ -117,6 +120,15 @@ async function play(check: boolean, vars: Record<string, unknown> = {}): Promise
 
 const address = (host: string): string => lab!.hosts.find((h) => h.name === host)!.address;
 const namesrvs = (): string[] => ['mq1', 'mq2', 'mq3', 'mq4'].map((h) => `${address(h)}:9876`);
+/** "broker-a 0 10.77.6.11:10911" for every member a name server lists. */
+const listedMembers = (namesrv: string): Promise<string[]> =>
+  ask(async (client) =>
+    Object.entries((await getClusterInfo(client, namesrv)).brokerAddrTable)
+      .flatMap(([name, data]) =>
+        Object.entries(data.brokerAddrs).map(([id, a]) => `${name} ${id} ${a}`),
+      )
+      .sort(),
+  );
 
 /** Asks RocketMQ from here: a fresh client per question, closed after. */
 async function ask<T>(body: (client: RemotingClient) => Promise<T>): Promise<T> {
@@ -362,6 +374,52 @@ S(
     );
     assert.is(read.missingCount, 0, `zero acknowledged messages lost: ${JSON.stringify(read)}`);
     assert.is(read.received, sent.sent);
+    const again = await play(true);
+    assert.is(
+      again.code,
+      0,
+      `a second run changes nothing:\n${again.lines.join('\n')}${again.failures}`,
+    );
+  },
+);
+
+S(
+  'a fifth name server joins the running cluster: started, then every broker restarted one at a time onto it, zero loss',
+  async () => {
+    const before = await Promise.all(['mq1', 'mq2', 'mq3', 'mq4'].map(servicePids));
+    clients = startClients('scale2');
+    await pause(10);
+    writeInventory('absent', true);
+    const check = await play(true);
+    assert.is(check.code & EXIT.drift, EXIT.drift, check.failures);
+    assert.ok(
+      check.lines.some((l) => l.startsWith('mq1 ') && l.includes('namesrvAddr')),
+      `--check names the brokers' new namesrvAddr:\n${check.lines.join('\n')}`,
+    );
+    const grow = await play(false);
+    assert.is(grow.code, 0, grow.failures);
+    figures.push(`fifth name server ${grow.seconds.toFixed(0)} s`);
+    const members = ['mq1', 'mq2', 'mq3', 'mq4'].map((h) => `${address(h)}:10911`);
+    assert.equal(
+      (await listedMembers(`${address('mq5')}:9876`)).map((m) => m.split(' ').pop()),
+      [members[0], members[2], members[1], members[3]],
+      'the new name server lists broker-a (mq1, mq3) and broker-b (mq2, mq4)',
+    );
+    const after = await Promise.all(['mq1', 'mq2', 'mq3', 'mq4'].map(servicePids));
+    after.forEach((pids, i) => {
+      const name = `rmq-broker-broker-${'abab'[i]}-${i < 2 ? 0 : 1}`;
+      assert.ok(pids[name] && pids[name] !== before[i]![name], `${name} restarted: ${pids[name]}`);
+    });
+    const { sent, read } = await clients!.finish();
+    clients = undefined;
+    figures.push(
+      `name server change: ${sent.sent} sent and acknowledged, ${read.received} received`,
+    );
+    assert.ok(
+      (sent.sent ?? 0) > 500 && sent.notAcked === 0,
+      `every send acknowledged: ${JSON.stringify(sent)}`,
+    );
+    assert.is(read.missingCount, 0, `zero acknowledged messages lost: ${JSON.stringify(read)}`);
     const again = await play(true);
     assert.is(
       again.code,
