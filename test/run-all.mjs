@@ -47,7 +47,7 @@ step('unit suite on Deno', bin('deno'), ['run', '-A', 'test/unit-runner.ts', 'un
 // drift.test.ts and topics-status.test.ts: not yet green on this main (see README "Tests"); run them with RMQD_FULL=1.
 // upgrade.test.ts: a first deploy plus two rolling changes of all eight processes with clients running, well over 8 min
 // (its first deploy alone took 5 min 22 s on the loaded 2-core machine, 2026-11-30).
-// controller.test.ts: not yet run end to end (its master-SIGKILL case was run by hand; README "Controller mode").
+// controller.test.ts: two deploys' worth of failovers, about 15 min per shape (README "Tests").
 // namesrv-embedded-runtime.test.ts: one more loopback JVM, the launch fact the controller suite repeats on lab hosts.
 const FULL_ONLY = [
   'rocketmq-runtime.test.ts',
