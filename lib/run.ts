@@ -27,6 +27,7 @@ import { makeRedactor, redactError, secretValues, type Redactor } from './report
 import { makeTransport } from './execute/transports/connect.ts';
 import { hostVars, resolveVars } from './load/vars.ts';
 import { nearMissWarnings, playbookVariables } from './check/var-typos.ts';
+import { entryOf } from './shared/entry.ts';
 import type {
   Host,
   HostCounts,
@@ -184,9 +185,8 @@ function intentTracker(
   const modules = new Map<string, string>();
   for (const phase of phases) {
     for (const plan of phase.plans.values())
-      plan.tasks.forEach((t) =>
-        modules.set(`${plan.host}\0${taskKey(phase.spec.name, t.label)}`, t.module.name),
-      );
+      for (const t of plan.tasks)
+        modules.set(`${plan.host}\0${taskKey(phase.spec.name, t.label)}`, t.module.name);
   }
   const annotate = (event: RunEvent): RunEvent => {
     if (event.kind !== 'task') return event;
@@ -212,8 +212,8 @@ export function countEvents(events: RunEvent[], hosts: string[]): Record<string,
   const counts: Record<string, HostCounts> = Object.fromEntries(hosts.map((h) => [h, zero()]));
   for (const event of events) {
     if (event.kind === 'task' || event.kind === 'handler')
-      (counts[event.host] ??= zero())[event.status] += 1;
-    if (event.kind === 'unreachable') (counts[event.host] ??= zero()).unreachable += 1;
+      entryOf(counts, event.host, zero)[event.status] += 1;
+    if (event.kind === 'unreachable') entryOf(counts, event.host, zero).unreachable += 1;
   }
   return counts;
 }
@@ -277,7 +277,7 @@ async function executePlanned(
     diff: options.diff,
     hosts,
   });
-  planned.warnings.forEach((message) => emit({ kind: 'warning', message }));
+  for (const message of planned.warnings) emit({ kind: 'warning', message });
   const phases = await prepareModules(planned.phases, options.check);
   const result = await execute({
     phases,

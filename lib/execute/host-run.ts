@@ -60,7 +60,7 @@ async function runTasks(state: HostState): Promise<boolean> {
     );
     emitTask(state, task, result);
     if (result.status === 'failed') return false;
-    if (result.status === 'changed') task.spec.notify.forEach((name) => state.notified.add(name));
+    if (result.status === 'changed') for (const name of task.spec.notify) state.notified.add(name);
   }
   return true;
 }

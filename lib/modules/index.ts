@@ -46,9 +46,9 @@ registerPreflightChecks(rocketmqPreflightChecks);
 // Lab hosts are connected to only through the lab bridge; the lab code loads only when a lab host is connected to.
 setLabRouteGuard(async (address) => (await import('../lab/net.ts')).assertLabRoute(address));
 
-// Each module fixes its own argument type; the registry only needs the common contract.
-// deno-lint-ignore no-explicit-any
-type AnyModule = Module<any>;
+// Each module fixes its own argument type; the registry only needs the common contract (Module's methods take
+// their arguments bivariantly, so every Module<A> is a Module<unknown>).
+type AnyModule = Module<unknown>;
 
 const all: AnyModule[] = [
   fileModule,

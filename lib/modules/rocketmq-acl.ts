@@ -137,7 +137,7 @@ function planFromRead(
     if (!('state' in r)) continue;
     const plan = planAclMember(r.state, args.users, args.acls);
     changes.push(...plan.changes.map((c) => ({ ...c, item: `${label(r.member)} ${c.item}` })));
-    r.state.undeclared.forEach((u) => undeclared.add(u));
+    for (const u of r.state.undeclared) undeclared.add(u);
     if (plan.ops.length > 0) actions.push(memberAction(factory, args, r.member, plan.ops));
   }
   const note =

@@ -196,7 +196,7 @@ function planFromRead(
     });
     plans.push(plan);
     changes.push(...plan.changes);
-    plan.undeclared.forEach((u) => undeclared.add(u));
+    for (const u of plan.undeclared) undeclared.add(u);
     if (plan.ops.length > 0) actions.push(memberAction(factory, args, r.member, plan.ops));
   }
   const gone = deletedEverywhere(plans);

@@ -43,7 +43,10 @@ export function recapNotes(verbose: boolean): RecapNotes {
   const hidden = new Map<string, number>();
   const add = (event: RunEvent): void => {
     if (event.kind === 'start') check = event.check;
-    if (event.kind === 'phase') phases.set((current = event.phase), zero());
+    if (event.kind === 'phase') {
+      current = event.phase;
+      phases.set(current, zero());
+    }
     // Phases run one after another, so a host that drops out does so in the current one.
     if (event.kind === 'unreachable' && phases.has(current)) phases.get(current)!.unreachable += 1;
     if (event.kind !== 'task' && event.kind !== 'handler') return;

@@ -142,9 +142,8 @@ function planTopic(member: MemberState, decl: TopicDecl, ctx: DiffContext, out: 
   const have = actualTopicKeys(actual);
   const differing = Object.keys(want).filter((k) => want[k] !== have[k]);
   if (differing.length === 0) return;
-  differing.forEach((k) =>
-    out.changes.push({ item: `${who} topic ${decl.name} ${k}`, before: have[k]!, after: want[k]! }),
-  );
+  for (const k of differing)
+    out.changes.push({ item: `${who} topic ${decl.name} ${k}`, before: have[k]!, after: want[k]! });
   // Fewer read queues hide the messages of the dropped ones: stop writing to them first, shrink reads once drained.
   const stranded = sum((ctx.unconsumed.get(decl.name) ?? []).slice(decl.queues));
   const shrinking = decl.queues < actual.readQueueNums;
@@ -223,13 +222,12 @@ function planGroup(member: MemberState, decl: GroupDecl, out: MemberPlan): void 
   }
   const differing = GROUP_FIELDS.filter(([key, of]) => String(actual[key]) !== String(of(decl)));
   if (differing.length === 0) return;
-  differing.forEach(([key, of]) =>
+  for (const [key, of] of differing)
     out.changes.push({
       item: `${who} group ${decl.name} ${key}`,
       before: String(actual[key]),
       after: String(of(decl)),
-    }),
-  );
+    });
   out.ops.push({ kind: 'group-write', config: { ...actual, groupName: decl.name, ...wanted } });
 }
 
@@ -293,9 +291,9 @@ export function topicsNeedingLag(
   if (ctx.prune) {
     const declared = new Set(decl.topics.map((t) => t.name));
     const ignored = (name: string): boolean => ctx.ignore.some((p) => globMatch(p, name));
-    Object.keys(member.topics)
-      .filter((n) => !declared.has(n) && !isSystemTopic(n, ctx.cluster, ctx.brokers) && !ignored(n))
-      .forEach((n) => names.add(n));
+    for (const n of Object.keys(member.topics))
+      if (!declared.has(n) && !isSystemTopic(n, ctx.cluster, ctx.brokers) && !ignored(n))
+        names.add(n);
   }
   return [...names].sort();
 }

@@ -28,7 +28,10 @@ export interface LabPlay {
 function recording(inner: Transport, into: string[]): Transport {
   return {
     connect: () => inner.connect(),
-    exec: (script, opts) => (into.push(script), inner.exec(script, opts)),
+    exec: (script, opts) => {
+      into.push(script);
+      return inner.exec(script, opts);
+    },
     close: () => inner.close(),
   };
 }

@@ -27,7 +27,10 @@ const table = <R extends Row>(name: string): Loaded<R> =>
 
 /** Runs one row: parsed facts must equal the row's, or the parser must throw an error containing the row's text. */
 function check(row: Row, parse: () => unknown): void {
-  if (row.error === undefined) return assert.equal(parse(), row.facts, row.name);
+  if (row.error === undefined) {
+    assert.equal(parse(), row.facts, row.name);
+    return;
+  }
   const wanted = `${row.name}: expected an error with ${JSON.stringify(row.error)}`;
   assert.throws(parse, (e: Error) => e.message.includes(row.error ?? ''), wanted);
 }

@@ -122,7 +122,7 @@ P('healthy cluster: the reason and the proof (what clusterList listed, the round
     '1000/1000 messages sent and received back (topic RMQD_VERIFY)',
   ]);
   assert.equal(plan.proof?.data.messages, { topic: 'RMQD_VERIFY', sent: 1000, received: 1000 });
-  assert.equal((plan.proof?.data.brokers as unknown[])[1], {
+  assert.equal((plan.proof!.data.brokers as unknown[])[1], {
     broker: 'broker-a',
     id: 1,
     role: 'slave',

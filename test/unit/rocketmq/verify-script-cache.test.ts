@@ -34,7 +34,9 @@ function verify(b: Box, checker: string): string {
 
 const CHECKER = 'public class MessageCheck {}\n';
 const S = suite<{ b: Box }>('Verify runs MessageCheck from the compile cache of the install');
-S.before.each((ctx) => void (ctx.b = box()));
+S.before.each((ctx) => {
+  ctx.b = box();
+});
 S.after.each((ctx) => rmSync(ctx.b.dir, { recursive: true, force: true }));
 
 S(
