@@ -4,7 +4,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FACT_SCRIPT_MARKER, parseFactOutput } from '../../../lib/execute/fact-script.ts';
 import { parseFileFacts } from '../../../lib/modules/file-probe.ts';
-import { serviceModule, parseServiceFacts } from '../../../lib/modules/service.ts';
+import { parseServiceFacts } from '../../../lib/modules/service-facts.ts';
+import { serviceModule } from '../../../lib/modules/service.ts';
 import type { ProbeResult, Vars } from '../../../lib/shared/types.ts';
 
 /** One row: the input, then either the parsed facts or a substring of the error. */
