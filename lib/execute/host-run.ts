@@ -11,7 +11,8 @@ import {
   type StepResult,
 } from './host-step.ts';
 import type { HostPlan, PlannedTask } from '../plan/planner.ts';
-import type { PlanContext, RunEvent } from '../shared/types.ts';
+import type { PlanContext } from '../shared/types.ts';
+import type { RunEvent } from '../shared/events.ts';
 
 function emitTask(state: HostState, task: PlannedTask, result: StepResult): void {
   const { phase, plan, diff } = state.ctx;

@@ -8,7 +8,8 @@ import {
 } from './host-session.ts';
 import type { HostPlan, PlannedTask } from '../plan/planner.ts';
 import type { HostFacts } from './run-facts.ts';
-import type { Plan, PlanContext, RunEvent, Transport } from '../shared/types.ts';
+import type { Plan, PlanContext, Transport } from '../shared/types.ts';
+import type { RunEvent } from '../shared/events.ts';
 
 /** How one host ended a phase: failed hosts and unreachable ones are skipped by later phases. */
 export type HostOutcome = 'ok' | 'failed' | 'unreachable';

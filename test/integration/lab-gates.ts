@@ -3,7 +3,8 @@
 import type { LabInfo } from '../../lib/lab/lab.ts';
 import { run } from '../../lib/run.ts';
 import { makeTransport } from '../../lib/execute/transports/connect.ts';
-import type { Host, RunEvent, Transport, Vars } from '../../lib/shared/types.ts';
+import type { Host, Transport, Vars } from '../../lib/shared/types.ts';
+import type { RunEvent } from '../../lib/shared/events.ts';
 import { parseExtraVars } from '../../lib/load/vars.ts';
 
 export { servicePids, ssh } from './lab-cluster.ts';

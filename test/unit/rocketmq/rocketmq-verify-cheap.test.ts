@@ -6,17 +6,17 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCliOptions } from '../../../lib/cli/options.ts';
 import { execute } from '../../../lib/execute/executor.ts';
+import { cheapOnly, verifyProbeId } from '../../../lib/modules/rocketmq-verify-plan.ts';
 import {
-  cheapOnly,
   rocketmqVerifyModuleWith,
   type RocketmqVerifyArgs,
-  verifyProbeId,
 } from '../../../lib/modules/rocketmq-verify.ts';
 import type { VerifyReader } from '../../../lib/modules/rocketmq-verify-read.ts';
 import type { ClusterInfo, HaRuntimeInfo } from '../../../lib/rocketmq/remoting/bodies.ts';
 import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/execute/transports/local.ts';
-import type { Module, PlanContext, RunEvent } from '../../../lib/shared/types.ts';
+import type { Module, PlanContext } from '../../../lib/shared/types.ts';
+import type { RunEvent } from '../../../lib/shared/events.ts';
 import { inventoryOf, phase, task, taskSpec, tempDir } from '../../helpers/runner-fixtures.ts';
 
 const where = { file: 'p.yaml', line: 3, col: 5 };

@@ -2,12 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  brokerProblems,
-  messageVerdict,
-  rocketmqVerifyModule,
-  verifyProbeId,
-} from '../../../lib/modules/rocketmq-verify.ts';
+import { verifyProbeId } from '../../../lib/modules/rocketmq-verify-plan.ts';
+import { brokerProblems, messageVerdict } from '../../../lib/modules/rocketmq-verify-verdict.ts';
+import { rocketmqVerifyModule } from '../../../lib/modules/rocketmq-verify.ts';
 import { parseClusterList } from '../../../lib/rocketmq/cluster-list.ts';
 
 const fixture = (name: string): string =>

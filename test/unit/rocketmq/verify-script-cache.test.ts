@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { messageVerdict } from '../../../lib/modules/rocketmq-verify.ts';
+import { messageVerdict } from '../../../lib/modules/rocketmq-verify-verdict.ts';
 import { section, verifyScript } from '../../../lib/modules/rocketmq-verify-script.ts';
 import { suite } from '../../helpers/suite.ts';
 import { box, type Box, cache, compiles, entries, env, ranLine } from './fake-jdk.ts';
