@@ -1,42 +1,20 @@
 // Public API: load → preflight → plan → prepare → execute → recap; returns a RunSummary and never prints.
-import { join } from 'node:path';
-import { ValidationError } from './shared/errors.ts';
 import { execute } from './execute/executor.ts';
 import { exitCodeOf } from './cli/exit-codes.ts';
-import {
-  causeOf,
-  declaredState,
-  DECLARED_FILE,
-  loadDeclared,
-  saveDeclared,
-  taskKey,
-  type DeclaredState,
-} from './cron/intent.ts';
+import { intentTracker, type IntentTracker } from './cron/intent-tracker.ts';
 import { loadRun } from './load/load-run.ts';
 import { modules as registry } from './modules/index.ts';
-import {
-  planPhases,
-  type HostPlan,
-  type PlannedHandler,
-  type PlannedPhase,
-  type PlannedTask,
-} from './plan/planner.ts';
+import { prepareModules } from './modules/prepare.ts';
+import { planPhases, type PlannedPhase } from './plan/planner.ts';
 import { selectionSkips } from './plan/skip-selection.ts';
-import { preflightChecks } from './check/preflight.ts';
+import { runPreflight } from './check/preflight.ts';
+import { countEvents } from './report/counts.ts';
 import { makeRedactor, redactError, secretValues, type Redactor } from './report/redact.ts';
 import { makeTransport } from './execute/transports/connect.ts';
-import { hostVars, resolveVars } from './load/vars.ts';
+import { hostVars } from './load/vars.ts';
 import { nearMissWarnings, playbookVariables } from './check/var-typos.ts';
-import type {
-  Host,
-  HostCounts,
-  Inventory,
-  Module,
-  Playbook,
-  RunEvent,
-  Transport,
-  Vars,
-} from './shared/types.ts';
+import type { Host, Inventory, Module, Playbook, Transport, Vars } from './shared/types.ts';
+import type { HostCounts, RunEvent } from './shared/events.ts';
 
 /** Everything a run is told by its caller (the CLI builds this from argv). */
 export interface RunOptions {
@@ -82,29 +60,6 @@ export interface PlannedRun {
   redact: Redactor;
 }
 
-/** Runs every `preflight:` check of the playbook over the whole inventory; returns their warnings. */
-function runPreflight(inventory: Inventory, playbook: Playbook, extraVars: Vars): string[] {
-  if (playbook.preflight.length === 0) return [];
-  const hosts = new Map(
-    [...inventory.hosts.values()].map(
-      (h) =>
-        [
-          h.name,
-          resolveVars(hostVars(inventory, h.name, { extraVars }), undefined, h.sources),
-        ] as const,
-    ),
-  );
-  return playbook.preflight.flatMap((spec) => {
-    const check = preflightChecks[spec.check];
-    if (!check)
-      throw new ValidationError(
-        `unknown preflight check "${spec.check}" (known: ${Object.keys(preflightChecks).join(', ')})`,
-        spec.where,
-      );
-    return check({ inventory, hosts, args: spec.args, where: spec.where });
-  });
-}
-
 /** Secrets of every planned host and of -e, masked in every event. */
 function redactorOf(phases: PlannedPhase[], extraVars: Vars): Redactor {
   const secrets = phases.flatMap((p) =>
@@ -142,82 +97,6 @@ export async function planRun(options: RunOptions, deps: RunDeps = {}): Promise<
   return { inventory, playbook, phases, warnings, redact: redactorOf(phases, options.extraVars) };
 }
 
-/**
- * Runs module.prepare() once per distinct arguments (controller-side work such as fetching a distribution) and
- * returns the phases with the prepared arguments; the planned phases stay as planned (intent digests read those).
- */
-async function prepareModules(phases: PlannedPhase[], check: boolean): Promise<PlannedPhase[]> {
-  const prepared = new Map<string, Promise<unknown>>();
-  const prepareTask = async (task: PlannedTask): Promise<PlannedTask> => {
-    const prepare = task.module.prepare;
-    if (!prepare || task.skipReason !== undefined) return task;
-    const key = `${task.module.name}\0${JSON.stringify(task.args)}`;
-    if (!prepared.has(key)) prepared.set(key, prepare.call(task.module, task.args, { check }));
-    return { ...task, args: await prepared.get(key) };
-  };
-  const prepareAll = async (tasks: PlannedTask[]): Promise<PlannedTask[]> => {
-    const out: PlannedTask[] = [];
-    for (const task of tasks) out.push(await prepareTask(task));
-    return out;
-  };
-  const out: PlannedPhase[] = [];
-  for (const phase of phases) {
-    const plans = new Map<string, HostPlan>();
-    for (const [host, plan] of phase.plans) {
-      const handlers: PlannedHandler[] = [];
-      for (const h of plan.handlers) handlers.push({ ...h, tasks: await prepareAll(h.tasks) });
-      plans.set(host, { ...plan, tasks: await prepareAll(plan.tasks), handlers });
-    }
-    out.push({ ...phase, plans });
-  }
-  return out;
-}
-
-/** Puts module and cause on task events; saves the declared digests after a clean run. */
-function intentTracker(
-  phases: PlannedPhase[],
-  stateDir: string | undefined,
-): { annotate(event: RunEvent): RunEvent; save(): void } {
-  const current = declaredState(phases);
-  const file = stateDir === undefined ? undefined : join(stateDir, DECLARED_FILE);
-  const previous: DeclaredState = file === undefined ? {} : loadDeclared(file);
-  const modules = new Map<string, string>();
-  for (const phase of phases) {
-    for (const plan of phase.plans.values())
-      plan.tasks.forEach((t) =>
-        modules.set(`${plan.host}\0${taskKey(phase.spec.name, t.label)}`, t.module.name),
-      );
-  }
-  const annotate = (event: RunEvent): RunEvent => {
-    if (event.kind !== 'task') return event;
-    const key = taskKey(event.phase, event.task);
-    const module = modules.get(`${event.host}\0${key}`);
-    const withModule = module === undefined ? event : { ...event, module };
-    return event.status === 'changed' && file !== undefined
-      ? { ...withModule, cause: causeOf(previous, current, event.host, key) }
-      : withModule;
-  };
-  return {
-    annotate,
-    save: () => {
-      if (file !== undefined) saveDeclared(file, previous, current);
-    },
-  };
-}
-
-const zero = (): HostCounts => ({ ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0 });
-
-/** Per-host recap counters from the events of a run. */
-export function countEvents(events: RunEvent[], hosts: string[]): Record<string, HostCounts> {
-  const counts: Record<string, HostCounts> = Object.fromEntries(hosts.map((h) => [h, zero()]));
-  for (const event of events) {
-    if (event.kind === 'task' || event.kind === 'handler')
-      (counts[event.host] ??= zero())[event.status] += 1;
-    if (event.kind === 'unreachable') (counts[event.host] ??= zero()).unreachable += 1;
-  }
-  return counts;
-}
-
 /** Connection vars as the tasks see them: -e applied and `{{ }}` resolved (`ansible_host: "{{lab_prefix}}.11"`). */
 function withResolvedVars(
   inventory: Inventory,
@@ -252,6 +131,50 @@ export async function run(
   }
 }
 
+/** The sink a run emits through: module and cause added, selection skips marked, secrets masked, events kept. */
+function runEmitter(
+  planned: PlannedRun,
+  intent: IntentTracker,
+  sink: (event: RunEvent) => void,
+  events: RunEvent[],
+): (event: RunEvent) => void {
+  const isSelection = selectionSkips(planned.phases);
+  return (event) => {
+    const annotated = intent.annotate(event);
+    const masked = planned.redact(
+      isSelection(annotated) ? { ...annotated, selection: true } : annotated,
+    );
+    events.push(masked);
+    sink(masked);
+  };
+}
+
+/** The run's summary from its events and the executor's result, with the OR-ed exit code. */
+function summarize(
+  events: RunEvent[],
+  counts: Record<string, HostCounts>,
+  result: { failed: Iterable<string>; unreachable: Iterable<string>; aborted?: string },
+  check: boolean,
+): RunSummary {
+  const drift = check && events.some((e) => e.kind === 'task' && e.status === 'changed');
+  const summary: RunSummary = {
+    counts,
+    failedHosts: [...result.failed],
+    unreachableHosts: [...result.unreachable],
+    drift,
+    exitCode: 0,
+  };
+  if (result.aborted !== undefined) summary.aborted = result.aborted;
+  const refused = events.some((e) => e.kind === 'task' && e.refused === true);
+  summary.exitCode = exitCodeOf({
+    failedHosts: summary.failedHosts,
+    unreachableHosts: summary.unreachableHosts,
+    drift,
+    refused,
+  });
+  return summary;
+}
+
 async function executePlanned(
   planned: PlannedRun,
   options: RunOptions,
@@ -260,15 +183,7 @@ async function executePlanned(
 ): Promise<RunSummary> {
   const events: RunEvent[] = [];
   const intent = intentTracker(planned.phases, options.stateDir);
-  const isSelection = selectionSkips(planned.phases);
-  const emit = (event: RunEvent): void => {
-    const annotated = intent.annotate(event);
-    const masked = planned.redact(
-      isSelection(annotated) ? { ...annotated, selection: true } : annotated,
-    );
-    events.push(masked);
-    sink(masked);
-  };
+  const emit = runEmitter(planned, intent, sink, events);
   const hosts = [...new Set(planned.phases.flatMap((p) => p.hosts))];
   emit({
     kind: 'start',
@@ -277,7 +192,7 @@ async function executePlanned(
     diff: options.diff,
     hosts,
   });
-  planned.warnings.forEach((message) => emit({ kind: 'warning', message }));
+  for (const message of planned.warnings) emit({ kind: 'warning', message });
   const phases = await prepareModules(planned.phases, options.check);
   const result = await execute({
     phases,
@@ -294,22 +209,7 @@ async function executePlanned(
   });
   const counts = countEvents(events, hosts);
   emit({ kind: 'recap', counts });
-  const drift = options.check && events.some((e) => e.kind === 'task' && e.status === 'changed');
-  const summary: RunSummary = {
-    counts,
-    failedHosts: [...result.failed],
-    unreachableHosts: [...result.unreachable],
-    drift,
-    exitCode: 0,
-  };
-  if (result.aborted !== undefined) summary.aborted = result.aborted;
-  const refused = events.some((e) => e.kind === 'task' && e.refused === true);
-  summary.exitCode = exitCodeOf({
-    failedHosts: summary.failedHosts,
-    unreachableHosts: summary.unreachableHosts,
-    drift,
-    refused,
-  });
+  const summary = summarize(events, counts, result, options.check);
   if (!options.check && summary.exitCode === 0 && result.aborted === undefined) intent.save();
   return summary;
 }

@@ -1,4 +1,4 @@
-// npm test: format check, type check, the unit suite on Node and on Deno, then the lab integration suites; prints
+// npm test: format check, lint, type check, the unit suite on Node and on Deno, then the lab integration suites; prints
 // "N passed, N failed, N skipped" and lists every skip with its reason (CI=true: a skip CI must run fails).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
@@ -40,6 +40,8 @@ function step(title, command, args, { counted = true, env = {} } = {}) {
 
 // Biome's formatter at 100 columns (biome.json); `npx biome format --write .` fixes what this step reports.
 step('format', bin('biome'), ['format', '.'], { counted: false });
+// Biome's recommended rules with the exceptions biome.jsonc gives reasons for; a warning fails the step too.
+step('lint', bin('biome'), ['lint', '--error-on-warnings', '.'], { counted: false });
 step('type check', bin('tsc'), ['--noEmit', '-p', '.'], { counted: false });
 step('unit suite on Node', bin('tsx'), ['test/unit-runner.ts', 'unit']);
 step('unit suite on Deno', bin('deno'), ['run', '-A', 'test/unit-runner.ts', 'unit']);

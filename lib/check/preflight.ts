@@ -1,5 +1,7 @@
 // Whole-inventory checks a playbook names under `preflight:`: their contract and the registry plugins fill at start-up.
-import type { Inventory, Vars, Where } from '../shared/types.ts';
+import { hostVars, resolveVars } from '../load/vars.ts';
+import { ValidationError } from '../shared/errors.ts';
+import type { Inventory, Playbook, Vars, Where } from '../shared/types.ts';
 
 /** What every preflight check receives: the inventory, each host's fully resolved variables, its own arguments. */
 export interface PreflightContext {
@@ -25,4 +27,27 @@ export function registerPreflightChecks(checks: Record<string, PreflightCheck>):
       throw new Error(`preflight check "${name}" is registered twice`);
     preflightChecks[name] = check;
   }
+}
+
+/** Runs every `preflight:` check of the playbook over the whole inventory; returns their warnings. */
+export function runPreflight(inventory: Inventory, playbook: Playbook, extraVars: Vars): string[] {
+  if (playbook.preflight.length === 0) return [];
+  const hosts = new Map(
+    [...inventory.hosts.values()].map(
+      (h) =>
+        [
+          h.name,
+          resolveVars(hostVars(inventory, h.name, { extraVars }), undefined, h.sources),
+        ] as const,
+    ),
+  );
+  return playbook.preflight.flatMap((spec) => {
+    const check = preflightChecks[spec.check];
+    if (!check)
+      throw new ValidationError(
+        `unknown preflight check "${spec.check}" (known: ${Object.keys(preflightChecks).join(', ')})`,
+        spec.where,
+      );
+    return check({ inventory, hosts, args: spec.args, where: spec.where });
+  });
 }

@@ -42,10 +42,10 @@ export function playbookVariables(
 ): Set<string> {
   const names = new Set<string>();
   for (const phase of playbook.phases) {
-    Object.keys(phase.vars).forEach((n) => names.add(n));
+    for (const n of Object.keys(phase.vars)) names.add(n);
     for (const ref of phase.roles) {
-      Object.keys(roles.get(ref.name)?.defaults ?? {}).forEach((n) => names.add(n));
-      Object.keys(ref.vars).forEach((n) => names.add(n));
+      for (const n of Object.keys(roles.get(ref.name)?.defaults ?? {})) names.add(n);
+      for (const n of Object.keys(ref.vars)) names.add(n);
     }
   }
   return names;

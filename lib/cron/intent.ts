@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { PlannedPhase } from '../plan/planner.ts';
 import { writeFileAtomic } from '../shared/atomic-write.ts';
+import { entryOf } from '../shared/entry.ts';
 
 /** Why a task changed a host: `corrective` = the host drifted from an unchanged declaration; `intended` = the declaration changed. */
 export type ChangeCause = 'corrective' | 'intended';
@@ -41,10 +42,10 @@ export function declaredState(phases: PlannedPhase[]): DeclaredState {
   const texts: Record<string, Record<string, string[]>> = {};
   for (const phase of phases) {
     for (const plan of phase.plans.values()) {
-      const host = (texts[plan.host] ??= {});
+      const host = entryOf(texts, plan.host, () => ({}));
       for (const task of [...plan.tasks, ...plan.handlers.flatMap((h) => h.tasks)]) {
         if (task.skipReason !== undefined) continue;
-        (host[taskKey(phase.spec.name, task.label)] ??= []).push(
+        entryOf(host, taskKey(phase.spec.name, task.label), () => []).push(
           `${task.module.name}:${stableJson(task.args)}`,
         );
       }

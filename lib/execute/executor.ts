@@ -5,7 +5,8 @@ import type { HostOutcome } from './host-step.ts';
 import type { AheadTasks } from './host-session.ts';
 import { machineOf, RunFacts } from './run-facts.ts';
 import type { PlannedPhase } from '../plan/planner.ts';
-import type { Host, Inventory, RunEvent, Transport } from '../shared/types.ts';
+import type { Host, Inventory, Transport } from '../shared/types.ts';
+import type { RunEvent } from '../shared/events.ts';
 
 export interface ExecuteInput {
   phases: PlannedPhase[];

@@ -50,9 +50,8 @@ export function factCommand(questions: Question[]): FactCommand {
         if (part.some((q) => q.needed)) throw error;
         return;
       }
-      part.forEach((q, index) =>
-        answers.set(q.key, parsed.get(`p${index}`) ?? { stdout: '', code: 127 }),
-      );
+      for (const [index, q] of part.entries())
+        answers.set(q.key, parsed.get(`p${index}`) ?? { stdout: '', code: 127 });
     });
     return answers;
   };

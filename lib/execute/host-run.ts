@@ -11,7 +11,8 @@ import {
   type StepResult,
 } from './host-step.ts';
 import type { HostPlan, PlannedTask } from '../plan/planner.ts';
-import type { PlanContext, RunEvent } from '../shared/types.ts';
+import type { PlanContext } from '../shared/types.ts';
+import type { RunEvent } from '../shared/events.ts';
 
 function emitTask(state: HostState, task: PlannedTask, result: StepResult): void {
   const { phase, plan, diff } = state.ctx;
@@ -60,7 +61,7 @@ async function runTasks(state: HostState): Promise<boolean> {
     );
     emitTask(state, task, result);
     if (result.status === 'failed') return false;
-    if (result.status === 'changed') task.spec.notify.forEach((name) => state.notified.add(name));
+    if (result.status === 'changed') for (const name of task.spec.notify) state.notified.add(name);
   }
   return true;
 }

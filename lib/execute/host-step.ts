@@ -8,7 +8,8 @@ import {
 } from './host-session.ts';
 import type { HostPlan, PlannedTask } from '../plan/planner.ts';
 import type { HostFacts } from './run-facts.ts';
-import type { Plan, PlanContext, RunEvent, Transport } from '../shared/types.ts';
+import type { Plan, PlanContext, Transport } from '../shared/types.ts';
+import type { RunEvent } from '../shared/events.ts';
 
 /** How one host ended a phase: failed hosts and unreachable ones are skipped by later phases. */
 export type HostOutcome = 'ok' | 'failed' | 'unreachable';
@@ -82,8 +83,10 @@ export async function runStep(
   const described = plan.actions.map((a) => a.describe).join('; ');
   if (state.ctx.check) {
     // Later tasks must plan as after this one (a service compares its config file with the one it started with).
-    for (const w of plan.writes ?? [])
-      (state.planCtx.pendingWrites ??= new Map()).set(w.path, w.sha256);
+    for (const w of plan.writes ?? []) {
+      state.planCtx.pendingWrites ??= new Map();
+      state.planCtx.pendingWrites.set(w.path, w.sha256);
+    }
     return { status: changing ? 'changed' : 'ok', message: `would run: ${described}`, plan };
   }
   // The next tasks' facts are asked in the same exec, after the actions: a change costs one trip, not two.

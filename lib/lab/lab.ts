@@ -1,10 +1,16 @@
 // The lab's programmatic API: labUp, labDown, withLab, labStatus — real SSH hosts on this machine, torn down for certain.
-import { existsSync } from 'node:fs';
 import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import process from 'node:process';
 import { LabError } from './lab-error.ts';
-import { CREATABLE_MOUNTPOINTS, prepareHost, privatePaths, startHost, stopHost } from './host.ts';
+import {
+  buildHost,
+  ensureLabKey,
+  planState,
+  previousLabIsLeftover,
+  refuseUnsafeSetup,
+} from './lab-setup.ts';
+import { stopHost } from './host.ts';
 import {
   checkGroups,
   defaultInventoryFile,
@@ -15,25 +21,16 @@ import {
 import {
   assertNetworkFree,
   createBridge,
-  createHostNetwork,
   deleteBridge,
   deleteHostNetwork,
   linkExists,
   netnsExists,
   netnsPids,
 } from './net.ts';
-import { commandLine, isAlive, runOk, stopPids } from './proc.ts';
-import { claimState, keyFile, labDir, readState, removeState, writeState } from './state.ts';
+import { commandLine, isAlive, stopPids } from './proc.ts';
+import { claimState, labDir, readState, removeState, writeState } from './state.ts';
 import type { LabHostState, LabState } from './state.ts';
-import {
-  BRIDGE,
-  DEFAULT_PREFIX,
-  hostAddress,
-  hostNames,
-  netnsName,
-  validatePrefix,
-  vethName,
-} from './subnet.ts';
+import { DEFAULT_PREFIX, hostNames, validatePrefix } from './subnet.ts';
 
 /** What to build. */
 export interface LabOptions {
@@ -67,18 +64,6 @@ export interface LabInfo {
   elapsedMs: number;
 }
 
-function refuseUnsafeSetup(): void {
-  if (process.getuid?.() !== 0)
-    throw new LabError(
-      'Cannot start the lab: it needs root (network namespaces, bind mounts); run it as root',
-    );
-  const hidden = privatePaths().find((path) => labDir().startsWith(`${path}/`));
-  if (hidden)
-    throw new LabError(
-      `Cannot keep lab state in ${labDir()}: ${hidden} is private on each lab host, so sshd would not see its files; set RMQD_LAB_DIR elsewhere`,
-    );
-}
-
 /**
  * Refuses to touch a lab that another live process (a test suite, a benchmark) built and is still using,
  * unless `force`. The owner itself (withLab, a failed labUp) may always tear its own lab down.
@@ -90,67 +75,6 @@ export async function refuseLiveOwner(state: LabState, what: string, force = fal
   throw new LabError(
     `Cannot ${what}: process ${state.owner}${command ? ` (${command.slice(0, 120)})` : ''} is using it (hosts ${state.hosts.map((h) => h.name).join(', ')}); wait for it or stop it, or add --force to tear it down under it`,
   );
-}
-
-/** Tears down a previous lab only when it is a leftover: its builder is gone and it is not an operator's lab kept for use. */
-async function clearPreviousLab(persistent: boolean): Promise<void> {
-  const previous = await readState();
-  if (!previous) return;
-  if (previous.owner !== process.pid && (await isAlive(previous.owner))) {
-    throw new LabError(
-      `Cannot start the lab: process ${previous.owner} is using it (hosts ${previous.hosts.map((h) => h.name).join(', ')}); wait for it or stop it`,
-    );
-  }
-  if (previous.persistent && !persistent) {
-    throw new LabError(
-      `Cannot start the lab: one started with "lab up" is running (hosts ${previous.hosts.map((h) => h.name).join(', ')}); run "lab down" first`,
-    );
-  }
-  await labDown();
-}
-
-async function ensureLabKey(): Promise<void> {
-  await mkdir(labDir(), { recursive: true, mode: 0o700 });
-  if (!existsSync(keyFile()))
-    await runOk(
-      'ssh-keygen',
-      ['-q', '-t', 'ed25519', '-N', '', '-C', 'rocketmq-deploy-lab', '-f', keyFile()],
-      'make the lab SSH key',
-    );
-}
-
-function planState(
-  names: string[],
-  prefix: string,
-  inventory: string,
-  persistent: boolean,
-): LabState {
-  const hosts: LabHostState[] = names.map((name, i) => ({
-    name,
-    address: hostAddress(prefix, i),
-    netns: netnsName(name),
-    veth: vethName(i),
-    dir: join(labDir(), 'hosts', name),
-  }));
-  const mountpoints = CREATABLE_MOUNTPOINTS.filter((path) => !existsSync(path));
-  return {
-    version: 1,
-    prefix,
-    bridge: BRIDGE,
-    hosts,
-    mountpoints,
-    inventory,
-    keyFile: keyFile(),
-    startedAt: new Date().toISOString(),
-    owner: process.pid,
-    persistent,
-  };
-}
-
-async function buildHost(host: LabHostState): Promise<void> {
-  await prepareHost(host, `${keyFile()}.pub`);
-  await createHostNetwork(host);
-  host.pid = await startHost(host, privatePaths());
 }
 
 /**
@@ -166,7 +90,7 @@ export async function labUp(options: LabOptions): Promise<LabInfo> {
   const groups = options.groups ?? {};
   checkGroups(groups, names);
   refuseUnsafeSetup();
-  await clearPreviousLab(options.persistent ?? false);
+  if (await previousLabIsLeftover(options.persistent ?? false)) await labDown();
   await assertNetworkFree(prefix);
   await ensureLabKey();
   const state = planState(

@@ -82,7 +82,7 @@ const argumentsOf = (node: AstNode): AstNode[] => [
 function argumentRefs(node: AstNode | undefined, helper: string, out: BlockRef[]): void {
   if (!node) return;
   if (node.type === 'SubExpression') {
-    argumentsOf(node).forEach((n) => argumentRefs(n, helper, out));
+    for (const n of argumentsOf(node)) argumentRefs(n, helper, out);
     return;
   }
   const original = node.original ?? '';
@@ -109,10 +109,10 @@ function argumentRefs(node: AstNode | undefined, helper: string, out: BlockRef[]
  */
 function blockRefs(node: AstNode | undefined, out: BlockRef[] = []): BlockRef[] {
   if (!node || typeof node !== 'object') return out;
-  if (node.type === 'Program') node.body?.forEach((child) => blockRefs(child, out));
+  if (node.type === 'Program') for (const child of node.body ?? []) blockRefs(child, out);
   if (node.type !== 'BlockStatement') return out;
   const helper = node.path?.original ?? '';
-  if (BLOCK_HELPERS.has(helper)) argumentsOf(node).forEach((n) => argumentRefs(n, helper, out));
+  if (BLOCK_HELPERS.has(helper)) for (const n of argumentsOf(node)) argumentRefs(n, helper, out);
   if (SAME_CONTEXT.has(helper)) blockRefs(node.program, out);
   blockRefs(node.inverse, out);
   return out;

@@ -6,6 +6,7 @@ import type { Inventory, Vars, Where } from '../shared/types.ts';
 import { BOOLEAN_WORDS, toBoolean } from '../shared/booleans.ts';
 import { controlProblem, controlProblems } from './control-chars.ts';
 import { describeOrigin, mergeOrigins, originsOf, whereOf, withOrigins } from './var-origins.ts';
+import { entryOf } from '../shared/entry.ts';
 import { parseYaml, readYaml } from './yaml.ts';
 import type { LoadedYaml } from './yaml.ts';
 
@@ -104,7 +105,7 @@ function magicOf(inv: Inventory): {
     // One pass over the hosts (not one per group): each host adds itself to its groups, in inventory order.
     for (const name of inv.groups.keys()) groups[name] = [];
     for (const h of inv.hosts.values())
-      for (const name of h.groups) (groups[name] ??= []).push(h.name);
+      for (const name of h.groups) entryOf(groups, name, () => []).push(h.name);
     const hostvars = Object.fromEntries([...inv.hosts.values()].map((h) => [h.name, h.vars]));
     magic = { groups, hostvars };
     magicCache.set(inv, magic);

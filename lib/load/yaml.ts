@@ -1,5 +1,5 @@
 // YAML loading with source positions, so every later error can point at file:line:col.
-import { lstatSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync, type Stats, statSync } from 'node:fs';
 import {
   isCollection,
   isMap,
@@ -56,7 +56,7 @@ export function readYaml(file: string): LoadedYaml {
 
 /** Why `file` is not a readable regular file of an acceptable size (following symlinks), or undefined. */
 export function regularFileProblem(file: string): string | undefined {
-  let stats;
+  let stats: Stats;
   try {
     stats = statSync(file);
   } catch (err) {

@@ -114,6 +114,13 @@ export function planCopy(
   return writes.length > 0 && plan.failure === undefined ? { ...plan, writes } : plan;
 }
 
+/** The folder of dest is missing: the task fails, naming how to create it. */
+const noFolder = (dest: string, host: string): Plan => ({
+  actions: [],
+  changes: [],
+  failure: `${host}: the folder of "${dest}" does not exist: create it first with a file task (state: directory)`,
+});
+
 function planCopyFacts(
   args: CopyArgs,
   facts: ReadonlyMap<string, ProbeResult>,
@@ -126,13 +133,7 @@ function planCopyFacts(
     const withDiff = (plan: Plan): Plan => (ctx.diff ? { ...plan, diff } : plan);
     if (!found.exists) {
       // In check mode an earlier task that would create the folder has not run, so this is no failure yet.
-      if (!found.parentExists && !ctx.check) {
-        return {
-          actions: [],
-          changes: [],
-          failure: `${ctx.host}: the folder of "${args.dest}" does not exist: create it first with a file task (state: directory)`,
-        };
-      }
+      if (!found.parentExists && !ctx.check) return noFolder(args.dest, ctx.host);
       const write = writeFileAction({ path: args.dest, ...attrs, follow: false }, args.content);
       return withDiff({ actions: [write], changes: [change('file', 'absent', 'present')] });
     }

@@ -2,7 +2,7 @@
 import type { Change, Plan, PlanContext, ProbeResult } from '../shared/types.ts';
 import { change } from './content-changes.ts';
 import { attributeDiff, declaredAttributes } from './file-attributes.ts';
-import { parseFileFacts, planSafely } from './file-probe.ts';
+import { type FileFacts, parseFileFacts, planSafely } from './file-probe.ts';
 import { attributesAction, writeFileAction } from './write-file.ts';
 
 /** The text after an edit and what the edit changed; no changes means the text is as declared. */
@@ -35,6 +35,56 @@ export function joinLines(lines: readonly string[], newline: boolean): string {
   return lines.length === 0 ? '' : `${lines.join('\n')}${newline ? '\n' : ''}`;
 }
 
+/** The atomic write of the edited text; with --diff, the text before and after. */
+function writePlan(
+  target: EditTarget,
+  before: string,
+  text: string,
+  changes: Change[],
+  diff: boolean,
+): Plan {
+  const attrs = declaredAttributes(target);
+  const plan: Plan = {
+    actions: [writeFileAction({ path: target.path, makeParent: target.create, ...attrs }, text)],
+    changes,
+  };
+  if (diff) plan.diff = { path: target.path, before, after: text };
+  return plan;
+}
+
+/** A missing file: made from the edit of empty text with `create`, else the task fails. */
+function planMissing(
+  target: EditTarget,
+  edit: (text: string) => EditResult,
+  ctx: PlanContext,
+): Plan {
+  if (!target.create)
+    return {
+      actions: [],
+      changes: [],
+      failure: `${ctx.host}: "${target.path}" does not exist: create it first or set create: true`,
+    };
+  const created = edit('');
+  if (created.changes.length === 0)
+    return {
+      actions: [],
+      changes: [],
+      reason: `${target.path} is absent, so its ${target.what} is as declared`,
+    };
+  return writePlan(target, '', created.text, [change('file', 'absent', 'present')], ctx.diff);
+}
+
+/** Why an existing path cannot be edited line by line: not a regular file, or binary or too large. */
+function notEditable(
+  target: EditTarget,
+  found: FileFacts & { exists: true },
+  host: string,
+): string {
+  return found.type !== 'file'
+    ? `${host}: "${target.path}" is not a regular file: cannot edit it`
+    : `${host}: "${target.path}" is binary or larger than 256 KiB: it cannot be edited line by line`;
+}
+
 /**
  * Plans an edit of the text file at `target.path` from its probe (which must include content).
  * Other lines stay byte-exact because the edit works on the fetched text and writes the whole result atomically.
@@ -47,54 +97,19 @@ export function planEdit(
 ): Plan {
   return planSafely(() => {
     const found = parseFileFacts(result, target.path, ctx.host);
-    const write = (text: string, changes: Change[]): Plan => {
-      const attrs = declaredAttributes(target);
-      const plan: Plan = {
-        actions: [
-          writeFileAction({ path: target.path, makeParent: target.create, ...attrs }, text),
-        ],
-        changes,
-      };
-      if (ctx.diff)
-        plan.diff = {
-          path: target.path,
-          before: found.exists ? (found.content ?? '') : '',
-          after: text,
-        };
-      return plan;
-    };
-    if (!found.exists) {
-      if (!target.create)
-        return {
-          actions: [],
-          changes: [],
-          failure: `${ctx.host}: "${target.path}" does not exist: create it first or set create: true`,
-        };
-      const created = edit('');
-      if (created.changes.length === 0)
-        return {
-          actions: [],
-          changes: [],
-          reason: `${target.path} is absent, so its ${target.what} is as declared`,
-        };
-      return write(created.text, [change('file', 'absent', 'present')]);
-    }
-    if (found.type !== 'file')
-      return {
-        actions: [],
-        changes: [],
-        failure: `${ctx.host}: "${target.path}" is not a regular file: cannot edit it`,
-      };
-    if (found.content === undefined) {
-      return {
-        actions: [],
-        changes: [],
-        failure: `${ctx.host}: "${target.path}" is binary or larger than 256 KiB: it cannot be edited line by line`,
-      };
-    }
+    if (!found.exists) return planMissing(target, edit, ctx);
+    if (found.type !== 'file' || found.content === undefined)
+      return { actions: [], changes: [], failure: notEditable(target, found, ctx.host) };
     const edited = edit(found.content);
     const attr = attributeDiff(found, declaredAttributes(target));
-    if (edited.changes.length > 0) return write(edited.text, [...edited.changes, ...attr.changes]);
+    if (edited.changes.length > 0)
+      return writePlan(
+        target,
+        found.content,
+        edited.text,
+        [...edited.changes, ...attr.changes],
+        ctx.diff,
+      );
     if (attr.changes.length > 0)
       return { actions: [attributesAction(target.path, attr.differing)], changes: attr.changes };
     return { actions: [], changes: [], reason: `${target.path} ${target.what} is as declared` };

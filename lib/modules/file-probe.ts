@@ -68,6 +68,16 @@ const TYPES: Record<string, FileType> = {
   directory: 'directory',
 };
 
+/** The probe's `key=value` lines (a value may hold `=`). */
+function probeFields(stdout: string): Map<string, string> {
+  const fields = new Map<string, string>();
+  for (const line of stdout.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  return fields;
+}
+
 /**
  * Parses the output of fileProbe().
  * @throws FactsError when the probe failed or printed something unexpected (names the host and path)
@@ -83,11 +93,7 @@ export function parseFileFacts(
       `${host}: cannot inspect "${path}" (probe exit code ${result?.code ?? 'missing'}): check that it is readable`,
     );
   }
-  const fields = new Map<string, string>();
-  for (const line of result.stdout.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
-  }
+  const fields = probeFields(result.stdout);
   if (fields.get('exists') === '0')
     return { exists: false, parentExists: fields.get('parent') !== '0' };
   const mode = fields.get('mode');

@@ -17,7 +17,8 @@ import { remotingTopicsAdmin } from '../rocketmq/remoting/topic-admin.ts';
 import { rocketmqVerifyModule } from './rocketmq-verify.ts';
 import { serviceModule } from './service.ts';
 import { registerGateKind } from './service-gate-kinds.ts';
-import { GATE_KIND as ROCKETMQ_GATE, parseRocketmqGate } from '../rocketmq/service-gate.ts';
+import { GATE_KIND as ROCKETMQ_GATE } from '../rocketmq/service-gate.ts';
+import { parseRocketmqGate } from '../rocketmq/service-gate-ask.ts';
 import { NAMESRV_GATE_KIND, parseNamesrvGate } from '../rocketmq/namesrv-guard.ts';
 import { parseStoreCompat, STORE_KIND } from '../rocketmq/store-compat.ts';
 import { templateModule } from './template.ts';
@@ -46,9 +47,9 @@ registerPreflightChecks(rocketmqPreflightChecks);
 // Lab hosts are connected to only through the lab bridge; the lab code loads only when a lab host is connected to.
 setLabRouteGuard(async (address) => (await import('../lab/net.ts')).assertLabRoute(address));
 
-// Each module fixes its own argument type; the registry only needs the common contract.
-// deno-lint-ignore no-explicit-any
-type AnyModule = Module<any>;
+// Each module fixes its own argument type; the registry only needs the common contract (Module's methods take
+// their arguments bivariantly, so every Module<A> is a Module<unknown>).
+type AnyModule = Module<unknown>;
 
 const all: AnyModule[] = [
   fileModule,

@@ -13,6 +13,7 @@ import type {
   Module,
   Plan,
   PlanContext,
+  Probe,
   ProbeResult,
   Vars,
   Where,
@@ -137,7 +138,7 @@ function planFromRead(
     if (!('state' in r)) continue;
     const plan = planAclMember(r.state, args.users, args.acls);
     changes.push(...plan.changes.map((c) => ({ ...c, item: `${label(r.member)} ${c.item}` })));
-    r.state.undeclared.forEach((u) => undeclared.add(u));
+    for (const u of r.state.undeclared) undeclared.add(u);
     if (plan.ops.length > 0) actions.push(memberAction(factory, args, r.member, plan.ops));
   }
   const note =
@@ -155,6 +156,57 @@ function probeScript(args: RocketmqAclArgs): string {
   return `${PROBE} ${JSON.stringify({ ...args, admin: { username: args.admin.username, password: MASK }, users })}`;
 }
 
+/** Reads every broker member's users and ACLs from the controller (a member that fails is recorded, not thrown). */
+function membersProbe(factory: AclAdminFactory, args: RocketmqAclArgs): Probe {
+  const subjects = args.acls.map((a) => a.subject);
+  const readMember = async (member: Member): Promise<MemberRead> => {
+    const admin = factory(args.admin);
+    try {
+      return {
+        member,
+        state: await readAclMember(admin, member.addr, args.users, subjects, [args.admin.username]),
+      };
+    } catch (error) {
+      return { member, error: error instanceof Error ? error.message : String(error) };
+    } finally {
+      admin.close();
+    }
+  };
+  return {
+    id: PROBE,
+    script: probeScript(args),
+    read: async (): Promise<ProbeResult> => {
+      const reads = await Promise.all(args.brokers.map(readMember));
+      return { stdout: JSON.stringify(reads), code: 0 };
+    },
+  };
+}
+
+/** The module's plan: nothing with ACL off or nothing declared, else from the members' reads. */
+function planAcl(
+  factory: AclAdminFactory,
+  args: RocketmqAclArgs,
+  facts: ReadonlyMap<string, ProbeResult>,
+  ctx: PlanContext,
+): Plan {
+  if (!args.enabled)
+    return { actions: [], changes: [], reason: 'ACL 2.0 is off (rocketmq_acl_enabled)' };
+  if (idle(args))
+    return {
+      actions: [],
+      changes: [],
+      reason: 'no users or ACLs declared (rocketmq_users, rocketmq_acls)',
+    };
+  const fact = facts.get(PROBE);
+  if (fact?.code !== 0)
+    return {
+      actions: [],
+      changes: [],
+      failure: `rocketmq_acl: cannot read the brokers: ${fact?.stdout ?? 'no answer'}`,
+    };
+  return planFromRead(factory, args, JSON.parse(fact.stdout) as MemberRead[], ctx);
+}
+
 /**
  * The `rocketmq_acl` module (arguments: docs/modules.md), built over a way to reach the brokers.
  * @example modulesByName.set('rocketmq_acl', rocketmqAclModule((admin) => remotingAclAdmin(admin)))
@@ -163,56 +215,7 @@ export function rocketmqAclModule(factory: AclAdminFactory): Module<RocketmqAclA
   return {
     name: 'rocketmq_acl',
     validate: (raw, where) => validateAcl(raw, where),
-    probes: (args) =>
-      idle(args)
-        ? []
-        : [
-            {
-              id: PROBE,
-              script: probeScript(args),
-              read: async (): Promise<ProbeResult> => {
-                const subjects = args.acls.map((a) => a.subject);
-                const reads = await Promise.all(
-                  args.brokers.map(async (member): Promise<MemberRead> => {
-                    const admin = factory(args.admin);
-                    try {
-                      return {
-                        member,
-                        state: await readAclMember(admin, member.addr, args.users, subjects, [
-                          args.admin.username,
-                        ]),
-                      };
-                    } catch (error) {
-                      return {
-                        member,
-                        error: error instanceof Error ? error.message : String(error),
-                      };
-                    } finally {
-                      admin.close();
-                    }
-                  }),
-                );
-                return { stdout: JSON.stringify(reads), code: 0 };
-              },
-            },
-          ],
-    plan: (args, facts, ctx) => {
-      if (!args.enabled)
-        return { actions: [], changes: [], reason: 'ACL 2.0 is off (rocketmq_acl_enabled)' };
-      if (idle(args))
-        return {
-          actions: [],
-          changes: [],
-          reason: 'no users or ACLs declared (rocketmq_users, rocketmq_acls)',
-        };
-      const fact = facts.get(PROBE);
-      if (fact?.code !== 0)
-        return {
-          actions: [],
-          changes: [],
-          failure: `rocketmq_acl: cannot read the brokers: ${fact?.stdout ?? 'no answer'}`,
-        };
-      return planFromRead(factory, args, JSON.parse(fact.stdout) as MemberRead[], ctx);
-    },
+    probes: (args) => (idle(args) ? [] : [membersProbe(factory, args)]),
+    plan: (args, facts, ctx) => planAcl(factory, args, facts, ctx),
   };
 }

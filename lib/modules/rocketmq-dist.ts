@@ -1,11 +1,7 @@
 // The rocketmq_dist module: resolves a RocketMQ distribution on the controller once, then puts it into dest on each host once per sha256.
 import { ValidationError } from '../shared/errors.ts';
-import {
-  cachedDistribution,
-  fetchesFor,
-  parseSource,
-  resolveDistribution,
-} from '../rocketmq/distribution.ts';
+import { cachedDistribution, fetchesFor, resolveDistribution } from '../rocketmq/distribution.ts';
+import { parseSource } from '../rocketmq/distribution-source.ts';
 import { quote } from '../shared/shell.ts';
 import type { Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
 import { expectString, rejectUnknownKeys } from '../shared/validate.ts';
@@ -98,6 +94,35 @@ function uncachedPlan(args: RocketmqDistArgs, recorded: string, fetches: string[
   };
 }
 
+/** The archive against what dest records (`recorded`, empty when nothing is there): nothing, or one install. */
+function installPlan(
+  args: RocketmqDistArgs,
+  sha256: string,
+  tarball: string,
+  recorded: string,
+): Plan {
+  const label = `RocketMQ ${args.version ?? ''} (${args.source}, sha256 ${sha256.slice(0, 12)})`;
+  if (recorded === sha256)
+    return { actions: [], changes: [], reason: `${args.dest} already holds ${label}` };
+  return {
+    actions: [
+      {
+        describe: `install ${label} into ${args.dest}`,
+        script: distExtractScript(args.dest, sha256, args.owner),
+        stdinFile: tarball,
+        timeoutMs: 600_000,
+      },
+    ],
+    changes: [
+      {
+        item: args.dest,
+        before: recorded ? `archive ${recorded.slice(0, 12)}` : 'absent',
+        after: `archive ${sha256.slice(0, 12)}`,
+      },
+    ],
+  };
+}
+
 function planDist(args: RocketmqDistArgs, facts: ReadonlyMap<string, ProbeResult>): Plan {
   const { sha256, tarball } = args;
   if (args.wouldFetch !== undefined) {
@@ -122,27 +147,7 @@ function planDist(args: RocketmqDistArgs, facts: ReadonlyMap<string, ProbeResult
       changes: [],
       failure: `rocketmq_dist: cannot read ${args.dest}/${DIST_MARKER} (probe exit code ${found?.code ?? 'missing'})`,
     };
-  const recorded = found.stdout.trim().split(/\s+/)[0] ?? '';
-  const label = `RocketMQ ${args.version ?? ''} (${args.source}, sha256 ${sha256.slice(0, 12)})`;
-  if (recorded === sha256)
-    return { actions: [], changes: [], reason: `${args.dest} already holds ${label}` };
-  return {
-    actions: [
-      {
-        describe: `install ${label} into ${args.dest}`,
-        script: distExtractScript(args.dest, sha256, args.owner),
-        stdinFile: tarball,
-        timeoutMs: 600_000,
-      },
-    ],
-    changes: [
-      {
-        item: args.dest,
-        before: recorded ? `archive ${recorded.slice(0, 12)}` : 'absent',
-        after: `archive ${sha256.slice(0, 12)}`,
-      },
-    ],
-  };
+  return installPlan(args, sha256, tarball, found.stdout.trim().split(/\s+/)[0] ?? '');
 }
 
 /**

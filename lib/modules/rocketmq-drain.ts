@@ -3,18 +3,10 @@
 //                   has consumed what it holds, or refuses (REFUSED_STATUS) after `timeout` s, leaving it read-only.
 //   state: gone     a member that was stopped is listed on no name server (waits up to `timeout` s).
 import { ValidationError } from '../shared/errors.ts';
-import { ActionFailure, REFUSED_STATUS } from '../execute/host-session.ts';
-import {
-  type DrainFacts,
-  drainVerdict,
-  goneChanges,
-  type GoneFacts,
-  PERM_WRITE,
-  planDrain,
-} from '../rocketmq/drain-plan.ts';
+import { type DrainFacts, goneChanges, type GoneFacts, planDrain } from '../rocketmq/drain-plan.ts';
 import { type DrainAdmin, type DrainTarget, readDrain, readGone } from '../rocketmq/drain-read.ts';
 import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
-import type { Action, Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
+import type { Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
 import {
   expectBool,
   expectInt,
@@ -23,6 +15,15 @@ import {
   expectStringList,
   rejectUnknownKeys,
 } from '../shared/validate.ts';
+import {
+  type Clock,
+  readOnlyAction,
+  realClock,
+  refuse,
+  waitDrainedAction,
+  waitGoneAction,
+  withAdmin,
+} from './rocketmq-drain-actions.ts';
 
 export interface RocketmqDrainArgs extends DrainTarget {
   state: 'drained' | 'gone';
@@ -32,17 +33,6 @@ export interface RocketmqDrainArgs extends DrainTarget {
   poll: number;
   auth?: Credentials | undefined;
 }
-
-/** Time as the wait loops see it (replaced in tests). */
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-const realClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-};
 
 const KNOWN = [
   'state',
@@ -92,103 +82,6 @@ function validateDrain(raw: Vars, where: Where): RocketmqDrainArgs {
 
 const probeId = (args: RocketmqDrainArgs): string =>
   `rocketmq_drain:${args.state}:${args.broker}:${args.addr}`;
-
-/** Opens an admin, runs `body` with it, closes it. */
-async function withAdmin<T>(
-  open: (auth?: Credentials) => DrainAdmin,
-  args: RocketmqDrainArgs,
-  body: (a: DrainAdmin) => Promise<T>,
-): Promise<T> {
-  const admin = open(args.auth);
-  try {
-    return await body(admin);
-  } finally {
-    admin.close();
-  }
-}
-
-const refuse = (line: string): ActionFailure =>
-  new ActionFailure(REFUSED_STATUS, `refused: ${line}`);
-
-function readOnlyAction(
-  open: (auth?: Credentials) => DrainAdmin,
-  args: RocketmqDrainArgs,
-  permission: number,
-): Action {
-  const value = String(permission & ~PERM_WRITE);
-  return {
-    describe: `${args.broker} (${args.addr}): brokerPermission ${value} (read-only)`,
-    script: '',
-    run: () =>
-      withAdmin(open, args, (admin) => admin.setBrokerConfig(args.addr, 'brokerPermission', value)),
-  };
-}
-
-/**
- * Calls `check` every `pollS` seconds until it says done; it throws to give up. `elapsed()` is the seconds since
- * the wait began, read when the check asks (after its read, so a slow read counts against the timeout).
- */
-async function pollUntil(
-  clock: Clock,
-  pollS: number,
-  check: (elapsed: () => number) => Promise<boolean>,
-): Promise<void> {
-  const begin = clock.now();
-  const elapsed = (): number => (clock.now() - begin) / 1000;
-  while (!(await check(elapsed))) await clock.sleep(pollS * 1000);
-}
-
-/** Looks every `poll` s until drained, or refuses once `timeout` s have passed since the wait began. */
-function waitDrainedAction(
-  open: (auth?: Credentials) => DrainAdmin,
-  args: RocketmqDrainArgs,
-  clock: Clock,
-): Action {
-  return {
-    describe: `wait until every consumer group has consumed what ${args.broker} holds (up to ${args.timeout} s)`,
-    script: '',
-    changes: false,
-    run: () =>
-      withAdmin(open, args, (admin) =>
-        pollUntil(clock, args.poll, async (elapsed) => {
-          const verdict = drainVerdict(
-            await readDrain(admin, args),
-            args.broker,
-            elapsed(),
-            args.timeout,
-          );
-          if (verdict.kind === 'refuse') throw refuse(verdict.line);
-          return verdict.kind === 'drained';
-        }),
-      ),
-  };
-}
-
-/** Looks every `poll` s until no name server lists the broker, or fails once `timeout` s have passed. */
-function waitGoneAction(
-  open: (auth?: Credentials) => DrainAdmin,
-  args: RocketmqDrainArgs,
-  clock: Clock,
-): Action {
-  return {
-    describe: `wait until ${args.broker} ${args.addr} is on no name server (up to ${args.timeout} s)`,
-    script: '',
-    changes: false,
-    run: () =>
-      withAdmin(open, args, (admin) =>
-        pollUntil(clock, args.poll, async (elapsed) => {
-          const gone = await readGone(admin, args.namesrvs, args.broker, args.addr);
-          if (gone.listed.length === 0 && gone.namesrvErrors.length === 0) return true;
-          if (elapsed() < args.timeout) return false;
-          const still = [...gone.listed, ...gone.namesrvErrors].join('; ');
-          throw new ActionFailure(
-            1,
-            `${args.broker} ${args.addr} is still listed after ${args.timeout} s: ${still}`,
-          );
-        }),
-      ),
-  };
-}
 
 function planDrained(
   open: (auth?: Credentials) => DrainAdmin,

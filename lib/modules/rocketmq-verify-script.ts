@@ -26,22 +26,13 @@ export interface VerifyScriptArgs {
 /** Marks the start of each section of the probe's output. */
 export const SECTION = '=== rmqd-verify';
 
-/** One shell script: clusterList, then a message round trip with a new consumer group (never run in check mode). */
-export function verifyScript(args: VerifyScriptArgs, checkerSource: string): string {
-  // "$tmp" stays a shell expansion; every other word is quoted. JVM options must come before -cp and the main class.
-  const java = (jvm: string[], main: string): string =>
-    `"$java" ${cmd(...args.javaOpts, ...jvm)} -Duser.home="$tmp" ${main}`;
+/** Words of one JVM start: the module's JVM options and `jvm` before the main class and its arguments. */
+type JavaLine = (jvm: string[], main: string) => string;
+
+/** clusterList, asked again until every expected address is listed or `wait` seconds passed. */
+function clusterListLines(args: VerifyScriptArgs, java: JavaLine): string[] {
   const classpath = `${args.home}/lib/*`;
-  const toolsYml = args.aclHome === undefined ? undefined : `${args.aclHome}/conf/tools.yml`;
-  const lines = [
-    'java=${JAVA_HOME:+$JAVA_HOME/bin/}java',
-    'tmp=$(mktemp -d) || exit 1; trap \'rm -rf "$tmp"\' EXIT',
-    // Without it mqadmin would ask unsigned and list every broker as not ACTIVATED: say what is missing instead.
-    ...(toolsYml === undefined
-      ? []
-      : [
-          `[ -r ${quote(toolsYml)} ] || { echo ${quote(`cannot read ${toolsYml} (the admin's credentials, written by the rocketmq-admin-credentials role)`)}; exit 0; }`,
-        ]),
+  return [
     // Ask again until every expected address is listed or `wait` seconds passed; the TS side judges the last listing.
     `deadline=$(( $(date +%s) + ${Number(args.wait)} ))`,
     'while :; do',
@@ -53,40 +44,66 @@ export function verifyScript(args: VerifyScriptArgs, checkerSource: string): str
     `echo ${quote(`${SECTION} clusterList`)}`,
     'cat "$tmp/clusterList"',
   ];
-  if (args.messages > 0) {
-    const acl = toolsYml === undefined ? [] : ['--acl-file', toolsYml];
-    lines.push(
-      `cat > "$tmp/MessageCheck.java" <<'RMQD_MESSAGECHECK_EOF'`,
-      checkerSource.trimEnd(),
-      'RMQD_MESSAGECHECK_EOF',
-      `echo ${quote(`${SECTION} messages`)}`,
-      // Compiled once per source and install (java-helper.ts); a source that does not compile prints javac's text here.
-      ...javaHelperPrepare({
-        java: '"$java"',
-        home: args.home,
-        source: '"$tmp/MessageCheck.java"',
-      }),
-      `[ -z "$rmqd_jmain" ] || ${java(
-        ['-Drmq.logback.configurationFile=rmq.client.logback.xml'],
-        `${JAVA_HELPER_MAIN} ${cmd(
-          'roundtrip',
-          '--namesrv',
-          args.namesrv,
-          '--topic',
-          args.topic,
-          '--cluster',
-          args.cluster,
-          '--count',
-          args.messages,
-          '--timeout',
-          60,
-          ...acl,
-        )}`,
-      )} 2>&1 | grep '^{'`,
-    );
-  }
-  lines.push('exit 0');
-  return lines.join('\n');
+}
+
+/** MessageCheck's round trip: the source written to the temp folder, compiled once, run with the ACL file if any. */
+function messageLines(
+  args: VerifyScriptArgs,
+  java: JavaLine,
+  toolsYml: string | undefined,
+  checkerSource: string,
+): string[] {
+  const acl = toolsYml === undefined ? [] : ['--acl-file', toolsYml];
+  return [
+    `cat > "$tmp/MessageCheck.java" <<'RMQD_MESSAGECHECK_EOF'`,
+    checkerSource.trimEnd(),
+    'RMQD_MESSAGECHECK_EOF',
+    `echo ${quote(`${SECTION} messages`)}`,
+    // Compiled once per source and install (java-helper.ts); a source that does not compile prints javac's text here.
+    ...javaHelperPrepare({
+      java: '"$java"',
+      home: args.home,
+      source: '"$tmp/MessageCheck.java"',
+    }),
+    `[ -z "$rmqd_jmain" ] || ${java(
+      ['-Drmq.logback.configurationFile=rmq.client.logback.xml'],
+      `${JAVA_HELPER_MAIN} ${cmd(
+        'roundtrip',
+        '--namesrv',
+        args.namesrv,
+        '--topic',
+        args.topic,
+        '--cluster',
+        args.cluster,
+        '--count',
+        args.messages,
+        '--timeout',
+        60,
+        ...acl,
+      )}`,
+    )} 2>&1 | grep '^{'`,
+  ];
+}
+
+/** One shell script: clusterList, then a message round trip with a new consumer group (never run in check mode). */
+export function verifyScript(args: VerifyScriptArgs, checkerSource: string): string {
+  // "$tmp" stays a shell expansion; every other word is quoted. JVM options must come before -cp and the main class.
+  const java: JavaLine = (jvm, main) =>
+    `"$java" ${cmd(...args.javaOpts, ...jvm)} -Duser.home="$tmp" ${main}`;
+  const toolsYml = args.aclHome === undefined ? undefined : `${args.aclHome}/conf/tools.yml`;
+  return [
+    'java=${JAVA_HOME:+$JAVA_HOME/bin/}java',
+    'tmp=$(mktemp -d) || exit 1; trap \'rm -rf "$tmp"\' EXIT',
+    // Without it mqadmin would ask unsigned and list every broker as not ACTIVATED: say what is missing instead.
+    ...(toolsYml === undefined
+      ? []
+      : [
+          `[ -r ${quote(toolsYml)} ] || { echo ${quote(`cannot read ${toolsYml} (the admin's credentials, written by the rocketmq-admin-credentials role)`)}; exit 0; }`,
+        ]),
+    ...clusterListLines(args, java),
+    ...(args.messages > 0 ? messageLines(args, java, toolsYml, checkerSource) : []),
+    'exit 0',
+  ].join('\n');
 }
 
 /** The text of one section of the probe's output, or undefined when the script never reached it. */

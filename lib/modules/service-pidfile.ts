@@ -1,4 +1,4 @@
-// Shell scripts of the PID-file supervisor: probe, detached start, stop by recorded PID (no systemd needed).
+// Scripts and actions of the PID-file supervisor: probe, detached start, stop by recorded PID (no systemd).
 //
 // Identity rule (why PID reuse cannot fool us): a service counts as running only when
 //   1. its pidfile holds a number and /proc/<pid> exists and is not a zombie,
@@ -9,6 +9,7 @@
 // Stop signals only that PID. The launcher execs all the way down (setsid → sh → setpriv → env →
 // command), so the recorded PID is the real process (the JVM when the command is java itself).
 import { cmd, quote } from '../shared/shell.ts';
+import type { Action } from '../shared/types.ts';
 import { installProbeScript, installRecordScript } from './service-install.ts';
 import type { ServiceArgs } from './service.ts';
 
@@ -172,4 +173,23 @@ export function pidfileStopScript(args: ServiceArgs): string {
     'rm -f "$pidfile" "$state"',
     'echo "stopped $name (PID $pid)"',
   ].join('\n');
+}
+
+/** The actions of a start, a stop (signals only the recorded PID) or a restart (both) under the PID file. */
+export function pidfileActions(
+  args: ServiceArgs,
+  kind: 'start' | 'stop' | 'restart',
+  pid: string,
+): Action[] {
+  const stop: Action = {
+    describe: `stop ${args.name}${pid ? ` (pid ${pid})` : ''}`,
+    script: pidfileStopScript(args),
+    timeoutMs: (args.stopTimeout + 15) * 1000,
+  };
+  const start: Action = {
+    describe: `start ${args.name}`,
+    script: pidfileStartScript(args),
+    timeoutMs: 30_000,
+  };
+  return kind === 'start' ? [start] : kind === 'stop' ? [stop] : [stop, start];
 }

@@ -10,7 +10,9 @@ import {
   recordSumsScript,
   removeBeforeStartScript,
 } from './service-pidfile.ts';
-import type { ServiceArgs, ServiceFacts, Transition } from './service.ts';
+import type { ServiceFacts } from './service-facts.ts';
+import type { Transition } from './service-transition.ts';
+import type { ServiceArgs } from './service.ts';
 
 export const unitPathOf = (name: string): string => `/etc/systemd/system/${name}.service`;
 /** Start-time config checksums live in /run so they vanish at reboot, like the process they describe. */
@@ -153,7 +155,7 @@ function processActions(args: ServiceArgs, kind: 'start' | 'stop' | 'restart'): 
 /**
  * Plans a systemd-supervised service: unit file first, then enable/disable, then the process transition.
  * A changed unit file restarts a running service (its ExecStart or Environment may have changed).
- * @param decide service.ts's serviceTransition for these args and facts (passed in: service.ts imports this file)
+ * @param decide serviceTransition (service-transition.ts) for these args and facts
  */
 export function systemdActions(
   args: ServiceArgs,

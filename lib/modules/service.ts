@@ -1,16 +1,6 @@
 // The service module: keeps one long-running process (name server, broker) started, stopped or restarted.
 import { ValidationError } from '../shared/errors.ts';
-import type {
-  Action,
-  Change,
-  Module,
-  Plan,
-  PlanContext,
-  Probe,
-  ProbeResult,
-  Vars,
-  Where,
-} from '../shared/types.ts';
+import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../shared/types.ts';
 import {
   expectArgv,
   expectBool,
@@ -22,17 +12,20 @@ import {
   optionalString,
   rejectUnknownKeys,
 } from '../shared/validate.ts';
-import { GATE_KEYS, gateActions, oldConfigChanges, validateGates } from './service-gates.ts';
-import type { ServiceGates } from './service-gates.ts';
 import {
-  INSTALL_KEYS,
-  parseInstallFacts,
-  staleInstall,
-  validateInstall,
-} from './service-install.ts';
-import type { InstallFacts } from './service-install.ts';
-import { pidfileProbeScript, pidfileStartScript, pidfileStopScript } from './service-pidfile.ts';
-import { systemdActions, systemdProbeScript } from './service-systemd.ts';
+  afterEarlierTasks,
+  parseServiceFacts,
+  serviceProbe,
+  serviceProbeId,
+  startedKey,
+} from './service-facts.ts';
+import type { ServiceFacts } from './service-facts.ts';
+import { GATE_KEYS, gateActions, validateGates } from './service-gates.ts';
+import type { ServiceGates } from './service-gates.ts';
+import { INSTALL_KEYS, validateInstall } from './service-install.ts';
+import { pidfileActions } from './service-pidfile.ts';
+import { systemdActions } from './service-systemd.ts';
+import { serviceTransition } from './service-transition.ts';
 
 export type ServiceState = 'started' | 'stopped' | 'restarted';
 export type Supervisor = 'auto' | 'pidfile' | 'systemd';
@@ -64,25 +57,6 @@ export interface ServiceArgs extends ServiceGates {
   /** The folder the process runs from (service-install.ts): another one, or this one replaced, means restart. */
   install?: string;
 }
-
-/** What the probe found, whichever supervisor answered. */
-export interface ServiceFacts {
-  supervisor: 'pidfile' | 'systemd';
-  running: boolean;
-  pid: string;
-  why: string;
-  configs: Array<{ path: string; recorded: string; now: string }>;
-  /** systemd only: sha256 of the installed unit file or "missing", and `systemctl is-enabled`. */
-  unit?: string;
-  enabled?: string;
-  /** What the probe found about the install the process started from (only with `install`). */
-  install?: InstallFacts;
-}
-
-/** What must happen to the process, before the supervisor turns it into actions. */
-export type Transition =
-  | { kind: 'none'; reason: string; pending?: Change[] }
-  | { kind: 'start' | 'stop' | 'restart'; changes: Change[] };
 
 const KNOWN = [
   'name',
@@ -203,181 +177,18 @@ function validateService(raw: Vars, where: Where): ServiceArgs {
   return args;
 }
 
-/** The probe id of a service: one per name, so two tasks on one service share a probe. */
-export const serviceProbeId = (args: ServiceArgs): string => `service:${args.name}`;
-
-function serviceProbe(args: ServiceArgs): Probe {
-  const pidfile = pidfileProbeScript(args);
-  const systemd = systemdProbeScript(args);
-  const script =
-    args.supervisor === 'pidfile'
-      ? pidfile
-      : args.supervisor === 'systemd'
-        ? systemd
-        : `if [ -d /run/systemd/system ]; then\n${systemd}\nelse\n${pidfile}\nfi`;
-  return { id: serviceProbeId(args), script };
-}
-
-/**
- * Parses the probe output (`key=value` lines, `config<i>=<recorded> <now>`).
- * @throws Error naming the host when the probe failed or printed nothing usable
- */
-export function parseServiceFacts(
-  result: ProbeResult | undefined,
-  args: ServiceArgs,
-  host: string,
-): ServiceFacts {
-  const fields = new Map<string, string>();
-  for (const line of (result?.stdout ?? '').split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
-  }
-  const supervisor = fields.get('supervisor');
-  if (result?.code !== 0 || (supervisor !== 'pidfile' && supervisor !== 'systemd')) {
-    throw new Error(
-      `${host}: cannot inspect service "${args.name}" (probe exit code ${result?.code ?? 'missing'}): ${JSON.stringify((result?.stdout ?? '').slice(0, 200))}`,
-    );
-  }
-  const configs = args.configFiles.map((path, i) => {
-    const [recorded = 'none', now = 'missing'] = (fields.get(`config${i}`) ?? '').split(' ');
-    return { path, recorded, now };
-  });
-  const facts: ServiceFacts = {
-    supervisor,
-    running: fields.get('running') === 'yes',
-    pid: fields.get('pid') ?? '',
-    why: fields.get('why') ?? '',
-    configs,
-  };
-  const unit = fields.get('unit');
-  if (unit !== undefined) facts.unit = unit;
-  const enabled = fields.get('enabled');
-  if (enabled !== undefined) facts.enabled = enabled;
-  const install = parseInstallFacts(fields);
-  if (install !== undefined) facts.install = install;
-  return facts;
-}
-
-const short = (sha: string): string => (/^[0-9a-f]{64}$/.test(sha) ? sha.slice(0, 8) : sha);
-
-/** Config files whose checksum now differs from the one recorded when the process started. */
-function staleConfigs(facts: ServiceFacts): Change[] {
-  return facts.configs
-    .filter((c) => c.recorded !== c.now)
-    .map((c) => ({
-      item: `config ${c.path}`,
-      before: `started with ${c.recorded === 'none' ? 'unknown' : short(c.recorded)}`,
-      after: short(c.now),
-    }));
-}
-
-/**
- * Decides what the process needs, independent of the supervisor.
- * @param forceRestart a change (e.g. a new unit file) that only takes effect on restart
- */
-export function serviceTransition(
-  args: ServiceArgs,
-  facts: ServiceFacts,
-  forceRestart: Change[] = [],
-): Transition {
-  const pid = facts.pid ? ` (pid ${facts.pid})` : '';
-  if (args.state === 'stopped') {
-    return facts.running
-      ? { kind: 'stop', changes: [{ item: 'process', before: `running${pid}`, after: 'stopped' }] }
-      : {
-          kind: 'none',
-          reason: `${args.name} is not running${facts.why ? ` (${facts.why})` : ''}`,
-        };
-  }
-  if (!facts.running)
-    return {
-      kind: 'start',
-      changes: [{ item: 'process', before: 'not running', after: 'running' }],
-    };
-  if (args.state === 'restarted')
-    return {
-      kind: 'restart',
-      changes: [{ item: 'process', before: `running${pid}`, after: 'restarted' }],
-    };
-  const stale = [...staleConfigs(facts), ...forceRestart];
-  const install = staleInstall(args.install, facts.install, facts.running);
-  if (stale.length + install.length > 0 && args.restart === 'never') {
-    const what = stale.length > 0 ? 'an old config' : 'an old install';
-    return {
-      kind: 'none',
-      reason: `${args.name} is running ${what}${pid}; restart: never leaves the restart to a later task`,
-      pending: [...oldConfigChanges(stale), ...install],
-    };
-  }
-  stale.push(...install);
-  if (stale.length > 0) return { kind: 'restart', changes: stale };
-  const configs =
-    facts.configs.length > 0
-      ? ` with its current config (${facts.configs.length} file${facts.configs.length > 1 ? 's' : ''})`
-      : '';
-  return { kind: 'none', reason: `${args.name} is running${pid}${configs}` };
-}
-
-function pidfileActions(
-  args: ServiceArgs,
-  kind: 'start' | 'stop' | 'restart',
-  pid: string,
-): Action[] {
-  const stop: Action = {
-    describe: `stop ${args.name}${pid ? ` (pid ${pid})` : ''}`,
-    script: pidfileStopScript(args),
-    timeoutMs: (args.stopTimeout + 15) * 1000,
-  };
-  const start: Action = {
-    describe: `start ${args.name}`,
-    script: pidfileStartScript(args),
-    timeoutMs: 30_000,
-  };
-  return kind === 'start' ? [start] : kind === 'stop' ? [stop] : [stop, start];
-}
-
-/** The Plan.writes key that says "this run starts (or restarts) the service": not a path, it never names a file. */
-const startedKey = (args: ServiceArgs): string => `service-started:${args.name}`;
-
 function planService(
   args: ServiceArgs,
   facts: ReadonlyMap<string, ProbeResult>,
   ctx: PlanContext,
 ): Plan {
-  const host = ctx.host;
-  let found: ServiceFacts;
+  let probed: ServiceFacts;
   try {
-    found = parseServiceFacts(facts.get(serviceProbeId(args)), args, host);
+    probed = parseServiceFacts(facts.get(serviceProbeId(args)), args, ctx.host);
   } catch (error) {
     return { actions: [], changes: [], failure: (error as Error).message };
   }
-  // In --check, a config file an earlier task would write counts with the content it would get.
-  const pending = ctx.pendingWrites;
-  if (pending)
-    found = {
-      ...found,
-      configs: found.configs.map((c) => ({ ...c, now: pending.get(c.path) ?? c.now })),
-    };
-  // A start or restart an earlier phase of this --check run would do leaves it running with the config it reads then.
-  if (pending?.get(startedKey(args)) === 'running') {
-    found = {
-      ...found,
-      running: true,
-      configs: found.configs.map((c) => ({ ...c, recorded: c.now })),
-    };
-    // ...and from the install it declares (nothing of it deleted under the new process).
-    // (A folder an earlier task would extract is missing in --check: the start would find it there.)
-    if (found.install && args.install) {
-      const id = found.install.nowId === 'missing' ? 'extracted' : found.install.nowId;
-      found.install = {
-        ...found.install,
-        recordedPath: args.install,
-        recordedId: id,
-        nowId: id,
-        deleted: 0,
-      };
-    }
-  }
+  const found = afterEarlierTasks(probed, args, ctx.pendingWrites);
   if (found.supervisor === 'systemd')
     return systemdActions(args, found, (force) => serviceTransition(args, found, force));
   const transition = serviceTransition(args, found);

@@ -1,6 +1,7 @@
 // Which `when`-false skips are selection (the task runs elsewhere in this run), so the output can leave them to -v.
 import type { PlannedPhase } from './planner.ts';
-import type { RunEvent, Where } from '../shared/types.ts';
+import type { Where } from '../shared/types.ts';
+import type { RunEvent } from '../shared/events.ts';
 
 const specKey = (where: Where): string => `${where.file}:${where.line}:${where.col}`;
 const eventKey = (host: string, phase: string, task: string): string =>

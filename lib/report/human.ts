@@ -2,7 +2,8 @@
 import { formatWhere } from '../shared/errors.ts';
 import { showValue, unifiedDiff } from './diff.ts';
 import { recapNotes, type RecapNotes } from './recap.ts';
-import type { Change, HostCounts, RunEvent, TaskStatus } from '../shared/types.ts';
+import type { Change } from '../shared/types.ts';
+import type { HostCounts, RunEvent, TaskStatus } from '../shared/events.ts';
 
 export interface HumanOptions {
   /** Progress for every task when true; only changes, failures and the recap otherwise (cron, pipes). */

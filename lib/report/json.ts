@@ -1,6 +1,7 @@
 // The --json report: every task result, warnings, the recap and the exit code, written atomically for cron and monitoring.
 import { writeFileAtomic } from '../shared/atomic-write.ts';
-import type { Change, HostCounts, Proof, RunEvent, TaskStatus } from '../shared/types.ts';
+import type { Change, Proof } from '../shared/types.ts';
+import type { HostCounts, RunEvent, TaskStatus } from '../shared/events.ts';
 
 /** One task or handler result as it appears in the report. */
 export interface JsonTaskResult {
@@ -91,6 +92,26 @@ export function itemsOf(result: JsonTaskResult, check: boolean): JsonItem[] {
   });
 }
 
+/** One task or handler event as a JSON result (module, cause, selection, pending and proof only when present). */
+function taskResult(event: Extract<RunEvent, { kind: 'task' | 'handler' }>): JsonTaskResult {
+  const result: JsonTaskResult = {
+    host: event.host,
+    phase: event.phase,
+    task: event.task,
+    handler: event.kind === 'handler',
+    status: event.status,
+    changes: event.kind === 'task' ? event.changes : [],
+    message: event.message ?? '',
+  };
+  if (event.kind === 'handler') return result;
+  if (event.module !== undefined) result.module = event.module;
+  if (event.cause !== undefined) result.cause = event.cause;
+  if (event.selection === true) result.selection = true;
+  if (event.pending !== undefined) result.pending = event.pending;
+  if (event.proof !== undefined) result.proof = event.proof;
+  return result;
+}
+
 /**
  * Starts collecting a JSON report from run events (already redacted by the run).
  * @example const json = jsonCollector('site.yaml'); const summary = await run(options, json.sink);
@@ -117,28 +138,10 @@ export function jsonCollector(playbook: string, now: () => Date = () => new Date
     if (event.kind === 'abort') report.aborted = event.message;
     if (event.kind === 'recap') report.recap = event.counts;
     if (event.kind === 'task' || event.kind === 'handler') {
-      const changes = event.kind === 'task' ? event.changes : [];
-      const result: JsonTaskResult = {
-        host: event.host,
-        phase: event.phase,
-        task: event.task,
-        handler: event.kind === 'handler',
-        status: event.status,
-        changes,
-        message: event.message ?? '',
-      };
-      if (event.kind === 'task' && event.module !== undefined) result.module = event.module;
-      if (event.kind === 'task' && event.cause !== undefined) result.cause = event.cause;
-      if (event.kind === 'task' && event.selection === true) result.selection = true;
-      if (event.kind === 'task' && event.pending !== undefined) result.pending = event.pending;
+      const result = taskResult(event);
       if (event.kind === 'task' && event.proof !== undefined) {
-        result.proof = event.proof;
-        report.proofs.push({
-          host: event.host,
-          phase: event.phase,
-          task: event.task,
-          ...event.proof,
-        });
+        const { host, phase, task, proof } = event;
+        report.proofs.push({ host, phase, task, ...proof });
       }
       report.results.push(result);
       report.items.push(...itemsOf(result, report.check));

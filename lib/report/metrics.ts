@@ -65,14 +65,12 @@ function perHost(input: MetricsInput, count: (host: string) => number): Sample[]
   }));
 }
 
-/**
- * Formats the metrics text (ends with a newline), every family with HELP and TYPE lines.
- * @example writeFileAtomic(path, formatMetrics({ env: 'prod', report, finishedAt: Date.now() / 1000, durationSeconds: 3.2 }))
- */
-export function formatMetrics(input: MetricsInput): string {
+/** A result that changed the host (or would, with --check); handlers are counted with their notifying task. */
+const changed = (r: JsonReport['results'][number]): boolean => r.status === 'changed' && !r.handler;
+
+/** The families of what changed: drift items by host and kind, changed tasks by host and cause. */
+function changeFamilies(input: MetricsInput): string[] {
   const { env, report } = input;
-  const changed = (r: JsonReport['results'][number]): boolean =>
-    r.status === 'changed' && !r.handler;
   const drift = tally(
     report,
     (r) => (changed(r) ? { env, host: r.host, kind: r.module ?? 'task' } : undefined),
@@ -83,13 +81,6 @@ export function formatMetrics(input: MetricsInput): string {
     (r) => (changed(r) ? { env, host: r.host, cause: r.cause ?? 'unknown' } : undefined),
     () => 1,
   );
-  const repairs = (host: string): number =>
-    report.check ? 0 : report.results.filter((r) => r.host === host && changed(r)).length;
-  const failures = (host: string): number =>
-    report.results.filter((r) => r.host === host && r.status === 'failed').length;
-  const unreachable = (host: string): number =>
-    report.unreachable.some((u) => u.host === host) ? 1 : 0;
-  const run = (value: number): Sample[] => [{ labels: { env }, value }];
   return [
     ...family(
       'rocketmq_deploy_drift_items',
@@ -101,6 +92,19 @@ export function formatMetrics(input: MetricsInput): string {
       'Tasks changed (or found to need a change with --check) in the last run, by cause: corrective (drift) or intended (declaration changed).',
       [...causes.values()],
     ),
+  ];
+}
+
+/** The per-host counts: repairs applied, failed tasks, unreachable. */
+function hostFamilies(input: MetricsInput): string[] {
+  const { report } = input;
+  const repairs = (host: string): number =>
+    report.check ? 0 : report.results.filter((r) => r.host === host && changed(r)).length;
+  const failures = (host: string): number =>
+    report.results.filter((r) => r.host === host && r.status === 'failed').length;
+  const unreachable = (host: string): number =>
+    report.unreachable.some((u) => u.host === host) ? 1 : 0;
+  return [
     ...family(
       'rocketmq_deploy_repairs_total',
       'Tasks whose changes were applied in the last run (0 for --check runs).',
@@ -116,6 +120,14 @@ export function formatMetrics(input: MetricsInput): string {
       '1 when the host could not be reached in the last run.',
       perHost(input, unreachable),
     ),
+  ];
+}
+
+/** The families about the run as a whole: when it ended, how long it took, its exit code, whether --check. */
+function runFamilies(input: MetricsInput): string[] {
+  const { env, report } = input;
+  const run = (value: number): Sample[] => [{ labels: { env }, value }];
+  return [
     ...family(
       'rocketmq_deploy_last_run_timestamp_seconds',
       'When the last run ended, seconds since the epoch.',
@@ -136,6 +148,13 @@ export function formatMetrics(input: MetricsInput): string {
       '1 when the last run was --check (nothing changed), 0 for a repair.',
       run(report.check ? 1 : 0),
     ),
-    '',
-  ].join('\n');
+  ];
+}
+
+/**
+ * Formats the metrics text (ends with a newline), every family with HELP and TYPE lines.
+ * @example writeFileAtomic(path, formatMetrics({ env: 'prod', report, finishedAt: Date.now() / 1000, durationSeconds: 3.2 }))
+ */
+export function formatMetrics(input: MetricsInput): string {
+  return [...changeFamilies(input), ...hostFamilies(input), ...runFamilies(input), ''].join('\n');
 }

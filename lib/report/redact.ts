@@ -25,14 +25,14 @@ export function isSecretName(name: string): boolean {
 /** Every string or number inside a value (lists and mappings deeply). */
 function leaves(value: unknown, out: string[]): void {
   if (typeof value === 'string' || typeof value === 'number') out.push(String(value));
-  else if (Array.isArray(value)) value.forEach((v) => leaves(v, out));
+  else if (Array.isArray(value)) for (const v of value) leaves(v, out);
   else if (value !== null && typeof value === 'object')
-    Object.values(value).forEach((v) => leaves(v, out));
+    for (const v of Object.values(value)) leaves(v, out);
 }
 
 /** Walks a mapping: a secret name takes every value under it; other mappings are searched by their keys. */
 function collect(value: unknown, path: string, listed: ReadonlySet<string>, out: string[]): void {
-  if (Array.isArray(value)) value.forEach((v) => collect(v, path, listed, out));
+  if (Array.isArray(value)) for (const v of value) collect(v, path, listed, out);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
   for (const [key, inner] of Object.entries(value)) {
     const name = path === '' ? key : `${path}.${key}`;
@@ -75,7 +75,7 @@ const itemKey = (item: string): string => item.split(' ').at(-1) ?? item;
 
 /** Secret values found by shape: changes of secret keys, and secret lines in file texts and line changes. */
 function learn(value: unknown, found: Set<string>): void {
-  if (Array.isArray(value)) value.forEach((v) => learn(v, found));
+  if (Array.isArray(value)) for (const v of value) learn(v, found);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
   const record = value as Record<string, unknown>;
   const secretItem = typeof record.item === 'string' && isSecretName(itemKey(record.item));
@@ -83,13 +83,16 @@ function learn(value: unknown, found: Set<string>): void {
     const text = record[side];
     if (typeof text !== 'string') continue;
     // A runtime change reads `value (set at run time, …)`: the value alone is the secret.
-    if (secretItem) [text.trim(), text.split(' (')[0]?.trim() ?? ''].forEach((t) => found.add(t));
+    if (secretItem) {
+      found.add(text.trim());
+      found.add(text.split(' (')[0]?.trim() ?? '');
+    }
     for (const line of text.split('\n')) {
       const secret = secretOfLine(line);
       if (secret !== undefined) found.add(secret);
     }
   }
-  Object.values(record).forEach((v) => learn(v, found));
+  for (const v of Object.values(record)) learn(v, found);
 }
 
 /**

@@ -110,6 +110,57 @@ function validateEntry(
   return { subject, entries };
 }
 
+/** The users, each once and none of them the tool's admin. */
+function parseUsers(usersRaw: unknown[], admin: string, where: Where): DeclaredUser[] {
+  const users = usersRaw.map((u, i) => validateUser(u, i, where));
+  const seen = new Set<string>();
+  for (const u of users) {
+    if (u.name === admin)
+      throw new ValidationError(
+        `rocketmq_users: ${u.name} is the tool's admin user (rocketmq_acl_admin_user); it is managed by the broker config`,
+        where,
+      );
+    if (seen.has(u.name))
+      throw new ValidationError(`rocketmq_users: ${u.name} is declared twice`, where);
+    seen.add(u.name);
+  }
+  return users;
+}
+
+/** One AclInfo per subject (a present user), each resource once, "Custom" policies sorted by resource. */
+function parseAcls(aclsRaw: unknown[], present: Set<string>, where: Where): AclInfo[] {
+  const bySubject = new Map<string, Map<string, PolicyEntryInfo>>();
+  aclsRaw.forEach((raw, i) => {
+    const { subject, entries } = validateEntry(raw, i, where);
+    if (!present.has(subject))
+      throw new ValidationError(
+        `rocketmq_acls[${i}].subject ${subject} is not a present user of rocketmq_users`,
+        where,
+      );
+    const mine = bySubject.get(subject) ?? new Map<string, PolicyEntryInfo>();
+    for (const e of entries) {
+      if (mine.has(e.resource))
+        throw new ValidationError(
+          `rocketmq_acls: ${subject} names ${e.resource} twice; merge the entries`,
+          where,
+        );
+      mine.set(e.resource, e);
+    }
+    bySubject.set(subject, mine);
+  });
+  return [...bySubject]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([subject, entries]) => ({
+      subject: `User:${subject}`,
+      policies: [
+        {
+          policyType: 'Custom',
+          entries: [...entries.values()].sort((a, b) => a.resource.localeCompare(b.resource)),
+        },
+      ],
+    }));
+}
+
 /**
  * Checks users and ACLs together: names unique, the admin user not redeclared, every ACL subject a declared present
  * user, each resource once per subject. ACLs come back one AclInfo per subject with "Custom" policies.
@@ -128,48 +179,8 @@ export function parseAclDeclaration(
       'rocketmq_acls must be a list of { subject, resources, actions, decision }',
       where,
     );
-  const users = (usersRaw ?? []).map((u, i) => validateUser(u, i, where));
-  const seen = new Set<string>();
-  for (const u of users) {
-    if (u.name === admin)
-      throw new ValidationError(
-        `rocketmq_users: ${u.name} is the tool's admin user (rocketmq_acl_admin_user); it is managed by the broker config`,
-        where,
-      );
-    if (seen.has(u.name))
-      throw new ValidationError(`rocketmq_users: ${u.name} is declared twice`, where);
-    seen.add(u.name);
-  }
+  const users = parseUsers(usersRaw ?? [], admin, where);
   const present = new Set(users.filter((u) => u.state === 'present').map((u) => u.name));
-  const bySubject = new Map<string, Map<string, PolicyEntryInfo>>();
-  (aclsRaw ?? []).forEach((raw, i) => {
-    const { subject, entries } = validateEntry(raw, i, where);
-    if (!present.has(subject))
-      throw new ValidationError(
-        `rocketmq_acls[${i}].subject ${subject} is not a present user of rocketmq_users`,
-        where,
-      );
-    const mine = bySubject.get(subject) ?? new Map<string, PolicyEntryInfo>();
-    for (const e of entries) {
-      if (mine.has(e.resource))
-        throw new ValidationError(
-          `rocketmq_acls: ${subject} names ${e.resource} twice; merge the entries`,
-          where,
-        );
-      mine.set(e.resource, e);
-    }
-    bySubject.set(subject, mine);
-  });
-  const acls = [...bySubject]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([subject, entries]) => ({
-      subject: `User:${subject}`,
-      policies: [
-        {
-          policyType: 'Custom',
-          entries: [...entries.values()].sort((a, b) => a.resource.localeCompare(b.resource)),
-        },
-      ],
-    }));
+  const acls = parseAcls(aclsRaw ?? [], present, where);
   return { users, acls };
 }

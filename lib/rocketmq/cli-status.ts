@@ -19,6 +19,7 @@ import {
 } from './controller-status.ts';
 import { parseDeclaration } from './topics-decl.ts';
 import { matchesAny } from './topics-diff.ts';
+import type { DeclaredMember } from './topics-admin.ts';
 import type { MemberDeclaration } from './topics-members.ts';
 import { buildStatus, type ClusterStatus, type StatusDeclaration } from './topics-status.ts';
 import { formatStatus, formatStatusMetrics } from './topics-status-format.ts';
@@ -91,11 +92,11 @@ export function parseStatusOptions(argv: string[], projectRoot: string): StatusO
   return options;
 }
 
-/** The declaration as the rocketmq-topics role computes it, seen from the first name server host. */
-function declarationOf(
-  options: StatusOptions,
-  projectRoot: string,
-): { decl: StatusDeclaration; namesrvs: string[]; auth?: Credentials } {
+/**
+ * The variables as one host sees them with the rocketmq-topics role's defaults: a name server's (else the first
+ * host's), where the role computes topics_members and topics_namesrv.
+ */
+function viewpointVars(options: StatusOptions, projectRoot: string): Vars {
   const inventory = loadInventory(options.inventory);
   const where = { file: options.inventory, line: 1, col: 1 };
   const role = loadRole(join(projectRoot, 'roles'), 'rocketmq-topics', modules, where);
@@ -108,17 +109,26 @@ function declarationOf(
     playVars: { rocketmq_topology: options.topology },
     extraVars: options.extraVars,
   };
-  const vars = resolveVars(hostVars(inventory, viewpoint.name, layers), where, viewpoint.sources);
-  const raw = (vars.topics_members ?? []) as MemberDeclaration[];
-  const members = raw.map((m) => {
-    const { declaration, errors } = parseDeclaration({
-      rocketmq_topics: m.topics,
-      rocketmq_groups: m.groups,
-    });
-    if (errors.length > 0)
-      throw new UsageError(`status: ${m.broker}-${m.id}: ${errors.join('; ')}`);
-    return { broker: m.broker, id: m.id, addr: m.addr, declaration };
+  return resolveVars(hostVars(inventory, viewpoint.name, layers), where, viewpoint.sources);
+}
+
+/** One member's topics and groups, parsed as the module parses them; a declaration error stops the command. */
+function declaredMember(m: MemberDeclaration): DeclaredMember {
+  const { declaration, errors } = parseDeclaration({
+    rocketmq_topics: m.topics,
+    rocketmq_groups: m.groups,
   });
+  if (errors.length > 0) throw new UsageError(`status: ${m.broker}-${m.id}: ${errors.join('; ')}`);
+  return { broker: m.broker, id: m.id, addr: m.addr, declaration };
+}
+
+/** The declaration as the rocketmq-topics role computes it, seen from the first name server host. */
+function declarationOf(
+  options: StatusOptions,
+  projectRoot: string,
+): { decl: StatusDeclaration; namesrvs: string[]; auth?: Credentials } {
+  const vars = viewpointVars(options, projectRoot);
+  const members = ((vars.topics_members ?? []) as MemberDeclaration[]).map(declaredMember);
   const ignore = Array.isArray(vars.rocketmq_topics_ignore)
     ? (vars.rocketmq_topics_ignore as unknown[]).map(String)
     : [];

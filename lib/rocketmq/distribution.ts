@@ -1,12 +1,18 @@
 // Resolves a RocketMQ distribution (maven:<v>, official bin-release zip, or its URL) into a cached, deterministic tar.gz.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import process from 'node:process';
 import { writeFileAtomic } from '../shared/atomic-write.ts';
-import { runCommand } from '../execute/transports/spawn.ts';
-import { downloadToCache, sha256File, verifiedDownload } from './download.ts';
+import { buildTree, packDeterministic } from './distribution-build.ts';
+import {
+  DistributionError,
+  type DistributionSource,
+  MAVEN_ARTIFACTS,
+  parseSource,
+} from './distribution-source.ts';
+import { sha256File } from './download.ts';
 
 export { sha256File } from './download.ts';
 
@@ -20,55 +26,6 @@ export interface Distribution {
 export interface ResolveOptions {
   /** Where archives are built and kept; default $RMQD_CACHE, $XDG_CACHE_HOME/rocketmq-deploy or ~/.cache/rocketmq-deploy. */
   cacheDir?: string;
-}
-
-/** The distribution cannot be built: the message says which source, what failed and what to do. */
-export class DistributionError extends Error {
-  readonly source: string;
-  constructor(source: string, message: string) {
-    super(`Cannot resolve RocketMQ distribution "${source}": ${message}`);
-    this.name = 'DistributionError';
-    this.source = source;
-  }
-}
-
-export type DistributionSource =
-  | { kind: 'maven'; version: string }
-  | { kind: 'zip'; path: string; version: string }
-  | { kind: 'url'; url: string; version: string };
-
-const VERSION = /^\d+\.\d+\.\d+$/;
-const ZIP_NAME = /rocketmq-all-(\d+\.\d+\.\d+)-bin-release\.zip$/;
-/** Modules whose closure holds broker, name server, admin tools and client (reference §2.1). */
-const MAVEN_ARTIFACTS = [
-  'rocketmq-broker',
-  'rocketmq-namesrv',
-  'rocketmq-tools',
-  'rocketmq-client',
-];
-
-/**
- * Reads a source string.
- * @example parseSource('maven:5.5.0') // => { kind: 'maven', version: '5.5.0' }
- * @throws DistributionError for anything else than maven:<x.y.z>, an http(s) URL or a path to rocketmq-all-<v>-bin-release.zip
- */
-export function parseSource(source: string): DistributionSource {
-  if (source.startsWith('maven:')) {
-    const version = source.slice('maven:'.length);
-    if (!VERSION.test(version))
-      throw new DistributionError(source, `"${version}" is not a version such as 5.5.0`);
-    return { kind: 'maven', version };
-  }
-  const zip = ZIP_NAME.exec(source.split(/[?#]/)[0] ?? '');
-  if (!zip) {
-    throw new DistributionError(
-      source,
-      'expected maven:<version>, or a path or http(s) URL ending in rocketmq-all-<version>-bin-release.zip',
-    );
-  }
-  const version = zip[1] as string;
-  if (/^https?:\/\//.test(source)) return { kind: 'url', url: source, version };
-  return { kind: 'zip', path: resolve(source), version };
 }
 
 /** The cache folder from the environment (RMQD_CACHE wins, then XDG_CACHE_HOME, then ~/.cache). */
@@ -179,157 +136,4 @@ async function readCached(file: string, key: string, tarball: string): Promise<C
   } catch {
     return undefined;
   }
-}
-
-/** Produces the folder to pack (holding lib/, and conf/ and bin/ for a zip). */
-async function buildTree(
-  source: string,
-  parsed: DistributionSource,
-  cacheDir: string,
-  work: string,
-): Promise<string> {
-  if (parsed.kind === 'maven') return mavenTree(source, parsed.version, work);
-  const zip = parsed.kind === 'zip' ? parsed.path : await download(source, parsed.url, cacheDir);
-  return zipTree(source, zip, work);
-}
-
-function pom(version: string): string {
-  const deps = MAVEN_ARTIFACTS.map(
-    (id) =>
-      `    <dependency><groupId>org.apache.rocketmq</groupId><artifactId>${id}</artifactId><version>${version}</version></dependency>`,
-  );
-  return [
-    '<project xmlns="http://maven.apache.org/POM/4.0.0">',
-    '  <modelVersion>4.0.0</modelVersion>',
-    '  <groupId>local.rocketmq-deploy</groupId><artifactId>rocketmq-dist</artifactId><version>1</version><packaging>pom</packaging>',
-    '  <dependencies>',
-    ...deps,
-    '  </dependencies>',
-    '</project>',
-    '',
-  ].join('\n');
-}
-
-/** Resolves the jars with Maven: mvn dependency:copy-dependencies into <work>/tree/lib. */
-async function mavenTree(source: string, version: string, work: string): Promise<string> {
-  await writeFile(join(work, 'pom.xml'), pom(version));
-  const tree = join(work, 'tree');
-  const result = await run(
-    'mvn',
-    [
-      '-B',
-      '-q',
-      '-Dstyle.color=never',
-      'dependency:copy-dependencies',
-      `-DoutputDirectory=${join(tree, 'lib')}`,
-    ],
-    work,
-  );
-  if (result.missing)
-    throw new DistributionError(
-      source,
-      'Maven (mvn) is not installed on the controller: install it (Debian: apt-get install maven) or use a rocketmq-all-<version>-bin-release.zip',
-    );
-  if (result.code !== 0) throw new DistributionError(source, mavenFailure(version, result.output));
-  await mkdir(join(tree, 'conf'), { recursive: true });
-  return tree;
-}
-
-/**
- * Turns Maven's output into one operator sentence naming the artifact that was not served.
- * @example mavenFailure('5.5.1', '… Could not find artifact org.apache.rocketmq:rocketmq-client:jar:5.5.1 in central …')
- */
-export function mavenFailure(version: string, output: string): string {
-  const text = output.replace(/\x1b\[[0-9;]*m/g, '');
-  const listed = /could not be resolved: (.+?): \S+ was not found/.exec(text)?.[1];
-  const missing =
-    listed ?? /Could not (?:find|resolve|transfer) artifact ([\w.:-]+)/.exec(text)?.[1];
-  const tried = `tried version ${version} of ${MAVEN_ARTIFACTS.map((a) => `org.apache.rocketmq:${a}`).join(', ')}`;
-  if (missing)
-    return `Maven Central does not serve ${missing} (${tried}); pick a served version such as maven:5.5.0 or use the bin-release zip`;
-  const errors = text
-    .split('\n')
-    .filter((line) => line.includes('ERROR'))
-    .slice(0, 2)
-    .join(' | ');
-  return `mvn dependency:copy-dependencies failed (${tried}): ${errors || text.trim().slice(-400)}`;
-}
-
-/** Unpacks the official zip and keeps its lib/, conf/ and bin/ folders. */
-async function zipTree(source: string, zip: string, work: string): Promise<string> {
-  const unpacked = join(work, 'unzip');
-  await mkdir(unpacked, { recursive: true });
-  let result = await run('unzip', ['-q', zip, '-d', unpacked], work);
-  if (result.missing) result = await run('jar', ['xf', zip], unpacked);
-  if (result.missing)
-    throw new DistributionError(
-      source,
-      'neither unzip nor jar is installed on the controller: install unzip',
-    );
-  if (result.code !== 0)
-    throw new DistributionError(
-      source,
-      `cannot unpack ${zip}: ${result.output.trim().slice(-400)}`,
-    );
-  const tops = await readdir(unpacked);
-  const top = tops.length === 1 ? join(unpacked, tops[0] as string) : unpacked;
-  if (!(await stat(join(top, 'lib')).catch(() => undefined))) {
-    throw new DistributionError(
-      source,
-      `${basename(zip)} has no lib/ folder: is it the bin-release zip (not the source-release)?`,
-    );
-  }
-  const tree = join(work, 'tree');
-  await mkdir(tree);
-  for (const keep of ['lib', 'conf', 'bin']) {
-    if (await stat(join(top, keep)).catch(() => undefined))
-      await rename(join(top, keep), join(tree, keep));
-  }
-  return tree;
-}
-
-/** Downloads a zip once into <cache>/downloads; a copy whose recorded sha256 no longer matches is fetched again. */
-async function download(source: string, url: string, cacheDir: string): Promise<string> {
-  const target = join(cacheDir, 'downloads', basename(new URL(url).pathname));
-  if (await verifiedDownload(target)) return target;
-  await downloadToCache(url, target).catch((error: Error) => {
-    throw new DistributionError(source, `download failed: ${error.message}`);
-  });
-  return target;
-}
-
-/** GNU tar with sorted names, fixed mtime and owner, and gzip without name or time: same bytes on every build. */
-async function packDeterministic(source: string, root: string, out: string): Promise<void> {
-  const entries = (await readdir(root)).sort();
-  const args = [
-    '--sort=name',
-    '--mtime=@0',
-    '--owner=0',
-    '--group=0',
-    '--numeric-owner',
-    '--format=gnu',
-    '--mode=u+rwX,go+rX,go-w',
-    '--use-compress-program=gzip -n -6',
-    '-cf',
-    out,
-    ...entries,
-  ];
-  const result = await run('tar', args, root);
-  if (result.code !== 0)
-    throw new DistributionError(
-      source,
-      `cannot pack the archive (GNU tar and gzip are needed): ${result.output.trim().slice(-400)}`,
-    );
-}
-
-function run(
-  command: string,
-  args: string[],
-  cwd: string,
-): Promise<{ code: number; output: string; missing: boolean }> {
-  return runCommand([command, ...args], { cwd }).then((r) => ({
-    code: r.code,
-    output: `${r.stdout}${r.stderr}`,
-    missing: r.missing,
-  }));
 }

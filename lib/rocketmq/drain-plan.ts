@@ -70,6 +70,28 @@ export function lagLine(lag: readonly TopicLag[]): string {
   return `${total(lag)} unconsumed (${named}${more})`;
 }
 
+/** The master's permission could not be read: nothing to do when the group is gone everywhere, else a refusal. */
+function masterUnreadable(facts: DrainFacts, broker: string): DrainPlan {
+  if (facts.registeredOn.length === 0 && facts.namesrvErrors.length === 0) {
+    return {
+      steps: [],
+      changes: [],
+      reason: `broker group ${broker} is on no name server and its master does not answer: nothing to drain`,
+    };
+  }
+  const on =
+    facts.registeredOn.length > 0
+      ? `still listed on ${facts.registeredOn.join(', ')}`
+      : `name servers unreadable (${facts.namesrvErrors.join('; ')})`;
+  return {
+    steps: [],
+    changes: [],
+    refusal: `cannot drain broker group ${broker}: its master does not answer (${
+      facts.masterError ?? 'no permission read'
+    }) and it is ${on}; a slave may hold unconsumed messages: start the master again or remove the group by hand`,
+  };
+}
+
 /**
  * Plans the drain of a broker group from one read of it.
  * @param broker the broker name (the group), for messages
@@ -78,26 +100,8 @@ export function lagLine(lag: readonly TopicLag[]): string {
  * // => { steps: [], changes: [], reason: 'broker group b is on no name server and its master does not answer: nothing to drain' }
  */
 export function planDrain(facts: DrainFacts, broker: string, timeout: number): DrainPlan {
-  if (facts.masterError !== undefined || facts.permission === undefined) {
-    if (facts.registeredOn.length === 0 && facts.namesrvErrors.length === 0) {
-      return {
-        steps: [],
-        changes: [],
-        reason: `broker group ${broker} is on no name server and its master does not answer: nothing to drain`,
-      };
-    }
-    const on =
-      facts.registeredOn.length > 0
-        ? `still listed on ${facts.registeredOn.join(', ')}`
-        : `name servers unreadable (${facts.namesrvErrors.join('; ')})`;
-    return {
-      steps: [],
-      changes: [],
-      refusal: `cannot drain broker group ${broker}: its master does not answer (${
-        facts.masterError ?? 'no permission read'
-      }) and it is ${on}; a slave may hold unconsumed messages: start the master again or remove the group by hand`,
-    };
-  }
+  if (facts.masterError !== undefined || facts.permission === undefined)
+    return masterUnreadable(facts, broker);
   const steps: DrainStep[] = [];
   const changes: Change[] = [];
   if ((facts.permission & PERM_WRITE) !== 0) {

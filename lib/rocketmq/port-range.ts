@@ -1,5 +1,6 @@
 // Derived ports must be real ports: an instance binds listen_port-2, listen_port and ha_listen_port (listen_port+1).
-import type { BrokerInstance, Topology, TopologyReport } from './topology.ts';
+import type { TopologyReport } from './topology-check.ts';
+import type { BrokerInstance, Topology } from './topology.ts';
 
 /**
  * Adds an error per derived port outside 1..65535 (listen_port 65535 would give haListenPort 65536), naming the host,

@@ -3,14 +3,15 @@ import { ValidationError } from '../shared/errors.ts';
 import { formatWhere } from '../shared/errors.ts';
 import { machineOf } from './machine.ts';
 import { derivedKeyErrors } from './derived-keys.ts';
-import { allKnownKeys, lintEntries, lintInstance } from './broker-lint.ts';
+import { lintEntries, lintInstance } from './broker-lint.ts';
+import { allKnownKeys } from './broker-lint-keys.ts';
 import { checkTopicDeclarations } from './topics-preflight.ts';
 import { checkControllers, checkShape } from './controller-preflight.ts';
 import { aclVersionErrors } from './acl-preflight.ts';
 import { controllersEmbedded, groupControllers, type ControllerInstance } from './controllers.ts';
+import { allBrokerInstances } from './broker-instances.ts';
+import { checkTopology } from './topology-check.ts';
 import {
-  allBrokerInstances,
-  checkTopology,
   DEFAULT_NAMESRV_PORT,
   groupHosts,
   TOPOLOGIES,

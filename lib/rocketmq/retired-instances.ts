@@ -1,5 +1,5 @@
 // The broker instances a host is asked to remove (broker_state: absent), computed once for the broker-retire role.
-import { brokerInstances } from './topology.ts';
+import { brokerInstances } from './broker-instances.ts';
 import type { Vars } from '../shared/types.ts';
 
 /** One instance to drain (its master), stop, check gone and maybe purge. */

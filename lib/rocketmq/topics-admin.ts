@@ -9,6 +9,7 @@ import {
 } from './topics-diff.ts';
 import type { Declaration } from './topics-decl.ts';
 import type { Credentials } from './remoting/acl-sign.ts';
+import { entryOf } from '../shared/entry.ts';
 
 /** Requests to broker and name server ports (implemented over the remoting client; faked in tests). */
 export interface TopicsAdmin {
@@ -81,7 +82,7 @@ async function readLag(
     .filter((r): r is Extract<MemberRead, { state: MemberState }> => 'state' in r)
     .sort((a, b) => a.member.id - b.member.id);
   for (const read of readable) {
-    const group = (out[read.member.broker] ??= {});
+    const group = entryOf(out, read.member.broker, () => ({}));
     for (const topic of topicsNeedingLag(read.state, read.member.declaration, options)) {
       if (group[topic] !== undefined) continue;
       try {

@@ -1,7 +1,8 @@
-// Declared topics and groups against what one broker holds: the writes, deletes and refusals needed, key by key.
+// Declared topics (and, through groups-diff.ts, groups) against what one broker holds: the writes, deletes and refusals needed, key by key.
 import type { Change } from '../shared/types.ts';
-import { isSystemGroup, isSystemTopic } from './names.ts';
-import type { Declaration, GroupDecl, TopicDecl } from './topics-decl.ts';
+import { planDeclaredGroups, planUndeclaredGroups } from './groups-diff.ts';
+import { isSystemTopic } from './names.ts';
+import type { Declaration, TopicDecl } from './topics-decl.ts';
 
 /** A topic as a broker reports it (GET_ALL_TOPIC_CONFIG); h5's TopicConfig fits. */
 export interface ActualTopic {
@@ -123,28 +124,32 @@ function topicWrite(
 
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
 
+/** A declared topic the member does not hold yet: created with all its queues. */
+function planNewTopic(who: string, decl: TopicDecl, out: MemberPlan): void {
+  out.changes.push({
+    item: `${who} topic ${decl.name}`,
+    after: `${decl.queues} queues, perm ${decl.perm}, ${decl.messageType}`,
+  });
+  out.ops.push({
+    kind: 'topic-write',
+    config: topicWrite(decl, undefined, { read: decl.queues, write: decl.queues }),
+  });
+}
+
 /** Plans one declared-present topic: create, update key by key, or a write-only shrink while queues drain. */
 function planTopic(member: MemberState, decl: TopicDecl, ctx: DiffContext, out: MemberPlan): void {
   const who = `${member.broker}-${member.id}`;
   const actual = member.topics[decl.name];
   if (!actual) {
-    out.changes.push({
-      item: `${who} topic ${decl.name}`,
-      after: `${decl.queues} queues, perm ${decl.perm}, ${decl.messageType}`,
-    });
-    out.ops.push({
-      kind: 'topic-write',
-      config: topicWrite(decl, undefined, { read: decl.queues, write: decl.queues }),
-    });
+    planNewTopic(who, decl, out);
     return;
   }
   const want = wantedTopic(decl);
   const have = actualTopicKeys(actual);
   const differing = Object.keys(want).filter((k) => want[k] !== have[k]);
   if (differing.length === 0) return;
-  differing.forEach((k) =>
-    out.changes.push({ item: `${who} topic ${decl.name} ${k}`, before: have[k]!, after: want[k]! }),
-  );
+  for (const k of differing)
+    out.changes.push({ item: `${who} topic ${decl.name} ${k}`, before: have[k]!, after: want[k]! });
   // Fewer read queues hide the messages of the dropped ones: stop writing to them first, shrink reads once drained.
   const stranded = sum((ctx.unconsumed.get(decl.name) ?? []).slice(decl.queues));
   const shrinking = decl.queues < actual.readQueueNums;
@@ -198,41 +203,6 @@ function planTopicDelete(
   out.ops.push({ kind: 'topic-delete', topic: name });
 }
 
-const GROUP_FIELDS = [
-  ['consumeMessageOrderly', (d: GroupDecl) => d.consumeOrderly],
-  ['retryMaxTimes', (d: GroupDecl) => d.retryMaxTimes],
-  ['consumeBroadcastEnable', (d: GroupDecl) => d.consumeBroadcast],
-] as const;
-
-function planGroup(member: MemberState, decl: GroupDecl, out: MemberPlan): void {
-  const who = `${member.broker}-${member.id}`;
-  const actual = member.groups[decl.name];
-  const wanted = Object.fromEntries(GROUP_FIELDS.map(([key, of]) => [key, of(decl)]));
-  if (!actual) {
-    out.changes.push({
-      item: `${who} group ${decl.name}`,
-      after: Object.entries(wanted)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(', '),
-    });
-    out.ops.push({
-      kind: 'group-write',
-      config: { groupName: decl.name, consumeEnable: true, ...wanted },
-    });
-    return;
-  }
-  const differing = GROUP_FIELDS.filter(([key, of]) => String(actual[key]) !== String(of(decl)));
-  if (differing.length === 0) return;
-  differing.forEach(([key, of]) =>
-    out.changes.push({
-      item: `${who} group ${decl.name} ${key}`,
-      before: String(actual[key]),
-      after: String(of(decl)),
-    }),
-  );
-  out.ops.push({ kind: 'group-write', config: { ...actual, groupName: decl.name, ...wanted } });
-}
-
 /**
  * Compares one broker member with the declaration.
  * @returns the ops to send to this member, one change per differing key, undeclared names and refusals
@@ -245,17 +215,7 @@ export function planMember(member: MemberState, decl: Declaration, ctx: DiffCont
     if (topic.state === 'present') planTopic(member, topic, ctx, out);
     else planTopicDelete(member, topic.name, 'declared absent', ctx, out);
   }
-  for (const group of decl.groups) {
-    if (group.state === 'present') planGroup(member, group, out);
-    else if (member.groups[group.name]) {
-      out.changes.push({
-        item: `${member.broker}-${member.id} group ${group.name}`,
-        before: 'declared absent',
-        after: '(deleted)',
-      });
-      out.ops.push({ kind: 'group-delete', group: group.name });
-    }
-  }
+  planDeclaredGroups(member, decl.groups, out);
   const declaredTopics = new Set(decl.topics.map((t) => t.name));
   for (const name of Object.keys(member.topics).sort()) {
     if (declaredTopics.has(name) || isSystemTopic(name, ctx.cluster, ctx.brokers) || ignored(name))
@@ -263,19 +223,7 @@ export function planMember(member: MemberState, decl: Declaration, ctx: DiffCont
     if (ctx.prune) planTopicDelete(member, name, 'undeclared', ctx, out);
     else out.undeclared.push(`topic ${name}`);
   }
-  const declaredGroups = new Set(decl.groups.map((g) => g.name));
-  for (const name of Object.keys(member.groups).sort()) {
-    if (declaredGroups.has(name) || isSystemGroup(name) || ignored(name)) continue;
-    if (!ctx.prune) out.undeclared.push(`group ${name}`);
-    else {
-      out.changes.push({
-        item: `${member.broker}-${member.id} group ${name}`,
-        before: 'undeclared',
-        after: '(deleted)',
-      });
-      out.ops.push({ kind: 'group-delete', group: name });
-    }
-  }
+  planUndeclaredGroups(member, decl.groups, ctx.prune, ignored, out);
   return out;
 }
 
@@ -293,9 +241,9 @@ export function topicsNeedingLag(
   if (ctx.prune) {
     const declared = new Set(decl.topics.map((t) => t.name));
     const ignored = (name: string): boolean => ctx.ignore.some((p) => globMatch(p, name));
-    Object.keys(member.topics)
-      .filter((n) => !declared.has(n) && !isSystemTopic(n, ctx.cluster, ctx.brokers) && !ignored(n))
-      .forEach((n) => names.add(n));
+    for (const n of Object.keys(member.topics))
+      if (!declared.has(n) && !isSystemTopic(n, ctx.cluster, ctx.brokers) && !ignored(n))
+        names.add(n);
   }
   return [...names].sort();
 }

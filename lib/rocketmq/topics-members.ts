@@ -1,6 +1,6 @@
 // Every broker member of the inventory with the topics and groups its host declares (`rocketmq_topics`,
 // `rocketmq_groups` at any level: all, a group, the host), for the rocketmq_topics task and for `status`.
-import { brokerInstances } from './topology.ts';
+import { brokerInstances } from './broker-instances.ts';
 import type { Vars } from '../shared/types.ts';
 
 /** One broker instance and its raw declaration lists (validated by the preflight and the module). */

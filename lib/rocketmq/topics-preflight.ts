@@ -1,7 +1,7 @@
 // Preflight of topics-as-code: every declared name and attribute as RocketMQ would accept it, before any host
 // is touched; masters and slaves of a group declare the same; a warning when clients may create topics anyway.
 import { formatWhere } from '../shared/errors.ts';
-import { parseDeclaration } from './topics-decl.ts';
+import { type Declaration, parseDeclaration } from './topics-decl.ts';
 import type { BrokerInstance } from './topology.ts';
 import type { Host, Vars } from '../shared/types.ts';
 
@@ -29,6 +29,49 @@ function placeOf(input: TopicsPreflightInput, host: string, variable: string): s
   return where ? `${formatWhere(where)}: ` : '';
 }
 
+/** Errors of one instance's own declaration: what does not parse, and topic names the brokers reserve. */
+function declarationErrors(
+  input: TopicsPreflightInput,
+  instance: BrokerInstance,
+  vars: Vars,
+  brokerNames: Set<string>,
+): { declaration: Declaration; errors: string[] } {
+  const { declaration, errors: problems } = parseDeclaration(vars);
+  const errors = problems.map((p) => {
+    const variable = p.startsWith('rocketmq_groups') ? 'rocketmq_groups' : 'rocketmq_topics';
+    return `${placeOf(input, instance.host, variable)}host ${instance.host}: ${p}`;
+  });
+  for (const t of declaration.topics) {
+    if (
+      t.name === input.cluster ||
+      brokerNames.has(t.name) ||
+      t.name === `${input.cluster}_REPLY_TOPIC`
+    ) {
+      errors.push(
+        `${placeOf(input, instance.host, 'rocketmq_topics')}host ${instance.host}: topic "${t.name}" is a topic the brokers create for their cluster or broker name; rename it`,
+      );
+    }
+  }
+  return { declaration, errors };
+}
+
+/** Brokers that let clients create topics or groups while some are declared: those bypass the declaration. */
+function autoCreateWarnings(autoTopics: Set<string>, autoGroups: Set<string>): string[] {
+  const list = (names: Set<string>): string => [...names].sort().join(', ');
+  const warnings: string[] = [];
+  if (autoTopics.size > 0) {
+    warnings.push(
+      `autoCreateTopicEnable=true on ${list(autoTopics)} while topics are declared: topics that clients create bypass the declaration (set broker_auto_create_topic_enable: false)`,
+    );
+  }
+  if (autoGroups.size > 0) {
+    warnings.push(
+      `autoCreateSubscriptionGroup=true on ${list(autoGroups)} while groups are declared: groups that clients create bypass the declaration (set broker_auto_create_subscription_group: false)`,
+    );
+  }
+  return warnings;
+}
+
 /**
  * Checks every broker instance's `rocketmq_topics` / `rocketmq_groups`.
  * @returns errors (file:line:col of the variable, then the entry) and warnings
@@ -39,29 +82,14 @@ export function checkTopicDeclarations(input: TopicsPreflightInput): {
   warnings: string[];
 } {
   const errors = new Set<string>();
-  const warnings = new Set<string>();
   const autoTopics = new Set<string>();
   const autoGroups = new Set<string>();
   const byGroup = new Map<string, { host: string; text: string }>();
   const brokerNames = new Set(input.instances.map((i) => i.brokerName));
   for (const instance of input.instances) {
     const vars = input.vars(instance.host);
-    const { declaration, errors: problems } = parseDeclaration(vars);
-    for (const p of problems) {
-      const variable = p.startsWith('rocketmq_groups') ? 'rocketmq_groups' : 'rocketmq_topics';
-      errors.add(`${placeOf(input, instance.host, variable)}host ${instance.host}: ${p}`);
-    }
-    for (const t of declaration.topics) {
-      if (
-        t.name === input.cluster ||
-        brokerNames.has(t.name) ||
-        t.name === `${input.cluster}_REPLY_TOPIC`
-      ) {
-        errors.add(
-          `${placeOf(input, instance.host, 'rocketmq_topics')}host ${instance.host}: topic "${t.name}" is a topic the brokers create for their cluster or broker name; rename it`,
-        );
-      }
-    }
+    const { declaration, errors: own } = declarationErrors(input, instance, vars, brokerNames);
+    for (const e of own) errors.add(e);
     const text = JSON.stringify(declaration);
     const seen = byGroup.get(instance.brokerName);
     if (seen && seen.text !== text) {
@@ -70,33 +98,12 @@ export function checkTopicDeclarations(input: TopicsPreflightInput): {
       );
     }
     if (!seen) byGroup.set(instance.brokerName, { host: instance.host, text });
-    const declares = declaration.topics.length > 0 || declaration.groups.length > 0;
-    if (
-      declares &&
-      brokerFlag(instance, vars, 'autoCreateTopicEnable', 'broker_auto_create_topic_enable')
-    )
+    if (declaration.topics.length === 0 && declaration.groups.length === 0) continue;
+    if (brokerFlag(instance, vars, 'autoCreateTopicEnable', 'broker_auto_create_topic_enable'))
       autoTopics.add(instance.brokerName);
-    if (
-      declares &&
-      brokerFlag(
-        instance,
-        vars,
-        'autoCreateSubscriptionGroup',
-        'broker_auto_create_subscription_group',
-      )
-    )
+    const groupsFlag = 'broker_auto_create_subscription_group';
+    if (brokerFlag(instance, vars, 'autoCreateSubscriptionGroup', groupsFlag))
       autoGroups.add(instance.brokerName);
   }
-  const list = (names: Set<string>): string => [...names].sort().join(', ');
-  if (autoTopics.size > 0) {
-    warnings.add(
-      `autoCreateTopicEnable=true on ${list(autoTopics)} while topics are declared: topics that clients create bypass the declaration (set broker_auto_create_topic_enable: false)`,
-    );
-  }
-  if (autoGroups.size > 0) {
-    warnings.add(
-      `autoCreateSubscriptionGroup=true on ${list(autoGroups)} while groups are declared: groups that clients create bypass the declaration (set broker_auto_create_subscription_group: false)`,
-    );
-  }
-  return { errors: [...errors], warnings: [...warnings] };
+  return { errors: [...errors], warnings: autoCreateWarnings(autoTopics, autoGroups) };
 }

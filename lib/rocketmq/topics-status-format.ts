@@ -55,6 +55,39 @@ function memberRow(b: MemberStatus): string {
   ].join(' ');
 }
 
+/** The topics table (empty when the cluster has none to show). */
+function topicLines(s: ClusterStatus, bad: (t: string) => string): string[] {
+  if (s.topics.length === 0) return [];
+  const members = s.brokers.filter((b) => b.declared).length;
+  const lines = ['', `  ${'TOPIC'.padEnd(56)} ${'QUEUES'.padEnd(6)} ${'ON'.padEnd(16)} STATE`];
+  for (const t of s.topics) {
+    const state =
+      t.problems.length > 0
+        ? 'NOT AS DECLARED'
+        : t.declared
+          ? t.state === 'absent'
+            ? 'absent'
+            : 'as declared'
+          : 'undeclared';
+    const row = `${t.problems.length > 0 ? '!' : ' '} ${fit(t.name, 56)} ${fit(num(t.queues), 6)} ${fit(`${t.on.length} of ${members}`, 16)} ${state}`;
+    lines.push(t.problems.length > 0 ? bad(row) : row);
+  }
+  return lines;
+}
+
+/** The consumer groups table (empty when there is none to show). */
+function groupLines(s: ClusterStatus, bad: (t: string) => string): string[] {
+  if (s.groups.length === 0) return [];
+  const lines = ['', `  ${'CONSUMER GROUP'.padEnd(60)} ${'LAG'.padEnd(12)} STATE`];
+  for (const g of s.groups) {
+    const state =
+      g.problems.length > 0 ? 'NOT AS DECLARED' : g.declared ? 'as declared' : 'undeclared';
+    const row = `${g.problems.length > 0 ? '!' : ' '} ${fit(g.name, 60)} ${fit(num(g.lag), 12)} ${state}`;
+    lines.push(g.problems.length > 0 ? bad(row) : row);
+  }
+  return lines;
+}
+
 /**
  * The human view of a status: brokers, topics, groups, then every problem; at most 100 columns per line.
  * @example formatStatus(status, false).split('\n')[0] // => 'cluster TestCluster (env lab): healthy and as declared'
@@ -83,31 +116,8 @@ export function formatStatus(s: ClusterStatus, tty: boolean): string {
   ];
   lines.push('', `  ${head.join(' ')}`);
   for (const b of s.brokers) lines.push(b.problems.length > 0 ? bad(memberRow(b)) : memberRow(b));
-  if (s.topics.length > 0) {
-    const members = s.brokers.filter((b) => b.declared).length;
-    lines.push('', `  ${'TOPIC'.padEnd(56)} ${'QUEUES'.padEnd(6)} ${'ON'.padEnd(16)} STATE`);
-    for (const t of s.topics) {
-      const state =
-        t.problems.length > 0
-          ? 'NOT AS DECLARED'
-          : t.declared
-            ? t.state === 'absent'
-              ? 'absent'
-              : 'as declared'
-            : 'undeclared';
-      const row = `${t.problems.length > 0 ? '!' : ' '} ${fit(t.name, 56)} ${fit(num(t.queues), 6)} ${fit(`${t.on.length} of ${members}`, 16)} ${state}`;
-      lines.push(t.problems.length > 0 ? bad(row) : row);
-    }
-  }
-  if (s.groups.length > 0) {
-    lines.push('', `  ${'CONSUMER GROUP'.padEnd(60)} ${'LAG'.padEnd(12)} STATE`);
-    for (const g of s.groups) {
-      const state =
-        g.problems.length > 0 ? 'NOT AS DECLARED' : g.declared ? 'as declared' : 'undeclared';
-      const row = `${g.problems.length > 0 ? '!' : ' '} ${fit(g.name, 60)} ${fit(num(g.lag), 12)} ${state}`;
-      lines.push(g.problems.length > 0 ? bad(row) : row);
-    }
-  }
+  lines.push(...topicLines(s, bad));
+  lines.push(...groupLines(s, bad));
   if (s.problems.length > 0)
     lines.push('', 'problems:', ...s.problems.flatMap((p) => wrap(`  ! ${p}`, '    ').map(bad)));
   return `${lines.join('\n')}\n`;
@@ -120,87 +130,92 @@ const labels = (pairs: Record<string, string>): string =>
     .map(([k, v]) => `${k}="${label(v)}"`)
     .join(',')}}`;
 
+/** One gauge family: name, help text, and its samples (labels, value; null leaves the sample out). */
+type Gauge = [name: string, help: string, rows: Array<[Record<string, string>, number | null]>];
+
+/** A gauge family as exposition lines, every sample with the cluster's labels. */
+function gaugeLines([name, help, rows]: Gauge, base: Record<string, string>): string[] {
+  const out = [`# HELP ${name} ${help}`, `# TYPE ${name} gauge`];
+  for (const [l, v] of rows) if (v !== null) out.push(`${name}${labels({ ...base, ...l })} ${v}`);
+  return out;
+}
+
+const memberLabels = (b: MemberStatus): Record<string, string> => ({
+  broker: b.broker,
+  id: String(b.id),
+  address: b.address,
+  role: b.role ?? 'unknown',
+});
+
+/** The per-broker families, in the order they are printed: name, help, the member's value. */
+const BROKER_GAUGES: Array<[string, string, (b: MemberStatus) => number | null]> = [
+  ['rocketmq_status_broker_up', '1 when the broker answered', (b) => (b.up ? 1 : 0)],
+  [
+    'rocketmq_status_broker_registered',
+    '1 when registered on every name server',
+    (b) => (b.registered ? 1 : 0),
+  ],
+  [
+    'rocketmq_status_broker_slave_lag_bytes',
+    'bytes a slave is behind its master',
+    (b) => b.lagBytes,
+  ],
+  [
+    'rocketmq_status_broker_in_sync',
+    '1 when the master reports the slave in sync',
+    (b) => (b.inSync === null ? null : b.inSync ? 1 : 0),
+  ],
+  ['rocketmq_status_broker_tps_in', 'messages put per second', (b) => b.tpsIn],
+  [
+    'rocketmq_status_broker_tps_out',
+    'messages transferred to consumers per second',
+    (b) => b.tpsOut,
+  ],
+  [
+    'rocketmq_status_broker_disk_ratio',
+    'commit log disk use, 0..1 (writes stop at 0.9)',
+    (b) => b.diskRatio,
+  ],
+];
+
 /**
  * The same facts as Prometheus text (node_exporter textfile collector), beside the drift metrics.
  * @example formatStatusMetrics(status).includes('rocketmq_status_ok{') // => true
  */
 export function formatStatusMetrics(s: ClusterStatus): string {
   const base = { env: s.env, cluster: s.cluster };
-  const out: string[] = [];
-  const gauge = (
-    name: string,
-    help: string,
-    rows: Array<[Record<string, string>, number | null]>,
-  ): void => {
-    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`);
-    for (const [l, v] of rows) if (v !== null) out.push(`${name}${labels({ ...base, ...l })} ${v}`);
-  };
-  const member = (b: MemberStatus): Record<string, string> => ({
-    broker: b.broker,
-    id: String(b.id),
-    address: b.address,
-    role: b.role ?? 'unknown',
-  });
-  gauge('rocketmq_status_ok', '1 when the cluster is healthy and as declared', [
-    [{}, s.ok ? 1 : 0],
-  ]);
-  gauge('rocketmq_status_problems', 'problems found by the last status read', [
-    [{}, s.problems.length],
-  ]);
-  gauge(
-    'rocketmq_status_nameserver_up',
-    '1 when the name server answered',
-    s.nameservers.map((n) => [{ address: n.address }, n.up ? 1 : 0]),
-  );
-  gauge(
-    'rocketmq_status_broker_up',
-    '1 when the broker answered',
-    s.brokers.map((b) => [member(b), b.up ? 1 : 0]),
-  );
-  gauge(
-    'rocketmq_status_broker_registered',
-    '1 when registered on every name server',
-    s.brokers.map((b) => [member(b), b.registered ? 1 : 0]),
-  );
-  gauge(
-    'rocketmq_status_broker_slave_lag_bytes',
-    'bytes a slave is behind its master',
-    s.brokers.map((b) => [member(b), b.lagBytes]),
-  );
-  gauge(
-    'rocketmq_status_broker_in_sync',
-    '1 when the master reports the slave in sync',
-    s.brokers.map((b) => [member(b), b.inSync === null ? null : b.inSync ? 1 : 0]),
-  );
-  gauge(
-    'rocketmq_status_broker_tps_in',
-    'messages put per second',
-    s.brokers.map((b) => [member(b), b.tpsIn]),
-  );
-  gauge(
-    'rocketmq_status_broker_tps_out',
-    'messages transferred to consumers per second',
-    s.brokers.map((b) => [member(b), b.tpsOut]),
-  );
-  gauge(
-    'rocketmq_status_broker_disk_ratio',
-    'commit log disk use, 0..1 (writes stop at 0.9)',
-    s.brokers.map((b) => [member(b), b.diskRatio]),
-  );
-  gauge(
-    'rocketmq_status_topic_as_declared',
-    '1 when the topic is as declared on every broker',
-    s.topics
-      .filter((t) => t.declared)
-      .map((t) => [{ topic: t.name }, t.problems.length === 0 ? 1 : 0]),
-  );
-  gauge(
-    'rocketmq_status_group_lag',
-    'messages not consumed yet by the group',
-    s.groups.map((g) => [{ group: g.name }, g.lag]),
-  );
-  gauge('rocketmq_status_timestamp_seconds', 'when this status was read', [
-    [{}, Math.floor(Date.parse(s.time) / 1000)],
-  ]);
-  return `${out.join('\n')}\n`;
+  const gauges: Gauge[] = [
+    ['rocketmq_status_ok', '1 when the cluster is healthy and as declared', [[{}, s.ok ? 1 : 0]]],
+    [
+      'rocketmq_status_problems',
+      'problems found by the last status read',
+      [[{}, s.problems.length]],
+    ],
+    [
+      'rocketmq_status_nameserver_up',
+      '1 when the name server answered',
+      s.nameservers.map((n) => [{ address: n.address }, n.up ? 1 : 0]),
+    ],
+    ...BROKER_GAUGES.map(
+      ([name, help, of]): Gauge => [name, help, s.brokers.map((b) => [memberLabels(b), of(b)])],
+    ),
+    [
+      'rocketmq_status_topic_as_declared',
+      '1 when the topic is as declared on every broker',
+      s.topics
+        .filter((t) => t.declared)
+        .map((t) => [{ topic: t.name }, t.problems.length === 0 ? 1 : 0]),
+    ],
+    [
+      'rocketmq_status_group_lag',
+      'messages not consumed yet by the group',
+      s.groups.map((g) => [{ group: g.name }, g.lag]),
+    ],
+    [
+      'rocketmq_status_timestamp_seconds',
+      'when this status was read',
+      [[{}, Math.floor(Date.parse(s.time) / 1000)]],
+    ],
+  ];
+  return `${gauges.flatMap((g) => gaugeLines(g, base)).join('\n')}\n`;
 }

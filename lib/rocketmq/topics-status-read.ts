@@ -73,6 +73,37 @@ async function groupLag(client: RemotingClient, addr: string, group: string): Pr
   );
 }
 
+/** Each name server's cluster info, or the error it answered with. */
+function readNamesrvs(client: RemotingClient, namesrvs: string[]): Promise<StatusRead['namesrvs']> {
+  return Promise.all(
+    namesrvs.map(async (address) => {
+      try {
+        return { address, info: await getClusterInfo(client, address) };
+      } catch (error) {
+        return { address, error: message(error) };
+      }
+    }),
+  );
+}
+
+/** Each group's unconsumed messages summed over the masters (a master that does not answer counts 0). */
+async function groupLags(
+  client: RemotingClient,
+  masters: Array<{ addr: string }>,
+  names: string[],
+): Promise<Record<string, number>> {
+  const lag: Record<string, number> = {};
+  await Promise.all(
+    names.map(async (g) => {
+      const counts = await Promise.all(
+        masters.map((m) => groupLag(client, m.addr, g).catch(() => 0)),
+      );
+      lag[g] = counts.reduce((a, b) => a + b, 0);
+    }),
+  );
+  return lag;
+}
+
 /**
  * Reads the cluster for `status`.
  * @param declared broker addresses from the inventory; registered ones are added
@@ -91,15 +122,7 @@ export async function readStatus(
 ): Promise<StatusRead> {
   const client = new RemotingClient({ timeoutMs, hook: aclHook(auth) });
   try {
-    const ns = await Promise.all(
-      namesrvs.map(async (address) => {
-        try {
-          return { address, info: await getClusterInfo(client, address) };
-        } catch (error) {
-          return { address, error: message(error) };
-        }
-      }),
-    );
+    const ns = await readNamesrvs(client, namesrvs);
     const registered = ns.flatMap((n) =>
       (n.info?.clusterAddrTable[cluster] ?? []).flatMap((b) =>
         Object.values(n.info?.brokerAddrTable[b]?.brokerAddrs ?? {}),
@@ -112,16 +135,7 @@ export async function readStatus(
       .flatMap((m) => Object.keys(m.groups ?? {}))
       .filter((g) => !isSystemGroup(g) && !ignored(g));
     const names = [...new Set([...groups, ...found])];
-    const lag: Record<string, number> = {};
-    await Promise.all(
-      names.map(async (g) => {
-        const counts = await Promise.all(
-          masters.map((m) => groupLag(client, m.addr, g).catch(() => 0)),
-        );
-        lag[g] = counts.reduce((a, b) => a + b, 0);
-      }),
-    );
-    return { namesrvs: ns, members, lag };
+    return { namesrvs: ns, members, lag: await groupLags(client, masters, names) };
   } finally {
     client.close();
   }

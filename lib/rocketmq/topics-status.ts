@@ -3,10 +3,8 @@
 import type { ClusterInfo, HaRuntimeInfo } from './remoting/bodies.ts';
 import { isSystemGroup } from './names.ts';
 import type { DeclaredMember } from './topics-admin.ts';
-import { planMember, type ActualGroup, type ActualTopic } from './topics-diff.ts';
-
-/** Writes are refused at this commit-log disk use whatever diskMaxUsedSpaceRatio says (README, Troubleshooting). */
-export const WRITE_STOP_RATIO = 0.9;
+import { type ActualGroup, type ActualTopic, type MemberPlan, planMember } from './topics-diff.ts';
+import { memberStatus, registrations, shownId } from './topics-status-members.ts';
 
 /** What one status read found (raw answers; errors as text). */
 export interface StatusRead {
@@ -91,98 +89,54 @@ export interface StatusDeclaration {
   ignore: string[];
 }
 
-const firstNumber = (text: string | undefined): number | null => {
-  const n = Number((text ?? '').trim().split(/\s+/)[0]);
-  return text === undefined || !Number.isFinite(n) ? null : n;
-};
+type Member = StatusDeclaration['members'][number];
+type MemberRead = StatusRead['members'][number];
 
-/** Registered members of the cluster, by address, from every name server that answered. */
-function registrations(
-  read: StatusRead,
-  cluster: string,
-): Map<string, { broker: string; id: number; on: Set<string> }> {
-  const out = new Map<string, { broker: string; id: number; on: Set<string> }>();
-  for (const ns of read.namesrvs) {
-    const names = ns.info?.clusterAddrTable[cluster] ?? [];
-    for (const name of names) {
-      for (const [id, addr] of Object.entries(ns.info?.brokerAddrTable[name]?.brokerAddrs ?? {})) {
-        const entry = out.get(addr) ?? { broker: name, id: Number(id), on: new Set<string>() };
-        entry.on.add(ns.address);
-        out.set(addr, entry);
-      }
-    }
+/** A member's declared topics: the members that hold each, and absent ones still there. */
+function addDeclaredTopics(
+  byName: Map<string, TopicStatus>,
+  member: Member,
+  got: MemberRead | undefined,
+): void {
+  for (const t of member.declaration.topics) {
+    const s = byName.get(t.name) ?? {
+      name: t.name,
+      declared: true,
+      queues: t.queues,
+      state: t.state,
+      on: [],
+      problems: [],
+    };
+    byName.set(t.name, s);
+    if (got?.topics?.[t.name]) s.on.push(`${member.broker}-${member.id}`);
+    if (got?.topics?.[t.name] && t.state === 'absent')
+      s.problems.push(`${member.broker}-${member.id}: declared absent but present`);
   }
-  return out;
 }
 
-/** Slave lag and sync from the master's commit log offset and its HA connections (matched by the slave's IP). */
-function replication(
-  read: StatusRead,
-  masterAddr: string | undefined,
-  slaveAddr: string,
-): { lag: number | null; inSync: boolean | null } {
-  const master = read.members.find((m) => m.addr === masterAddr);
-  const slave = read.members.find((m) => m.addr === slaveAddr);
-  const masterMax = firstNumber(master?.runtime?.commitLogMaxOffset);
-  const slaveMax = firstNumber(slave?.runtime?.commitLogMaxOffset);
-  const lag = masterMax === null || slaveMax === null ? null : Math.max(0, masterMax - slaveMax);
-  const ip = slaveAddr.slice(0, slaveAddr.lastIndexOf(':'));
-  const conns = (master?.ha?.haConnectionInfo ?? []).filter(
-    (c) => c.addr.slice(0, c.addr.lastIndexOf(':')) === ip,
-  );
-  return { lag, inSync: master?.ha === undefined ? null : conns.some((c) => c.inSync) };
-}
-
-function memberStatus(
-  read: StatusRead,
-  decl: StatusDeclaration,
-  who: { broker: string; id: number; addr: string },
-): MemberStatus {
-  const regs = registrations(read, decl.cluster);
-  const answered = read.namesrvs.filter((n) => n.info !== undefined).map((n) => n.address);
-  const on = regs.get(who.addr)?.on ?? new Set<string>();
-  const missingOn = answered.filter((a) => !on.has(a));
-  const found = read.members.find((m) => m.addr === who.addr);
-  const controllerMode = isControllerMode(read, who.addr);
-  const declared = decl.members.some(
-    (m) => m.addr === who.addr && m.broker === who.broker && (controllerMode || m.id === who.id),
-  );
-  const role = found?.config?.brokerRole ?? null;
-  const masterAddr =
-    [...regs].find(([, r]) => r.broker === who.broker && r.id === 0)?.[0] ??
-    decl.members.find((m) => m.broker === who.broker && m.id === 0)?.addr;
-  const repl = who.id === 0 ? { lag: null, inSync: null } : replication(read, masterAddr, who.addr);
-  const s: MemberStatus = {
-    broker: who.broker,
-    id: who.id,
-    role,
-    address: who.addr,
-    version: found?.runtime?.brokerVersionDesc ?? null,
-    registered: missingOn.length === 0 && on.size > 0,
-    missingOn,
-    declared,
-    up: found !== undefined && found.error === undefined,
-    lagBytes: repl.lag,
-    inSync: repl.inSync,
-    tpsIn: firstNumber(found?.runtime?.putTps),
-    tpsOut: firstNumber(found?.runtime?.getTransferredTps ?? found?.runtime?.getTransferedTps),
-    diskRatio: firstNumber(found?.runtime?.commitLogDiskRatio),
-    writeStopRatio: WRITE_STOP_RATIO,
-    problems: [],
-  };
-  const say = (p: string): void => void s.problems.push(p);
-  if (!declared) say('registered but not declared in the inventory');
-  if (!s.up)
-    say(
-      `does not answer at ${who.addr}${found?.error ? `: ${found.error.replace(`${who.addr}: `, '')}` : ''}`,
-    );
-  if (missingOn.length > 0) say(`not registered on ${missingOn.join(', ')}`);
-  if (role !== null && (who.id === 0) !== role.endsWith('MASTER'))
-    say(`role ${role} for broker id ${who.id}`);
-  if (who.id > 0 && s.up && repl.inSync === false) say('not in sync with its master');
-  if (s.diskRatio !== null && s.diskRatio >= WRITE_STOP_RATIO)
-    say(`commit log disk ${Math.round(s.diskRatio * 100)}% used: writes are refused`);
-  return s;
+/** What the topics planner would change on a member (problems of their topics), and its undeclared topics. */
+function addActualTopics(byName: Map<string, TopicStatus>, member: Member, plan: MemberPlan): void {
+  for (const c of plan.changes.filter((c) => c.item.includes(' topic '))) {
+    const name = c.item.split(' topic ')[1]!.split(' ')[0]!;
+    byName
+      .get(name)
+      ?.problems.push(
+        `${c.item.replace(` topic ${name}`, '')}: ${c.before ?? 'missing'} → ${c.after ?? '(absent)'}`,
+      );
+  }
+  for (const u of plan.undeclared.filter((u) => u.startsWith('topic '))) {
+    const name = u.slice(6);
+    const s = byName.get(name) ?? {
+      name,
+      declared: false,
+      queues: null,
+      state: null,
+      on: [],
+      problems: [],
+    };
+    byName.set(name, s);
+    s.on.push(`${member.broker}-${member.id}`);
+  }
 }
 
 /** Per topic: declared ones on every member as declared; undeclared ones listed without a problem. */
@@ -191,20 +145,7 @@ function topicStatuses(read: StatusRead, decl: StatusDeclaration): TopicStatus[]
   const brokers = [...new Set(decl.members.map((m) => m.broker))];
   for (const member of decl.members) {
     const got = read.members.find((m) => m.addr === member.addr);
-    for (const t of member.declaration.topics) {
-      const s = byName.get(t.name) ?? {
-        name: t.name,
-        declared: true,
-        queues: t.queues,
-        state: t.state,
-        on: [],
-        problems: [],
-      };
-      byName.set(t.name, s);
-      if (got?.topics?.[t.name]) s.on.push(`${member.broker}-${member.id}`);
-      if (got?.topics?.[t.name] && t.state === 'absent')
-        s.problems.push(`${member.broker}-${member.id}: declared absent but present`);
-    }
+    addDeclaredTopics(byName, member, got);
     if (!got?.topics) continue;
     const state = {
       broker: member.broker,
@@ -220,27 +161,7 @@ function topicStatuses(read: StatusRead, decl: StatusDeclaration): TopicStatus[]
       ignore: decl.ignore,
       unconsumed: new Map(),
     });
-    for (const c of plan.changes.filter((c) => c.item.includes(' topic '))) {
-      const name = c.item.split(' topic ')[1]!.split(' ')[0]!;
-      byName
-        .get(name)
-        ?.problems.push(
-          `${c.item.replace(` topic ${name}`, '')}: ${c.before ?? 'missing'} → ${c.after ?? '(absent)'}`,
-        );
-    }
-    for (const u of plan.undeclared.filter((u) => u.startsWith('topic '))) {
-      const name = u.slice(6);
-      const s = byName.get(name) ?? {
-        name,
-        declared: false,
-        queues: null,
-        state: null,
-        on: [],
-        problems: [],
-      };
-      byName.set(name, s);
-      s.on.push(`${member.broker}-${member.id}`);
-    }
+    addActualTopics(byName, member, plan);
   }
   return [...byName.values()].sort(
     (a, b) => Number(b.declared) - Number(a.declared) || a.name.localeCompare(b.name),
@@ -271,24 +192,6 @@ function groupStatuses(read: StatusRead, decl: StatusDeclaration): GroupStatus[]
         g.problems.push('declared absent but present');
       return g;
     });
-}
-
-/** Whether the member at addr runs in controller mode, as it reports its own config. */
-function isControllerMode(read: StatusRead, addr: string): boolean {
-  return read.members.find((m) => m.addr === addr)?.config?.enableControllerMode === 'true';
-}
-
-/**
- * The id a declared member is shown with: in controller mode RocketMQ assigns ids (0 is whoever the controllers
- * elected master; a failover swaps them), so a registered member takes the id it registered with.
- */
-function shownId(
-  read: StatusRead,
-  regs: Map<string, { id: number }>,
-  m: { id: number; addr: string },
-): number {
-  const registered = regs.get(m.addr);
-  return registered !== undefined && isControllerMode(read, m.addr) ? registered.id : m.id;
 }
 
 /**

@@ -6,12 +6,8 @@ import {
   namesrvControllers,
 } from './controllers.ts';
 import { escapePropertyKey, escapePropertyValue } from '../shared/java-properties.ts';
-import {
-  brokerInstances,
-  DEFAULT_NAMESRV_PORT,
-  instanceState,
-  isControllerMode,
-} from './topology.ts';
+import { brokerInstances } from './broker-instances.ts';
+import { DEFAULT_NAMESRV_PORT, instanceState, isControllerMode } from './topology.ts';
 import { retiredInstances } from './retired-instances.ts';
 import { topicMembers } from './topics-members.ts';
 import type { Vars } from '../shared/types.ts';

@@ -15,13 +15,13 @@ function splitEntry(text: string): { key: string; value: string } {
   const body = text.replace(/^\s+/, '');
   let i = 0;
   while (i < body.length && !/[=:\s]/.test(body[i] ?? '')) i += body[i] === '\\' ? 2 : 1;
-  const key = unescape(body.slice(0, i));
+  const key = unescapeProperty(body.slice(0, i));
   let rest = body.slice(i).replace(/^[ \t\f]*/, '');
   if (rest.startsWith('=') || rest.startsWith(':')) rest = rest.slice(1).replace(/^[ \t\f]*/, '');
-  return { key, value: unescape(rest) };
+  return { key, value: unescapeProperty(rest) };
 }
 
-function unescape(text: string): string {
+function unescapeProperty(text: string): string {
   return text.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, c: string) => {
     if (c.length === 5) return String.fromCharCode(parseInt(c.slice(1), 16));
     return ({ t: '\t', n: '\n', r: '\r', f: '\f' } as Record<string, string>)[c] ?? c;

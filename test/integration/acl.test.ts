@@ -14,7 +14,8 @@ import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { aclHook, type Credentials } from '../../lib/rocketmq/remoting/acl-sign.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { run } from '../../lib/run.ts';
-import type { RunEvent, Vars } from '../../lib/shared/types.ts';
+import type { Vars } from '../../lib/shared/types.ts';
+import type { RunEvent } from '../../lib/shared/events.ts';
 import { parseExtraVars } from '../../lib/load/vars.ts';
 import { servicePids, ssh } from './lab-cluster.ts';
 

@@ -20,7 +20,7 @@ import type { ClusterStatus } from '../../lib/rocketmq/topics-status.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { getControllerMetadata } from '../../lib/rocketmq/remoting/controller.ts';
 import { run } from '../../lib/run.ts';
-import type { RunEvent } from '../../lib/shared/types.ts';
+import type { RunEvent } from '../../lib/shared/events.ts';
 import { parseExtraVars } from '../../lib/load/vars.ts';
 import { suite } from '../helpers/suite.ts';
 import { type CheckLine, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';

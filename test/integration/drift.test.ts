@@ -11,7 +11,7 @@ import { EXIT } from '../../lib/cli/exit-codes.ts';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { jsonCollector } from '../../lib/report/json.ts';
 import { run } from '../../lib/run.ts';
-import type { RunEvent } from '../../lib/shared/types.ts';
+import type { RunEvent } from '../../lib/shared/events.ts';
 import { parseExtraVars } from '../../lib/load/vars.ts';
 import { type CheckLine, HOME, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';
 

@@ -3,7 +3,8 @@
 import type { LabInfo } from '../../lib/lab/lab.ts';
 import { run } from '../../lib/run.ts';
 import { makeTransport } from '../../lib/execute/transports/connect.ts';
-import type { Host, RunEvent, Transport, Vars } from '../../lib/shared/types.ts';
+import type { Host, Transport, Vars } from '../../lib/shared/types.ts';
+import type { RunEvent } from '../../lib/shared/events.ts';
 import { parseExtraVars } from '../../lib/load/vars.ts';
 
 export { servicePids, ssh } from './lab-cluster.ts';
@@ -28,7 +29,10 @@ export interface LabPlay {
 function recording(inner: Transport, into: string[]): Transport {
   return {
     connect: () => inner.connect(),
-    exec: (script, opts) => (into.push(script), inner.exec(script, opts)),
+    exec: (script, opts) => {
+      into.push(script);
+      return inner.exec(script, opts);
+    },
     close: () => inner.close(),
   };
 }

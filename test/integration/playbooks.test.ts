@@ -212,7 +212,7 @@ E(
     const verify = [...planned.phases.find((p) => p.spec.name === 'Verify')!.plans.values()]
       .flatMap((plan) => plan.tasks)
       .find((t) => t.skipReason === undefined);
-    assert.equal((verify?.args as { expect: unknown }).expect, [
+    assert.equal((verify!.args as { expect: unknown }).expect, [
       { broker: 'broker-a', id: 0, addr: '192.168.0.11:10911' },
       { broker: 'broker-b', id: 0, addr: '192.168.0.14:10911' },
       { broker: 'broker-a', id: 1, addr: '192.168.0.16:10911' },

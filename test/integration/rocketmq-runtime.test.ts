@@ -17,7 +17,7 @@ import { rocketmqDistModule } from '../../lib/modules/rocketmq-dist.ts';
 import { rocketmqVerifyModule } from '../../lib/modules/rocketmq-verify.ts';
 import { parseClusterList } from '../../lib/rocketmq/cluster-list.ts';
 import { parseHaStatus } from '../../lib/rocketmq/ha-status.ts';
-import type { Plan, PlanContext, ProbeResult, Vars } from '../../lib/shared/types.ts';
+import type { Module, Plan, PlanContext, ProbeResult, Vars } from '../../lib/shared/types.ts';
 
 const NAMESRV = '127.0.0.1:19876';
 const where = { file: 'test/integration/rocketmq-runtime.test.ts', line: 1, col: 1 };
@@ -62,14 +62,11 @@ async function planFor(
   raw: Vars,
   ctx = run,
 ): Promise<Plan> {
-  // deno-lint-ignore no-explicit-any
-  const m = module as any;
+  const m: Module<unknown> = module;
   let args = m.validate(raw, where, vctx);
   if (m.prepare) args = await m.prepare(args);
-  const facts = new Map(
-    m.probes(args, ctx).map((p: { id: string; script: string }) => [p.id, sh(p.script)] as const),
-  );
-  return m.plan(args, facts, ctx) as Plan;
+  const facts = new Map(m.probes(args, ctx).map((p) => [p.id, sh(p.script)] as const));
+  return m.plan(args, facts, ctx);
 }
 
 /** Starts one JVM as the docs describe; stdout goes to <dir>/stdout.log where the boot marker appears. */

@@ -15,7 +15,7 @@ import {
 } from '../../lib/rocketmq/remoting/admin.ts';
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { run } from '../../lib/run.ts';
-import type { RunEvent } from '../../lib/shared/types.ts';
+import type { RunEvent } from '../../lib/shared/events.ts';
 import { parseExtraVars } from '../../lib/load/vars.ts';
 import { type CheckLine, messageCheck, servicePids, ssh } from './lab-cluster.ts';
 

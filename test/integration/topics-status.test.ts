@@ -18,7 +18,8 @@ import { remotingTopicsAdmin } from '../../lib/rocketmq/remoting/topic-admin.ts'
 import { parseQueueTable } from '../../lib/rocketmq/topics-lag.ts';
 import type { ClusterStatus } from '../../lib/rocketmq/topics-status.ts';
 import { run } from '../../lib/run.ts';
-import type { RunEvent, Vars } from '../../lib/shared/types.ts';
+import type { Vars } from '../../lib/shared/types.ts';
+import type { RunEvent } from '../../lib/shared/events.ts';
 import { parseExtraVars } from '../../lib/load/vars.ts';
 import { messageCheck, ssh, waitUntil } from './lab-cluster.ts';
 

@@ -140,8 +140,12 @@ J('--list-tasks on a 2-host inventory lists both phases and exits 0', async () =
   let out = '';
   let err = '';
   const code = await cli(['bench/playbook.yaml', '-i', dir, '--list-tasks'], {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
     tty: false,
   });
   rmSync(dir, { recursive: true, force: true });

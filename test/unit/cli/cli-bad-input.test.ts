@@ -14,8 +14,12 @@ async function runCli(argv: string[]): Promise<{ code: number; out: string; err:
   let out = '';
   let err = '';
   const code = await cli(argv, {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
     tty: false,
   });
   return { code, out, err };

@@ -67,8 +67,12 @@ async function runProject(files: Files, extra: string[] = [], down: string[] = [
     ...extra,
   ];
   const code = await cli(argv, {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
     tty: false,
     deps: { makeTransport },
   });
@@ -173,7 +177,13 @@ Codes('failed host → 2, unreachable → 4, both → 6, --check with drift → 
 
 Codes('--help prints usage, options and exit codes with exit 0', async () => {
   let out = '';
-  const code = await cli(['--help'], { out: (t) => void (out += t), err: () => {}, tty: false });
+  const code = await cli(['--help'], {
+    out: (t) => {
+      out += t;
+    },
+    err: () => {},
+    tty: false,
+  });
   assert.is(code, 0);
   for (const text of [
     'Usage:',

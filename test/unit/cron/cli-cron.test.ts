@@ -28,8 +28,12 @@ async function runCli(dir: string, extra: string[], io: Partial<CliIO> = {}) {
     ...extra,
   ];
   const code = await cli(argv, {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
     tty: false,
     ...io,
   });
@@ -197,8 +201,12 @@ function child(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
     const proc = spawn('node', ['run.mjs', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    proc.stdout.on('data', (d) => void (out += d));
-    proc.stderr.on('data', (d) => void (out += d));
+    proc.stdout.on('data', (d) => {
+      out += d;
+    });
+    proc.stderr.on('data', (d) => {
+      out += d;
+    });
     proc.on('close', (code) => resolve({ code, out }));
   });
 }

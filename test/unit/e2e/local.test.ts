@@ -25,8 +25,12 @@ async function runCli(
     ...extra,
   ];
   const code = await cli(argv, {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
     tty: false,
   });
   return { code, out, err };

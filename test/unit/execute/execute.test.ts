@@ -7,7 +7,7 @@ import { execute, type ExecuteInput } from '../../../lib/execute/executor.ts';
 import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/execute/transports/local.ts';
 import type { PlannedPhase } from '../../../lib/plan/planner.ts';
-import type { RunEvent } from '../../../lib/shared/types.ts';
+import type { RunEvent } from '../../../lib/shared/events.ts';
 import { inventoryOf, isFactScript, phase, task, tempDir } from '../../helpers/runner-fixtures.ts';
 
 type Harness = { transports: Map<string, FakeTransport>; events: RunEvent[]; input: ExecuteInput };

@@ -7,7 +7,8 @@ import { execute, type ExecuteInput } from '../../../lib/execute/executor.ts';
 import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/execute/transports/local.ts';
 import type { PlannedPhase, PlannedTask } from '../../../lib/plan/planner.ts';
-import type { Module, RunEvent } from '../../../lib/shared/types.ts';
+import type { Module } from '../../../lib/shared/types.ts';
+import type { RunEvent } from '../../../lib/shared/events.ts';
 import type { FakeHandler } from '../../helpers/fake-transport.ts';
 import { FACT_SCRIPT_MARKER } from '../../../lib/execute/fact-script.ts';
 import {

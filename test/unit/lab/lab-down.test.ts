@@ -43,7 +43,9 @@ const stateFile = join(dir, 'state.json');
 async function lab(argv: string[]): Promise<{ code: number; err: string }> {
   const original = console.error;
   let err = '';
-  console.error = (...args: unknown[]) => void (err += `${args.join(' ')}\n`);
+  console.error = (...args: unknown[]) => {
+    err += `${args.join(' ')}\n`;
+  };
   try {
     return { code: await labMain(argv), err };
   } finally {

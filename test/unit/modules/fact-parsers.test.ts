@@ -4,7 +4,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FACT_SCRIPT_MARKER, parseFactOutput } from '../../../lib/execute/fact-script.ts';
 import { parseFileFacts } from '../../../lib/modules/file-probe.ts';
-import { serviceModule, parseServiceFacts } from '../../../lib/modules/service.ts';
+import { parseServiceFacts } from '../../../lib/modules/service-facts.ts';
+import { serviceModule } from '../../../lib/modules/service.ts';
 import type { ProbeResult, Vars } from '../../../lib/shared/types.ts';
 
 /** One row: the input, then either the parsed facts or a substring of the error. */
@@ -27,7 +28,10 @@ const table = <R extends Row>(name: string): Loaded<R> =>
 
 /** Runs one row: parsed facts must equal the row's, or the parser must throw an error containing the row's text. */
 function check(row: Row, parse: () => unknown): void {
-  if (row.error === undefined) return assert.equal(parse(), row.facts, row.name);
+  if (row.error === undefined) {
+    assert.equal(parse(), row.facts, row.name);
+    return;
+  }
   const wanted = `${row.name}: expected an error with ${JSON.stringify(row.error)}`;
   assert.throws(parse, (e: Error) => e.message.includes(row.error ?? ''), wanted);
 }

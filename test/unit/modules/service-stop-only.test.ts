@@ -2,11 +2,9 @@
 // and disables the unit, and never replaces it with a unit that has no ExecStart.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  type ServiceFacts,
-  serviceModule,
-  serviceTransition,
-} from '../../../lib/modules/service.ts';
+import type { ServiceFacts } from '../../../lib/modules/service-facts.ts';
+import { serviceModule } from '../../../lib/modules/service.ts';
+import { serviceTransition } from '../../../lib/modules/service-transition.ts';
 import { systemdActions } from '../../../lib/modules/service-systemd.ts';
 import type { ValidateContext } from '../../../lib/shared/types.ts';
 

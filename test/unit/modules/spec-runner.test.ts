@@ -96,7 +96,10 @@ const validateContext = (spec: Spec): ValidateContext => ({
 
 /** Asserts one script a module would run: the exact text, or key lines (whole lines) found in order. */
 function assertScript(got: string, want: string | { lines: string[] }, what: string): void {
-  if (typeof want === 'string') return assert.fixture(got, want, what);
+  if (typeof want === 'string') {
+    assert.fixture(got, want, what);
+    return;
+  }
   const lines = got.split('\n');
   let at = 0;
   for (const line of want.lines) {
@@ -116,10 +119,9 @@ function assertScripts(scripts: string[], expected: NonNullable<Spec['expect']['
     expected.length,
     `one expected script per action: ${JSON.stringify(scripts)}`,
   );
-  expected.forEach(
-    (want, i) =>
-      want === null || assertScript(scripts[i] as string, want, `script of action ${i + 1}`),
-  );
+  for (const [i, want] of expected.entries()) {
+    if (want !== null) assertScript(scripts[i] as string, want, `script of action ${i + 1}`);
+  }
 }
 
 function assertProbes(probes: Probe[], expected: NonNullable<Spec['expect']['probes']>): void {
@@ -148,7 +150,11 @@ function runSpec(moduleName: string, spec: Spec): void {
     check: spec.ctx?.check ?? false,
     diff: spec.ctx?.diff ?? false,
   };
-  const args = { ...module.validate(spec.args, where, validateContext(spec)), ...spec.prepared };
+  const validated = module.validate(spec.args, where, validateContext(spec)) as Record<
+    string,
+    unknown
+  >;
+  const args = { ...validated, ...spec.prepared };
   const probes = module.probes(args, ctx);
   if (spec.expect.probes) assertProbes(probes, spec.expect.probes);
   assert.is(new Set(probes.map((p) => p.id)).size, probes.length, 'probe ids are unique');

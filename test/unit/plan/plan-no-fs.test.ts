@@ -10,7 +10,7 @@ import { loadRun, type LoadedRun } from '../../../lib/load/load-run.ts';
 import { modules } from '../../../lib/modules/index.ts';
 import { planPhases, type PlannedPhase } from '../../../lib/plan/planner.ts';
 import { run } from '../../../lib/run.ts';
-import type { RunEvent } from '../../../lib/shared/types.ts';
+import type { RunEvent } from '../../../lib/shared/events.ts';
 import { testIf } from '../../helpers/skip.ts';
 
 const fsObject = fs as unknown as Record<string, unknown>;

@@ -8,9 +8,11 @@ import { modules } from '../../../lib/modules/index.ts';
 import { loadPlaybook } from '../../../lib/load/playbook.ts';
 import { humanReporter } from '../../../lib/report/human.ts';
 import { jsonCollector } from '../../../lib/report/json.ts';
-import { countEvents, planRun } from '../../../lib/run.ts';
+import { countEvents } from '../../../lib/report/counts.ts';
+import { planRun } from '../../../lib/run.ts';
 import { selectionSkips } from '../../../lib/plan/skip-selection.ts';
-import type { Proof, RunEvent } from '../../../lib/shared/types.ts';
+import type { Proof } from '../../../lib/shared/types.ts';
+import type { RunEvent } from '../../../lib/shared/events.ts';
 
 const where = { file: 'roles/verify/tasks/main.yaml', line: 3, col: 3 };
 const proof: Proof = {

@@ -137,8 +137,12 @@ async function runOnce(dir: string, extra: string[]): Promise<string[]> {
   ];
   const deps = { makeTransport: () => new FakeTransport({ delegate: new LocalTransport() }) };
   const code = await cli(argv, {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
     tty: true,
     deps,
   });

@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { renderTemplateFile } from '../../../lib/load/render.ts';
 import { loadInventory } from '../../../lib/load/inventory.ts';
-import { brokerInstances } from '../../../lib/rocketmq/topology.ts';
+import { brokerInstances } from '../../../lib/rocketmq/broker-instances.ts';
 import { parseProperties } from '../../../lib/shared/java-properties.ts';
 import { phaseVars } from './phase-vars.ts';
 

@@ -2,13 +2,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ValidationError } from '../../../lib/shared/errors.ts';
-import {
-  lintEntries,
-  lintInstance,
-  localKnownKeys,
-  valueProblem,
-} from '../../../lib/rocketmq/broker-lint.ts';
-import { brokerInstances } from '../../../lib/rocketmq/topology.ts';
+import { lintEntries, lintInstance, valueProblem } from '../../../lib/rocketmq/broker-lint.ts';
+import { localKnownKeys } from '../../../lib/rocketmq/broker-lint-keys.ts';
+import { brokerInstances } from '../../../lib/rocketmq/broker-instances.ts';
 import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
 import { loadInventory } from '../../../lib/load/inventory.ts';
 import type { Vars } from '../../../lib/shared/types.ts';

@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import { retiredInstances } from '../../../lib/rocketmq/retired-instances.ts';
 import { expectedBrokers, runsInstance } from '../../../lib/rocketmq/topology-helpers.ts';
 import { topicMembers } from '../../../lib/rocketmq/topics-members.ts';
-import { brokerInstances, checkTopology } from '../../../lib/rocketmq/topology.ts';
+import { brokerInstances } from '../../../lib/rocketmq/broker-instances.ts';
+import { checkTopology } from '../../../lib/rocketmq/topology-check.ts';
 
 const hostvars = {
   mq1: { ansible_host: '10.0.0.1', broker_name: 'broker-a', broker_id: 0 },

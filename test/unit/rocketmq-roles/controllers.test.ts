@@ -14,7 +14,8 @@ import {
   controllerPeers,
   hostControllers,
 } from '../../../lib/rocketmq/controllers.ts';
-import { brokerInstances, checkTopology } from '../../../lib/rocketmq/topology.ts';
+import { brokerInstances } from '../../../lib/rocketmq/broker-instances.ts';
+import { checkTopology } from '../../../lib/rocketmq/topology-check.ts';
 import type { Vars } from '../../../lib/shared/types.ts';
 
 const hv: Record<string, Vars> = {

@@ -2,7 +2,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ValidationError } from '../../../lib/shared/errors.ts';
-import { brokerInstances, checkTopology, type Topology } from '../../../lib/rocketmq/topology.ts';
+import { brokerInstances } from '../../../lib/rocketmq/broker-instances.ts';
+import { checkTopology } from '../../../lib/rocketmq/topology-check.ts';
+import type { Topology } from '../../../lib/rocketmq/topology.ts';
 import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
 import { loadInventory } from '../../../lib/load/inventory.ts';
 import type { Vars } from '../../../lib/shared/types.ts';

@@ -56,8 +56,12 @@ async function play(extra: string[]): Promise<{ code: number; out: string; err: 
   ];
   const deps = { makeTransport: () => new FakeTransport({ delegate: new LocalTransport() }) };
   const code = await cli(argv, {
-    out: (t) => void (out += t),
-    err: (t) => void (err += t),
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
     tty: false,
     deps,
   });

@@ -5,8 +5,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { EXIT } from '../../../lib/cli/exit-codes.ts';
 import { ActionFailure } from '../../../lib/execute/host-session.ts';
+import type { Clock } from '../../../lib/modules/rocketmq-drain-actions.ts';
 import {
-  type Clock,
   type RocketmqDrainArgs,
   rocketmqDrainModule,
 } from '../../../lib/modules/rocketmq-drain.ts';

@@ -33,7 +33,9 @@ function run(b: Box, extra: Record<string, string> = {}): { code: number | null;
 const S = suite<{ b: Box }>(
   'a Java helper compiles once per source, install and JDK, then runs the class',
 );
-S.before.each((ctx) => void (ctx.b = box()));
+S.before.each((ctx) => {
+  ctx.b = box();
+});
 S.after.each((ctx) => rmSync(ctx.b.dir, { recursive: true, force: true }));
 
 S('the first call compiles into the cache and runs the class; the second only runs it', ({ b }) => {

@@ -51,7 +51,11 @@ S(
     const [self, silent] = [await closedPort(), await closedPort()];
     let clock = 0;
     const slept: number[] = [];
-    const sleep = (ms: number) => (slept.push(ms), (clock += ms), Promise.resolve());
+    const sleep = (ms: number) => {
+      slept.push(ms);
+      clock += ms;
+      return Promise.resolve();
+    };
     const verdict = await namesrvPeersUp(
       { self, namesrvs: [self, silent], wait: 5 },
       { now: () => clock, sleep },
@@ -76,7 +80,10 @@ S(
     );
     const self = await closedPort();
     let clock = 0;
-    const sleep = (ms: number) => ((clock += ms), Promise.resolve());
+    const sleep = (ms: number) => {
+      clock += ms;
+      return Promise.resolve();
+    };
     try {
       assert.equal(
         await namesrvPeersUp(

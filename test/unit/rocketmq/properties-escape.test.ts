@@ -93,8 +93,8 @@ roundTrip(
       { numRuns: 400, seed: 11 },
     );
     const entries = new Map<string, string>();
-    values.forEach((v, i) => entries.set(`v${i}`, v));
-    keys.forEach((k, i) => entries.set(`k${i}:${k}`, String(i)));
+    for (const [i, v] of values.entries()) entries.set(`v${i}`, v);
+    for (const [i, k] of keys.entries()) entries.set(`k${i}:${k}`, String(i));
     const text = formatProperties(entries);
     // Written as the template module writes files (UTF-8); only ASCII may remain after escaping.
     assert.ok(/^[\x00-\x7f]*$/.test(text), 'escaped text is pure ASCII');

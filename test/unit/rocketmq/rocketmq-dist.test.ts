@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { distProbeId, rocketmqDistModule } from '../../../lib/modules/rocketmq-dist.ts';
-import { mavenFailure, parseSource } from '../../../lib/rocketmq/distribution.ts';
+import { mavenFailure } from '../../../lib/rocketmq/distribution-build.ts';
+import { parseSource } from '../../../lib/rocketmq/distribution-source.ts';
 
 const where = { file: 'p.yaml', line: 2, col: 3 };
 const vctx = { host: 'h', vars: {}, renderFile: (s: string) => s, resolveFile: (s: string) => s };

@@ -6,17 +6,17 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseCliOptions } from '../../../lib/cli/options.ts';
 import { execute } from '../../../lib/execute/executor.ts';
+import { cheapOnly, verifyProbeId } from '../../../lib/modules/rocketmq-verify-plan.ts';
 import {
-  cheapOnly,
   rocketmqVerifyModuleWith,
   type RocketmqVerifyArgs,
-  verifyProbeId,
 } from '../../../lib/modules/rocketmq-verify.ts';
 import type { VerifyReader } from '../../../lib/modules/rocketmq-verify-read.ts';
 import type { ClusterInfo, HaRuntimeInfo } from '../../../lib/rocketmq/remoting/bodies.ts';
 import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/execute/transports/local.ts';
-import type { Module, PlanContext, RunEvent } from '../../../lib/shared/types.ts';
+import type { Module, PlanContext } from '../../../lib/shared/types.ts';
+import type { RunEvent } from '../../../lib/shared/events.ts';
 import { inventoryOf, phase, task, taskSpec, tempDir } from '../../helpers/runner-fixtures.ts';
 
 const where = { file: 'p.yaml', line: 3, col: 5 };
@@ -78,9 +78,10 @@ function fake(
         throw found ?? new Error('connection refused');
       return found;
     },
-    haStatus: async (m) => (
-      asked.push(`ha ${m}`), has[m] ?? Promise.reject(new Error('no answer'))
-    ),
+    haStatus: async (m) => {
+      asked.push(`ha ${m}`);
+      return has[m] ?? Promise.reject(new Error('no answer'));
+    },
     version: async () => 'V5_5_0',
     close: () => undefined,
   };
@@ -163,7 +164,7 @@ R('as declared: ok, no message sent, every name server and both masters asked', 
   );
   assert.equal(plan.actions, []);
   assert.equal(reader.asked, [`cluster ${NS[0]}`, `cluster ${NS[1]}`, `ha ${A0}`, `ha ${B0}`]);
-  assert.equal((plan.proof?.data.messages as { sent: number }).sent, 0);
+  assert.equal((plan.proof!.data.messages as { sent: number }).sent, 0);
 });
 const PROBLEMS: Array<
   [what: string, infos: Record<string, ClusterInfo | Error>, slaveBInSync: boolean, failure: string]
@@ -204,9 +205,10 @@ E('a quiet first phase → false; a changing one → true for the phases after i
     name: 'recorder',
     validate: (r) => r,
     probes: () => [],
-    plan: (_a, _f, ctx) => (
-      seen.push(ctx.changedBefore), { actions: [], changes: [], reason: 'recorded' }
-    ),
+    plan: (_a, _f, ctx) => {
+      seen.push(ctx.changedBefore);
+      return { actions: [], changes: [], reason: 'recorded' };
+    },
   };
   const record = {
     spec: taskSpec('record', 'recorder'),

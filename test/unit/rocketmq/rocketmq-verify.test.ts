@@ -2,12 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import {
-  brokerProblems,
-  messageVerdict,
-  rocketmqVerifyModule,
-  verifyProbeId,
-} from '../../../lib/modules/rocketmq-verify.ts';
+import { verifyProbeId } from '../../../lib/modules/rocketmq-verify-plan.ts';
+import { brokerProblems, messageVerdict } from '../../../lib/modules/rocketmq-verify-verdict.ts';
+import { rocketmqVerifyModule } from '../../../lib/modules/rocketmq-verify.ts';
 import { parseClusterList } from '../../../lib/rocketmq/cluster-list.ts';
 
 const fixture = (name: string): string =>
@@ -122,7 +119,7 @@ P('healthy cluster: the reason and the proof (what clusterList listed, the round
     '1000/1000 messages sent and received back (topic RMQD_VERIFY)',
   ]);
   assert.equal(plan.proof?.data.messages, { topic: 'RMQD_VERIFY', sent: 1000, received: 1000 });
-  assert.equal((plan.proof?.data.brokers as unknown[])[1], {
+  assert.equal((plan.proof!.data.brokers as unknown[])[1], {
     broker: 'broker-a',
     id: 1,
     role: 'slave',

@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkTopicDeclarations } from '../../../lib/rocketmq/topics-preflight.ts';
-import { brokerInstances } from '../../../lib/rocketmq/topology.ts';
+import { brokerInstances } from '../../../lib/rocketmq/broker-instances.ts';
 import type { Host, Vars } from '../../../lib/shared/types.ts';
 
 const hosts: Record<string, Vars> = {

@@ -2,10 +2,10 @@
 // requests answers it), the full proof's JVMs read the admin's tools.yml by path, and no secret is in any script.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { verifyProbeId } from '../../../lib/modules/rocketmq-verify-plan.ts';
 import {
   rocketmqVerifyModule,
   type RocketmqVerifyArgs,
-  verifyProbeId,
 } from '../../../lib/modules/rocketmq-verify.ts';
 import type { PlanContext, ValidateContext } from '../../../lib/shared/types.ts';
 import { aclReplay, type AclReplay } from './acl-replay.ts';

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { messageVerdict } from '../../../lib/modules/rocketmq-verify.ts';
+import { messageVerdict } from '../../../lib/modules/rocketmq-verify-verdict.ts';
 import { section, verifyScript } from '../../../lib/modules/rocketmq-verify-script.ts';
 import { suite } from '../../helpers/suite.ts';
 import { box, type Box, cache, compiles, entries, env, ranLine } from './fake-jdk.ts';
@@ -34,7 +34,9 @@ function verify(b: Box, checker: string): string {
 
 const CHECKER = 'public class MessageCheck {}\n';
 const S = suite<{ b: Box }>('Verify runs MessageCheck from the compile cache of the install');
-S.before.each((ctx) => void (ctx.b = box()));
+S.before.each((ctx) => {
+  ctx.b = box();
+});
 S.after.each((ctx) => rmSync(ctx.b.dir, { recursive: true, force: true }));
 
 S(

@@ -44,7 +44,14 @@ async function runJson(dir: string, extra: string[]): Promise<JsonReport> {
   ];
   const deps = { makeTransport: () => new FakeTransport({ delegate: new LocalTransport() }) };
   let err = '';
-  await cli(argv, { out: () => {}, err: (t) => void (err += t), tty: false, deps });
+  await cli(argv, {
+    out: () => {},
+    err: (t) => {
+      err += t;
+    },
+    tty: false,
+    deps,
+  });
   assert.is(err, '', err);
   return JSON.parse(readFileSync(json, 'utf8')) as JsonReport;
 }
