@@ -40,6 +40,11 @@ export function offsetsOf(
   return parsed[table]?.[topicAtGroup];
 }
 
+/** The text is one whole JSON value (bare keys allowed): not empty, every bracket and string closed. */
+export function completeJson(text: string): boolean {
+  return text.trim() !== '' && quoteNumericKeys(text).complete;
+}
+
 /** The raw text of the value of the top-level `field` (depth 1, in key position), or undefined. */
 function topLevelValue(text: string, field: string): string | undefined {
   let depth = 0;

@@ -14,7 +14,7 @@ import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { run } from '../../lib/run.ts';
 import type { RunEvent } from '../../lib/shared/types.ts';
 import { parseExtraVars } from '../../lib/load/vars.ts';
-import { fieldState, offsetsOf } from '../helpers/offset-files.ts';
+import { completeJson, fieldState, offsetsOf } from '../helpers/offset-files.ts';
 import { type CheckLine, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';
 
 const TOPOLOGY = '2m2s-sync';
@@ -413,8 +413,8 @@ U(
   },
 );
 
-/** The consumerOffset.json and .bak of every broker store of a host: `host path` → text. */
-async function offsetFileTexts(host: string): Promise<Map<string, string>> {
+/** The consumerOffset.json and .bak of every broker store of a host as they are now: `host path` → text. */
+async function readOffsetFiles(host: string): Promise<Map<string, string>> {
   const out = await ssh(
     host,
     'for d in /var/lib/rocketmq/broker-*/store/config; do for f in "$d/consumerOffset.json" "$d/consumerOffset.json.bak"; do ' +
@@ -426,6 +426,22 @@ async function offsetFileTexts(host: string): Promise<Map<string, string>> {
     texts.set(`${host} ${part.slice(0, newline)}`, part.slice(newline + 1));
   }
   return texts;
+}
+
+/**
+ * The same, each file whole: a running broker rewrites its file in place every 5 s (ConfigManager.persist moves it
+ * to .bak, then writes it), so a read caught halfway is made again (up to 10 times, 0.3 s apart).
+ */
+async function offsetFileTexts(host: string): Promise<Map<string, string>> {
+  for (let attempt = 1; ; attempt++) {
+    const texts = await readOffsetFiles(host);
+    const halfway = [...texts].some(
+      ([file, text]) =>
+        !completeJson(text) || (file.endsWith('.bak') && !texts.has(file.slice(0, -4))),
+    );
+    if (!halfway || attempt >= 10) return texts;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
 }
 
 /**

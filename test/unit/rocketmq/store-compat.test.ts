@@ -23,7 +23,7 @@ import {
   quoteKeysScript,
   unknownFields,
 } from '../../../lib/rocketmq/store-compat.ts';
-import { fieldState, offsetsOf } from '../../helpers/offset-files.ts';
+import { completeJson, fieldState, offsetsOf } from '../../helpers/offset-files.ts';
 import { suite } from '../../helpers/suite.ts';
 
 const CASES: Array<[string, string, string]> = [
@@ -327,6 +327,11 @@ F("a group's committed and pulled offsets, read from a file with bare keys", () 
   assert.equal(offsetsOf(WRITTEN_BY_550, 'pullOffsetTable', 'T@G'), { 0: 50, 1: 51 });
   assert.is(offsetsOf(NO_PULLS_550, 'offsetTable', 'T@G'), undefined);
   assert.is(offsetsOf(WRITTEN_BY_540, 'pullOffsetTable', 'T@G'), undefined);
+});
+F('a file caught while RocketMQ writes it is not complete', () => {
+  assert.ok(completeJson(WRITTEN_BY_550));
+  for (const cut of ['', WRITTEN_BY_550.slice(0, 40), WRITTEN_BY_550.slice(0, -1)])
+    assert.not.ok(completeJson(cut), JSON.stringify(cut));
 });
 F.run();
 
