@@ -14,12 +14,16 @@ import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { run } from '../../lib/run.ts';
 import type { RunEvent } from '../../lib/shared/events.ts';
 import { parseExtraVars } from '../../lib/load/vars.ts';
-import { type CheckLine, messageCheck, servicePids, ssh } from './lab-cluster.ts';
+import { completeJson, fieldState, offsetsOf } from '../helpers/offset-files.ts';
+import { type CheckLine, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';
 
 const TOPOLOGY = '2m2s-sync';
 const OLD = '5.4.0';
 const NEW = '5.5.0';
 const home = (version: string): string => `/opt/rocketmq/${version}`;
+/** The topic the clients use, and the group that commits its progress before the rollback. */
+const TOPIC = 'RocketmqDeployVerify';
+const ROLLBACK_GROUP = 'RmqdRollbackGroup';
 const HOSTS = ['mq1', 'mq2', 'mq3', 'mq4'];
 /** Broker groups of the fixture inventory: master host, slave host. */
 const GROUPS = { 'broker-a': ['mq1', 'mq3'], 'broker-b': ['mq2', 'mq4'] } as const;
@@ -169,7 +173,6 @@ function sampleBrokers(): { stop: () => Promise<Sample[]> } {
 function startClients(runId: string): {
   finish: () => Promise<{ sent: CheckLine; read: CheckLine }>;
 } {
-  const topic = 'RocketmqDeployVerify';
   const most = '200000';
   const stopFile = `/tmp/${runId}.stop`;
   const countFile = `/tmp/${runId}.count`;
@@ -183,7 +186,7 @@ function startClients(runId: string): {
         '--namesrv',
         namesrv(),
         '--topic',
-        topic,
+        TOPIC,
         '--count',
         most,
         '--run-id',
@@ -207,7 +210,7 @@ function startClients(runId: string): {
         '--namesrv',
         namesrv(),
         '--topic',
-        topic,
+        TOPIC,
         '--count',
         most,
         '--run-id',
@@ -410,41 +413,148 @@ U(
   },
 );
 
-/**
- * Each broker store of a host with what its consumerOffset.json (and .bak) holds of 5.5.0's `pullOffsetTable`: "bare"
- * (entries with bare keys: 5.4.x cannot load it), "quoted", "empty", or "none" (no such field: 5.4.x and 5.5.1 write
- * none). README "Version upgrade".
- */
-async function pullOffsetState(host: string): Promise<string[]> {
+/** The consumerOffset.json and .bak of every broker store of a host as they are now: `host path` → text. */
+async function readOffsetFiles(host: string): Promise<Map<string, string>> {
   const out = await ssh(
     host,
-    'for f in /var/lib/rocketmq/broker-*/store/config/consumerOffset.json*; do ' +
-      't=$(tr -d " \t\r\n" < "$f"); case $t in *"pullOffsetTable":{}*) s=empty ;; ' +
-      '*"pullOffsetTable":{*[{,][0-9]*) s=bare ;; *"pullOffsetTable"*) s=quoted ;; *) s=none ;; esac; ' +
-      'echo "${f#/var/lib/rocketmq/} $s"; done',
+    'for d in /var/lib/rocketmq/broker-*/store/config; do for f in "$d/consumerOffset.json" "$d/consumerOffset.json.bak"; do ' +
+      '[ -f "$f" ] && { printf "\\n@@rmqd %s\\n" "${f#/var/lib/rocketmq/}"; cat "$f"; }; done; done; true',
   );
-  return out
-    .trim()
-    .split('\n')
-    .map((l) => `${host} ${l}`);
+  const texts = new Map<string, string>();
+  for (const part of out.split('\n@@rmqd ').slice(1)) {
+    const newline = part.indexOf('\n');
+    texts.set(`${host} ${part.slice(0, newline)}`, part.slice(newline + 1));
+  }
+  return texts;
+}
+
+/**
+ * The same, each file whole: a running broker rewrites its file in place every 5 s (ConfigManager.persist moves it
+ * to .bak, then writes it), so a read caught halfway is made again (up to 10 times, 0.3 s apart).
+ */
+async function offsetFileTexts(host: string): Promise<Map<string, string>> {
+  for (let attempt = 1; ; attempt++) {
+    const texts = await readOffsetFiles(host);
+    const halfway = [...texts].some(
+      ([file, text]) =>
+        !completeJson(text) || (file.endsWith('.bak') && !texts.has(file.slice(0, -4))),
+    );
+    if (!halfway || attempt >= 10) return texts;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}
+
+/**
+ * Each of those files with what it holds of 5.5.0's `pullOffsetTable` (test/helpers/offset-files.ts): "bare" (5.4.x
+ * cannot load it), "quoted", "empty", or "none" (5.4.x and 5.5.1 write none). README "Version upgrade".
+ */
+async function pullOffsetStates(): Promise<string[]> {
+  const all = await Promise.all(HOSTS.map(offsetFileTexts));
+  return all.flatMap((texts) =>
+    [...texts].map(([file, text]) => `${file} ${fieldState(text, 'pullOffsetTable')}`),
+  );
+}
+
+/** The consumerOffset.json of each group's master (mq1, mq2): host → text ('' when absent). */
+async function masterOffsetFiles(): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const [group, [master]] of Object.entries(GROUPS))
+    files[master] =
+      (await offsetFileTexts(master)).get(
+        `${master} ${group}-0/store/config/consumerOffset.json`,
+      ) ?? '';
+  return files;
+}
+
+/** The offsets ROLLBACK_GROUP committed on each master, from its consumerOffset.json. */
+async function committedOnMasters(): Promise<Record<string, Record<string, number> | undefined>> {
+  const files = await masterOffsetFiles();
+  return Object.fromEntries(
+    Object.entries(files).map(([master, text]) => [
+      master,
+      text ? offsetsOf(text, 'offsetTable', `${TOPIC}@${ROLLBACK_GROUP}`) : undefined,
+    ]),
+  );
+}
+
+/**
+ * A consumer of the upgraded cluster (5.5.0's client, as an operator's application after the upgrade) reads a batch
+ * and commits its progress. Every pull a 5.5.0 broker answers records the group's pull offset
+ * (PullMessageProcessor.tryCommitOffset → ConsumerOffsetManager.commitPullOffset), which the broker persists every
+ * 5 s (flushConsumerOffsetInterval) with bare keys: the masters then hold what 5.4.x cannot load.
+ */
+async function pullThroughA550Client(): Promise<void> {
+  const common = [
+    '--namesrv',
+    namesrv(),
+    '--topic',
+    TOPIC,
+    '--count',
+    '400',
+    '--run-id',
+    'rollback',
+  ];
+  const sent = await messageCheck(
+    'mq2',
+    ['send', ...common, '--timeout', '120'],
+    180_000,
+    home(NEW),
+  );
+  assert.is(sent.notAcked, 0, `sent to the upgraded cluster: ${JSON.stringify(sent)}`);
+  const read = await messageCheck(
+    'mq4',
+    ['receive', ...common, '--group', ROLLBACK_GROUP, '--commit', 'true', '--timeout', '300'],
+    360_000,
+    home(NEW),
+  );
+  assert.is(read.missingCount, 0, `read and committed: ${JSON.stringify(read)}`);
+  // Two of the brokers' offset flushes: the consumer's last commit (at its shutdown) is on disk too.
+  await new Promise((resolve) => setTimeout(resolve, 12_000));
+  const pulled = await waitUntil(30, async () =>
+    Object.values(await masterOffsetFiles()).every(
+      (text) =>
+        fieldState(text, 'pullOffsetTable') === 'bare' &&
+        offsetsOf(text, 'pullOffsetTable', `${TOPIC}@${ROLLBACK_GROUP}`) !== undefined,
+    ),
+  );
+  assert.ok(pulled, `both masters hold ${ROLLBACK_GROUP}'s pull offsets, keys bare`);
 }
 
 U(
   'rolling back to 5.4.0 is the same rolling change (zero loss, a member always up) and reuses the folder kept on the hosts',
   async () => {
-    // 5.5.0 wrote pull offsets with bare keys, which 5.4.0 cannot load: the broker role quotes them right before each
-    // 5.4.0 start (before_start, lib/rocketmq/store-compat.ts). Without a bare one here the case would prove nothing.
-    const before = (await Promise.all(HOSTS.map(pullOffsetState))).flat();
-    assert.ok(
-      before.some((l) => l.endsWith(' bare')),
-      `5.5.0 left bare pull offsets to convert:\n${before.join('\n')}`,
+    // 5.5.0 writes pull offsets with bare keys, which 5.4.0 cannot load: the broker role quotes them right before each
+    // 5.4.0 start (before_start, lib/rocketmq/store-compat.ts). Without bare ones here the case would prove nothing.
+    await pullThroughA550Client();
+    const before = await pullOffsetStates();
+    for (const [group, [master]] of Object.entries(GROUPS))
+      assert.ok(
+        before.includes(`${master} ${group}-0/store/config/consumerOffset.json bare`),
+        `5.5.0 left bare pull offsets to convert on ${master}:\n${before.join('\n')}`,
+      );
+    const committed = await committedOnMasters();
+    for (const [master, offsets] of Object.entries(committed))
+      assert.ok(
+        offsets && Object.keys(offsets).length > 0,
+        `${ROLLBACK_GROUP} committed on ${master}`,
+      );
+    timings.push(
+      `before the rollback: ${before.filter((l) => l.endsWith(' bare')).length} bare files`,
     );
     const back = await rolling(NEW, OLD);
     // Every 5.4.0 broker started (rolling() asserts all four report V5_4_0) and has since written its own files,
-    // which hold no pullOffsetTable at all; a .bak not rewritten yet holds the quoted one.
-    const after = (await Promise.all(HOSTS.map(pullOffsetState))).flat();
+    // which hold no pullOffsetTable at all; a .bak not rewritten yet holds the quoted one. Nothing bare is left.
+    const after = await pullOffsetStates();
     for (const line of after)
       assert.match(line, /\.json (none|quoted)$|\.bak (none|quoted)$/, after.join('\n'));
+    // 5.4.0 loaded the converted files: the group's committed offsets are all there, as they were (a file it could not
+    // load would have been emptied, README "Version upgrade"). No client of that group runs meanwhile, and 5.4.0 drops
+    // no entry by itself; the values may be the starting ones (the client's last commit is one-way, racing its exit).
+    assert.equal(
+      await committedOnMasters(),
+      committed,
+      'committed offsets kept through the rollback',
+    );
     const installs = back.tasks.filter((t) =>
       t.task.startsWith('Install the RocketMQ distribution'),
     );

@@ -23,6 +23,7 @@ import {
   quoteKeysScript,
   unknownFields,
 } from '../../../lib/rocketmq/store-compat.ts';
+import { completeJson, fieldState, offsetsOf } from '../../helpers/offset-files.ts';
 import { suite } from '../../helpers/suite.ts';
 
 const CASES: Array<[string, string, string]> = [
@@ -286,3 +287,81 @@ S('no file to rewrite, or a version that knows every field: nothing runs', ({ st
   assert.is(quoteKeysScript(offsetFiles(store), unknownFields('5.5.1')), '');
 });
 S.run();
+
+// Texts as RocketMQ writes them (ConfigManager.persist → encode(true), fastjson2 PrettyFormat): 5.5.0's
+// ConsumerOffsetManager after commitPullOffset (its jar, 2026-12-01), a 5.5.0 broker that served no pull (a lab
+// broker's file), and a 5.4.0 broker's (no such field).
+const WRITTEN_BY_550 =
+  '{\n\t"dataVersion":{\n\t\t"counter":0,\n\t\t"stateVersion":0,\n\t\t"timestamp":1796120763685\n\t},\n' +
+  '\t"groupTopicMap":{\n\t\t"G":[\n\t\t\t"T"\n\t\t]\n\t},\n' +
+  '\t"offsetTable":{\n\t\t"T@G":{\n\t\t\t0:7\n\t\t}\n\t},\n' +
+  '\t"pullOffsetTable":{\n\t\t"T@G":{\n\t\t\t0:50,\n\t\t\t1:51\n\t\t}\n\t}\n}';
+const NO_PULLS_550 =
+  '{\n\t"dataVersion":{\n\t\t"counter":0,\n\t\t"stateVersion":0,\n\t\t"timestamp":1796120642663\n\t},\n' +
+  '\t"groupTopicMap":{},\n\t"offsetTable":{},\n\t"pullOffsetTable":{}\n}';
+const WRITTEN_BY_540 =
+  '{\n\t"dataVersion":{\n\t\t"counter":3,\n\t\t"stateVersion":0,\n\t\t"timestamp":1796120763685\n\t},\n' +
+  '\t"groupTopicMap":{\n\t\t"G":[\n\t\t\t"T"\n\t\t]\n\t},\n\t"offsetTable":{\n\t\t"T@G":{\n\t\t\t0:7\n\t\t}\n\t}\n}';
+
+const F = suite("fieldState reads a file's pullOffsetTable as a JSON parser does");
+const PULL = 'pullOffsetTable';
+F('what RocketMQ writes: bare (5.5.0 after pulls), empty (5.5.0 without), none (5.4.0)', () => {
+  assert.is(fieldState(WRITTEN_BY_550, PULL), 'bare');
+  assert.is(fieldState(WRITTEN_BY_550.replace(/\s/g, ''), PULL), 'bare', 'compact');
+  assert.is(fieldState(NO_PULLS_550, PULL), 'empty');
+  assert.is(fieldState(WRITTEN_BY_540, PULL), 'none');
+  assert.is(fieldState(quoteNumericKeys(WRITTEN_BY_550).text, PULL), 'quoted');
+});
+F("only the field's own keys count, at the top level, in key position", () => {
+  const quotedPull = '{"pullOffsetTable":{"T@G":{"0":1}},"offsetTable":{"T@G":{0:1}}}';
+  assert.is(fieldState(quotedPull, PULL), 'quoted', "another field's bare keys after it");
+  assert.is(fieldState('{"offsetTable":{"pullOffsetTable":{"T@G":{0:1}}}}', PULL), 'none');
+  assert.is(fieldState('{"groupTopicMap":{"G":["pullOffsetTable"]},"x":{0:1}}', PULL), 'none');
+  assert.is(fieldState('{"pullOffsetTable":{"a,{0:":{"1":2}}}', PULL), 'quoted', 'in a name');
+  assert.is(fieldState('{"pullOffsetTable" : null}', PULL), 'empty');
+  assert.is(fieldState('{"pullOffsetTable":{"T@G":{}},"o":{}}', PULL), 'quoted');
+  assert.is(fieldState('{"pullOffsetTable":{"T@G":{-1:3}}}', PULL), 'bare');
+});
+F("a group's committed and pulled offsets, read from a file with bare keys", () => {
+  assert.equal(offsetsOf(WRITTEN_BY_550, 'offsetTable', 'T@G'), { 0: 7 });
+  assert.equal(offsetsOf(WRITTEN_BY_550, 'pullOffsetTable', 'T@G'), { 0: 50, 1: 51 });
+  assert.is(offsetsOf(NO_PULLS_550, 'offsetTable', 'T@G'), undefined);
+  assert.is(offsetsOf(WRITTEN_BY_540, 'pullOffsetTable', 'T@G'), undefined);
+});
+F('a file caught while RocketMQ writes it is not complete', () => {
+  assert.ok(completeJson(WRITTEN_BY_550));
+  for (const cut of ['', WRITTEN_BY_550.slice(0, 40), WRITTEN_BY_550.slice(0, -1)])
+    assert.not.ok(completeJson(cut), JSON.stringify(cut));
+});
+F.run();
+
+const H = suite<{ dir: string; store: string }>(
+  'a file fieldState calls bare is one the host script rewrites, and then it is quoted',
+);
+H.before.each((ctx) => {
+  ctx.dir = mkdtempSync(join(tmpdir(), 'field-state-'));
+  ctx.store = join(ctx.dir, 'store');
+  mkdirSync(join(ctx.store, 'config'), { recursive: true });
+});
+H.after.each((ctx) => rmSync(ctx.dir, { recursive: true, force: true }));
+H('bare → rewritten and quoted, same content; empty, none and quoted untouched', ({ store }) => {
+  for (const [text, state] of [
+    [WRITTEN_BY_550, 'bare'],
+    [NO_PULLS_550, 'empty'],
+    [WRITTEN_BY_540, 'none'],
+    [quoteNumericKeys(WRITTEN_BY_550).text, 'quoted'],
+  ] as const) {
+    const [main] = offsetFiles(store) as [string];
+    writeFileSync(main, text);
+    assert.is(fieldState(text, PULL), state);
+    const r = sh(script(store));
+    assert.is(r.status, 0, r.stderr);
+    const now = readFileSync(main, 'utf8');
+    assert.is(r.stdout !== '', state === 'bare', `${state}: ${r.stdout}`);
+    assert.is(fieldState(now, PULL), state === 'bare' ? 'quoted' : state);
+    if (state !== 'bare') assert.is(now, text);
+    const parsed = (t: string) => JSON.parse(quoteNumericKeys(t).text);
+    assert.equal(parsed(now), parsed(text));
+  }
+});
+H.run();
