@@ -44,10 +44,13 @@ const refuser = {
   }),
 } as Module<unknown>;
 
-const flag = (module: Module<unknown>, name: string, path: string, content = 'v'): PlannedTask => ({
-  ...task(name, 'flag', { path, content }),
-  module,
-});
+const flag = (
+  module: Module<unknown>,
+  name: string,
+  path: string,
+  content = 'v',
+  become = false,
+): PlannedTask => ({ ...task(name, 'flag', { path, content }, { become }), module });
 
 async function run(phases: PlannedPhase[], handler?: FakeHandler) {
   const transports = new Map<string, FakeTransport>();
@@ -238,4 +241,27 @@ Batch('a task that asks nothing (a plain command) joins the batch without a guar
   );
   assert.ok(existsSync(join(dir, 'f1')));
 });
+Batch(
+  'with become (guards and actions through the sudo wrapper): batched, a stale guard caught, a passing guard runs through sudo',
+  async () => {
+    const dir = tempDir();
+    const { tasks, calls } = await run([
+      phase('p', ['a'], () => [
+        flag(stdinFlag, 'as root', join(dir, 'f0'), 'v', true),
+        flag(copyFlag, 'same file', join(dir, 'f0'), 'v'),
+        flag(stdinFlag, 'other', join(dir, 'f1'), 'w', true),
+        flag(copyFlag, 'another', join(dir, 'f2')),
+      ]),
+    ]);
+    // Facts through sudo (the command no longer starts with the marker); the batch stops at the stale guard and
+    // gets the answers in the same exec; the last two share one more (the last one's guard passes through sudo).
+    assert.match(calls[1]!.script, /sudo/);
+    assert.is(calls.length, 3);
+    assert.equal(
+      tasks.map((t) => t.status),
+      ['changed', 'ok', 'changed', 'changed'],
+    );
+    assert.is(readFileSync(join(dir, 'f1'), 'utf8'), 'w');
+  },
+);
 Batch.run();
