@@ -51,12 +51,25 @@ interface References {
   floor?: number;
   ansibleFirst?: number;
   ansibleQuiet?: number;
+  /** CPU seconds (user + sys) of the floor's and Ansible's no-change runs, medians. */
+  floorCpu?: number;
+  ansibleCpu?: number;
+}
+
+/** Median CPU seconds of a row's no-change runs, undefined when none was measured. */
+function medianCpu(row: BenchRow | undefined): number | undefined {
+  const cpu = (row?.noChange ?? []).map((r) => r.cpuSeconds).filter((s) => s !== undefined);
+  return cpu.length > 0 ? median(cpu) : undefined;
 }
 
 function referencesFor(rows: readonly BenchRow[], hosts: number): References {
   const floor = rows.find((r) => r.tool === 'floor' && r.hosts === hosts);
   const ansible = rows.find((r) => r.tool === 'ansible' && r.hosts === hosts);
   const refs: References = {};
+  const floorCpu = medianCpu(floor);
+  const ansibleCpu = medianCpu(ansible);
+  if (floorCpu !== undefined) refs.floorCpu = floorCpu;
+  if (ansibleCpu !== undefined) refs.ansibleCpu = ansibleCpu;
   if (floor) refs.floor = median(floor.noChange.map((r) => r.seconds));
   if (ansible) {
     refs.ansibleFirst = ansible.first.seconds;
@@ -89,8 +102,9 @@ function cells(row: BenchRow, refs: References): string[] {
   const inner = row.noChange.map((r) => r.innerSeconds).filter((s): s is number => s !== undefined);
   const second = row.noChange[0]!;
   const sessions = second.sshSessions / row.hosts;
-  const cpu = row.noChange.map((r) => r.cpuSeconds).filter((s): s is number => s !== undefined);
-  const cpuCell = cpu.length > 0 ? secs(median(cpu)) : '–';
+  // CPU compares with the floor's and Ansible's CPU, as times compare with their times.
+  const cpuRefs: References = refs.floorCpu === undefined ? {} : { floor: refs.floorCpu };
+  const cpuCell = timed(medianCpu(row), row, cpuRefs, refs.ansibleCpu);
   if (row.tool === 'floor') {
     return [
       row.tool,

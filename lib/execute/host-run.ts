@@ -1,10 +1,10 @@
-// Per-host work of one phase: one fact gathering, plan each task in order, apply changes, re-gather, then handlers.
+// Per-host work of one phase: one fact gathering, plan the tasks in order, apply changes (batched), then handlers.
 import { UnreachableError } from '../shared/errors.ts';
 import { runHandlers } from './handlers.ts';
 import { hostSession, type SessionOptions } from './host-session.ts';
+import { runSteps, type Step } from './batch-step.ts';
 import {
   failureOf,
-  runStep,
   type HostOutcome,
   type HostRunContext,
   type HostState,
@@ -33,35 +33,38 @@ function emitTask(state: HostState, task: PlannedTask, result: StepResult): void
   state.ctx.emit(event);
 }
 
-/** Everything whose facts a re-gathering must cover from task `index` on. */
-function remainingWork(state: HostState, index: number): PlannedTask[] {
-  const handlerTasks = state.ctx.plan.handlers.flatMap((h) => h.tasks);
-  return [...state.ctx.plan.tasks.slice(index), ...handlerTasks];
+function emitSkipped(state: HostState, task: PlannedTask): void {
+  state.ctx.emit({
+    kind: 'task',
+    phase: state.ctx.phase,
+    host: state.ctx.plan.host,
+    task: task.label,
+    status: 'skipped',
+    changes: [],
+    message: task.skipReason ?? '',
+    where: task.spec.where,
+  });
 }
 
-/** Runs the tasks in order; returns false at the first failure (the host stops there). */
+/** Runs the tasks in order (several per exec when they can share one); returns false at the first failure. */
 async function runTasks(state: HostState): Promise<boolean> {
   const tasks = state.ctx.plan.tasks;
-  for (const [index, task] of tasks.entries()) {
-    if (task.skipReason !== undefined) {
-      state.ctx.emit({
-        kind: 'task',
-        phase: state.ctx.phase,
-        host: state.ctx.plan.host,
-        task: task.label,
-        status: 'skipped',
-        changes: [],
-        message: task.skipReason,
-        where: task.spec.where,
-      });
-      continue;
+  for (let index = 0; index < tasks.length; ) {
+    const task = tasks[index]!;
+    const steps: Step[] =
+      task.skipReason !== undefined
+        ? [{ task, result: undefined }]
+        : await runSteps(state, index).catch((error: unknown) => [
+            { task, result: failureOf(error) },
+          ]);
+    for (const { task: done, result } of steps) {
+      if (result === undefined) emitSkipped(state, done);
+      else emitTask(state, done, result);
+      if (result?.status === 'failed') return false;
+      if (result?.status === 'changed')
+        for (const name of done.spec.notify) state.notified.add(name);
     }
-    const result = await runStep(state, task, remainingWork(state, index)).catch((error: unknown) =>
-      failureOf(error),
-    );
-    emitTask(state, task, result);
-    if (result.status === 'failed') return false;
-    if (result.status === 'changed') for (const name of task.spec.notify) state.notified.add(name);
+    index += steps.length;
   }
   return true;
 }
@@ -88,7 +91,8 @@ function sessionOptions(
 
 /**
  * Runs one phase on one host: at most ONE fact exec when nothing changes (none when the run's facts still hold every
- * answer); +1 action exec and +1 re-gather per change.
+ * answer); when tasks change, one action exec carries them all while each later task's facts are still as planned
+ * (batch-step.ts), and a task whose facts an earlier one changed costs one more action exec.
  * @returns the host's outcome; never throws for task failures (they become events)
  * @example await runHostPhase({ phase: 'brokers', plan, transport, check: false, diff: false, emit })
  */

@@ -51,20 +51,21 @@ export type StepResult = {
   pending?: boolean;
 };
 
+/** Everything whose facts a gathering must cover from task `index` on: the later tasks and the phase's handlers. */
+export function remainingWork(state: HostState, index: number): PlannedTask[] {
+  const handlerTasks = state.ctx.plan.handlers.flatMap((h) => h.tasks);
+  return [...state.ctx.plan.tasks.slice(index), ...handlerTasks];
+}
+
 /**
- * Plans one task from fresh facts and, unless in check mode, applies its actions.
- * @param remaining this task and every task after it (re-gathered together when facts are stale)
+ * What a plan means without running anything: its failure, "as declared" (or drift it cannot act on), or in check
+ * mode what it would do; undefined when its actions must run.
  */
-export async function runStep(
+export function settledResult(
   state: HostState,
   task: PlannedTask,
-  remaining: PlannedTask[],
-): Promise<StepResult> {
-  if (state.stale) {
-    await state.session.gather(remaining);
-    state.stale = false;
-  }
-  const plan = task.module.plan(task.args, state.session.factsFor(task), state.planCtx);
+  plan: Plan,
+): StepResult | undefined {
   if (plan.failure !== undefined) return { status: 'failed', message: plan.failure, plan };
   if (plan.actions.length === 0) {
     // A check-mode plan may name drift it cannot act on itself (e.g. an unhealthy cluster): that is still "would change".
@@ -79,16 +80,55 @@ export async function runStep(
       ...(drift ? { pending: true } : {}),
     };
   }
-  const changing = task.countsAsChange && plan.actions.some((a) => a.changes !== false);
-  const described = plan.actions.map((a) => a.describe).join('; ');
-  if (state.ctx.check) {
-    // Later tasks must plan as after this one (a service compares its config file with the one it started with).
-    for (const w of plan.writes ?? []) {
-      state.planCtx.pendingWrites ??= new Map();
-      state.planCtx.pendingWrites.set(w.path, w.sha256);
-    }
-    return { status: changing ? 'changed' : 'ok', message: `would run: ${described}`, plan };
+  if (!state.ctx.check) return undefined;
+  // Later tasks must plan as after this one (a service compares its config file with the one it started with).
+  for (const w of plan.writes ?? []) {
+    state.planCtx.pendingWrites ??= new Map();
+    state.planCtx.pendingWrites.set(w.path, w.sha256);
   }
+  return {
+    status: changing(task, plan) ? 'changed' : 'ok',
+    message: `would run: ${described(plan)}`,
+    plan,
+  };
+}
+
+const changing = (task: PlannedTask, plan: Plan): boolean =>
+  task.countsAsChange && plan.actions.some((a) => a.changes !== false);
+const described = (plan: Plan): string => plan.actions.map((a) => a.describe).join('; ');
+
+/** The result of a plan whose actions ran and succeeded. */
+export const appliedResult = (task: PlannedTask, plan: Plan): StepResult => ({
+  status: changing(task, plan) ? 'changed' : 'ok',
+  message: described(plan),
+  plan,
+});
+
+/** Gathers when the facts are stale, then plans the task from them. */
+export async function planStep(
+  state: HostState,
+  task: PlannedTask,
+  remaining: PlannedTask[],
+): Promise<Plan> {
+  if (state.stale) {
+    await state.session.gather(remaining);
+    state.stale = false;
+  }
+  return task.module.plan(task.args, state.session.factsFor(task), state.planCtx);
+}
+
+/**
+ * Plans one task from fresh facts and, unless in check mode, applies its actions.
+ * @param remaining this task and every task after it (re-gathered together when facts are stale)
+ */
+export async function runStep(
+  state: HostState,
+  task: PlannedTask,
+  remaining: PlannedTask[],
+): Promise<StepResult> {
+  const plan = await planStep(state, task, remaining);
+  const settled = settledResult(state, task, plan);
+  if (settled !== undefined) return settled;
   // The next tasks' facts are asked in the same exec, after the actions: a change costs one trip, not two.
   const gathered = await state.session.apply(
     plan.actions,
@@ -96,7 +136,7 @@ export async function runStep(
     remaining.filter((t) => t !== task),
   );
   state.stale = !gathered;
-  return { status: changing ? 'changed' : 'ok', message: described, plan };
+  return appliedResult(task, plan);
 }
 
 const describeChanges = (plan: Plan): string =>

@@ -117,6 +117,17 @@ F('with a floor and Ansible at the same host count, each time of ours carries bo
     'no floor or Ansible measured at 24 hosts: plain seconds',
   );
 });
+F('CPU seconds carry their ratios to the floor and Ansible too', () => {
+  const table = formatTable([
+    { tool: 'floor', hosts: 4, first: run(0.5), noChange: [run(0.5, { cpuSeconds: 0.4 })] },
+    { tool: 'rocketmq-deploy', hosts: 4, first: run(2), noChange: [run(1, { cpuSeconds: 0.8 })] },
+    { tool: 'ansible', hosts: 4, first: run(20), noChange: [run(10, { cpuSeconds: 16 })] },
+  ]);
+  const lines = table.split('\n');
+  assert.ok(lines[2]!.endsWith('| 0.40 |'), lines[2]);
+  assert.ok(lines[3]!.endsWith('| 0.80 (2.00× floor, 1/20.0 Ansible) |'), lines[3]);
+  assert.ok(lines[4]!.endsWith('| 16.00 (40.00× floor) |'), lines[4]);
+});
 F('ratio() words', () => {
   assert.is(ratio(3, 1.5, 'floor'), '2.00× floor');
   assert.is(ratio(0.5, 6, 'Ansible'), '1/12.0 Ansible');
