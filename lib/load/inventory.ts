@@ -12,10 +12,9 @@ import { ConfigError, ValidationError } from '../shared/errors.ts';
 import { didYouMean } from '../shared/suggest.ts';
 import type { Group, Host, Inventory, Vars, Where } from '../shared/types.ts';
 import { readYaml } from './yaml.ts';
-import { expectMapAt } from '../shared/validate.ts';
+import { parseAt } from '../shared/schema.ts';
+import { type GroupFields, inventoryFormat, varsFileFormat } from './formats/inventory-format.ts';
 import type { LoadedYaml } from './yaml.ts';
-
-const GROUP_KEYS = ['hosts', 'vars', 'children'];
 type Path = Array<string | number>;
 
 /** Mutable state while reading one inventory; turned into an Inventory at the end. */
@@ -117,15 +116,9 @@ function inventoriesIn(parent: string): string[] {
 }
 
 function readTop(y: LoadedYaml, tree: Tree): void {
-  const top = y.data ?? {};
-  if (typeof top !== 'object' || Array.isArray(top)) {
-    throw new ValidationError(
-      'an inventory must be a mapping of groups, starting with "all:"',
-      y.locate([]),
-    );
-  }
+  const top = parseAt(inventoryFormat, y, [], y.data ?? {});
   ensureGroup(tree, 'all', y.locate([]));
-  for (const [name, value] of Object.entries(top as Vars))
+  for (const [name, value] of Object.entries(top))
     readGroup(y, tree, name, value, [name], name === 'all' ? undefined : 'all');
 }
 
@@ -133,43 +126,19 @@ function readGroup(
   y: LoadedYaml,
   tree: Tree,
   name: string,
-  value: unknown,
+  value: GroupFields | null | undefined,
   path: Path,
   parent: string | undefined,
 ): void {
   const group = ensureGroup(tree, name, y.locateKey(path));
   if (parent) linkChild(tree, parent, name, y.locateKey(path));
-  if (value === null || value === undefined) return;
-  const map = expectMapAt(y, value, path, `group "${name}"`);
-  const unknown = Object.keys(map).find((key) => !GROUP_KEYS.includes(key));
-  if (unknown)
-    throw new ValidationError(
-      `group "${name}": unknown key "${unknown}" (known: ${GROUP_KEYS.join(', ')})`,
-      y.locateKey([...path, unknown]),
-    );
-  if (map.hosts != null) {
-    for (const [host, hostValue] of Object.entries(
-      expectMapAt(y, map.hosts, [...path, 'hosts'], `"hosts" of group "${name}"`),
-    )) {
-      readHost(y, tree, group, host, hostValue, [...path, 'hosts', host]);
-    }
-  }
-  if (map.vars != null) {
-    const vars = expectMapAt(y, map.vars, [...path, 'vars'], `"vars" of group "${name}"`);
-    mergeInto(group.vars, tree.groupVarWhere.get(name)!, vars, (key) =>
-      y.locate([...path, 'vars', key]),
-    );
-  }
-  if (map.children != null) {
-    const children = expectMapAt(
-      y,
-      map.children,
-      [...path, 'children'],
-      `"children" of group "${name}"`,
-    );
-    for (const [child, childValue] of Object.entries(children))
-      readGroup(y, tree, child, childValue, [...path, 'children', child], name);
-  }
+  for (const [host, vars] of Object.entries(value?.hosts ?? {}))
+    readHost(y, tree, group, host, vars, [...path, 'hosts', host]);
+  mergeInto(group.vars, tree.groupVarWhere.get(name)!, value?.vars ?? {}, (key) =>
+    y.locate([...path, 'vars', key]),
+  );
+  for (const [child, childValue] of Object.entries(value?.children ?? {}))
+    readGroup(y, tree, child, childValue, [...path, 'children', child], name);
 }
 
 function readHost(
@@ -177,7 +146,7 @@ function readHost(
   tree: Tree,
   group: Group,
   host: string,
-  value: unknown,
+  vars: Vars | null | undefined,
   path: Path,
 ): void {
   if (!tree.hostVars.has(host)) {
@@ -190,8 +159,7 @@ function readHost(
     memberOf.push(group.name);
     group.hosts.push(host);
   }
-  if (value === null || value === undefined) return;
-  const vars = expectMapAt(y, value, path, `host "${host}" (its value holds its variables)`);
+  if (vars === null || vars === undefined) return;
   const entry = tree.hostVars.get(host)!;
   mergeInto(entry.vars, entry.where, vars, (key) => y.locate([...path, key]));
 }
@@ -298,7 +266,7 @@ function loadVarsFiles(
     for (const file of files) {
       const y = readYaml(file);
       rejectUnknownOwner(kind, name, tree, y);
-      const vars = expectMapAt(y, y.data ?? {}, [], `${kind} file`);
+      const vars = parseAt(varsFileFormat(kind), y, [], y.data ?? {});
       apply(name, vars, (key) => y.locate([key]));
     }
   }

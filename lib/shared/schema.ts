@@ -71,8 +71,20 @@ function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
   return `must be ${issue.expected === 'string' ? 'a string' : `of type ${issue.expected}`}`;
 }
 
-/** The issue's message with its subject and "got" filled in (see the convention above). */
-function messageOf(issue: z.core.$ZodIssue, root: unknown, what: string | undefined): string {
+/** The issue's message with its subject, "got" and the keys `{0}`, `{1}` (the path's last two) filled in. */
+function messageOf(
+  issue: z.core.$ZodIssue,
+  root: unknown,
+  what: string | undefined,
+  prefix: DataPath = [],
+): string {
+  const keys = [...prefix, ...(issue.path as DataPath)].filter((k) => typeof k === 'string');
+  const fill = (text: string) =>
+    text.replace(/\{([01])\}/g, (_, n: string) => keys[keys.length - 1 - Number(n)] ?? '');
+  return fill(plainMessage(issue, root, what));
+}
+
+function plainMessage(issue: z.core.$ZodIssue, root: unknown, what: string | undefined): string {
   const value = valueAt(root, issue.path as DataPath);
   const subject = subjectOf(issue.path as DataPath, what);
   const required =
@@ -133,7 +145,7 @@ export function parseAt<S extends z.ZodType>(
   );
   const first = located[0]!;
   const name = what ?? (path[lastKeyIndex(path)] as string | undefined);
-  throw new ValidationError(messageOf(first.issue, value, name), first.where);
+  throw new ValidationError(messageOf(first.issue, value, name, path), first.where);
 }
 
 /**
