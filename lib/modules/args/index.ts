@@ -1,0 +1,15 @@
+// Module name → its argument schema: the modules whose arguments are declared once (parse, editors, docs).
+import type { z } from '../../shared/schema.ts';
+import { blockinfileArgs } from './blockinfile-args.ts';
+import { fileArgs } from './file-args.ts';
+import { hostnameArgs } from './hostname-args.ts';
+import { lineinfileArgs } from './lineinfile-args.ts';
+import { waitForArgs } from './wait-for-args.ts';
+
+export const moduleArgSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
+  ['file', fileArgs],
+  ['blockinfile', blockinfileArgs],
+  ['lineinfile', lineinfileArgs],
+  ['hostname', hostnameArgs],
+  ['wait_for', waitForArgs],
+]);
