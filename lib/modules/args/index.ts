@@ -1,6 +1,7 @@
 // Module name → its argument schema: the modules whose arguments are declared once (parse, editors, docs).
 import type { z } from '../../shared/schema.ts';
 import { blockinfileArgs } from './blockinfile-args.ts';
+import { commandArgs } from './command-args.ts';
 import { fileArgs } from './file-args.ts';
 import { hostnameArgs } from './hostname-args.ts';
 import { lineinfileArgs } from './lineinfile-args.ts';
@@ -12,4 +13,5 @@ export const moduleArgSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, 
   ['lineinfile', lineinfileArgs],
   ['hostname', hostnameArgs],
   ['wait_for', waitForArgs],
+  ['command', commandArgs],
 ]);
