@@ -3,7 +3,7 @@ import { ValidationError } from '../shared/errors.ts';
 import { cmd, quote } from '../shared/shell.ts';
 import type { Action, Module, Plan, PlanContext, ProbeResult } from '../shared/types.ts';
 import { parseArgs } from '../shared/schema.ts';
-import { FILE_STATES, fileArgs } from './args/file-args.ts';
+import { type FILE_STATES, fileArgs } from './args/file-args.ts';
 import { change } from './content-changes.ts';
 import {
   attributeCommands,

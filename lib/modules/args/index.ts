@@ -5,6 +5,7 @@ import { commandArgs } from './command-args.ts';
 import { fileArgs } from './file-args.ts';
 import { hostnameArgs } from './hostname-args.ts';
 import { lineinfileArgs } from './lineinfile-args.ts';
+import { unarchiveArgs } from './unarchive-args.ts';
 import { waitForArgs } from './wait-for-args.ts';
 
 export const moduleArgSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
@@ -14,4 +15,5 @@ export const moduleArgSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, 
   ['hostname', hostnameArgs],
   ['wait_for', waitForArgs],
   ['command', commandArgs],
+  ['unarchive', unarchiveArgs],
 ]);

@@ -20,11 +20,6 @@ export const PROSE_ROWS: Record<string, { arguments: string; idempotence: string
     idempotence:
       'pid alive and its cmdline matches; config checksums and install recorded at start compared with current',
   },
-  unarchive: {
-    arguments: '`src` (local .tar.gz on the controller), `dest`, `owner`',
-    idempotence:
-      'sha256 of the archive recorded in `dest/.rocketmq-deploy-archive`; pushed only when it differs',
-  },
   rocketmq_dist: {
     arguments:
       '`source` = `maven:<version>` \\| path to `rocketmq-all-<v>-bin-release.zip` \\| http(s) URL, `dest`',

@@ -55,7 +55,6 @@ const FUNCTIONS_OVER: string[] = [
   'lib/modules/service.ts planService',
   'lib/modules/service.ts serviceTransition',
   'lib/modules/service.ts validateService',
-  'lib/modules/unarchive.ts validateUnarchive',
   'lib/report/json.ts jsonCollector',
   'lib/report/metrics.ts formatMetrics',
   'lib/report/recap.ts recapNotes',
