@@ -2,6 +2,7 @@
 import type { z } from '../../shared/schema.ts';
 import { blockinfileArgs } from './blockinfile-args.ts';
 import { commandArgs } from './command-args.ts';
+import { copyArgs, templateArgs } from './copy-args.ts';
 import { fileArgs } from './file-args.ts';
 import { hostnameArgs } from './hostname-args.ts';
 import { lineinfileArgs } from './lineinfile-args.ts';
@@ -10,6 +11,8 @@ import { waitForArgs } from './wait-for-args.ts';
 
 export const moduleArgSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
   ['file', fileArgs],
+  ['copy', copyArgs],
+  ['template', templateArgs],
   ['blockinfile', blockinfileArgs],
   ['lineinfile', lineinfileArgs],
   ['hostname', hostnameArgs],

@@ -3,17 +3,6 @@
 
 /** Module name → its arguments and idempotence, as docs/modules.md shows them (Markdown table cells). */
 export const PROSE_ROWS: Record<string, { arguments: string; idempotence: string }> = {
-  copy: {
-    arguments:
-      "`dest`, `content` or `src` (a file in the role's `files/`, else next to the playbook), `mode` (default 0644), `owner`, `group`, `compare` = `text` (default) \\| `rocketmq_broker` (key by key against RocketMQ 5.5.0 defaults; keys the broker rewrote after `mqadmin updateBrokerConfig` are reported as `runtime change <key>`)",
-    idempotence:
-      'sha256 of remote file compared first; written atomically (temp in same folder, fsync, chmod/chown, rename)',
-  },
-  template: {
-    arguments:
-      "`src` (in the role's `templates/`, `.hbs`), `dest`, `mode`, `owner`, `group`, `compare` (as `copy`)",
-    idempotence: 'rendered on the controller, then exactly as `copy`',
-  },
   service: {
     arguments:
       '`name`, `state` = `started` \\| `stopped` \\| `restarted`, `command` (argv list), `env` (map), `cwd`, `pidfile`, `log`, `user`, `config_files` (list: a change of their sha256 since start means "running an old config" \u2192 restart), `remove_before_start` (files deleted before each start, e.g. a broker\'s `.bak`, so their appearance later reads as a run-time config change), `stop_timeout` (s, default 60), `supervisor` = `auto` \\| `pidfile` \\| `systemd`, `restart` = `on_config_change` (default) \\| `never` (only start a stopped process; a running one on an old config is reported, not restarted), `guard` (argv list, or a literal shell string \u2014 a templated string is refused, values go in argv words \u2014 run right before stopping/restarting a RUNNING process; non-zero \u2192 task fails "refused: <output>", exit flag 32, nothing stopped; or a map naming a registered gate kind, asked on the controller: `{ rocketmq: partners-up \\| healthy \\| registered \\| in-sync \\| namesrv-caught-up \\| namesrv-up, namesrv, broker, id, members, cluster, addr, self, wait, via: controller \\| host, host_command (argv) or host_java (`{ java, options, home, source }`: the .java helper compiled once per source, java and install into `<home>/.rmqd-java`, lib/rocketmq/java-helper.ts), acl_enabled, admin_user, admin_secret, acl_file }` (ACL 2.0: the controller signs as the admin, a host gate gets `--acl-file <acl_file>`), lib/rocketmq/service-gate.ts), `health` (as `guard`; polled every 2 s after a start until it passes), `health_timeout` (s, default 120), `before_start` (argv list, a literal shell string, or a map of a kind that makes a host script, e.g. `{ rocketmq_store: <store root>, version }`: lib/rocketmq/store-compat.ts; run on the host right before each start, after the stop of a restart; non-zero \u2192 the start is cancelled and the process stays stopped), `install` (the folder the process runs from, e.g. `{{rocketmq_home}}`: recorded at start with its device:inode; another folder declared, the folder deleted or extracted again, or deleted files under its parent still held open or mapped by the process mean "running an old install" \u2192 restart under the same `restart` policy and gates; a process started without a record is judged by its command line)',
