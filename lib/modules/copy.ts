@@ -8,7 +8,6 @@ import type {
   PlanContext,
   ProbeResult,
   ValidateContext,
-  Vars,
   Where,
 } from '../shared/types.ts';
 import { parseArgs } from '../shared/schema.ts';

@@ -29,6 +29,8 @@ const fileTarget = {
     }),
 };
 
+const { dest: _dest, ...attributes } = fileTarget;
+
 export const copyArgs = z
   .strictObject({
     dest: fileTarget.dest,
@@ -36,7 +38,7 @@ export const copyArgs = z
     src: text().optional().meta({
       description: "a file in the role's `files/`, else next to the playbook",
     }),
-    ...fileTarget,
+    ...attributes,
   })
   .check((ctx) => {
     if ((ctx.value.content === undefined) === (ctx.value.src === undefined))
