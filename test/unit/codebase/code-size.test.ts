@@ -16,7 +16,6 @@ const root = new URL('../../..', import.meta.url).pathname;
 const FILES_OVER: string[] = [
   'lib/execute/host-session.ts',
   'lib/lab/lab.ts',
-  'lib/load/inventory.ts',
   'lib/load/render.ts',
   'lib/load/vars.ts',
   'lib/modules/rocketmq-drain.ts',
