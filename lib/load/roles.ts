@@ -43,18 +43,7 @@ export function loadRole(
   const cached = cache.get(key);
   if (cached) return cached;
   const dir = join(rolesDir, name);
-  if (!/^[\w.-]+$/.test(name) || !isDir(dir)) {
-    throw new ValidationError(
-      `unknown role "${name}" (known: ${knownRoles(rolesDir).join(', ') || 'none'} in ${rolesDir}/)`,
-      where,
-    );
-  }
-  const tasksFile = yamlFile(join(dir, 'tasks'));
-  if (!tasksFile)
-    throw new ValidationError(
-      `role "${name}" has no tasks: create ${join(dir, 'tasks', 'main.yaml')}`,
-      where,
-    );
+  const tasksFile = roleTasksFile(rolesDir, name, where);
   const deps = readDependencies(dir, [...parents, name]).map((dep) =>
     loadRole(rolesDir, dep, modules, where, cache, [...parents, name]),
   );
@@ -77,6 +66,24 @@ export function loadRole(
   };
   cache.set(key, role);
   return role;
+}
+
+/** The role's tasks/main.yaml; an unknown role or one without tasks is an error at the place naming it. */
+function roleTasksFile(rolesDir: string, name: string, where: Where): string {
+  const dir = join(rolesDir, name);
+  if (!/^[\w.-]+$/.test(name) || !isDir(dir)) {
+    throw new ValidationError(
+      `unknown role "${name}" (known: ${knownRoles(rolesDir).join(', ') || 'none'} in ${rolesDir}/)`,
+      where,
+    );
+  }
+  const tasksFile = yamlFile(join(dir, 'tasks'));
+  if (!tasksFile)
+    throw new ValidationError(
+      `role "${name}" has no tasks: create ${join(dir, 'tasks', 'main.yaml')}`,
+      where,
+    );
+  return tasksFile;
 }
 
 function isDir(path: string): boolean {

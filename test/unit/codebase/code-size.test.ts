@@ -38,7 +38,6 @@ const FUNCTIONS_OVER: string[] = [
   'lib/execute/host-session.ts apply',
   'lib/execute/host-session.ts hostSession',
   'lib/execute/host-step.ts runStep',
-  'lib/load/roles.ts loadRole',
   'lib/load/vars.ts resolveVars',
   'lib/modules/copy.ts planCopyFacts',
   'lib/modules/edit-plan.ts (anonymous)',
