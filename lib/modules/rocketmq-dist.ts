@@ -1,15 +1,11 @@
 // The rocketmq_dist module: resolves a RocketMQ distribution on the controller once, then puts it into dest on each host once per sha256.
 import { ValidationError } from '../shared/errors.ts';
-import {
-  cachedDistribution,
-  fetchesFor,
-  parseSource,
-  resolveDistribution,
-} from '../rocketmq/distribution.ts';
+import { cachedDistribution, fetchesFor, resolveDistribution } from '../rocketmq/distribution.ts';
 import { quote } from '../shared/shell.ts';
 import type { Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
-import { expectString, rejectUnknownKeys } from '../shared/validate.ts';
-import { ownershipArgs, treeOwnerCommand } from './file-attributes.ts';
+import { parseArgs } from '../shared/schema.ts';
+import { rocketmqDistArgs } from './args/rocketmq-dist-args.ts';
+import { treeOwnerCommand } from './file-attributes.ts';
 
 export interface RocketmqDistArgs {
   source: string;
@@ -26,25 +22,9 @@ export interface RocketmqDistArgs {
 
 /** The marker file inside dest that records which archive it holds (same name as unarchive's). */
 export const DIST_MARKER = '.rocketmq-deploy-archive';
-const KNOWN = ['source', 'dest', 'owner'] as const;
-
 function validateDist(raw: Vars, where: Where): RocketmqDistArgs {
-  rejectUnknownKeys(raw, KNOWN, 'rocketmq_dist', where);
-  const source = expectString(raw.source, 'source', where);
-  try {
-    parseSource(source);
-  } catch (error) {
-    throw new ValidationError(`rocketmq_dist: ${(error as Error).message}`, where);
-  }
-  const dest = expectString(raw.dest, 'dest', where);
-  if (!dest.startsWith('/') || /^\/+$/.test(dest) || dest.includes('\n')) {
-    throw new ValidationError(
-      `rocketmq_dist: "dest" must be an absolute folder other than /, got ${JSON.stringify(dest)}`,
-      where,
-    );
-  }
+  const { source, dest, owner } = parseArgs(rocketmqDistArgs, raw, 'rocketmq_dist', where);
   const args: RocketmqDistArgs = { source, dest: dest.replace(/\/+$/, ''), where };
-  const { owner } = ownershipArgs(raw, where);
   if (owner !== undefined) args.owner = owner;
   return args;
 }

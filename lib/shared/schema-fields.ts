@@ -96,3 +96,25 @@ const ARGV = must('be a list of words (argv)');
  */
 export const argv = () =>
   z.array(z.union([text(), z.array(text(), ARGV)], ARGV), ARGV).transform((words) => words.flat());
+
+/**
+ * Text that `test` accepts, else refused with `message` and the value quoted (a complete message).
+ * @example textThat((s) => s.endsWith('.tgz'), 'unarchive: "src" must be a .tgz file')
+ */
+export const textThat = (test: (s: string) => boolean, message: string) =>
+  text().transform((value, ctx) => {
+    if (test(value)) return value;
+    ctx.issues.push({
+      code: 'custom',
+      message: `${message}, got ${JSON.stringify(value)}`,
+      input: value,
+    });
+    return z.NEVER;
+  });
+
+/** An absolute folder other than / (a module's `dest`): `module` starts the message. */
+export const absoluteFolder = (module: string) =>
+  textThat(
+    (d) => d.startsWith('/') && !/^\/+$/.test(d) && !d.includes('\n'),
+    `${module}: "dest" must be an absolute folder other than /`,
+  );

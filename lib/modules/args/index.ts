@@ -6,6 +6,7 @@ import { copyArgs, templateArgs } from './copy-args.ts';
 import { fileArgs } from './file-args.ts';
 import { hostnameArgs } from './hostname-args.ts';
 import { lineinfileArgs } from './lineinfile-args.ts';
+import { rocketmqDistArgs } from './rocketmq-dist-args.ts';
 import { unarchiveArgs } from './unarchive-args.ts';
 import { waitForArgs } from './wait-for-args.ts';
 
@@ -19,4 +20,5 @@ export const moduleArgSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, 
   ['wait_for', waitForArgs],
   ['command', commandArgs],
   ['unarchive', unarchiveArgs],
+  ['rocketmq_dist', rocketmqDistArgs],
 ]);

@@ -9,11 +9,6 @@ export const PROSE_ROWS: Record<string, { arguments: string; idempotence: string
     idempotence:
       'pid alive and its cmdline matches; config checksums and install recorded at start compared with current',
   },
-  rocketmq_dist: {
-    arguments:
-      '`source` = `maven:<version>` \\| path to `rocketmq-all-<v>-bin-release.zip` \\| http(s) URL, `dest`',
-    idempotence: 'resolved once into a cache on the controller, then as `unarchive`',
-  },
   rocketmq_verify: {
     arguments:
       '`namesrv`, `home`, `cluster`, `expect` (brokers: list of `{ broker, id, addr }`), `messages`, `topic`, `wait` (s to keep asking clusterList until every expected address is listed, default 60), `send_messages` = `on_change` (default) \\| `always`, `acl_enabled` + `admin_user` + `admin_secret` + `acl_home` (ACL 2.0: the cheap read signs as the admin; the JVMs read `<acl_home>/conf/tools.yml` on the host, by path)',

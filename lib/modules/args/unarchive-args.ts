@@ -1,36 +1,21 @@
 // The arguments of the unarchive module, declared once: parsing, the JSON Schema for editors and docs/modules.md.
 import { z } from '../../shared/schema.ts';
-import { text, whole } from '../../shared/schema-fields.ts';
-
-/** Text that must match `test`, refused with `message` (the value is quoted after it). */
-const textWhere = (test: (s: string) => boolean, message: string) =>
-  text().transform((value, ctx) => {
-    if (test(value)) return value;
-    ctx.issues.push({
-      code: 'custom',
-      message: `${message}, got ${JSON.stringify(value)}`,
-      input: value,
-    });
-    return z.NEVER;
-  });
+import { absoluteFolder, text, textThat, whole } from '../../shared/schema-fields.ts';
 
 export const unarchiveArgs = z
   .strictObject({
-    src: textWhere(
+    src: textThat(
       (s) => /\.(tar\.gz|tgz)$/.test(s),
       'unarchive: "src" must be a .tar.gz file',
     ).meta({
       description: 'a .tar.gz on the controller (role files/, else next to the playbook)',
     }),
-    dest: textWhere(
-      (d) => d.startsWith('/') && !/^\/+$/.test(d) && !d.includes('\n'),
-      'unarchive: "dest" must be an absolute folder other than /',
-    ).meta({ description: 'the folder on the host' }),
+    dest: absoluteFolder('unarchive').meta({ description: 'the folder on the host' }),
     owner: text().optional().meta({ description: 'owner of everything extracted' }),
     strip_components: whole(0, 10).prefault(0).meta({
       description: 'leading path components dropped from every member',
     }),
-    checksum: textWhere(
+    checksum: textThat(
       (c) => /^[0-9a-f]{64}$/.test(c),
       'unarchive: "checksum" must be a sha256 in hex',
     )

@@ -1,0 +1,33 @@
+// The arguments of the rocketmq_dist module, declared once: parsing, the JSON Schema for editors and docs/modules.md.
+import { parseSource } from '../../rocketmq/distribution.ts';
+import { z } from '../../shared/schema.ts';
+import { absoluteFolder, text } from '../../shared/schema-fields.ts';
+
+/** A distribution source parseSource() understands; its own words say what is wrong. */
+const source = () =>
+  text().transform((value, ctx) => {
+    try {
+      parseSource(value);
+      return value;
+    } catch (error) {
+      const message = `rocketmq_dist: ${(error as Error).message}`;
+      ctx.issues.push({ code: 'custom', message, input: value });
+      return z.NEVER;
+    }
+  });
+
+export const rocketmqDistArgs = z
+  .strictObject({
+    source: source().meta({
+      description:
+        '`maven:<version>`, a path to `rocketmq-all-<v>-bin-release.zip`, or an http(s) URL',
+    }),
+    dest: absoluteFolder('rocketmq_dist').meta({ description: 'the install folder on the host' }),
+    owner: text().optional().meta({ description: 'owner of everything extracted' }),
+  })
+  .meta({
+    title: 'rocketmq_dist',
+    description:
+      'resolves a RocketMQ distribution on the controller once, then unpacks it on each host',
+    idempotence: 'resolved once into a cache on the controller, then as `unarchive`',
+  });
