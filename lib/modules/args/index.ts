@@ -7,6 +7,7 @@ import { fileArgs } from './file-args.ts';
 import { hostnameArgs } from './hostname-args.ts';
 import { lineinfileArgs } from './lineinfile-args.ts';
 import { rocketmqDistArgs } from './rocketmq-dist-args.ts';
+import { rocketmqDrainArgs } from './rocketmq-drain-args.ts';
 import { unarchiveArgs } from './unarchive-args.ts';
 import { waitForArgs } from './wait-for-args.ts';
 
@@ -21,4 +22,5 @@ export const moduleArgSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, 
   ['command', commandArgs],
   ['unarchive', unarchiveArgs],
   ['rocketmq_dist', rocketmqDistArgs],
+  ['rocketmq_drain', rocketmqDrainArgs],
 ]);

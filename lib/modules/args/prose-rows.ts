@@ -21,12 +21,6 @@ export const PROSE_ROWS: Record<string, { arguments: string; idempotence: string
     idempotence:
       'runs on the controller against the broker ports: reads every member, creates/updates topics and groups key by key, deletes (`state: absent`, prune) only drained topics, else refuses with exit 32; nothing declared and no prune: the cluster is not asked',
   },
-  rocketmq_drain: {
-    arguments:
-      "`state` (`drained` default, or `gone`), `namesrv` (namesrvAddr), `cluster`, `broker` (broker name), `addr` (the master's `ip:port` for `drained`, the member's for `gone`), `timeout` (seconds, default 600), `poll` (seconds, default 5), `ignore` (topic and group patterns with `*` whose messages never hold a drain back), `acl_enabled` + `admin_user` + `admin_secret`",
-    idempotence:
-      "scale in, on the controller against RocketMQ's ports. `drained`: sets the master's `brokerPermission` read-only (`updateBrokerConfig`), then waits until every consumer group has consumed every topic it holds (retry topics included, dead-letter and system topics not), else refuses with exit 32 after `timeout` leaving it read-only; a master that does not answer while its group is listed is refused. `gone`: waits until no name server lists the member at `addr` (fails after `timeout`)",
-  },
   rocketmq_acl: {
     arguments:
       '`enabled`, `brokers` (list of `{ broker, id, addr }`: every member, masters and slaves), `admin_user`, `admin_secret`, `users` (list of `{ name, secret, type` = `Normal` \\| `Super`, `state` = `present` \\| `absent` `}`), `acls` (list of `{ subject, resources` (`Topic:<name>`, `Group:<name>`, a trailing `*` for a prefix, or `*`), `actions` (`Pub`, `Sub`, `Create`, `Update`, `Delete`, `Get`, `List`, `All`, `Any`), `decision` = `Allow` \\| `Deny`, `source_ips` `}`)',
