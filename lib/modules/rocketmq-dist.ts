@@ -1,6 +1,11 @@
 // The rocketmq_dist module: resolves a RocketMQ distribution on the controller once, then puts it into dest on each host once per sha256.
 import { ValidationError } from '../shared/errors.ts';
-import { cachedDistribution, fetchesFor, resolveDistribution } from '../rocketmq/distribution.ts';
+import {
+  cachedDistribution,
+  fetchesFor,
+  parseSource,
+  resolveDistribution,
+} from '../rocketmq/distribution.ts';
 import { quote } from '../shared/shell.ts';
 import type { Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
 import { parseArgs } from '../shared/schema.ts';
@@ -24,6 +29,11 @@ export interface RocketmqDistArgs {
 export const DIST_MARKER = '.rocketmq-deploy-archive';
 function validateDist(raw: Vars, where: Where): RocketmqDistArgs {
   const { source, dest, owner } = parseArgs(rocketmqDistArgs, raw, 'rocketmq_dist', where);
+  try {
+    parseSource(source);
+  } catch (error) {
+    throw new ValidationError(`rocketmq_dist: ${(error as Error).message}`, where);
+  }
   const args: RocketmqDistArgs = { source, dest: dest.replace(/\/+$/, ''), where };
   if (owner !== undefined) args.owner = owner;
   return args;

@@ -5,6 +5,10 @@ export const aclAdminArgs = {
   acl_enabled: bool()
     .optional()
     .meta({ description: 'ACL 2.0 on: every request signed as the admin' }),
-  admin_user: text().optional().meta({ description: 'the admin user, e.g. {{rocketmq_acl_admin_user}}' }),
-  admin_secret: text().optional().meta({ description: 'its secret, e.g. {{rocketmq_acl_admin_secret}}' }),
+  admin_user: text()
+    .optional()
+    .meta({ description: 'the admin user, e.g. {{rocketmq_acl_admin_user}}' }),
+  admin_secret: text()
+    .optional()
+    .meta({ description: 'its secret, e.g. {{rocketmq_acl_admin_secret}}' }),
 };

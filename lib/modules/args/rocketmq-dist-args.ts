@@ -1,24 +1,11 @@
 // The arguments of the rocketmq_dist module, declared once: parsing, the JSON Schema for editors and docs/modules.md.
-import { parseSource } from '../../rocketmq/distribution.ts';
 import { z } from '../../shared/schema.ts';
 import { absoluteFolder, text } from '../../shared/schema-fields.ts';
 
-/** A distribution source parseSource() understands; its own words say what is wrong. */
-const source = () =>
-  text().transform((value, ctx) => {
-    try {
-      parseSource(value);
-      return value;
-    } catch (error) {
-      const message = `rocketmq_dist: ${(error as Error).message}`;
-      ctx.issues.push({ code: 'custom', message, input: value });
-      return z.NEVER;
-    }
-  });
-
 export const rocketmqDistArgs = z
   .strictObject({
-    source: source().meta({
+    // Its form is checked by the module (lib/rocketmq/distribution.ts parseSource: plugin code, not generic).
+    source: text().meta({
       description:
         '`maven:<version>`, a path to `rocketmq-all-<v>-bin-release.zip`, or an http(s) URL',
     }),
