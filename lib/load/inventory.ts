@@ -6,16 +6,17 @@
 //                              each group: hosts.yaml vars, then its group_vars file(s))
 //   3. the host itself        (inline vars in hosts.yaml in order of appearance, then host_vars/<host>.yaml)
 // Host.sources records the file:line:col of each winning value.
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { ConfigError, ValidationError } from '../shared/errors.ts';
-import { didYouMean } from '../shared/suggest.ts';
+import { basename } from 'node:path';
+import { ValidationError } from '../shared/errors.ts';
 import type { Group, Host, Inventory, Vars, Where } from '../shared/types.ts';
 import { readYaml } from './yaml.ts';
-import { expectMapAt } from '../shared/validate.ts';
+import { parseAt } from '../shared/schema.ts';
+import { type GroupFields, inventoryFormat } from './formats/inventory-format.ts';
+import { locateInventory } from './inventory-locate.ts';
+import { loadVarsFiles } from './inventory-vars-files.ts';
 import type { LoadedYaml } from './yaml.ts';
 
-const GROUP_KEYS = ['hosts', 'vars', 'children'];
+export { locateInventory };
 type Path = Array<string | number>;
 
 /** Mutable state while reading one inventory; turned into an Inventory at the end. */
@@ -55,77 +56,19 @@ export function loadInventory(path: string): Inventory {
   rejectCycles(tree);
   rejectHostGroupClash(tree);
   addUngrouped(tree, y);
-  loadVarsFiles(dir, 'group_vars', tree, (name, vars, where) =>
+  loadVarsFiles(dir, 'group_vars', tree.groups, (name, vars, where) =>
     mergeInto(groupOf(tree, name).vars, tree.groupVarWhere.get(name)!, vars, where),
   );
-  loadVarsFiles(dir, 'host_vars', tree, (name, vars, where) =>
+  loadVarsFiles(dir, 'host_vars', tree.hostVars, (name, vars, where) =>
     mergeInto(tree.hostVars.get(name)!.vars, tree.hostVars.get(name)!.where, vars, where),
   );
   return { dir, env: basename(dir), groups: tree.groups, hosts: buildHosts(tree) };
 }
 
-/**
- * The folder and hosts file an inventory path names, checked without reading anything: a missing folder gets
- * "did you mean" among the inventories beside it; hosts.yaml beside hosts.yml is refused as ambiguous.
- * @throws ConfigError naming the path and what to do
- * @example locateInventory('inventory/local/hosts.yaml') // => { dir: 'inventory/local', file: 'inventory/local/hosts.yaml' }
- */
-export function locateInventory(path: string): { dir: string; file: string } {
-  const stats = statSync(path, { throwIfNoEntry: false });
-  if (stats === undefined) {
-    const siblings = inventoriesIn(dirname(path));
-    const listed =
-      siblings.length > 0 ? ` (inventories in ${dirname(path)}: ${siblings.join(', ')})` : '';
-    throw new ConfigError(
-      `no inventory "${path}": no such folder${didYouMean(basename(path), siblings)}${listed}`,
-    );
-  }
-  if (stats.isFile()) return { dir: dirname(path), file: path };
-  if (!stats.isDirectory())
-    throw new ConfigError(
-      `inventory "${path}" is neither a folder nor a hosts file; give the inventory folder (hosts.yaml, group_vars/, host_vars/)`,
-    );
-  const found = ['hosts.yaml', 'hosts.yml']
-    .map((name) => join(path, name))
-    .filter((file) => existsSync(file));
-  if (found.length === 0)
-    throw new ConfigError(
-      `no inventory in "${path}": create ${join(path, 'hosts.yaml')} (with "all: hosts: …")`,
-    );
-  if (found.length > 1)
-    throw new ConfigError(
-      `ambiguous inventory: both ${found.join(' and ')} exist and only one would be read; merge them into one and delete the other`,
-    );
-  return { dir: path, file: found[0]! };
-}
-
-/** Folders of `parent` that hold a hosts file: the environments a mistyped name may have meant. */
-function inventoriesIn(parent: string): string[] {
-  try {
-    return readdirSync(parent, { withFileTypes: true })
-      .filter(
-        (e) =>
-          e.isDirectory() &&
-          !e.name.startsWith('.') &&
-          ['hosts.yaml', 'hosts.yml'].some((f) => existsSync(join(parent, e.name, f))),
-      )
-      .map((e) => e.name)
-      .sort();
-  } catch {
-    return [];
-  }
-}
-
 function readTop(y: LoadedYaml, tree: Tree): void {
-  const top = y.data ?? {};
-  if (typeof top !== 'object' || Array.isArray(top)) {
-    throw new ValidationError(
-      'an inventory must be a mapping of groups, starting with "all:"',
-      y.locate([]),
-    );
-  }
+  const top = parseAt(inventoryFormat, y, [], y.data ?? {});
   ensureGroup(tree, 'all', y.locate([]));
-  for (const [name, value] of Object.entries(top as Vars))
+  for (const [name, value] of Object.entries(top))
     readGroup(y, tree, name, value, [name], name === 'all' ? undefined : 'all');
 }
 
@@ -133,43 +76,19 @@ function readGroup(
   y: LoadedYaml,
   tree: Tree,
   name: string,
-  value: unknown,
+  value: GroupFields | null | undefined,
   path: Path,
   parent: string | undefined,
 ): void {
   const group = ensureGroup(tree, name, y.locateKey(path));
   if (parent) linkChild(tree, parent, name, y.locateKey(path));
-  if (value === null || value === undefined) return;
-  const map = expectMapAt(y, value, path, `group "${name}"`);
-  const unknown = Object.keys(map).find((key) => !GROUP_KEYS.includes(key));
-  if (unknown)
-    throw new ValidationError(
-      `group "${name}": unknown key "${unknown}" (known: ${GROUP_KEYS.join(', ')})`,
-      y.locateKey([...path, unknown]),
-    );
-  if (map.hosts != null) {
-    for (const [host, hostValue] of Object.entries(
-      expectMapAt(y, map.hosts, [...path, 'hosts'], `"hosts" of group "${name}"`),
-    )) {
-      readHost(y, tree, group, host, hostValue, [...path, 'hosts', host]);
-    }
-  }
-  if (map.vars != null) {
-    const vars = expectMapAt(y, map.vars, [...path, 'vars'], `"vars" of group "${name}"`);
-    mergeInto(group.vars, tree.groupVarWhere.get(name)!, vars, (key) =>
-      y.locate([...path, 'vars', key]),
-    );
-  }
-  if (map.children != null) {
-    const children = expectMapAt(
-      y,
-      map.children,
-      [...path, 'children'],
-      `"children" of group "${name}"`,
-    );
-    for (const [child, childValue] of Object.entries(children))
-      readGroup(y, tree, child, childValue, [...path, 'children', child], name);
-  }
+  for (const [host, vars] of Object.entries(value?.hosts ?? {}))
+    readHost(y, tree, group, host, vars, [...path, 'hosts', host]);
+  mergeInto(group.vars, tree.groupVarWhere.get(name)!, value?.vars ?? {}, (key) =>
+    y.locate([...path, 'vars', key]),
+  );
+  for (const [child, childValue] of Object.entries(value?.children ?? {}))
+    readGroup(y, tree, child, childValue, [...path, 'children', child], name);
 }
 
 function readHost(
@@ -177,7 +96,7 @@ function readHost(
   tree: Tree,
   group: Group,
   host: string,
-  value: unknown,
+  vars: Vars | null | undefined,
   path: Path,
 ): void {
   if (!tree.hostVars.has(host)) {
@@ -190,8 +109,7 @@ function readHost(
     memberOf.push(group.name);
     group.hosts.push(host);
   }
-  if (value === null || value === undefined) return;
-  const vars = expectMapAt(y, value, path, `host "${host}" (its value holds its variables)`);
+  if (vars === null || vars === undefined) return;
   const entry = tree.hostVars.get(host)!;
   mergeInto(entry.vars, entry.where, vars, (key) => y.locate([...path, key]));
 }
@@ -274,82 +192,6 @@ function addUngrouped(tree: Tree, y: LoadedYaml): void {
       ungrouped.hosts.push(host);
       memberOf.push('ungrouped');
     }
-  }
-}
-
-/**
- * Reads group_vars/<name>.yaml and group_vars/<name>/*.yaml (name order); same for host_vars. Entries are stat()ed,
- * never opened blind: readYaml refuses FIFOs, sockets, devices and dangling links by name.
- */
-function loadVarsFiles(
-  dir: string,
-  kind: 'group_vars' | 'host_vars',
-  tree: Tree,
-  apply: (name: string, vars: Vars, where: (key: string) => Where) => void,
-): void {
-  const root = join(dir, kind);
-  if (!existsSync(root)) return;
-  const entries = yamlEntries(root, true);
-  for (const entry of entries) {
-    const path = join(root, entry);
-    const isDir = !/\.ya?ml$/.test(entry);
-    const name = isDir ? entry : entry.replace(/\.ya?ml$/, '');
-    const files = isDir ? yamlEntries(path, false).map((f) => join(path, f)) : [path];
-    for (const file of files) {
-      const y = readYaml(file);
-      rejectUnknownOwner(kind, name, tree, y);
-      const vars = expectMapAt(y, y.data ?? {}, [], `${kind} file`);
-      apply(name, vars, (key) => y.locate([key]));
-    }
-  }
-}
-
-/**
- * Sorted YAML entries of a vars folder (and, with `folders`, its sub-folders); hidden names are skipped. name.yaml
- * beside name.yml would be read both, one silently overriding the other: refused, naming both.
- */
-function yamlEntries(folder: string, folders: boolean): string[] {
-  const entries = readdirSync(folder)
-    .filter((e) => !e.startsWith('.'))
-    .sort();
-  const yaml = entries.filter((e) => /\.ya?ml$/.test(e));
-  const stems = new Map<string, string>();
-  for (const entry of yaml) {
-    const stem = entry.replace(/\.ya?ml$/, '');
-    const other = stems.get(stem);
-    if (other !== undefined)
-      throw new ConfigError(
-        `ambiguous vars files: both ${join(folder, other)} and ${join(folder, entry)} exist; merge them into one and delete the other`,
-      );
-    stems.set(stem, entry);
-  }
-  const subfolders = folders
-    ? entries.filter(
-        (e) =>
-          !/\.ya?ml$/.test(e) &&
-          statSync(join(folder, e), { throwIfNoEntry: false })?.isDirectory() === true,
-      )
-    : [];
-  return [...yaml, ...subfolders].sort();
-}
-
-function rejectUnknownOwner(
-  kind: 'group_vars' | 'host_vars',
-  name: string,
-  tree: Tree,
-  y: LoadedYaml,
-): void {
-  if (kind === 'group_vars' && !tree.groups.has(name)) {
-    throw new ValidationError(
-      `unknown group "${name}" (groups: ${[...tree.groups.keys()].join(', ')}); rename the file or add the group to hosts.yaml`,
-      y.locate([]),
-    );
-  }
-  if (kind === 'host_vars' && !tree.hostVars.has(name)) {
-    throw new ValidationError(
-      `unknown host "${name}" (hosts: ${tree.hostOrder.join(', ')}); rename the file or add the host to hosts.yaml`,
-      y.locate([]),
-    );
   }
 }
 

@@ -6,6 +6,8 @@ import { knownModuleNames, parseTaskList } from './task-list.ts';
 import type { ModuleNames } from './task-list.ts';
 import type { TaskSpec, Vars, Where } from '../shared/types.ts';
 import { readYaml } from './yaml.ts';
+import { parseAt } from '../shared/schema.ts';
+import { roleDefaultsFormat, roleMetaFormat } from './formats/role-format.ts';
 
 /** A loaded role; its tasks and handlers carry `role` so their templates resolve in `templatesDir`. */
 export interface Role {
@@ -41,18 +43,7 @@ export function loadRole(
   const cached = cache.get(key);
   if (cached) return cached;
   const dir = join(rolesDir, name);
-  if (!/^[\w.-]+$/.test(name) || !isDir(dir)) {
-    throw new ValidationError(
-      `unknown role "${name}" (known: ${knownRoles(rolesDir).join(', ') || 'none'} in ${rolesDir}/)`,
-      where,
-    );
-  }
-  const tasksFile = yamlFile(join(dir, 'tasks'));
-  if (!tasksFile)
-    throw new ValidationError(
-      `role "${name}" has no tasks: create ${join(dir, 'tasks', 'main.yaml')}`,
-      where,
-    );
+  const tasksFile = roleTasksFile(rolesDir, name, where);
   const deps = readDependencies(dir, [...parents, name]).map((dep) =>
     loadRole(rolesDir, dep, modules, where, cache, [...parents, name]),
   );
@@ -75,6 +66,24 @@ export function loadRole(
   };
   cache.set(key, role);
   return role;
+}
+
+/** The role's tasks/main.yaml; an unknown role or one without tasks is an error at the place naming it. */
+function roleTasksFile(rolesDir: string, name: string, where: Where): string {
+  const dir = join(rolesDir, name);
+  if (!/^[\w.-]+$/.test(name) || !isDir(dir)) {
+    throw new ValidationError(
+      `unknown role "${name}" (known: ${knownRoles(rolesDir).join(', ') || 'none'} in ${rolesDir}/)`,
+      where,
+    );
+  }
+  const tasksFile = yamlFile(join(dir, 'tasks'));
+  if (!tasksFile)
+    throw new ValidationError(
+      `role "${name}" has no tasks: create ${join(dir, 'tasks', 'main.yaml')}`,
+      where,
+    );
+  return tasksFile;
 }
 
 function isDir(path: string): boolean {
@@ -106,14 +115,7 @@ function readDefaults(folder: string): Vars {
   const file = yamlFile(folder);
   if (!file) return {};
   const y = readYaml(file);
-  const data = y.data ?? {};
-  if (typeof data !== 'object' || Array.isArray(data)) {
-    throw new ValidationError(
-      `role defaults must be a mapping of variable names to values, got ${Array.isArray(data) ? 'a list' : JSON.stringify(data)}`,
-      y.locate([]),
-    );
-  }
-  return data as Vars;
+  return parseAt(roleDefaultsFormat, y, [], y.data ?? {});
 }
 
 /** Names under `dependencies:` in meta/main.yaml (plain names or `{ role: name }`); a cycle is an error. */
@@ -121,19 +123,9 @@ function readDependencies(dir: string, chain: string[]): string[] {
   const file = yamlFile(join(dir, 'meta'));
   if (!file) return [];
   const y = readYaml(file);
-  const list = (y.data as { dependencies?: unknown } | null)?.dependencies ?? [];
-  if (!Array.isArray(list))
-    throw new ValidationError(
-      'role meta "dependencies" must be a list of role names',
-      y.locate([]),
-    );
-  return list.map((entry, i) => {
-    const name = typeof entry === 'string' ? entry : (entry as { role?: unknown } | null)?.role;
-    if (typeof name !== 'string')
-      throw new ValidationError(
-        `role meta dependencies[${i}] must be a role name or { role: name }`,
-        y.locate(['dependencies', i]),
-      );
+  const meta = parseAt(roleMetaFormat, y, [], y.data ?? {});
+  return meta.dependencies.map((entry, i) => {
+    const name = typeof entry === 'string' ? entry : entry.role;
     if (chain.includes(name))
       throw new ValidationError(
         `role dependency cycle: ${[...chain, name].join(' → ')}; remove one of them`,

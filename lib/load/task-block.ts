@@ -1,18 +1,10 @@
 // Ansible's `block:` in task lists: tasks that share when/loop/tags/become, flattened into those tasks at load.
 import { formatWhere, ValidationError } from '../shared/errors.ts';
-import { didYouMean } from '../shared/suggest.ts';
 import type { Vars, Where } from '../shared/types.ts';
-import {
-  expectBool,
-  expectListAt,
-  expectMapAt,
-  expectString,
-  expectStringList,
-} from '../shared/validate.ts';
-import type { YamlPath } from '../shared/validate.ts';
+import { type DataPath, parseAt } from '../shared/schema.ts';
+import { mapping } from '../shared/schema-fields.ts';
+import { BLOCK_KEYS, blockFormat, type BlockFields } from './formats/task-format.ts';
 import type { LoadedYaml } from './yaml.ts';
-
-const BLOCK_KEYS = ['name', 'block', 'when', 'loop', 'loop_control', 'tags', 'become'];
 
 /** What the enclosing blocks give each task inside them (the empty scope outside any block). */
 export interface BlockScope {
@@ -40,72 +32,57 @@ export const isBlock = (item: unknown): boolean =>
 export function parseBlock<T>(
   y: LoadedYaml,
   value: unknown,
-  path: YamlPath,
+  path: DataPath,
   outer: BlockScope,
   names: readonly string[],
-  parseList: (value: unknown, path: YamlPath, scope: BlockScope) => T[],
+  parseList: (value: unknown, path: DataPath, scope: BlockScope) => T[],
 ): T[] {
-  const map = expectMapAt(y, value, path, 'a block');
-  rejectBlockKeys(y, map, path, names);
-  const at = (key: string) => y.locate([...path, key]);
+  rejectBlockKeys(y, parseAt(mapping('a block'), y, path, value), path, names);
+  const block = parseAt(blockFormat, y, path, value);
+  const when = y.locate([...path, 'when']);
   const scope: BlockScope = {
     when:
-      map.when === undefined
-        ? outer.when
-        : [...outer.when, { text: condition(map.when, at('when')), where: at('when') }],
-    tags: [...outer.tags, ...expectStringList(map.tags, 'tags', at('tags'))],
+      block.when === undefined ? outer.when : [...outer.when, { text: block.when, where: when }],
+    tags: [...outer.tags, ...block.tags],
   };
-  const become =
-    map.become === undefined ? outer.become : expectBool(map.become, 'become', at('become'));
+  const become = block.become ?? outer.become;
   if (become !== undefined) scope.become = become;
-  const loop = map.loop === undefined ? outer.loop : blockLoop(y, map, path, outer);
+  const loop = block.loop === undefined ? outer.loop : blockLoop(y, block, path, outer);
   if (loop !== undefined) scope.loop = loop;
-  if (map.loop_control !== undefined && map.loop === undefined) {
+  if (block.loop_control !== undefined && block.loop === undefined) {
     const where = y.locateKey([...path, 'loop_control']);
     throw new ValidationError('"loop_control" needs a "loop" on the same block', where);
   }
-  const tasks = expectListAt(y, map.block, [...path, 'block'], 'block');
-  if (tasks.length === 0) {
+  if (block.block.length === 0) {
     const where = y.locateKey([...path, 'block']);
     throw new ValidationError(
       'block has no tasks; list them under "block:" (or remove the block)',
       where,
     );
   }
-  return parseList(map.block, [...path, 'block'], scope);
+  return parseList((value as Vars).block, [...path, 'block'], scope);
 }
 
-function rejectBlockKeys(y: LoadedYaml, map: Vars, path: YamlPath, names: readonly string[]): void {
+function rejectBlockKeys(y: LoadedYaml, map: Vars, path: DataPath, names: readonly string[]): void {
   const unknown = Object.keys(map).find((k) => !BLOCK_KEYS.includes(k));
-  if (unknown === undefined) return;
-  const where = y.locateKey([...path, unknown]);
-  if (names.includes(unknown)) {
-    const what = `block: "${unknown}" is a module; a block holds only tasks, under "block:"`;
-    throw new ValidationError(`${what} (move "${unknown}" into a task there)`, where);
-  }
-  const known = `block keys: ${BLOCK_KEYS.join(', ')}`;
+  if (unknown === undefined || !names.includes(unknown)) return;
+  const what = `block: "${unknown}" is a module; a block holds only tasks, under "block:"`;
   throw new ValidationError(
-    `block: unknown key "${unknown}" (${known})${didYouMean(unknown, BLOCK_KEYS)}`,
-    where,
+    `${what} (move "${unknown}" into a task there)`,
+    y.locateKey([...path, unknown]),
   );
 }
 
 function blockLoop(
   y: LoadedYaml,
-  map: Vars,
-  path: YamlPath,
+  block: BlockFields,
+  path: DataPath,
   outer: BlockScope,
 ): BlockScope['loop'] {
   const where = y.locateKey([...path, 'loop']);
   if (outer.loop !== undefined) throw loopConflict(where, outer.loop.where);
-  if (typeof map.loop !== 'string' && !Array.isArray(map.loop)) {
-    const what =
-      '"loop" must be a list or a template naming a list, such as "{{ broker_instances }}"';
-    throw new ValidationError(what, y.locate([...path, 'loop']));
-  }
-  const loop: NonNullable<BlockScope['loop']> = { value: map.loop, where };
-  if (map.loop_control !== undefined)
-    loop.label = loopLabel(y, map.loop_control, [...path, 'loop_control']);
+  const loop: NonNullable<BlockScope['loop']> = { value: block.loop, where };
+  if (block.loop_control !== undefined) loop.label = block.loop_control.label;
   return loop;
 }
 
@@ -116,21 +93,4 @@ export function loopConflict(where: Where, blockLoop: Where): ValidationError {
       'one loop; move this task out of the block, or drop one of the two loops',
     where,
   );
-}
-
-/** `loop_control: { label: TEMPLATE }`, the only loop_control key this runner knows. */
-export function loopLabel(y: LoadedYaml, value: unknown, path: YamlPath): string {
-  const control = expectMapAt(y, value, path, 'loop_control');
-  const unknown = Object.keys(control).find((k) => k !== 'label');
-  if (unknown !== undefined) {
-    throw new ValidationError(
-      `loop_control: unknown key "${unknown}" (known: label)`,
-      y.locateKey([...path, unknown]),
-    );
-  }
-  return expectString(control.label, 'loop_control.label', y.locate([...path, 'label']));
-}
-
-function condition(value: unknown, where: Where): string {
-  return typeof value === 'boolean' ? String(value) : expectString(value, 'when', where);
 }

@@ -1,32 +1,18 @@
 // Parses task lists (a phase's tasks or handlers, a role's tasks/main.yaml) into TaskSpecs.
 import { ValidationError } from '../shared/errors.ts';
-import { isBlock, loopConflict, loopLabel, NO_SCOPE, parseBlock } from './task-block.ts';
+import { isBlock, loopConflict, NO_SCOPE, parseBlock } from './task-block.ts';
 import type { BlockScope } from './task-block.ts';
-import type { TaskSpec, Vars, Where } from '../shared/types.ts';
-import {
-  expectBool,
-  expectListAt,
-  expectMapAt,
-  expectString,
-  expectStringList,
-} from '../shared/validate.ts';
-import type { YamlPath } from '../shared/validate.ts';
+import type { TaskSpec, Vars } from '../shared/types.ts';
+import { type DataPath, parseAt, z } from '../shared/schema.ts';
+import { listOf, mapping } from '../shared/schema-fields.ts';
+import { TASK_KEYS, taskFormat } from './formats/task-format.ts';
 import type { LoadedYaml } from './yaml.ts';
 
 /** Known module names, as a list or as the module registry itself. */
 export type ModuleNames = readonly string[] | ReadonlyMap<string, unknown>;
 
-type Path = YamlPath;
-const TASK_KEYS = [
-  'name',
-  'notify',
-  'tags',
-  'when',
-  'become',
-  'changed_when',
-  'loop',
-  'loop_control',
-];
+type Path = DataPath;
+const TASK_LIST = listOf(z.unknown());
 
 /** The names in a module list or registry. */
 export function knownModuleNames(modules: ModuleNames): string[] {
@@ -49,7 +35,7 @@ export function parseTaskList(
   role?: string,
   scope: BlockScope = NO_SCOPE,
 ): TaskSpec[] {
-  return expectListAt(y, value, path, 'tasks').flatMap((item, i) =>
+  return parseAt(TASK_LIST, y, path, value, 'tasks').flatMap((item, i) =>
     isBlock(item)
       ? parseBlock(y, item, [...path, i], scope, names, (list, at, inner) =>
           parseTaskList(y, list, at, names, role, inner),
@@ -77,29 +63,30 @@ function parseTask(
   names: readonly string[],
   role: string | undefined,
 ): TaskSpec {
-  const map = expectMapAt(y, value, path, 'a task');
-  const at = (key: string) => y.locate([...path, key]);
-  const module = moduleKeyOf(y, map, path, names);
+  const module = moduleKeyOf(y, parseAt(mapping('a task'), y, path, value), path, names);
+  const map = parseAt(taskFormat, y, path, value);
   const task: TaskSpec = {
-    name:
-      map.name === undefined
-        ? defaultName(module, map[module])
-        : expectString(map.name, 'name', at('name')),
+    name: map.name ?? defaultName(module, map[module]),
     module,
     args: moduleArgs(y, module, map[module], [...path, module]),
     where: y.locate(path),
-    notify: expectStringList(map.notify, 'notify', at('notify')),
-    tags: expectStringList(map.tags, 'tags', at('tags')),
+    notify: map.notify,
+    tags: map.tags,
   };
   if (role !== undefined) task.role = role;
-  if (map.when !== undefined) task.when = conditionText(map.when, 'when', at('when'));
-  if (map.become !== undefined) task.become = expectBool(map.become, 'become', at('become'));
-  if (map.changed_when !== undefined)
-    task.changedWhen = conditionText(map.changed_when, 'changed_when', at('changed_when'));
-  if (map.loop !== undefined) task.loop = expectLoop(map.loop, at('loop'));
-  if (map.loop_control !== undefined)
-    task.loopLabel = loopLabelOf(y, map, [...path, 'loop_control']);
-  if (map.notify !== undefined) task.notifyWhere = at('notify');
+  if (map.when !== undefined) task.when = map.when;
+  if (map.become !== undefined) task.become = map.become;
+  if (map.changed_when !== undefined) task.changedWhen = map.changed_when;
+  if (map.loop !== undefined) task.loop = map.loop;
+  if (map.loop_control !== undefined) {
+    if (map.loop === undefined)
+      throw new ValidationError(
+        '"loop_control" needs a "loop" on the same task',
+        y.locateKey([...path, 'loop_control']),
+      );
+    task.loopLabel = map.loop_control.label;
+  }
+  if ((value as Vars).notify !== undefined) task.notifyWhere = y.locate([...path, 'notify']);
   return task;
 }
 
@@ -133,7 +120,7 @@ function moduleArgs(y: LoadedYaml, module: string, value: unknown, path: Path): 
   if (value === null || value === undefined) return {};
   // `command: echo hi` is the one free-form shorthand, as in Ansible.
   if (module === 'command' && typeof value === 'string') return { cmd: value };
-  return expectMapAt(y, value, path, `arguments of "${module}"`);
+  return parseAt(mapping(`arguments of "${module}"`), y, path, value);
 }
 
 function defaultName(module: string, args: unknown): string {
@@ -142,23 +129,4 @@ function defaultName(module: string, args: unknown): string {
       ? Object.values(args).find((v) => typeof v === 'string')
       : args;
   return typeof first === 'string' ? `${module} ${first}` : module;
-}
-
-function conditionText(value: unknown, key: string, where: Where): string {
-  return typeof value === 'boolean' ? String(value) : expectString(value, key, where);
-}
-
-function expectLoop(value: unknown, where: Where): unknown {
-  if (typeof value === 'string' || Array.isArray(value)) return value;
-  throw new ValidationError(
-    `"loop" must be a list or a template naming a list, such as "{{ broker_instances }}"`,
-    where,
-  );
-}
-
-/** `loop_control: { label: TEMPLATE }`; it needs a `loop` on the same task. */
-function loopLabelOf(y: LoadedYaml, task: Vars, path: Path): string {
-  if (task.loop === undefined)
-    throw new ValidationError('"loop_control" needs a "loop" on the same task', y.locateKey(path));
-  return loopLabel(y, task.loop_control, path);
 }

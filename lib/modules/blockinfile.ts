@@ -1,14 +1,7 @@
 // blockinfile: manages only the lines between two marker lines of a text file; every other line is left as it is.
-import { ValidationError } from '../shared/errors.ts';
 import type { Module } from '../shared/types.ts';
-import {
-  expectAbsolutePath,
-  expectBool,
-  expectMode,
-  expectString,
-  rejectUnknownKeys,
-  requireKeys,
-} from '../shared/validate.ts';
+import { parseArgs } from '../shared/schema.ts';
+import { blockinfileArgs } from './args/blockinfile-args.ts';
 import { change, lineChanges } from './content-changes.ts';
 import { joinLines, planEdit, splitLines } from './edit-plan.ts';
 import type { EditResult } from './edit-plan.ts';
@@ -22,9 +15,6 @@ export interface BlockArgs {
   create: boolean;
   mode?: string;
 }
-
-const KNOWN = ['path', 'block', 'marker', 'create', 'mode'] as const;
-const DEFAULT_MARKER = '# {mark} ROCKETMQ-DEPLOY MANAGED BLOCK';
 
 /**
  * Puts `block` between the BEGIN and END markers: replaced in place when the markers exist, appended
@@ -59,27 +49,12 @@ export function applyBlock(text: string, begin: string, end: string, block: stri
 export const blockinfileModule: Module<BlockArgs> = {
   name: 'blockinfile',
   validate(raw, where) {
-    rejectUnknownKeys(raw, KNOWN, 'blockinfile', where);
-    requireKeys(raw, ['path'], 'blockinfile', where);
-    const marker =
-      raw.marker === undefined ? DEFAULT_MARKER : expectString(raw.marker, 'marker', where);
-    if (!marker.includes('{mark}') || marker.includes('\n')) {
-      throw new ValidationError(
-        `"marker" must be one line containing {mark}, got ${JSON.stringify(marker)}`,
-        where,
-      );
-    }
+    const { marker, ...rest } = parseArgs(blockinfileArgs, raw, 'blockinfile', where);
     const args: BlockArgs = {
-      path: expectAbsolutePath(raw.path, 'path', where),
-      block:
-        raw.block === undefined || raw.block === null
-          ? ''
-          : expectString(raw.block, 'block', where),
+      ...rest,
       begin: marker.replace('{mark}', 'BEGIN'),
       end: marker.replace('{mark}', 'END'),
-      create: raw.create === undefined ? true : expectBool(raw.create, 'create', where),
-    };
-    if (raw.mode !== undefined) args.mode = expectMode(raw.mode, 'mode', where);
+    } as BlockArgs;
     return args;
   },
   probes: (args) => [fileProbe('file', args.path, true)],

@@ -2,14 +2,9 @@
 import { posix } from 'node:path';
 import { ValidationError } from '../shared/errors.ts';
 import { cmd, globQuote, quote } from '../shared/shell.ts';
-import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../shared/types.ts';
-import {
-  expectArgv,
-  expectMap,
-  expectString,
-  optionalString,
-  rejectUnknownKeys,
-} from '../shared/validate.ts';
+import type { Module, Plan, PlanContext, ProbeResult } from '../shared/types.ts';
+import { parseArgs } from '../shared/schema.ts';
+import { commandArgs } from './args/command-args.ts';
 import { change } from './content-changes.ts';
 
 export interface CommandArgs {
@@ -19,33 +14,6 @@ export interface CommandArgs {
   removes?: string;
   chdir?: string;
   env: Record<string, string>;
-}
-
-const KNOWN = ['cmd', 'argv', 'creates', 'removes', 'chdir', 'env'] as const;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-function expectEnv(value: unknown, where: Where): Record<string, string> {
-  if (value === undefined || value === null) return {};
-  const env: Record<string, string> = {};
-  for (const [key, v] of Object.entries(expectMap(value, 'env', where))) {
-    if (!ENV_NAME.test(key))
-      throw new ValidationError(`"env" has an invalid variable name ${JSON.stringify(key)}`, where);
-    env[key] = expectString(v, `env.${key}`, where);
-  }
-  return env;
-}
-
-function expectRun(raw: Vars, where: Where): CommandArgs['run'] {
-  if ((raw.cmd === undefined) === (raw.argv === undefined)) {
-    throw new ValidationError(
-      'command: give exactly one of "cmd" (a shell command line) or "argv" (a list)',
-      where,
-    );
-  }
-  if (raw.cmd !== undefined) return { shell: expectString(raw.cmd, 'cmd', where) };
-  const argv = expectArgv(raw.argv, 'argv', where);
-  if (argv.length === 0) throw new ValidationError('"argv" must not be empty', where);
-  return { argv };
 }
 
 /** A guard path as the command sees it: relative paths are taken from `chdir`, as the command runs there. */
@@ -111,12 +79,14 @@ function existsProbe(key: string, pattern: string): string {
 export const commandModule: Module<CommandArgs> = {
   name: 'command',
   validate(raw, where) {
-    rejectUnknownKeys(raw, KNOWN, 'command', where);
-    const args: CommandArgs = { run: expectRun(raw, where), env: expectEnv(raw.env, where) };
-    const chdir = optionalString(raw.chdir, 'chdir', where);
+    const { cmd, argv, env, chdir, creates, removes } = parseArgs(
+      commandArgs,
+      raw,
+      'command',
+      where,
+    );
+    const args: CommandArgs = { run: cmd !== undefined ? { shell: cmd } : { argv: argv! }, env };
     if (chdir !== undefined) args.chdir = chdir;
-    const creates = optionalString(raw.creates, 'creates', where);
-    const removes = optionalString(raw.removes, 'removes', where);
     if (creates !== undefined) args.creates = guardPath(creates, chdir);
     if (removes !== undefined) args.removes = guardPath(removes, chdir);
     return args;

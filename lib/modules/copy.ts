@@ -8,22 +8,15 @@ import type {
   PlanContext,
   ProbeResult,
   ValidateContext,
-  Vars,
   Where,
 } from '../shared/types.ts';
-import {
-  expectAbsolutePath,
-  expectMode,
-  expectOneOf,
-  expectString,
-  rejectUnknownKeys,
-  requireKeys,
-} from '../shared/validate.ts';
+import { parseArgs } from '../shared/schema.ts';
+import { copyArgs } from './args/copy-args.ts';
 import { change, contentChanges } from './content-changes.ts';
-import { attributeDiff, declaredAttributes, ownershipArgs } from './file-attributes.ts';
+import { attributeDiff, declaredAttributes } from './file-attributes.ts';
 import { fileProbe, parseFileFacts, planSafely, sha256Text } from './file-probe.ts';
 import type { FileFacts } from './file-probe.ts';
-import { compareKind, compareKindNames } from './compare-kinds.ts';
+import { compareKind } from './compare-kinds.ts';
 import { attributesAction, writeFileAction } from './write-file.ts';
 
 export interface CopyArgs {
@@ -37,21 +30,24 @@ export interface CopyArgs {
   compare?: string;
 }
 
-const KNOWN = ['dest', 'content', 'src', 'mode', 'owner', 'group', 'compare'] as const;
-
 /**
- * Types the arguments shared by copy and template (everything but the content's origin).
- * @throws ValidationError naming the bad key and the task's place
+ * The typed arguments of copy and template (everything but where the content came from).
+ * @example copyTarget({ dest: '/a', mode: '0644', compare: 'text' }, 'hi') // => { dest: '/a', content: 'hi', mode: '0644' }
  */
-export function copyArgs(raw: Vars, content: string, where: Where): CopyArgs {
-  const args: CopyArgs = {
-    dest: expectAbsolutePath(raw.dest, 'dest', where),
-    content,
-    mode: raw.mode === undefined ? '0644' : expectMode(raw.mode, 'mode', where),
-    ...ownershipArgs(raw, where),
-  };
-  if (raw.compare !== undefined)
-    args.compare = expectOneOf(raw.compare, 'compare', compareKindNames(), where);
+export function copyTarget(
+  parsed: {
+    dest: string;
+    mode: string;
+    owner?: string | undefined;
+    group?: string | undefined;
+    compare: string;
+  },
+  content: string,
+): CopyArgs {
+  const args: CopyArgs = { dest: parsed.dest, content, mode: parsed.mode };
+  if (parsed.owner !== undefined) args.owner = parsed.owner;
+  if (parsed.group !== undefined) args.group = parsed.group;
+  if (parsed.compare !== 'text') args.compare = parsed.compare;
   return args;
 }
 
@@ -160,21 +156,19 @@ function planCopyFacts(
 }
 
 /** The declared text: `content`, or the UTF-8 text of `src` (the role's files/ folder, else next to the playbook). */
-function declaredContent(raw: Vars, where: Where, ctx: ValidateContext): string {
-  if ((raw.content === undefined) === (raw.src === undefined)) {
-    throw new ValidationError(
-      'copy: give exactly one of "content" (the text) or "src" (a file in the role\'s files/ folder)',
-      where,
-    );
-  }
-  if (raw.content !== undefined) return expectString(raw.content, 'content', where);
-  const path = ctx.resolveFile(expectString(raw.src, 'src', where));
+function declaredContent(
+  given: { content?: string | undefined; src?: string | undefined },
+  where: Where,
+  ctx: ValidateContext,
+): string {
+  if (given.content !== undefined) return given.content;
+  const path = ctx.resolveFile(given.src!);
   try {
     if (!ctx.readFile) throw new Error('no file reader in this context');
     return ctx.readFile(path);
   } catch (error) {
     throw new ValidationError(
-      `copy: cannot read src "${String(raw.src)}" (${path}): ${(error as Error).message}`,
+      `copy: cannot read src "${String(given.src)}" (${path}): ${(error as Error).message}`,
       where,
     );
   }
@@ -184,9 +178,8 @@ function declaredContent(raw: Vars, where: Where, ctx: ValidateContext): string 
 export const copyModule: Module<CopyArgs> = {
   name: 'copy',
   validate(raw, where, ctx) {
-    rejectUnknownKeys(raw, KNOWN, 'copy', where);
-    requireKeys(raw, ['dest'], 'copy', where);
-    return copyArgs(raw, declaredContent(raw, where, ctx), where);
+    const parsed = parseArgs(copyArgs, raw, 'copy', where);
+    return copyTarget(parsed, declaredContent(parsed, where, ctx));
   },
   probes: copyProbes,
   plan: planCopy,

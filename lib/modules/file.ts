@@ -2,34 +2,25 @@
 import { ValidationError } from '../shared/errors.ts';
 import { cmd, quote } from '../shared/shell.ts';
 import type { Action, Module, Plan, PlanContext, ProbeResult } from '../shared/types.ts';
-import {
-  expectAbsolutePath,
-  expectMode,
-  expectOneOf,
-  rejectUnknownKeys,
-  requireKeys,
-} from '../shared/validate.ts';
+import { parseArgs } from '../shared/schema.ts';
+import { type FILE_STATES, fileArgs } from './args/file-args.ts';
 import { change } from './content-changes.ts';
 import {
   attributeCommands,
   attributeDiff,
   declaredAttributes,
-  ownershipArgs,
   type FileAttributes,
 } from './file-attributes.ts';
 import { fileProbe, parseFileFacts, planSafely } from './file-probe.ts';
 import type { FileType } from './file-probe.ts';
 import { attributesAction, removeAction } from './write-file.ts';
 
-const STATES = ['directory', 'file', 'absent', 'touch'] as const;
-type FileState = (typeof STATES)[number];
+type FileState = (typeof FILE_STATES)[number];
 
 export interface FileArgs extends FileAttributes {
   path: string;
   state: FileState;
 }
-
-const KNOWN = ['path', 'state', 'mode', 'owner', 'group'] as const;
 
 /** Creates a folder or empty file, then gives it its attributes (a new file's old attributes do not matter). */
 function createAction(args: FileArgs): Action {
@@ -91,14 +82,7 @@ function planFile(args: FileArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: 
 export const fileModule: Module<FileArgs> = {
   name: 'file',
   validate(raw, where) {
-    rejectUnknownKeys(raw, KNOWN, 'file', where);
-    requireKeys(raw, ['path'], 'file', where);
-    const args: FileArgs = {
-      path: expectAbsolutePath(raw.path, 'path', where),
-      state: raw.state === undefined ? 'directory' : expectOneOf(raw.state, 'state', STATES, where),
-      ...ownershipArgs(raw, where),
-    };
-    if (raw.mode !== undefined) args.mode = expectMode(raw.mode, 'mode', where);
+    const args = parseArgs(fileArgs, raw, 'file', where) as FileArgs;
     if (args.state === 'absent' && /^\/+$/.test(args.path))
       throw new ValidationError('file: refusing to remove "/"', where);
     if (args.state === 'absent' && (args.mode ?? args.owner ?? args.group) !== undefined) {

@@ -1,8 +1,8 @@
 // hostname: the running host name, /etc/hostname, and HOSTNAME= of /etc/sysconfig/network when that file exists.
-import { ValidationError } from '../shared/errors.ts';
 import { cmd } from '../shared/shell.ts';
 import type { Change, Module, Plan, PlanContext, ProbeResult } from '../shared/types.ts';
-import { expectString, rejectUnknownKeys, requireKeys } from '../shared/validate.ts';
+import { parseArgs } from '../shared/schema.ts';
+import { hostnameArgs } from './args/hostname-args.ts';
 import { change } from './content-changes.ts';
 import { planEdit } from './edit-plan.ts';
 import { fileProbe, parseFileFacts, planSafely } from './file-probe.ts';
@@ -14,10 +14,6 @@ export interface HostnameArgs {
 
 export const ETC_HOSTNAME = '/etc/hostname';
 export const SYSCONFIG_NETWORK = '/etc/sysconfig/network';
-
-// RFC 1123 labels: letters, digits and inner hyphens, at most 63 characters each.
-const VALID_NAME =
-  /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
 function planRunning(name: string, result: ProbeResult | undefined, ctx: PlanContext): Plan {
   if (result?.code !== 0)
@@ -85,16 +81,7 @@ function mergePlans(name: string, plans: Plan[]): Plan {
 export const hostnameModule: Module<HostnameArgs> = {
   name: 'hostname',
   validate(raw, where) {
-    rejectUnknownKeys(raw, ['name'], 'hostname', where);
-    requireKeys(raw, ['name'], 'hostname', where);
-    const name = expectString(raw.name, 'name', where);
-    if (!VALID_NAME.test(name)) {
-      throw new ValidationError(
-        `"name" must be a host name of letters, digits, "-" and ".", got ${JSON.stringify(name)}`,
-        where,
-      );
-    }
-    return { name };
+    return parseArgs(hostnameArgs, raw, 'hostname', where);
   },
   probes: () => [
     { id: 'running', script: 'hostname 2>/dev/null || cat /proc/sys/kernel/hostname' },

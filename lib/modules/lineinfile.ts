@@ -1,15 +1,7 @@
 // lineinfile: one line of a text file present (replacing the last line a regexp matches) or absent.
-import { ValidationError } from '../shared/errors.ts';
-import type { Module, Where } from '../shared/types.ts';
-import {
-  expectAbsolutePath,
-  expectBool,
-  expectOneOf,
-  expectString,
-  optionalString,
-  rejectUnknownKeys,
-  requireKeys,
-} from '../shared/validate.ts';
+import type { Module } from '../shared/types.ts';
+import { parseArgs } from '../shared/schema.ts';
+import { lineinfileArgs } from './args/lineinfile-args.ts';
 import { change } from './content-changes.ts';
 import { joinLines, planEdit, splitLines } from './edit-plan.ts';
 import type { EditResult } from './edit-plan.ts';
@@ -25,8 +17,6 @@ export interface LineArgs extends LineSpec {
   path: string;
   create: boolean;
 }
-
-const KNOWN = ['path', 'line', 'regexp', 'state', 'create'] as const;
 
 function ensurePresent(
   lines: string[],
@@ -77,42 +67,14 @@ export function applyLine(text: string, spec: LineSpec): EditResult {
  * Compiles a regexp argument (JavaScript syntax).
  * @throws ValidationError when it does not compile
  */
-export function expectRegExp(value: unknown, key: string, where: Where): RegExp {
-  const source = expectString(value, key, where);
-  try {
-    return new RegExp(source);
-  } catch (error) {
-    throw new ValidationError(
-      `"${key}" is not a valid regular expression: ${(error as Error).message}`,
-      where,
-    );
-  }
-}
-
 /** lineinfile: `path`, `line`, `regexp`, `state` = present (default) | absent, `create` (default false). */
 export const lineinfileModule: Module<LineArgs> = {
   name: 'lineinfile',
   validate(raw, where) {
-    rejectUnknownKeys(raw, KNOWN, 'lineinfile', where);
-    requireKeys(raw, ['path'], 'lineinfile', where);
-    const args: LineArgs = {
-      path: expectAbsolutePath(raw.path, 'path', where),
-      state:
-        raw.state === undefined
-          ? 'present'
-          : expectOneOf(raw.state, 'state', ['present', 'absent'] as const, where),
-      create: raw.create === undefined ? false : expectBool(raw.create, 'create', where),
-    };
-    const line = optionalString(raw.line, 'line', where);
-    if (line?.includes('\n'))
-      throw new ValidationError('"line" must be one line (no newline)', where);
+    const { line, regexp, ...rest } = parseArgs(lineinfileArgs, raw, 'lineinfile', where);
+    const args: LineArgs = rest;
     if (line !== undefined) args.line = line;
-    if (raw.regexp !== undefined) args.regexp = expectRegExp(raw.regexp, 'regexp', where);
-    if (args.state === 'present' && line === undefined)
-      throw new ValidationError('lineinfile: "line" is required when state is present', where);
-    if (args.state === 'absent' && line === undefined && !args.regexp) {
-      throw new ValidationError('lineinfile: state absent needs "line" or "regexp"', where);
-    }
+    if (regexp !== undefined) args.regexp = regexp;
     return args;
   },
   probes: (args) => [fileProbe('file', args.path, true)],

@@ -4,8 +4,9 @@ import { cachedDistribution, fetchesFor, resolveDistribution } from '../rocketmq
 import { parseSource } from '../rocketmq/distribution-source.ts';
 import { quote } from '../shared/shell.ts';
 import type { Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
-import { expectString, rejectUnknownKeys } from '../shared/validate.ts';
-import { ownershipArgs, treeOwnerCommand } from './file-attributes.ts';
+import { parseArgs } from '../shared/schema.ts';
+import { rocketmqDistArgs } from './args/rocketmq-dist-args.ts';
+import { treeOwnerCommand } from './file-attributes.ts';
 
 export interface RocketmqDistArgs {
   source: string;
@@ -22,25 +23,14 @@ export interface RocketmqDistArgs {
 
 /** The marker file inside dest that records which archive it holds (same name as unarchive's). */
 export const DIST_MARKER = '.rocketmq-deploy-archive';
-const KNOWN = ['source', 'dest', 'owner'] as const;
-
 function validateDist(raw: Vars, where: Where): RocketmqDistArgs {
-  rejectUnknownKeys(raw, KNOWN, 'rocketmq_dist', where);
-  const source = expectString(raw.source, 'source', where);
+  const { source, dest, owner } = parseArgs(rocketmqDistArgs, raw, 'rocketmq_dist', where);
   try {
     parseSource(source);
   } catch (error) {
     throw new ValidationError(`rocketmq_dist: ${(error as Error).message}`, where);
   }
-  const dest = expectString(raw.dest, 'dest', where);
-  if (!dest.startsWith('/') || /^\/+$/.test(dest) || dest.includes('\n')) {
-    throw new ValidationError(
-      `rocketmq_dist: "dest" must be an absolute folder other than /, got ${JSON.stringify(dest)}`,
-      where,
-    );
-  }
   const args: RocketmqDistArgs = { source, dest: dest.replace(/\/+$/, ''), where };
-  const { owner } = ownershipArgs(raw, where);
   if (owner !== undefined) args.owner = owner;
   return args;
 }

@@ -7,14 +7,8 @@ import { type DrainFacts, goneChanges, type GoneFacts, planDrain } from '../rock
 import { type DrainAdmin, type DrainTarget, readDrain, readGone } from '../rocketmq/drain-read.ts';
 import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
 import type { Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
-import {
-  expectBool,
-  expectInt,
-  expectOneOf,
-  expectString,
-  expectStringList,
-  rejectUnknownKeys,
-} from '../shared/validate.ts';
+import { parseArgs } from '../shared/schema.ts';
+import { rocketmqDrainArgs } from './args/rocketmq-drain-args.ts';
 import {
   type Clock,
   readOnlyAction,
@@ -34,50 +28,32 @@ export interface RocketmqDrainArgs extends DrainTarget {
   auth?: Credentials | undefined;
 }
 
-const KNOWN = [
-  'state',
-  'namesrv',
-  'cluster',
-  'broker',
-  'addr',
-  'timeout',
-  'poll',
-  'ignore',
-  'acl_enabled',
-  'admin_user',
-  'admin_secret',
-];
-
 function validateDrain(raw: Vars, where: Where): RocketmqDrainArgs {
-  rejectUnknownKeys(raw, KNOWN, 'rocketmq_drain', where);
-  const state = expectOneOf(raw.state ?? 'drained', 'state', ['drained', 'gone'], where);
-  const args: RocketmqDrainArgs = {
-    state,
-    namesrvs: expectString(raw.namesrv, 'namesrv', where)
-      .split(';')
-      .map((a) => a.trim())
-      .filter(Boolean),
-    cluster: expectString(raw.cluster, 'cluster', where),
-    broker: expectString(raw.broker, 'broker', where),
-    addr: expectString(raw.addr, 'addr', where),
-    ignore: expectStringList(raw.ignore, 'ignore', where),
-    timeout: raw.timeout === undefined ? 600 : expectInt(raw.timeout, 'timeout', where, 0, 86_400),
-    poll: raw.poll === undefined ? 5 : expectInt(raw.poll, 'poll', where, 1, 600),
-  };
-  if (args.namesrvs.length === 0)
+  const parsed = parseArgs(rocketmqDrainArgs, raw, 'rocketmq_drain', where);
+  const { state, cluster, broker, addr, ignore, timeout, poll } = parsed;
+  const namesrvs = parsed.namesrv
+    .split(';')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (namesrvs.length === 0)
     throw new ValidationError('rocketmq_drain: "namesrv" lists no name server', where);
-  if (raw.acl_enabled !== undefined && expectBool(raw.acl_enabled, 'acl_enabled', where)) {
-    const password =
-      raw.admin_secret === undefined ? '' : expectString(raw.admin_secret, 'admin_secret', where);
-    if (password === '') {
-      throw new ValidationError(
-        'rocketmq_drain: ACL is on but rocketmq_acl_admin_secret is empty',
-        where,
-      );
-    }
-    args.auth = { username: expectString(raw.admin_user, 'admin_user', where), password };
-  }
+  const args: RocketmqDrainArgs = { state, namesrvs, cluster, broker, addr, ignore, timeout, poll };
+  if (parsed.acl_enabled === true) args.auth = drainCredentials(parsed, where);
   return args;
+}
+
+function drainCredentials(
+  acl: { admin_user?: string | undefined; admin_secret?: string | undefined },
+  where: Where,
+): Credentials {
+  if (!acl.admin_secret)
+    throw new ValidationError(
+      'rocketmq_drain: ACL is on but rocketmq_acl_admin_secret is empty',
+      where,
+    );
+  if (acl.admin_user === undefined)
+    throw new ValidationError('rocketmq_drain: "admin_user" is required when ACL is on', where);
+  return { username: acl.admin_user, password: acl.admin_secret };
 }
 
 const probeId = (args: RocketmqDrainArgs): string =>

@@ -4,9 +4,10 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { ValidationError } from '../shared/errors.ts';
 import type { Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
-import { expectInt, expectString, optionalString, rejectUnknownKeys } from '../shared/validate.ts';
+import { parseArgs } from '../shared/schema.ts';
+import { unarchiveArgs } from './args/unarchive-args.ts';
 import { quote } from '../shared/shell.ts';
-import { ownershipArgs, treeOwnerCommand } from './file-attributes.ts';
+import { treeOwnerCommand } from './file-attributes.ts';
 
 export interface UnarchiveArgs {
   /** Absolute path of the archive on the controller. */
@@ -22,47 +23,26 @@ export interface UnarchiveArgs {
 
 /** The marker file inside dest that records which archive it holds. */
 export const MARKER = '.rocketmq-deploy-archive';
-const KNOWN = ['src', 'dest', 'owner', 'strip_components', 'checksum'] as const;
 
 function validateUnarchive(
   raw: Vars,
   where: Where,
   resolveFile: (src: string) => string,
 ): UnarchiveArgs {
-  rejectUnknownKeys(raw, KNOWN, 'unarchive', where);
-  const src = expectString(raw.src, 'src', where);
-  if (!/\.(tar\.gz|tgz)$/.test(src))
-    throw new ValidationError(
-      `unarchive: "src" must be a .tar.gz file, got ${JSON.stringify(src)}`,
-      where,
-    );
-  const dest = expectString(raw.dest, 'dest', where);
-  if (!dest.startsWith('/') || /^\/+$/.test(dest) || dest.includes('\n')) {
-    throw new ValidationError(
-      `unarchive: "dest" must be an absolute folder other than /, got ${JSON.stringify(dest)}`,
-      where,
-    );
-  }
+  const { src, dest, owner, strip_components, checksum } = parseArgs(
+    unarchiveArgs,
+    raw,
+    'unarchive',
+    where,
+  );
   const args: UnarchiveArgs = {
     src: resolveFile(src),
     dest: dest.replace(/\/+$/, ''),
-    stripComponents:
-      raw.strip_components === undefined
-        ? 0
-        : expectInt(raw.strip_components, 'strip_components', where, 0, 10),
+    stripComponents: strip_components,
     where,
   };
-  const { owner } = ownershipArgs(raw, where);
   if (owner !== undefined) args.owner = owner;
-  const checksum = optionalString(raw.checksum, 'checksum', where);
-  if (checksum !== undefined) {
-    if (!/^[0-9a-f]{64}$/.test(checksum))
-      throw new ValidationError(
-        `unarchive: "checksum" must be a sha256 in hex, got ${JSON.stringify(checksum)}`,
-        where,
-      );
-    args.sha256 = checksum;
-  }
+  if (checksum !== undefined) args.sha256 = checksum;
   return args;
 }
 

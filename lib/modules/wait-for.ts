@@ -1,7 +1,7 @@
 // The wait_for module: waits until a port listens inside the host and/or a file contains a text; never a change.
-import { ValidationError } from '../shared/errors.ts';
 import type { Module, Plan, ProbeResult, Vars, Where } from '../shared/types.ts';
-import { expectInt, optionalString, rejectUnknownKeys } from '../shared/validate.ts';
+import { parseArgs } from '../shared/schema.ts';
+import { waitForArgs } from './args/wait-for-args.ts';
 import { quote } from '../shared/shell.ts';
 
 export interface WaitForArgs {
@@ -12,35 +12,8 @@ export interface WaitForArgs {
   timeout: number;
 }
 
-const KNOWN = ['port', 'path', 'search', 'timeout'] as const;
-
 function validateWaitFor(raw: Vars, where: Where): WaitForArgs {
-  rejectUnknownKeys(raw, KNOWN, 'wait_for', where);
-  const args: WaitForArgs = {
-    timeout: raw.timeout === undefined ? 120 : expectInt(raw.timeout, 'timeout', where, 1, 86_400),
-  };
-  if (raw.port !== undefined) args.port = expectInt(raw.port, 'port', where, 1, 65_535);
-  const path = optionalString(raw.path, 'path', where);
-  const search = optionalString(raw.search, 'search', where);
-  if ((path === undefined) !== (search === undefined)) {
-    throw new ValidationError(
-      'wait_for: "path" and "search" go together (the file and the text it must contain)',
-      where,
-    );
-  }
-  if (path !== undefined && search !== undefined) {
-    if (search === '' || search.includes('\n'))
-      throw new ValidationError('wait_for: "search" must be one non-empty line of text', where);
-    args.path = path;
-    args.search = search;
-  }
-  if (args.port === undefined && args.path === undefined) {
-    throw new ValidationError(
-      'wait_for: give "port" or "path" + "search" (known: port, path, search, timeout)',
-      where,
-    );
-  }
-  return args;
+  return parseArgs(waitForArgs, raw, 'wait_for', where) as WaitForArgs;
 }
 
 /** What is awaited, in words, for reasons and errors. */

@@ -1,8 +1,7 @@
-// Small schema helpers that turn a wrong value into a ValidationError naming the key and the place.
+// Hand-written argument checks of the modules not yet declared as schemas (lib/modules/args/, lib/shared/schema.ts).
 import { BOOLEAN_WORDS, toBoolean } from './booleans.ts';
 import { ValidationError } from './errors.ts';
 import type { Vars, Where } from './types.ts';
-import type { LoadedYaml } from '../load/yaml.ts';
 
 const kind = (value: unknown): string =>
   value === null
@@ -13,19 +12,14 @@ const kind = (value: unknown): string =>
         ? 'a mapping'
         : `${typeof value} ${JSON.stringify(value)}`;
 
-/** Throws unless `value` is a mapping; returns it typed. */
-export function expectMap(value: unknown, key: string, where: Where): Vars {
-  return expectMapping(value, `"${key}"`, where);
-}
-
 /**
- * The one mapping check: `what` starts the message (a quoted key, "a phase", `host "mq1"`).
- * @example expectMapping([1], 'a phase', where) // throws "a phase must be a mapping (name: value lines), got a list"
+ * Throws unless `value` is a mapping; returns it typed.
+ * @example expectMap([1], 'env', where) // throws '"env" must be a mapping (name: value lines), got a list'
  */
-export function expectMapping(value: unknown, what: string, where: Where): Vars {
+export function expectMap(value: unknown, key: string, where: Where): Vars {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ValidationError(
-      `${what} must be a mapping (name: value lines), got ${kind(value)}`,
+      `"${key}" must be a mapping (name: value lines), got ${kind(value)}`,
       where,
     );
   }
@@ -157,52 +151,3 @@ export function expectAbsolutePath(value: unknown, key: string, where: Where): s
     );
   return path;
 }
-
-/** A path into a loaded YAML document (keys and list indexes), for errors located at the offending node. */
-export type YamlPath = Array<string | number>;
-
-/** Accepts a YAML list (or nothing, as an empty list) at `path`. */
-export function expectListAt(
-  y: LoadedYaml,
-  value: unknown,
-  path: YamlPath,
-  what: string,
-): unknown[] {
-  if (value === null || value === undefined) return [];
-  if (!Array.isArray(value))
-    throw new ValidationError(
-      `"${what}" must be a list (lines starting with "- "), got ${kindOf(value)}`,
-      y.locate(path),
-    );
-  return value;
-}
-
-/** Accepts a YAML mapping at `path`; `what` starts the message ("a phase"). */
-export function expectMapAt(y: LoadedYaml, value: unknown, path: YamlPath, what: string): Vars {
-  return expectMapping(value, what, y.locate(path));
-}
-
-/** Throws at the first key of `map` outside `allowed`, located at that key. */
-export function rejectUnknownAt(
-  y: LoadedYaml,
-  map: Vars,
-  path: YamlPath,
-  allowed: readonly string[],
-  what: string,
-): void {
-  const unknown = Object.keys(map).find((k) => !allowed.includes(k));
-  if (unknown !== undefined)
-    throw new ValidationError(
-      `${what}: unknown key "${unknown}" (known: ${allowed.join(', ')})`,
-      y.locateKey([...path, unknown]),
-    );
-}
-
-const kindOf = (value: unknown): string =>
-  value === null
-    ? 'nothing'
-    : Array.isArray(value)
-      ? 'a list'
-      : typeof value === 'object'
-        ? 'a mapping'
-        : JSON.stringify(value);

@@ -13,19 +13,14 @@ import {
 const root = new URL('../../..', import.meta.url).pathname;
 
 /** Files still over {MAX_FILE_LINES} lines: split each by concept, then delete its line here. */
-const FILES_OVER: string[] = ['lib/load/inventory.ts', 'lib/load/render.ts', 'lib/load/vars.ts'];
+const FILES_OVER: string[] = ['lib/load/render.ts', 'lib/load/vars.ts'];
 
 /** Functions still over {MAX_FUNCTION_LINES} lines ("file name"): extract named steps, then delete the line. */
 const FUNCTIONS_OVER: string[] = [
   'lib/execute/executor.ts runOne',
   'lib/execute/host-session.ts hostSession',
-  'lib/load/inventory.ts readGroup',
-  'lib/load/playbook.ts loadPlaybook',
-  'lib/load/playbook.ts parsePhase',
-  'lib/load/roles.ts loadRole',
   'lib/load/vars.ts resolveVars',
   'lib/modules/service.ts validateService',
-  'lib/modules/unarchive.ts validateUnarchive',
   'lib/rocketmq/service-gate.ts validateRocketmqGate',
 ];
 
