@@ -154,7 +154,12 @@ for (const c of CASES) {
       const before = await allPids(lab);
       const second = await deploy(c.topology, lab, state);
       assert.is(second.summary.exitCode, 0, second.failures);
-      assert.is(second.changed, 0, 'second run changes nothing');
+      const changedTasks = second.events.flatMap((e) =>
+        e.kind === 'task' && e.status === 'changed'
+          ? [`${e.host} ${e.task}: ${JSON.stringify(e.changes)} ${e.message ?? ''}`.slice(0, 400)]
+          : [],
+      );
+      assert.is(second.changed, 0, `second run changes nothing:\n${changedTasks.join('\n')}`);
       assert.equal(await allPids(lab), before, 'second run restarts nothing');
       timings.push(
         `${c.topology}: first ${first.seconds.toFixed(1)} s, second ${second.seconds.toFixed(1)} s`,
