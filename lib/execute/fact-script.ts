@@ -76,6 +76,17 @@ function readHeader(script: string): { token: string; ids: string[] } {
   return { token, ids: JSON.parse(idsText) as string[] };
 }
 
+// The frame's exit code is what `$?` printed: anything else means the frame was not the script's own (NaN would make
+// a failed probe look like neither success nor failure).
+function exitCode(id: string, stdout: string, start: number, end: number): number {
+  const text = stdout.slice(start, end);
+  if (!/^\d{1,3}$/.test(text))
+    throw new FactError(
+      `Fact output is garbled: the exit code of probe "${id}" is not a number (${JSON.stringify(text.slice(0, 40))}); run again, and check the host's shell`,
+    );
+  return Number(text);
+}
+
 function missingFrame(id: string, what: string): FactError {
   return new FactError(
     `Fact output is cut short: ${what} of probe "${id}" is missing (the connection dropped or the host killed the fact script; check the host's memory and disk, then run again)`,
@@ -106,7 +117,7 @@ export function parseFactOutput(script: string, stdout: string): Map<string, Pro
     if (endAt < 0 || codeEnd < 0) throw missingFrame(id, 'the end');
     results.set(id, {
       stdout: stdout.slice(bodyStart, endAt),
-      code: Number(stdout.slice(codeStart, codeEnd)),
+      code: exitCode(id, stdout, codeStart, codeEnd),
     });
     position = codeEnd;
   });

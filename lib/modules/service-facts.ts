@@ -56,7 +56,13 @@ export function parseServiceFacts(
     );
   }
   const configs = args.configFiles.map((path, i) => {
-    const [recorded = 'none', now = 'missing'] = (fields.get(`config${i}`) ?? '').split(' ');
+    // A missing line is a cut or garbled probe, not "changed since start": guessing would restart a broker.
+    const line = fields.get(`config${i}`);
+    if (line === undefined)
+      throw new Error(
+        `${host}: cannot inspect service "${args.name}": the probe printed no config${i} line (${path}); run again`,
+      );
+    const [recorded = 'none', now = 'missing'] = line.split(' ');
     return { path, recorded, now };
   });
   const facts: ServiceFacts = {
