@@ -211,8 +211,18 @@ function child(args: string[]): Promise<{ code: number | null; out: string }> {
   });
 }
 
+/** Resolves once `path` exists; fails the test after `ms` (the first run never reached its task). */
+async function appears(path: string, ms = 60_000): Promise<void> {
+  for (const until = Date.now() + ms; !existsSync(path); ) {
+    if (Date.now() > until) throw new Error(`${path} did not appear within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// Deterministic at any load: the first run holds the lock inside its task until the second has exited, instead of
+// relying on both starting within a fixed sleep.
 S(
-  'two runs started together: one runs, the other exits 16 at once; nothing half-applied',
+  'a second run while the first holds the lock exits 16 at once; the first completes; nothing half-applied',
   async () => {
     const dir = project();
     writeFileSync(
@@ -223,25 +233,21 @@ S(
     tasks:
       - name: first half
         command:
-          argv: [sh, -c, 'sleep 2; echo one > "$1"', first, "{{ base }}/first"]
+          argv: [sh, -c, 'touch "$1.started"; i=0; until [ -e "$1.release" ] || [ $i -ge 1200 ]; do sleep 0.05; i=$((i+1)); done; echo one > "$1"', first, "{{ base }}/first"]
       - name: second half
         command:
           argv: [sh, -c, 'echo two > "$1"', second, "{{ base }}/second"]
 `,
     );
-    const args = [
-      join(dir, 'slow.yaml'),
-      '-i',
-      join(dir, 'inventory'),
-      '-e',
-      `base=${dir}`,
-      '--repair',
-    ];
-    const [a, b] = await Promise.all([child(args), child(args)]);
-    const codes = [a.code, b.code].sort();
-    assert.equal(codes, [0, 16], a.out + b.out);
-    const loser = a.code === 16 ? a : b;
-    assert.match(loser.out, /locked by pid \d+ on .+ since .+ running `run\.mjs .*slow\.yaml/);
+    const args = [join(dir, 'slow.yaml'), '-i', join(dir, 'inventory'), '-e', `base=${dir}`];
+    const first = child([...args, '--repair']);
+    await appears(join(dir, 'first.started'));
+    const second = await child([...args, '--repair']);
+    writeFileSync(join(dir, 'first.release'), '');
+    const done = await first;
+    assert.is(second.code, 16, second.out);
+    assert.is(done.code, 0, done.out);
+    assert.match(second.out, /locked by pid \d+ on .+ since .+ running `run\.mjs .*slow\.yaml/);
     assert.is(readFileSync(join(dir, 'first'), 'utf8'), 'one\n');
     assert.is(readFileSync(join(dir, 'second'), 'utf8'), 'two\n');
     assert.not.ok(existsSync(join(stateOf(dir), 'run.lock')));
