@@ -4,26 +4,13 @@ import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cli } from '../../../lib/cli/main.ts';
 import { stateDirFor } from '../../../lib/cron/state-dir.ts';
+import { runCapturing } from '../../helpers/cli-capture.ts';
 import { tempDir } from '../../helpers/runner-fixtures.ts';
 
 const FIXTURE = 'test/fixtures/e2e/local';
 
-async function runCli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await cli(argv, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    tty: false,
-  });
-  return { code, out, err };
-}
+const runCli = (argv: string[]) => runCapturing(argv);
 
 /** A private copy of the local e2e fixture (playbook, roles, inventory), so state folders land in a temp folder. */
 function project(): string {

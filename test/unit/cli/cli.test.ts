@@ -3,10 +3,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cli } from '../../../lib/cli/main.ts';
 import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/execute/transports/local.ts';
 import type { Host, Transport } from '../../../lib/shared/types.ts';
+import { runCapturing } from '../../helpers/cli-capture.ts';
 import { tempDir } from '../../helpers/runner-fixtures.ts';
 
 type Files = Record<string, string>;
@@ -47,8 +47,6 @@ function project(files: Files): string {
 /** Runs the CLI over a project; transports are fakes running locally, or unreachable for `down` hosts. */
 async function runProject(files: Files, extra: string[] = [], down: string[] = []) {
   const dir = project(files);
-  let out = '';
-  let err = '';
   const made: string[] = [];
   const makeTransport = (host: Host): Transport => {
     made.push(host.name);
@@ -66,17 +64,7 @@ async function runProject(files: Files, extra: string[] = [], down: string[] = [
     `base=${dir}`,
     ...extra,
   ];
-  const code = await cli(argv, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    tty: false,
-    deps: { makeTransport },
-  });
-  return { code, out, err, made, dir };
+  return { ...(await runCapturing(argv, { deps: { makeTransport } })), made, dir };
 }
 
 const BAD: Array<[string, Files, string[], RegExp]> = [
@@ -176,14 +164,7 @@ Codes('failed host → 2, unreachable → 4, both → 6, --check with drift → 
 });
 
 Codes('--help prints usage, options and exit codes with exit 0', async () => {
-  let out = '';
-  const code = await cli(['--help'], {
-    out: (t) => {
-      out += t;
-    },
-    err: () => {},
-    tty: false,
-  });
+  const { code, out } = await runCapturing(['--help']);
   assert.is(code, 0);
   for (const text of [
     'Usage:',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { cli, type CliIO } from '../../../lib/cli/main.ts';
+import { runCapturing } from '../../helpers/cli-capture.ts';
 import { tempDir } from '../../helpers/runner-fixtures.ts';
 
 /** A copy of the e2e fixture in a temp folder, so the state folder lands there. */
@@ -16,29 +17,11 @@ function project(): string {
   return dir;
 }
 
-async function runCli(dir: string, extra: string[], io: Partial<CliIO> = {}) {
-  let out = '';
-  let err = '';
-  const argv = [
-    join(dir, 'playbook.yaml'),
-    '-i',
-    join(dir, 'inventory'),
-    '-e',
-    `base=${dir}`,
-    ...extra,
-  ];
-  const code = await cli(argv, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    tty: false,
-    ...io,
-  });
-  return { code, out, err };
-}
+const runCli = (dir: string, extra: string[], io: Partial<CliIO> = {}) =>
+  runCapturing(
+    [join(dir, 'playbook.yaml'), '-i', join(dir, 'inventory'), '-e', `base=${dir}`, ...extra],
+    io,
+  );
 
 const stateOf = (dir: string) => join(dir, 'inventory', '.rocketmq-deploy');
 

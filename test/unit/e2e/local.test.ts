@@ -4,18 +4,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cli } from '../../../lib/cli/main.ts';
+import { type CliOutcome, runCapturing } from '../../helpers/cli-capture.ts';
 import { tempDir } from '../../helpers/runner-fixtures.ts';
 
 const FIXTURE = 'test/fixtures/e2e/local';
 const SECRET = 'hunter2-very-secret';
 
-async function runCli(
-  base: string,
-  ...extra: string[]
-): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
+async function runCli(base: string, ...extra: string[]): Promise<CliOutcome> {
   const argv = [
     `${FIXTURE}/playbook.yaml`,
     '-i',
@@ -24,16 +19,7 @@ async function runCli(
     `base=${base}`,
     ...extra,
   ];
-  const code = await cli(argv, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    tty: false,
-  });
-  return { code, out, err };
+  return runCapturing(argv);
 }
 
 const recapOf = (out: string) =>

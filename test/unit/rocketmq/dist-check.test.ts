@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import process from 'node:process';
 import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
-import { cli } from '../../../lib/cli/main.ts';
+import { type CliOutcome, runCapturing } from '../../helpers/cli-capture.ts';
 import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/execute/transports/local.ts';
 
@@ -43,9 +43,7 @@ S.after(() => {
   else process.env.RMQD_CACHE = saved.RMQD_CACHE;
 });
 
-async function play(extra: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
+async function play(extra: string[]): Promise<CliOutcome> {
   const argv = [
     join(root, 'playbook.yaml'),
     '-i',
@@ -55,17 +53,7 @@ async function play(extra: string[]): Promise<{ code: number; out: string; err: 
     ...extra,
   ];
   const deps = { makeTransport: () => new FakeTransport({ delegate: new LocalTransport() }) };
-  const code = await cli(argv, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    tty: false,
-    deps,
-  });
-  return { code, out, err };
+  return runCapturing(argv, { deps });
 }
 
 S(
