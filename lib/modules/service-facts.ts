@@ -35,6 +35,24 @@ export function serviceProbe(args: ServiceArgs): Probe {
   return { id: serviceProbeId(args), script };
 }
 
+/** Each config file's checksum at the last start and now, from the probe's `config<i>=` lines. */
+function configsOf(
+  fields: ReadonlyMap<string, string>,
+  args: ServiceArgs,
+  host: string,
+): ServiceFacts['configs'] {
+  return args.configFiles.map((path, i) => {
+    // A missing line is a cut or garbled probe, not "changed since start": guessing would restart a broker.
+    const line = fields.get(`config${i}`);
+    if (line === undefined)
+      throw new Error(
+        `${host}: cannot inspect service "${args.name}": the probe printed no config${i} line (${path}); run again`,
+      );
+    const [recorded = 'none', now = 'missing'] = line.split(' ');
+    return { path, recorded, now };
+  });
+}
+
 /**
  * Parses the probe output (`key=value` lines, `config<i>=<recorded> <now>`).
  * @throws Error naming the host when the probe failed or printed nothing usable
@@ -55,16 +73,7 @@ export function parseServiceFacts(
       `${host}: cannot inspect service "${args.name}" (probe exit code ${result?.code ?? 'missing'}): ${JSON.stringify((result?.stdout ?? '').slice(0, 200))}`,
     );
   }
-  const configs = args.configFiles.map((path, i) => {
-    // A missing line is a cut or garbled probe, not "changed since start": guessing would restart a broker.
-    const line = fields.get(`config${i}`);
-    if (line === undefined)
-      throw new Error(
-        `${host}: cannot inspect service "${args.name}": the probe printed no config${i} line (${path}); run again`,
-      );
-    const [recorded = 'none', now = 'missing'] = line.split(' ');
-    return { path, recorded, now };
-  });
+  const configs = configsOf(fields, args, host);
   const facts: ServiceFacts = {
     supervisor,
     running: fields.get('running') === 'yes',

@@ -1,10 +1,11 @@
 // SSH transport: the system OpenSSH client, one ControlMaster connection per host per run, scripts run by the remote sh.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UnreachableError } from '../../shared/errors.ts';
 import type { ExecOptions, ExecResult, Transport } from '../../shared/types.ts';
 import { firstLine, runProcess, shellCall } from './local.ts';
+import { muxAlivePid, muxTerminate } from './ssh-mux.ts';
 
 /** Where and how to reach one host over SSH (from its Ansible-named host vars, see connect.ts). */
 export interface SshSettings {
@@ -188,23 +189,24 @@ export class SshTransport implements Transport {
     return await this.masterAlive().catch(() => false);
   }
 
-  /** True while the ControlMaster answers `ssh -O check`. */
+  /** True while the ControlMaster answers an alive check on its socket (ssh-mux.ts: no process started). */
   async masterAlive(): Promise<boolean> {
     if (this.controlPath === undefined) return false;
-    const argv = ['ssh', ...this.#controlArgs('no'), '-O', 'check', ...this.#target()];
-    return (
-      (await runProcess(this.settings.name, argv, { timeoutMs: 5000 }, 'ssh -O check')).code === 0
-    );
+    return (await muxAlivePid(this.controlPath, 5000)) !== undefined;
   }
 
-  /** Stops the ControlMaster (`ssh -O exit`) and removes its private folder; safe to call twice. */
+  /** Stops the ControlMaster (a terminate request on its socket) and removes its private folder; safe twice. */
   async close(): Promise<void> {
-    if (this.controlPath === undefined) return;
-    const argv = ['ssh', ...this.#controlArgs('no'), '-O', 'exit', ...this.#target()];
+    const path = this.controlPath;
+    if (path === undefined) return;
     // A master that already died (host rebooted, persist time passed) is fine: there is nothing to stop.
-    await runProcess(this.settings.name, argv, { timeoutMs: 5000 }, 'ssh -O exit').catch(
-      () => undefined,
-    );
+    // `ssh -O exit` only when the socket is there but did not agree (a master that must still be told).
+    if (!(await muxTerminate(path, 5000)) && existsSync(path)) {
+      const argv = ['ssh', ...this.#controlArgs('no'), '-O', 'exit', ...this.#target()];
+      await runProcess(this.settings.name, argv, { timeoutMs: 5000 }, 'ssh -O exit').catch(
+        () => undefined,
+      );
+    }
     this.#removeControlDir();
   }
 

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { quote } from '../../../../lib/shared/shell.ts';
@@ -132,11 +133,33 @@ else {
   registerTests();
 }
 
+/** Every ssh started from now on logs its arguments (one line each) to `log`, then runs the real ssh. */
+function recordSshStarts(log: string): void {
+  const bin = join(dir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const real = spawnSync('sh', ['-c', 'command -v ssh'], { encoding: 'utf8' }).stdout.trim();
+  writeFileSync(
+    join(bin, 'ssh'),
+    `#!/bin/sh\necho "$*" >> ${quote(log)}\nexec ${quote(real)} "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  process.env.PATH = `${bin}:${process.env.PATH}`;
+}
+
+const sshStarts = join(dir, 'ssh-starts.log');
+const controlCommands = () =>
+  (existsSync(sshStarts) ? readFileSync(sshStarts, 'utf8') : '')
+    .split('\n')
+    .filter((l) => / -O /.test(l));
+
 function registerTests(): void {
   S('connect() starts a master; exec returns stdout, stderr and the exit code', async () => {
+    recordSshStarts(sshStarts);
     t.current = new SshTransport(settings());
     await t.current.connect();
-    assert.ok(await t.current.masterAlive(), 'ssh -O check answers');
+    assert.ok(await t.current.masterAlive(), 'the master answers an alive check on its socket');
     assert.equal(await t.current.exec('echo out; echo err >&2; exit 3'), {
       stdout: 'out\n',
       stderr: 'err\n',
@@ -204,6 +227,8 @@ function registerTests(): void {
       1,
       'no master process left',
     );
+    // The alive checks and the terminate went over the socket: no `ssh -O check|exit` was started.
+    assert.equal(controlCommands(), []);
     t.current = undefined;
   });
 
