@@ -11,7 +11,7 @@ import { runPreflight } from './check/preflight.ts';
 import { countEvents } from './report/counts.ts';
 import { makeRedactor, redactError, secretValues, type Redactor } from './report/redact.ts';
 import { makeTransport } from './execute/transports/connect.ts';
-import { hostVars } from './load/vars.ts';
+import { varScope, type VarScope } from './load/vars.ts';
 import { nearMissWarnings, playbookVariables } from './check/var-typos.ts';
 import type { Host, Inventory, Module, Playbook, Transport, Vars } from './shared/types.ts';
 import type { HostCounts, RunEvent } from './shared/events.ts';
@@ -58,6 +58,8 @@ export interface PlannedRun {
   phases: PlannedPhase[];
   warnings: string[];
   redact: Redactor;
+  /** The run's variables (inventory, -e, magic variables), shared by preflight, planning and the connections. */
+  vars: VarScope;
 }
 
 /** Secrets of every planned host and of -e, masked in every event. */
@@ -78,7 +80,8 @@ export async function planRun(options: RunOptions, deps: RunDeps = {}): Promise<
   // Load: every file planning needs is read here, once; planning below works on this data alone.
   const { inventory, playbook, roles, files } = loadRun(options, modules);
   // Check: whole-inventory preflight before planning, so its errors name the inventory variable, not a role task.
-  const preflight = runPreflight(inventory, playbook, options.extraVars);
+  const vars = varScope(inventory, options.extraVars);
+  const preflight = runPreflight(vars, playbook);
   const input = {
     inventory,
     playbook,
@@ -87,26 +90,23 @@ export async function planRun(options: RunOptions, deps: RunDeps = {}): Promise<
     files,
     tags: options.tags,
     skipTags: options.skipTags,
-    extraVars: options.extraVars,
+    vars,
   };
   const phases = planPhases(
     options.limit === undefined ? input : { ...input, limit: options.limit },
   );
   const typos = nearMissWarnings(inventory, playbookVariables(playbook, roles));
   const warnings = [...typos, ...preflight];
-  return { inventory, playbook, phases, warnings, redact: redactorOf(phases, options.extraVars) };
+  const redact = redactorOf(phases, options.extraVars);
+  return { inventory, playbook, phases, warnings, redact, vars };
 }
 
 /** Connection vars as the tasks see them: -e applied and `{{ }}` resolved (`ansible_host: "{{lab_prefix}}.11"`). */
 function withResolvedVars(
-  inventory: Inventory,
-  extraVars: Vars,
+  vars: VarScope,
   make: (host: Host) => Transport,
 ): (host: Host) => Transport {
-  return (host) => {
-    const resolved = hostVars(inventory, host.name, { extraVars }).hostvars as Record<string, Vars>;
-    return make({ ...host, vars: resolved[host.name] ?? host.vars });
-  };
+  return (host) => make({ ...host, vars: vars.hostvars[host.name] ?? host.vars });
 }
 
 /**
@@ -197,11 +197,7 @@ async function executePlanned(
   const result = await execute({
     phases,
     inventory: planned.inventory,
-    makeTransport: withResolvedVars(
-      planned.inventory,
-      options.extraVars,
-      deps.makeTransport ?? makeTransport,
-    ),
+    makeTransport: withResolvedVars(planned.vars, deps.makeTransport ?? makeTransport),
     forks: options.forks,
     check: options.check,
     diff: options.diff,

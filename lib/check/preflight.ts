@@ -1,5 +1,6 @@
 // Whole-inventory checks a playbook names under `preflight:`: their contract and the registry plugins fill at start-up.
-import { hostVars, resolveVars } from '../load/vars.ts';
+import { hostVars, type VarScope } from '../load/vars.ts';
+import { resolveVars } from '../load/var-references.ts';
 import { ValidationError } from '../shared/errors.ts';
 import type { Inventory, Playbook, Vars, Where } from '../shared/types.ts';
 
@@ -29,16 +30,16 @@ export function registerPreflightChecks(checks: Record<string, PreflightCheck>):
   }
 }
 
-/** Runs every `preflight:` check of the playbook over the whole inventory; returns their warnings. */
-export function runPreflight(inventory: Inventory, playbook: Playbook, extraVars: Vars): string[] {
+/**
+ * Runs every `preflight:` check of the playbook over the whole inventory of the run's variable scope.
+ * @returns the checks' warnings
+ */
+export function runPreflight(scope: VarScope, playbook: Playbook): string[] {
   if (playbook.preflight.length === 0) return [];
+  const { inventory } = scope;
   const hosts = new Map(
     [...inventory.hosts.values()].map(
-      (h) =>
-        [
-          h.name,
-          resolveVars(hostVars(inventory, h.name, { extraVars }), undefined, h.sources),
-        ] as const,
+      (h) => [h.name, resolveVars(hostVars(scope, h.name), undefined, h.sources)] as const,
     ),
   );
   return playbook.preflight.flatMap((spec) => {

@@ -6,7 +6,7 @@ import { DEFAULT_FORKS } from './help.ts';
 import type { RunOptions } from '../run.ts';
 import { parseSplaySeconds } from '../cron/splay.ts';
 import { didYouMean } from '../shared/suggest.ts';
-import { parseExtraVars } from '../load/vars.ts';
+import { parseExtraVars } from '../load/extra-vars.ts';
 
 /** What the command line asks for: a run, a listing, or help. */
 export interface CliOptions {

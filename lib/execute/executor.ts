@@ -83,6 +83,33 @@ function aheadOf(later: PlannedPhase[], host: string): AheadTasks[] {
   });
 }
 
+/** The host's writes predicted by earlier --check tasks, kept across phases (created on first use). */
+function pendingWritesOf(run: PhaseRun, host: string): Map<string, string> {
+  const writes = run.pending.get(host) ?? new Map<string, string>();
+  run.pending.set(host, writes);
+  return writes;
+}
+
+/** Reports a bug of the runner as a failed task of this host only. */
+function reportInternalError(
+  input: ExecuteInput,
+  phase: PlannedPhase,
+  host: string,
+  error: unknown,
+): HostOutcome {
+  input.emit({
+    kind: 'task',
+    phase: phase.spec.name,
+    host,
+    task: '(runner)',
+    status: 'failed',
+    changes: [],
+    message: `internal error: ${errorText(error)}`,
+    where: phase.spec.where,
+  });
+  return 'failed';
+}
+
 /** Runs one host of a phase; a bug inside is reported as a failure of that host, never of the others. */
 async function runOne(
   input: ExecuteInput,
@@ -94,14 +121,6 @@ async function runOne(
   const plan = phase.plans.get(host);
   if (!plan) return 'ok';
   try {
-    const pendingWrites = run.pending.get(host) ?? new Map<string, string>();
-    run.pending.set(host, pendingWrites);
-    const shared = {
-      facts: run.facts.forHost(host),
-      ahead: aheadOf(run.later, host),
-      pendingWrites,
-      changedBefore: run.changedBefore,
-    };
     return await runHostPhase({
       phase: phase.spec.name,
       plan,
@@ -109,20 +128,13 @@ async function runOne(
       check: input.check,
       diff: input.diff,
       emit: input.emit,
-      ...shared,
+      facts: run.facts.forHost(host),
+      ahead: aheadOf(run.later, host),
+      pendingWrites: pendingWritesOf(run, host),
+      changedBefore: run.changedBefore,
     });
   } catch (error) {
-    input.emit({
-      kind: 'task',
-      phase: phase.spec.name,
-      host,
-      task: '(runner)',
-      status: 'failed',
-      changes: [],
-      message: `internal error: ${errorText(error)}`,
-      where: phase.spec.where,
-    });
-    return 'failed';
+    return reportInternalError(input, phase, host, error);
   }
 }
 

@@ -2,18 +2,22 @@
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { formatWhere, TemplateError } from '../shared/errors.ts';
+import { type AstNode, blockRefs, checkBlockRefs } from './render-block-refs.ts';
+import { explain, onHost } from './render-errors.ts';
 import { templateHelpers } from './render-helpers.ts';
 import type { Vars, Where } from '../shared/types.ts';
 
-type Compiled = (context: unknown) => string;
+/** What a render call hands its helpers besides the variables: renderValue's box for a lone helper call's value. */
+type RenderData = { capture?: { value?: unknown } };
+type Compiled = (context: unknown, data?: RenderData) => string;
 
 /** Our own instance, so helpers registered here never leak into (or from) other Handlebars users. */
 const hb = Handlebars.create();
 for (const [name, helper] of Object.entries(templateHelpers)) hb.registerHelper(name, helper);
-/** renderValue() evaluates a lone helper call through this helper to keep the result's type. */
-let captured: unknown;
-hb.registerHelper('__capture', (value: unknown) => {
-  captured = value;
+/** renderValue() evaluates a lone helper call through this helper to keep the result's type (in the call's box). */
+hb.registerHelper('__capture', (value: unknown, options: { data?: RenderData }) => {
+  const box = options.data?.capture;
+  if (box) box.value = value;
   return '';
 });
 
@@ -50,85 +54,6 @@ function startWithMark(node: unknown): void {
     program.body.unshift({ type: 'ContentStatement', value: MARK, original: MARK });
 }
 
-/** A variable read by a block helper's condition (`{{#if name}}`), where the template says so. */
-type BlockRef = { name: string; helper: string; line: number; column: number };
-/** Block helpers whose body keeps the caller's context; `each` and `with` change it (names there are the item's). */
-const SAME_CONTEXT = new Set(['if', 'unless']);
-const BLOCK_HELPERS = new Set(['if', 'unless', 'each', 'with']);
-
-/** The parts of Handlebars' AST nodes read here. */
-type AstNode = {
-  type?: string;
-  path?: AstNode;
-  params?: AstNode[];
-  hash?: { pairs?: Array<{ value: AstNode }> };
-  program?: AstNode;
-  inverse?: AstNode;
-  body?: AstNode[];
-  original?: string;
-  parts?: string[];
-  data?: boolean;
-  depth?: number;
-  loc?: { start: { line: number; column: number } };
-};
-
-/** A helper's arguments: positional ones, then hash values. */
-const argumentsOf = (node: AstNode): AstNode[] => [
-  ...(node.params ?? []),
-  ...(node.hash?.pairs ?? []).map((p) => p.value),
-];
-
-/** Root-context variable names in a helper's arguments, subexpressions included. */
-function argumentRefs(node: AstNode | undefined, helper: string, out: BlockRef[]): void {
-  if (!node) return;
-  if (node.type === 'SubExpression') {
-    for (const n of argumentsOf(node)) argumentRefs(n, helper, out);
-    return;
-  }
-  const original = node.original ?? '';
-  if (
-    node.type !== 'PathExpression' ||
-    node.data ||
-    (node.depth ?? 0) > 0 ||
-    /^(this\b|\.\.?\/)/.test(original)
-  )
-    return;
-  const name = node.parts?.[0];
-  if (name !== undefined)
-    out.push({
-      name,
-      helper,
-      line: node.loc?.start.line ?? 1,
-      column: node.loc?.start.column ?? 0,
-    });
-}
-
-/**
- * Handlebars' strict mode does not cover block helpers: `{{#if missing}}` is silently false. This lists the
- * variables such blocks read in the root context, so rendering can refuse the ones no layer defines.
- */
-function blockRefs(node: AstNode | undefined, out: BlockRef[] = []): BlockRef[] {
-  if (!node || typeof node !== 'object') return out;
-  if (node.type === 'Program') for (const child of node.body ?? []) blockRefs(child, out);
-  if (node.type !== 'BlockStatement') return out;
-  const helper = node.path?.original ?? '';
-  if (BLOCK_HELPERS.has(helper)) for (const n of argumentsOf(node)) argumentRefs(n, helper, out);
-  if (SAME_CONTEXT.has(helper)) blockRefs(node.program, out);
-  blockRefs(node.inverse, out);
-  return out;
-}
-
-function checkBlockRefs(refs: readonly BlockRef[], context: unknown): void {
-  for (const ref of refs) {
-    if (context !== null && typeof context === 'object' && Object.hasOwn(context, ref.name))
-      continue;
-    throw Object.assign(new Error(`"${ref.name}" not defined in {{#${ref.helper}}}`), {
-      lineNumber: ref.line,
-      column: ref.column,
-    });
-  }
-}
-
 function compiled(source: string, cache: TemplateCache | undefined): Compiled {
   let fn = cache?.get(source);
   if (!fn) {
@@ -137,9 +62,9 @@ function compiled(source: string, cache: TemplateCache | undefined): Compiled {
     startWithMark(ast);
     // noEscape: we render config files, not HTML; strict: a missing variable is an error, never an empty string.
     const template = hb.compile(ast, { strict: true, noEscape: true });
-    fn = (context) => {
+    fn = (context, data) => {
       checkBlockRefs(refs, context);
-      return template(context).replaceAll(MARK, '');
+      return template(context, { data }).replaceAll(MARK, '');
     };
     cache?.set(source, fn);
   }
@@ -190,8 +115,20 @@ export function renderString(
   cache?: TemplateCache,
 ): string {
   if (!text.includes('{{')) return text;
+  return renderWith(text, context, where, host, cache);
+}
+
+/** Renders `text` (a template), handing `data` to its helpers; throws as renderString. */
+function renderWith(
+  text: string,
+  context: Vars,
+  where: Where,
+  host: string | undefined,
+  cache: TemplateCache | undefined,
+  data?: RenderData,
+): string {
   try {
-    return compiled(text, cache)(context);
+    return compiled(text, cache)(context, data);
   } catch (err) {
     throw explain(err, text, where, host);
   }
@@ -236,9 +173,9 @@ function renderScalar(
   if (SIMPLE_PATH.test(expr) && !expr.startsWith('@'))
     return lookupPath(context, expr, where, host);
   if (!/\s/.test(expr)) return renderString(text, context, where, host, cache);
-  captured = undefined;
-  renderString(`{{__capture (${expr})}}`, context, where, host, cache);
-  return captured;
+  const capture: { value?: unknown } = {};
+  renderWith(`{{__capture (${expr})}}`, context, where, host, cache, { capture });
+  return capture.value;
 }
 
 /** Strict lookup of `a.b.[0]`, as Handlebars would do it, but returning the value itself. */
@@ -254,85 +191,4 @@ function lookupPath(context: Vars, path: string, where: Where, host: string | un
     value = (value as Record<string, unknown>)[part];
   }
   return value;
-}
-
-const onHost = (host: string | undefined): string => (host ? ` (host ${host})` : '');
-
-/** Turns a Handlebars exception into one line an operator can act on. */
-function explain(
-  err: unknown,
-  source: string,
-  where: Where,
-  host: string | undefined,
-): TemplateError {
-  if (err instanceof TemplateError) {
-    return /^\S+:\d+:\d+: /.test(err.message)
-      ? err
-      : new TemplateError(`${formatWhere(where)}: ${err.message}${onHost(host)}`);
-  }
-  const e = err as { message?: string; lineNumber?: number; column?: number };
-  const message = String(e.message ?? err);
-  let line = e.lineNumber;
-  let col = e.column === undefined ? undefined : e.column + 1;
-  let words = message;
-  const missing = /^"([^"]+)" not defined in/.exec(message);
-  const parse = /^Parse error on line (\d+):/.exec(message);
-  const notMap = /^Cannot use 'in' operator to search for '([^']+)' in (.*)$/.exec(message);
-  const helper = /^Missing helper: "([^"]+)"/.exec(message);
-  const block = /^"([^"]+)" not defined in \{\{#(\w+)\}\}$/.exec(message);
-  if (block) {
-    words = `variable "${block[1]}" used by {{#${block[2]}}} is not defined in any layer: define it (role defaults, group_vars, host_vars or -e)`;
-  } else if (missing) {
-    words = isHelperCall(source, line, e.column, missing[1]!)
-      ? unknownHelper(missing[1]!)
-      : `variable "${missing[1]}" is not defined`;
-  } else if (helper) {
-    words = unknownHelper(helper[1]!);
-  } else if (parse) {
-    line = Number(parse[1]);
-    col = 1;
-    words = syntaxWords(message);
-  } else if (notMap) {
-    line = lineOf(source, new RegExp(`[./]${notMap[1]!.replace(/\W/g, '\\$&')}\\b`));
-    words = `cannot look up "${notMap[1]}" inside ${notMap[2]}: it is not a mapping`;
-  }
-  return new TemplateError(`${formatWhere(shift(where, line, col))}: ${words}${onHost(host)}`);
-}
-
-/** Handlebars' parser lists every token it expected; the token it got and the text near it say more. */
-function syntaxWords(message: string): string {
-  const got = /got '([^']+)'/.exec(message)?.[1];
-  const what =
-    got === 'EOF' ? 'end of template (is a {{#block}} left open?)' : got ? `token ${got}` : 'text';
-  return `template syntax error: unexpected ${what} near "${message.split('\n')[1] ?? ''}"`;
-}
-
-function unknownHelper(name: string): string {
-  return `unknown helper "${name}" (known: ${Object.keys(templateHelpers).join(', ')})`;
-}
-
-/** Handlebars reports an unknown helper as a missing variable; a name followed by arguments is a helper call. */
-function isHelperCall(
-  source: string,
-  line: number | undefined,
-  column: number | undefined,
-  name: string,
-): boolean {
-  if (line === undefined || column === undefined) return false;
-  const text = source.split('\n')[line - 1] ?? '';
-  const after = text.slice(column);
-  return after.startsWith(name) && /^\s+[^\s}~)]/.test(after.slice(name.length));
-}
-
-function lineOf(source: string, re: RegExp): number | undefined {
-  const index = source.split('\n').findIndex((l) => re.test(l));
-  return index < 0 ? undefined : index + 1;
-}
-
-/** Maps a line/column inside the template onto the file that holds it. */
-function shift(where: Where, line: number | undefined, col: number | undefined): Where {
-  if (line === undefined) return where;
-  if (line === 1)
-    return { ...where, col: where.line === 1 && where.col === 1 ? (col ?? 1) : where.col };
-  return { file: where.file, line: where.line + line - 1, col: col ?? 1 };
 }

@@ -7,7 +7,8 @@ import { selectHosts } from './patterns.ts';
 import { planTask, type PlannedTask, type TaskFolders, type TaskScope } from './planner-task.ts';
 import { newTemplateCache, type TemplateCache } from '../load/render.ts';
 import type { Role } from '../load/roles.ts';
-import { hostVars, resolveVars } from '../load/vars.ts';
+import { hostVars, type VarScope } from '../load/vars.ts';
+import { resolveVars } from '../load/var-references.ts';
 import type { Inventory, Module, PhaseSpec, Playbook, TaskSpec, Vars } from '../shared/types.ts';
 
 export type { PlannedTask } from './planner-task.ts';
@@ -46,7 +47,8 @@ export interface PlanInput {
   limit?: string;
   tags: string[];
   skipTags: string[];
-  extraVars: Vars;
+  /** The run's variables over this inventory and -e (varScope), shared with preflight and the connections. */
+  vars: VarScope;
 }
 
 /**
@@ -96,11 +98,7 @@ function planHost(
   templates: TemplateCache,
 ): HostPlan {
   const { roleDefaults, playVars } = phaseVars(phase, roles);
-  const merged = hostVars(input.inventory, host, {
-    roleDefaults,
-    playVars,
-    extraVars: input.extraVars,
-  });
+  const merged = hostVars(input.vars, host, { roleDefaults, playVars });
   const vars = resolveVars(
     merged,
     phase.where,
@@ -141,9 +139,11 @@ function roleOf(roles: ReadonlyMap<string, Role>, name: string, where: PhaseSpec
  * All configuration errors surface here, before any connection is opened.
  * @returns phases in playbook order
  * @throws ValidationError, TemplateError, ConfigError or UsageError naming file:line:col and host
- * @example planPhases({ inventory, playbook, modules, roles, files, tags: [], skipTags: [], extraVars: {} })
+ * @example planPhases({ inventory, playbook, modules, roles, files, tags: [], skipTags: [], vars: varScope(inventory) })
  */
 export function planPhases(input: PlanInput): PlannedPhase[] {
+  if (input.vars.inventory !== input.inventory)
+    throw new Error('planPhases: the variable scope belongs to another inventory');
   const allowed = limitedHosts(input.inventory, input.limit);
   // Compiled templates live as long as this call: the same text renders for every host and phase.
   const templates = newTemplateCache();

@@ -8,7 +8,9 @@ import { modules } from '../modules/index.ts';
 import { loadRole } from '../load/roles.ts';
 import { writeFileAtomic } from '../shared/atomic-write.ts';
 import { envNameOf } from '../cron/state-dir.ts';
-import { hostVars, parseExtraVars, resolveVars } from '../load/vars.ts';
+import { hostVars, varScope } from '../load/vars.ts';
+import { resolveVars } from '../load/var-references.ts';
+import { parseExtraVars } from '../load/extra-vars.ts';
 import { aclCredentialsOfVars } from './acl-args.ts';
 import { aclHook, type Credentials } from './remoting/acl-sign.ts';
 import {
@@ -104,12 +106,9 @@ function viewpointVars(options: StatusOptions, projectRoot: string): Vars {
     [...inventory.hosts.values()].find((h) => h.groups.includes('nameservers')) ??
     [...inventory.hosts.values()][0];
   if (!viewpoint) throw new UsageError(`status: inventory ${options.inventory} has no hosts`);
-  const layers = {
-    roleDefaults: role.defaults,
-    playVars: { rocketmq_topology: options.topology },
-    extraVars: options.extraVars,
-  };
-  return resolveVars(hostVars(inventory, viewpoint.name, layers), where, viewpoint.sources);
+  const layers = { roleDefaults: role.defaults, playVars: { rocketmq_topology: options.topology } };
+  const vars = hostVars(varScope(inventory, options.extraVars), viewpoint.name, layers);
+  return resolveVars(vars, where, viewpoint.sources);
 }
 
 /** One member's topics and groups, parsed as the module parses them; a declaration error stops the command. */

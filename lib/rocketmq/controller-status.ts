@@ -5,7 +5,8 @@ import { loadInventory } from '../load/inventory.ts';
 import { modules } from '../modules/index.ts';
 import { loadRole } from '../load/roles.ts';
 import type { Vars } from '../shared/types.ts';
-import { hostVars, resolveVars } from '../load/vars.ts';
+import { hostVars, varScope } from '../load/vars.ts';
+import { resolveVars } from '../load/var-references.ts';
 import { explainNoMaster } from './controller-explain.ts';
 import type { RequestHook } from './remoting/client.ts';
 import type { ClusterStatus, StatusRead } from './topics-status.ts';
@@ -25,7 +26,7 @@ export function statusControllers(
   const where = { file: inventoryDir, line: 1, col: 1 };
   const role = loadRole(join(projectRoot, 'roles'), 'broker', modules, where);
   const vars = resolveVars(
-    hostVars(inventory, broker.name, { roleDefaults: role.defaults, extraVars }),
+    hostVars(varScope(inventory, extraVars), broker.name, { roleDefaults: role.defaults }),
     where,
     broker.sources,
   );

@@ -15,7 +15,7 @@ import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { run } from '../../lib/run.ts';
 import type { Vars } from '../../lib/shared/types.ts';
 import type { RunEvent } from '../../lib/shared/events.ts';
-import { parseExtraVars } from '../../lib/load/vars.ts';
+import { parseExtraVars } from '../../lib/load/extra-vars.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const INVENTORY = `${ROOT}test/fixtures/inventories/2m2s-sync`;

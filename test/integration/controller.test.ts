@@ -21,7 +21,7 @@ import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { getControllerMetadata } from '../../lib/rocketmq/remoting/controller.ts';
 import { run } from '../../lib/run.ts';
 import type { RunEvent } from '../../lib/shared/events.ts';
-import { parseExtraVars } from '../../lib/load/vars.ts';
+import { parseExtraVars } from '../../lib/load/extra-vars.ts';
 import { suite } from '../helpers/suite.ts';
 import { type CheckLine, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';
 

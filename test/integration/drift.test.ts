@@ -12,7 +12,7 @@ import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { jsonCollector } from '../../lib/report/json.ts';
 import { run } from '../../lib/run.ts';
 import type { RunEvent } from '../../lib/shared/events.ts';
-import { parseExtraVars } from '../../lib/load/vars.ts';
+import { parseExtraVars } from '../../lib/load/extra-vars.ts';
 import { type CheckLine, HOME, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';
 
 const TOPOLOGY = '2m2s-sync';

@@ -4,7 +4,7 @@ import { labSsh } from '../../lib/lab/exec.ts';
 import type { LabInfo } from '../../lib/lab/lab.ts';
 import { run, type RunSummary } from '../../lib/run.ts';
 import { quote } from '../../lib/shared/shell.ts';
-import { parseExtraVars } from '../../lib/load/vars.ts';
+import { parseExtraVars } from '../../lib/load/extra-vars.ts';
 import type { RunEvent } from '../../lib/shared/events.ts';
 
 export const HOME = '/opt/rocketmq/5.5.0';

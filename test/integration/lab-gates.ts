@@ -5,7 +5,7 @@ import { run } from '../../lib/run.ts';
 import { makeTransport } from '../../lib/execute/transports/connect.ts';
 import type { Host, Transport, Vars } from '../../lib/shared/types.ts';
 import type { RunEvent } from '../../lib/shared/events.ts';
-import { parseExtraVars } from '../../lib/load/vars.ts';
+import { parseExtraVars } from '../../lib/load/extra-vars.ts';
 
 export { servicePids, ssh } from './lab-cluster.ts';
 

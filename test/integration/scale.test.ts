@@ -16,7 +16,7 @@ import {
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { run } from '../../lib/run.ts';
 import type { RunEvent } from '../../lib/shared/events.ts';
-import { parseExtraVars } from '../../lib/load/vars.ts';
+import { parseExtraVars } from '../../lib/load/extra-vars.ts';
 import { type CheckLine, messageCheck, servicePids, ssh } from './lab-cluster.ts';
 
 const TOPIC = 'ScaleOrders';

@@ -20,7 +20,7 @@ import type { ClusterStatus } from '../../lib/rocketmq/topics-status.ts';
 import { run } from '../../lib/run.ts';
 import type { Vars } from '../../lib/shared/types.ts';
 import type { RunEvent } from '../../lib/shared/events.ts';
-import { parseExtraVars } from '../../lib/load/vars.ts';
+import { parseExtraVars } from '../../lib/load/extra-vars.ts';
 import { messageCheck, ssh, waitUntil } from './lab-cluster.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;

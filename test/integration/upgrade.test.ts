@@ -13,7 +13,7 @@ import { getBrokerRuntimeInfo, getClusterInfoFromAny } from '../../lib/rocketmq/
 import { RemotingClient } from '../../lib/rocketmq/remoting/client.ts';
 import { run } from '../../lib/run.ts';
 import type { RunEvent } from '../../lib/shared/events.ts';
-import { parseExtraVars } from '../../lib/load/vars.ts';
+import { parseExtraVars } from '../../lib/load/extra-vars.ts';
 import { completeJson, fieldState, offsetsOf } from '../helpers/offset-files.ts';
 import { type CheckLine, messageCheck, servicePids, ssh, waitUntil } from './lab-cluster.ts';
 

@@ -10,7 +10,7 @@ import { loadInventory } from '../../../lib/load/inventory.ts';
 import { parseProperties, propertiesToMap } from '../../../lib/shared/java-properties.ts';
 import { planRun } from '../../../lib/run.ts';
 import { renderTemplateFile } from '../../../lib/load/render.ts';
-import { parseExtraVars } from '../../../lib/load/vars.ts';
+import { parseExtraVars } from '../../../lib/load/extra-vars.ts';
 import type { Vars } from '../../../lib/shared/types.ts';
 import { phaseVars } from '../rocketmq-roles/phase-vars.ts';
 

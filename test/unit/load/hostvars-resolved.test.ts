@@ -2,7 +2,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadInventory } from '../../../lib/load/inventory.ts';
-import { hostVars } from '../../../lib/load/vars.ts';
+import { hostVars, varScope } from '../../../lib/load/vars.ts';
 import type { Vars } from '../../../lib/shared/types.ts';
 import { writeTree } from './tmp-tree.ts';
 
@@ -17,7 +17,7 @@ const dir = writeTree({
 });
 const inv = loadInventory(dir);
 const others = (extraVars: Vars): Record<string, Vars> =>
-  hostVars(inv, 'mq1', { extraVars }).hostvars as Record<string, Vars>;
+  hostVars(varScope(inv, extraVars), 'mq1').hostvars as Record<string, Vars>;
 
 const S = suite(
   'hostVars() gives hostvars resolved with -e, raw when a host cannot be resolved alone',
@@ -37,10 +37,13 @@ S('a host referring to a variable only a role defines is seen raw instead of fai
   assert.is(others({}).mq2?.ansible_host, '{{lab_prefix}}.12');
 });
 
-S('the same -e object gives the same hostvars (resolved once per run)', () => {
-  const extra = { lab_prefix: '10.77.2' };
-  assert.is(others(extra), others(extra));
-  assert.equal(Object.keys(others(extra)), ['mq1', 'mq2']);
+S("one run's variable scope gives every host the same hostvars (resolved once per run)", () => {
+  const scope = varScope(inv, { lab_prefix: '10.77.2' });
+  const seen = hostVars(scope, 'mq1').hostvars as Record<string, Vars>;
+  assert.is(hostVars(scope, 'mq2').hostvars, seen);
+  assert.equal(Object.keys(seen), ['mq1', 'mq2']);
+  assert.is(seen.mq1, seen.mq1, 'a host is resolved once, then the same object');
+  assert.is(seen.mq1?.ansible_host, '10.77.2.11');
 });
 
 S.run();

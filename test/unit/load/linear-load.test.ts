@@ -3,7 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadInventory } from '../../../lib/load/inventory.ts';
 import { selectHosts } from '../../../lib/plan/patterns.ts';
-import { hostVars } from '../../../lib/load/vars.ts';
+import { hostVars, varScope } from '../../../lib/load/vars.ts';
 import { writeTree } from './tmp-tree.ts';
 
 // Quadratic work hides in searches through arrays (includes, find, filter, some…): count every element they visit.
@@ -57,7 +57,8 @@ function scansFor(n: number): number {
   const dir = inventoryOf(n);
   return countScans(() => {
     const inv = loadInventory(dir);
-    for (const host of inv.hosts.keys()) hostVars(inv, host);
+    const scope = varScope(inv);
+    for (const host of inv.hosts.keys()) hostVars(scope, host);
     selectHosts(inv, 'brokers:!mq1');
   });
 }

@@ -53,6 +53,20 @@ Value('each value renders to the expected value and type', () => {
     assert.equal(renderValue(input, ctx, where), expected, JSON.stringify(input));
 });
 
+Value('a lone helper call keeps its own value when its argument renders another one', () => {
+  // resolveVars reads variables through getters that render on first use, inside the outer render.
+  const nested = {
+    get inner() {
+      return renderValue('{{ add port 1 }}', ctx, where);
+    },
+  };
+  assert.is(renderValue('{{ add inner 1 }}', nested, where), 10913);
+  assert.equal(renderValue(['{{ split "a,b" }}', '{{ add inner 2 }}'], nested, where), [
+    ['a', 'b'],
+    10914,
+  ]);
+});
+
 Value("a missing variable in a lone expression is an error at the value's place", () => {
   assert.is(
     thrown(() => renderValue('{{ brokerIp }}', ctx, where, 'mq1')).message,

@@ -7,7 +7,7 @@ import { suite } from '../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { secretValues } from '../../../lib/report/redact.ts';
 import { readSecretEnv, readSecretFile } from '../../../lib/load/secret-source.ts';
-import { resolveVars } from '../../../lib/load/vars.ts';
+import { resolveVars } from '../../../lib/load/var-references.ts';
 
 const S = suite('secret_file and secret_env');
 const dir = mkdtempSync(join(tmpdir(), 'rmqd-secret-'));

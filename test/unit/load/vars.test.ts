@@ -10,7 +10,9 @@ import {
 } from '../../../lib/shared/errors.ts';
 import { loadInventory } from '../../../lib/load/inventory.ts';
 import type { Vars } from '../../../lib/shared/types.ts';
-import { hostVars, parseExtraVars, resolveVars } from '../../../lib/load/vars.ts';
+import { hostVars, varScope } from '../../../lib/load/vars.ts';
+import { resolveVars } from '../../../lib/load/var-references.ts';
+import { parseExtraVars } from '../../../lib/load/extra-vars.ts';
 import { FIXTURES, thrown, writeTree } from './tmp-tree.ts';
 
 const inv = loadInventory(join(FIXTURES, 'inventory'));
@@ -29,14 +31,17 @@ const LAYERS: Array<[Array<'roleDefaults' | 'playVars' | 'extraVars'>, string]> 
 
 Layers('the highest layer that sets a variable wins', () => {
   for (const [given, winner] of LAYERS) {
-    const layers = Object.fromEntries(given.map((layer) => [layer, { level: layer }]));
-    assert.is(hostVars(inv, 'mq4', layers).level, winner, JSON.stringify(given));
+    const { extraVars, ...layers } = Object.fromEntries(
+      given.map((layer) => [layer, { level: layer }]),
+    );
+    const vars = hostVars(varScope(inv, extraVars), 'mq4', layers);
+    assert.is(vars.level, winner, JSON.stringify(given));
   }
-  assert.is(hostVars(inv, 'mq4', { roleDefaults: { only_default: 7 } }).only_default, 7);
+  assert.is(hostVars(varScope(inv), 'mq4', { roleDefaults: { only_default: 7 } }).only_default, 7);
 });
 
 Layers('magic variables describe the host and the inventory', () => {
-  const vars = hostVars(inv, 'mq3', { extraVars: { inventory_hostname: 'spoof' } });
+  const vars = hostVars(varScope(inv, { inventory_hostname: 'spoof' }), 'mq3');
   assert.is(vars.inventory_hostname, 'mq3');
   assert.is(vars.inventory_env, 'inventory');
   assert.equal(vars.group_names, ['broker_b', 'brokers', 'zone_b']);
@@ -47,7 +52,7 @@ Layers('magic variables describe the host and the inventory', () => {
 
 Layers('an unknown host is a ValidationError', () => {
   assert.instance(
-    thrown(() => hostVars(inv, 'nope')),
+    thrown(() => hostVars(varScope(inv), 'nope')),
     ValidationError,
   );
 });

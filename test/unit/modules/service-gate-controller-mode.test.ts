@@ -10,7 +10,7 @@ import type { ServiceArgs } from '../../../lib/modules/service.ts';
 import { modules } from '../../../lib/modules/index.ts';
 import { planRun } from '../../../lib/run.ts';
 import type { Vars } from '../../../lib/shared/types.ts';
-import { parseExtraVars } from '../../../lib/load/vars.ts';
+import { parseExtraVars } from '../../../lib/load/extra-vars.ts';
 import { replayState } from '../rocketmq/remoting-health-states.ts';
 import { replayServer } from '../rocketmq/remoting-recorded.ts';
 import { vctx, where } from './process-helpers.ts';

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { loadRun, type LoadedRun } from '../../../lib/load/load-run.ts';
 import { modules } from '../../../lib/modules/index.ts';
 import { planPhases, type PlannedPhase } from '../../../lib/plan/planner.ts';
+import { varScope } from '../../../lib/load/vars.ts';
 import { run } from '../../../lib/run.ts';
 import type { RunEvent } from '../../../lib/shared/events.ts';
 import { testIf } from '../../helpers/skip.ts';
@@ -77,7 +78,7 @@ const shape = (phases: PlannedPhase[]) =>
   }));
 
 const planOf = (loaded: LoadedRun) =>
-  planPhases({ ...loaded, modules, tags: [], skipTags: [], extraVars: {} });
+  planPhases({ ...loaded, modules, tags: [], skipTags: [], vars: varScope(loaded.inventory) });
 
 const P = suite('planPhases() plans real roles given as data, with no file system');
 

@@ -8,7 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { planRun } from '../../../lib/run.ts';
 import type { Vars } from '../../../lib/shared/types.ts';
-import { parseExtraVars } from '../../../lib/load/vars.ts';
+import { parseExtraVars } from '../../../lib/load/extra-vars.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const SECRET = 'plan-adm-"S3c\\ret';

@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { loadInventory } from '../../../lib/load/inventory.ts';
 import { parseProperties } from '../../../lib/shared/java-properties.ts';
 import { renderTemplateFile } from '../../../lib/load/render.ts';
-import { resolveVars } from '../../../lib/load/vars.ts';
+import { resolveVars } from '../../../lib/load/var-references.ts';
 import { phaseVars } from './phase-vars.ts';
 
 const TEMPLATE = 'roles/broker/templates/broker.properties.hbs';

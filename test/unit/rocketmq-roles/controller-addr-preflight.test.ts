@@ -7,7 +7,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadInventory } from '../../../lib/load/inventory.ts';
 import { preflightChecks } from '../../../lib/check/preflight.ts';
-import { hostVars, resolveVars } from '../../../lib/load/vars.ts';
+import { hostVars, varScope } from '../../../lib/load/vars.ts';
+import { resolveVars } from '../../../lib/load/var-references.ts';
 
 const FIXTURE = readFileSync('test/fixtures/inventories/2m2s-controller/hosts.yaml', 'utf8');
 const PEERS = '10.77.0.11:9878;10.77.0.12:9878;10.77.0.13:9878';
@@ -25,9 +26,10 @@ function inventory(files: Record<string, string>, hosts = FIXTURE): string {
 /** The rocketmq_controllers preflight of the playbook on an inventory folder: its message, '' when it passes. */
 function preflight(dir: string): string {
   const inv = loadInventory(dir);
+  const scope = varScope(inv);
   const hosts = new Map(
     [...inv.hosts.values()].map(
-      (h) => [h.name, resolveVars(hostVars(inv, h.name, {}), undefined, h.sources)] as const,
+      (h) => [h.name, resolveVars(hostVars(scope, h.name), undefined, h.sources)] as const,
     ),
   );
   try {

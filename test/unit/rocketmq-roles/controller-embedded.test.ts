@@ -6,7 +6,9 @@ import { loadInventory } from '../../../lib/load/inventory.ts';
 import { parseProperties } from '../../../lib/shared/java-properties.ts';
 import { planRun } from '../../../lib/run.ts';
 import { renderTemplateFile } from '../../../lib/load/render.ts';
-import { hostVars, parseExtraVars, resolveVars } from '../../../lib/load/vars.ts';
+import { hostVars, varScope } from '../../../lib/load/vars.ts';
+import { resolveVars } from '../../../lib/load/var-references.ts';
+import { parseExtraVars } from '../../../lib/load/extra-vars.ts';
 import { roleDefaults } from './phase-vars.ts';
 import type { Vars } from '../../../lib/shared/types.ts';
 
@@ -22,7 +24,7 @@ const vars = (
   extra: Vars = extraVars,
 ): Vars =>
   resolveVars(
-    hostVars(inv, host, { roleDefaults: roleDefaults(role), playVars, extraVars: extra }),
+    hostVars(varScope(inv, extra), host, { roleDefaults: roleDefaults(role), playVars }),
     undefined,
     inv.hosts.get(host)?.sources,
   );

@@ -5,8 +5,9 @@ import * as assert from 'uvu/assert';
 import { loadInventory } from '../../../lib/load/inventory.ts';
 import { parseProperties } from '../../../lib/shared/java-properties.ts';
 import { renderTemplateFile } from '../../../lib/load/render.ts';
-import { parseExtraVars } from '../../../lib/load/vars.ts';
-import { hostVars, resolveVars } from '../../../lib/load/vars.ts';
+import { parseExtraVars } from '../../../lib/load/extra-vars.ts';
+import { hostVars, varScope } from '../../../lib/load/vars.ts';
+import { resolveVars } from '../../../lib/load/var-references.ts';
 import { roleDefaults } from './phase-vars.ts';
 import type { Vars } from '../../../lib/shared/types.ts';
 
@@ -21,7 +22,7 @@ const vars = (
   extra: Vars = {},
 ): Vars =>
   resolveVars(
-    hostVars(inv, host, { roleDefaults: roleDefaults(role), playVars, extraVars: extra }),
+    hostVars(varScope(inv, extra), host, { roleDefaults: roleDefaults(role), playVars }),
     undefined,
     inv.hosts.get(host)?.sources,
   );

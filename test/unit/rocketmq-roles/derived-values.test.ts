@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { loadInventory } from '../../../lib/load/inventory.ts';
 import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
 import { planRun } from '../../../lib/run.ts';
-import { hostVars, resolveVars } from '../../../lib/load/vars.ts';
+import { hostVars, varScope } from '../../../lib/load/vars.ts';
+import { resolveVars } from '../../../lib/load/var-references.ts';
 import type { Vars } from '../../../lib/shared/types.ts';
 
 function tree(files: Record<string, string>): string {
@@ -23,13 +24,10 @@ function tree(files: Record<string, string>): string {
 /** Runs one preflight check over an inventory folder; returns its error message ("" when it passes). */
 function preflight(dir: string, check: string, topology: string, extraVars: Vars = {}): string {
   const inventory = loadInventory(dir);
+  const scope = varScope(inventory, extraVars);
   const hosts = new Map(
     [...inventory.hosts.values()].map(
-      (h) =>
-        [
-          h.name,
-          resolveVars(hostVars(inventory, h.name, { extraVars }), undefined, h.sources),
-        ] as const,
+      (h) => [h.name, resolveVars(hostVars(scope, h.name), undefined, h.sources)] as const,
     ),
   );
   try {

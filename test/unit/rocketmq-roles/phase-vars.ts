@@ -4,7 +4,8 @@ import { loadInventory } from '../../../lib/load/inventory.ts';
 import { modules } from '../../../lib/modules/index.ts';
 import { knownModuleNames } from '../../../lib/load/task-list.ts';
 import { loadRole } from '../../../lib/load/roles.ts';
-import { hostVars, resolveVars } from '../../../lib/load/vars.ts';
+import { hostVars, varScope } from '../../../lib/load/vars.ts';
+import { resolveVars } from '../../../lib/load/var-references.ts';
 import type { Inventory, Vars } from '../../../lib/shared/types.ts';
 
 /** A role's defaults as the runner sees them: its meta dependencies' defaults (roles/rocketmq-common) under its own. */
@@ -30,7 +31,7 @@ export function phaseVars(
 ): Vars {
   const inv = typeof inventory === 'string' ? loadInventory(inventory) : inventory;
   return resolveVars(
-    hostVars(inv, host, { roleDefaults: roleDefaults(role), playVars }),
+    hostVars(varScope(inv), host, { roleDefaults: roleDefaults(role), playVars }),
     undefined,
     inv.hosts.get(host)?.sources,
   );

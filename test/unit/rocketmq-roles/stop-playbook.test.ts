@@ -3,7 +3,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { planRun } from '../../../lib/run.ts';
-import { parseExtraVars } from '../../../lib/load/vars.ts';
+import { parseExtraVars } from '../../../lib/load/extra-vars.ts';
 
 const FIXTURES = 'test/fixtures/inventories/';
 const extraVars = {
