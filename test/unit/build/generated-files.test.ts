@@ -31,7 +31,7 @@ Fresh('every generated file is as the schemas in lib/ make it', () => {
   );
 });
 
-Fresh('the examples name their schema on their first line', () => {
+Fresh('the examples and every role file name their schema on their first line', () => {
   const first = (file: string) => read(file).split('\n')[0];
   assert.is(
     first('playbooks/2m2s-sync.yaml'),
@@ -40,6 +40,18 @@ Fresh('the examples name their schema on their first line', () => {
   assert.is(
     first('inventory/local/hosts.yaml'),
     '# yaml-language-server: $schema=../../schemas/inventory.schema.json',
+  );
+  assert.is(
+    first('roles/broker/tasks/main.yaml'),
+    '# yaml-language-server: $schema=../../../schemas/tasks.schema.json',
+  );
+  assert.is(
+    first('roles/broker/defaults/main.yaml'),
+    '# yaml-language-server: $schema=../../../schemas/role-defaults.schema.json',
+  );
+  assert.is(
+    first('roles/broker/meta/main.yaml'),
+    '# yaml-language-server: $schema=../../../schemas/role-meta.schema.json',
   );
   assert.ok(generated.get('docs/modules.md')!.includes('| `file` | `path` (an absolute path)'));
 });
@@ -60,6 +72,7 @@ Editors('every shipped playbook, inventory and role file is accepted', () => {
   for (const role of readdirSync(join(ROOT, 'roles'))) {
     check('tasks', `roles/${role}/tasks/main.yaml`);
     check('role-defaults', `roles/${role}/defaults/main.yaml`);
+    check('role-meta', `roles/${role}/meta/main.yaml`);
   }
 });
 
