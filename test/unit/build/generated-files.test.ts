@@ -86,6 +86,14 @@ Editors('mistakes the loader refuses are refused, templated module arguments are
   assert.not.ok(playbook.safeParse(phase({ wait_for: { port: 70000 } })).success);
   assert.not.ok(playbook.safeParse([{ hosts: 'all', serial: 0 }]).success);
   assert.not.ok(schemaOf('inventory').safeParse({ all: { host: {} } }).success);
+  // Service gate maps: each registered kind's fields, a template at any depth.
+  const gate = (guard: unknown) => phase({ service: { name: 'x', command: ['x'], guard } });
+  const inSync = { rocketmq: 'in-sync', namesrv: 'a:9876', broker: 'b' };
+  assert.ok(playbook.safeParse(gate({ ...inSync, id: '{{item.broker_id}}' })).success);
+  assert.ok(playbook.safeParse(gate(['test', '-f', '/tmp/ok'])).success);
+  assert.not.ok(playbook.safeParse(gate({ ...inSync, id: 'one' })).success);
+  assert.not.ok(playbook.safeParse(gate({ ...inSync, rocketmq: 'in-snyc' })).success);
+  assert.not.ok(playbook.safeParse(gate({ rocketmq_store: '/s', version: '5', x: 1 })).success);
 });
 
 Editors.run();

@@ -20,8 +20,6 @@ const FUNCTIONS_OVER: string[] = [
   'lib/execute/executor.ts runOne',
   'lib/execute/host-session.ts hostSession',
   'lib/load/vars.ts resolveVars',
-  'lib/modules/service.ts validateService',
-  'lib/rocketmq/service-gate.ts validateRocketmqGate',
 ];
 
 const S = suite('code size');
