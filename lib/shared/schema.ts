@@ -79,7 +79,10 @@ function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
   return `must be ${issue.expected === 'string' ? 'a string' : `of type ${issue.expected}`}`;
 }
 
-/** The issue's message with its subject, "got" and the keys `{0}`, `{1}` (the path's last two) filled in. */
+/**
+ * The issue's message with its subject, "got", the keys `{0}`, `{1}` (the path's last two) and `{path}` (the whole
+ * path, e.g. `brokers[0]`) filled in.
+ */
 function messageOf(
   issue: z.core.$ZodIssue,
   root: unknown,
@@ -87,9 +90,12 @@ function messageOf(
   prefix: DataPath = [],
   name: typeof subjectOf = subjectOf,
 ): string {
-  const keys = [...prefix, ...(issue.path as DataPath)].filter((k) => typeof k === 'string');
+  const full = [...prefix, ...(issue.path as DataPath)];
+  const keys = full.filter((k) => typeof k === 'string');
   const fill = (text: string) =>
-    text.replace(/\{([01])\}/g, (_, n: string) => keys[keys.length - 1 - Number(n)] ?? '');
+    text
+      .replace(/\{([01])\}/g, (_, n: string) => keys[keys.length - 1 - Number(n)] ?? '')
+      .replace('{path}', pathOf(full).slice(1, -1));
   return fill(plainMessage(issue, root, what, name));
 }
 

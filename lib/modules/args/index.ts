@@ -8,6 +8,8 @@ import { hostnameArgs } from './hostname-args.ts';
 import { lineinfileArgs } from './lineinfile-args.ts';
 import { rocketmqDistArgs } from './rocketmq-dist-args.ts';
 import { rocketmqDrainArgs } from './rocketmq-drain-args.ts';
+import { rocketmqAclArgs } from './rocketmq-acl-args.ts';
+import { rocketmqTopicsArgs } from './rocketmq-topics-args.ts';
 import { serviceArgs } from './service-args.ts';
 import { unarchiveArgs } from './unarchive-args.ts';
 import { waitForArgs } from './wait-for-args.ts';
@@ -24,5 +26,7 @@ export const moduleArgSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, 
   ['command', commandArgs],
   ['unarchive', unarchiveArgs],
   ['rocketmq_dist', rocketmqDistArgs],
+  ['rocketmq_topics', rocketmqTopicsArgs],
   ['rocketmq_drain', rocketmqDrainArgs],
+  ['rocketmq_acl', rocketmqAclArgs],
 ]);
