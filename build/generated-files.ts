@@ -9,6 +9,14 @@ import { modules } from '../lib/modules/index.ts';
 
 const SCHEMA_LINE = /^# yaml-language-server: \$schema=.*\n/;
 
+/** The files a role may have (lib/load/roles.ts) and the schema of each. */
+const ROLE_FILES = [
+  ['tasks', 'tasks'],
+  ['handlers', 'tasks'],
+  ['defaults', 'role-defaults'],
+  ['meta', 'role-meta'],
+] as const;
+
 /** Shipped YAML files by the schema that describes them (paths relative to the repository). */
 function yamlFiles(root: string): Array<{ file: string; schema: string }> {
   const found: Array<{ file: string; schema: string }> = [];
@@ -22,9 +30,10 @@ function yamlFiles(root: string): Array<{ file: string; schema: string }> {
       .sort();
   for (const name of readdirSync(join(root, 'playbooks')).sort())
     if (name.endsWith('.yaml')) add(`playbooks/${name}`, 'playbook');
-  // Role files (tasks, handlers: tasks.schema.json; defaults, meta: role-*.schema.json) get the line as they are
-  // next rewritten; the examples users copy from come first.
   for (const env of folders('inventory')) add(`inventory/${env}/hosts.yaml`, 'inventory');
+  // Role files: tasks and handlers are task lists; defaults and meta have their own formats.
+  for (const role of folders('roles'))
+    for (const [dir, schema] of ROLE_FILES) add(`roles/${role}/${dir}/main.yaml`, schema);
   return found;
 }
 

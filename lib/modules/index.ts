@@ -18,9 +18,9 @@ import { rocketmqVerifyModule } from './rocketmq-verify.ts';
 import { serviceModule } from './service.ts';
 import { registerGateKind } from './service-gate-kinds.ts';
 import { GATE_KIND as ROCKETMQ_GATE } from '../rocketmq/service-gate.ts';
-import { parseRocketmqGate } from '../rocketmq/service-gate-ask.ts';
-import { NAMESRV_GATE_KIND, parseNamesrvGate } from '../rocketmq/namesrv-guard.ts';
-import { parseStoreCompat, STORE_KIND } from '../rocketmq/store-compat.ts';
+import { rocketmqGateSchema } from '../rocketmq/service-gate-ask.ts';
+import { NAMESRV_GATE_KIND, namesrvGateSchema } from '../rocketmq/namesrv-guard.ts';
+import { STORE_KIND, storeCompatSchema } from '../rocketmq/store-compat.ts';
 import { templateModule } from './template.ts';
 import { registerCompareKind } from './compare-kinds.ts';
 import { brokerConfigChanges } from '../rocketmq/broker-config-drift.ts';
@@ -35,11 +35,11 @@ import { unarchiveModule } from './unarchive.ts';
 import { waitForModule } from './wait-for.ts';
 
 // Service gates may ask RocketMQ from the controller (`guard: { rocketmq: partners-up, ... }`).
-registerGateKind(ROCKETMQ_GATE, parseRocketmqGate);
+registerGateKind(ROCKETMQ_GATE, rocketmqGateSchema);
 // The name server's restart guard asks RocketMQ from the controller (`guard: { rocketmq_namesrv: peers-up, ... }`).
-registerGateKind(NAMESRV_GATE_KIND, parseNamesrvGate);
+registerGateKind(NAMESRV_GATE_KIND, namesrvGateSchema);
 // before_start of a broker: a store a newer RocketMQ wrote made readable by the older one about to start (rollback).
-registerGateKind(STORE_KIND, parseStoreCompat);
+registerGateKind(STORE_KIND, storeCompatSchema);
 addTemplateHelpers({ ...rocketmqHelpers, ...aclHelpers, rocketmq_broker_phase: brokerPhaseHelper });
 // `compare: rocketmq_broker`: a broker config key by key against RocketMQ's defaults, runtime rewrites labelled.
 registerCompareKind('rocketmq_broker', brokerConfigChanges);

@@ -18,13 +18,8 @@ import type {
   Vars,
   Where,
 } from '../shared/types.ts';
-import {
-  expectBool,
-  expectInt,
-  expectMap,
-  expectString,
-  rejectUnknownKeys,
-} from '../shared/validate.ts';
+import { parseArgs } from '../shared/schema.ts';
+import { ACL_BROKERS, rocketmqAclArgs } from './args/rocketmq-acl-args.ts';
 
 interface Member {
   broker: string;
@@ -42,47 +37,24 @@ export interface RocketmqAclArgs {
 
 type MemberRead = { member: Member; state: MemberAclState } | { member: Member; error: string };
 
-const KNOWN = ['enabled', 'brokers', 'admin_user', 'admin_secret', 'users', 'acls'] as const;
 const PROBE = 'rocketmq_acl';
 const label = (m: Member): string => `${m.broker}-${m.id}`;
 
-function validateMember(raw: unknown, i: number, where: Where): Member {
-  const map = expectMap(raw, `brokers[${i}]`, where);
-  rejectUnknownKeys(map, ['broker', 'id', 'addr'], `rocketmq_acl brokers[${i}]`, where);
-  return {
-    broker: expectString(map.broker, `brokers[${i}].broker`, where),
-    id: expectInt(map.id, `brokers[${i}].id`, where),
-    addr: expectString(map.addr, `brokers[${i}].addr`, where),
-  };
-}
-
 function validateAcl(raw: Vars, where: Where): RocketmqAclArgs {
-  rejectUnknownKeys(raw, KNOWN, 'rocketmq_acl', where);
-  const enabled = raw.enabled === undefined ? false : expectBool(raw.enabled, 'enabled', where);
-  const username = expectString(raw.admin_user, 'admin_user', where);
-  const { users, acls } = parseAclDeclaration(raw.users, raw.acls, username, where);
-  const password =
-    raw.admin_secret === undefined ? '' : expectString(raw.admin_secret, 'admin_secret', where);
+  const a = parseArgs(rocketmqAclArgs, raw, 'rocketmq_acl', where);
+  const username = a.admin_user;
+  const { users, acls } = parseAclDeclaration(a.users, a.acls, username, where);
+  const password = a.admin_secret ?? '';
   const declared = users.length > 0 || acls.length > 0;
-  if (enabled && declared && password === '') {
+  if (a.enabled && declared && password === '') {
     throw new ValidationError(
       'rocketmq_acl: rocketmq_acl_admin_secret is empty; set it to "{{secret_file \'/abs/path\'}}" or "{{secret_env \'NAME\'}}"',
       where,
     );
   }
-  if (!Array.isArray(raw.brokers) || (enabled && declared && raw.brokers.length === 0)) {
-    throw new ValidationError(
-      'rocketmq_acl: "brokers" must be a non-empty list of { broker, id, addr }',
-      where,
-    );
-  }
-  return {
-    enabled,
-    brokers: raw.brokers.map((b, i) => validateMember(b, i, where)),
-    admin: { username, password },
-    users,
-    acls,
-  };
+  if (a.enabled && declared && a.brokers.length === 0)
+    throw new ValidationError(ACL_BROKERS, where);
+  return { enabled: a.enabled, brokers: a.brokers, admin: { username, password }, users, acls };
 }
 
 const idle = (args: RocketmqAclArgs): boolean =>

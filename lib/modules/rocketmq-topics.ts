@@ -1,19 +1,13 @@
 // The rocketmq_topics module: declared topics and consumer groups on every broker member, asked and set through
 // the brokers' own ports from the controller (no JVM); deletions and queue shrinks only once drained.
 import { ValidationError } from '../shared/errors.ts';
-import { ACL_ARG_KEYS, aclCredentials } from '../rocketmq/acl-args.ts';
+import { credentialsOf } from '../rocketmq/acl-args.ts';
 import { parseDeclaration } from '../rocketmq/topics-decl.ts';
 import type { DeclaredMember, TopicsAdminFactory } from '../rocketmq/topics-admin.ts';
 import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
+import { parseArgs, type z } from '../shared/schema.ts';
 import type { Module, Vars, Where } from '../shared/types.ts';
-import {
-  expectBool,
-  expectInt,
-  expectMap,
-  expectString,
-  expectStringList,
-  rejectUnknownKeys,
-} from '../shared/validate.ts';
+import { rocketmqTopicsArgs } from './args/rocketmq-topics-args.ts';
 import { clusterProbe, idle, planTopics } from './rocketmq-topics-plan.ts';
 
 export interface RocketmqTopicsArgs {
@@ -26,50 +20,35 @@ export interface RocketmqTopicsArgs {
   auth?: Credentials | undefined;
 }
 
-const KNOWN = ['namesrv', 'cluster', 'brokers', 'prune', 'ignore', ...ACL_ARG_KEYS] as const;
+type Member = z.output<typeof rocketmqTopicsArgs>['brokers'][number];
 
-function validateMember(raw: unknown, i: number, where: Where): DeclaredMember {
-  const map = expectMap(raw, `brokers[${i}]`, where);
-  rejectUnknownKeys(
-    map,
-    ['broker', 'id', 'addr', 'topics', 'groups'],
-    `rocketmq_topics brokers[${i}]`,
-    where,
-  );
+/** A member with its declaration checked by RocketMQ's rules (topics-decl.ts, as the preflight checks it). */
+function declaredMember(m: Member, where: Where): DeclaredMember {
   const { declaration, errors } = parseDeclaration({
-    rocketmq_topics: map.topics,
-    rocketmq_groups: map.groups,
+    rocketmq_topics: m.topics,
+    rocketmq_groups: m.groups,
   });
   if (errors.length > 0) throw new ValidationError(`rocketmq_topics: ${errors.join('; ')}`, where);
-  return {
-    broker: expectString(map.broker, `brokers[${i}].broker`, where),
-    id: expectInt(map.id, `brokers[${i}].id`, where),
-    addr: expectString(map.addr, `brokers[${i}].addr`, where),
-    declaration,
-  };
+  return { broker: m.broker, id: m.id, addr: m.addr, declaration };
 }
 
 function validateTopics(raw: Vars, where: Where): RocketmqTopicsArgs {
-  rejectUnknownKeys(raw, KNOWN, 'rocketmq_topics', where);
-  if (!Array.isArray(raw.brokers) || raw.brokers.length === 0) {
-    throw new ValidationError(
-      'rocketmq_topics: "brokers" must be a non-empty list of { broker, id, addr, topics, groups }',
-      where,
-    );
-  }
+  const a = parseArgs(rocketmqTopicsArgs, raw, 'rocketmq_topics', where);
+  const auth = credentialsOf(a, 'rocketmq_topics');
+  if (typeof auth === 'string') throw new ValidationError(auth, where);
   return {
-    namesrv: expectString(raw.namesrv, 'namesrv', where)
+    namesrv: a.namesrv
       .split(';')
-      .map((a) => a.trim())
+      .map((n) => n.trim())
       .filter(Boolean),
-    cluster: expectString(raw.cluster, 'cluster', where),
+    cluster: a.cluster,
     // Masters first: a slave learns topics from its master too, and a refusal then stops before the slaves.
-    members: raw.brokers
-      .map((b, i) => validateMember(b, i, where))
-      .sort((a, b) => a.id - b.id || a.broker.localeCompare(b.broker)),
-    prune: raw.prune === undefined ? false : expectBool(raw.prune, 'prune', where),
-    ignore: expectStringList(raw.ignore, 'ignore', where),
-    auth: aclCredentials(raw, where, 'rocketmq_topics'),
+    members: a.brokers
+      .map((b) => declaredMember(b, where))
+      .sort((x, y) => x.id - y.id || x.broker.localeCompare(y.broker)),
+    prune: a.prune,
+    ignore: a.ignore,
+    auth,
   };
 }
 

@@ -2,9 +2,9 @@
 //
 // Why: a gate that asks a service over its own protocol (RocketMQ's remoting port) is answered on the controller in
 // milliseconds instead of a JVM per question on the host. The service module stays free of RocketMQ code: the
-// RocketMQ side registers its kind (lib/modules/index.ts wires it), and a gate map names one registered kind.
-import { ValidationError } from '../shared/errors.ts';
-import type { Vars, Where } from '../shared/types.ts';
+// RocketMQ side registers its kind with its schema (lib/modules/index.ts wires it), and a gate map names one kind.
+import { checkInside, parseArgs, z } from '../shared/schema.ts';
+import type { Where } from '../shared/types.ts';
 
 /** One look at a gate: ok, or why not (one line, as the shell gates print it). */
 export interface GateVerdict {
@@ -27,35 +27,68 @@ export interface ControllerGate {
  */
 export type GateSpec = ControllerGate | { script: string };
 
-/** Validates a gate map of its kind (the whole map, its kind key included). @throws ValidationError */
-export type GateKindParser = (raw: Vars, key: string, where: Where) => GateSpec;
+/**
+ * A gate kind's schema: it takes the whole map (its kind key included) and yields the gate. Its messages may name
+ * the service argument as `{0}` at the map itself, `{1}` at one of its keys ("guard", "health", "before_start").
+ */
+export type GateKindSchema = z.ZodType<GateSpec>;
 
-const kinds = new Map<string, GateKindParser>();
+const kinds = new Map<string, GateKindSchema>();
 
 /**
- * Registers a gate kind: a `guard`/`health` map with this key is validated and evaluated by `parse`.
- * @example registerGateKind('rocketmq', parseRocketmqGate)
+ * Registers a gate kind: a `guard`/`health`/`before_start` map with this key is checked and made by `schema`.
+ * @example registerGateKind('rocketmq_store', storeCompatSchema)
  */
-export function registerGateKind(kind: string, parse: GateKindParser): void {
-  kinds.set(kind, parse);
+export function registerGateKind(kind: string, schema: GateKindSchema): void {
+  kinds.set(kind, schema);
+}
+
+const isMap = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Exactly one key of the map names a registered kind, whose schema then judges the map. */
+function checkKind(raw: unknown, ctx: { issues: z.core.$ZodRawIssue[] }): unknown {
+  if (!isMap(raw)) return raw;
+  const named = Object.keys(raw).filter((k) => kinds.has(k));
+  if (named.length === 1) {
+    checkInside(kinds.get(named[0]!)!, raw, ctx);
+    return raw;
+  }
+  const known = [...kinds.keys()].sort().join(', ') || 'none registered';
+  const got =
+    named.length === 0
+      ? `keys ${Object.keys(raw).join(', ') || '(none)'}`
+      : `kinds ${named.join(', ')}`;
+  const message = `service: "{0}" as a map must name exactly one gate kind (${known}); got ${got}`;
+  ctx.issues.push({ code: 'custom', message, input: raw });
+  return raw;
 }
 
 /**
- * Turns a gate map into its gate: exactly one key of the map names a registered kind.
- * @throws ValidationError when no key or several keys name a kind, or the kind refuses the map
+ * A gate map: the registered kinds' schemas side by side (what editors see), judged by the one kind the map names
+ * (so a mistake is told by that kind, not by every kind the map is not).
  */
-export function parseGateMap(raw: Vars, key: string, where: Where): GateSpec {
-  const named = Object.keys(raw).filter((k) => kinds.has(k));
-  if (named.length !== 1) {
-    const known = [...kinds.keys()].sort().join(', ') || 'none registered';
-    const got =
-      named.length === 0
-        ? `keys ${Object.keys(raw).join(', ') || '(none)'}`
-        : `kinds ${named.join(', ')}`;
-    throw new ValidationError(
-      `service: "${key}" as a map must name exactly one gate kind (${known}); got ${got}`,
-      where,
-    );
-  }
-  return kinds.get(named[0]!)!(raw, key, where);
+export const gateMapSchema = (): z.ZodType<GateSpec> =>
+  z.preprocess(
+    checkKind,
+    z.lazy(() => {
+      const all = [...kinds.values()];
+      return all.length === 0 ? z.never() : z.union(all as [GateKindSchema, ...GateKindSchema[]]);
+    }),
+  ) as unknown as z.ZodType<GateSpec>;
+
+/**
+ * One kind's map on its own, as the service argument `key` holds it (its messages name `key`).
+ * @throws ValidationError at `where`
+ * @example parseGateKind(storeCompatSchema, { rocketmq_store: '/data/store', version: '5.4.0' }, 'before_start', where)
+ */
+export function parseGateKind<S extends z.ZodType>(
+  schema: S,
+  raw: unknown,
+  key: string,
+  where: Where,
+): z.output<S> {
+  return parseArgs(z.object({ [key]: schema }), { [key]: raw }, 'service', where)[
+    key
+  ] as z.output<S>;
 }

@@ -3,12 +3,12 @@
 // Why: an unattended repair must never take down the last healthy member of a replicated pair. The guard is
 // asked on the host right before the stop (facts gathered earlier may be stale); a refusal exits with
 // REFUSED_STATUS so the run's exit code tells "refused for safety" apart from an ordinary failure.
-import { ValidationError } from '../shared/errors.ts';
 import { ActionFailure, REFUSED_STATUS } from '../execute/host-session.ts';
-import { cmd, quote } from '../shared/shell.ts';
+import { parseArgs, z } from '../shared/schema.ts';
+import { quote } from '../shared/shell.ts';
 import type { Action, Change, Vars, Where } from '../shared/types.ts';
-import { expectArgv, expectInt, expectOneOf, optionalString } from '../shared/validate.ts';
-import { type ControllerGate, parseGateMap } from './service-gate-kinds.ts';
+import { checkGates, gateArgs } from './args/service-gate-args.ts';
+import type { ControllerGate } from './service-gate-kinds.ts';
 
 /** A gate: a script run on the host through sh, or a check asked on the controller (service-gate-kinds.ts). */
 export type Gate = string | ControllerGate;
@@ -36,63 +36,30 @@ export interface ServiceGates {
   beforeStart?: string;
 }
 
-export const GATE_KEYS = ['restart', 'guard', 'health', 'health_timeout', 'before_start'] as const;
-
 /** Seconds between two health polls (a host-side RocketMQ check starts a JVM: 1–7 s each). */
 const HEALTH_POLL_SECONDS = 2;
 
-/**
- * Types the gate arguments of a service task.
- * @throws ValidationError for an unknown policy, a bad timeout, or `state: restarted` with `restart: never`
- * @example validateGates({ restart: 'never' }, 'started', where) // => { restart: 'never', healthTimeout: 120 }
- */
-export function validateGates(raw: Vars, state: string, where: Where): ServiceGates {
-  const gates: ServiceGates = {
-    restart:
-      raw.restart === undefined
-        ? 'on_config_change'
-        : expectOneOf(raw.restart, 'restart', ['on_config_change', 'never'], where),
-    healthTimeout:
-      raw.health_timeout === undefined
-        ? 120
-        : expectInt(raw.health_timeout, 'health_timeout', where, 1, 3600),
-  };
-  if (gates.restart === 'never' && state === 'restarted') {
-    throw new ValidationError(
-      'service: "state: restarted" contradicts "restart: never": drop one of them',
-      where,
-    );
-  }
-  const guard = gateCommand(raw.guard, 'guard', where);
-  const health = gateCommand(raw.health, 'health', where);
-  if (guard !== undefined) gates.guard = guard;
-  if (health !== undefined) gates.health = health;
-  const before = gateCommand(raw.before_start, 'before_start', where);
-  if (before !== undefined && typeof before !== 'string') {
-    throw new ValidationError(
-      'service: "before_start" runs on the host: its kind must make a host script',
-      where,
-    );
-  }
-  if (before) gates.beforeStart = before;
+type ParsedGates = z.output<z.ZodObject<typeof gateArgs>>;
+
+/** The typed gates of parsed service arguments (args/service-gate-args.ts). */
+export function gatesOf(parsed: ParsedGates): ServiceGates {
+  const gates: ServiceGates = { restart: parsed.restart, healthTimeout: parsed.health_timeout };
+  if (parsed.guard !== undefined) gates.guard = parsed.guard;
+  if (parsed.health !== undefined) gates.health = parsed.health;
+  // A kind with nothing to do makes an empty script: no hook then.
+  if (typeof parsed.before_start === 'string' && parsed.before_start !== '')
+    gates.beforeStart = parsed.before_start;
   return gates;
 }
 
 /**
- * A gate: an argv list quoted word by word (values never meet the shell), a literal string (the planner refuses a
- * templated one, lib/plan/shell-literal.ts), or a map naming a registered gate kind. Empty means none.
+ * Types the gate arguments of a service task (those alone, as a service task in `state` holds them).
+ * @throws ValidationError for an unknown policy, a bad timeout, or `state: restarted` with `restart: never`
+ * @example validateGates({ restart: 'never' }, 'started', where) // => { restart: 'never', healthTimeout: 120 }
  */
-function gateCommand(raw: unknown, key: string, where: Where): Gate | undefined {
-  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
-    const spec = parseGateMap(raw as Vars, key, where);
-    return 'script' in spec ? spec.script : spec;
-  }
-  if (Array.isArray(raw)) {
-    const argv = expectArgv(raw, key, where);
-    return argv.length === 0 ? undefined : cmd(...argv);
-  }
-  const text = optionalString(raw, key, where);
-  return text === undefined || text.trim() === '' ? undefined : text;
+export function validateGates(raw: Vars, state: string, where: Where): ServiceGates {
+  const schema = z.object(gateArgs).check((ctx) => checkGates({ ...ctx.value, state }, ctx));
+  return gatesOf(parseArgs(schema, raw, 'service', where));
 }
 
 /** Relabels config changes for a process left running on purpose (`restart: never`). */

@@ -6,12 +6,8 @@
 // holds the deleted jars. So the start records the folder's identity (device:inode; every extraction makes a new
 // folder) and the probe also counts files under the folder's parent (where versions live side by side) that the
 // process holds open or mapped although they are deleted ("(deleted)" in /proc/<pid>/fd and /proc/<pid>/maps).
-import { ValidationError } from '../shared/errors.ts';
 import { quote } from '../shared/shell.ts';
-import type { Change, Vars, Where } from '../shared/types.ts';
-import { optionalString } from '../shared/validate.ts';
-
-export const INSTALL_KEYS = ['install'] as const;
+import type { Change } from '../shared/types.ts';
 
 /** What the probe found about the install a running process was started from. */
 export interface InstallFacts {
@@ -25,22 +21,6 @@ export interface InstallFacts {
   inCommand: boolean;
   /** Files under the recorded (or declared) folder that the process holds although they were deleted. */
   deleted: number;
-}
-
-/**
- * Reads `install`: an absolute folder (e.g. "{{rocketmq_home}}"), or nothing (no install tracking).
- * @throws ValidationError for a relative path, / or a multi-line value
- */
-export function validateInstall(raw: Vars, where: Where): string | undefined {
-  const value = optionalString(raw.install, 'install', where);
-  if (value === undefined || value.trim() === '') return undefined;
-  if (!value.startsWith('/') || /^\/+$/.test(value) || /[\n\r\0]/.test(value)) {
-    throw new ValidationError(
-      `service: "install" must be an absolute folder other than / on one line, got ${JSON.stringify(value)}`,
-      where,
-    );
-  }
-  return value.replace(/\/+$/, '');
 }
 
 // awk: succeeds when an argument names the folder D as a whole path (after start, = or :; before end, / or :),

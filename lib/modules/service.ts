@@ -1,17 +1,7 @@
 // The service module: keeps one long-running process (name server, broker) started, stopped or restarted.
-import { ValidationError } from '../shared/errors.ts';
+import { parseArgs } from '../shared/schema.ts';
 import type { Module, Plan, PlanContext, ProbeResult, Vars, Where } from '../shared/types.ts';
-import {
-  expectArgv,
-  expectBool,
-  expectInt,
-  expectMap,
-  expectOneOf,
-  expectString,
-  expectStringList,
-  optionalString,
-  rejectUnknownKeys,
-} from '../shared/validate.ts';
+import { serviceArgs } from './args/service-args.ts';
 import {
   afterEarlierTasks,
   parseServiceFacts,
@@ -20,9 +10,8 @@ import {
   startedKey,
 } from './service-facts.ts';
 import type { ServiceFacts } from './service-facts.ts';
-import { GATE_KEYS, gateActions, validateGates } from './service-gates.ts';
+import { gateActions, gatesOf } from './service-gates.ts';
 import type { ServiceGates } from './service-gates.ts';
-import { INSTALL_KEYS, validateInstall } from './service-install.ts';
 import { pidfileActions } from './service-pidfile.ts';
 import { systemdActions } from './service-systemd.ts';
 import { serviceTransition } from './service-transition.ts';
@@ -58,122 +47,31 @@ export interface ServiceArgs extends ServiceGates {
   install?: string;
 }
 
-const KNOWN = [
-  'name',
-  'state',
-  'command',
-  'env',
-  'cwd',
-  'pidfile',
-  'log',
-  'user',
-  'config_files',
-  'remove_before_start',
-  'stop_timeout',
-  'supervisor',
-  'match',
-  'enabled',
-  ...GATE_KEYS,
-  ...INSTALL_KEYS,
-] as const;
-const NAME = /^[A-Za-z0-9_.@-]+$/;
-const USER = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** Values go into line-based state files and unit files: a newline would split them. */
-function noNewline(value: string, key: string, where: Where): string {
-  if (/[\n\r\0]/.test(value))
-    throw new ValidationError(
-      `service: "${key}" must be one line, got ${JSON.stringify(value)}`,
-      where,
-    );
-  return value;
-}
-
-function validateEnv(raw: unknown, where: Where): Record<string, string> {
-  if (raw === undefined || raw === null) return {};
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(expectMap(raw, 'env', where))) {
-    if (!ENV_KEY.test(key))
-      throw new ValidationError(`service: env name "${key}" is not a valid variable name`, where);
-    env[key] = noNewline(expectString(value, `env.${key}`, where), `env.${key}`, where);
-  }
-  return env;
-}
-
-function validateName(raw: unknown, where: Where): string {
-  const name = expectString(raw, 'name', where);
-  if (!NAME.test(name))
-    throw new ValidationError(
-      `service: "name" may hold only letters, digits and _.@-, got ${JSON.stringify(name)}`,
-      where,
-    );
-  return name;
-}
-
+/**
+ * Types a service task's arguments (the schema: args/service-args.ts); the defaults that follow from other
+ * arguments (PID file and log by name, `match` from the command) are filled in here.
+ * @throws ValidationError at the task
+ */
 function validateService(raw: Vars, where: Where): ServiceArgs {
-  rejectUnknownKeys(raw, KNOWN, 'service', where);
-  const name = validateName(raw.name, where);
-  const command = (
-    raw.command === undefined || raw.command === null
-      ? []
-      : expectArgv(raw.command, 'command', where)
-  ).map((w, i) => noNewline(w, `command[${i}]`, where));
-  const state =
-    raw.state === undefined
-      ? 'started'
-      : expectOneOf(raw.state, 'state', ['started', 'stopped', 'restarted'], where);
-  // Stopping needs only the process's identity (pidfile + match), so a stop playbook need not repeat the command.
-  if (command.length === 0 && state !== 'stopped')
-    throw new ValidationError(
-      'service: "command" is required (the argv list of the process)',
-      where,
-    );
-  if (command.length === 0 && raw.match === undefined)
-    throw new ValidationError(
-      'service: a stopped service without "command" needs "match" (text its command line holds)',
-      where,
-    );
-  const line = (key: string, fallback?: string) => {
-    const value = optionalString(raw[key], key, where) ?? fallback;
-    return value === undefined ? undefined : noNewline(value, key, where);
-  };
-  const user = line('user');
-  if (user !== undefined && !USER.test(user))
-    throw new ValidationError(
-      `service: "user" is not a valid user name, got ${JSON.stringify(user)}`,
-      where,
-    );
+  const a = parseArgs(serviceArgs, raw, 'service', where);
   const args: ServiceArgs = {
-    ...validateGates(raw, state, where),
-    name,
-    state,
-    command,
-    env: validateEnv(raw.env, where),
-    pidfile: line('pidfile', `/run/rocketmq-deploy/${name}.pid`) as string,
-    log: line('log', `/var/log/rocketmq-deploy/${name}.log`) as string,
-    configFiles: expectStringList(raw.config_files, 'config_files', where).map((p, i) =>
-      noNewline(p, `config_files[${i}]`, where),
-    ),
-    removeBeforeStart: expectStringList(raw.remove_before_start, 'remove_before_start', where).map(
-      (p, i) => noNewline(p, `remove_before_start[${i}]`, where),
-    ),
-    stopTimeout:
-      raw.stop_timeout === undefined
-        ? 60
-        : expectInt(raw.stop_timeout, 'stop_timeout', where, 1, 3600),
-    supervisor:
-      raw.supervisor === undefined
-        ? 'auto'
-        : expectOneOf(raw.supervisor, 'supervisor', ['auto', 'pidfile', 'systemd'], where),
-    match: line('match', command[command.length - 1] ?? '') as string,
+    ...gatesOf(a),
+    name: a.name,
+    state: a.state,
+    command: a.command,
+    env: a.env,
+    pidfile: a.pidfile ?? `/run/rocketmq-deploy/${a.name}.pid`,
+    log: a.log ?? `/var/log/rocketmq-deploy/${a.name}.log`,
+    configFiles: a.config_files,
+    removeBeforeStart: a.remove_before_start,
+    stopTimeout: a.stop_timeout,
+    supervisor: a.supervisor,
+    match: a.match ?? a.command[a.command.length - 1] ?? '',
   };
-  const cwd = line('cwd');
-  if (cwd !== undefined) args.cwd = cwd;
-  if (user !== undefined) args.user = user;
-  if (raw.enabled !== undefined) args.enabled = expectBool(raw.enabled, 'enabled', where);
-  const install = validateInstall(raw, where);
-  if (install !== undefined) args.install = install;
+  if (a.cwd !== undefined) args.cwd = a.cwd;
+  if (a.user !== undefined) args.user = a.user;
+  if (a.enabled !== undefined) args.enabled = a.enabled;
+  if (a.install !== undefined) args.install = a.install;
   return args;
 }
 

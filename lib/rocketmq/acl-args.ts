@@ -33,6 +33,27 @@ export function aclCredentials(raw: Vars, where: Where, owner: string): Credenti
 }
 
 /**
+ * The same from arguments parsed by a schema (lib/modules/args/acl-admin-args.ts): the credentials when ACL is on,
+ * undefined when off, or the message naming `owner` when the secret or user is empty.
+ * @example credentialsOf({ acl_enabled: true, admin_user: 'rmqd-admin' }, 'rocketmq_topics') // => 'rocketmq_topics: ACL is on …'
+ */
+export function credentialsOf(
+  args: {
+    acl_enabled?: boolean | undefined;
+    admin_user?: string | undefined;
+    admin_secret?: string | undefined;
+  },
+  owner: string,
+): Credentials | string | undefined {
+  if (args.acl_enabled !== true) return undefined;
+  const password = args.admin_secret ?? '';
+  if (password === '') return `${owner}: ${EMPTY}`;
+  const username = args.admin_user ?? '';
+  if (username.trim() === '') return `${owner}: ACL is on but rocketmq_acl_admin_user is empty`;
+  return { username, password };
+}
+
+/**
  * The same from a host's resolved variables (rocketmq_acl_enabled, rocketmq_acl_admin_user, rocketmq_acl_admin_secret).
  * @throws UsageError when ACL is on and the secret is empty
  */

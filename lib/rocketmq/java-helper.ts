@@ -5,10 +5,11 @@
 // the install's jars (name, size, mtime): any change compiles again and an old key is never read. javac writes into
 // a temp folder renamed into place, so no half-written class is ever cached; of two concurrent first calls one
 // rename wins and the other runs the winner's classes. The cache is not state: runs report no change for it.
-import { ValidationError } from '../shared/errors.ts';
+import { parseGateKind } from '../modules/service-gate-kinds.ts';
+import { z } from '../shared/schema.ts';
+import { absolutePath, argv, text } from '../shared/schema-fields.ts';
 import { cmd, quote } from '../shared/shell.ts';
 import type { Where } from '../shared/types.ts';
-import { expectArgv, expectMap, expectString, rejectUnknownKeys } from '../shared/validate.ts';
 
 /** One Java helper as the host sees it. */
 export interface JavaHelper {
@@ -93,37 +94,38 @@ export interface HostJava {
   source: string;
 }
 
+const CLASS_FILE = /^[A-Za-z_$][\w$]*\.java$/;
+
+/** A `host_java` map: { java, options?, home, source } (absolute home and source). */
+export const hostJavaSchema = z
+  .strictObject({
+    java: text().meta({ description: 'the java command (rocketmq_java)' }),
+    options: argv()
+      .optional()
+      .transform((o) => o ?? [])
+      .meta({ description: 'JVM options' }),
+    home: absolutePath().meta({
+      description: "RocketMQ's install folder (its lib/ is the classpath)",
+    }),
+    source: absolutePath()
+      .refine((p) => CLASS_FILE.test(p.slice(p.lastIndexOf('/') + 1)), {
+        error: 'must name a <Class>.java file',
+      })
+      .meta({ description: 'the .java helper on the host' }),
+  })
+  .meta({
+    title: '{1}.host_java',
+    description:
+      'BrokerHealth.java, compiled once per source, java and install into <home>/.rmqd-java',
+  });
+
 /**
- * Validates a `host_java` map: { java, options?, home, source } (absolute home and source).
+ * Validates a `host_java` map as the gate in the service argument `key` holds it.
  * @example parseHostJava({ java: 'java', home: '/opt/rocketmq/5.5.0', source: '/etc/x/Check.java' }, 'health', where)
  */
 export function parseHostJava(raw: unknown, key: string, where: Where): HostJava {
-  const what = `${key}.host_java`;
-  const map = expectMap(raw, what, where);
-  rejectUnknownKeys(map, ['java', 'options', 'home', 'source'], what, where);
-  const path = (k: string): string => {
-    const value = expectString(map[k], `${what}.${k}`, where);
-    if (value.startsWith('/')) return value;
-    throw new ValidationError(
-      `"${what}.${k}" must be an absolute path, got ${JSON.stringify(value)}`,
-      where,
-    );
-  };
-  const source = path('source');
-  if (!/^[A-Za-z_$][\w$]*\.java$/.test(source.slice(source.lastIndexOf('/') + 1))) {
-    throw new ValidationError(
-      `"${what}.source" must name a <Class>.java file, got ${JSON.stringify(source)}`,
-      where,
-    );
-  }
-  const options =
-    map.options === undefined ? [] : expectArgv(map.options, `${what}.options`, where);
-  return {
-    java: expectString(map.java, `${what}.java`, where),
-    options,
-    home: path('home'),
-    source,
-  };
+  return parseGateKind(z.object({ host_java: hostJavaSchema }), { host_java: raw }, key, where)
+    .host_java;
 }
 
 /**

@@ -10,17 +10,20 @@
 // as many brokers as the first peer that answers (the two mqadmin JVMs per poll it replaces took over 90 s to answer
 // while four name servers started on a loaded 2-core lab).
 //   health: { rocketmq_namesrv: caught-up, self: "10.0.0.1:9876", namesrv: "10.0.0.1:9876;10.0.0.2:9876" }
-import { ValidationError } from '../shared/errors.ts';
-import type { ControllerGate, GateVerdict } from '../modules/service-gate-kinds.ts';
-import type { Vars, Where } from '../shared/types.ts';
-import { expectInt, expectOneOf, expectString, rejectUnknownKeys } from '../shared/validate.ts';
+import {
+  type ControllerGate,
+  type GateVerdict,
+  parseGateKind,
+} from '../modules/service-gate-kinds.ts';
+import { z } from '../shared/schema.ts';
+import { oneOf, text, whole } from '../shared/schema-fields.ts';
+import type { Where } from '../shared/types.ts';
 import { getClusterInfo } from './remoting/admin.ts';
 import { splitNamesrvs } from './remoting/broker-health.ts';
 import { RemotingClient } from './remoting/client.ts';
 import { namesrvCaughtUp } from './remoting/namesrv-health.ts';
 
 export const NAMESRV_GATE_KIND = 'rocketmq_namesrv';
-const KEYS = [NAMESRV_GATE_KIND, 'self', 'namesrv', 'wait'];
 
 export interface PeersUpArgs {
   /** This name server's address:port (it is not asked: it is the one about to stop). */
@@ -83,33 +86,40 @@ export async function namesrvPeersUp(
   }
 }
 
+/** A `rocketmq_namesrv` map: `self` must be one of `namesrv`. */
+const peersUpSchema = z
+  .strictObject({
+    [NAMESRV_GATE_KIND]: oneOf(['peers-up', 'caught-up']).meta({
+      description: '`peers-up` (a guard) or `caught-up` (a health)',
+    }),
+    self: text().meta({ description: "this name server's address:port" }),
+    namesrv: text().meta({ description: 'every name server, `;`-separated' }),
+    wait: whole(0, 3600).prefault(60).meta({ description: 'seconds to ask a silent peer again' }),
+  })
+  .meta({ title: `service {0} (${NAMESRV_GATE_KIND} gate)` })
+  .transform((m, ctx): PeersUpArgs => {
+    const self = m.self.trim();
+    const namesrvs = splitNamesrvs(m.namesrv);
+    if (!namesrvs.includes(self)) {
+      const message = `service: "{0}.self" (${self}) is not one of "{0}.namesrv" (${namesrvs.join(';')})`;
+      ctx.issues.push({ code: 'custom', message, input: m });
+    }
+    const mode = m[NAMESRV_GATE_KIND];
+    return mode === 'peers-up'
+      ? { self, namesrvs, wait: m.wait }
+      : { self, namesrvs, wait: m.wait, mode };
+  });
+
 /**
- * Validates a `rocketmq_namesrv` gate map.
+ * Validates a `rocketmq_namesrv` gate map on its own, as the service argument `key` holds it.
  * @throws ValidationError for an unknown key or mode, a missing `self`/`namesrv`, or a `self` not among `namesrv`
  */
-export function validatePeersUp(raw: Vars, key: string, where: Where): PeersUpArgs {
-  rejectUnknownKeys(raw, KEYS, `service ${key} (rocketmq_namesrv gate)`, where);
-  const mode = expectOneOf(
-    raw[NAMESRV_GATE_KIND],
-    `${key}.${NAMESRV_GATE_KIND}`,
-    ['peers-up', 'caught-up'],
-    where,
-  );
-  const self = expectString(raw.self, `${key}.self`, where).trim();
-  const namesrvs = splitNamesrvs(expectString(raw.namesrv, `${key}.namesrv`, where));
-  if (!namesrvs.includes(self)) {
-    throw new ValidationError(
-      `service: "${key}.self" (${self}) is not one of "${key}.namesrv" (${namesrvs.join(';')})`,
-      where,
-    );
-  }
-  const wait = raw.wait === undefined ? 60 : expectInt(raw.wait, `${key}.wait`, where, 0, 3600);
-  return mode === 'peers-up' ? { self, namesrvs, wait } : { self, namesrvs, wait, mode };
+export function validatePeersUp(raw: unknown, key: string, where: Where): PeersUpArgs {
+  return parseGateKind(peersUpSchema, raw, key, where);
 }
 
-/** The gate kind's parser (registered in lib/modules/index.ts). */
-export function parseNamesrvGate(raw: Vars, key: string, where: Where): ControllerGate {
-  const args = validatePeersUp(raw, key, where);
+/** The gate of a peers-up or caught-up map. */
+function namesrvGate(args: PeersUpArgs): ControllerGate {
   if (args.mode === 'caught-up') {
     return {
       describe: `RocketMQ name server ${args.self} lists as many brokers as its peers`,
@@ -123,4 +133,12 @@ export function parseNamesrvGate(raw: Vars, key: string, where: Where): Controll
     describe: `RocketMQ name servers other than ${args.self} answer`,
     check: () => namesrvPeersUp(args),
   };
+}
+
+/** The gate kind's schema (registered in lib/modules/index.ts). */
+export const namesrvGateSchema = peersUpSchema.transform(namesrvGate);
+
+/** The gate of a `rocketmq_namesrv` map on its own, as the service argument `key` holds it. */
+export function parseNamesrvGate(raw: unknown, key: string, where: Where): ControllerGate {
+  return parseGateKind(namesrvGateSchema, raw, key, where);
 }

@@ -1,15 +1,20 @@
 // How a `rocketmq` gate is asked: from the controller over remoting, or on the host (BrokerHealth.java, a command).
 import type { GateSpec } from '../modules/service-gate-kinds.ts';
-import { ValidationError } from '../shared/errors.ts';
+import { z } from '../shared/schema.ts';
 import { cmd } from '../shared/shell.ts';
-import type { Vars, Where } from '../shared/types.ts';
-import { expectArgv, expectOneOf } from '../shared/validate.ts';
 import { explainNoMaster } from './controller-explain.ts';
-import { hostJavaScript, parseHostJava } from './java-helper.ts';
+import { hostJavaScript } from './java-helper.ts';
 import { aclHook } from './remoting/acl-sign.ts';
 import { brokerHealth, type HealthVerdict } from './remoting/broker-health.ts';
 import { namesrvCaughtUp } from './remoting/namesrv-health.ts';
-import { HOST_ONLY, type RocketmqGateArgs, validateRocketmqGate } from './service-gate.ts';
+import {
+  HOST_ONLY,
+  type RocketmqGateArgs,
+  rocketmqGateArgs,
+  rocketmqGateFields,
+} from './service-gate.ts';
+
+type Fields = z.output<typeof rocketmqGateFields>;
 
 /** The same question as argv words for the host-side command (BrokerHealth.java, or the name server script). */
 export function hostArgv(args: RocketmqGateArgs): string[] {
@@ -51,28 +56,18 @@ export function askRocketmq(args: RocketmqGateArgs): Promise<HealthVerdict> {
   return brokerHealth(args.namesrvs, args.query, { waitSeconds: args.wait, ...(hook && { hook }) });
 }
 
-/** `via: host`: BrokerHealth.java (`host_java`) or `host_command` with the question's words, run on the host. */
-function hostGate(raw: Vars, key: string, where: Where, args: RocketmqGateArgs): GateSpec {
-  if (args.auth !== undefined && args.aclFile === undefined && args.mode !== 'namesrv-caught-up') {
-    throw new ValidationError(
-      `service: "${key}" with "via: host" and ACL on needs "acl_file" (the admin's tools.yml on the host)`,
-      where,
-    );
-  }
+/**
+ * `via: host`: BrokerHealth.java (`host_java`) or `host_command` with the question's words, run on the host; or
+ * the message saying what such a gate lacks.
+ */
+function hostGate(m: Fields, args: RocketmqGateArgs): GateSpec | string {
+  if (args.auth !== undefined && args.aclFile === undefined && args.mode !== 'namesrv-caught-up')
+    return 'service: "{0}" with "via: host" and ACL on needs "acl_file" (the admin\'s tools.yml on the host)';
   // host_java: BrokerHealth.java compiled once per source and install (java-helper.ts); host_command: any argv.
-  if (raw.host_java !== undefined) {
-    return { script: hostJavaScript(parseHostJava(raw.host_java, key, where), hostArgv(args)) };
-  }
-  const prefix =
-    raw.host_command === undefined
-      ? []
-      : expectArgv(raw.host_command, `${key}.host_command`, where);
-  if (prefix.length === 0) {
-    throw new ValidationError(
-      `service: "${key}" with "via: host" needs "host_command" (argv) or "host_java"`,
-      where,
-    );
-  }
+  if (m.host_java !== undefined) return { script: hostJavaScript(m.host_java, hostArgv(args)) };
+  const prefix = m.host_command ?? [];
+  if (prefix.length === 0)
+    return 'service: "{0}" with "via: host" needs "host_command" (argv) or "host_java"';
   return { script: cmd(...prefix, ...hostArgv(args)) };
 }
 
@@ -106,22 +101,24 @@ function controllerGate(args: RocketmqGateArgs): GateSpec {
   };
 }
 
+/** A gate of a valid map, or the message saying why it cannot be asked where it says. */
+function gateOf(m: Fields, args: RocketmqGateArgs): GateSpec | string {
+  if (m.via === 'host') return hostGate(m, args);
+  if (HOST_ONLY.includes(args.mode))
+    return `service: "{0}" (rocketmq: ${args.mode}) is asked on the host only: set "via: host"`;
+  return controllerGate(args);
+}
+
 /**
- * The gate kind's parser (registered in lib/modules/index.ts): a controller gate, or with `via: host` the command
+ * The gate kind's schema (registered in lib/modules/index.ts): a controller gate, or with `via: host` the command
  * `host_java` (BrokerHealth.java, compiled once per source and install) or `host_command` + the question's words,
  * run on the host.
  */
-export function parseRocketmqGate(raw: Vars, key: string, where: Where): GateSpec {
-  const args = validateRocketmqGate(raw, key, where);
-  const via =
-    raw.via === undefined
-      ? 'controller'
-      : expectOneOf(raw.via, `${key}.via`, ['controller', 'host'], where);
-  if (via !== 'host' && HOST_ONLY.includes(args.mode)) {
-    throw new ValidationError(
-      `service: "${key}" (rocketmq: ${args.mode}) is asked on the host only: set "via: host"`,
-      where,
-    );
-  }
-  return via === 'host' ? hostGate(raw, key, where, args) : controllerGate(args);
-}
+export const rocketmqGateSchema = rocketmqGateFields.transform((m, ctx): GateSpec => {
+  const args = rocketmqGateArgs(m, ctx);
+  if (args === undefined) return z.NEVER;
+  const gate = gateOf(m, args);
+  if (typeof gate !== 'string') return gate;
+  ctx.issues.push({ code: 'custom', message: gate, input: m });
+  return z.NEVER;
+});

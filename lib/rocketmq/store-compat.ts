@@ -10,11 +10,11 @@
 // fsynced and renamed into place, so a crash leaves the old file or the new one, never half of either.
 // Why awk: every host script of this tool already needs it (the PID-file supervisor), it streams, and it starts in
 // milliseconds; a Java helper would start a JVM per broker start. json-keys.ts is its specification (unit tests).
-import { ValidationError } from '../shared/errors.ts';
-import type { GateSpec } from '../modules/service-gate-kinds.ts';
+import { type GateSpec, parseGateKind } from '../modules/service-gate-kinds.ts';
+import { z } from '../shared/schema.ts';
+import { absolutePath, text } from '../shared/schema-fields.ts';
 import { quote } from '../shared/shell.ts';
-import type { Vars, Where } from '../shared/types.ts';
-import { expectString, rejectUnknownKeys } from '../shared/validate.ts';
+import type { Where } from '../shared/types.ts';
 
 export const STORE_KIND = 'rocketmq_store';
 
@@ -137,20 +137,28 @@ function restoreScript(mains: readonly string[], grep: string): string {
 }
 
 /**
- * Validates a `rocketmq_store` map: the store root (absolute) and the version about to start on it. Its script is
- * empty when that version knows every field (nothing to do).
+ * A `rocketmq_store` map: the store root (absolute) and the version about to start on it. Its script is empty when
+ * that version knows every field (nothing to do). Registered as a gate kind in lib/modules/index.ts.
+ */
+export const storeCompatSchema = z
+  .strictObject({
+    [STORE_KIND]: absolutePath().meta({ description: 'the broker store root (storePathRootDir)' }),
+    version: text().meta({ description: 'the RocketMQ version about to start on it' }),
+  })
+  .meta({
+    title: `service {0} (${STORE_KIND})`,
+    description: 'quotes the bare numeric keys of offset files for an older RocketMQ (a rollback)',
+  })
+  .transform(
+    (m): GateSpec => ({
+      script: quoteKeysScript(offsetFiles(m[STORE_KIND]), unknownFields(m.version)),
+    }),
+  );
+
+/**
+ * Validates a `rocketmq_store` map on its own, as the service argument `key` holds it.
  * @throws ValidationError for an unknown key, a relative store path or a missing version
  */
-export function parseStoreCompat(raw: Vars, key: string, where: Where): GateSpec {
-  rejectUnknownKeys(raw, [STORE_KIND, 'version'], `service ${key} (${STORE_KIND})`, where);
-  const store = expectString(raw[STORE_KIND], `${key}.${STORE_KIND}`, where);
-  if (!store.startsWith('/')) {
-    const got = JSON.stringify(store);
-    throw new ValidationError(
-      `service: "${key}.${STORE_KIND}" must be an absolute path, got ${got}`,
-      where,
-    );
-  }
-  const version = expectString(raw.version, `${key}.version`, where);
-  return { script: quoteKeysScript(offsetFiles(store), unknownFields(version)) };
+export function parseStoreCompat(raw: unknown, key: string, where: Where): GateSpec {
+  return parseGateKind(storeCompatSchema, raw, key, where);
 }

@@ -43,6 +43,14 @@ export function subjectOf(path: DataPath, what = 'value'): string {
     .join('')}"`;
 }
 
+/** `"key.sub[2]"`: the whole path, as module arguments name a value nested in them (`"guard.id"`, `"env.HOME"`). */
+export function pathOf(path: DataPath, what = 'value'): string {
+  const named = path
+    .map((k, i) => (typeof k === 'number' ? `[${k}]` : `${i > 0 ? '.' : ''}${k}`))
+    .join('');
+  return `"${named || what}"`;
+}
+
 function lastKeyIndex(path: DataPath): number {
   for (let i = path.length - 1; i >= 0; i--) if (typeof path[i] === 'string') return i;
   return -1;
@@ -71,22 +79,34 @@ function defaultMessage(issue: z.core.$ZodRawIssue): string | undefined {
   return `must be ${issue.expected === 'string' ? 'a string' : `of type ${issue.expected}`}`;
 }
 
-/** The issue's message with its subject, "got" and the keys `{0}`, `{1}` (the path's last two) filled in. */
+/**
+ * The issue's message with its subject, "got", the keys `{0}`, `{1}` (the path's last two) and `{path}` (the whole
+ * path, e.g. `brokers[0]`) filled in.
+ */
 function messageOf(
   issue: z.core.$ZodIssue,
   root: unknown,
   what: string | undefined,
   prefix: DataPath = [],
+  name: typeof subjectOf = subjectOf,
 ): string {
-  const keys = [...prefix, ...(issue.path as DataPath)].filter((k) => typeof k === 'string');
+  const full = [...prefix, ...(issue.path as DataPath)];
+  const keys = full.filter((k) => typeof k === 'string');
   const fill = (text: string) =>
-    text.replace(/\{([01])\}/g, (_, n: string) => keys[keys.length - 1 - Number(n)] ?? '');
-  return fill(plainMessage(issue, root, what));
+    text
+      .replace(/\{([01])\}/g, (_, n: string) => keys[keys.length - 1 - Number(n)] ?? '')
+      .replace('{path}', pathOf(full).slice(1, -1));
+  return fill(plainMessage(issue, root, what, name));
 }
 
-function plainMessage(issue: z.core.$ZodIssue, root: unknown, what: string | undefined): string {
+function plainMessage(
+  issue: z.core.$ZodIssue,
+  root: unknown,
+  what: string | undefined,
+  name: typeof subjectOf,
+): string {
   const value = valueAt(root, issue.path as DataPath);
-  const subject = subjectOf(issue.path as DataPath, what);
+  const subject = name(issue.path as DataPath, what);
   const required =
     issue.message === 'is required' || (value === undefined && issue.message.startsWith('must '));
   if (required) return `${subject} is required`;
@@ -162,9 +182,29 @@ export function parseArgs<S extends z.ZodType>(
   const result = check(schema, raw);
   if (result.success) return result.data;
   const issue = [...result.issues].sort((a, b) => rank(a, raw) - rank(b, raw))[0]!;
-  const message = messageOf(issue, raw, module);
+  const message = messageOf(issue, raw, module, [], pathOf);
   const required = message.endsWith(' is required');
   throw new ValidationError(required ? `${module}: ${message}` : message, where);
+}
+
+/**
+ * Checks `value` against `schema` inside another schema's check or transform (`ctx`): a choice made from the value,
+ * such as which registered kind a map names. Its issues become the outer schema's, with the same messages.
+ * @returns whether the value passed
+ */
+export function checkInside(
+  schema: z.ZodType,
+  value: unknown,
+  ctx: { issues: z.core.$ZodRawIssue[] },
+): boolean {
+  const result = check(schema, value);
+  if (result.success) return true;
+  for (const issue of result.issues)
+    ctx.issues.push({
+      ...issue,
+      input: valueAt(value, issue.path as DataPath),
+    } as z.core.$ZodRawIssue);
+  return false;
 }
 
 /** The value at `path` of loaded data, or undefined. */

@@ -12,13 +12,41 @@ export type ModuleArgSchemas = ReadonlyMap<string, z.ZodType | undefined>;
 /** A templated value: rendered per host before the module checks it, so an editor cannot judge it. */
 const TEMPLATE = { type: 'string', pattern: '\\{\\{' };
 
+/** The schemas inside `schema` (wrapped, piped, optional, the options of a union, a lazy one's result). */
+function inner(schema: z.ZodType): z.ZodType[] {
+  const def = schema._zod.def as unknown as Record<string, unknown>;
+  const found = [
+    def.innerType,
+    def.in,
+    def.out,
+    def.element,
+    def.valueType,
+    ...((def.options as []) ?? []),
+  ];
+  if (typeof def.getter === 'function') found.push((def.getter as () => z.ZodType)());
+  return found.filter((s): s is z.ZodType => s instanceof z.ZodType);
+}
+
+/**
+ * Adds every value slot of module arguments (a mapping's value, a list's item), at any depth, to `slots`: each
+ * also takes a template, which is rendered before the module checks it (e.g. a gate map's `id: "{{item.id}}"`).
+ */
+function addSlots(schema: z.ZodType, slots: Set<z.ZodType>, seen = new Set<z.ZodType>()): void {
+  if (seen.has(schema)) return;
+  seen.add(schema);
+  const def = schema._zod.def as unknown as Record<string, unknown>;
+  const values = schema instanceof z.ZodObject ? (Object.values(schema.shape) as z.ZodType[]) : [];
+  for (const slot of [...values, def.element, def.valueType])
+    if (slot instanceof z.ZodType) slots.add(slot);
+  for (const child of [...values, ...inner(schema)]) addSlots(child, slots, seen);
+}
+
 /** Task items: a task (task keywords and one module key) or a block of them. */
 function taskItem(modules: ModuleArgSchemas, templated: Set<z.ZodType>): z.ZodType {
   const moduleKeys: Record<string, z.ZodType> = {};
   for (const [name, args] of modules) {
     const schema = args ?? z.looseObject({});
-    if (schema instanceof z.ZodObject)
-      for (const field of Object.values(schema.shape)) templated.add(field as z.ZodType);
+    addSlots(schema, templated);
     const described = schema
       .optional()
       .meta({ description: `the ${name} module (docs/modules.md)` });
@@ -55,6 +83,8 @@ function toJson(schema: z.ZodType, templated: Set<z.ZodType>, title: string): st
   const json = z.toJSONSchema(schema, {
     io: 'input',
     target: 'draft-07',
+    // A schema used twice (the gate maps of guard, health and before_start) is written once and referred to.
+    reused: 'ref',
     unrepresentable: 'any',
     override: allowTemplates(templated),
   }) as Record<string, unknown>;

@@ -8,6 +8,9 @@ import { hostnameArgs } from './hostname-args.ts';
 import { lineinfileArgs } from './lineinfile-args.ts';
 import { rocketmqDistArgs } from './rocketmq-dist-args.ts';
 import { rocketmqDrainArgs } from './rocketmq-drain-args.ts';
+import { rocketmqAclArgs } from './rocketmq-acl-args.ts';
+import { rocketmqTopicsArgs } from './rocketmq-topics-args.ts';
+import { serviceArgs } from './service-args.ts';
 import { unarchiveArgs } from './unarchive-args.ts';
 import { waitForArgs } from './wait-for-args.ts';
 
@@ -18,9 +21,12 @@ export const moduleArgSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, 
   ['blockinfile', blockinfileArgs],
   ['lineinfile', lineinfileArgs],
   ['hostname', hostnameArgs],
+  ['service', serviceArgs],
   ['wait_for', waitForArgs],
   ['command', commandArgs],
   ['unarchive', unarchiveArgs],
   ['rocketmq_dist', rocketmqDistArgs],
+  ['rocketmq_topics', rocketmqTopicsArgs],
   ['rocketmq_drain', rocketmqDrainArgs],
+  ['rocketmq_acl', rocketmqAclArgs],
 ]);

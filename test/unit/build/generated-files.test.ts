@@ -31,7 +31,7 @@ Fresh('every generated file is as the schemas in lib/ make it', () => {
   );
 });
 
-Fresh('the examples name their schema on their first line', () => {
+Fresh('the examples and every role file name their schema on their first line', () => {
   const first = (file: string) => read(file).split('\n')[0];
   assert.is(
     first('playbooks/2m2s-sync.yaml'),
@@ -40,6 +40,18 @@ Fresh('the examples name their schema on their first line', () => {
   assert.is(
     first('inventory/local/hosts.yaml'),
     '# yaml-language-server: $schema=../../schemas/inventory.schema.json',
+  );
+  assert.is(
+    first('roles/broker/tasks/main.yaml'),
+    '# yaml-language-server: $schema=../../../schemas/tasks.schema.json',
+  );
+  assert.is(
+    first('roles/broker/defaults/main.yaml'),
+    '# yaml-language-server: $schema=../../../schemas/role-defaults.schema.json',
+  );
+  assert.is(
+    first('roles/broker/meta/main.yaml'),
+    '# yaml-language-server: $schema=../../../schemas/role-meta.schema.json',
   );
   assert.ok(generated.get('docs/modules.md')!.includes('| `file` | `path` (an absolute path)'));
 });
@@ -60,6 +72,7 @@ Editors('every shipped playbook, inventory and role file is accepted', () => {
   for (const role of readdirSync(join(ROOT, 'roles'))) {
     check('tasks', `roles/${role}/tasks/main.yaml`);
     check('role-defaults', `roles/${role}/defaults/main.yaml`);
+    check('role-meta', `roles/${role}/meta/main.yaml`);
   }
 });
 
@@ -73,6 +86,14 @@ Editors('mistakes the loader refuses are refused, templated module arguments are
   assert.not.ok(playbook.safeParse(phase({ wait_for: { port: 70000 } })).success);
   assert.not.ok(playbook.safeParse([{ hosts: 'all', serial: 0 }]).success);
   assert.not.ok(schemaOf('inventory').safeParse({ all: { host: {} } }).success);
+  // Service gate maps: each registered kind's fields, a template at any depth.
+  const gate = (guard: unknown) => phase({ service: { name: 'x', command: ['x'], guard } });
+  const inSync = { rocketmq: 'in-sync', namesrv: 'a:9876', broker: 'b' };
+  assert.ok(playbook.safeParse(gate({ ...inSync, id: '{{item.broker_id}}' })).success);
+  assert.ok(playbook.safeParse(gate(['test', '-f', '/tmp/ok'])).success);
+  assert.not.ok(playbook.safeParse(gate({ ...inSync, id: 'one' })).success);
+  assert.not.ok(playbook.safeParse(gate({ ...inSync, rocketmq: 'in-snyc' })).success);
+  assert.not.ok(playbook.safeParse(gate({ rocketmq_store: '/s', version: '5', x: 1 })).success);
 });
 
 Editors.run();
