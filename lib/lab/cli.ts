@@ -1,7 +1,7 @@
 // The `lab` command: up, down, status, ssh, exec — the only lab file that prints; returns the exit code.
-import { spawn } from 'node:child_process';
 import process from 'node:process';
 import { parseCommandLine } from '../cli/options.ts';
+import { runInteractive } from '../execute/transports/spawn.ts';
 import { UsageError } from '../shared/errors.ts';
 import { findLabHost, labExec, labSshArgs } from './exec.ts';
 import { labDown, labStatus, labUp } from './lab.ts';
@@ -104,9 +104,7 @@ async function ssh(argv: string[]): Promise<number> {
     ...labSshArgs(state.keyFile, host.address),
     ...(command.length ? [command.join(' ')] : []),
   ];
-  return await new Promise((resolve) =>
-    spawn('ssh', args, { stdio: 'inherit' }).on('close', (code) => resolve(code ?? 1)),
-  );
+  return await runInteractive(['ssh', ...args]);
 }
 
 async function exec(argv: string[]): Promise<number> {

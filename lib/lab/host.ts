@@ -1,8 +1,8 @@
 // One lab host: its private files and folders, its sshd config, and its one long-lived process (netns + mount/UTS ns + sshd).
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { startDetached } from '../execute/transports/spawn.ts';
 import { cmd } from '../shared/shell.ts';
 import { LabError } from './lab-error.ts';
 import { commandLine, isAlive, runOk, sleep, stopPids } from './proc.ts';
@@ -106,7 +106,8 @@ function hostScript(host: LabHostState, paths: readonly string[]): string {
  */
 export async function startHost(host: LabHostState, paths: readonly string[]): Promise<number> {
   const log = await open(join(host.dir, 'sshd.log'), 'a');
-  const args = [
+  const argv = [
+    'ip',
     'netns',
     'exec',
     host.netns,
@@ -119,10 +120,8 @@ export async function startHost(host: LabHostState, paths: readonly string[]): P
     '-c',
     hostScript(host, paths),
   ];
-  const child = spawn('ip', args, { detached: true, stdio: ['ignore', log.fd, log.fd] });
+  const pid = startDetached(argv, log.fd);
   await log.close();
-  child.unref();
-  const pid = child.pid;
   if (pid === undefined)
     throw new LabError(`Cannot start lab host ${host.name}: "ip netns exec" did not start`);
   await waitListening(host, pid);

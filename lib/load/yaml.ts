@@ -114,11 +114,13 @@ export function parseYaml(text: string, file: string): LoadedYaml {
   } catch (err) {
     throw new ConfigError(`invalid YAML: ${(err as Error).message}`, { file, line: 1, col: 1 });
   }
+  // This document's mappings indexed by key on first lookup (lives as long as the LoadedYaml).
+  const pairs: PairIndex = new Map();
   return {
     file,
     data,
-    locate: (path) => at(startOf(walk(doc.contents, path, false))),
-    locateKey: (path) => at(startOf(walk(doc.contents, path, true))),
+    locate: (path) => at(startOf(walk(doc.contents, path, false, pairs))),
+    locateKey: (path) => at(startOf(walk(doc.contents, path, true, pairs))),
   };
 }
 
@@ -176,12 +178,17 @@ function startOf(node: unknown): number {
 }
 
 /** Follows `path` through the node tree; stops at the deepest node that exists. */
-function walk(root: unknown, path: ReadonlyArray<string | number>, wantKey: boolean): unknown {
+function walk(
+  root: unknown,
+  path: ReadonlyArray<string | number>,
+  wantKey: boolean,
+  pairs: PairIndex,
+): unknown {
   let node = root;
   for (const [i, segment] of path.entries()) {
     const last = i === path.length - 1;
     if (isMap(node)) {
-      const pair = indexOf(node).get(String(segment));
+      const pair = indexOf(node, pairs).get(String(segment));
       if (!pair) return node;
       if (last && wantKey) return pair.key;
       node = isEmptyValue(pair.value) ? pair.key : pair.value;
@@ -197,9 +204,9 @@ function walk(root: unknown, path: ReadonlyArray<string | number>, wantKey: bool
 }
 
 /** Each mapping's pairs by key, built on first lookup, so locating N values of an N-key mapping stays linear. */
-const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+type PairIndex = Map<YAMLMap, Map<string, Pair>>;
 
-function indexOf(map: YAMLMap): Map<string, Pair> {
+function indexOf(map: YAMLMap, pairIndex: PairIndex): Map<string, Pair> {
   let index = pairIndex.get(map);
   if (!index) {
     index = new Map();

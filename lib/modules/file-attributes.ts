@@ -1,27 +1,11 @@
-// A file's declared mode/owner/group: read from task args once, compared with a host's, turned into chown/chmod.
+// A file's declared mode/owner/group: compared with a host's, and turned into chown/chmod.
 import { quote } from '../shared/shell.ts';
-import type { Vars, Where } from '../shared/types.ts';
-import { optionalString } from '../shared/validate.ts';
 
 /** Who owns a file and how it may be used; unset fields are not managed (they keep the existing file's value). */
 export interface FileAttributes {
   mode?: string;
   owner?: string;
   group?: string;
-}
-
-/**
- * The `owner` and `group` of a task's args, each left out when not given (the one reading of them for every module).
- * @throws ValidationError when either is not a string
- * @example ownershipArgs({ owner: 'rocketmq' }, where) // => { owner: 'rocketmq' }
- */
-export function ownershipArgs(raw: Vars, where: Where): Pick<FileAttributes, 'owner' | 'group'> {
-  const found: Pick<FileAttributes, 'owner' | 'group'> = {};
-  const owner = optionalString(raw.owner, 'owner', where);
-  const group = optionalString(raw.group, 'group', where);
-  if (owner !== undefined) found.owner = owner;
-  if (group !== undefined) found.group = group;
-  return found;
 }
 
 /**

@@ -1,9 +1,10 @@
 // Streams a URL into a cache file: sha256 computed on the way, length checked, temp file then rename, sum recorded beside it.
 import { randomBytes, createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import process from 'node:process';
+import { writeFileAtomic } from '../shared/atomic-write.ts';
 
 /** The sha256 (hex) of a file, read in chunks. */
 export async function sha256File(path: string): Promise<string> {
@@ -70,8 +71,6 @@ export async function downloadToCache(url: string, target: string): Promise<stri
   }
   const sha256 = hash.digest('hex');
   await rename(temp, target);
-  const sumTemp = `${temp}.sha256`;
-  await writeFile(sumTemp, `${sha256}  ${basename(target)}\n`);
-  await rename(sumTemp, `${target}.sha256`);
+  writeFileAtomic(`${target}.sha256`, `${sha256}  ${basename(target)}\n`);
   return sha256;
 }

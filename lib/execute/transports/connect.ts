@@ -1,5 +1,6 @@
 // Chooses and configures a host's transport from its Ansible-named host vars (ansible_connection, ansible_host, …).
-import { expectBool, expectInt, expectOneOf, optionalString } from '../../shared/validate.ts';
+import { parseArgs, type z } from '../../shared/schema.ts';
+import { bool, oneOf, text, whole } from '../../shared/schema-fields.ts';
 import type { Host, Transport, Where } from '../../shared/types.ts';
 import { LocalTransport } from './local.ts';
 import { describeSsh, SshTransport, type SshSettings } from './ssh.ts';
@@ -27,14 +28,16 @@ function whereOf(host: Host, key: string): Where {
   return host.sources[key] ?? { file: `vars of host "${host.name}"`, line: 0, col: 0 };
 }
 
-/** Reads one connection variable with the given checker, or undefined when it is not set. */
-function read<T>(
+/** Reads one connection variable as its field schema says, or undefined when it is not set (or null). */
+function read<S extends z.ZodType>(
   host: Host,
   key: ConnectionVar,
-  check: (value: unknown, key: string, where: Where) => T,
-): T | undefined {
+  field: S,
+): z.output<S> | undefined {
   const value = host.vars[key];
-  return value === undefined || value === null ? undefined : check(value, key, whereOf(host, key));
+  return value === undefined || value === null
+    ? undefined
+    : parseArgs(field, value, key, whereOf(host, key));
 }
 
 /**
@@ -42,17 +45,13 @@ function read<T>(
  * @throws ValidationError for any other value
  */
 export function connectionKind(host: Host): 'ssh' | 'local' {
-  return (
-    read(host, 'ansible_connection', (v, k, w) =>
-      expectOneOf(v, k, ['ssh', 'local'] as const, w),
-    ) ?? 'ssh'
-  );
+  return read(host, 'ansible_connection', oneOf(['ssh', 'local'])) ?? 'ssh';
 }
 
 /** sudo settings of a host: ansible_become and ansible_become_user (default root). */
 function becomeOf(host: Host): { become: boolean; becomeUser: string } {
-  const become = read(host, 'ansible_become', expectBool) ?? false;
-  return { become, becomeUser: read(host, 'ansible_become_user', optionalString) ?? 'root' };
+  const become = read(host, 'ansible_become', bool()) ?? false;
+  return { become, becomeUser: read(host, 'ansible_become_user', text()) ?? 'root' };
 }
 
 /**
@@ -63,16 +62,16 @@ function becomeOf(host: Host): { become: boolean; becomeUser: string } {
 export function sshSettings(host: Host): SshSettings {
   const settings: SshSettings = {
     name: host.name,
-    address: read(host, 'ansible_host', optionalString) ?? host.name,
+    address: read(host, 'ansible_host', text()) ?? host.name,
     ...becomeOf(host),
   };
-  const port = read(host, 'ansible_port', (v, k, w) => expectInt(v, k, w, 1, 65535));
-  const user = read(host, 'ansible_user', optionalString);
-  const identityFile = read(host, 'ansible_ssh_private_key_file', optionalString);
-  const jumpHost = read(host, 'ssh_jump_host', optionalString);
-  const strict = read(host, 'ssh_strict_host_key_checking', expectBool);
-  const knownHostsFile = read(host, 'ssh_known_hosts_file', optionalString);
-  const timeout = read(host, 'ssh_connect_timeout', (v, k, w) => expectInt(v, k, w, 1, 600));
+  const port = read(host, 'ansible_port', whole(1, 65535));
+  const user = read(host, 'ansible_user', text());
+  const identityFile = read(host, 'ansible_ssh_private_key_file', text());
+  const jumpHost = read(host, 'ssh_jump_host', text());
+  const strict = read(host, 'ssh_strict_host_key_checking', bool());
+  const knownHostsFile = read(host, 'ssh_known_hosts_file', text());
+  const timeout = read(host, 'ssh_connect_timeout', whole(1, 600));
   if (port !== undefined) settings.port = port;
   if (user !== undefined) settings.user = user;
   if (identityFile !== undefined) settings.identityFile = identityFile;
@@ -93,7 +92,7 @@ export function makeTransport(host: Host): Transport {
     return new LocalTransport({ name: host.name, ...becomeOf(host) });
   const settings = sshSettings(host);
   const ssh = new SshTransport(settings);
-  return read(host, 'lab_host', expectBool) ? labGuarded(ssh, settings.address) : ssh;
+  return read(host, 'lab_host', bool()) ? labGuarded(ssh, settings.address) : ssh;
 }
 
 /**

@@ -1,4 +1,4 @@
-// The one local process runner: starts argv without a shell, feeds stdin, collects output, enforces a time limit.
+// The one local process runner: starts argv without a shell (collected, interactive or detached), with a time limit.
 import { Buffer } from 'node:buffer';
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
@@ -114,4 +114,32 @@ export async function runCommand(
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     return { code: 127, stdout: '', stderr: (error as Error).message, missing };
   }
+}
+
+/**
+ * Runs argv with this terminal handed over (stdin, stdout and stderr inherited): an interactive session.
+ * @returns its exit code (1 when a signal ended it)
+ * @example await runInteractive(['ssh', '-t', 'root@10.77.0.11'])
+ */
+export function runInteractive(argv: readonly string[]): Promise<number> {
+  const [command, ...args] = argv;
+  return new Promise((resolve) =>
+    spawn(command ?? 'false', args, { stdio: 'inherit' }).on('close', (code) => resolve(code ?? 1)),
+  );
+}
+
+/**
+ * Starts argv as a daemon: its own process group, no stdin, stdout and stderr to the open file `logFd`, not waited
+ * for (the runner may exit while it runs).
+ * @returns its PID, undefined when it did not start
+ * @example startDetached(['ip', 'netns', 'exec', 'ns1', 'sshd', '-D'], log.fd)
+ */
+export function startDetached(argv: readonly string[], logFd: number): number | undefined {
+  const [command, ...args] = argv;
+  const child = spawn(command ?? 'false', args, {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+  });
+  child.unref();
+  return child.pid;
 }

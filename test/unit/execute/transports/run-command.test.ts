@@ -1,9 +1,14 @@
-// runCommand, the one local process runner (transports, lab commands, distribution packing): codes, cwd, no throw.
-import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
+// The one local process runner: runCommand (codes, cwd, no throw), runInteractive and startDetached.
+import { closeSync, mkdtempSync, openSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
-import { runCommand, type CommandResult } from '../../../../lib/execute/transports/spawn.ts';
+import {
+  runCommand,
+  runInteractive,
+  startDetached,
+  type CommandResult,
+} from '../../../../lib/execute/transports/spawn.ts';
 import { suite } from '../../../helpers/suite.ts';
 
 const S = suite('runCommand');
@@ -37,5 +42,19 @@ S('runs in the given folder', async () => {
 S('the time limit ends the process (as a SIGKILL)', async () => {
   const got = await runCommand(['sleep', '5'], { timeoutMs: 100 });
   assert.is(got.code, 137);
+});
+S('runInteractive returns the exit code of a process on this terminal', async () => {
+  assert.is(await runInteractive(['sh', '-c', 'exit 4']), 4);
+});
+S('startDetached returns at once with the PID; the daemon writes to the log file', async () => {
+  const log = join(dir, 'daemon.log');
+  const fd = openSync(log, 'a');
+  const pid = startDetached(['sh', '-c', 'sleep 0.2; echo "up $$"'], fd);
+  closeSync(fd);
+  assert.type(pid, 'number');
+  assert.is(readFileSync(log, 'utf8'), '', 'not waited for');
+  for (let i = 0; i < 100 && readFileSync(log, 'utf8') === ''; i++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.is(readFileSync(log, 'utf8'), `up ${pid}\n`);
 });
 S.run();
