@@ -4,7 +4,7 @@ import { ValidationError } from '../shared/errors.ts';
 import { ACL_ARG_KEYS, aclCredentials } from '../rocketmq/acl-args.ts';
 import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
 import type { Module, Vars, Where } from '../shared/types.ts';
-import { cheapOnly, cheapProbe, planVerify, verifyProbeId } from './rocketmq-verify-plan.ts';
+import { cheapOnly, clusterProbe, messagesProbeId, planVerify } from './rocketmq-verify-plan.ts';
 import { remotingReader, type VerifyReader } from './rocketmq-verify-read.ts';
 import { verifyScript } from './rocketmq-verify-script.ts';
 import {
@@ -40,7 +40,7 @@ export interface RocketmqVerifyArgs {
   sendMessages: 'on_change' | 'always';
   /** The admin's credentials when ACL 2.0 is on: the cheap read (from the controller) signs with them. */
   auth?: Credentials | undefined;
-  /** With ACL on: the host folder of conf/tools.yml, which the JVMs of the full proof sign with (verify-script.ts). */
+  /** With ACL on: the host folder of conf/tools.yml, which MessageCheck signs with (verify-script.ts). */
   aclHome?: string | undefined;
 }
 
@@ -134,12 +134,15 @@ export function rocketmqVerifyModuleWith(reader: ReaderFactory): Module<Rocketmq
     name: 'rocketmq_verify',
     validate: (raw, where) => validateVerify(raw, where),
     // Check mode asks nothing of the cluster; a run that changed nothing asks RocketMQ from the controller only.
+    // Otherwise clusterList from the controller and MessageCheck on the host, asked at the same time.
     probes: (args, ctx) => {
       if (ctx.check) return [];
-      if (cheapOnly(args, ctx)) return [cheapProbe(args, reader)];
-      return [
-        { id: verifyProbeId(args), script: verifyScript(args, readFileSync(CHECKER, 'utf8')) },
-      ];
+      if (cheapOnly(args, ctx)) return [clusterProbe(args, reader, 'cheap')];
+      const messages = {
+        id: messagesProbeId(args),
+        script: verifyScript(args, readFileSync(CHECKER, 'utf8')),
+      };
+      return [clusterProbe(args, reader, 'full'), ...(args.messages > 0 ? [messages] : [])];
     },
     plan: planVerify,
   };
