@@ -8,6 +8,7 @@ import { hostnameArgs } from './hostname-args.ts';
 import { lineinfileArgs } from './lineinfile-args.ts';
 import { rocketmqDistArgs } from './rocketmq-dist-args.ts';
 import { rocketmqDrainArgs } from './rocketmq-drain-args.ts';
+import { rocketmqVerifyArgs } from './rocketmq-verify-args.ts';
 import { unarchiveArgs } from './unarchive-args.ts';
 import { waitForArgs } from './wait-for-args.ts';
 
@@ -23,4 +24,5 @@ export const moduleArgSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, 
   ['unarchive', unarchiveArgs],
   ['rocketmq_dist', rocketmqDistArgs],
   ['rocketmq_drain', rocketmqDrainArgs],
+  ['rocketmq_verify', rocketmqVerifyArgs],
 ]);

@@ -9,12 +9,6 @@ export const PROSE_ROWS: Record<string, { arguments: string; idempotence: string
     idempotence:
       'pid alive and its cmdline matches; config checksums and install recorded at start compared with current',
   },
-  rocketmq_verify: {
-    arguments:
-      '`namesrv`, `home`, `cluster`, `expect` (brokers: list of `{ broker, id, addr }`), `messages`, `topic`, `wait` (s to keep asking clusterList until every expected address is listed, default 60), `send_messages` = `on_change` (default) \\| `always`, `acl_enabled` + `admin_user` + `admin_secret` + `acl_home` (ACL 2.0: the cheap read signs as the admin; the JVMs read `<acl_home>/conf/tools.yml` on the host, by path)',
-    idempotence:
-      'read-only; after an earlier task of the run changed something (or `always`): clusterList parsed, messages sent and received; on a run that changed nothing: the cheap read from the controller (every name server lists exactly the declared brokers, every declared slave in sync; no JVM, no message)',
-  },
   rocketmq_topics: {
     arguments:
       '`namesrv` (namesrvAddr), `cluster`, `brokers` (list of `{ broker, id, addr, topics, groups }`: each member with its `rocketmq_topics`/`rocketmq_groups` lists), `prune` (default false), `ignore` (name patterns with `*`), `acl_enabled` + `admin_user` + `admin_secret` (sign every request when ACL 2.0 is on)',

@@ -296,3 +296,57 @@ P('validate names the bad key', () => {
   );
 });
 P.run();
+
+const V = suite(
+  'rocketmq_verify arguments: declared as a schema (defaults, refusals naming the key)',
+);
+const minimal = { home: '/x/', namesrv: 'n:1', cluster: 'C', expect: [declared[0]!] };
+V('defaults, and numbers as text (templated values)', () => {
+  const a = rocketmqVerifyModule.validate(minimal, where, vctx) as RocketmqVerifyArgs;
+  assert.equal(
+    [a.home, a.messages, a.wait, a.topic, a.sendMessages, a.javaOpts, a.auth],
+    ['/x', 1000, 60, 'RMQD_VERIFY', 'on_change', [], undefined],
+  );
+  const b = rocketmqVerifyModule.validate(
+    { ...minimal, messages: '10', wait: '5', java_opts: ' -Xmx1g  -Dx=1 ' },
+    where,
+    vctx,
+  ) as RocketmqVerifyArgs;
+  assert.equal([b.messages, b.wait, b.javaOpts], [10, 5, ['-Xmx1g', '-Dx=1']]);
+  const controllerMode = rocketmqVerifyModule.validate(
+    { ...minimal, expect: [{ broker: 'a', addr: 'h:1' }] },
+    where,
+    vctx,
+  ) as RocketmqVerifyArgs;
+  assert.equal(controllerMode.expect, [{ broker: 'a', addr: 'h:1' }]);
+});
+const REFUSED: Array<[string, Record<string, unknown>, RegExp]> = [
+  ['an unknown key', { ...minimal, mesages: 5 }, /mesages/],
+  [
+    'a missing cluster',
+    { ...minimal, cluster: undefined },
+    /rocketmq_verify: "cluster" is required/,
+  ],
+  [
+    'send_messages not a choice',
+    { ...minimal, send_messages: 'never' },
+    /"send_messages" must be one of on_change, always/,
+  ],
+  ['wait too long', { ...minimal, wait: 9999 }, /"wait" must be a whole number from 0 to 3600/],
+  ['a topic with a space', { ...minimal, topic: 'a b' }, /"topic" must be letters, digits/],
+  ['an unknown key in expect', { ...minimal, expect: [{ ...declared[0]!, role: 'm' }] }, /role/],
+  [
+    'ACL on without acl_home',
+    { ...minimal, acl_enabled: true, admin_user: 'u', admin_secret: 's' },
+    /"acl_home" is required when ACL is on/,
+  ],
+];
+for (const [what, raw, error] of REFUSED) {
+  V(`${what} is refused at the task's place`, () => {
+    assert.throws(
+      () => rocketmqVerifyModule.validate(raw, where, vctx),
+      (e: Error) => error.test(e.message) && e.message.startsWith('p.yaml:3:5'),
+    );
+  });
+}
+V.run();
