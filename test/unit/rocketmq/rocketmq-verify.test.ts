@@ -214,6 +214,12 @@ P(
       messages!.script,
       `--brokers ${declared.map((d) => d.addr).join(',')} --wait 60 --count 1000 --timeout 60`,
     );
+    // A short-lived client's JVM options first, so that the task's java_opts win (the last of two -Xmx counts).
+    const tuned = { ...args, javaOpts: ['-Xmx1g'] };
+    assert.match(
+      rocketmqVerifyModule.probes(tuned, changed)[1]!.script,
+      '"$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xms64m -Xmx256m -Xshare:auto -Xmx1g -Drmq.logback',
+    );
     const noMessages = { ...args, messages: 0 };
     assert.is(rocketmqVerifyModule.probes(noMessages, changed).length, 1, 'no JVM at all');
   },
