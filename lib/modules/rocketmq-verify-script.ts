@@ -26,9 +26,9 @@ export interface VerifyScriptArgs {
 export const SECTION = '=== rmqd-verify';
 
 /**
- * A client that lives seconds: C1 only (no C2 compiles that would never pay back), the serial collector, a small heap,
- * the JDK's class-data archive. Measured on a 2-core machine: see the commit that set them. The module's java_opts
- * come after them, so an operator's option wins.
+ * A client that lives seconds: C1 only (C2 compiles would never pay back), the serial collector (no GC threads
+ * competing with the brokers for the cores), a small heap, the JDK's class-data archive. The module's java_opts come
+ * after them, so an operator's option wins.
  */
 export const SHORT_LIVED_JVM = [
   '-XX:TieredStopAtLevel=1',
