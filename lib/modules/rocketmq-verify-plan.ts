@@ -1,9 +1,5 @@
 // rocketmq_verify's plans: check mode's description, the cheap read (nothing changed), the full proof with messages.
-import {
-  clusterListFailure,
-  parseClusterList,
-  type ClusterBroker,
-} from '../rocketmq/cluster-list.ts';
+import type { ClusterBroker } from '../rocketmq/cluster-list.ts';
 import type { Plan, PlanContext, Probe, ProbeResult } from '../shared/types.ts';
 import { checkModeProof, clusterProof } from './rocketmq-verify-proof.ts';
 import { type CheapRead, cheapRead } from './rocketmq-verify-read.ts';
@@ -11,8 +7,13 @@ import { section } from './rocketmq-verify-script.ts';
 import { brokerProblems, messageVerdict } from './rocketmq-verify-verdict.ts';
 import type { ReaderFactory, RocketmqVerifyArgs } from './rocketmq-verify.ts';
 
+/** The read of the cluster from the controller (the cheap read, or the full proof's clusterList). */
 export const verifyProbeId = (args: RocketmqVerifyArgs): string =>
   `rocketmq_verify:${args.namesrv}:${args.cluster}`;
+
+/** The full proof's message round trip: MessageCheck on the host. */
+export const messagesProbeId = (args: RocketmqVerifyArgs): string =>
+  `${verifyProbeId(args)}:messages`;
 
 /**
  * Check mode starts no JVM (no clusterList, no MessageCheck): it says what a run would check, as the reason and
@@ -31,30 +32,48 @@ export function cheapOnly(args: RocketmqVerifyArgs, ctx: PlanContext): boolean {
   return ctx.changedBefore === false && args.sendMessages !== 'always';
 }
 
-export function cheapProbe(args: RocketmqVerifyArgs, reader: ReaderFactory): Probe {
+/**
+ * The read of the cluster from the controller, without a JVM: the cheap read (slaves' sync too, every 2 s), or the
+ * full proof's clusterList, asked every 250 ms until the declared brokers are listed (MessageCheck meanwhile starts).
+ */
+export function clusterProbe(
+  args: RocketmqVerifyArgs,
+  reader: ReaderFactory,
+  kind: 'cheap' | 'full',
+): Probe {
   const problemsOf = (rows: ClusterBroker[]): string[] =>
     brokerProblems(rows, args.cluster, args.expect);
+  const options = kind === 'cheap' ? { sync: true, pollMs: 2000 } : { sync: false, pollMs: 250 };
   return {
     id: verifyProbeId(args),
-    script: `rocketmq_verify cheap read ${args.namesrv} ${args.cluster}`,
+    script: `rocketmq_verify ${kind === 'cheap' ? 'cheap read' : 'clusterList'} ${args.namesrv} ${args.cluster}`,
     read: async () => ({
-      stdout: JSON.stringify(await cheapRead(reader(args.auth), args, problemsOf, args.wait)),
+      stdout: JSON.stringify(
+        await cheapRead(reader(args.auth), args, problemsOf, args.wait, options),
+      ),
       code: 0,
     }),
   };
 }
 
-function planCheap(args: RocketmqVerifyArgs, result: ProbeResult | undefined): Plan {
-  const none = { actions: [], changes: [] };
-  let read: CheapRead;
+// A fresh pair each time: a plan's lists are its own.
+const none = (): Pick<Plan, 'actions' | 'changes'> => ({ actions: [], changes: [] });
+
+/** The controller's read as the probe answered it, or the failure that says why there is none. */
+function readOf(args: RocketmqVerifyArgs, result: ProbeResult | undefined): CheapRead | Plan {
   try {
-    read = JSON.parse(result?.stdout ?? '') as CheapRead;
+    return JSON.parse(result?.stdout ?? '') as CheapRead;
   } catch {
     return {
-      ...none,
+      ...none(),
       failure: `rocketmq_verify: cannot read cluster ${args.cluster} from ${args.namesrv}: ${result?.stdout.trim().slice(0, 300) || 'no answer'}`,
     };
   }
+}
+
+function planCheap(args: RocketmqVerifyArgs, result: ProbeResult | undefined): Plan {
+  const read = readOf(args, result);
+  if (!('rows' in read)) return read;
   const proof = clusterProof(args, read.rows);
   proof.lines.push(
     `  every name server asked (no JVM); slaves in sync; no messages sent: nothing changed in this run`,
@@ -66,13 +85,13 @@ function planCheap(args: RocketmqVerifyArgs, result: ProbeResult | undefined): P
   };
   if (read.problems.length > 0)
     return {
-      ...none,
+      ...none(),
       failure: `rocketmq_verify: cluster ${args.cluster}: ${read.problems.join('; ')}`,
       proof,
     };
   const namesrvs = args.namesrv.split(';').filter((s) => s.trim() !== '').length;
   return {
-    ...none,
+    ...none(),
     proof,
     reason: `cluster ${args.cluster}: ${args.expect.length} brokers as declared on ${namesrvs} name server${namesrvs === 1 ? '' : 's'}, slaves in sync; messages not sent (nothing changed; --verify-messages sends them)`,
   };
@@ -80,19 +99,19 @@ function planCheap(args: RocketmqVerifyArgs, result: ProbeResult | undefined): P
 
 /** The full proof's second half, once the cluster is as declared: the messages' round trip (unless none asked). */
 function planMessages(args: RocketmqVerifyArgs, rows: ClusterBroker[], stdout: string): Plan {
-  const none = { actions: [], changes: [] };
   const brokers = `cluster ${args.cluster}: ${args.expect.length} brokers as declared`;
   if (args.messages === 0)
-    return { ...none, reason: `${brokers}; messages not sent`, proof: clusterProof(args, rows) };
-  const verdict = messageVerdict(section(stdout, 'messages') ?? '', args.messages);
+    return { ...none(), reason: `${brokers}; messages not sent`, proof: clusterProof(args, rows) };
+  // Without its section the script stopped before MessageCheck (e.g. no tools.yml): its words are the reason.
+  const verdict = messageVerdict(section(stdout, 'messages') ?? stdout, args.messages);
   if (verdict.problem)
     return {
-      ...none,
+      ...none(),
       failure: `rocketmq_verify: cluster ${args.cluster} topic ${args.topic}: ${verdict.problem}`,
       proof: clusterProof(args, rows),
     };
   return {
-    ...none,
+    ...none(),
     reason: `${brokers}; ${verdict.received}/${args.messages} messages received`,
     proof: clusterProof(args, rows, verdict.received),
   };
@@ -105,28 +124,14 @@ export function planVerify(
 ): Plan {
   if (ctx.check) return checkModePlan(args);
   if (cheapOnly(args, ctx)) return planCheap(args, facts.get(verifyProbeId(args)));
-  const none = { actions: [], changes: [] };
-  const stdout = facts.get(verifyProbeId(args))?.stdout ?? '';
-  const listing = section(stdout, 'clusterList');
-  if (listing === undefined)
-    return {
-      ...none,
-      failure: `rocketmq_verify: the probe did not run (output: ${stdout.trim().slice(0, 300) || 'none'})`,
-    };
-  const failure = clusterListFailure(listing);
-  if (failure !== undefined)
-    return {
-      ...none,
-      failure: `rocketmq_verify: mqadmin clusterList -n ${args.namesrv} failed: ${failure}`,
-    };
-  const rows = parseClusterList(listing);
-  const problems = brokerProblems(rows, args.cluster, args.expect);
+  const read = readOf(args, facts.get(verifyProbeId(args)));
+  if (!('rows' in read)) return read;
   // Even a failure shows what clusterList listed: the operator compares it with the inventory.
-  if (problems.length > 0)
+  if (read.problems.length > 0)
     return {
-      ...none,
-      failure: `rocketmq_verify: cluster ${args.cluster}: ${problems.join('; ')}`,
-      proof: clusterProof(args, rows),
+      ...none(),
+      failure: `rocketmq_verify: cluster ${args.cluster}: ${read.problems.join('; ')}`,
+      proof: clusterProof(args, read.rows),
     };
-  return planMessages(args, rows, stdout);
+  return planMessages(args, read.rows, facts.get(messagesProbeId(args))?.stdout ?? '');
 }

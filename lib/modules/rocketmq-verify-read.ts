@@ -1,5 +1,5 @@
-// rocketmq_verify's cheap read, asked from the controller over RocketMQ's remoting protocol (no JVM, no message):
-// every declared broker registered as declared on EVERY name server, each declared slave in sync with its master.
+// rocketmq_verify's read of the cluster, asked from the controller over RocketMQ's remoting protocol (no JVM): every
+// declared broker registered as declared on EVERY name server and, in the cheap read, each declared slave in sync.
 import type { ClusterBroker } from '../rocketmq/cluster-list.ts';
 import {
   getBrokerHaStatus,
@@ -24,7 +24,8 @@ export interface ReadTarget {
 export interface VerifyReader {
   clusterInfo(namesrv: string): Promise<ClusterInfo>;
   haStatus(master: string): Promise<HaRuntimeInfo>;
-  version(broker: string): Promise<string>;
+  /** The broker's runtime KVTable (brokerVersionDesc, brokerActive…), what clusterList's #Version and #ACTIVATED show. */
+  runtime(broker: string): Promise<Record<string, string>>;
   close(): void;
 }
 
@@ -40,7 +41,7 @@ export function remotingReader(timeoutMs = 5000, auth?: Credentials): VerifyRead
   return {
     clusterInfo: (ns) => getClusterInfo(client, ns),
     haStatus: (master) => getBrokerHaStatus(client, master),
-    version: async (broker) => (await getBrokerRuntimeInfo(client, broker)).brokerVersionDesc ?? '',
+    runtime: (broker) => getBrokerRuntimeInfo(client, broker),
     close: () => client.close(),
   };
 }
@@ -90,33 +91,65 @@ async function syncProblems(reader: VerifyReader, target: ReadTarget): Promise<s
   return problems;
 }
 
+/** How a read looks: the cheap read also asks each master about its slaves' sync; the full proof's does not. */
+export interface ReadOptions {
+  sync: boolean;
+  /** Pause between two looks while something is wrong. */
+  pollMs: number;
+}
+
+const CHEAP: ReadOptions = { sync: true, pollMs: 2000 };
+
+/**
+ * Fills each row of the cluster with its broker's version and, on 5.x, #ACTIVATED, as clusterList does: from the
+ * runtime info (a broker that does not answer shows no version and, as in clusterList, not ACTIVATED).
+ */
+async function addRuntime(
+  reader: VerifyReader,
+  rows: ClusterBroker[],
+  cluster: string,
+  asked: Map<string, Promise<Record<string, string> | undefined>>,
+): Promise<void> {
+  for (const row of rows.filter((r) => r.cluster === cluster)) {
+    if (!asked.has(row.addr))
+      asked.set(
+        row.addr,
+        reader.runtime(row.addr).catch(() => undefined),
+      );
+    const kv = await asked.get(row.addr);
+    row.version = kv?.brokerVersionDesc ?? '';
+    if (kv === undefined) row.activated = false;
+    else if (kv.brokerActive !== undefined) row.activated = kv.brokerActive === 'true';
+  }
+}
+
 /** Problems of one look; brokerProblems compares one name server's rows with the declaration. */
 export async function readOnce(
   reader: VerifyReader,
   target: ReadTarget,
   brokerProblems: (rows: ClusterBroker[]) => string[],
+  options: ReadOptions = CHEAP,
 ): Promise<CheapRead> {
   const problems: string[] = [];
   let first: ClusterBroker[] | undefined;
+  const runtimes = new Map<string, Promise<Record<string, string> | undefined>>();
   for (const ns of splitNamesrvs(target.namesrv)) {
     try {
       const rows = clusterRows(await reader.clusterInfo(ns));
+      await addRuntime(reader, rows, target.cluster, runtimes);
       first ??= rows;
       problems.push(...brokerProblems(rows).map((p) => `name server ${ns}: ${p}`));
     } catch (error) {
       problems.push(`name server ${ns} does not answer: ${message(error)}`);
     }
   }
-  if (problems.length === 0) problems.push(...(await syncProblems(reader, target)));
-  const rows = first ?? [];
-  for (const row of rows.filter((r) => r.cluster === target.cluster)) {
-    row.version = await reader.version(row.addr).catch(() => '');
-  }
-  return { rows, problems };
+  if (problems.length === 0 && options.sync) problems.push(...(await syncProblems(reader, target)));
+  return { rows: first ?? [], problems };
 }
 
 /**
- * Looks again every 2 s until nothing is wrong or `waitSeconds` passed (a slave catches up a moment after a start).
+ * Looks again (every 2 s in the cheap read) until nothing is wrong or `waitSeconds` passed: a broker registers, and
+ * a slave catches up, a moment after its start.
  * @example await cheapRead(remotingReader(), target, (rows) => brokerProblems(rows, 'C', expect), 60)
  */
 export async function cheapRead(
@@ -124,13 +157,14 @@ export async function cheapRead(
   target: ReadTarget,
   brokerProblems: (rows: ClusterBroker[]) => string[],
   waitSeconds: number,
+  options: ReadOptions = CHEAP,
 ): Promise<CheapRead> {
   const deadline = Date.now() + waitSeconds * 1000;
   try {
-    let read = await readOnce(reader, target, brokerProblems);
+    let read = await readOnce(reader, target, brokerProblems, options);
     while (read.problems.length > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 2000));
-      read = await readOnce(reader, target, brokerProblems);
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs));
+      read = await readOnce(reader, target, brokerProblems, options);
     }
     return read;
   } finally {

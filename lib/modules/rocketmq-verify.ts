@@ -1,20 +1,14 @@
 // The rocketmq_verify module: read-only proof that a cluster is as declared (clusterList) and stores and serves real messages.
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '../shared/errors.ts';
-import { ACL_ARG_KEYS, aclCredentials } from '../rocketmq/acl-args.ts';
+import { aclCredentials } from '../rocketmq/acl-args.ts';
 import type { Credentials } from '../rocketmq/remoting/acl-sign.ts';
 import type { Module, Vars, Where } from '../shared/types.ts';
-import { cheapOnly, cheapProbe, planVerify, verifyProbeId } from './rocketmq-verify-plan.ts';
+import { cheapOnly, clusterProbe, messagesProbeId, planVerify } from './rocketmq-verify-plan.ts';
 import { remotingReader, type VerifyReader } from './rocketmq-verify-read.ts';
 import { verifyScript } from './rocketmq-verify-script.ts';
-import {
-  expectInt,
-  expectMap,
-  expectOneOf,
-  expectString,
-  optionalString,
-  rejectUnknownKeys,
-} from '../shared/validate.ts';
+import { parseArgs, type z } from '../shared/schema.ts';
+import { rocketmqVerifyArgs } from './args/rocketmq-verify-args.ts';
 
 export interface ExpectedBroker {
   broker: string;
@@ -40,80 +34,40 @@ export interface RocketmqVerifyArgs {
   sendMessages: 'on_change' | 'always';
   /** The admin's credentials when ACL 2.0 is on: the cheap read (from the controller) signs with them. */
   auth?: Credentials | undefined;
-  /** With ACL on: the host folder of conf/tools.yml, which the JVMs of the full proof sign with (verify-script.ts). */
+  /** With ACL on: the host folder of conf/tools.yml, which MessageCheck signs with (verify-script.ts). */
   aclHome?: string | undefined;
 }
 
-const KNOWN = [
-  'home',
-  'namesrv',
-  'cluster',
-  'expect',
-  'messages',
-  'topic',
-  'java_opts',
-  'wait',
-  'send_messages',
-  'acl_home',
-  ...ACL_ARG_KEYS,
-] as const;
 const CHECKER = new URL('../../roles/verify/files/MessageCheck.java', import.meta.url);
 
-function validateExpect(value: unknown, where: Where): ExpectedBroker[] {
-  if (!Array.isArray(value) || value.length === 0)
-    throw new ValidationError(
-      'rocketmq_verify: "expect" must be a non-empty list of { broker, id, addr }',
-      where,
-    );
-  return value.map((item, i) => {
-    const map = expectMap(item, `expect[${i}]`, where);
-    rejectUnknownKeys(map, ['broker', 'id', 'addr'], `rocketmq_verify expect[${i}]`, where);
-    const addr = expectString(map.addr, `expect[${i}].addr`, where);
-    if (!/^\S+:\d+$/.test(addr))
-      throw new ValidationError(
-        `rocketmq_verify: "expect[${i}].addr" must be ip:port, got ${JSON.stringify(addr)}`,
-        where,
-      );
-    const broker = expectString(map.broker, `expect[${i}].broker`, where);
-    return map.id === undefined
-      ? { broker, addr }
-      : { broker, id: expectInt(map.id, `expect[${i}].id`, where, 0, 1_000_000), addr };
-  });
-}
-
 function validateVerify(raw: Vars, where: Where): RocketmqVerifyArgs {
-  rejectUnknownKeys(raw, KNOWN, 'rocketmq_verify', where);
-  const topic = optionalString(raw.topic, 'topic', where) ?? 'RMQD_VERIFY';
-  if (!/^[\w%|-]{1,127}$/.test(topic))
-    throw new ValidationError(
-      `rocketmq_verify: "topic" must be letters, digits, _ - | or %, got ${JSON.stringify(topic)}`,
-      where,
-    );
+  const parsed = parseArgs(rocketmqVerifyArgs, raw, 'rocketmq_verify', where);
   return {
-    home: expectString(raw.home, 'home', where).replace(/\/+$/, ''),
-    namesrv: expectString(raw.namesrv, 'namesrv', where),
-    cluster: expectString(raw.cluster, 'cluster', where),
-    expect: validateExpect(raw.expect, where),
-    messages:
-      raw.messages === undefined ? 1000 : expectInt(raw.messages, 'messages', where, 0, 1_000_000),
-    topic,
-    javaOpts: (optionalString(raw.java_opts, 'java_opts', where) ?? '')
-      .split(/\s+/)
-      .filter(Boolean),
-    wait: raw.wait === undefined ? 60 : expectInt(raw.wait, 'wait', where, 0, 3600),
-    sendMessages:
-      raw.send_messages === undefined
-        ? 'on_change'
-        : expectOneOf(raw.send_messages, 'send_messages', ['on_change', 'always'], where),
-    ...aclArgs(raw, where),
+    home: parsed.home.replace(/\/+$/, ''),
+    namesrv: parsed.namesrv,
+    cluster: parsed.cluster,
+    expect: parsed.expect.map(({ broker, id, addr }) =>
+      id === undefined ? { broker, addr } : { broker, id, addr },
+    ),
+    messages: parsed.messages,
+    topic: parsed.topic,
+    javaOpts: (parsed.java_opts ?? '').split(/\s+/).filter(Boolean),
+    wait: parsed.wait,
+    sendMessages: parsed.send_messages,
+    ...aclArgs(parsed, where),
   };
 }
 
 /** With ACL on, the credentials of the cheap read and the folder of the host's tools.yml (both required). */
-function aclArgs(raw: Vars, where: Where): Pick<RocketmqVerifyArgs, 'auth' | 'aclHome'> {
-  const auth = aclCredentials(raw, where, 'rocketmq_verify');
+function aclArgs(
+  parsed: z.output<typeof rocketmqVerifyArgs>,
+  where: Where,
+): Pick<RocketmqVerifyArgs, 'auth' | 'aclHome'> {
+  const auth = aclCredentials(parsed, where, 'rocketmq_verify');
   if (auth === undefined) return {};
-  const aclHome = expectString(raw.acl_home, 'acl_home', where).replace(/\/+$/, '');
+  if (parsed.acl_home === undefined)
+    throw new ValidationError('rocketmq_verify: "acl_home" is required when ACL is on', where);
+  const aclHome = parsed.acl_home.replace(/\/+$/, '');
   if (!aclHome.startsWith('/'))
     throw new ValidationError(
       `rocketmq_verify: "acl_home" must be an absolute path, got ${JSON.stringify(aclHome)}`,
@@ -134,12 +88,15 @@ export function rocketmqVerifyModuleWith(reader: ReaderFactory): Module<Rocketmq
     name: 'rocketmq_verify',
     validate: (raw, where) => validateVerify(raw, where),
     // Check mode asks nothing of the cluster; a run that changed nothing asks RocketMQ from the controller only.
+    // Otherwise clusterList from the controller and MessageCheck on the host, asked at the same time.
     probes: (args, ctx) => {
       if (ctx.check) return [];
-      if (cheapOnly(args, ctx)) return [cheapProbe(args, reader)];
-      return [
-        { id: verifyProbeId(args), script: verifyScript(args, readFileSync(CHECKER, 'utf8')) },
-      ];
+      if (cheapOnly(args, ctx)) return [clusterProbe(args, reader, 'cheap')];
+      const messages = {
+        id: messagesProbeId(args),
+        script: verifyScript(args, readFileSync(CHECKER, 'utf8')),
+      };
+      return [clusterProbe(args, reader, 'full'), ...(args.messages > 0 ? [messages] : [])];
     },
     plan: planVerify,
   };

@@ -1,7 +1,9 @@
 // MessageCheck.java (Verify's message round trip) against a name server that never answers: it asks again, five
 // times in all, then reports the timeout as its JSON error, instead of failing a deploy on one missed deadline.
+// Against a name server that lists the cluster without a declared broker: it asks again every 200 ms until --wait
+// passed, then names the missing address (it starts sending only once every declared broker is listed).
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +12,7 @@ import { defaultCacheDir } from '../../lib/rocketmq/distribution.ts';
 import { testIf } from '../helpers/skip.ts';
 import { newestRocketmqArchive } from '../helpers/rocketmq-archive.ts';
 import { suite } from '../helpers/suite.ts';
+import { replayServer, response } from '../unit/rocketmq/remoting-recorded.ts';
 
 const CHECKER = new URL('../../roles/verify/files/MessageCheck.java', import.meta.url).pathname;
 const GET_BROKER_CLUSTER_INFO = 106;
@@ -101,6 +104,73 @@ testIf(
       assert.ok(Date.now() - started >= 12_000, `took ${Date.now() - started} ms`);
     } finally {
       server.close();
+    }
+  },
+);
+
+/** MessageCheck's JSON lines and exit code for `args` (the archive's lib/ extracted into work once). */
+async function messageCheck(args: string[]): Promise<{ code: number | null; stdout: string }> {
+  if (!existsSync(join(work, 'lib'))) {
+    const untar = spawnSync('tar', ['xzf', tarball!, '-C', work, 'lib'], { encoding: 'utf8' });
+    assert.is(untar.status, 0, untar.stderr);
+  }
+  const child = spawn(
+    'java',
+    [
+      '-Xmx256m',
+      `-Duser.home=${work}`,
+      '-Drmq.logback.configurationFile=rmq.client.logback.xml',
+      '-cp',
+      `${work}/lib/*`,
+      CHECKER,
+      ...args,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => {
+    stdout += d.toString('utf8');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout };
+}
+
+testIf(
+  S,
+  reason,
+  'a declared broker not listed: cluster info asked every 200 ms until --wait, then the address named',
+  async () => {
+    // The recorded cluster (RemotingCluster: broker-a at 127.0.0.1:30911 and :30921) lacks the third address.
+    const ns = await replayServer((req) =>
+      req.code === GET_BROKER_CLUSTER_INFO ? response('namesrv-cluster-info') : undefined,
+    );
+    try {
+      const started = Date.now();
+      const { code, stdout } = await messageCheck([
+        'roundtrip',
+        '--namesrv',
+        ns.addr,
+        '--topic',
+        'T',
+        '--cluster',
+        'RemotingCluster',
+        '--brokers',
+        '127.0.0.1:30911,127.0.0.1:30921,127.0.0.1:30931',
+        '--wait',
+        '3',
+        '--count',
+        '1',
+      ]);
+      assert.is(code, 2, stdout);
+      assert.match(
+        stdout,
+        '{"error":"cluster \\"RemotingCluster\\" does not list 127.0.0.1:30931"}',
+      );
+      const asked = ns.requests.filter((r) => r.code === GET_BROKER_CLUSTER_INFO).length;
+      assert.ok(asked >= 6, `asked ${asked} times in 3 s (every 200 ms, not every 2-3 s)`);
+      assert.ok(Date.now() - started >= 3000, `gave up after ${Date.now() - started} ms`);
+    } finally {
+      await ns.close();
     }
   },
 );

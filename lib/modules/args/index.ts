@@ -11,6 +11,7 @@ import { rocketmqDrainArgs } from './rocketmq-drain-args.ts';
 import { rocketmqAclArgs } from './rocketmq-acl-args.ts';
 import { rocketmqTopicsArgs } from './rocketmq-topics-args.ts';
 import { serviceArgs } from './service-args.ts';
+import { rocketmqVerifyArgs } from './rocketmq-verify-args.ts';
 import { unarchiveArgs } from './unarchive-args.ts';
 import { waitForArgs } from './wait-for-args.ts';
 
@@ -29,4 +30,5 @@ export const moduleArgSchemas: ReadonlyMap<string, z.ZodType> = new Map<string, 
   ['rocketmq_topics', rocketmqTopicsArgs],
   ['rocketmq_drain', rocketmqDrainArgs],
   ['rocketmq_acl', rocketmqAclArgs],
+  ['rocketmq_verify', rocketmqVerifyArgs],
 ]);

@@ -1,6 +1,6 @@
-// docs/modules.md, generated: a row per module from its argument schema (or its prose row until it has one).
+// docs/modules.md, generated: a row per module from its argument schema.
 import { z } from '../../shared/schema.ts';
-import { DOC_ORDER, PROSE_ROWS } from './prose-rows.ts';
+import { DOC_ORDER } from './doc-order.ts';
 
 const HEADER = `# Task modules: arguments (the contract roles are written against)
 
@@ -54,9 +54,8 @@ function schemaRow(name: string, schema: z.ZodType): string {
 export function modulesDoc(schemas: ReadonlyMap<string, z.ZodType>): string {
   const rows = DOC_ORDER.map((name) => {
     const schema = schemas.get(name);
-    if (schema) return schemaRow(name, schema);
-    const prose = PROSE_ROWS[name]!;
-    return `| \`${name}\` | ${prose.arguments} | ${prose.idempotence} |`;
+    if (!schema) throw new Error(`module "${name}" has no argument schema in lib/modules/args/`);
+    return schemaRow(name, schema);
   });
   return `${HEADER}${rows.join('\n')}\n`;
 }

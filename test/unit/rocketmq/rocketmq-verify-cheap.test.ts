@@ -82,7 +82,7 @@ function fake(
       asked.push(`ha ${m}`);
       return has[m] ?? Promise.reject(new Error('no answer'));
     },
-    version: async () => 'V5_5_0',
+    runtime: async () => ({ brokerVersionDesc: 'V5_5_0', brokerActive: 'true' }),
     close: () => undefined,
   };
 }
@@ -128,9 +128,15 @@ for (const [changedBefore, send, cheap] of DECISIONS) {
         ...(changedBefore === undefined ? {} : { changedBefore }),
       };
       assert.is(cheapOnly(args, ctx), cheap);
-      const [probe] = module.probes(args, ctx);
-      assert.is(probe?.read !== undefined, cheap);
-      assert.is(probe!.script.includes('MessageCheck'), !cheap);
+      const probes = module.probes(args, ctx);
+      // Both read the cluster from the controller; only the full proof adds MessageCheck on the host.
+      assert.ok(probes[0]?.read);
+      assert.is(probes[0]!.script.startsWith('rocketmq_verify cheap read'), cheap);
+      assert.is(probes.length, cheap ? 1 : 2);
+      assert.is(
+        probes.some((p) => p.script.includes('MessageCheck')),
+        !cheap,
+      );
     },
   );
 }

@@ -1,5 +1,6 @@
-// rocketmq_verify with ACL 2.0 on: the cheap read signs every request as the admin (a broker refusing unsigned
-// requests answers it), the full proof's JVMs read the admin's tools.yml by path, and no secret is in any script.
+// rocketmq_verify with ACL 2.0 on: the cheap read and the full proof's clusterList sign every request as the admin (a
+// broker refusing unsigned requests answers them), MessageCheck reads the admin's tools.yml by path, and no secret is
+// in any script.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { verifyProbeId } from '../../../lib/modules/rocketmq-verify-plan.ts';
@@ -95,7 +96,7 @@ C('ACL off against the same brokers: refused (what Verify did before with ACL on
 C.run();
 
 const F = suite(
-  'the full proof: clusterList and MessageCheck sign with the host tools.yml, named by path only',
+  'the full proof: clusterList signed from the controller, MessageCheck signs with the host tools.yml by path',
 );
 const base = {
   home: '/opt/rocketmq/5.5.0',
@@ -103,32 +104,63 @@ const base = {
   cluster: 'C',
   expect: [{ broker: 'broker-a', id: 0, addr: '10.0.0.2:10911' }],
 };
-F(
-  'ACL on: mqadmin runs with rocketmq.home.dir = the tools home, MessageCheck gets --acl-file; no secret',
-  () => {
+F('ACL on: clusterList asked signed from the controller, no HA question, as declared', async () => {
+  const { ns, broker, raw } = await cluster();
+  try {
     const args = rocketmqVerifyModule.validate(
-      { ...base, ...ACL_ON },
+      { ...raw, ...ACL_ON },
       where,
       vctx,
     ) as RocketmqVerifyArgs;
-    const script = rocketmqVerifyModule.probes(args, changed)[0]!.script;
-    assert.match(script, '-Drocketmq.home.dir=/etc/rocketmq/rmqd-admin -Duser.home="$tmp" -cp');
-    assert.match(
-      script,
-      '--count 1000 --timeout 60 --acl-file /etc/rocketmq/rmqd-admin/conf/tools.yml',
+    const [probe] = rocketmqVerifyModule.probes(args, changed);
+    const answer = await probe!.read!();
+    const plan = rocketmqVerifyModule.plan(args, new Map([[verifyProbeId(args), answer]]), {
+      ...changed,
+    });
+    assert.equal([ns.refused, broker.refused], [[], []]);
+    assert.ok(
+      ns.requests.some((r) => r.code === 106),
+      'cluster info asked',
     );
-    assert.match(script, '[ -r /etc/rocketmq/rmqd-admin/conf/tools.yml ] || {');
-    assert.not.ok(script.includes(SECRET), 'the secret never travels in a script');
-  },
-);
-F('ACL off: the install folder is the home, no --acl-file', () => {
+    assert.ok(
+      broker.requests.some((r) => r.code === 28),
+      'runtime info (version, ACTIVATED) asked',
+    );
+    assert.not.ok(
+      broker.requests.some((r) => r.code === 907),
+      'no HA question in the full proof',
+    );
+    assert.match(
+      plan.failure ?? '',
+      /MessageCheck printed no result/,
+      'only the host half is missing',
+    );
+  } finally {
+    await Promise.all([ns.close(), broker.close()]);
+  }
+});
+F('ACL on: MessageCheck gets --acl-file; no mqadmin, no secret', () => {
+  const args = rocketmqVerifyModule.validate(
+    { ...base, ...ACL_ON },
+    where,
+    vctx,
+  ) as RocketmqVerifyArgs;
+  const script = rocketmqVerifyModule.probes(args, changed)[1]!.script;
+  assert.not.match(script, 'MQAdminStartup');
+  assert.match(
+    script,
+    '--count 1000 --timeout 60 --acl-file /etc/rocketmq/rmqd-admin/conf/tools.yml',
+  );
+  assert.match(script, '[ -r /etc/rocketmq/rmqd-admin/conf/tools.yml ] || {');
+  assert.not.ok(script.includes(SECRET), 'the secret never travels in a script');
+});
+F('ACL off: no --acl-file', () => {
   const args = rocketmqVerifyModule.validate(
     { ...base, ...ACL_OFF },
     where,
     vctx,
   ) as RocketmqVerifyArgs;
-  const script = rocketmqVerifyModule.probes(args, changed)[0]!.script;
-  assert.match(script, '-Drocketmq.home.dir=/opt/rocketmq/5.5.0');
+  const script = rocketmqVerifyModule.probes(args, changed)[1]!.script;
   assert.match(script, '--count 1000 --timeout 60 2>&1');
   assert.not.match(script, '/conf/tools.yml');
 });
