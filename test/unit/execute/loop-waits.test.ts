@@ -89,19 +89,16 @@ const S = suite('loop waits: the plain starts of one loop are awaited together')
 
 S('two starts: both waits run at once, and the task after the loop runs after both', async () => {
   const log: Log = [];
-  const t0 = Date.now();
   const { outcome, events } = await run(
     tasksOf(log, [
       { name: 'a', ms: 300 },
       { name: 'b', ms: 300 },
     ]),
   );
-  const took = Date.now() - t0;
   assert.is(outcome, 'ok');
   // b's wait began before a's ended: they overlapped.
   assert.ok(log.indexOf('wait b begins') < log.indexOf('wait a ends'), log.join(', '));
   assert.is(log.at(-1), 'after');
-  assert.ok(took < 550, `two 300 ms waits took ${took} ms: not together`);
   assert.equal(
     events,
     ['Run (a): changed', 'Run (b): changed', 'Wait: ok'],

@@ -75,7 +75,8 @@ P('passing on the third question takes two short pauses, not two 2 s polls', asy
   assert.is(gate.asked, 3);
   assert.ok(CONTROLLER_POLL_MS <= 500);
   assert.ok(took >= 2 * CONTROLLER_POLL_MS - 20, `took ${took} ms`);
-  assert.ok(took < 1500, `took ${took} ms: polled at the host's 2 s`);
+  // Two host-style polls would take 4 s.
+  assert.ok(took < 3000, `took ${took} ms: polled at the host's 2 s`);
 });
 
 S.run();
