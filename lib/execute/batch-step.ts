@@ -11,6 +11,7 @@ import {
   type HostState,
   type StepResult,
 } from './host-step.ts';
+import { leaveRunning, splitLoopWait } from './loop-waits.ts';
 import { ASK_AHEAD_MODULES } from './run-facts.ts';
 import type { PlannedTask } from '../plan/planner.ts';
 import type { Plan } from '../shared/types.ts';
@@ -19,6 +20,8 @@ import type { Plan } from '../shared/types.ts';
 export interface Step {
   task: PlannedTask;
   result: StepResult | undefined;
+  /** Its actions ran but its trailing wait still runs (state.waits): reported when that settles. */
+  waiting?: true;
 }
 
 /** A task planned ahead for a batch, from the same facts as the batch's first task. */
@@ -109,22 +112,32 @@ export async function runSteps(state: HostState, index: number): Promise<Step[]>
   const plan = await planStep(state, task, remaining);
   const settled = settledResult(state, task, plan);
   if (settled !== undefined) return [{ task, result: settled }];
-  const ahead = plan.actions.every(batchable) ? planAhead(state, index) : [];
+  // While a loop's waits run, only the loop's own items may run: no batch reaches past them.
+  const waiting = (state.waits?.length ?? 0) > 0;
+  const ahead = plan.actions.every(batchable) && !waiting ? planAhead(state, index) : [];
   if (ahead.length > 0) {
     const steps = await runBatchSteps(state, [{ task, plan }, ...ahead], index);
     if (steps.length > 0) return steps;
   }
-  return [{ task, result: await applyOne(state, task, plan, remaining) }];
+  return [await applyOne(state, task, plan, remaining, state.ctx.plan.tasks[index + 1])];
 }
 
-/** Applies one task's planned actions as runStep does (the next tasks' facts ride along). */
+/**
+ * Applies one task's planned actions as runStep does (the next tasks' facts ride along); a trailing wait that may
+ * overlap the next item of the same loop is left running (loop-waits.ts).
+ */
 async function applyOne(
   state: HostState,
   task: PlannedTask,
   plan: Plan,
   remaining: PlannedTask[],
-): Promise<StepResult> {
+  following: PlannedTask | undefined,
+): Promise<Step> {
   const next = remaining.filter((t) => t !== task);
-  state.stale = !(await state.session.apply(plan.actions, task.spec.become === true, next));
-  return appliedResult(task, plan);
+  const { now, later } = splitLoopWait(plan.actions, task, following);
+  state.stale = !(await state.session.apply(now, task.spec.become === true, next));
+  const result = appliedResult(task, plan);
+  if (later === undefined) return { task, result };
+  leaveRunning(state, task, result, later);
+  return { task, result, waiting: true };
 }

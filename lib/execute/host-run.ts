@@ -1,6 +1,7 @@
 // Per-host work of one phase: one fact gathering, plan the tasks in order, apply changes (batched), then handlers.
 import { UnreachableError } from '../shared/errors.ts';
 import { runHandlers } from './handlers.ts';
+import { settleWaits, waitsBefore } from './loop-waits.ts';
 import { hostSession, type SessionOptions } from './host-session.ts';
 import { runSteps, type Step } from './batch-step.ts';
 import {
@@ -46,27 +47,41 @@ function emitSkipped(state: HostState, task: PlannedTask): void {
   });
 }
 
-/** Runs the tasks in order (several per exec when they can share one); returns false at the first failure. */
+/** Reports a task's result and notes the handlers it notifies; returns false when it failed. */
+function report(state: HostState, task: PlannedTask, result: StepResult | undefined): boolean {
+  if (result === undefined) emitSkipped(state, task);
+  else emitTask(state, task, result);
+  if (result?.status === 'changed') for (const name of task.spec.notify) state.notified.add(name);
+  return result?.status !== 'failed';
+}
+
+const reportTo = (state: HostState) => (task: PlannedTask, result: StepResult) =>
+  report(state, task, result);
+
+/**
+ * Runs the tasks in order (several per exec when they can share one); returns false at the first failure. Waits a
+ * loop's items left running (loop-waits.ts) settle before any task after the loop, and are reported in item order.
+ */
 async function runTasks(state: HostState): Promise<boolean> {
   const tasks = state.ctx.plan.tasks;
   for (let index = 0; index < tasks.length; ) {
     const task = tasks[index]!;
+    if (waitsBefore(state, task) && !(await settleWaits(state, reportTo(state)))) return false;
     const steps: Step[] =
       task.skipReason !== undefined
         ? [{ task, result: undefined }]
         : await runSteps(state, index).catch((error: unknown) => [
             { task, result: failureOf(error) },
           ]);
-    for (const { task: done, result } of steps) {
-      if (result === undefined) emitSkipped(state, done);
-      else emitTask(state, done, result);
-      if (result?.status === 'failed') return false;
-      if (result?.status === 'changed')
-        for (const name of done.spec.notify) state.notified.add(name);
+    for (const { task: done, result, waiting } of steps) {
+      if (waiting) continue;
+      // Earlier items first: their waits settle (and are reported) before this step is.
+      const earlier = await settleWaits(state, reportTo(state));
+      if (!report(state, done, result) || !earlier) return false;
     }
     index += steps.length;
   }
-  return true;
+  return settleWaits(state, reportTo(state));
 }
 
 /** A phase gathers its facts through sudo when any of its tasks or handlers uses `become`. */

@@ -8,6 +8,7 @@ import {
 } from './host-session.ts';
 import type { HostPlan, PlannedTask } from '../plan/planner.ts';
 import type { HostFacts } from './run-facts.ts';
+import type { LoopWait } from './loop-waits.ts';
 import type { Plan, PlanContext, Transport } from '../shared/types.ts';
 import type { RunEvent } from '../shared/events.ts';
 
@@ -40,6 +41,8 @@ export interface HostState {
   /** Facts are stale after a change: re-gather before the next plan. */
   stale: boolean;
   notified: Set<string>;
+  /** Items of the loop at hand whose trailing wait still runs (loop-waits.ts). */
+  waits?: LoopWait[];
 }
 
 /** What one task (or handler item) did. */

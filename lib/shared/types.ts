@@ -130,6 +130,11 @@ export interface Action {
   timeoutMs?: number;
   /** Runs on the controller instead of `script` (e.g. a request to a service port); throws ActionFailure to fail. */
   run?: () => Promise<void>;
+  /**
+   * A task's last action, a controller-side wait (`run`) that may go on while the next items of the same loop run
+   * (a start's health poll): the executor awaits it before any task after the loop and reports the item only then.
+   */
+  overlapsLoop?: boolean;
 }
 
 /** One item that differs from the declared state, e.g. a properties key or a line. */

@@ -39,7 +39,8 @@ export const gateArgs = {
       '`rocketmq` (lib/rocketmq/service-gate.ts), `rocketmq_namesrv` (lib/rocketmq/namesrv-guard.ts)',
   }),
   health: gate().meta({
-    description: 'as `guard`; polled every 2 s after a start until it passes',
+    description:
+      "as `guard`; polled after a start until it passes: every 2 s on the host, every 250 ms from the controller; with `restart: never` the controller-side polls of a loop's plain starts run together and are awaited before the task after the loop, each item reported on its own: lib/execute/loop-waits.ts",
   }),
   health_timeout: whole(1, 3600).prefault(120).meta({ description: 'seconds' }),
   before_start: gate().meta({
