@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { formatWhere, TemplateError } from '../shared/errors.ts';
 import { templateHelpers } from './render-helpers.ts';
+import { plainTemplate, renderPlain } from './render-plain.ts';
 import type { Vars, Where } from '../shared/types.ts';
 
 type Compiled = (context: unknown) => string;
@@ -129,21 +130,40 @@ function checkBlockRefs(refs: readonly BlockRef[], context: unknown): void {
   }
 }
 
+const isHelper = (name: string): boolean => Object.hasOwn(hb.helpers, name);
+
 function compiled(source: string, cache: TemplateCache | undefined): Compiled {
   let fn = cache?.get(source);
   if (!fn) {
-    const ast = hb.parse(source);
-    const refs = blockRefs(ast as AstNode);
-    startWithMark(ast);
-    // noEscape: we render config files, not HTML; strict: a missing variable is an error, never an empty string.
-    const template = hb.compile(ast, { strict: true, noEscape: true });
-    fn = (context) => {
-      checkBlockRefs(refs, context);
-      return template(context).replaceAll(MARK, '');
+    let full: Compiled | undefined;
+    const handlebars = (context: unknown): string => {
+      full ??= compiledByHandlebars(source);
+      return full(context);
     };
+    // Plain `{{var}}` substitutions skip Handlebars' per-call setup (a copy of every helper, each wrapped anew).
+    const plain = plainTemplate(source);
+    fn = plain
+      ? (context) => {
+          const text = renderPlain(plain, context as Vars, isHelper);
+          if (text === undefined) return handlebars(context);
+          return text.includes(MARK) ? text.replaceAll(MARK, '') : text;
+        }
+      : handlebars;
     cache?.set(source, fn);
   }
   return fn;
+}
+
+function compiledByHandlebars(source: string): Compiled {
+  const ast = hb.parse(source);
+  const refs = blockRefs(ast as AstNode);
+  startWithMark(ast);
+  // noEscape: we render config files, not HTML; strict: a missing variable is an error, never an empty string.
+  const template = hb.compile(ast, { strict: true, noEscape: true });
+  return (context) => {
+    checkBlockRefs(refs, context);
+    return template(context).replaceAll(MARK, '');
+  };
 }
 
 /**
