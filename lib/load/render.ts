@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { formatWhere, TemplateError } from '../shared/errors.ts';
 import { templateHelpers } from './render-helpers.ts';
+import { memoized, rootReads } from './render-memo.ts';
 import { plainTemplate, renderPlain } from './render-plain.ts';
 import type { Vars, Where } from '../shared/types.ts';
 
@@ -157,13 +158,14 @@ function compiled(source: string, cache: TemplateCache | undefined): Compiled {
 function compiledByHandlebars(source: string): Compiled {
   const ast = hb.parse(source);
   const refs = blockRefs(ast as AstNode);
+  const reads = rootReads(ast, isHelper);
   startWithMark(ast);
   // noEscape: we render config files, not HTML; strict: a missing variable is an error, never an empty string.
   const template = hb.compile(ast, { strict: true, noEscape: true });
-  return (context) => {
+  return memoized(reads, (context) => {
     checkBlockRefs(refs, context);
     return template(context).replaceAll(MARK, '');
-  };
+  });
 }
 
 /**
