@@ -9,7 +9,13 @@ import { planPhases, type PlannedPhase } from './plan/planner.ts';
 import { selectionSkips } from './plan/skip-selection.ts';
 import { runPreflight } from './check/preflight.ts';
 import { countEvents } from './report/counts.ts';
-import { makeRedactor, redactError, secretValues, type Redactor } from './report/redact.ts';
+import {
+  makeRedactor,
+  redactError,
+  type Redactor,
+  type SecretMemo,
+  secretValues,
+} from './report/redact.ts';
 import { makeTransport } from './execute/transports/connect.ts';
 import { varScope, type VarScope } from './load/vars.ts';
 import { nearMissWarnings, playbookVariables } from './check/var-typos.ts';
@@ -64,8 +70,10 @@ export interface PlannedRun {
 
 /** Secrets of every planned host and of -e, masked in every event. */
 function redactorOf(phases: PlannedPhase[], extraVars: Vars): Redactor {
+  // Every host's vars hold the same hostvars and groups mappings: the memo walks them once, not once per host.
+  const memo: SecretMemo = new WeakMap();
   const secrets = phases.flatMap((p) =>
-    [...p.plans.values()].flatMap((plan) => secretValues(plan.vars)),
+    [...p.plans.values()].flatMap((plan) => secretValues(plan.vars, memo)),
   );
   return makeRedactor([...secrets, ...secretValues(extraVars)]);
 }

@@ -5,6 +5,8 @@ import { formatWhere, TemplateError } from '../shared/errors.ts';
 import { type AstNode, blockRefs, checkBlockRefs } from './render-block-refs.ts';
 import { explain, onHost } from './render-errors.ts';
 import { templateHelpers } from './render-helpers.ts';
+import { memoized, rootReads } from './render-memo.ts';
+import { plainTemplate, renderPlain } from './render-plain.ts';
 import type { Vars, Where } from '../shared/types.ts';
 
 /** What a render call hands its helpers besides the variables: renderValue's box for a lone helper call's value. */
@@ -57,18 +59,40 @@ function startWithMark(node: unknown): void {
 function compiled(source: string, cache: TemplateCache | undefined): Compiled {
   let fn = cache?.get(source);
   if (!fn) {
-    const ast = hb.parse(source);
-    const refs = blockRefs(ast as AstNode);
-    startWithMark(ast);
-    // noEscape: we render config files, not HTML; strict: a missing variable is an error, never an empty string.
-    const template = hb.compile(ast, { strict: true, noEscape: true });
-    fn = (context, data) => {
-      checkBlockRefs(refs, context);
-      return template(context, { data }).replaceAll(MARK, '');
+    let full: Compiled | undefined;
+    const handlebars: Compiled = (context, data) => {
+      full ??= compiledByHandlebars(source);
+      return full(context, data);
     };
+    // Plain `{{var}}` substitutions skip Handlebars' per-call setup (a copy of every helper, each wrapped anew).
+    const plain = plainTemplate(source);
+    fn = plain
+      ? (context, data) => {
+          const text = renderPlain(plain, context as Vars, isHelper);
+          if (text === undefined) return handlebars(context, data);
+          return text.includes(MARK) ? text.replaceAll(MARK, '') : text;
+        }
+      : handlebars;
     cache?.set(source, fn);
   }
   return fn;
+}
+
+const isHelper = (name: string): boolean => Object.hasOwn(hb.helpers, name);
+
+function compiledByHandlebars(source: string): Compiled {
+  const ast = hb.parse(source);
+  const refs = blockRefs(ast as AstNode);
+  // Undefined when the template calls any helper (the capture helper included): such results are never reused.
+  const reads = rootReads(ast, isHelper);
+  startWithMark(ast);
+  // noEscape: we render config files, not HTML; strict: a missing variable is an error, never an empty string.
+  const template = hb.compile(ast, { strict: true, noEscape: true });
+  const render: Compiled = (context, data) => {
+    checkBlockRefs(refs, context);
+    return template(context, { data }).replaceAll(MARK, '');
+  };
+  return reads === undefined ? render : memoized(reads, (context) => render(context));
 }
 
 /**

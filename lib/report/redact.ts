@@ -30,26 +30,52 @@ function leaves(value: unknown, out: string[]): void {
     for (const v of Object.values(value)) leaves(v, out);
 }
 
+/**
+ * Secrets already found under a shared mapping (every host's `hostvars` and `groups` are the same objects), by
+ * the path it was reached at and the names listed in `secret_vars`: walking hostvars once per host is O(hosts²).
+ */
+export type SecretMemo = WeakMap<object, Map<string, string[]>>;
+
+/** What one walk needs besides the value: the listed names, where found values go, and the memo. */
+interface Walk {
+  listed: ReadonlySet<string>;
+  listedKey: string;
+  memo: SecretMemo | undefined;
+}
+
 /** Walks a mapping: a secret name takes every value under it; other mappings are searched by their keys. */
-function collect(value: unknown, path: string, listed: ReadonlySet<string>, out: string[]): void {
-  if (Array.isArray(value)) for (const v of value) collect(v, path, listed, out);
+function collect(value: unknown, path: string, walk: Walk, out: string[]): void {
+  if (Array.isArray(value)) for (const v of value) collect(v, path, walk, out);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  const byPath = walk.memo?.get(value) ?? new Map<string, string[]>();
+  const key = `${path}\u0000${walk.listedKey}`;
+  const known = byPath.get(key);
+  if (known !== undefined) {
+    for (const secret of known) out.push(secret);
+    return;
+  }
+  const found: string[] = [];
   for (const [key, inner] of Object.entries(value)) {
     const name = path === '' ? key : `${path}.${key}`;
-    if (listed.has(name) || listed.has(key) || isSecretName(key)) leaves(inner, out);
-    else collect(inner, name, listed, out);
+    if (walk.listed.has(name) || walk.listed.has(key) || isSecretName(key)) leaves(inner, found);
+    else collect(inner, name, walk, found);
   }
+  for (const secret of found) out.push(secret);
+  if (walk.memo === undefined || path === '') return;
+  byPath.set(key, found);
+  walk.memo.set(value, byPath);
 }
 
 /**
  * Collects the secret values of one variable set: vars (or nested keys) named in `secret_vars` or whose name
  * looks secret, with everything below them.
+ * @param memo shared by the calls over one run's hosts, so mappings they share are walked once
  * @example secretValues({ db_password: 'hunter22', acl: { secretKey: 'sk-1234' }, port: 1 }) // => ['hunter22', 'sk-1234']
  */
-export function secretValues(vars: Vars): string[] {
+export function secretValues(vars: Vars, memo?: SecretMemo): string[] {
   const listed = new Set(Array.isArray(vars.secret_vars) ? vars.secret_vars.map(String) : []);
   const found: string[] = [];
-  collect(vars, '', listed, found);
+  collect(vars, '', { listed, listedKey: [...listed].sort().join('\u0000'), memo }, found);
   return found.filter((text) => text.length >= MIN_SECRET_LENGTH);
 }
 

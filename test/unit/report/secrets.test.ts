@@ -81,6 +81,33 @@ Names(
     assert.is(redact({ later: 'saw old-1' }).later, `saw ${MASK}`);
   },
 );
+Names(
+  'hosts sharing a mapping (hostvars): with a memo it is walked once and gives the same secrets',
+  () => {
+    let reads = 0;
+    const hostvars = {};
+    for (const name of ['mq1', 'mq2', 'mq3'])
+      Object.defineProperty(hostvars, name, {
+        enumerable: true,
+        get: () => {
+          reads++;
+          return { ansible_host: `10.0.0.${name.slice(2)}`, db_password: `pw-of-${name}` };
+        },
+      });
+    const hosts = ['mq1', 'mq2', 'mq3'].map((name) => ({ inventory_hostname: name, hostvars }));
+    const without = hosts.flatMap((vars) => secretValues(vars));
+    assert.is(reads, 9);
+    reads = 0;
+    const memo = new WeakMap();
+    const withMemo = hosts.flatMap((vars) => secretValues(vars, memo));
+    assert.is(reads, 3);
+    assert.equal([...new Set(withMemo)].sort(), [...new Set(without)].sort());
+    assert.equal([...new Set(withMemo)].sort(), ['pw-of-mq1', 'pw-of-mq2', 'pw-of-mq3']);
+    // Other names listed in secret_vars make another walk, never a wrong answer.
+    const listed = secretValues({ hostvars, secret_vars: ['ansible_host'] }, memo);
+    assert.ok(listed.includes('10.0.0.1') && listed.includes('pw-of-mq2'));
+  },
+);
 Names.run();
 
 const INVENTORY = 'all:\n  children:\n    brokers:\n      hosts:\n        broker-a: {}\n';
