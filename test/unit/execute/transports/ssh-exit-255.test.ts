@@ -1,4 +1,4 @@
-// Exit 255 of a remote command is the command's failure, not an unreachable host (told apart by `ssh -O check`).
+// Exit 255 of a remote command is the command's failure, not an unreachable host (told apart by the master's answer).
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,15 +7,15 @@ import { suite } from '../../../helpers/suite.ts';
 import * as assert from 'uvu/assert';
 import { UnreachableError } from '../../../../lib/shared/errors.ts';
 import { SshTransport } from '../../../../lib/execute/transports/ssh.ts';
+import { aliveMaster } from '../../../helpers/fake-mux-master.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rmqd-fake-ssh-'));
-const alive = join(dir, 'master-alive');
-// A stand-in for OpenSSH: the master starts (-N) and answers -O check while `alive` exists; every command exits 255.
+// A stand-in for OpenSSH: the master "starts" (-N); every command exits 255. The master's socket is a scripted one
+// (fake-mux-master.ts) that the test opens and closes.
 const FAKE_SSH = `#!/bin/sh
 for a in "$@"; do
   case "$a" in
-    -N|exit) exit 0 ;;
-    check) if [ -e ${JSON.stringify(alive)} ]; then echo "Master running" >&2; exit 0; fi; echo "Control socket connect: No such file" >&2; exit 255 ;;
+    -N) exit 0 ;;
   esac
 done
 echo "the remote command failed its own way" >&2
@@ -34,9 +34,9 @@ S.after(() => {
 });
 
 S('live master: exit 255 is returned as the command result', async () => {
-  writeFileSync(alive, '');
   const t = new SshTransport({ name: 'mq1', address: '127.0.0.1' });
   await t.connect();
+  await aliveMaster(t.controlPath!);
   const result = await t.exec('exit 255');
   assert.is(result.code, 255);
   assert.ok(result.stderr.includes('failed its own way'));
@@ -44,10 +44,10 @@ S('live master: exit 255 is returned as the command result', async () => {
 });
 
 S('dead master: exit 255 is ssh failing, the host is unreachable', async () => {
-  writeFileSync(alive, '');
   const t = new SshTransport({ name: 'mq1', address: '127.0.0.1' });
   await t.connect();
-  rmSync(alive);
+  const master = await aliveMaster(t.controlPath!);
+  await new Promise((resolve) => master.close(resolve));
   try {
     await t.exec('true');
     assert.unreachable('exec should have thrown');

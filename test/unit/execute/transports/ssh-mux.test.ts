@@ -1,52 +1,23 @@
 // The ControlMaster socket client against scripted masters: framing split anywhere, version, refusals, silence.
 import { Buffer } from 'node:buffer';
 import { mkdtempSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { muxAlivePid, muxTerminate } from '../../../../lib/execute/transports/ssh-mux.ts';
+import { fakeMuxMaster, MUX, muxPacket } from '../../../helpers/fake-mux-master.ts';
 import { suite } from '../../../helpers/suite.ts';
 
-const HELLO = 0x00000001;
-const ALIVE_CHECK = 0x10000004;
-const TERMINATE = 0x10000005;
-const OK = 0x80000001;
-const DENIED = 0x80000002;
-const ALIVE = 0x80000005;
+const { HELLO, ALIVE_CHECK, TERMINATE, OK, DENIED, ALIVE } = MUX;
+const packet = muxPacket;
 
-/** A packet of uint32 words, optionally followed by raw bytes (a string field). */
-function packet(words: number[], tail = Buffer.alloc(0)): Buffer {
-  const body = Buffer.alloc(4 * words.length);
-  words.forEach((w, i) => {
-    body.writeUInt32BE(w >>> 0, 4 * i);
-  });
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(body.length + tail.length);
-  return Buffer.concat([length, body, tail]);
-}
-
-/** A fake master on a unix socket: answers the client's request (type, id) with whatever `reply` returns. */
+/** A fake master in a new temp folder. */
 async function master(
   reply: (type: number, id: number) => Buffer[],
   received: number[][] = [],
 ): Promise<string> {
   const path = join(mkdtempSync(join(tmpdir(), 'rmqd-mux-')), 'cm');
-  const server = createServer((socket: Socket) => {
-    let buffered = Buffer.alloc(0);
-    socket.on('data', (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
-      while (buffered.length >= 4 && buffered.length >= 4 + buffered.readUInt32BE(0)) {
-        const body = buffered.subarray(4, 4 + buffered.readUInt32BE(0));
-        buffered = buffered.subarray(4 + body.length);
-        const words = [body.readUInt32BE(0), body.readUInt32BE(4)];
-        received.push(words);
-        if (words[0] !== HELLO) for (const b of reply(words[0]!, words[1]!)) socket.write(b);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(path, resolve));
-  server.unref();
+  await fakeMuxMaster(path, reply, received);
   return path;
 }
 
