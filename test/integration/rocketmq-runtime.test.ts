@@ -65,7 +65,9 @@ async function planFor(
   const m: Module<unknown> = module;
   let args = m.validate(raw, where, vctx);
   if (m.prepare) args = await m.prepare(args);
-  const facts = new Map(m.probes(args, ctx).map((p) => [p.id, sh(p.script)] as const));
+  // As a run asks them: a controller-side probe (Verify's clusterList) by its read, a host one by its script.
+  const facts = new Map<string, ProbeResult>();
+  for (const p of m.probes(args, ctx)) facts.set(p.id, p.read ? await p.read() : sh(p.script));
   return m.plan(args, facts, ctx);
 }
 
