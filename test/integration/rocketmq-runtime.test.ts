@@ -275,7 +275,11 @@ S('install, start, verify, fail over, read from the slave', async () => {
     // A slave learns new topics only by its metadata sync with the master (every 60 s): wait for it before the failover.
     await waitFor(
       'topic synced to the slave',
-      () => readFileSync(join(slave, 'store/config/topics.json'), 'utf8').includes('"FAILOVER"'),
+      // The file appears with the slave's first sync: absent means not yet (Verify may finish before it).
+      () => {
+        const topics = join(slave, 'store/config/topics.json');
+        return existsSync(topics) && readFileSync(topics, 'utf8').includes('"FAILOVER"');
+      },
       75,
     );
     const masterProc = started[1]!;
