@@ -33,6 +33,8 @@ export interface VerifyReader {
 export interface CheapRead {
   rows: ClusterBroker[];
   problems: string[];
+  /** Every name server answered and lists every declared address in the cluster (what the full proof waits for). */
+  listed: boolean;
 }
 
 /** The remoting reader (5 s per request, as BrokerHealth.java), signing as the admin when ACL 2.0 is on. */
@@ -91,7 +93,11 @@ async function syncProblems(reader: VerifyReader, target: ReadTarget): Promise<s
   return problems;
 }
 
-/** How a read looks: the cheap read also asks each master about its slaves' sync; the full proof's does not. */
+/**
+ * How a read looks: the cheap read also asks each master about its slaves' sync, and looks again while anything is
+ * wrong; the full proof's looks again only until every declared address is listed (as mqadmin's loop did), then
+ * judges that listing: an undeclared broker fails at once.
+ */
 export interface ReadOptions {
   sync: boolean;
   /** Pause between two looks while something is wrong. */
@@ -133,18 +139,23 @@ export async function readOnce(
   const problems: string[] = [];
   let first: ClusterBroker[] | undefined;
   const runtimes = new Map<string, Promise<Record<string, string> | undefined>>();
+  let listed = true;
   for (const ns of splitNamesrvs(target.namesrv)) {
     try {
       const rows = clusterRows(await reader.clusterInfo(ns));
       await addRuntime(reader, rows, target.cluster, runtimes);
       first ??= rows;
+      listed &&= target.expect.every((e) =>
+        rows.some((r) => r.cluster === target.cluster && r.addr === e.addr),
+      );
       problems.push(...brokerProblems(rows).map((p) => `name server ${ns}: ${p}`));
     } catch (error) {
+      listed = false;
       problems.push(`name server ${ns} does not answer: ${message(error)}`);
     }
   }
   if (problems.length === 0 && options.sync) problems.push(...(await syncProblems(reader, target)));
-  return { rows: first ?? [], problems };
+  return { rows: first ?? [], problems, listed };
 }
 
 /**
@@ -161,8 +172,10 @@ export async function cheapRead(
 ): Promise<CheapRead> {
   const deadline = Date.now() + waitSeconds * 1000;
   try {
+    const settled = (r: CheapRead): boolean =>
+      r.problems.length === 0 || (!options.sync && r.listed);
     let read = await readOnce(reader, target, brokerProblems, options);
-    while (read.problems.length > 0 && Date.now() < deadline) {
+    while (!settled(read) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, options.pollMs));
       read = await readOnce(reader, target, brokerProblems, options);
     }

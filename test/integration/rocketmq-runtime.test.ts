@@ -65,7 +65,9 @@ async function planFor(
   const m: Module<unknown> = module;
   let args = m.validate(raw, where, vctx);
   if (m.prepare) args = await m.prepare(args);
-  const facts = new Map(m.probes(args, ctx).map((p) => [p.id, sh(p.script)] as const));
+  // As a run asks them: a controller-side probe (Verify's clusterList) by its read, a host one by its script.
+  const facts = new Map<string, ProbeResult>();
+  for (const p of m.probes(args, ctx)) facts.set(p.id, p.read ? await p.read() : sh(p.script));
   return m.plan(args, facts, ctx);
 }
 
@@ -273,7 +275,11 @@ S('install, start, verify, fail over, read from the slave', async () => {
     // A slave learns new topics only by its metadata sync with the master (every 60 s): wait for it before the failover.
     await waitFor(
       'topic synced to the slave',
-      () => readFileSync(join(slave, 'store/config/topics.json'), 'utf8').includes('"FAILOVER"'),
+      // The file appears with the slave's first sync: absent means not yet (Verify may finish before it).
+      () => {
+        const topics = join(slave, 'store/config/topics.json');
+        return existsSync(topics) && readFileSync(topics, 'utf8').includes('"FAILOVER"');
+      },
       75,
     );
     const masterProc = started[1]!;

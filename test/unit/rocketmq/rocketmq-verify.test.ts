@@ -269,6 +269,14 @@ P(
     assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms (no 2 s sleeps)`);
   },
 );
+P('an undeclared broker fails at once: the wait is for declared ones to register', async () => {
+  const all = reader([infoOf()]);
+  const started = Date.now();
+  const plan = await prove(all, ROUND_TRIP, { ...args, expect: declared.slice(0, 3), wait: 5 });
+  assert.match(plan.failure ?? '', 'unexpected broker broker-b id 1 at 127.0.0.1:19941');
+  assert.is(all.looks, 1);
+  assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+});
 P('MessageCheck not reached (no tools.yml): its words are the failure', async () => {
   const plan = await prove(reader([infoOf()]), 'cannot read /etc/x/conf/tools.yml\n');
   assert.is(
