@@ -3,7 +3,7 @@
 // Why: a gate that asks a service over its own protocol (RocketMQ's remoting port) is answered on the controller in
 // milliseconds instead of a JVM per question on the host. The service module stays free of RocketMQ code: the
 // RocketMQ side registers its kind with its schema (lib/modules/index.ts wires it), and a gate map names one kind.
-import { checkInside, parseArgs, z } from '../shared/schema.ts';
+import { parseArgs, parseInside, z } from '../shared/schema.ts';
 import type { Where } from '../shared/types.ts';
 
 /** One look at a gate: ok, or why not (one line, as the shell gates print it). */
@@ -46,13 +46,20 @@ export function registerGateKind(kind: string, schema: GateKindSchema): void {
 const isMap = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** Exactly one key of the map names a registered kind, whose schema then judges the map. */
+/** The gates made by checkKind, so the schema's second stage passes them on as they are. */
+const made = new WeakSet<object>();
+
+/** Exactly one key of the map names a registered kind, whose schema then makes the gate (or says what is wrong). */
 function checkKind(raw: unknown, ctx: { issues: z.core.$ZodRawIssue[] }): unknown {
-  if (!isMap(raw)) return raw;
+  if (!isMap(raw)) {
+    ctx.issues.push({ code: 'invalid_type', expected: 'object', input: raw, message: 'not a map' });
+    return raw;
+  }
   const named = Object.keys(raw).filter((k) => kinds.has(k));
   if (named.length === 1) {
-    checkInside(kinds.get(named[0]!)!, raw, ctx);
-    return raw;
+    const gate = parseInside(kinds.get(named[0]!)!, raw, ctx)?.data;
+    if (gate !== undefined) made.add(gate);
+    return gate;
   }
   const known = [...kinds.keys()].sort().join(', ') || 'none registered';
   const got =
@@ -65,16 +72,21 @@ function checkKind(raw: unknown, ctx: { issues: z.core.$ZodRawIssue[] }): unknow
 }
 
 /**
- * A gate map: the registered kinds' schemas side by side (what editors see), judged by the one kind the map names
- * (so a mistake is told by that kind, not by every kind the map is not).
+ * A gate map, judged and made by the one kind it names (so a mistake is told by that kind, not by every kind the
+ * map is not). Editors see the second stage: the registered kinds' schemas side by side, and a gate already made,
+ * which no YAML value is (`not: {}`), passed on as it is.
  */
 export const gateMapSchema = (): z.ZodType<GateSpec> =>
   z.preprocess(
     checkKind,
-    z.lazy(() => {
-      const all = [...kinds.values()];
-      return all.length === 0 ? z.never() : z.union(all as [GateKindSchema, ...GateKindSchema[]]);
-    }),
+    z.lazy(() =>
+      z.union([
+        z
+          .custom<GateSpec>((v) => typeof v === 'object' && v !== null && made.has(v))
+          .meta({ not: {} }),
+        ...kinds.values(),
+      ]),
+    ),
   ) as unknown as z.ZodType<GateSpec>;
 
 /**

@@ -188,23 +188,23 @@ export function parseArgs<S extends z.ZodType>(
 }
 
 /**
- * Checks `value` against `schema` inside another schema's check or transform (`ctx`): a choice made from the value,
+ * Parses `value` with `schema` inside another schema's check or transform (`ctx`): a choice made from the value,
  * such as which registered kind a map names. Its issues become the outer schema's, with the same messages.
- * @returns whether the value passed
+ * @returns the parsed value, or undefined when it did not pass
  */
-export function checkInside(
-  schema: z.ZodType,
+export function parseInside<S extends z.ZodType>(
+  schema: S,
   value: unknown,
   ctx: { issues: z.core.$ZodRawIssue[] },
-): boolean {
+): { data: z.output<S> } | undefined {
   const result = check(schema, value);
-  if (result.success) return true;
+  if (result.success) return { data: result.data };
   for (const issue of result.issues)
     ctx.issues.push({
       ...issue,
       input: valueAt(value, issue.path as DataPath),
     } as z.core.$ZodRawIssue);
-  return false;
+  return undefined;
 }
 
 /** The value at `path` of loaded data, or undefined. */

@@ -4,6 +4,9 @@ import { argv, oneOf, text, whole } from '../../shared/schema-fields.ts';
 import { cmd } from '../../shared/shell.ts';
 import { gateMapSchema } from '../service-gate-kinds.ts';
 
+/** One instance for guard, health and before_start: the JSON Schemas write it once. */
+const gateMap = gateMapSchema();
+
 const GATE = { error: 'must be an argv list, a literal shell string or a gate kind map' };
 
 /**
@@ -14,7 +17,7 @@ const gate = () =>
   z
     .union(
       [
-        gateMapSchema().transform((spec) => ('script' in spec ? spec.script : spec)),
+        gateMap.transform((spec) => ('script' in spec ? spec.script : spec)),
         argv().transform((words) => (words.length === 0 ? undefined : cmd(...words))),
         text().transform((t) => (t.trim() === '' ? undefined : t)),
       ],
