@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+// The RocketMQ plugin (template helpers, preflight checks) registers when the module registry loads: this file
+// must not depend on another test file having loaded it first.
+import '../../../lib/modules/index.ts';
 import { loadInventory } from '../../../lib/load/inventory.ts';
 import { preflightChecks } from '../../../lib/check/preflight.ts';
 import { hostVars, varScope } from '../../../lib/load/vars.ts';

@@ -1,6 +1,9 @@
 // rocketmq_namesrv_addr and rocketmq_expected_brokers: the inventory's name servers and brokers as templates see them.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+// The RocketMQ plugin (template helpers, preflight checks) registers when the module registry loads: this file
+// must not depend on another test file having loaded it first.
+import '../../../lib/modules/index.ts';
 import {
   expectedBrokers,
   namesrvAddr,
