@@ -33,7 +33,10 @@ export interface VerifyReader {
 export interface CheapRead {
   rows: ClusterBroker[];
   problems: string[];
-  /** Every name server answered and lists every declared address in the cluster (what the full proof waits for). */
+  /**
+   * Every name server answered and lists every declared address in the cluster, and each of those brokers answered
+   * its runtime info (what the full proof waits for).
+   */
   listed: boolean;
 }
 
@@ -129,6 +132,14 @@ async function addRuntime(
   }
 }
 
+/** Whether the broker at `addr` answered its runtime info in this look (a busy, just-started JVM may not, once). */
+async function answered(
+  asked: Map<string, Promise<Record<string, string> | undefined>>,
+  addr: string,
+): Promise<boolean> {
+  return (await asked.get(addr)) !== undefined;
+}
+
 /** Problems of one look; brokerProblems compares one name server's rows with the declaration. */
 export async function readOnce(
   reader: VerifyReader,
@@ -148,6 +159,8 @@ export async function readOnce(
       listed &&= target.expect.every((e) =>
         rows.some((r) => r.cluster === target.cluster && r.addr === e.addr),
       );
+      // A declared broker that did not answer is asked again within the wait, not judged "not ACTIVATED" at once.
+      for (const e of target.expect) listed &&= await answered(runtimes, e.addr);
       problems.push(...brokerProblems(rows).map((p) => `name server ${ns}: ${p}`));
     } catch (error) {
       listed = false;

@@ -269,6 +269,30 @@ P(
     assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms (no 2 s sleeps)`);
   },
 );
+P(
+  'a declared broker that does not answer its runtime info once (busy after its start) is asked again',
+  async () => {
+    let silentOnce = true;
+    const r = reader([infoOf()]);
+    const runtime = r.runtime;
+    r.runtime = async (addr: string) => {
+      if (addr === '127.0.0.1:19911' && silentOnce) {
+        silentOnce = false;
+        throw new Error('timed out after 3000 ms');
+      }
+      return runtime(addr);
+    };
+    const plan = await prove(r, ROUND_TRIP, { ...args, wait: 5 });
+    assert.is(plan.failure, undefined);
+    assert.is(r.looks, 2);
+  },
+);
+P('a declared broker that never answers: not ACTIVATED once the wait has passed', async () => {
+  const r = reader([infoOf()]);
+  r.runtime = () => Promise.reject(new Error('connection refused'));
+  const plan = await prove(r, ROUND_TRIP, { ...args, wait: 0 });
+  assert.match(plan.failure ?? '', 'broker-a master at 127.0.0.1:19911 is not ACTIVATED');
+});
 P('an undeclared broker fails at once: the wait is for declared ones to register', async () => {
   const all = reader([infoOf()]);
   const started = Date.now();
