@@ -13,6 +13,8 @@ const MUX_S_OK = 0x80000001;
 const MUX_S_ALIVE = 0x80000005;
 /** The one request of each connection; the master echoes it back. */
 const REQUEST_ID = 1;
+/** Not a protocol number: the master said hello, then closed the connection without answering the request. */
+const CLOSED_AFTER_HELLO = -1;
 
 /** One request and the master's first reply after its hello: reply type and the words that follow. */
 interface MuxReply {
@@ -67,7 +69,9 @@ export function muxRequest(
     };
     const timer = setTimeout(() => finish(undefined), timeoutMs);
     socket.on('error', () => finish(undefined));
-    socket.on('close', () => finish(undefined));
+    socket.on('close', () =>
+      finish(helloSeen ? { type: CLOSED_AFTER_HELLO, words: [] } : undefined),
+    );
     socket.on('connect', () => {
       socket.write(Buffer.concat([packet(MUX_MSG_HELLO, MUX_VERSION), packet(type, REQUEST_ID)]));
     });
@@ -91,7 +95,11 @@ export async function muxAlivePid(path: string, timeoutMs?: number): Promise<num
   return reply?.type === MUX_S_ALIVE ? reply.words[0] : undefined;
 }
 
-/** Asks the master to exit; true when it agreed (it then closes the connection and removes its socket). */
+/**
+ * Asks the master to exit; true when it agreed. A master that exits at once may close the connection before its OK
+ * is written (seen under load): a close after its hello is taken as agreement too, since a refusal is an answer.
+ */
 export async function muxTerminate(path: string, timeoutMs?: number): Promise<boolean> {
-  return (await muxRequest(path, MUX_C_TERMINATE, timeoutMs))?.type === MUX_S_OK;
+  const reply = await muxRequest(path, MUX_C_TERMINATE, timeoutMs);
+  return reply?.type === MUX_S_OK || reply?.type === CLOSED_AFTER_HELLO;
 }

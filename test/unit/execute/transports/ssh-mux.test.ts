@@ -1,6 +1,7 @@
 // The ControlMaster socket client against scripted masters: framing split anywhere, version, refusals, silence.
 import { Buffer } from 'node:buffer';
 import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as assert from 'uvu/assert';
@@ -58,6 +59,21 @@ S(
     assert.is(await muxTerminate(denied), false);
     const otherId = await master(() => [packet([HELLO, 4]), packet([OK, 99])]);
     assert.is(await muxTerminate(otherId, 300), false);
+  },
+);
+
+S(
+  'terminate: a master that closes after its hello without answering has agreed (it exits at once)',
+  async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'rmqd-mux-')), 'cm');
+    const server = createServer((socket) => {
+      socket.write(packet([HELLO, 4]));
+      socket.once('data', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(path, resolve));
+    server.unref();
+    assert.is(await muxTerminate(path), true);
+    assert.is(await muxAlivePid(path), undefined, 'an alive check gets no pid from such a master');
   },
 );
 
