@@ -3,11 +3,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cli } from '../../../lib/cli/main.ts';
 import { isSecretName, makeRedactor, MASK, secretValues } from '../../../lib/report/redact.ts';
 import { FakeTransport } from '../../helpers/fake-transport.ts';
 import { LocalTransport } from '../../../lib/execute/transports/local.ts';
 import { shellCall } from '../../../lib/execute/transports/local.ts';
+import { runCapturing } from '../../helpers/cli-capture.ts';
 import { tempDir } from '../../helpers/runner-fixtures.ts';
 
 /** name → [declared value, old value already on the host]; every name must be recognised as secret. */
@@ -145,8 +145,6 @@ function project(): string {
 }
 
 async function runOnce(dir: string, extra: string[]): Promise<string[]> {
-  let out = '';
-  let err = '';
   const json = join(dir, `r${extra.length}.json`);
   const metrics = join(dir, `m${extra.length}.prom`);
   const argv = [
@@ -163,16 +161,8 @@ async function runOnce(dir: string, extra: string[]): Promise<string[]> {
     ...extra,
   ];
   const deps = { makeTransport: () => new FakeTransport({ delegate: new LocalTransport() }) };
-  const code = await cli(argv, {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-    tty: true,
-    deps,
-  });
+  // tty: the human output with its terminal styling, another channel a secret must not leak through.
+  const { code, out, err } = await runCapturing(argv, { tty: true, deps });
   assert.is(
     code,
     extra.includes('--check') ? 8 : 2,
