@@ -6,7 +6,7 @@ import { UsageError } from '../shared/errors.ts';
 import { findLabHost, labExec, labSshArgs } from './exec.ts';
 import { labDown, labStatus, labUp } from './lab.ts';
 import type { LabOptions } from './lab.ts';
-import { assertLabRoute } from './net.ts';
+import { assertLabRoute } from './route-check.ts';
 
 const USAGE = `Usage: lab <command> [options]   (as root; e.g. npm run lab -- up 6)
 

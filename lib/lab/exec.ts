@@ -1,6 +1,6 @@
 // Runs a command on a lab host two ways: over real SSH (as the runner does) or by entering its namespaces (for inspection).
 import { LabError } from './lab-error.ts';
-import { assertLabRoute } from './net.ts';
+import { assertLabRoute } from './route-check.ts';
 import { commandLine, run } from './proc.ts';
 import type { RunResult } from './proc.ts';
 import { readState } from './state.ts';

@@ -1,7 +1,6 @@
-// Lab networking in the root namespace: the bridge, one netns + veth pair per host, and the route check before connecting.
+// Lab networking in the root namespace: the bridge and one netns + veth pair per host.
 import { LabError } from './lab-error.ts';
 import { run, runOk } from './proc.ts';
-import { readState } from './state.ts';
 import type { LabHostState } from './state.ts';
 import { BRIDGE, gatewayAddress, overlappingRoutes } from './subnet.ts';
 
@@ -79,29 +78,4 @@ export async function deleteHostNetwork(host: LabHostState): Promise<void> {
 export async function deleteBridge(): Promise<void> {
   if (await linkExists(BRIDGE))
     await runOk('ip', ['link', 'del', BRIDGE], `delete bridge ${BRIDGE}`);
-}
-
-/**
- * Checks, before anything connects to `address`, that it is a lab host (or the lab gateway) and that this
- * machine routes it straight through the lab bridge, so no test traffic can leave the machine.
- * @throws LabError when the lab is down, the address is not the lab's, or the route goes elsewhere
- * @example await assertLabRoute('10.77.0.11')
- */
-export async function assertLabRoute(address: string): Promise<void> {
-  const state = await readState();
-  if (!state)
-    throw new LabError(`Refusing to connect to ${address}: the lab is not up (run "lab up" first)`);
-  const known = [gatewayAddress(state.prefix), ...state.hosts.map((h) => h.address)];
-  if (!known.includes(address)) {
-    throw new LabError(
-      `Refusing to connect to ${address}: it is not a lab address (lab hosts: ${known.slice(1).join(', ')})`,
-    );
-  }
-  const route = await runOk('ip', ['route', 'get', address], `look up the route to ${address}`);
-  const device = /\bdev (\S+)/.exec(route)?.[1];
-  if (device !== BRIDGE || /\bvia\b/.test(route)) {
-    throw new LabError(
-      `Refusing to connect to ${address}: its route is "${route.split('\n')[0]?.trim()}", not directly through ${BRIDGE}; run "lab down" and "lab up" again`,
-    );
-  }
 }

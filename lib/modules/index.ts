@@ -31,6 +31,7 @@ import { rocketmqPreflightChecks } from '../rocketmq/preflight-checks.ts';
 import { registerPreflightChecks } from '../check/preflight.ts';
 import { addTemplateHelpers } from '../load/render.ts';
 import { setLabRouteGuard } from '../execute/transports/connect.ts';
+import { coalesce } from '../shared/coalesce.ts';
 import { unarchiveModule } from './unarchive.ts';
 import { waitForModule } from './wait-for.ts';
 
@@ -45,7 +46,10 @@ addTemplateHelpers({ ...rocketmqHelpers, ...aclHelpers, rocketmq_broker_phase: b
 registerCompareKind('rocketmq_broker', brokerConfigChanges);
 registerPreflightChecks(rocketmqPreflightChecks);
 // Lab hosts are connected to only through the lab bridge; the lab code loads only when a lab host is connected to.
-setLabRouteGuard(async (address) => (await import('../lab/net.ts')).assertLabRoute(address));
+// The hosts of a run ask in the same turn, so their checks share one `ip` process (coalesce).
+setLabRouteGuard(
+  coalesce(async (addresses) => (await import('../lab/route-check.ts')).checkLabRoutes(addresses)),
+);
 
 // Each module fixes its own argument type; the registry only needs the common contract (Module's methods take
 // their arguments bivariantly, so every Module<A> is a Module<unknown>).

@@ -10,7 +10,7 @@ import { renderInventory } from '../../lib/lab/inventory.ts';
 import { labDown, labUp } from '../../lib/lab/lab.ts';
 import type { LabInfo } from '../../lib/lab/lab.ts';
 import { LabError } from '../../lib/lab/lab-error.ts';
-import { assertLabRoute } from '../../lib/lab/net.ts';
+import { assertLabRoute, checkLabRoutes } from '../../lib/lab/route-check.ts';
 import { run } from '../../lib/lab/proc.ts';
 import { labDir, readState, stateFile } from '../../lib/lab/state.ts';
 import {
@@ -152,6 +152,17 @@ Up('routes to every host go through the lab bridge; other addresses are refused'
   for (const host of lab?.hosts ?? []) await assertLabRoute(host.address);
   for (const outside of ['127.0.0.1', '192.0.2.1', `${DEFAULT_PREFIX}.99`, '8.8.8.8'])
     await rejects(assertLabRoute(outside), /not a lab address/);
+  // All at once (one `ip` process): each address gets its own answer, in order.
+  const addresses = (lab?.hosts ?? []).map((h) => h.address);
+  const answers = await checkLabRoutes([...addresses, '192.0.2.1', addresses[0] ?? '']);
+  assert.equal(
+    answers.map((a) => a?.message.replace(/ \(lab hosts.*/, '') ?? 'ok'),
+    [
+      ...addresses.map(() => 'ok'),
+      'Refusing to connect to 192.0.2.1: it is not a lab address',
+      'ok',
+    ],
+  );
 });
 
 Up('each host answers "ssh root@addr hostname" with its own name', async () => {
