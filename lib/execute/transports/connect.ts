@@ -3,7 +3,8 @@ import { parseArgs, type z } from '../../shared/schema.ts';
 import { bool, oneOf, text, whole } from '../../shared/schema-fields.ts';
 import type { Host, Transport, Where } from '../../shared/types.ts';
 import { LocalTransport } from './local.ts';
-import { describeSsh, SshTransport, type SshSettings } from './ssh.ts';
+import { SshTransport } from './ssh.ts';
+import { describeSsh, type SshSettings } from './ssh-options.ts';
 
 /** Host vars this file reads; operators know them from Ansible (the ssh_* ones are ours). */
 export const CONNECTION_VARS = [

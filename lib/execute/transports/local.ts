@@ -4,7 +4,7 @@ import { constants as osConstants } from 'node:os';
 import { ConfigError, ExecTimeoutError } from '../../shared/errors.ts';
 import { becomeWrap, cmd } from '../../shared/shell.ts';
 import type { ExecOptions, ExecResult, Transport } from '../../shared/types.ts';
-import { spawnProcess } from './spawn.ts';
+import { type SpawnOptions, spawnProcess } from './spawn.ts';
 
 /** How the local transport runs scripts. */
 export interface LocalOptions {
@@ -66,7 +66,7 @@ export function shellCall(
 export async function runProcess(
   host: string,
   argv: string[],
-  opts: ExecOptions,
+  opts: SpawnOptions,
   what: string,
 ): Promise<ExecResult> {
   if (opts.stdinFile !== undefined) assertReadable(opts.stdinFile);

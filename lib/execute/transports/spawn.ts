@@ -19,6 +19,8 @@ export interface SpawnResult {
 export interface SpawnOptions extends ExecOptions {
   /** @default the runner's own working directory */
   cwd?: string;
+  /** Aborting it kills the process group, as the time limit does (the caller knows why it aborted). */
+  signal?: AbortSignal;
 }
 
 /** Kills the child's whole process group (ssh, sh and what they started), not just the child. */
@@ -68,6 +70,7 @@ export function spawnProcess(argv: readonly string[], opts: SpawnOptions): Promi
             timedOut = true;
             killGroup(child.pid);
           }, opts.timeoutMs);
+    opts.signal?.addEventListener('abort', () => killGroup(child.pid), { once: true });
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error) => {

@@ -1,4 +1,4 @@
-// SSH transport: the system OpenSSH client, one ControlMaster connection per host per run, scripts run by the remote sh.
+// SSH transport: the system OpenSSH client, one ControlMaster per host per run opened by the first exec, scripts run by sh.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,28 +6,7 @@ import { UnreachableError } from '../../shared/errors.ts';
 import type { ExecOptions, ExecResult, Transport } from '../../shared/types.ts';
 import { firstLine, runProcess, shellCall } from './local.ts';
 import { muxAlivePid, muxTerminate } from './ssh-mux.ts';
-
-/** Where and how to reach one host over SSH (from its Ansible-named host vars, see connect.ts). */
-export interface SshSettings {
-  /** Inventory name, for messages. */
-  name: string;
-  /** Address or DNS name to connect to. */
-  address: string;
-  port?: number;
-  user?: string;
-  identityFile?: string;
-  /** ProxyJump value, e.g. "admin@bastion:2222". */
-  jumpHost?: string;
-  /** False only for lab hosts whose keys change: then no known_hosts is read or written. @default true */
-  strictHostKeyChecking?: boolean;
-  knownHostsFile?: string;
-  /** @default 10 */
-  connectTimeoutS?: number;
-  /** Run every script through sudo as becomeUser. @default false */
-  become?: boolean;
-  /** @default 'root' */
-  becomeUser?: string;
-}
+import { describeSsh, type SshSettings, sshOptions, stderrTail } from './ssh-options.ts';
 
 /** How long an idle master lingers if the runner dies before close(): long enough to span slow phases. */
 const CONTROL_PERSIST_S = 300;
@@ -40,61 +19,22 @@ function makeControlDir(): string {
   return mkdtempSync(join(base, 'rmqd-'));
 }
 
-/** The last lines of ssh's stderr: where it says why it could not connect. */
-function stderrTail(stderr: string): string {
-  const lines = stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '');
-  return lines.slice(-3).join(' | ') || 'ssh exited with code 255 and said nothing';
-}
+/** How long the opening exec may take to authenticate: ConnectTimeout bounds only the TCP connect and key exchange. */
+const handshakeLimitMs = (s: SshSettings): number => ((s.connectTimeoutS ?? 10) * 2 + 5) * 1000;
 
 /**
- * One line naming the connection, for --list-hosts and error messages.
- * @example describeSsh({ name: 'a', address: '10.77.0.11', user: 'root' }) // => ssh root@10.77.0.11:22
- */
-export function describeSsh(s: SshSettings): string {
-  const who = s.user === undefined ? '' : `${s.user}@`;
-  const via = s.jumpHost === undefined ? '' : ` via ${s.jumpHost}`;
-  const become = s.become ? ` become ${s.becomeUser ?? 'root'}` : '';
-  return `ssh ${who}${s.address}:${s.port ?? 22}${via}${become}`;
-}
-
-/** ssh options shared by the master and every client: identity, trust, timeouts, never a prompt. */
-export function sshOptions(s: SshSettings): string[] {
-  const args = ['-o', 'BatchMode=yes', '-o', `ConnectTimeout=${s.connectTimeoutS ?? 10}`];
-  args.push('-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=3');
-  if (s.strictHostKeyChecking === false) {
-    // Lab hosts get new keys on every start; accept-new would refuse a changed key, so trust nothing and record nothing.
-    args.push(
-      '-o',
-      'StrictHostKeyChecking=no',
-      '-o',
-      'UserKnownHostsFile=/dev/null',
-      '-o',
-      'LogLevel=ERROR',
-    );
-  } else {
-    args.push('-o', 'StrictHostKeyChecking=yes');
-    if (s.knownHostsFile !== undefined) args.push('-o', `UserKnownHostsFile=${s.knownHostsFile}`);
-  }
-  if (s.port !== undefined) args.push('-p', String(s.port));
-  if (s.user !== undefined) args.push('-l', s.user);
-  // Only the named key: agents with many keys otherwise hit "Too many authentication failures".
-  if (s.identityFile !== undefined) args.push('-i', s.identityFile, '-o', 'IdentitiesOnly=yes');
-  if (s.jumpHost !== undefined) args.push('-J', s.jumpHost);
-  return args;
-}
-
-/**
- * Runs scripts on one host through OpenSSH. connect() opens a ControlMaster that every exec reuses;
- * an exec without a live master falls back to its own connection.
+ * Runs scripts on one host through OpenSSH. The first exec after connect() also opens the ControlMaster
+ * (ControlPersist: ssh authenticates, leaves the master in the background and runs the script through it), so a run
+ * that needs one script per host starts one process per host; later execs ride the master. An exec without a live
+ * master falls back to its own connection.
  * @example const t = new SshTransport({ name: 'broker-a', address: '10.77.0.11', user: 'root' });
  * await t.connect(); (await t.exec('hostname')).stdout; await t.close();
  */
 export class SshTransport implements Transport {
   readonly settings: SshSettings;
   #controlDir: string | undefined;
+  /** The exec that opens the master, once started: others wait for it, then ride the master it left. */
+  #opening: Promise<unknown> | undefined;
 
   constructor(settings: SshSettings) {
     this.settings = settings;
@@ -105,9 +45,11 @@ export class SshTransport implements Transport {
     return this.#controlDir === undefined ? undefined : join(this.#controlDir, 'cm');
   }
 
-  #controlArgs(master: 'yes' | 'no'): string[] {
+  #controlArgs(open: boolean): string[] {
     const path = this.controlPath;
-    return path === undefined ? [] : ['-o', `ControlMaster=${master}`, '-o', `ControlPath=${path}`];
+    if (path === undefined) return [];
+    const args = ['-o', `ControlMaster=${open ? 'yes' : 'no'}`, '-o', `ControlPath=${path}`];
+    return open ? [...args, '-o', `ControlPersist=${CONTROL_PERSIST_S}`] : args;
   }
 
   /** Words after the options: `--` first so an address can never be read as an option. */
@@ -116,69 +58,71 @@ export class SshTransport implements Transport {
   }
 
   /**
-   * Starts the ControlMaster in the background (ssh -N -f) and waits until it is authenticated.
-   * @throws UnreachableError with ssh's own words when the host cannot be reached or refuses us
+   * Makes the private folder of the control socket; starts no process. The host is first reached by the first exec,
+   * which reports an unreachable host as UnreachableError.
    */
   async connect(): Promise<void> {
-    if (this.#controlDir !== undefined) return;
-    this.#controlDir = makeControlDir();
-    const args = [
-      ...sshOptions(this.settings),
-      ...this.#controlArgs('yes'),
-      '-o',
-      `ControlPersist=${CONTROL_PERSIST_S}`,
-      '-N',
-      '-f',
-    ];
-    // ConnectTimeout bounds the TCP connect only; the hard limit also covers a server that stalls during auth.
-    const timeoutMs = ((this.settings.connectTimeoutS ?? 10) * 2 + 5) * 1000;
-    const result = await runProcess(
-      this.settings.name,
-      ['ssh', ...args, ...this.#target()],
-      { timeoutMs },
-      'ssh connect',
-    ).catch((error: Error) => ({
-      stdout: '',
-      stderr: error.message,
-      code: 255,
-    }));
-    if (result.code !== 0) {
-      this.#removeControlDir();
-      throw new UnreachableError(
-        this.settings.name,
-        `${this.#describe()}: ${stderrTail(result.stderr)}`,
-      );
-    }
+    if (this.#controlDir === undefined) this.#controlDir = makeControlDir();
   }
 
   /**
    * Runs a POSIX sh script on the host (through sudo when become is set); stdin from opts.stdin or
    * streamed from the local file opts.stdinFile.
    * @returns stdout, stderr and the remote exit code
-   * @throws UnreachableError when ssh itself fails (exit 255 without a live master); ExecTimeoutError when opts.timeoutMs passes
+   * @throws UnreachableError when ssh itself fails (exit 255 without a live master) or the first exec cannot
+   * authenticate in time; ExecTimeoutError when opts.timeoutMs passes
    */
   async exec(script: string, opts: ExecOptions = {}): Promise<ExecResult> {
-    const call = shellCall(
-      script,
-      opts,
-      this.settings.become ? (this.settings.becomeUser ?? 'root') : undefined,
-    );
+    if (this.#opening === undefined && this.#controlDir !== undefined) {
+      const opening = this.#run(script, opts, true);
+      this.#opening = opening.catch(() => undefined);
+      return await opening;
+    }
+    await this.#opening;
+    return await this.#run(script, opts, false);
+  }
+
+  async #run(script: string, opts: ExecOptions, open: boolean): Promise<ExecResult> {
+    const become = this.settings.become ? (this.settings.becomeUser ?? 'root') : undefined;
+    const call = shellCall(script, opts, become);
     const argv = [
       'ssh',
       ...sshOptions(this.settings),
-      ...this.#controlArgs('no'),
+      ...this.#controlArgs(open),
       '-T',
       ...this.#target(),
       call.command,
     ];
-    const result = await runProcess(this.settings.name, argv, call.opts, firstLine(script));
-    if (result.code === 255 && !(await this.#commandExited255())) {
-      throw new UnreachableError(
-        this.settings.name,
-        `${this.#describe()}: ${stderrTail(result.stderr)}`,
-      );
+    const watchdog = open ? this.#handshakeWatchdog() : undefined;
+    try {
+      const spawnOpts = watchdog ? { ...call.opts, signal: watchdog.signal } : call.opts;
+      const result = await runProcess(this.settings.name, argv, spawnOpts, firstLine(script));
+      if (watchdog?.signal.aborted) {
+        const limit = handshakeLimitMs(this.settings) / 1000;
+        throw this.#unreachable(
+          `no SSH session within ${limit} s (the host answered but did not let us in)`,
+        );
+      }
+      if (result.code === 255 && !(await this.#commandExited255()))
+        throw this.#unreachable(stderrTail(result.stderr));
+      return result;
+    } finally {
+      watchdog?.stop();
     }
-    return result;
+  }
+
+  /** Stops the opening exec when no master is up by the handshake limit (a host that accepts TCP, then stalls). */
+  #handshakeWatchdog(): { signal: AbortSignal; stop: () => void } {
+    const controller = new AbortController();
+    const path = this.controlPath;
+    const timer = setTimeout(() => {
+      if (path !== undefined && !existsSync(path)) controller.abort();
+    }, handshakeLimitMs(this.settings));
+    return { signal: controller.signal, stop: () => clearTimeout(timer) };
+  }
+
+  #unreachable(why: string): UnreachableError {
+    return new UnreachableError(this.settings.name, `${describeSsh(this.settings)}: ${why}`);
   }
 
   /**
@@ -199,23 +143,20 @@ export class SshTransport implements Transport {
   async close(): Promise<void> {
     const path = this.controlPath;
     if (path === undefined) return;
-    // A master that already died (host rebooted, persist time passed) is fine: there is nothing to stop.
+    // A master that already died (host rebooted, persist time passed) or never opened is fine: nothing to stop.
     // `ssh -O exit` only when the socket is there but did not agree (a master that must still be told).
     if (!(await muxTerminate(path, 5000)) && existsSync(path)) {
-      const argv = ['ssh', ...this.#controlArgs('no'), '-O', 'exit', ...this.#target()];
+      const argv = ['ssh', ...this.#controlArgs(false), '-O', 'exit', ...this.#target()];
       await runProcess(this.settings.name, argv, { timeoutMs: 5000 }, 'ssh -O exit').catch(
         () => undefined,
       );
     }
     this.#removeControlDir();
+    this.#opening = undefined;
   }
 
   #removeControlDir(): void {
     if (this.#controlDir !== undefined) rmSync(this.#controlDir, { recursive: true, force: true });
     this.#controlDir = undefined;
-  }
-
-  #describe(): string {
-    return describeSsh(this.settings);
   }
 }

@@ -7,7 +7,8 @@ import {
   sshSettings,
 } from '../../../../lib/execute/transports/connect.ts';
 import { LocalTransport } from '../../../../lib/execute/transports/local.ts';
-import { sshOptions, SshTransport } from '../../../../lib/execute/transports/ssh.ts';
+import { SshTransport } from '../../../../lib/execute/transports/ssh.ts';
+import { sshOptions } from '../../../../lib/execute/transports/ssh-options.ts';
 import type { Host, Vars } from '../../../../lib/shared/types.ts';
 
 const host = (vars: Vars, name = 'broker-a'): Host => ({

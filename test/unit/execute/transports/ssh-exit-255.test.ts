@@ -1,4 +1,5 @@
 // Exit 255 of a remote command is the command's failure, not an unreachable host (told apart by the master's answer).
+import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +11,12 @@ import { SshTransport } from '../../../../lib/execute/transports/ssh.ts';
 import { aliveMaster } from '../../../helpers/fake-mux-master.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rmqd-fake-ssh-'));
-// A stand-in for OpenSSH: the master "starts" (-N); every command exits 255. The master's socket is a scripted one
-// (fake-mux-master.ts) that the test opens and closes.
+// A stand-in for OpenSSH: every command exits 255, except that host stall.invalid never lets us in (it hangs). The
+// master's socket is a scripted one (fake-mux-master.ts) that the test opens and closes.
 const FAKE_SSH = `#!/bin/sh
 for a in "$@"; do
   case "$a" in
-    -N) exit 0 ;;
+    stall.invalid) exec sleep 31.25 ;;
   esac
 done
 echo "the remote command failed its own way" >&2
@@ -56,5 +57,25 @@ S('dead master: exit 255 is ssh failing, the host is unreachable', async () => {
   }
   await t.close();
 });
+
+S(
+  'a host that never lets the opening exec in is unreachable at the handshake limit, its ssh stopped',
+  async () => {
+    const t = new SshTransport({ name: 'mq9', address: 'stall.invalid', connectTimeoutS: 0 });
+    await t.connect();
+    const started = Date.now();
+    const error = await t.exec('true').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const took = Date.now() - started;
+    assert.instance(error, UnreachableError);
+    assert.match((error as Error).message, /mq9: .*no SSH session within 5 s/);
+    assert.ok(took >= 4900 && took < 9000, `took ${took} ms`);
+    const left = spawnSync('pgrep', ['-f', 'sleep 31.25'], { encoding: 'utf8' }).stdout.trim();
+    assert.is(left, '', 'the stalled ssh was killed');
+    await t.close();
+  },
+);
 
 S.run();

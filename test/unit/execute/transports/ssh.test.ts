@@ -9,7 +9,8 @@ import process from 'node:process';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { quote } from '../../../../lib/shared/shell.ts';
-import { type SshSettings, SshTransport } from '../../../../lib/execute/transports/ssh.ts';
+import { SshTransport } from '../../../../lib/execute/transports/ssh.ts';
+import type { SshSettings } from '../../../../lib/execute/transports/ssh-options.ts';
 import { missing, skip } from '../../../helpers/skip.ts';
 import { suite } from '../../../helpers/suite.ts';
 
@@ -149,35 +150,48 @@ function recordSshStarts(log: string): void {
 }
 
 const sshStarts = join(dir, 'ssh-starts.log');
-const controlCommands = () =>
-  (existsSync(sshStarts) ? readFileSync(sshStarts, 'utf8') : '')
-    .split('\n')
-    .filter((l) => / -O /.test(l));
+const sshLines = () =>
+  (existsSync(sshStarts) ? readFileSync(sshStarts, 'utf8') : '').split('\n').filter(Boolean);
+const controlCommands = () => sshLines().filter((l) => / -O /.test(l));
+const sshRuns = () => sshLines().filter((l) => !/ -O /.test(l));
 
 function registerTests(): void {
-  S('connect() starts a master; exec returns stdout, stderr and the exit code', async () => {
-    recordSshStarts(sshStarts);
-    t.current = new SshTransport(settings());
-    await t.current.connect();
-    assert.ok(await t.current.masterAlive(), 'the master answers an alive check on its socket');
-    assert.equal(await t.current.exec('echo out; echo err >&2; exit 3'), {
-      stdout: 'out\n',
-      stderr: 'err\n',
-      code: 3,
-    });
-    assert.is(
-      (await t.current.exec('cat; echo eof', { timeoutMs: 15_000 })).stdout,
-      'eof\n',
-      'no stdin given reads as empty',
-    );
-  });
+  S(
+    'the first exec opens the master in its own ssh process; exec returns stdout, stderr and the exit code',
+    async () => {
+      recordSshStarts(sshStarts);
+      t.current = new SshTransport(settings());
+      await t.current.connect();
+      assert.is(await t.current.masterAlive(), false, 'connect() alone starts no process');
+      assert.equal(await t.current.exec('echo out; echo err >&2; exit 3'), {
+        stdout: 'out\n',
+        stderr: 'err\n',
+        code: 3,
+      });
+      assert.ok(
+        await t.current.masterAlive(),
+        'the first exec left a master that answers on its socket',
+      );
+      assert.is(
+        sshRuns().length,
+        1,
+        `one ssh started for connect and the first exec: ${sshRuns().join(' / ')}`,
+      );
+      assert.is(
+        (await t.current.exec('cat; echo eof', { timeoutMs: 15_000 })).stdout,
+        'eof\n',
+        'no stdin given reads as empty',
+      );
+    },
+  );
 
   S('every exec rides the same TCP connection (the ControlMaster is reused)', async () => {
     const ports = new Set<string>();
     for (let i = 0; i < 3; i++)
       ports.add((await t.current!.exec('echo "$SSH_CONNECTION"')).stdout.split(' ')[1] ?? '');
     assert.is(ports.size, 1, `one client port expected, got ${[...ports].join(', ')}`);
-    const masters = spawnSync('pgrep', ['-f', `ControlPath=${t.current!.controlPath}`], {
+    // The master renames itself "ssh: <control path> [mux]"; its command line still names the path.
+    const masters = spawnSync('pgrep', ['-f', t.current!.controlPath!], {
       encoding: 'utf8',
     })
       .stdout.trim()
@@ -222,11 +236,7 @@ function registerTests(): void {
     await t.current!.close();
     assert.is(await t.current!.masterAlive(), false);
     assert.is(existsSync(path), false);
-    assert.is(
-      spawnSync('pgrep', ['-f', `ControlPath=${path}`]).status,
-      1,
-      'no master process left',
-    );
+    assert.is(spawnSync('pgrep', ['-f', path]).status, 1, 'no master process left');
     // The alive checks and the terminate went over the socket: no `ssh -O check|exit` was started.
     assert.equal(controlCommands(), []);
     t.current = undefined;
@@ -235,7 +245,8 @@ function registerTests(): void {
   S("a closed port is an UnreachableError within a second, with ssh's reason", async () => {
     const started = Date.now();
     const closed = new SshTransport(settings({ port: await freePort(), name: 'gone' }));
-    await closed.connect().then(
+    await closed.connect();
+    await closed.exec('true').then(
       () => assert.unreachable('should throw'),
       (e: Error) =>
         assert.ok(
@@ -247,15 +258,17 @@ function registerTests(): void {
     assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
     await closed.exec('true').then(
       () => assert.unreachable('should throw'),
-      (e: Error) => assert.is(e.name, 'UnreachableError'),
+      (e: Error) => assert.is(e.name, 'UnreachableError', 'and again on the next exec'),
     );
+    await closed.close();
   });
 
   S(
     'strict host key checking refuses an unknown key; strict off accepts it and records nothing',
     async () => {
       const strict = new SshTransport(settings({ knownHostsFile: join(dir, 'empty_known_hosts') }));
-      await strict.connect().then(
+      await strict.connect();
+      await strict.exec('true').then(
         () => assert.unreachable('should throw'),
         (e: Error) => assert.match(e.message, /Host key verification failed/),
       );
@@ -264,6 +277,7 @@ function registerTests(): void {
       );
       await lax.connect();
       assert.is((await lax.exec('echo ok')).stdout, 'ok\n');
+      await strict.close();
       await lax.close();
       assert.is(readFileSync(join(dir, 'empty_known_hosts'), 'utf8'), '');
     },
