@@ -36,9 +36,23 @@ export type FileFacts =
       link?: string;
     };
 
+/** stat's format: one `key=value` line each (the newlines are literal, so no `tr` and any stat with -c reads it). */
+const STAT_FORMAT = [
+  'type=%F',
+  'mode=%a',
+  'owner=%U',
+  'group=%G',
+  'uid=%u',
+  'gid=%g',
+  'size=%s',
+].join('\n');
+
 /**
  * Builds the POSIX sh probe that describes `path` (a symlink's target, plus `link=` naming what it points to).
- * @param wantContent also send the content, base64, when the file is text of at most 256 KiB
+ * Every process counts (a no-change run asks this for every managed path of every host, on the hosts' CPUs): a
+ * small file comes back whole in one `base64` and the controller computes its checksum and tells text from binary;
+ * only a larger file is checksummed on the host.
+ * @param wantContent send the content, base64, when the file is at most 256 KiB (kept only when it is text)
  * @example fileProbe('file', '/etc/hosts', true) // => { id: 'file', script: 'p=/etc/hosts\n…' }
  */
 export function fileProbe(id: string, path: string, wantContent: boolean): Probe {
@@ -46,19 +60,17 @@ export function fileProbe(id: string, path: string, wantContent: boolean): Probe
     `p=${quote(path)}`,
     // dirname is computed by the shell so relative and odd paths behave exactly like the write script.
     'if [ -e "$p" ]; then echo exists=1; else echo exists=0; [ -d "$(dirname -- "$p")" ] && echo parent=1 || echo parent=0; exit 0; fi',
-    `stat -L -c 'type=%F|mode=%a|owner=%U|group=%G|uid=%u|gid=%g|size=%s' -- "$p" | tr '|' '\\n' || exit 1`,
+    `st=$(stat -L -c ${quote(STAT_FORMAT)} -- "$p") || exit 1`,
+    `printf '%s\\n' "$st"`,
     `if [ -L "$p" ]; then printf 'link=%s\\n' "$(readlink -- "$p" | tr '\\n' ' ')"; fi`,
     '[ -f "$p" ] || exit 0',
-    'printf "sha256=%s\\n" "$(sha256sum < "$p" | cut -c1-64)"',
   ];
   if (wantContent) {
-    // A NUL byte means binary: such files are compared by checksum only and never sent.
     lines.push(
-      `s=$(wc -c < "$p"); if [ "$s" -le ${MAX_CONTENT_BYTES} ] && [ "$(tr -d '\\000' < "$p" | wc -c)" -eq "$s" ]; then`,
-      '  printf "content="; base64 < "$p" | tr -d "\\n"; echo',
-      'fi',
+      `if [ "\${st##*size=}" -le ${MAX_CONTENT_BYTES} ]; then printf 'content='; base64 -w 0 < "$p" || exit 1; echo; exit 0; fi`,
     );
   }
+  lines.push(`printf 'sha256=%.64s\\n' "$(sha256sum < "$p")"`);
   return { id, script: lines.join('\n') };
 }
 
@@ -76,6 +88,18 @@ function probeFields(stdout: string): Map<string, string> {
     if (eq > 0) fields.set(line.slice(0, eq), line.slice(eq + 1));
   }
   return fields;
+}
+
+/** The checksum (from the host, or of the bytes sent whole) and, for text, the content. */
+function bodyFacts(fields: Map<string, string>): { sha256?: string; content?: string } {
+  const content = fields.get('content');
+  const bytes = content === undefined ? undefined : Buffer.from(content, 'base64');
+  const sha256 =
+    fields.get('sha256') || (bytes && createHash('sha256').update(bytes).digest('hex'));
+  const out: { sha256?: string; content?: string } = sha256 ? { sha256 } : {};
+  // A NUL byte means binary: such a file is compared by checksum only.
+  if (bytes !== undefined && !bytes.includes(0)) out.content = bytes.toString('utf8');
+  return out;
 }
 
 /**
@@ -113,14 +137,10 @@ export function parseFileFacts(
     gid: fields.get('gid') ?? '',
     size: Number(fields.get('size') ?? 0),
   };
-  const sha = fields.get('sha256');
-  if (sha) facts.sha256 = sha;
   const link = fields.get('link');
   // The probe turned newlines into spaces (one field per line), the last one included.
   if (link !== undefined) facts.link = link.replace(/ $/, '');
-  const content = fields.get('content');
-  if (content !== undefined) facts.content = Buffer.from(content, 'base64').toString('utf8');
-  return facts;
+  return { ...facts, ...bodyFacts(fields) };
 }
 
 /**
