@@ -1,4 +1,4 @@
-// Runs planned phases: connections opened in parallel, phases in order (a barrier), hosts under one p-limit(forks) per phase.
+// Runs planned phases: connections prepared in parallel, phases in order (a barrier), hosts under one p-limit(forks) per phase.
 import pLimit from 'p-limit';
 import { factsNeedBecome, runHostPhase } from './host-run.ts';
 import type { HostOutcome } from './host-step.ts';
@@ -29,7 +29,10 @@ export interface ExecuteResult {
 const errorText = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
-/** Opens every connection at once (bounded by forks); an unreachable host is reported and left out. */
+/**
+ * Prepares every connection (bounded by forks): no SSH traffic yet, only the checks before it. A refused host is
+ * reported unreachable and left out; a host that cannot be reached is found by its first fact round trip instead.
+ */
 async function connectAll(
   input: ExecuteInput,
   hosts: string[],

@@ -233,7 +233,10 @@ export interface ExecOptions {
 
 /** A way to run POSIX shell scripts on one host. */
 export interface Transport {
-  /** Opens the connection (an SSH control master); throws UnreachableError. */
+  /**
+   * Prepares the connection and runs the checks that must pass before any traffic (the lab's route check); throws
+   * when the host must not be connected to. SSH reaches the host with the first exec, which throws UnreachableError.
+   */
   connect(): Promise<void>;
   exec(script: string, opts?: ExecOptions): Promise<ExecResult>;
   close(): Promise<void>;

@@ -23,7 +23,10 @@ export interface FakeOptions {
   handler?: FakeHandler;
   /** Runs scripts for real (e.g. a LocalTransport working in a temp dir) while still recording them. */
   delegate?: Transport;
-  /** Simulates a host that cannot be reached: connect() and exec() throw UnreachableError with this message. */
+  /**
+   * Simulates a host that cannot be reached: exec() throws UnreachableError with this message (connect() starts
+   * nothing, as SshTransport's: a host is first reached by its first exec).
+   */
   unreachable?: string;
   /** Host name used in errors. @default 'fake' */
   name?: string;
@@ -67,7 +70,6 @@ export class FakeTransport implements Transport {
 
   async connect(): Promise<void> {
     this.connects++;
-    if (this.#unreachable !== undefined) throw new UnreachableError(this.#name, this.#unreachable);
     await this.#delegate?.connect();
   }
 

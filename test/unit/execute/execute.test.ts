@@ -188,7 +188,9 @@ Failures(
     );
     const phase2 = events.find((e) => e.kind === 'phase' && e.phase === 'p2');
     assert.equal(phase2 && phase2.kind === 'phase' ? phase2.hosts : [], ['a', 'c']);
-    assert.is((transports.get('d') as FakeTransport).execs, 0);
+    // d was tried once (its first fact round trip) and reported once, then left alone.
+    assert.is((transports.get('d') as FakeTransport).execs, 1);
+    assert.is(events.filter((e) => e.kind === 'unreachable' && e.host === 'd').length, 1);
   },
 );
 
@@ -214,6 +216,24 @@ Failures('max_fail_percentage: the run stops only when a batch exceeds it', asyn
     );
   }
 });
+
+Failures(
+  'a host found unreachable counts toward max_fail_percentage of its batch (as Ansible)',
+  async () => {
+    for (const [max, aborts] of [
+      [40, true],
+      [50, false],
+    ] as const) {
+      const p1 = phase('p1', ['a', 'b', 'c', 'd'], () => [task('w', 'wait', {})], {
+        spec: { serial: 2, maxFailPercentage: max },
+      });
+      const { input } = harness([p1], { unreachable: ['b'] });
+      const result = await execute(input);
+      assert.equal([...result.unreachable], ['b']);
+      assert.is(result.aborted !== undefined, aborts, `max ${max}`);
+    }
+  },
+);
 
 Failures('an action with changes: false never counts as changed', async () => {
   const { events, input } = harness([phase('p', ['h'], () => [task('w', 'wait', {})])]);
