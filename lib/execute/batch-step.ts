@@ -14,7 +14,8 @@ import {
 import { leaveRunning, splitLoopWait } from './loop-waits.ts';
 import { ASK_AHEAD_MODULES } from './run-facts.ts';
 import type { PlannedTask } from '../plan/planner.ts';
-import type { Plan } from '../shared/types.ts';
+import { addMadeFolders, predictFacts } from './predict-facts.ts';
+import type { Plan, ProbeResult } from '../shared/types.ts';
 
 /** One task's step: its result, or undefined for a task skipped by its condition. */
 export interface Step {
@@ -24,19 +25,22 @@ export interface Step {
   waiting?: true;
 }
 
-/** A task planned ahead for a batch, from the same facts as the batch's first task. */
+/** A task planned ahead for a batch, from the same facts as the batch's first task (folders it makes predicted). */
 interface Planned {
   task: PlannedTask;
   plan?: Plan;
+  facts?: ReadonlyMap<string, ProbeResult>;
 }
 
 /**
  * Plans the tasks after `index` from the facts at hand, while each can join a batch: a cheap probe asked on the host
  * (so the host can re-ask it as a guard), a plan that did not fail, and actions a batch can carry.
  */
-function planAhead(state: HostState, index: number): Planned[] {
+function planAhead(state: HostState, index: number, first: Plan): Planned[] {
   const planned: Planned[] = [];
   const { planCtx, session } = state;
+  const folders = new Set<string>();
+  addMadeFolders(folders, first);
   let size = 0;
   for (const task of state.ctx.plan.tasks.slice(index + 1)) {
     if (task.skipReason !== undefined) {
@@ -45,20 +49,23 @@ function planAhead(state: HostState, index: number): Planned[] {
     }
     if (!ASK_AHEAD_MODULES.has(task.module.name)) break;
     if (task.module.probes(task.args, planCtx).some((p) => p.read !== undefined)) break;
-    const plan = task.module.plan(task.args, session.factsFor(task), planCtx);
+    const facts = predictFacts(task, session.factsFor(task), planCtx, folders);
+    const plan = task.module.plan(task.args, facts, planCtx);
     if (plan.failure !== undefined || !plan.actions.every(batchable)) break;
     size += plan.actions.reduce((n, a) => n + batchSize(a), 0);
     // Half the limit: the guards' probes and the first task's own actions take the rest.
     if (size > ACTION_TRIP_LIMIT_CHARS / 2) break;
-    planned.push({ task, plan });
+    planned.push({ task, plan, facts });
+    addMadeFolders(folders, plan);
   }
   while (planned.length > 0 && planned.at(-1)!.plan === undefined) planned.pop();
   return planned;
 }
 
 /** The batch item of a task planned ahead: its actions, guarded by the answers it was planned from. */
-function itemOf(state: HostState, task: PlannedTask, plan: Plan): BatchItem {
-  const facts = state.session.factsFor(task);
+function itemOf(state: HostState, planned: Planned): BatchItem {
+  const { task, plan } = planned as Required<Planned>;
+  const facts = planned.facts ?? state.session.factsFor(task);
   const guard = task.module
     .probes(task.args, state.planCtx)
     .map((p) => ({ script: p.script, expected: facts.get(p.id) ?? { stdout: '', code: 127 } }));
@@ -80,7 +87,7 @@ async function runBatchSteps(state: HostState, batch: Planned[], index: number):
   const [first, ...rest] = batch;
   const items = [
     { actions: first!.plan!.actions, become: first!.task.spec.become === true },
-    ...rest.flatMap((p) => (p.plan ? [itemOf(state, p.task, p.plan)] : [])),
+    ...rest.flatMap((p) => (p.plan ? [itemOf(state, p)] : [])),
   ];
   // Every later task's questions ride along: after a stale guard, the rest plans from answers asked after what ran.
   const run = await state.session.applyBatch(items, remainingWork(state, index + 1));
@@ -114,7 +121,7 @@ export async function runSteps(state: HostState, index: number): Promise<Step[]>
   if (settled !== undefined) return [{ task, result: settled }];
   // While a loop's waits run, only the loop's own items may run: no batch reaches past them.
   const waiting = (state.waits?.length ?? 0) > 0;
-  const ahead = plan.actions.every(batchable) && !waiting ? planAhead(state, index) : [];
+  const ahead = plan.actions.every(batchable) && !waiting ? planAhead(state, index, plan) : [];
   if (ahead.length > 0) {
     const steps = await runBatchSteps(state, [{ task, plan }, ...ahead], index);
     if (steps.length > 0) return steps;

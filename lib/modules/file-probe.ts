@@ -2,6 +2,7 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { quote } from '../shared/shell.ts';
+import { posix } from 'node:path';
 import type { Plan, Probe, ProbeResult } from '../shared/types.ts';
 
 /** The facts of a path could not be read; a plan turns it into a task failure rather than a crash. */
@@ -71,8 +72,34 @@ export function fileProbe(id: string, path: string, wantContent: boolean): Probe
     );
   }
   lines.push(`printf 'sha256=%.64s\\n' "$(sha256sum < "$p")"`);
-  return { id, script: lines.join('\n') };
+  return {
+    id,
+    script: lines.join('\n'),
+    predict: (answer, folders) => predictParent(path, answer, folders),
+  };
 }
+
+const MISSING_WITHOUT_FOLDER = 'exists=0\nparent=0\n';
+
+/**
+ * What fileProbe() will answer for a missing `path` once its folder exists: exactly what the host prints then, so the
+ * guard of a batched task (which re-asks on the host) confirms the prediction. Only plain absolute paths: the
+ * shell's dirname and posix.dirname agree on them.
+ * @example predictParent('/a/b', { stdout: 'exists=0\nparent=0\n', code: 0 }, new Set(['/a'])) // => parent=1
+ */
+function predictParent(
+  path: string,
+  answer: ProbeResult,
+  folders: ReadonlySet<string>,
+): ProbeResult | undefined {
+  if (answer.code !== 0 || answer.stdout !== MISSING_WITHOUT_FOLDER || !isPlainPath(path))
+    return undefined;
+  return folders.has(posix.dirname(path)) ? { stdout: 'exists=0\nparent=1\n', code: 0 } : undefined;
+}
+
+/** An absolute path with no `.`, `..`, doubled or trailing slash. */
+export const isPlainPath = (path: string): boolean =>
+  path.startsWith('/') && path.length > 1 && posix.normalize(path) === path && !path.endsWith('/');
 
 const TYPES: Record<string, FileType> = {
   'regular file': 'file',

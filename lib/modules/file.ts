@@ -61,7 +61,12 @@ function planFile(args: FileArgs, facts: ReadonlyMap<string, ProbeResult>, ctx: 
           failure: `${ctx.host}: "${args.path}" does not exist: state "file" only manages an existing file (use state: touch to create it)`,
         };
       }
-      return { actions: [createAction(args)], changes: [change(noun(type), 'absent', 'present')] };
+      const made = args.state === 'directory' ? { makesFolders: [args.path] } : {};
+      return {
+        actions: [createAction(args)],
+        changes: [change(noun(type), 'absent', 'present')],
+        ...made,
+      };
     }
     if (found.type !== type) {
       return {

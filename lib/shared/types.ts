@@ -111,6 +111,8 @@ export interface Probe {
   script: string;
   /** Asks on the controller instead of the host (e.g. a request to a service port); its answer is the probe's stdout. */
   read?: () => Promise<ProbeResult>;
+  /** The answer once `folders` exist (made earlier in the same exec); undefined when they change nothing of it. */
+  predict?: (answer: ProbeResult, folders: ReadonlySet<string>) => ProbeResult | undefined;
 }
 
 /** What a probe printed and how it exited. */
@@ -164,6 +166,8 @@ export interface Plan {
   proof?: Proof;
   /** Files the actions write, with the sha256 they will have: --check tells later tasks (a service's config check). */
   writes?: Array<{ path: string; sha256: string }>;
+  /** Folders the actions create with their parents (mkdir -p): later tasks of one exec plan as if they exist. */
+  makesFolders?: string[];
 }
 
 /**
