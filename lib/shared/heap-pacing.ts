@@ -43,8 +43,9 @@ export function nodeHeapControls(): HeapControls | undefined {
 }
 
 /**
- * Keeps V8's young generation at its first size (two 1 MB semi-spaces) instead of letting it grow to 2 × 16 MB,
- * which a large run otherwise reaches and keeps: 30 MB of the largest process at 200 hosts. V8 reads
+ * Keeps V8's young generation at the size it has when called (two 1 MB semi-spaces in a fresh `node`, 4 MB under
+ * `npx zx`) instead of letting it grow to 2 × 16 MB, which a large run otherwise reaches and keeps: up to 30 MB of the
+ * largest process at 200 hosts. V8 reads
  * --max-semi-space-size only when the heap is set up (setting it later changed nothing, measured), but it reads the
  * growth factor at every growth, so this works from inside a running process. Call it before the run allocates.
  * @example holdYoungGeneration() // first thing in main()
