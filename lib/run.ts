@@ -18,6 +18,7 @@ import {
 } from './report/redact.ts';
 import { makeTransport } from './execute/transports/connect.ts';
 import { varScope, type VarScope } from './load/vars.ts';
+import { type HeapControls, phasePacer } from './shared/heap-pacing.ts';
 import { nearMissWarnings, playbookVariables } from './check/var-typos.ts';
 import type { Host, Inventory, Module, Playbook, Transport, Vars } from './shared/types.ts';
 import type { HostCounts, RunEvent } from './shared/events.ts';
@@ -45,6 +46,8 @@ export interface RunOptions {
 export interface RunDeps {
   modules?: ReadonlyMap<string, Module<unknown>>;
   makeTransport?: (host: Host) => Transport;
+  /** @default Node's own (none on Deno) */
+  heap?: HeapControls;
 }
 
 export interface RunSummary {
@@ -145,9 +148,12 @@ function runEmitter(
   intent: IntentTracker,
   sink: (event: RunEvent) => void,
   events: RunEvent[],
+  heap: HeapControls | undefined,
 ): (event: RunEvent) => void {
   const isSelection = selectionSkips(planned.phases);
+  const pace = phasePacer(new Set(planned.phases.flatMap((p) => p.hosts)).size, heap);
   return (event) => {
+    pace(event);
     const annotated = intent.annotate(event);
     const masked = planned.redact(
       isSelection(annotated) ? { ...annotated, selection: true } : annotated,
@@ -191,7 +197,7 @@ async function executePlanned(
 ): Promise<RunSummary> {
   const events: RunEvent[] = [];
   const intent = intentTracker(planned.phases, options.stateDir);
-  const emit = runEmitter(planned, intent, sink, events);
+  const emit = runEmitter(planned, intent, sink, events, deps.heap);
   const hosts = [...new Set(planned.phases.flatMap((p) => p.hosts))];
   emit({
     kind: 'start',

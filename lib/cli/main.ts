@@ -8,6 +8,7 @@ import { EXIT } from './exit-codes.ts';
 import type { LockDeps } from '../cron/lock.ts';
 import type { RunDeps } from '../run.ts';
 import type { SplayDeps } from '../cron/splay.ts';
+import { holdYoungGeneration } from '../shared/heap-pacing.ts';
 
 /** Where the CLI writes; tests pass their own. */
 export interface CliIO {
@@ -72,5 +73,7 @@ export async function cli(argv: string[], io: CliIO = processIO()): Promise<numb
  * @example await main(process.argv.slice(2))
  */
 export async function main(argv: string[]): Promise<void> {
+  // Before anything allocates: once grown, V8's young generation stays grown for the whole process.
+  holdYoungGeneration();
   process.exitCode = await cli(argv);
 }
