@@ -2,32 +2,14 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
+import { labSshOptions } from '../lib/lab/exec.ts';
 import type { LabInfo } from '../lib/lab/lab.ts';
 import type { ToolRun } from './tools.ts';
 
 /** The ssh options of a lab host, as this runner uses them (no ControlMaster: every connection is a fresh handshake). */
 export function floorArgs(lab: Pick<LabInfo, 'keyFile'>, address: string): string[] {
-  return [
-    '-i',
-    lab.keyFile,
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'LogLevel=ERROR',
-    '-o',
-    'ControlMaster=no',
-    '-o',
-    'ControlPath=none',
-    '-l',
-    'root',
-    '--',
-    address,
-    'true',
-  ];
+  const noMaster = ['-o', 'ControlMaster=no', '-o', 'ControlPath=none'];
+  return [...labSshOptions(lab.keyFile), ...noMaster, '--', address, 'true'];
 }
 
 /** Exit code of one `ssh … true` (255 when ssh itself failed); /usr/bin/ssh so the session counter never sees it. */

@@ -1,6 +1,7 @@
 // A lab for one bench step: waits while another live process owns the lab, always tears down its own, and reads back host state.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { labSshArgs } from '../lib/lab/exec.ts';
 import { labDown, labUp } from '../lib/lab/lab.ts';
 import type { LabInfo } from '../lib/lab/lab.ts';
 
@@ -69,23 +70,7 @@ const MANAGED_PATHS = [
 export function hostDigest(lab: LabInfo, index: number): string {
   const host = lab.hosts[index]!;
   const script = `cd / && sha256sum ${MANAGED_FILES.join(' ')} && stat -c '%a %n' ${MANAGED_PATHS.join(' ')} && hostname`;
-  const args = [
-    '-i',
-    lab.keyFile,
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'LogLevel=ERROR',
-    '-l',
-    'root',
-    '--',
-    host.address,
-    script,
-  ];
+  const args = [...labSshArgs(lab.keyFile, host.address), script];
   const result = spawnSync('/usr/bin/ssh', args, { encoding: 'utf8', timeout: 20_000 });
   return `${result.stdout}${result.status === 0 ? '' : `(exit ${result.status}: ${result.stderr.trim()})\n`}`;
 }

@@ -1,4 +1,5 @@
 // Runs a command on a lab host two ways: over real SSH (as the runner does) or by entering its namespaces (for inspection).
+import { sshOptions } from '../execute/transports/ssh-options.ts';
 import { LabError } from './lab-error.ts';
 import { assertLabRoute } from './route-check.ts';
 import { commandLine, run } from './proc.ts';
@@ -21,23 +22,21 @@ export async function findLabHost(name: string): Promise<{ state: LabState; host
   return { state, host };
 }
 
-/** ssh options for a lab host: lab key, no host key checks (keys change at every `lab up`), no prompts. */
+/** ssh options for a lab host, the runner's own (sshOptions): lab key, root, no host key checks (keys change at every `lab up`). */
+export function labSshOptions(keyFile: string): string[] {
+  return sshOptions({
+    name: 'lab',
+    address: '',
+    identityFile: keyFile,
+    user: 'root',
+    strictHostKeyChecking: false,
+    connectTimeoutS: 5,
+  });
+}
+
+/** labSshOptions then the host (a command may follow). */
 export function labSshArgs(keyFile: string, address: string): string[] {
-  return [
-    '-i',
-    keyFile,
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'StrictHostKeyChecking=no',
-    '-o',
-    'UserKnownHostsFile=/dev/null',
-    '-o',
-    'LogLevel=ERROR',
-    '-o',
-    'ConnectTimeout=5',
-    `root@${address}`,
-  ];
+  return [...labSshOptions(keyFile), '--', address];
 }
 
 /**
