@@ -1,6 +1,8 @@
 // One fact round trip that may cover several phases: plain probes and sudo probes framed in one exec.
 import { buildFactScript, parseFactOutput } from './fact-script.ts';
+import { joinQuestions } from './fact-joint.ts';
 import { becomeWrapIfNeeded as becomeWrap } from '../shared/shell.ts';
+import type { ProbeJoint } from '../shared/probe-joint.ts';
 import type { ProbeResult, Transport } from '../shared/types.ts';
 
 /** One question for the host: the probe script, whether it runs through sudo, and whose phase needs it now. */
@@ -10,6 +12,8 @@ export interface Question {
   become: boolean;
   /** False for a later phase's probe asked ahead: its frames may be missing without failing this phase. */
   needed: boolean;
+  /** Asked in one pass with the others of its kind (fact-joint.ts). */
+  joint?: ProbeJoint | undefined;
 }
 
 /** Probes of later phases are only added while the command stays well under the 128 KiB argument limit of Linux. */
@@ -34,8 +38,9 @@ export function factCommand(questions: Question[]): FactCommand {
   const parts = [false, true]
     .map((become) => questions.filter((q) => q.become === become))
     .filter((part) => part.length > 0);
-  const scripts = parts.map((part) =>
-    buildFactScript(part.map((q, i) => ({ id: `p${i}`, script: q.script }))),
+  const joined = parts.map((part) => joinQuestions(part));
+  const scripts = joined.map(({ questions: asked }) =>
+    buildFactScript(asked.map((q, i) => ({ id: `p${i}`, script: q.script }))),
   );
   const command = scripts
     .map((script, i) => (parts[i]![0]!.become ? becomeWrap(script) : script))
@@ -50,8 +55,13 @@ export function factCommand(questions: Question[]): FactCommand {
         if (part.some((q) => q.needed)) throw error;
         return;
       }
-      for (const [index, q] of part.entries())
-        answers.set(q.key, parsed.get(`p${index}`) ?? { stdout: '', code: 127 });
+      const { questions: asked, expand } = joined[i]!;
+      const byKey = new Map(
+        asked.map(
+          (q, index) => [q.key, parsed.get(`p${index}`) ?? { stdout: '', code: 127 }] as const,
+        ),
+      );
+      for (const [key, answer] of expand(byKey)) answers.set(key, answer);
     });
     return answers;
   };

@@ -45,6 +45,7 @@ export function collect(
         become,
         needed: needed || (seen?.needed ?? false),
         volatile: volatile || (seen?.volatile ?? false),
+        joint: probe.joint,
       });
     }
   }

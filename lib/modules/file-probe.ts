@@ -3,6 +3,7 @@ import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { quote } from '../shared/shell.ts';
 import { posix } from 'node:path';
+import { fileJoiner, joinablePath } from './file-probe-joint.ts';
 import type { Plan, Probe, ProbeResult } from '../shared/types.ts';
 
 /** The facts of a path could not be read; a plan turns it into a task failure rather than a crash. */
@@ -48,6 +49,9 @@ const STAT_FORMAT = [
   'size=%s',
 ].join('\n');
 
+/** Every file probe of a host's trip joins this one pass (file-probe-joint.ts): one `stat` for all its paths. */
+const FILE_JOINER = fileJoiner({ statFormat: STAT_FORMAT, maxContentBytes: MAX_CONTENT_BYTES });
+
 /**
  * Builds the POSIX sh probe that describes `path` (a symlink's target, plus `link=` naming what it points to).
  * Every process counts (a no-change run asks this for every managed path of every host, on the hosts' CPUs): a
@@ -72,11 +76,14 @@ export function fileProbe(id: string, path: string, wantContent: boolean): Probe
     );
   }
   lines.push(`printf 'sha256=%.64s\\n' "$(sha256sum < "$p")"`);
-  return {
+  const probe: Probe = {
     id,
     script: lines.join('\n'),
     predict: (answer, folders) => predictParent(path, answer, folders),
   };
+  if (joinablePath(path, isPlainPath))
+    probe.joint = { joiner: FILE_JOINER, item: { path, wantContent } };
+  return probe;
 }
 
 const MISSING_WITHOUT_FOLDER = 'exists=0\nparent=0\n';

@@ -1,4 +1,5 @@
 // Shared types of the runner: inventory, playbook, modules, transports, events. Types only, no code.
+import type { ProbeJoint } from './probe-joint.ts';
 
 /** Variables as loaded from YAML or given with -e. */
 export type Vars = Record<string, unknown>;
@@ -113,6 +114,8 @@ export interface Probe {
   read?: () => Promise<ProbeResult>;
   /** The answer once `folders` exist (made earlier in the same exec); undefined when they change nothing of it. */
   predict?: (answer: ProbeResult, folders: ReadonlySet<string>) => ProbeResult | undefined;
+  /** Asked together with the host's other probes of its kind (probe-joint.ts); the answer stays the script's. */
+  joint?: ProbeJoint;
 }
 
 /** What a probe printed and how it exited. */
