@@ -84,7 +84,11 @@ export const hostnameModule: Module<HostnameArgs> = {
     return parseArgs(hostnameArgs, raw, 'hostname', where);
   },
   probes: () => [
-    { id: 'running', script: 'hostname 2>/dev/null || cat /proc/sys/kernel/hostname' },
+    // The shell's own `read` of the kernel's name (what `hostname` prints), so no process; `hostname` where it is not.
+    {
+      id: 'running',
+      script: `{ IFS= read -r h < /proc/sys/kernel/hostname; } 2>/dev/null && printf '%s\\n' "$h" || hostname`,
+    },
     fileProbe('etc_hostname', ETC_HOSTNAME, true),
     fileProbe('sysconfig', SYSCONFIG_NETWORK, true),
   ],
