@@ -158,7 +158,8 @@ async function runPhase(
   const active = phase.hosts.filter(
     (h) => open.has(h) && !result.failed.has(h) && !result.unreachable.has(h),
   );
-  input.emit({ kind: 'phase', phase: phase.spec.name, hosts: active });
+  const left = phase.hosts.filter((h) => !active.includes(h));
+  input.emit({ kind: 'phase', phase: phase.spec.name, hosts: active, left });
   const limit = pLimit(phase.spec.forks ?? input.forks);
   for (const batch of batches(active, phase.spec.serial)) {
     const outcomes = await Promise.all(

@@ -8,6 +8,9 @@ interface PhaseTally {
   changed: number;
   failed: number;
   unreachable: number;
+  /** Hosts the phase ran on, and hosts of it that failed or were unreachable before it. */
+  hosts: number;
+  left: number;
 }
 
 /** Collects, from the events of one run, what the recap needs; `lines` formats it once the run is over. */
@@ -18,16 +21,31 @@ export interface RecapNotes {
   lines(): string[];
 }
 
-const zero = (): PhaseTally => ({ tasks: 0, skipped: 0, changed: 0, failed: 0, unreachable: 0 });
+const zero = (): PhaseTally => ({
+  tasks: 0,
+  skipped: 0,
+  changed: 0,
+  failed: 0,
+  unreachable: 0,
+  hosts: 0,
+  left: 0,
+});
+
+const hostsWord = (n: number): string => `${n} host${n === 1 ? '' : 's'}`;
 
 function phaseOutcome(t: PhaseTally, check: boolean): string {
   const parts = [
     t.changed > 0 ? `${t.changed} ${check ? 'would change' : 'changed'}` : '',
     t.failed > 0 ? `${t.failed} FAILED` : '',
-    t.unreachable > 0 ? `${t.unreachable} host${t.unreachable === 1 ? '' : 's'} UNREACHABLE` : '',
+    t.unreachable > 0 ? `${hostsWord(t.unreachable)} UNREACHABLE` : '',
   ].filter(Boolean);
-  if (parts.length > 0) return parts.join(', ');
-  return t.tasks > 0 && t.skipped === t.tasks ? 'skipped' : 'ok';
+  // A phase whose hosts all dropped out earlier did nothing: "ok" would read as if it had run.
+  if (t.hosts === 0 && t.left > 0 && parts.length === 0)
+    return `NOT RUN: no host left (${t.left} failed or unreachable before it)`;
+  const left = t.left > 0 ? `${hostsWord(t.left)} left out (failed or unreachable before)` : '';
+  const outcome =
+    parts.length > 0 ? parts.join(', ') : t.tasks > 0 && t.skipped === t.tasks ? 'skipped' : 'ok';
+  return left === '' ? outcome : `${outcome}; ${left}`;
 }
 
 /** What the notes have collected so far. */
@@ -46,7 +64,11 @@ function collect(c: Collected, event: RunEvent, verbose: boolean): void {
   if (event.kind === 'start') c.check = event.check;
   if (event.kind === 'phase') {
     c.current = event.phase;
-    c.phases.set(c.current, zero());
+    c.phases.set(c.current, {
+      ...zero(),
+      hosts: event.hosts.length,
+      left: event.left?.length ?? 0,
+    });
   }
   // Phases run one after another, so a host that drops out does so in the current one.
   if (event.kind === 'unreachable' && c.phases.has(c.current))

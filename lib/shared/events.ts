@@ -16,7 +16,8 @@ export interface HostCounts {
 export type RunEvent =
   | { kind: 'start'; playbook: string; check: boolean; diff: boolean; hosts: string[] }
   | { kind: 'warning'; message: string }
-  | { kind: 'phase'; phase: string; hosts: string[] }
+  /** `left`: hosts of the phase that failed or were unreachable before it; it does not run on them. */
+  | { kind: 'phase'; phase: string; hosts: string[]; left?: string[] }
   | {
       kind: 'task';
       phase: string;
