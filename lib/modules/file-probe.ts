@@ -61,10 +61,11 @@ const FILE_JOINER = fileJoiner({ statFormat: STAT_FORMAT, maxContentBytes: MAX_C
  * @example fileProbe('file', '/etc/hosts', true) // => { id: 'file', script: 'p=/etc/hosts\n…' }
  */
 export function fileProbe(id: string, path: string, wantContent: boolean): Probe {
+  // A plain path's folder is known here (no dirname process); relative and odd paths ask dirname, as the write does.
+  const parent = isPlainPath(path) ? quote(posix.dirname(path)) : '"$(dirname -- "$p")"';
   const lines = [
     `p=${quote(path)}`,
-    // dirname is computed by the shell so relative and odd paths behave exactly like the write script.
-    'if [ -e "$p" ]; then echo exists=1; else echo exists=0; [ -d "$(dirname -- "$p")" ] && echo parent=1 || echo parent=0; exit 0; fi',
+    `if [ -e "$p" ]; then echo exists=1; else echo exists=0; [ -d ${parent} ] && echo parent=1 || echo parent=0; exit 0; fi`,
     `st=$(stat -L -c ${quote(STAT_FORMAT)} -- "$p") || exit 1`,
     `printf '%s\\n' "$st"`,
     `if [ -L "$p" ]; then printf 'link=%s\\n' "$(readlink -- "$p" | tr '\\n' ' ')"; fi`,

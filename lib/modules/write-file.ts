@@ -22,15 +22,18 @@ export interface WriteFileOptions extends FileAttributes {
  */
 export function writeFileScript(opts: WriteFileOptions): string {
   const follow = opts.follow !== false;
+  const move = follow ? 'mv -f -- "$tmp" "$dest"' : 'mv -f -T -- "$tmp" "$dest"';
   return [
     'set -e',
     `dest=${quote(opts.path)}`,
     ...(follow ? ['if [ -L "$dest" ]; then dest=$(readlink -f -- "$dest"); fi'] : []),
-    'dir=$(dirname -- "$dest")',
+    // The folder by the shell's own expansion for an absolute path (one process less per write); dirname otherwise.
+    `case $dest in */ | [!/]*) dir=$(dirname -- "$dest") ;; *) dir=\${dest%/*}; dir=\${dir:-/} ;; esac`,
     ...(opts.makeParent ? ['[ -d "$dir" ] || mkdir -p -- "$dir"'] : []),
     // Same folder as the destination, so the final mv is a rename within one filesystem.
     'tmp=$(mktemp "$dir/.rocketmq-deploy.XXXXXX")',
-    `trap 'rm -f -- "$tmp"' EXIT`,
+    // After the rename there is nothing left to remove: test first rather than start rm for nothing.
+    `trap '[ ! -e "$tmp" ] || rm -f -- "$tmp"' EXIT`,
     `trap 'exit 1' HUP INT TERM`,
     'cat > "$tmp"',
     // Unset attributes keep the old file's (best effort for the owner: only root may give files away);
@@ -40,14 +43,16 @@ export function writeFileScript(opts: WriteFileOptions): string {
     ...attributeCommands('"$tmp"', opts),
     // coreutils sync FILE fsyncs just this file; older or busybox sync without FILE syncs everything.
     'sync "$tmp" 2>/dev/null || sync',
-    // A bind-mounted file (containers, lab hosts' /etc/hosts) cannot be renamed over (EBUSY), so only
-    // there the bytes are copied in place: the one case that is not atomic.
-    `if awk -v p="$dest" '$5 == p { found = 1 } END { exit !found }' /proc/self/mountinfo 2>/dev/null; then`,
+    // -T: a link to a folder is replaced, never followed into (mv would move the file inside the folder).
+    `if ${move} 2>/dev/null; then :`,
+    // A bind-mounted file (containers, lab hosts' /etc/hosts) cannot be renamed over (EBUSY, and mv leaves both
+    // files as they were), so only there the bytes are copied in place: the one case that is not atomic.
+    `elif awk -v p="$dest" '$5 == p { found = 1 } END { exit !found }' /proc/self/mountinfo 2>/dev/null; then`,
     '  cat "$tmp" > "$dest"',
     ...attributeCommands('"$dest"', opts).map((line) => `  ${line}`),
     'else',
-    // -T: a link to a folder is replaced, never followed into (mv would move the file inside the folder).
-    follow ? '  mv -f -- "$tmp" "$dest"' : '  mv -f -T -- "$tmp" "$dest"',
+    // Any other refusal: once more, so that mv says why and the write fails.
+    `  ${move}`,
     'fi',
   ].join('\n');
 }
@@ -94,8 +99,10 @@ function lentAttributes(follow: boolean, modeDeclared: boolean): string[] {
   if (modeDeclared) return [exists, owner, 'fi'];
   return [
     exists,
-    '  chmod "$(stat -c %a -- "$dest")" "$tmp"',
-    owner,
+    // One stat for both (an assignment, so that set -e stops the write when stat fails).
+    `  old=$(stat -c '%a %u:%g' -- "$dest")`,
+    `  chmod "\${old%% *}" "$tmp"`,
+    `  chown "\${old#* }" "$tmp" 2>/dev/null || :`,
     'else',
     `  chmod "$(printf '%o' $((0666 & ~$(umask))))" "$tmp"`,
     'fi',
