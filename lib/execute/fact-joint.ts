@@ -10,6 +10,7 @@ export interface JoinableQuestion {
   script: string;
   needed: boolean;
   joint?: ProbeJoint | undefined;
+  raw?: boolean;
 }
 
 /** The questions to frame (those asked alone plus one per joint pass), and how to answer the original ones. */
@@ -70,11 +71,11 @@ export function joinQuestions<Q extends JoinableQuestion>(part: Q[]): Joined<Q> 
     if (q.joint) kinds.set(q.joint.joiner, [...(kinds.get(q.joint.joiner) ?? []), q]);
   const joint = [...kinds].filter(([, members]) => members.length >= MIN_JOINT);
   const inJoint = new Set(joint.flatMap(([, members]) => members));
-  const passes = joint.map(([joiner, members]) => {
+  const passes = joint.map(([joiner, members], n) => {
     const items = members.map((m) => m.joint!.item);
     const fallback = buildFactScript(members.map((m, i) => ({ id: `j${i}`, script: m.script })));
     const script = jointScript(joiner, items, fallback);
-    const question: Q = { ...members[0]!, key: `joint:${script}`, script, joint: undefined };
+    const question: Q = { ...members[0]!, key: `joint:${n}`, script, joint: undefined, raw: true };
     question.needed = members.some((m) => m.needed);
     return { joiner, members, items, fallback, question };
   });

@@ -20,9 +20,12 @@ function newToken(): string {
   return `rdf${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
+/** A probe as framed here; `raw` marks a script made by this runner (fact-joint.ts), run without eval. */
+export type FramedProbe = Pick<Probe, 'id' | 'script'> & { raw?: boolean };
+
 /** Drops repeated identical probes (two tasks asking the same question) and refuses one id with two scripts. */
-function uniqueProbes(probes: Probe[]): Probe[] {
-  const byId = new Map<string, Probe>();
+function uniqueProbes(probes: FramedProbe[]): FramedProbe[] {
+  const byId = new Map<string, FramedProbe>();
   for (const probe of probes) {
     const seen = byId.get(probe.id);
     if (seen && seen.script !== probe.script) {
@@ -45,7 +48,7 @@ function uniqueProbes(probes: Probe[]): Probe[] {
  * @throws FactError when one id names two different scripts
  * @example buildFactScript([{ id: 'hostname', script: 'hostname' }])
  */
-export function buildFactScript(probes: Probe[]): string {
+export function buildFactScript(probes: FramedProbe[]): string {
   const unique = uniqueProbes(probes);
   const token = newToken();
   const lines = [
@@ -56,7 +59,11 @@ export function buildFactScript(probes: Probe[]): string {
   unique.forEach((probe, index) => {
     // The leading newline of every frame line lets a probe end without one; the parser removes exactly that byte.
     lines.push(`printf '\\n%s B %s\\n' ${token} ${index}`);
-    lines.push(`( eval ${quote(probe.script)} ) </dev/null`);
+    // A raw part is already a whole, well-formed sh command of this runner's own making (a joint pass): quoting it
+    // once more would multiply the quotes of the probe scripts it carries.
+    lines.push(
+      probe.raw ? `(\n${probe.script}\n) </dev/null` : `( eval ${quote(probe.script)} ) </dev/null`,
+    );
     lines.push(`printf '\\n%s E %s %s\\n' ${token} ${index} "$?"`);
   });
   lines.push(`printf '\\n%s END\\n' ${token}`);

@@ -14,6 +14,8 @@ export interface Question {
   needed: boolean;
   /** Asked in one pass with the others of its kind (fact-joint.ts). */
   joint?: ProbeJoint | undefined;
+  /** A joint pass's own script: framed without eval (fact-script.ts). */
+  raw?: boolean;
 }
 
 /** Probes of later phases are only added while the command stays well under the 128 KiB argument limit of Linux. */
@@ -40,7 +42,7 @@ export function factCommand(questions: Question[]): FactCommand {
     .filter((part) => part.length > 0);
   const joined = parts.map((part) => joinQuestions(part));
   const scripts = joined.map(({ questions: asked }) =>
-    buildFactScript(asked.map((q, i) => ({ id: `p${i}`, script: q.script }))),
+    buildFactScript(asked.map((q, i) => ({ id: `p${i}`, script: q.script, raw: q.raw === true }))),
   );
   const command = scripts
     .map((script, i) => (parts[i]![0]!.become ? becomeWrap(script) : script))

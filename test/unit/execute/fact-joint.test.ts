@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { factCommand, questionKey, type Question } from '../../../lib/execute/fact-trip.ts';
 import { joinQuestions } from '../../../lib/execute/fact-joint.ts';
 import type { ProbeJoiner } from '../../../lib/shared/probe-joint.ts';
+import { quote } from '../../../lib/shared/shell.ts';
 import { suite } from '../../helpers/suite.ts';
 
 const Joint = suite('joinQuestions');
@@ -81,6 +82,16 @@ Joint('the joint question is needed when any member is', () => {
     questions.map((q) => q.needed),
     [true],
   );
+});
+
+Joint("the members' own scripts travel quoted once (the pass is framed without eval)", () => {
+  const joiner = echoJoiner();
+  const { command } = factCommand([question("it's a", joiner), question("it's b", joiner)]);
+  assert.ok(
+    command.includes(quote("echo it's a")),
+    'the fallback script is quoted once, as any probe',
+  );
+  assert.not.ok(command.includes(quote(quote("echo it's a"))), 'and not twice');
 });
 
 Joint.run();
