@@ -94,13 +94,6 @@ function exitCode(id: string, stdout: string, start: number, end: number): numbe
   return Number(text);
 }
 
-/**
- * The same text in a string of its own. A slice of a JS string keeps the whole string alive in V8: a run keeps its
- * answers to the end, so one short answer sliced from a trip's output would hold the entire output (every small
- * file's base64 included) while the joint pass's answers already hold rebuilt copies of their part of it.
- */
-const detached = (text: string): string => ` ${text}`.slice(1);
-
 function missingFrame(id: string, what: string): FactError {
   return new FactError(
     `Fact output is cut short: ${what} of probe "${id}" is missing (the connection dropped or the host killed the fact script; check the host's memory and disk, then run again)`,
@@ -130,7 +123,7 @@ export function parseFactOutput(script: string, stdout: string): Map<string, Pro
     const codeEnd = stdout.indexOf('\n', codeStart);
     if (endAt < 0 || codeEnd < 0) throw missingFrame(id, 'the end');
     results.set(id, {
-      stdout: detached(stdout.slice(bodyStart, endAt)),
+      stdout: stdout.slice(bodyStart, endAt),
       code: exitCode(id, stdout, codeStart, codeEnd),
     });
     position = codeEnd;
