@@ -73,8 +73,9 @@ export function joinQuestions<Q extends JoinableQuestion>(part: Q[]): Joined<Q> 
   const inJoint = new Set(joint.flatMap(([, members]) => members));
   const passes = joint.map(([joiner, members], n) => {
     const items = members.map((m) => m.joint!.item);
-    const fallback = buildFactScript(members.map((m, i) => ({ id: `j${i}`, script: m.script })));
-    const script = jointScript(joiner, items, fallback);
+    const own = (m: Q, i: number) => joiner.fallback?.script(items[i]) ?? m.script;
+    const fallback = buildFactScript(members.map((m, i) => ({ id: `j${i}`, script: own(m, i) })));
+    const script = jointScript(joiner, items, `${joiner.fallback?.prelude ?? ''}\n${fallback}`);
     const question: Q = { ...members[0]!, key: `joint:${n}`, script, joint: undefined, raw: true };
     question.needed = members.some((m) => m.needed);
     return { joiner, members, items, fallback, question };

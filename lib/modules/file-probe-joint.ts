@@ -14,6 +14,8 @@ export interface FileItem {
 export interface FileProbeWords {
   statFormat: string;
   maxContentBytes: number;
+  /** The one-path probe as a function (prelude) and one call per path: the pass's compact fallback. */
+  oneByOne: { prelude: string; script(item: FileItem): string };
 }
 
 /** Lines of one stat record: the format's key=value lines. */
@@ -165,6 +167,10 @@ export function fileJoiner(words: FileProbeWords): ProbeJoiner {
     kind: 'file',
     script: (items) => jointScript(items as FileItem[], words),
     split: (stdout, items) => splitPass(stdout, items as FileItem[], words),
+    fallback: {
+      prelude: words.oneByOne.prelude,
+      script: (item) => words.oneByOne.script(item as FileItem),
+    },
   };
 }
 

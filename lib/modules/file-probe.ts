@@ -49,8 +49,41 @@ const STAT_FORMAT = [
   'size=%s',
 ].join('\n');
 
+/**
+ * The probe's lines after `p=`: `parent` is the folder as a shell word; `contentIf` prefixes the size test of the
+ * content line (undefined: never send content). One body, so the one-path script and the function the joint pass
+ * falls back to print the same bytes.
+ */
+function probeBody(parent: string, contentIf: string | undefined): string[] {
+  const lines = [
+    `if [ -e "$p" ]; then echo exists=1; else echo exists=0; [ -d ${parent} ] && echo parent=1 || echo parent=0; exit 0; fi`,
+    `st=$(stat -L -c ${quote(STAT_FORMAT)} -- "$p") || exit 1`,
+    `printf '%s\\n' "$st"`,
+    `if [ -L "$p" ]; then printf 'link=%s\\n' "$(readlink -- "$p" | tr '\\n' ' ')"; fi`,
+    '[ -f "$p" ] || exit 0',
+  ];
+  if (contentIf !== undefined) {
+    lines.push(
+      `if ${contentIf}[ "\${st##*size=}" -le ${MAX_CONTENT_BYTES} ]; then printf 'content='; base64 -w 0 < "$p" || exit 1; echo; exit 0; fi`,
+    );
+  }
+  lines.push(`printf 'sha256=%.64s\\n' "$(sha256sum < "$p")"`);
+  return lines;
+}
+
+/** The one-path probe as a shell function (path, 1 or 0 for content, folder): defined once for a pass's fallback. */
+const PROBE_FUNCTION = `rdf_file_probe() {\np=$1\n${probeBody('"$3"', '[ "$2" = 1 ] && ').join('\n')}\n}`;
+
 /** Every file probe of a host's trip joins this one pass (file-probe-joint.ts): one `stat` for all its paths. */
-const FILE_JOINER = fileJoiner({ statFormat: STAT_FORMAT, maxContentBytes: MAX_CONTENT_BYTES });
+const FILE_JOINER = fileJoiner({
+  statFormat: STAT_FORMAT,
+  maxContentBytes: MAX_CONTENT_BYTES,
+  oneByOne: {
+    prelude: PROBE_FUNCTION,
+    script: ({ path, wantContent }) =>
+      `rdf_file_probe ${quote(path)} ${wantContent ? 1 : 0} ${quote(posix.dirname(path))}`,
+  },
+});
 
 /**
  * Builds the POSIX sh probe that describes `path` (a symlink's target, plus `link=` naming what it points to).
@@ -63,20 +96,7 @@ const FILE_JOINER = fileJoiner({ statFormat: STAT_FORMAT, maxContentBytes: MAX_C
 export function fileProbe(id: string, path: string, wantContent: boolean): Probe {
   // A plain path's folder is known here (no dirname process); relative and odd paths ask dirname, as the write does.
   const parent = isPlainPath(path) ? quote(posix.dirname(path)) : '"$(dirname -- "$p")"';
-  const lines = [
-    `p=${quote(path)}`,
-    `if [ -e "$p" ]; then echo exists=1; else echo exists=0; [ -d ${parent} ] && echo parent=1 || echo parent=0; exit 0; fi`,
-    `st=$(stat -L -c ${quote(STAT_FORMAT)} -- "$p") || exit 1`,
-    `printf '%s\\n' "$st"`,
-    `if [ -L "$p" ]; then printf 'link=%s\\n' "$(readlink -- "$p" | tr '\\n' ' ')"; fi`,
-    '[ -f "$p" ] || exit 0',
-  ];
-  if (wantContent) {
-    lines.push(
-      `if [ "\${st##*size=}" -le ${MAX_CONTENT_BYTES} ]; then printf 'content='; base64 -w 0 < "$p" || exit 1; echo; exit 0; fi`,
-    );
-  }
-  lines.push(`printf 'sha256=%.64s\\n' "$(sha256sum < "$p")"`);
+  const lines = [`p=${quote(path)}`, ...probeBody(parent, wantContent ? '' : undefined)];
   const probe: Probe = {
     id,
     script: lines.join('\n'),

@@ -15,6 +15,11 @@ export interface ProbeJoiner {
    * @throws Error when the output does not fit the items (the caller then treats the joint answer as failed)
    */
   split(stdout: string, items: readonly unknown[]): Array<{ stdout: string; code: number }>;
+  /**
+   * The members' own scripts in a compact form for the fallback: `prelude` defines once what they share, and
+   * `script(item)` prints exactly what that member's own script prints. Without it each member's script is sent.
+   */
+  fallback?: { prelude: string; script(item: unknown): string };
 }
 
 /** A probe's membership of a joint pass: the joiner and the probe's item in it. */

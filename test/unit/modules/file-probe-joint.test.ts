@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { factCommand, questionKey, type Question } from '../../../lib/execute/fact-trip.ts';
 import { fileProbe, MAX_CONTENT_BYTES } from '../../../lib/modules/file-probe.ts';
+import { quote } from '../../../lib/shared/shell.ts';
 import type { ProbeResult } from '../../../lib/shared/types.ts';
 import { suite } from '../../helpers/suite.ts';
 
@@ -128,6 +129,25 @@ Joint(
     const statCalls = readFileSync(join(dir, 'stat.log'), 'utf8').trim().split('\n');
     assert.ok(statCalls.length > 2, 'the one-path probes ran');
     rmSync(shims, { recursive: true });
+  },
+);
+
+Joint(
+  "the fallback travels as one function and a call per path, not as every probe's own script",
+  () => {
+    const joinable = items.filter(([path]) => !path.includes('\n'));
+    const probes = joinable.map(([path, want]) => fileProbe('f', path, want));
+    const questions: Question[] = probes.map((probe) => ({
+      key: questionKey(probe.script, false),
+      script: probe.script,
+      become: false,
+      needed: true,
+      joint: probe.joint,
+    }));
+    const { command } = factCommand(questions);
+    assert.is(command.split('rdf_file_probe() {').length, 2, 'the function is defined once');
+    for (const probe of probes)
+      assert.not.ok(command.includes(quote(probe.script)), 'no own script sent');
   },
 );
 
