@@ -4,12 +4,15 @@ import type { ProbeJoint, ProbeJoiner } from '../shared/probe-joint.ts';
 import type { ProbeResult } from '../shared/types.ts';
 import { buildFactScript, parseFactOutput } from './fact-script.ts';
 
-/** What joinQuestions needs of a question (fact-trip.ts's Question). */
+/** What joinQuestions needs of a question (fact-trip.ts's Question extends it). */
 export interface JoinableQuestion {
   key: string;
   script: string;
+  /** False for a later phase's probe asked ahead: its frames may be missing without failing this phase. */
   needed: boolean;
+  /** Asked in one pass with the others of its kind. */
   joint?: ProbeJoint | undefined;
+  /** A joint pass's own script: framed without eval (fact-script.ts). */
   raw?: boolean;
 }
 
@@ -26,7 +29,8 @@ const JOINT_FELL_BACK = 'F\n';
 
 /**
  * The shell of one joint pass: the joiner's script in a command substitution, so that nothing it printed counts when
- * it fails; then every member's own script, framed as a fact script of its own (fact-script.ts).
+ * it fails; then `fallback`: the members' own scripts (or the joiner's compact form of them), framed as a fact script
+ * of its own (fact-script.ts).
  */
 function jointScript(joiner: ProbeJoiner, items: unknown[], fallback: string): string {
   return [

@@ -1,21 +1,12 @@
 // One fact round trip that may cover several phases: plain probes and sudo probes framed in one exec.
 import { buildFactScript, parseFactOutput } from './fact-script.ts';
-import { joinQuestions } from './fact-joint.ts';
+import { type JoinableQuestion, joinQuestions } from './fact-joint.ts';
 import { becomeWrapIfNeeded as becomeWrap } from '../shared/shell.ts';
-import type { ProbeJoint } from '../shared/probe-joint.ts';
 import type { ProbeResult, Transport } from '../shared/types.ts';
 
 /** One question for the host: the probe script, whether it runs through sudo, and whose phase needs it now. */
-export interface Question {
-  key: string;
-  script: string;
+export interface Question extends JoinableQuestion {
   become: boolean;
-  /** False for a later phase's probe asked ahead: its frames may be missing without failing this phase. */
-  needed: boolean;
-  /** Asked in one pass with the others of its kind (fact-joint.ts). */
-  joint?: ProbeJoint | undefined;
-  /** A joint pass's own script: framed without eval (fact-script.ts). */
-  raw?: boolean;
 }
 
 /** Probes of later phases are only added while the command stays well under the 128 KiB argument limit of Linux. */

@@ -15,7 +15,7 @@ export interface FileProbeWords {
   statFormat: string;
   maxContentBytes: number;
   /** The one-path probe as a function (prelude) and one call per path: the pass's compact fallback. */
-  oneByOne: { prelude: string; script(item: FileItem): string };
+  fallback: { prelude: string; script(item: FileItem): string };
 }
 
 /** Lines of one stat record: the format's key=value lines. */
@@ -160,17 +160,13 @@ function splitPass(
 
 /**
  * The joiner of fileProbe(): one per set of probe words, so that every file probe of a host joins the same pass.
- * @example fileJoiner({ statFormat: 'type=%F\n…\nsize=%s', maxContentBytes: 262144 }).kind // => 'file'
+ * @example fileJoiner(words).script([{ path: '/etc/hosts', wantContent: true }, …]) // one `stat` for them all
  */
 export function fileJoiner(words: FileProbeWords): ProbeJoiner {
   return {
-    kind: 'file',
     script: (items) => jointScript(items as FileItem[], words),
     split: (stdout, items) => splitPass(stdout, items as FileItem[], words),
-    fallback: {
-      prelude: words.oneByOne.prelude,
-      script: (item) => words.oneByOne.script(item as FileItem),
-    },
+    fallback: { ...words.fallback, script: (item) => words.fallback.script(item as FileItem) },
   };
 }
 

@@ -78,7 +78,7 @@ const PROBE_FUNCTION = `rdf_file_probe() {\np=$1\n${probeBody('"$3"', '[ "$2" = 
 const FILE_JOINER = fileJoiner({
   statFormat: STAT_FORMAT,
   maxContentBytes: MAX_CONTENT_BYTES,
-  oneByOne: {
+  fallback: {
     prelude: PROBE_FUNCTION,
     script: ({ path, wantContent }) =>
       `rdf_file_probe ${quote(path)} ${wantContent ? 1 : 0} ${quote(posix.dirname(path))}`,

@@ -6,8 +6,6 @@
  * unreadable file); each probe's own script then runs instead, in the same trip (fact-joint.ts).
  */
 export interface ProbeJoiner {
-  /** A name for the kind, for messages and tests. */
-  kind: string;
   /** One POSIX sh script answering every item; exits non-zero when it cannot answer all of them. */
   script(items: readonly unknown[]): string;
   /**

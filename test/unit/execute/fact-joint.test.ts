@@ -12,7 +12,6 @@ const Joint = suite('joinQuestions');
 /** Echoes its items, one per line; `garble` makes split() refuse, `failPass` makes the pass exit 1. */
 function echoJoiner(options: { garble?: boolean; failPass?: boolean } = {}): ProbeJoiner {
   return {
-    kind: 'echo',
     script: (items) =>
       options.failPass ? 'exit 1' : (items as string[]).map((i) => `echo ${i}`).join('\n'),
     split: (stdout, items) => {
