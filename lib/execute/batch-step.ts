@@ -66,9 +66,11 @@ function planAhead(state: HostState, index: number, first: Plan): Planned[] {
 function itemOf(state: HostState, planned: Planned): BatchItem {
   const { task, plan } = planned as Required<Planned>;
   const facts = planned.facts ?? state.session.factsFor(task);
-  const guard = task.module
-    .probes(task.args, state.planCtx)
-    .map((p) => ({ script: p.script, expected: facts.get(p.id) ?? { stdout: '', code: 127 } }));
+  const guard = task.module.probes(task.args, state.planCtx).map((p) => ({
+    script: p.script,
+    expected: facts.get(p.id) ?? { stdout: '', code: 127 },
+    text: p.text === true,
+  }));
   // A task that asked nothing planned from nothing an earlier task could change: no guard.
   const item = { actions: plan.actions, become: task.spec.become === true };
   return guard.length > 0 ? { ...item, guard } : item;

@@ -10,6 +10,8 @@ import type { Action, ExecResult, ProbeResult } from '../shared/types.ts';
 export interface GuardProbe {
   script: string;
   expected: ProbeResult;
+  /** Its output never holds a NUL byte (Probe.text): the guard may compare it without a checksum process. */
+  text?: boolean;
 }
 
 /** One task of a batch: its planned actions (maybe none) and, for every task but the first, its guard. */
@@ -46,16 +48,32 @@ export const batchable = (a: Action): boolean =>
 export const batchSize = (a: Action): number =>
   a.script.length + (typeof a.stdin === 'string' ? a.stdin.length : 0) + 200;
 
-/** What the guard's host side hashes: each probe's stdout, then its exit code on a line of its own. */
+/** What a guard's probes print together: each probe's stdout, then its exit code on a line of its own. */
+const guardOutput = (probes: readonly GuardProbe[]): string =>
+  probes.map((p) => `${p.expected.stdout}\nx${p.expected.code}\n`).join('');
+
+/** What the guard's host side hashes when it cannot compare the output itself. */
 export function guardDigest(probes: readonly GuardProbe[]): string {
-  const hash = createHash('sha256');
-  for (const p of probes) hash.update(`${p.expected.stdout}\nx${p.expected.code}\n`);
-  return hash.digest('hex');
+  return createHash('sha256').update(guardOutput(probes)).digest('hex');
 }
 
-/** Exits 0 when the probes answer exactly as expected (run as the fact script runs them: own subshell, no stdin). */
-function guardScript(probes: readonly GuardProbe[]): string {
+/**
+ * Above this many characters a guard's expected output travels as a checksum: a batch's guards share one command
+ * (ACTION_TRIP_LIMIT_CHARS), and a file's whole content in every guard would push later tasks out of the batch.
+ */
+export const LITERAL_GUARD_MAX_CHARS = 1024;
+
+/**
+ * Exits 0 when the probes answer exactly as expected (run as the fact script runs them: own subshell, no stdin).
+ * Small text answers are compared by the shell itself (no process); others through `sha256sum`. The shell drops NUL
+ * bytes from `$(…)`, so only probes that never print one (Probe.text) are compared as strings: an answer that
+ * differed only by NULs would otherwise pass. The trailing `.` keeps the newlines `$(…)` would strip.
+ */
+export function guardScript(probes: readonly GuardProbe[]): string {
   const asks = probes.map((p) => `( eval ${quote(p.script)} ) </dev/null; printf '\\nx%s\\n' "$?"`);
+  const expected = guardOutput(probes);
+  if (probes.every((p) => p.text === true) && expected.length <= LITERAL_GUARD_MAX_CHARS)
+    return `h=$( { ${asks.join('; ')}; } 2>/dev/null; echo .) && [ "$h" = ${quote(`${expected}.`)} ]`;
   return `h=$( { ${asks.join('; ')}; } 2>/dev/null | sha256sum ) && [ "\${h%% *}" = ${guardDigest(probes)} ]`;
 }
 

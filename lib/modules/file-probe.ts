@@ -101,6 +101,8 @@ export function fileProbe(id: string, path: string, wantContent: boolean): Probe
     id,
     script: lines.join('\n'),
     predict: (answer, folders) => predictParent(path, answer, folders),
+    // stat fields, base64, a checksum and a link target with its newlines turned to spaces: never a NUL.
+    text: true,
   };
   if (joinablePath(path, isPlainPath))
     probe.joint = { joiner: FILE_JOINER, item: { path, wantContent } };

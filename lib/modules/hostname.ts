@@ -88,6 +88,7 @@ export const hostnameModule: Module<HostnameArgs> = {
     {
       id: 'running',
       script: `{ IFS= read -r h < /proc/sys/kernel/hostname; } 2>/dev/null && printf '%s\\n' "$h" || hostname`,
+      text: true,
     },
     fileProbe('etc_hostname', ETC_HOSTNAME, true),
     fileProbe('sysconfig', SYSCONFIG_NETWORK, true),

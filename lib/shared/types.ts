@@ -1,5 +1,7 @@
 // Shared types of the runner: inventory, playbook, modules, transports, events. Types only, no code.
-import type { ProbeJoint } from './probe-joint.ts';
+import type { Probe, ProbeResult } from './probe.ts';
+
+export type { Probe, ProbeResult } from './probe.ts';
 
 /** Variables as loaded from YAML or given with -e. */
 export type Vars = Record<string, unknown>;
@@ -103,25 +105,6 @@ export interface Playbook {
   /** Groups the inventory may lack: a phase pattern naming one matches no host from it instead of failing. */
   optionalGroups?: string[];
   phases: PhaseSpec[];
-}
-
-/** A shell probe sent to a host as part of the one fact-gathering script of a phase. */
-export interface Probe {
-  id: string;
-  /** The shell script; for a controller-side probe (`read`), a key that names the question (equal keys run once). */
-  script: string;
-  /** Asks on the controller instead of the host (e.g. a request to a service port); its answer is the probe's stdout. */
-  read?: () => Promise<ProbeResult>;
-  /** The answer once `folders` exist (made earlier in the same exec); undefined when they change nothing of it. */
-  predict?: (answer: ProbeResult, folders: ReadonlySet<string>) => ProbeResult | undefined;
-  /** Asked together with the host's other probes of its kind (probe-joint.ts); the answer stays the script's. */
-  joint?: ProbeJoint;
-}
-
-/** What a probe printed and how it exited. */
-export interface ProbeResult {
-  stdout: string;
-  code: number;
 }
 
 /** One effect on a host: a POSIX shell script, optionally fed bytes on stdin (from memory or a local file). */
