@@ -22,19 +22,25 @@ export interface FileArgs extends FileAttributes {
   state: FileState;
 }
 
-/** Creates a folder or empty file, then gives it its attributes (a new file's old attributes do not matter). */
+/**
+ * Creates a folder or empty file, then gives it its attributes (a new file's old attributes do not matter). A folder
+ * with a mode and no owner is made with that mode (`mkdir -m`, one process less); with an owner, chown must come
+ * before chmod (attributeCommands), so the mode is set after it.
+ */
 function createAction(args: FileArgs): Action {
+  const attrs = declaredAttributes(args);
+  const modeAtCreation =
+    args.state === 'directory' && attrs.owner === undefined && attrs.group === undefined;
   const create =
-    args.state === 'directory'
-      ? cmd('mkdir', '-p', '--', args.path)
-      : cmd('touch', '--', args.path);
+    args.state !== 'directory'
+      ? cmd('touch', '--', args.path)
+      : modeAtCreation && attrs.mode !== undefined
+        ? cmd('mkdir', '-p', '-m', attrs.mode, '--', args.path)
+        : cmd('mkdir', '-p', '--', args.path);
+  const later = modeAtCreation ? {} : attrs;
   return {
     describe: `create ${args.state === 'directory' ? 'folder' : 'file'} ${args.path}`,
-    script: [
-      'set -e',
-      create,
-      ...attributeCommands(quote(args.path), declaredAttributes(args)),
-    ].join('\n'),
+    script: ['set -e', create, ...attributeCommands(quote(args.path), later)].join('\n'),
   };
 }
 
