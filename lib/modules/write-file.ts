@@ -23,6 +23,8 @@ export interface WriteFileOptions extends FileAttributes {
 export function writeFileScript(opts: WriteFileOptions): string {
   const follow = opts.follow !== false;
   const move = follow ? 'mv -f -- "$tmp" "$dest"' : 'mv -f -T -- "$tmp" "$dest"';
+  // A link being replaced lends nothing: its target may be anywhere, or missing.
+  const lends = follow ? '[ -e "$dest" ]' : '[ -e "$dest" ] && [ ! -L "$dest" ]';
   return [
     'set -e',
     `dest=${quote(opts.path)}`,
@@ -30,17 +32,15 @@ export function writeFileScript(opts: WriteFileOptions): string {
     // The folder by the shell's own expansion for an absolute path (one process less per write); dirname otherwise.
     `case $dest in */ | [!/]*) dir=$(dirname -- "$dest") ;; *) dir=\${dest%/*}; dir=\${dir:-/} ;; esac`,
     ...(opts.makeParent ? ['[ -d "$dir" ] || mkdir -p -- "$dir"'] : []),
-    // Same folder as the destination, so the final mv is a rename within one filesystem.
-    'tmp=$(mktemp "$dir/.rocketmq-deploy.XXXXXX")',
+    ...tempFileLines(opts.mode, lends),
     // After the rename there is nothing left to remove: test first rather than start rm for nothing.
     `trap '[ ! -e "$tmp" ] || rm -f -- "$tmp"' EXIT`,
     `trap 'exit 1' HUP INT TERM`,
     'cat > "$tmp"',
     // Unset attributes keep the old file's (best effort for the owner: only root may give files away);
-    // a new file gets the usual 0666 minus umask instead of mktemp's 0600.
-    // A link being replaced lends nothing: its target may be anywhere, or missing.
-    ...lentAttributes(follow, opts.mode !== undefined),
-    ...attributeCommands('"$tmp"', opts),
+    // a new file gets the usual 0666 minus umask.
+    ...lentAttributes(lends, opts.mode !== undefined),
+    ...declaredAttributeLines(opts),
     // coreutils sync FILE fsyncs just this file; older or busybox sync without FILE syncs everything.
     'sync "$tmp" 2>/dev/null || sync',
     // -T: a link to a folder is replaced, never followed into (mv would move the file inside the folder).
@@ -55,6 +55,48 @@ export function writeFileScript(opts: WriteFileOptions): string {
     `  ${move}`,
     'fi',
   ].join('\n');
+}
+
+/**
+ * The umask that makes a new file (0666 minus umask) have `mode` exactly, for a mode without execute or set-id bits;
+ * undefined for the others, which need chmod.
+ * @example exactUmask('0644') // => '133'
+ */
+export function exactUmask(mode: string): string | undefined {
+  const bits = Number.parseInt(mode, 8);
+  return (bits & 0o7111) === 0 ? (0o777 & ~bits).toString(8).padStart(3, '0') : undefined;
+}
+
+/**
+ * Makes the temp file beside the destination (same folder, so the final mv is a rename within one filesystem) with
+ * no process when it can: the shell creates it with O_EXCL (noclobber) under a name from the kernel's random uuid,
+ * under the umask `m` that gives it its final mode at once when `final` says so (`exact`: no chmod then); else
+ * 0600, as mktemp would. mktemp where that fails (no /proc, the name taken), and the chmod after it.
+ */
+function tempFileLines(mode: string | undefined, lends: string): string[] {
+  const umask = mode === undefined ? undefined : exactUmask(mode);
+  const choose =
+    mode === undefined
+      ? `if ${lends}; then m=077 final=; else m= final=1; fi`
+      : umask === undefined
+        ? 'm=077 final='
+        : `m=${umask} final=1`;
+  // noclobber opens an existing non-regular file (a link to /dev/null) without failing: such a name is not ours.
+  const fast =
+    '{ read -r u < /proc/sys/kernel/random/uuid; } 2>/dev/null && tmp=$dir/.rocketmq-deploy.$u &&' +
+    ' ( [ -z "$m" ] || umask "$m"; set -C; : > "$tmp" ) 2>/dev/null && [ -f "$tmp" ] && [ ! -L "$tmp" ]';
+  return [
+    choose,
+    `if ${fast}; then exact=$final`,
+    'else exact=; tmp=$(mktemp "$dir/.rocketmq-deploy.XXXXXX"); fi',
+  ];
+}
+
+/** The declared owner, group and mode for the temp file; chmod only where the temp file was not made with the mode. */
+function declaredAttributeLines(opts: FileAttributes): string[] {
+  const { mode, ...owners } = opts;
+  const chown = attributeCommands('"$tmp"', owners);
+  return mode === undefined ? chown : [...chown, `[ -n "$exact" ] || chmod ${quote(mode)} "$tmp"`];
 }
 
 /**
@@ -93,17 +135,17 @@ export function removeAction(path: string): Action {
  * the content is already in the temp file, and a secret declared 0600 over an old 0644 file would be readable by
  * anyone until the declared chmod ran.
  */
-function lentAttributes(follow: boolean, modeDeclared: boolean): string[] {
-  const exists = follow ? 'if [ -e "$dest" ]; then' : 'if [ -e "$dest" ] && [ ! -L "$dest" ]; then';
+function lentAttributes(lends: string, modeDeclared: boolean): string[] {
   const owner = '  chown "$(stat -c %u:%g -- "$dest")" "$tmp" 2>/dev/null || :';
-  if (modeDeclared) return [exists, owner, 'fi'];
+  if (modeDeclared) return [`if ${lends}; then`, owner, 'fi'];
   return [
-    exists,
+    `if ${lends}; then`,
     // One stat for both (an assignment, so that set -e stops the write when stat fails).
     `  old=$(stat -c '%a %u:%g' -- "$dest")`,
     `  chmod "\${old%% *}" "$tmp"`,
     `  chown "\${old#* }" "$tmp" 2>/dev/null || :`,
-    'else',
+    // A new file made by mktemp has 0600: the usual mode instead.
+    `elif [ -z "$exact" ]; then`,
     `  chmod "$(printf '%o' $((0666 & ~$(umask))))" "$tmp"`,
     'fi',
   ];

@@ -1,4 +1,4 @@
-// The atomic write on its common path: the old file's mode and owner lent by one stat; no dirname, awk or rm started.
+// The atomic write on its common path: the old file's mode and owner lent by one stat; no dirname, awk, rm or mktemp.
 import { spawnSync } from 'node:child_process';
 import {
   chownSync,
@@ -20,14 +20,15 @@ const W = suite('writeFileScript: processes on the common path');
 const dir = mkdtempSync(join(tmpdir(), 'rmqd-write-procs-'));
 W.after(() => rmSync(dir, { recursive: true, force: true }));
 
-const SPIED = ['dirname', 'awk', 'rm', 'stat', 'mv'];
+const SPIED = ['dirname', 'awk', 'rm', 'stat', 'mv', 'mktemp', 'chmod'];
 
 /** Runs the write with the spied commands logged (shell functions in front of them), returns their names in order. */
-function writeLogging(path: string, content: string): string[] {
+function writeLogging(path: string, content: string, mode?: string): string[] {
   const log = join(dir, 'calls.log');
   writeFileSync(log, '');
   const spies = SPIED.map((c) => `${c}() { echo ${c} >> '${log}'; command ${c} "$@"; }`).join('\n');
-  const r = spawnSync('sh', ['-c', `${spies}\n${writeFileScript({ path })}`], {
+  const script = writeFileScript(mode === undefined ? { path } : { path, mode });
+  const r = spawnSync('sh', ['-c', `${spies}\n${script}`], {
     input: content,
     encoding: 'utf8',
   });
@@ -40,7 +41,7 @@ W('an existing file: one stat lends mode and owner, one mv, nothing else', () =>
   writeFileSync(path, 'old=1\n', { mode: 0o640 });
   const root = process.getuid?.() === 0;
   if (root) chownSync(path, 1234, 2345);
-  assert.equal(writeLogging(path, 'new=2\n'), ['stat', 'mv']);
+  assert.equal(writeLogging(path, 'new=2\n'), ['stat', 'chmod', 'mv']);
   const after = statSync(path);
   assert.is(readFileSync(path, 'utf8'), 'new=2\n');
   assert.is(after.mode & 0o777, 0o640);
@@ -51,6 +52,21 @@ W('an existing file: one stat lends mode and owner, one mv, nothing else', () =>
     'no temp file left',
   );
 });
+
+W(
+  'a new file with a declared mode: no mktemp, no chmod, one mv (the shell makes the temp file)',
+  () => {
+    const path = join(dir, 'namesrv.properties');
+    assert.equal(writeLogging(path, 'listenPort=9876\n', '0644'), ['mv']);
+    assert.is(readFileSync(path, 'utf8'), 'listenPort=9876\n');
+    assert.is(statSync(path).mode & 0o777, 0o644);
+    assert.equal(
+      readdirSync(dir).filter((n) => n.startsWith('.rocketmq-deploy')),
+      [],
+      'no temp file left',
+    );
+  },
+);
 
 W('a relative path still gets its folder from dirname', () => {
   const r = spawnSync(
