@@ -1,4 +1,5 @@
 // One exec that runs a task's last action group and then asks the next tasks' questions: a change costs one trip, not two.
+import { afterSubshell } from './action-groups.ts';
 import { factCommand, type Question } from './fact-trip.ts';
 import type { ExecOptions, ProbeResult, Transport } from '../shared/types.ts';
 
@@ -41,7 +42,8 @@ export async function actThenAsk(
 ): Promise<ActionTrip> {
   const facts = factCommand(questions);
   const done = `rda${randomHex()}`;
-  const command = `( ${actionCommand}\n) || exit "$?"\nprintf '\\n%s\\n' ${done}\n${facts.command}`;
+  const actions = afterSubshell(`( ${actionCommand}\n)`, 'exit "$rc"');
+  const command = `${actions}\nprintf '\\n%s\\n' ${done}\n${facts.command}`;
   const result = await transport.exec(command, opts);
   const at = result.stdout.indexOf(`\n${done}\n`);
   // No "done" line: the actions did not finish (a zero exit then means the output was lost: still not a success).

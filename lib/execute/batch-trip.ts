@@ -1,6 +1,6 @@
 // One exec that runs the actions of several tasks in order, each later task first re-checking the facts it was planned from.
 import { createHash } from 'node:crypto';
-import { guarded } from './action-groups.ts';
+import { afterSubshell, guarded } from './action-groups.ts';
 import { ACTION_TRIP_LIMIT_CHARS } from './action-trip.ts';
 import { factCommand, type Question } from './fact-trip.ts';
 import { becomeWrapIfNeeded as becomeWrap, quote } from '../shared/shell.ts';
@@ -81,9 +81,11 @@ export function guardScript(probes: readonly GuardProbe[]): string {
 function actionLine(action: Action, become: boolean): string {
   const script = `set -u\n${guarded(action)}`;
   const run = `( ${become ? becomeWrap(script) : script}\n)`;
-  return typeof action.stdin === 'string'
-    ? `printf '%s' ${quote(action.stdin)} | ${run} || exit "$?"`
-    : `${run} </dev/null || exit "$?"`;
+  const head =
+    typeof action.stdin === 'string'
+      ? `printf '%s' ${quote(action.stdin)} | ${run}`
+      : `${run} </dev/null`;
+  return afterSubshell(head, 'exit "$rc"');
 }
 
 /**
@@ -103,8 +105,8 @@ function itemLines(item: BatchItem, index: number, token: string, becomeFacts: b
   if (item.actions.length > 0) {
     lines.push(`printf '\\n%s T %s\\n' ${token} ${index} >&2`);
     const actions = joinLines(item.actions.map((a) => actionLine(a, item.become)));
-    const failed = `{ rc=$?; printf '\\n%s F %s %s\\n' ${token} ${index} "$rc"; exit "$rc"; }`;
-    lines.push(`(\n${actions}\n) || ${failed}`);
+    const failed = `printf '\\n%s F %s %s\\n' ${token} ${index} "$rc"; exit "$rc"`;
+    lines.push(afterSubshell(`(\n${actions}\n)`, failed));
   }
   lines.push(`printf '\\n%s D %s\\n' ${token} ${index}`);
   return joinLines(lines);
@@ -153,7 +155,7 @@ export function batchCommand(
   const facts = questions.length > 0 ? factCommand(questions) : undefined;
   // Items run in a subshell: a stale guard leaves it (exit 0) and the questions are still asked, after what ran.
   const command = joinLines([
-    `(\n${body}\n) || exit "$?"`,
+    afterSubshell(`(\n${body}\n)`, 'exit "$rc"'),
     `printf '\\n%s ASK\\n' ${token}`,
     facts?.command ?? '',
   ]);
