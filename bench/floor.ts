@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import pLimit from 'p-limit';
 import { labSshOptions } from '../lib/lab/exec.ts';
 import type { LabInfo } from '../lib/lab/lab.ts';
+import { busyDuring, machineBusySeconds } from './machine-cpu.ts';
 import type { ToolRun } from './tools.ts';
 
 /** The ssh options of a lab host, as this runner uses them (no ControlMaster: every connection is a fresh handshake). */
@@ -34,12 +35,14 @@ export function childCpuSeconds(stat = readFileSync('/proc/self/stat', 'utf8')):
 export async function runFloor(lab: LabInfo, hosts: number, forks: number): Promise<ToolRun> {
   const limit = pLimit(forks);
   const cpuBefore = childCpuSeconds();
+  const busyBefore = machineBusySeconds();
   const started = performance.now();
   const codes = await Promise.all(
     lab.hosts.slice(0, hosts).map((h) => limit(() => sshTrue(floorArgs(lab, h.address)))),
   );
   const seconds = (performance.now() - started) / 1000;
   const cpuSeconds = childCpuSeconds() - cpuBefore;
+  const machineCpuSeconds = busyDuring(busyBefore);
   const failed = codes.filter((c) => c !== 0).length;
   return {
     seconds,
@@ -53,5 +56,6 @@ export async function runFloor(lab: LabInfo, hosts: number, forks: number): Prom
     sshSessions: hosts,
     sshMasters: 0,
     cpuSeconds,
+    ...(machineCpuSeconds === undefined ? {} : { machineCpuSeconds }),
   };
 }

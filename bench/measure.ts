@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
+import { busyDuring, machineBusySeconds } from './machine-cpu.ts';
 
 export interface Measured {
   seconds: number;
@@ -17,6 +18,8 @@ export interface Measured {
   treePeakRssMb: number;
   /** User + system CPU of the process and the children it waited for (/usr/bin/time -v), s: steadier than wall time on a loaded machine. */
   cpuSeconds?: number;
+  /** Busy CPU of the whole machine meanwhile (/proc/stat), s: with cpuSeconds, what the lab hosts' side cost. */
+  machineCpuSeconds?: number;
 }
 
 export interface MeasureOptions {
@@ -89,6 +92,7 @@ export async function measure(argv: string[], opts: MeasureOptions = {}): Promis
   const dir = await mkdtemp(join(tmpdir(), 'rmqd-bench-time-'));
   const timeFile = join(dir, 'time.txt');
   const withTime = existsSync(TIME) ? [TIME, '-v', '-o', timeFile, ...argv] : argv;
+  const busyBefore = machineBusySeconds();
   const started = performance.now();
   const child = spawn(withTime[0]!, withTime.slice(1), {
     cwd: opts.cwd,
@@ -112,6 +116,7 @@ export async function measure(argv: string[], opts: MeasureOptions = {}): Promis
     child.on('close', (c) => resolve(c ?? 128));
   }).finally(() => clearInterval(timer));
   const seconds = (performance.now() - started) / 1000;
+  const busy = busyDuring(busyBefore);
   const report = await readFile(timeFile, 'utf8').catch(() => '');
   await rm(dir, { recursive: true, force: true });
   const cpu = parseTimeCpu(report);
@@ -123,5 +128,6 @@ export async function measure(argv: string[], opts: MeasureOptions = {}): Promis
     maxProcessRssMb: parseTimeMaxRss(report),
     treePeakRssMb: peak / 2 ** 20,
     ...(cpu === undefined ? {} : { cpuSeconds: cpu }),
+    ...(busy === undefined ? {} : { machineCpuSeconds: busy }),
   };
 }

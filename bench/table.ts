@@ -97,6 +97,18 @@ function timed(
   return shown.length > 0 ? `${secs(value)} (${shown.join(', ')})` : secs(value);
 }
 
+/**
+ * The whole machine's busy CPU during a run and, in brackets, the part outside the measured process tree: on the lab
+ * that is the hosts' sshd and scripts (plus anything else running). Steadier than wall time on a loaded machine.
+ * @example machineCpu(run) // => '30.06 (hosts 14.85)'
+ */
+export function machineCpu(run: ToolRun): string {
+  const machine = run.machineCpuSeconds;
+  if (machine === undefined) return '–';
+  const tree = run.cpuSeconds;
+  return tree === undefined ? secs(machine) : `${secs(machine)} (hosts ${secs(machine - tree)})`;
+}
+
 function cells(row: BenchRow, refs: References): string[] {
   const quiet = row.noChange.map((r) => r.seconds);
   const inner = row.noChange.map((r) => r.innerSeconds).filter((s): s is number => s !== undefined);
@@ -117,6 +129,8 @@ function cells(row: BenchRow, refs: References): string[] {
       '–',
       sessions.toFixed(1),
       cpuCell,
+      // The floor has no first run: its rounds' median stands in (an `ssh host true` per host).
+      machineCpu(row.noChange[Math.floor(row.noChange.length / 2)]!),
     ];
   }
   return [
@@ -130,6 +144,7 @@ function cells(row: BenchRow, refs: References): string[] {
     peakMemory(row),
     sessions.toFixed(1),
     cpuCell,
+    machineCpu(row.first),
   ];
 }
 
@@ -144,6 +159,7 @@ const HEADER = [
   'peak RSS MB (largest process / tree)',
   'ssh sessions per host (no-change)',
   'no-change CPU s (user+sys)',
+  "first run CPU s, whole machine (hosts' side)",
 ];
 
 /** The results as a Markdown table, one line per tool and host count; times carry ratios to the floor and Ansible. */

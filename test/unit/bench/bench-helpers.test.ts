@@ -7,7 +7,8 @@ import * as assert from 'uvu/assert';
 import { childCpuSeconds } from '../../../bench/floor.ts';
 import { parseTimeCpu, parseTimeMaxRss } from '../../../bench/measure.ts';
 import { classifySsh } from '../../../bench/ssh-count.ts';
-import { formatTable, median, ratio } from '../../../bench/table.ts';
+import { busySecondsOf } from '../../../bench/machine-cpu.ts';
+import { formatTable, machineCpu, median, ratio } from '../../../bench/table.ts';
 import { parseAnsibleRecap } from '../../../bench/tools.ts';
 import type { ToolRun } from '../../../bench/tools.ts';
 import { cli } from '../../../lib/cli/main.ts';
@@ -62,6 +63,10 @@ T(
     assert.is(childCpuSeconds(stat), 2);
   },
 );
+T('machine CPU: /proc/stat busy ticks (user, nice, system, irq, softirq, steal) in seconds', () => {
+  assert.is(busySecondsOf('cpu  100 20 50 900 10 5 5 20 7 0\ncpu0 1 2 3 4 5 6 7 8\n'), 2);
+  assert.throws(() => busySecondsOf('intr 1 2 3\n'), /not a \/proc\/stat cpu line/);
+});
 T.run();
 
 const run = (seconds: number, extra: Partial<ToolRun> = {}): ToolRun => ({
@@ -124,10 +129,39 @@ F('CPU seconds carry their ratios to the floor and Ansible too', () => {
     { tool: 'ansible', hosts: 4, first: run(20), noChange: [run(10, { cpuSeconds: 16 })] },
   ]);
   const lines = table.split('\n');
-  assert.ok(lines[2]!.endsWith('| 0.40 |'), lines[2]);
-  assert.ok(lines[3]!.endsWith('| 0.80 (2.00× floor, 1/20.0 Ansible) |'), lines[3]);
-  assert.ok(lines[4]!.endsWith('| 16.00 (40.00× floor) |'), lines[4]);
+  assert.ok(lines[2]!.endsWith('| 0.40 | – |'), lines[2]);
+  assert.ok(lines[3]!.endsWith('| 0.80 (2.00× floor, 1/20.0 Ansible) | – |'), lines[3]);
+  assert.ok(lines[4]!.endsWith('| 16.00 (40.00× floor) | – |'), lines[4]);
 });
+F(
+  "the first run's CPU on the whole machine, and the hosts' side of it (machine minus our tree)",
+  () => {
+    const floorRound = (m: number) => run(0.5, { cpuSeconds: 1, machineCpuSeconds: m });
+    const table = formatTable([
+      {
+        tool: 'floor',
+        hosts: 4,
+        first: run(0.5),
+        noChange: [floorRound(2), floorRound(3), floorRound(9)],
+      },
+      {
+        tool: 'rocketmq-deploy',
+        hosts: 4,
+        first: run(2, { cpuSeconds: 4, machineCpuSeconds: 10.5 }),
+        noChange: [run(1)],
+      },
+    ]);
+    const lines = table.split('\n');
+    assert.ok(lines[0]!.endsWith("| first run CPU s, whole machine (hosts' side) |"), lines[0]);
+    assert.ok(lines[2]!.endsWith('| 3.00 (hosts 2.00) |'), `the floor's middle round: ${lines[2]}`);
+    assert.ok(lines[3]!.endsWith('| 10.50 (hosts 6.50) |'), lines[3]);
+    assert.is(
+      machineCpu(run(1, { machineCpuSeconds: 7 })),
+      '7.00',
+      'no tree CPU: the machine alone',
+    );
+  },
+);
 F('ratio() words', () => {
   assert.is(ratio(3, 1.5, 'floor'), '2.00× floor');
   assert.is(ratio(0.5, 6, 'Ansible'), '1/12.0 Ansible');
