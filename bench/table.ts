@@ -99,7 +99,7 @@ function timed(
 
 /**
  * The whole machine's busy CPU during a run and, in brackets, the part outside the measured process tree: on the lab
- * that is the hosts' sshd and scripts (plus anything else running). Steadier than wall time on a loaded machine.
+ * that is the hosts' sshd and scripts, our daemonized ControlMasters and anything else running.
  * @example machineCpu(run) // => '30.06 (hosts 14.85)'
  */
 export function machineCpu(run: ToolRun): string {
