@@ -1,10 +1,11 @@
 // Runs one command and measures it: wall time, exit code, output, largest process RSS (/usr/bin/time -v) and sampled process-tree RSS.
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
+import type { Readable } from 'node:stream';
 import { busyDuring, machineBusySeconds } from './machine-cpu.ts';
 
 export interface Measured {
@@ -84,6 +85,33 @@ export function parseTimeCpu(report: string): number | undefined {
   return user === undefined || system === undefined ? undefined : Number(user) + Number(system);
 }
 
+/** A finished child: its exit code, output and the peak RSS of its process tree (sampled every SAMPLE_MS). */
+interface Finished {
+  code: number;
+  stdout: string;
+  stderr: string;
+  peakBytes: number;
+}
+
+/** Collects a child's output while sampling its tree's RSS, until it closes. */
+async function finish(child: ChildProcessByStdio<null, Readable, Readable>): Promise<Finished> {
+  const done: Finished = { code: 0, stdout: '', stderr: '', peakBytes: 0 };
+  child.stdout.on('data', (chunk: Buffer) => {
+    done.stdout += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    done.stderr += chunk.toString();
+  });
+  const timer = setInterval(() => {
+    if (child.pid) done.peakBytes = Math.max(done.peakBytes, treeRssBytes(child.pid));
+  }, SAMPLE_MS);
+  done.code = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c ?? 128));
+  }).finally(() => clearInterval(timer));
+  return done;
+}
+
 /**
  * Runs argv to completion (stdin /dev/null) and measures it.
  * @example const m = await measure(['ansible-playbook', 'site.yml']); m.seconds
@@ -99,22 +127,7 @@ export async function measure(argv: string[], opts: MeasureOptions = {}): Promis
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  let peak = 0;
-  const timer = setInterval(() => {
-    if (child.pid) peak = Math.max(peak, treeRssBytes(child.pid));
-  }, SAMPLE_MS);
-  const code = await new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c ?? 128));
-  }).finally(() => clearInterval(timer));
+  const { code, stdout, stderr, peakBytes } = await finish(child);
   const seconds = (performance.now() - started) / 1000;
   const busy = busyDuring(busyBefore);
   const report = await readFile(timeFile, 'utf8').catch(() => '');
@@ -126,7 +139,7 @@ export async function measure(argv: string[], opts: MeasureOptions = {}): Promis
     stdout,
     stderr,
     maxProcessRssMb: parseTimeMaxRss(report),
-    treePeakRssMb: peak / 2 ** 20,
+    treePeakRssMb: peakBytes / 2 ** 20,
     ...(cpu === undefined ? {} : { cpuSeconds: cpu }),
     ...(busy === undefined ? {} : { machineCpuSeconds: busy }),
   };
