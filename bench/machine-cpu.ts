@@ -14,8 +14,8 @@ export function busySecondsOf(stat: string): number {
   const ticks = line.trim().split(/\s+/).slice(1).map(Number);
   if (line.split(/\s+/)[0] !== 'cpu' || ticks.length < 8 || ticks.some((t) => !Number.isFinite(t)))
     throw new Error(`not a /proc/stat cpu line: ${line}`);
-  const [user, nice, system, , , irq, softirq, steal] = ticks as [number, ...number[]];
-  return (user + nice! + system! + irq! + softirq! + steal!) / TICKS_PER_SECOND;
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks;
+  return (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND;
 }
 
 /** Busy seconds of the whole machine so far; undefined where /proc/stat cannot be read. */

@@ -129,7 +129,7 @@ function cells(row: BenchRow, refs: References): string[] {
       '–',
       sessions.toFixed(1),
       cpuCell,
-      // The floor has no first run: its rounds' median stands in (an `ssh host true` per host).
+      // The floor has no first run: its middle round stands in (an `ssh host true` per host).
       machineCpu(row.noChange[Math.floor(row.noChange.length / 2)]!),
     ];
   }

@@ -48,13 +48,15 @@ export const batchable = (a: Action): boolean =>
 export const batchSize = (a: Action): number =>
   a.script.length + (typeof a.stdin === 'string' ? a.stdin.length : 0) + 200;
 
-/** What a guard's probes print together: each probe's stdout, then its exit code on a line of its own. */
-const guardOutput = (probes: readonly GuardProbe[]): string =>
-  probes.map((p) => `${p.expected.stdout}\nx${p.expected.code}\n`).join('');
+/** What a guard's probes print together, piece by piece: each probe's stdout, then its exit code on a line of its own. */
+const guardPieces = (probes: readonly GuardProbe[]): string[] =>
+  probes.flatMap((p) => [p.expected.stdout, `\nx${p.expected.code}\n`]);
 
-/** What the guard's host side hashes when it cannot compare the output itself. */
+/** What the guard's host side hashes when it cannot compare the output itself (fed piece by piece: no joined copy). */
 export function guardDigest(probes: readonly GuardProbe[]): string {
-  return createHash('sha256').update(guardOutput(probes)).digest('hex');
+  const hash = createHash('sha256');
+  for (const piece of guardPieces(probes)) hash.update(piece);
+  return hash.digest('hex');
 }
 
 /**
@@ -71,9 +73,10 @@ export const LITERAL_GUARD_MAX_CHARS = 1024;
  */
 export function guardScript(probes: readonly GuardProbe[]): string {
   const asks = probes.map((p) => `( eval ${quote(p.script)} ) </dev/null; printf '\\nx%s\\n' "$?"`);
-  const expected = guardOutput(probes);
-  if (probes.every((p) => p.text === true) && expected.length <= LITERAL_GUARD_MAX_CHARS)
-    return `h=$( { ${asks.join('; ')}; } 2>/dev/null; echo .) && [ "$h" = ${quote(`${expected}.`)} ]`;
+  const pieces = guardPieces(probes);
+  const length = pieces.reduce((n, piece) => n + piece.length, 0);
+  if (probes.every((p) => p.text === true) && length <= LITERAL_GUARD_MAX_CHARS)
+    return `h=$( { ${asks.join('; ')}; } 2>/dev/null; echo .) && [ "$h" = ${quote(`${pieces.join('')}.`)} ]`;
   return `h=$( { ${asks.join('; ')}; } 2>/dev/null | sha256sum ) && [ "\${h%% *}" = ${guardDigest(probes)} ]`;
 }
 

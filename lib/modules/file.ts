@@ -29,15 +29,13 @@ export interface FileArgs extends FileAttributes {
  */
 function createAction(args: FileArgs): Action {
   const attrs = declaredAttributes(args);
-  const modeAtCreation =
-    args.state === 'directory' && attrs.owner === undefined && attrs.group === undefined;
-  const create =
-    args.state !== 'directory'
-      ? cmd('touch', '--', args.path)
-      : modeAtCreation && attrs.mode !== undefined
-        ? cmd('mkdir', '-p', '-m', attrs.mode, '--', args.path)
-        : cmd('mkdir', '-p', '--', args.path);
-  const later = modeAtCreation ? {} : attrs;
+  const folder = args.state === 'directory';
+  const owned = attrs.owner !== undefined || attrs.group !== undefined;
+  const mode = folder && !owned ? attrs.mode : undefined;
+  const create = !folder
+    ? cmd('touch', '--', args.path)
+    : cmd('mkdir', '-p', ...(mode === undefined ? [] : ['-m', mode]), '--', args.path);
+  const later = mode === undefined ? attrs : {};
   return {
     describe: `create ${args.state === 'directory' ? 'folder' : 'file'} ${args.path}`,
     script: ['set -e', create, ...attributeCommands(quote(args.path), later)].join('\n'),
