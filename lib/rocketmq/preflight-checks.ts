@@ -8,6 +8,7 @@ import { allKnownKeys } from './broker-lint-keys.ts';
 import { checkTopicDeclarations } from './topics-preflight.ts';
 import { checkControllers, checkShape } from './controller-preflight.ts';
 import { aclVersionErrors } from './acl-preflight.ts';
+import { tlsErrors } from './tls-preflight.ts';
 import { controllersEmbedded, groupControllers, type ControllerInstance } from './controllers.ts';
 import { allBrokerInstances } from './broker-instances.ts';
 import { checkTopology } from './topology-check.ts';
@@ -73,16 +74,18 @@ function rocketmqTopology(ctx: PreflightContext): string[] {
       ctx.where,
     );
   }
-  // Every playbook runs this check: refuse ACL on an old RocketMQ before any host is touched.
-  const acl = aclVersionErrors(
-    [...ctx.hosts].map(([host, vars]) => ({
-      host,
-      vars,
-      at: (v: string) => sourceAt(ctx, host, v),
-    })),
-  );
+  // Every playbook runs this check: refuse ACL on an old RocketMQ, or a TLS mode RocketMQ would misread, before any
+  // host is touched.
+  const hosts = [...ctx.hosts].map(([host, vars]) => ({
+    host,
+    vars,
+    at: (v: string) => sourceAt(ctx, host, v),
+  }));
+  const acl = aclVersionErrors(hosts);
   if (acl.length > 0)
     fail('ACL 2.0 (rocketmq_acl_enabled) needs RocketMQ 5.3 or later', acl, ctx.where);
+  const tls = tlsErrors(hosts);
+  if (tls.length > 0) fail('TLS of the remoting ports (rocketmq_tls_*)', tls, ctx.where);
   const report = checkTopology(topology, instancesFor(ctx, topology), namesrvPorts(ctx));
   if (report.errors.length > 0)
     fail(

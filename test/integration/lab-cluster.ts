@@ -22,17 +22,19 @@ export interface PlaybookRun {
   failures: string;
 }
 
-/** Runs playbooks/<topology>.yaml with its fixture inventory against the lab, in process (the same run() the CLI calls). */
+/** Runs playbooks/<topology>.yaml with its fixture inventory against the lab, in process (the same run() the CLI calls); `extra` as -e. */
 export async function deploy(
   topology: string,
   lab: LabInfo,
   stateDir: string,
+  extra: Record<string, string> = {},
 ): Promise<PlaybookRun> {
   const fixtures = new URL('../fixtures/inventories/', import.meta.url).pathname;
   const extraVars = {
     ...parseExtraVars([`@${fixtures}lab-connection.yaml`]),
     lab_prefix: lab.prefix,
     lab_key_file: lab.keyFile,
+    ...extra,
   };
   const events: RunEvent[] = [];
   const started = Date.now();

@@ -9,6 +9,7 @@ import { labExec } from '../../lib/lab/exec.ts';
 import { labDown, labUp, type LabInfo } from '../../lib/lab/lab.ts';
 import { planRun } from '../../lib/run.ts';
 import { deploy, messageCheck, servicePids, ssh, verifyMessage, waitUntil } from './lab-cluster.ts';
+import { makePair, PAIR, tlsSubject } from './lab-tls.ts';
 
 interface Case {
   topology: string;
@@ -16,6 +17,8 @@ interface Case {
   brokers: number;
   /** Cluster names each host must resolve: inventory names and host_aliases. */
   names: Record<string, number>;
+  /** TLS permissive with a pair made on each host first (rocketmq_tls_*); else the default, TLS off. */
+  tls?: boolean;
 }
 
 const hostsOnly = (n: number): Record<string, number> =>
@@ -28,7 +31,7 @@ const seedNames = {
   'broker-b-s': 3,
 };
 const CASES: Case[] = [
-  { topology: 'single-master', hosts: 2, brokers: 1, names: hostsOnly(2) },
+  { topology: 'single-master', hosts: 2, brokers: 1, names: hostsOnly(2), tls: true },
   { topology: 'multi-master', hosts: 3, brokers: 3, names: hostsOnly(3) },
   { topology: '2m2s-async', hosts: 4, brokers: 4, names: seedNames },
   { topology: '2m2s-sync', hosts: 4, brokers: 4, names: seedNames },
@@ -76,6 +79,30 @@ async function allPids(info: LabInfo): Promise<Record<string, Record<string, str
   return Object.fromEntries(
     await Promise.all(info.hosts.map(async (h) => [h.name, await servicePids(h.name)] as const)),
   );
+}
+
+const TLS_ON = {
+  rocketmq_tls_server_mode: 'permissive',
+  rocketmq_tls_cert_file: PAIR.cert,
+  rocketmq_tls_key_file: PAIR.key,
+};
+
+/**
+ * The name server (mq1) and the first broker (mq2) as declared: with tls, a TLS client sees the host's own certificate
+ * (the declared pair, not RocketMQ's made-up one) while verify's plain clients worked; by default no TLS is served.
+ */
+async function assertTls(c: Case, info: LabInfo): Promise<void> {
+  const [mq1, mq2] = info.hosts;
+  for (const [host, port] of [
+    [mq1!, 9876],
+    [mq2!, 10911],
+  ] as const) {
+    const listening = await labExec(host.name, `ss -ltnH 'sport = :${port}'`);
+    assert.ok(listening.stdout.trim() !== '', `${host.name}: nothing listens on ${port}`);
+    const subject = await tlsSubject(mq1!.name, `${host.address}:${port}`);
+    if (c.tls) assert.match(subject, new RegExp(`^CN ?= ?${host.name}$`), `${host.name}:${port}`);
+    else assert.is(subject, '', `${host.name}:${port} serves no TLS by default`);
+  }
 }
 
 /** 2m2s-sync: acknowledged messages survive SIGTERM to broker-a's master (read from its slave); broker-b takes new sends. */
@@ -144,15 +171,18 @@ for (const c of CASES) {
     async () => {
       lab = await bareLab(c.hosts);
       const state = join(work, `state-${c.topology}`);
-      const first = await deploy(c.topology, lab, state);
+      if (c.tls) for (const h of lab.hosts) await makePair(h.name);
+      const extra = c.tls ? TLS_ON : {};
+      const first = await deploy(c.topology, lab, state, extra);
       assert.is(first.summary.exitCode, 0, first.failures);
       assert.match(
         verifyMessage(first),
         `${c.brokers} brokers as declared; 1000/1000 messages received`,
       );
       await assertHostIdentity(c, lab);
+      await assertTls(c, lab);
       const before = await allPids(lab);
-      const second = await deploy(c.topology, lab, state);
+      const second = await deploy(c.topology, lab, state, extra);
       assert.is(second.summary.exitCode, 0, second.failures);
       const changedTasks = second.events.flatMap((e) =>
         e.kind === 'task' && e.status === 'changed'
