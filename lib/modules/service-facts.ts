@@ -1,6 +1,7 @@
 // The service module's facts about a process: its probe, the parsed answer, and in --check the facts after earlier tasks.
 import type { PlanContext, Probe, ProbeResult } from '../shared/types.ts';
 import { parseInstallFacts } from './service-install.ts';
+import { launchDigest } from './service-launch.ts';
 import type { InstallFacts } from './service-install.ts';
 import { pidfileProbeScript } from './service-pidfile.ts';
 import { systemdProbeScript } from './service-systemd.ts';
@@ -18,6 +19,8 @@ export interface ServiceFacts {
   enabled?: string;
   /** What the probe found about the install the process started from (only with `install`). */
   install?: InstallFacts;
+  /** PID-file supervisor: the launch digest recorded at start ('' when none was; service-launch.ts). */
+  launch?: string;
 }
 
 /** The probe id of a service: one per name, so two tasks on one service share a probe. */
@@ -87,6 +90,10 @@ export function parseServiceFacts(
   if (enabled !== undefined) facts.enabled = enabled;
   const install = parseInstallFacts(fields);
   if (install !== undefined) facts.install = install;
+  // `launch=` empty: the record has no digest (an older rocketmq-deploy started it). No line at all: an output this
+  // probe did not print; the launch is then not compared, so a restart is never guessed from a missing line.
+  const launch = fields.get('launch');
+  if (supervisor === 'pidfile' && launch !== undefined) facts.launch = launch;
   return facts;
 }
 
@@ -113,6 +120,7 @@ export function afterEarlierTasks(
     ...written,
     running: true,
     configs: written.configs.map((c) => ({ ...c, recorded: c.now })),
+    ...(written.launch === undefined ? {} : { launch: launchDigest(args) }),
   };
   // ...and from the install it declares (nothing of it deleted under the new process).
   // (A folder an earlier task would extract is missing in --check: the start would find it there.)

@@ -11,9 +11,10 @@
 import { cmd, quote } from '../shared/shell.ts';
 import type { Action } from '../shared/types.ts';
 import { installProbeScript, installRecordScript } from './service-install.ts';
+import { LAUNCH_KEY, launchDigest } from './service-launch.ts';
 import type { ServiceArgs } from './service.ts';
 
-/** Where the start-time record (process start ticks and config checksums) lives for a pidfile. */
+/** Where the start-time record (process start ticks, launch digest, config checksums) lives for a pidfile. */
 export const stateFileOf = (pidfile: string): string => `${pidfile}.config`;
 
 /** sh function: succeeds when PID $1 exists and is not a zombie (PID 1 may never reap it). */
@@ -24,14 +25,16 @@ function identifyScript(args: ServiceArgs): string {
   return [
     `pidfile=${quote(args.pidfile)}; match=${quote(args.match)}; state=${quote(stateFileOf(args.pidfile))}`,
     ALIVE_FN,
-    `pid=; running=no; why='no pidfile'`,
+    `pid=; running=no; why='no pidfile'; launched=`,
     'if [ -f "$pidfile" ]; then',
     '  read -r pid < "$pidfile" || true',
     '  case "$pid" in',
     `    ''|*[!0-9]*) why='the pidfile holds no PID'; pid= ;;`,
     // `|| true`: actions run under `sh -e`, where a failed $( ) assignment (a PID gone after kill -9) ends the script.
     `    *) ticks=$(awk '{ sub(/.*\\) /, ""); print $20 }' "/proc/$pid/stat" 2>/dev/null || true)`,
-    `       want=$(awk '$1 == "start" { print $2 }' "$state" 2>/dev/null || true)`,
+    // One awk for both record lines: the start ticks (identity) and the launch digest (service-launch.ts).
+    `       rec=$(awk '$1 == "start" { s = $2 } $1 == "${LAUNCH_KEY}" { l = $2 } END { print s " " l }' "$state" 2>/dev/null || true)`,
+    '       want=${rec%% *}; launched=${rec#* }',
     '       if ! rmqd_alive "$pid"; then why="process $pid is gone"',
     '       elif [ -n "$want" ] && [ "$ticks" != "$want" ]; then why="PID $pid was reused by a process started later"',
     `       elif ! tr '\\000' ' ' < "/proc/$pid/cmdline" | grep -qF -e "$match"; then why="PID $pid runs something else (no $match in its command line)"`,
@@ -81,7 +84,7 @@ export function pidfileProbeScript(args: ServiceArgs): string {
   return [
     'echo supervisor=pidfile',
     identifyScript(args),
-    'echo "running=$running"; echo "pid=$pid"; echo "why=$why"',
+    'echo "running=$running"; echo "pid=$pid"; echo "why=$why"; echo "launch=$launched"',
     configSumsScript(args.configFiles, stateFileOf(args.pidfile)),
     installProbeScript(args.install, quote(stateFileOf(args.pidfile)), 'pid'),
   ]
@@ -135,7 +138,7 @@ export function pidfileStartScript(args: ServiceArgs): string {
     'mkdir -p "$(dirname -- "$pidfile")" "$(dirname -- "$log")" || exit 1',
     removeBeforeStartScript(args.removeBeforeStart),
     beforeStartScript(args),
-    `{ ${recordSumsScript(args.configFiles) || ':'}\n} > "$state.new" || exit 1`,
+    `{ echo ${quote(`${LAUNCH_KEY} ${launchDigest(args)}`)}\n${recordSumsScript(args.configFiles)}\n} > "$state.new" || exit 1`,
     installRecordScript(args.install, '"$state.new"'),
     'rm -f "$pidfile"',
     `(\n${launchScript(args)}\n) || exit 1`,

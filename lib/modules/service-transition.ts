@@ -3,6 +3,7 @@ import type { Change } from '../shared/types.ts';
 import type { ServiceFacts } from './service-facts.ts';
 import { oldConfigChanges } from './service-gates.ts';
 import { staleInstall } from './service-install.ts';
+import { staleLaunch } from './service-launch.ts';
 import type { ServiceArgs } from './service.ts';
 
 /** What must happen to the process, before the supervisor turns it into actions. */
@@ -33,17 +34,25 @@ function stopTransition(args: ServiceArgs, facts: ServiceFacts, pid: string): Tr
       };
 }
 
-/** A running process that should stay up: restarted when its config or install is older than the declared one. */
+/** A running process that should stay up: restarted when its config, launch or install is older than the declared one. */
 function staleTransition(
   args: ServiceArgs,
   facts: ServiceFacts,
   forceRestart: Change[],
   pid: string,
 ): Transition {
-  const stale = [...staleConfigs(facts), ...forceRestart];
+  const oldConfigs = [...staleConfigs(facts), ...forceRestart];
   const install = staleInstall(args.install, facts.install, facts.running);
+  // Another install means another launch too (its folder is the classpath): the install alone says why.
+  const launch = install.length > 0 ? [] : staleLaunch(args, facts.launch);
+  const stale = [...oldConfigs, ...launch];
   if (stale.length + install.length > 0 && args.restart === 'never') {
-    const what = stale.length > 0 ? 'an old config' : 'an old install';
+    const what =
+      oldConfigs.length > 0
+        ? 'an old config'
+        : launch.length > 0
+          ? 'an old launch'
+          : 'an old install';
     return {
       kind: 'none',
       reason: `${args.name} is running ${what}${pid}; restart: never leaves the restart to a later task`,
