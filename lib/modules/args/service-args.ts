@@ -50,7 +50,10 @@ const processArgs = {
     .pipe(z.array(line()))
     .nullish()
     .transform((c) => c ?? [])
-    .meta({ description: "argv list, exec'ed: the recorded PID is the process itself" }),
+    .meta({
+      description:
+        'argv list, exec\'ed: the recorded PID is the process itself; with env, cwd and user it is the launch, and a process launched otherwise than declared is "running an old launch" → restart',
+    }),
   env: env
     .nullish()
     .transform((e) => e ?? {})
