@@ -56,7 +56,11 @@ function staleTransition(
     return {
       kind: 'none',
       reason: `${args.name} is running ${what}${pid}; restart: never leaves the restart to a later task`,
-      pending: [...oldConfigChanges(stale), ...install],
+      pending: [
+        ...oldConfigChanges(oldConfigs),
+        ...launch.map((c) => ({ ...c, item: `running an old ${c.item}` })),
+        ...install,
+      ],
     };
   }
   stale.push(...install);

@@ -121,6 +121,10 @@ L('restart: never leaves it running and says the launch is old', async () => {
   const plan = await planFor(declare({ env: { HEAP: '1g', TLS: 'disabled' }, restart: 'never' }));
   assert.equal(plan.actions, []);
   assert.match(plan.reason ?? '', `svc is running an old launch (pid ${pid})`);
+  assert.equal(
+    plan.changes.map((c) => c.item),
+    ['running an old launch (command line, environment, user, folder)'],
+  );
   assert.ok(alive(pid));
 });
 
