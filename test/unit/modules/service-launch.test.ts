@@ -1,6 +1,5 @@
 // A PID-file service started with another launch (command line, environment, user, folder) than the declared one is
 // restarted, for real with sh on this machine; the order of environment keys is not a change; --check predicts it.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,24 +9,12 @@ import { afterEarlierTasks, startedKey } from '../../../lib/modules/service-fact
 import { launchDigest } from '../../../lib/modules/service-launch.ts';
 import { stateFileOf } from '../../../lib/modules/service-pidfile.ts';
 import { serviceModule } from '../../../lib/modules/service.ts';
-import type { Plan, Vars } from '../../../lib/shared/types.ts';
+import type { Vars } from '../../../lib/shared/types.ts';
 import { suite } from '../../helpers/suite.ts';
-import { alive, pidOf, vctx, where } from './process-helpers.ts';
+import { alive, applyHere, pidOf, planHere, vctx, where } from './process-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'rmqd-launch-'));
 const pidfile = join(dir, 'svc.pid');
-const pctx = { host: 'local', check: false, diff: false };
-
-function sh(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 const declare = (extra: Vars = {}) =>
   serviceModule.validate(
@@ -43,22 +30,8 @@ const declare = (extra: Vars = {}) =>
     where,
     vctx,
   );
-
-async function planFor(args: ReturnType<typeof declare>): Promise<Plan> {
-  const facts = new Map();
-  for (const probe of serviceModule.probes(args, pctx)) {
-    const r = await sh(probe.script);
-    facts.set(probe.id, { stdout: r.stdout, code: r.code });
-  }
-  return serviceModule.plan(args, facts, pctx);
-}
-
-async function apply(plan: Plan): Promise<void> {
-  for (const action of plan.actions) {
-    const r = await sh(action.script);
-    if (r.code !== 0) throw new Error(`${action.describe} failed (${r.code}): ${r.stderr}`);
-  }
-}
+const planFor = (args: ReturnType<typeof declare>) => planHere(serviceModule, args);
+const apply = applyHere;
 
 const killIt = (): void => {
   const pid = pidOf(pidfile);

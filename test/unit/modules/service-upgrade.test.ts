@@ -1,6 +1,5 @@
 // The service module's `install`: a process started from another folder, or from one replaced under it, is "running an
 // old install" (restart, or pending with restart: never); real processes on this machine, and the decision table.
-import { spawn } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -20,7 +19,7 @@ import type { InstallFacts } from '../../../lib/modules/service-install.ts';
 import { stateFileOf } from '../../../lib/modules/service-pidfile.ts';
 import { serviceModule } from '../../../lib/modules/service.ts';
 import type { Plan, Vars } from '../../../lib/shared/types.ts';
-import { alive, pidOf, vctx, where } from './process-helpers.ts';
+import { alive, pidOf, sh, vctx, where } from './process-helpers.ts';
 
 const pctx = { host: 'local', check: false, diff: false };
 const dir = mkdtempSync(join(tmpdir(), 'rmqd-upgrade-'));
@@ -30,17 +29,6 @@ const killAll = (): void => {
   if (alive(pid)) process.kill(pid, 'SIGKILL');
 };
 process.on('exit', killAll);
-
-function sh(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
 
 /** An install folder `name` with one "jar"; the service holds it open like a JVM holds its classpath. */
 function makeInstall(name: string): string {

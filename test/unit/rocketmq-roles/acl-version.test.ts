@@ -1,44 +1,10 @@
 // Preflight: rocketmq_acl_enabled with a RocketMQ before 5.3 (no ACL 2.0) is refused before any host is touched,
 // naming both variables and the file:line:col that set them.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadInventory } from '../../../lib/load/inventory.ts';
-import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
+import { topologyCheck } from './preflight-fixture.ts';
 
-function inventory(all: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rmqd-acl-version-'));
-  mkdirSync(join(dir, 'group_vars'));
-  writeFileSync(
-    join(dir, 'hosts.yaml'),
-    [
-      'all:',
-      '  children:',
-      '    nameservers:',
-      '      hosts:',
-      '        mq1: { ansible_host: 10.0.0.1 }',
-      '    brokers:',
-      '      hosts:',
-      '        mq2: { ansible_host: 10.0.0.2, broker_name: broker-a, broker_id: 0 }',
-      '',
-    ].join('\n'),
-  );
-  writeFileSync(join(dir, 'group_vars', 'all.yaml'), all);
-  return dir;
-}
-
-function check(all: string): () => string[] {
-  const inv = loadInventory(inventory(all));
-  const ctx = {
-    inventory: inv,
-    hosts: new Map([...inv.hosts].map(([n, h]) => [n, h.vars])),
-    args: { topology: 'single-master' },
-    where: { file: 'playbooks/single-master.yaml', line: 4, col: 5 },
-  };
-  return () => preflightChecks.rocketmq_topology!(ctx);
-}
+const check = topologyCheck;
 
 const V = suite('ACL 2.0 needs RocketMQ 5.3+: checked at preflight');
 const CASES: Array<[string, string, boolean]> = [

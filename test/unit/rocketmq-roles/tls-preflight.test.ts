@@ -1,44 +1,10 @@
 // Preflight: rocketmq_tls_server_mode must be a mode RocketMQ reads as written (it turns an unknown one into
 // permissive silently) and this tool works with; permissive takes a whole PEM pair of absolute paths, or none.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadInventory } from '../../../lib/load/inventory.ts';
-import { rocketmqPreflightChecks as preflightChecks } from '../../../lib/rocketmq/preflight-checks.ts';
+import { topologyCheck } from './preflight-fixture.ts';
 
-function inventory(all: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rmqd-tls-preflight-'));
-  mkdirSync(join(dir, 'group_vars'));
-  writeFileSync(
-    join(dir, 'hosts.yaml'),
-    [
-      'all:',
-      '  children:',
-      '    nameservers:',
-      '      hosts:',
-      '        mq1: { ansible_host: 10.0.0.1 }',
-      '    brokers:',
-      '      hosts:',
-      '        mq2: { ansible_host: 10.0.0.2, broker_name: broker-a, broker_id: 0 }',
-      '',
-    ].join('\n'),
-  );
-  writeFileSync(join(dir, 'group_vars', 'all.yaml'), all);
-  return dir;
-}
-
-function check(all: string): () => string[] {
-  const inv = loadInventory(inventory(all));
-  const ctx = {
-    inventory: inv,
-    hosts: new Map([...inv.hosts].map(([n, h]) => [n, h.vars])),
-    args: { topology: 'single-master' },
-    where: { file: 'playbooks/single-master.yaml', line: 4, col: 5 },
-  };
-  return () => preflightChecks.rocketmq_topology!(ctx);
-}
+const check = topologyCheck;
 
 const PAIR = 'rocketmq_tls_cert_file: /etc/pki/mq.crt\nrocketmq_tls_key_file: /etc/pki/mq.key\n';
 const T = suite('TLS of the remoting ports: checked at preflight');
