@@ -27,10 +27,13 @@ export function alive(pid: number): boolean {
   }
 }
 
-/** A script run with `sh -c` (stdin closed): its exit code and both outputs. */
-export function sh(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** A script run with `sh -c` (or `flags`, e.g. -ec), stdin closed: its exit code and both outputs. */
+export function sh(
+  script: string,
+  flags = '-c',
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', [flags, script], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -11,6 +11,7 @@ import {
   stateFileOf,
 } from '../../../lib/modules/service-pidfile.ts';
 import { serviceModule } from '../../../lib/modules/service.ts';
+import { sh } from './process-helpers.ts';
 
 const where = { file: 'test.yaml', line: 1, col: 1 };
 const vctx = {
@@ -21,17 +22,8 @@ const vctx = {
 };
 const dir = mkdtempSync(join(tmpdir(), 'rmqd-pidfile-'));
 
-/** Runs an action script the way the host session does: `sh -ec`. */
-function shE(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('sh', ['-ec', script], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
+/** Runs an action script under `sh -e`, where a failed `$( )` assignment would end it. */
+const shE = (script: string) => sh(script, '-ec');
 
 const pidfile = join(dir, 'svc.pid');
 const args = serviceModule.validate(
